@@ -1,0 +1,17 @@
+import { chatRequestSchema } from '../../shared/api-schemas.ts';
+import { getConfig } from '../../shared/config.ts';
+import type { ConversationEngine } from '../../shared/conversation.ts';
+import { createConversationEngine } from '../../shared/dependencies.ts';
+import { restHandler } from '../../shared/http/handler.ts';
+import { callerOf, parseJsonBody } from '../../shared/http/request.ts';
+import { jsonResponse } from '../../shared/http/responses.ts';
+
+/** `POST /v1/chat`: one question in, one grounded answer with citations out. */
+export const makeHandler = (engine: Pick<ConversationEngine, 'chat'>) =>
+  restHandler(async (event) => {
+    const owner = callerOf(event);
+    const request = parseJsonBody(event, chatRequestSchema);
+    return jsonResponse(200, await engine.chat({ owner, ...request }));
+  });
+
+export const handler = makeHandler(createConversationEngine(getConfig()));

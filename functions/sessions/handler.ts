@@ -1,0 +1,34 @@
+import { getConfig } from '../../shared/config.ts';
+import type { ConversationEngine } from '../../shared/conversation.ts';
+import { createConversationEngine } from '../../shared/dependencies.ts';
+import { NotFoundError } from '../../shared/errors.ts';
+import { restHandler } from '../../shared/http/handler.ts';
+import { callerOf, pathParameter } from '../../shared/http/request.ts';
+import { emptyResponse, jsonResponse } from '../../shared/http/responses.ts';
+
+/** `GET /v1/sessions/{id}` (the transcript) and `DELETE /v1/sessions/{id}`. */
+export const makeHandler = (engine: Pick<ConversationEngine, 'getSession' | 'deleteSession'>) =>
+  restHandler(async (event) => {
+    const owner = callerOf(event);
+    const sessionId = pathParameter(event, 'id');
+    if (!sessionId) throw new NotFoundError('Session id is missing from the path');
+    if (event.httpMethod === 'DELETE') {
+      await engine.deleteSession(sessionId, owner);
+      return emptyResponse(204);
+    }
+    const session = await engine.getSession(sessionId, owner);
+    return jsonResponse(200, {
+      sessionId: session.sessionId,
+      createdAt: session.createdAt,
+      messages: session.messages.map((m) => ({
+        messageId: m.messageId,
+        role: m.role,
+        text: m.text,
+        ...(m.role === 'assistant' ? { citations: m.citations ?? [] } : {}),
+        status: m.status,
+        createdAt: m.createdAt,
+      })),
+    });
+  });
+
+export const handler = makeHandler(createConversationEngine(getConfig()));

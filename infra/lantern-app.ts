@@ -1,0 +1,58 @@
+import { type App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { StatefulStack } from './stacks/stateful-stack.ts';
+import { StatelessStack } from './stacks/stateless-stack.ts';
+
+/** The stacks of a composed Lantern app. */
+export interface LanternStacks {
+  readonly stateful: StatefulStack;
+  readonly stateless: StatelessStack;
+}
+
+/**
+ * Adds Lantern's two stacks to `app`, linked by props, and registers cdk-nag's AwsSolutions checks.
+ *
+ * Context (all optional): `corsAllowOrigins` (comma-separated origins, default all) and
+ * `sessionTtlDays` (default 30). The account and region come from `CDK_DEFAULT_ACCOUNT` and
+ * `CDK_DEFAULT_REGION` when set; without them the stacks are environment-agnostic.
+ */
+export function composeLanternApp(app: App): LanternStacks {
+  const env = {
+    account: process.env.CDK_DEFAULT_ACCOUNT,
+    region: process.env.CDK_DEFAULT_REGION,
+  };
+
+  const stateful = new StatefulStack(app, 'Lantern-Stateful', {
+    env,
+    description: 'Lantern: sessions table, documents bucket, Bedrock knowledge base on S3 Vectors',
+  });
+  const stateless = new StatelessStack(app, 'Lantern-Stateless', {
+    env,
+    description: 'Lantern: REST API and Lambda functions',
+    table: stateful.table,
+    knowledgeBaseId: stateful.knowledgeBaseId,
+    knowledgeBaseArn: stateful.knowledgeBaseArn,
+    sessionTtlDays: numberContext(app, 'sessionTtlDays'),
+    corsAllowOrigins: listContext(app, 'corsAllowOrigins'),
+  });
+
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { stateful, stateless };
+}
+
+function listContext(app: App, key: string): string[] | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined) return undefined;
+  const list = Array.isArray(value) ? value.map(String) : String(value).split(',');
+  return list.map((item) => item.trim()).filter((item) => item.length > 0);
+}
+
+function numberContext(app: App, key: string): number | undefined {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) {
+    throw new Error(`Context "${key}" must be a positive integer, got ${JSON.stringify(value)}`);
+  }
+  return number;
+}

@@ -1,0 +1,63 @@
+/**
+ * Turns text into index terms. The same analysis runs on chunks at ingestion, on questions at
+ * query time and on sentences in the generator, so that "installing", "installed" and "install"
+ * meet on one term everywhere.
+ */
+import { stemmer } from 'stemmer';
+
+/**
+ * English function words plus the words people wrap questions in ("how do I", "can you",
+ * "please"). They carry no topic, and leaving them in would let any question match any page.
+ */
+const STOP_WORDS = new Set(
+  `a about above after again against all am an and any are aren as at be because been before being
+  below between both but by can cannot could couldn did didn do does doesn doing don down during each
+  few for from further had hadn has hasn have haven having he her here hers herself him himself his
+  how i if in into is isn it its itself just let me more most mustn my myself no nor not of off on
+  once only or other ought our ours ourselves out over own same shan she should shouldn so some such
+  than that the their theirs them themselves then there these they this those through to too under
+  until up very was wasn we were weren what when where which while who whom why will with wo
+  ca sha would wouldn you your yours yourself yourselves also may might must shall us via within
+  without yet etc ie eg vs please thanks thank hi hello hey ok okay like want wanna
+  need needs tell know anyone anything something someone somebody thing things way ways
+  really actually maybe even still already ever much many lot lots`
+    .split(/\s+/)
+    .filter((word) => word.length > 0),
+);
+
+/** Words and numbers, keeping inner apostrophes so contractions can be undone below. */
+const TOKEN = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
+
+/** Splits raw text into lower-case word tokens (no stemming, stop words kept). */
+export function tokenize(text: string): string[] {
+  return text.toLowerCase().match(TOKEN) ?? [];
+}
+
+/**
+ * Normalises one token into an index term, or `null` for a stop word. Porter stemming is
+ * followed by undoubling a final consonant pair, because Porter maps "added" to "ad" but leaves
+ * "add" alone; undoubling everywhere makes both "ad" and keeps the two forms together.
+ */
+export function normalizeTerm(token: string): string | null {
+  let word = token.toLowerCase().replace(/’/g, "'");
+  word = word.replace(/n't$/, '').replace(/'(s|re|ve|ll|d|m|t)$/, '');
+  word = word.replace(/'/g, '');
+  if (word.length < 2 || STOP_WORDS.has(word)) return null;
+  if (/^\p{N}+$/u.test(word)) return word;
+  const stem = stemmer(word);
+  return /([^aeiouylsz\d])\1$/.test(stem) ? stem.slice(0, -1) : stem;
+}
+
+/** All index terms of a text, in order, repeats kept (term frequency matters to BM25). */
+export function analyze(text: string): string[] {
+  const terms: string[] = [];
+  for (const token of tokenize(text)) {
+    const term = normalizeTerm(token);
+    if (term !== null) terms.push(term);
+  }
+  return terms;
+}
+
+export function isStopWord(word: string): boolean {
+  return STOP_WORDS.has(word.toLowerCase());
+}

@@ -1,0 +1,66 @@
+/**
+ * Reads a data-source folder into plain-text documents. The folder stands for an S3 bucket, so
+ * every supported file below it (recursively) is one object; hidden files and folders are skipped
+ * the way a sync tool would skip `.git`.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { extname, join, relative, sep } from 'node:path';
+import type { DocumentText } from './document-text.ts';
+import { htmlToDocumentText } from './html-text.ts';
+import { markdownToDocumentText } from './markdown-text.ts';
+import { plainTextToDocumentText } from './plain-text.ts';
+import { chooseTitle } from './title.ts';
+
+export type DocumentFormat = 'markdown' | 'html' | 'text';
+
+const FORMATS: Readonly<Record<string, DocumentFormat>> = {
+  '.md': 'markdown',
+  '.markdown': 'markdown',
+  '.mdx': 'markdown',
+  '.html': 'html',
+  '.htm': 'html',
+  '.txt': 'text',
+  '.text': 'text',
+};
+
+export interface SourceDocument {
+  /** Path below the folder, with `/` separators (it becomes the S3 key). */
+  readonly relativePath: string;
+  readonly format: DocumentFormat;
+  readonly title: string;
+  /** Extracted text, one block per line. */
+  readonly text: string;
+}
+
+/** Lists the supported files below `folder`, sorted so ingestion order (and chunk ids) are stable. */
+export async function listDocumentFiles(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((entry) => entry.isFile() && extname(entry.name).toLowerCase() in FORMATS)
+    .map((entry) => relative(folder, join(entry.parentPath, entry.name)).split(sep).join('/'))
+    .filter((path) => !path.split('/').some((part) => part.startsWith('.')))
+    .sort();
+}
+
+export async function loadDocument(folder: string, relativePath: string): Promise<SourceDocument> {
+  const format = FORMATS[extname(relativePath).toLowerCase()] ?? 'text';
+  const raw = (await readFile(join(folder, relativePath), 'utf8')).replace(/^\uFEFF/, '');
+  const extracted = extractText(format, raw);
+  return {
+    relativePath,
+    format,
+    title: chooseTitle(extracted, relativePath),
+    text: extracted.lines.join('\n'),
+  };
+}
+
+export function extractText(format: DocumentFormat, raw: string): DocumentText {
+  switch (format) {
+    case 'markdown':
+      return markdownToDocumentText(raw);
+    case 'html':
+      return htmlToDocumentText(raw);
+    case 'text':
+      return plainTextToDocumentText(raw);
+  }
+}

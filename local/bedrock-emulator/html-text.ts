@@ -1,0 +1,147 @@
+/**
+ * HTML to `DocumentText`. Markdown goes through here too (rendered to HTML first), so one walker
+ * decides what counts as a block, what is dropped (scripts, styles, images) and how lists read.
+ */
+import { Parser } from 'htmlparser2';
+import { collapseWhitespace, type DocumentText } from './document-text.ts';
+
+const BLOCK_ELEMENTS = new Set([
+  'address', 'article', 'aside', 'blockquote', 'br', 'caption', 'dd', 'details', 'dialog', 'div', 'dl',
+  'dt', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
+  'header', 'hr', 'li', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'summary', 'table', 'tbody',
+  'tfoot', 'thead', 'tr', 'ul',
+]);
+const SKIPPED_ELEMENTS = new Set(['script', 'style', 'noscript', 'template', 'svg', 'canvas', 'iframe', 'head']);
+const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+const BOLD = new Set(['strong', 'b']);
+
+interface ListState {
+  readonly ordered: boolean;
+  next: number;
+}
+
+export function htmlToDocumentText(html: string): DocumentText {
+  const lines: string[] = [];
+  const lists: ListState[] = [];
+  let heading: string | undefined;
+  let titleElement: string | undefined;
+  let leadingLabel: string | undefined;
+
+  let skipDepth = 0;
+  let preDepth = 0;
+  let boldDepth = 0;
+  let inTitle = false;
+  let titleText = '';
+  let h1Depth = 0;
+  let h1Text = '';
+
+  // The block being collected, and whether everything in it so far was bold / a heading.
+  let current = '';
+  let currentIsHeading = false;
+  let currentAllBold = true;
+
+  const flush = () => {
+    // A loose list item renders as <li><p>…</p></li>: keep its number for the paragraph inside.
+    if (/^\d+\. $/.test(current)) return;
+    const text = preDepth > 0 ? current.replace(/\s+$/, '') : collapseWhitespace(current);
+    if (text.length > 0) {
+      if (lines.length === 0 && (currentIsHeading || currentAllBold)) leadingLabel = stripTrailingColon(text);
+      lines.push(text);
+    }
+    current = '';
+    currentIsHeading = false;
+    currentAllBold = true;
+  };
+
+  const parser = new Parser(
+    {
+      onopentag(name, attributes) {
+        if (name === 'title') {
+          inTitle = true;
+          return;
+        }
+        if (SKIPPED_ELEMENTS.has(name)) {
+          skipDepth += 1;
+          return;
+        }
+        if (skipDepth > 0) return;
+        if (BLOCK_ELEMENTS.has(name)) flush();
+        if (HEADINGS.has(name)) currentIsHeading = true;
+        if (BOLD.has(name)) boldDepth += 1;
+        if (name === 'pre') preDepth += 1;
+        if (name === 'h1') h1Depth += 1;
+        if (name === 'ol' || name === 'ul') {
+          lists.push({ ordered: name === 'ol', next: Number.parseInt(attributes.start ?? '1', 10) || 1 });
+        }
+        if (name === 'li') {
+          const list = lists.at(-1);
+          if (list?.ordered) {
+            current += `${list.next}. `;
+            list.next += 1;
+          }
+        }
+        if ((name === 'td' || name === 'th') && current.trim().length > 0) current += ' | ';
+      },
+      ontext(text) {
+        if (inTitle) {
+          titleText += text;
+          return;
+        }
+        if (skipDepth > 0) return;
+        if (h1Depth > 0) h1Text += text;
+        if (preDepth > 0) {
+          // Preformatted text keeps its own line breaks; each becomes a line of its own.
+          const [first = '', ...rest] = text.split('\n');
+          current += first;
+          for (const line of rest) {
+            flush();
+            current = line;
+          }
+          return;
+        }
+        if (text.trim().length > 0 && boldDepth === 0) currentAllBold = false;
+        current += text;
+      },
+      onclosetag(name) {
+        if (name === 'title') {
+          inTitle = false;
+          titleElement ??= nonEmpty(collapseWhitespace(titleText));
+          return;
+        }
+        if (SKIPPED_ELEMENTS.has(name)) {
+          skipDepth = Math.max(0, skipDepth - 1);
+          return;
+        }
+        if (skipDepth > 0) return;
+        if (BOLD.has(name)) boldDepth = Math.max(0, boldDepth - 1);
+        if (name === 'h1') {
+          h1Depth = Math.max(0, h1Depth - 1);
+          if (h1Depth === 0) heading ??= nonEmpty(collapseWhitespace(h1Text));
+        }
+        if (BLOCK_ELEMENTS.has(name)) flush();
+        if (name === 'pre') preDepth = Math.max(0, preDepth - 1);
+        if (name === 'ol' || name === 'ul') lists.pop();
+      },
+    },
+    { decodeEntities: true, lowerCaseTags: true },
+  );
+  parser.write(html);
+  parser.end();
+  flush();
+
+  return {
+    lines,
+    ...(heading === undefined ? {} : { heading }),
+    ...(titleElement === undefined ? {} : { titleElement }),
+    ...(leadingLabel === undefined ? {} : { leadingLabel }),
+  };
+}
+
+function nonEmpty(text: string): string | undefined {
+  return text.length > 0 ? text : undefined;
+}
+
+/** "From your workspace page:" reads as a title without its colon. */
+function stripTrailingColon(text: string): string {
+  return text.replace(/\s*:$/, '');
+}

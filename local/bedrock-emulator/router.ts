@@ -1,0 +1,109 @@
+/**
+ * Maps restJson1 routes (method + URI template, as in the service models) to operations.
+ * Both transports feed it, so an operation never knows which protocol carried the request.
+ */
+import { AwsServiceError, toErrorFrame } from './errors.ts';
+import type { FaultHook } from './faults.ts';
+import type { EmulatorRequest, EmulatorResponse, RequestHandler } from './transport.ts';
+
+export interface OperationInput {
+  /** URI labels, already percent-decoded. */
+  readonly params: Readonly<Record<string, string>>;
+  /** The parsed JSON body (`{}` when the body is empty, as the SDK omits empty payloads). */
+  readonly body: unknown;
+  readonly request: EmulatorRequest;
+}
+
+export type Operation = (input: OperationInput) => Promise<EmulatorResponse> | EmulatorResponse;
+
+export interface Route {
+  /** The operation name from the service model; fault hooks and logs key on it. */
+  readonly operation: string;
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** A URI template such as `/knowledgebases/{knowledgeBaseId}/retrieve`. */
+  readonly path: string;
+  readonly handler: Operation;
+}
+
+interface CompiledRoute extends Route {
+  readonly pattern: RegExp;
+  readonly labels: readonly string[];
+}
+
+export function createRouter(routes: readonly Route[], options: { faults?: FaultHook } = {}): RequestHandler {
+  const compiled = routes.map(compile);
+  return async (request) => {
+    try {
+      const match = findRoute(compiled, request);
+      if (match === undefined) {
+        throw new AwsServiceError(
+          'UnknownOperationException',
+          `No operation is served at ${request.method} ${request.path}.`,
+        );
+      }
+      const body = parseJsonBody(request.body);
+      await options.faults?.({
+        operation: match.route.operation,
+        method: request.method,
+        path: request.path,
+        body,
+      });
+      return await match.route.handler({ params: match.params, body, request });
+    } catch (error) {
+      return toErrorFrame(error);
+    }
+  };
+}
+
+function compile(route: Route): CompiledRoute {
+  const labels: string[] = [];
+  const source = route.path
+    .split('/')
+    .map((segment) => {
+      const label = /^\{(\w+)\}$/.exec(segment)?.[1];
+      if (label === undefined) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      labels.push(label);
+      return '([^/]+)';
+    })
+    .join('/');
+  return { ...route, labels, pattern: new RegExp(`^${source}/?$`) };
+}
+
+function findRoute(
+  routes: readonly CompiledRoute[],
+  request: EmulatorRequest,
+): { route: CompiledRoute; params: Record<string, string> } | undefined {
+  for (const route of routes) {
+    if (route.method !== request.method) continue;
+    const match = route.pattern.exec(request.path);
+    if (match === null) continue;
+    const params: Record<string, string> = {};
+    route.labels.forEach((label, i) => {
+      params[label] = safeDecode(match[i + 1] ?? '');
+    });
+    return { route, params };
+  }
+  return undefined;
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+function parseJsonBody(body: Buffer): unknown {
+  if (body.length === 0) return {};
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    throw new AwsServiceError('ValidationException', 'The request body is not valid JSON.', { cause: error });
+  }
+}
+
+/** A JSON success response, the way restJson1 operations without streaming answer. */
+export function jsonResponse(body: unknown, headers: Record<string, string> = {}): EmulatorResponse {
+  return { status: 200, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+}

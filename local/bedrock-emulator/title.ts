@@ -1,0 +1,41 @@
+/**
+ * Picks a document's title. Bedrock takes titles from document metadata; local folders have
+ * none, so the title comes from the document itself, most explicit source first: the top-level
+ * heading, the HTML `<title>`, a heading or all-bold line opening the document (help-center
+ * exports often use `**Title**`), the first sentence, and finally the file name.
+ */
+import { basename, extname } from 'node:path';
+import type { DocumentText } from './document-text.ts';
+import { splitSentences } from './sentences.ts';
+
+const MAX_TITLE_CHARS = 80;
+
+export function chooseTitle(text: DocumentText, relativePath: string): string {
+  const candidate = text.heading ?? text.titleElement ?? text.leadingLabel ?? firstSentence(text);
+  return candidate === undefined ? humanizeFileName(relativePath) : shorten(candidate);
+}
+
+function firstSentence(text: DocumentText): string | undefined {
+  const first = text.lines.find((line) => line.trim().length > 0);
+  if (first === undefined) return undefined;
+  return splitSentences(first)[0]?.text.replace(/[.:]$/, '');
+}
+
+/** "getting-started/install_the_APP.md" → "Install the APP". */
+export function humanizeFileName(relativePath: string): string {
+  const stem = basename(relativePath, extname(relativePath));
+  const words = stem
+    .replace(/[-_.]+/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .trim();
+  if (words.length === 0) return relativePath;
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** Titles are labels, not summaries: cut long ones at a word boundary. */
+function shorten(title: string): string {
+  if (title.length <= MAX_TITLE_CHARS) return title;
+  const cut = title.slice(0, MAX_TITLE_CHARS + 1);
+  const space = cut.lastIndexOf(' ');
+  return `${cut.slice(0, space > MAX_TITLE_CHARS / 2 ? space : MAX_TITLE_CHARS).replace(/[\s,;:.-]+$/, '')}…`;
+}

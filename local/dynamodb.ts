@@ -1,0 +1,76 @@
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+// dynalite ships no types; its default export builds an http.Server speaking DynamoDB's JSON protocol.
+// @ts-expect-error -- untyped CommonJS module
+import dynalite from 'dynalite';
+import { sessionTable } from '../config/table.ts';
+
+export interface LocalDynamoDb {
+  readonly endpoint: string;
+  close(): Promise<void>;
+}
+
+interface DynaliteServer {
+  listen(port: number, host: string, callback: () => void): void;
+  address(): AddressInfo;
+  close(callback: (error?: Error) => void): void;
+  on(event: 'error', listener: (error: Error) => void): void;
+}
+
+/**
+ * Starts dynalite on loopback, in memory or on disk under `dataDir` (so sessions survive a restart),
+ * and creates the session table with the deployed key schema if it is not there yet.
+ */
+export async function startLocalDynamoDb(options: {
+  dataDir?: string;
+  tableName: string;
+  port?: number;
+}): Promise<LocalDynamoDb> {
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const server: DynaliteServer = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(options.dataDir ? { path: options.dataDir } : {}),
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.on('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
+  const endpoint = `http://127.0.0.1:${server.address().port}`;
+  await createSessionTable(endpoint, options.tableName);
+  return {
+    endpoint,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+async function createSessionTable(endpoint: string, tableName: string): Promise<void> {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: sessionTable.partitionKey, KeyType: 'HASH' },
+          { AttributeName: sessionTable.sortKey, KeyType: 'RANGE' },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: sessionTable.partitionKey, AttributeType: 'S' },
+          { AttributeName: sessionTable.sortKey, AttributeType: 'S' },
+        ],
+      }),
+    );
+  } catch (error) {
+    // A data directory from an earlier run already holds the table.
+    if (!(error instanceof ResourceInUseException)) throw error;
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,54 @@
+import type { ApiHandler } from '../../shared/http/handler.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** One API Gateway method: the resource template (`/v1/sessions/{id}`) and the Lambda behind it. */
+export interface Route {
+  readonly method: HttpMethod;
+  readonly resource: string;
+  readonly handler: ApiHandler;
+  /** API Gateway's `apiKeyRequired`. */
+  readonly apiKeyRequired: boolean;
+  /** Lambda function name, for the context object and log lines. */
+  readonly functionName: string;
+}
+
+export interface RouteMatch {
+  readonly route: Route;
+  readonly pathParameters: Record<string, string> | null;
+}
+
+/**
+ * Finds the route for a path, the way API Gateway matches resources: literal segments match
+ * exactly, `{name}` matches one non-empty segment. `methodAllowed` is false when the path exists
+ * but not for this method.
+ */
+export function matchRoute(
+  routes: readonly Route[],
+  method: string,
+  path: string,
+): { match?: RouteMatch; pathExists: boolean } {
+  const segments = path.split('/').filter(Boolean);
+  let pathExists = false;
+  for (const route of routes) {
+    const params = matchSegments(route.resource.split('/').filter(Boolean), segments);
+    if (!params) continue;
+    pathExists = true;
+    if (route.method === method) {
+      return { match: { route, pathParameters: Object.keys(params).length ? params : null }, pathExists };
+    }
+  }
+  return { pathExists };
+}
+
+function matchSegments(template: string[], segments: string[]): Record<string, string> | undefined {
+  if (template.length !== segments.length) return undefined;
+  const params: Record<string, string> = {};
+  for (const [i, part] of template.entries()) {
+    const segment = segments[i] ?? '';
+    const name = /^\{(\w+)\}$/.exec(part)?.[1];
+    if (name) params[name] = segment;
+    else if (part !== segment) return undefined;
+  }
+  return params;
+}

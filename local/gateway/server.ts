@@ -1,0 +1,191 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { lambdaContext, toProxyEvent } from './proxy-event.ts';
+import { matchRoute, type Route } from './routes.ts';
+
+/** API Gateway's payload limit for REST APIs. */
+const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+const CORS_HEADERS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-headers': 'content-type,x-api-key,x-admin-key',
+  'access-control-allow-methods': 'GET,POST,DELETE,OPTIONS',
+};
+
+export interface GatewayOptions {
+  readonly routes: readonly Route[];
+  /** Valid API keys. Each gets a stable key id, as API Gateway gives each key an id. */
+  readonly apiKeys: readonly string[];
+  readonly port?: number;
+  /** Until this says yes, `/v1/health` answers 503 with `notReadyReason()`. */
+  readonly isReady?: () => boolean;
+  readonly notReadyReason?: () => string;
+  readonly functionTimeoutMs?: number;
+  readonly onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
+}
+
+export interface LocalGateway {
+  readonly url: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+/** The id API Gateway would report for a key: derived, so the key itself is never stored. */
+export function apiKeyIdFor(key: string): string {
+  return `key-${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * A local API Gateway for the REST API: matches resources, enforces API keys, turns each request
+ * into the Lambda proxy event, invokes the same handler Lambda runs, and writes its response.
+ * Errors it raises itself use Lantern's JSON error shape, as the deployed gateway responses do.
+ */
+export async function startLocalGateway(options: GatewayOptions): Promise<LocalGateway> {
+  const keyIds = new Map(options.apiKeys.map((key) => [key, apiKeyIdFor(key)]));
+  const server = createServer((req, res) => {
+    const started = performance.now();
+    handle(req, res, options, keyIds)
+      .catch((error: unknown) => {
+        console.error('local gateway: unexpected failure', error);
+        if (!res.headersSent) send(res, 502, errorBody('INTERNAL_ERROR', 'Internal server error'));
+        else res.destroy();
+      })
+      .finally(() => {
+        options.onRequest?.({
+          method: req.method ?? '?',
+          path: req.url ?? '?',
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+        });
+      });
+  });
+  // Slow clients must not pin a connection forever.
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 20_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  options: GatewayOptions,
+  keyIds: Map<string, string>,
+): Promise<void> {
+  const method = (req.method ?? 'GET').toUpperCase();
+  let url: URL;
+  let path: string;
+  try {
+    url = new URL(req.url ?? '/', 'http://localhost');
+    path = decodePath(url.pathname);
+  } catch {
+    return send(res, 400, errorBody('BAD_REQUEST', 'The request path is not valid'));
+  }
+  if (method === 'OPTIONS') return send(res, 204, '', CORS_HEADERS);
+
+  const { match, pathExists } = matchRoute(options.routes, method === 'HEAD' ? 'GET' : method, path);
+  if (!match) {
+    const message = pathExists ? `${method} is not supported on ${path}` : `No route for ${method} ${path}`;
+    return send(res, 404, errorBody('NOT_FOUND', message));
+  }
+  if (match.route.resource === '/v1/health' && options.isReady && !options.isReady()) {
+    return send(
+      res,
+      503,
+      errorBody('SERVICE_UNAVAILABLE', options.notReadyReason?.() ?? 'Starting up'),
+      { 'retry-after': '1' },
+    );
+  }
+
+  const presentedKey = req.headers['x-api-key'];
+  const keyValue = typeof presentedKey === 'string' ? presentedKey : undefined;
+  const keyId = keyValue ? keyIds.get(keyValue) : undefined;
+  if (match.route.apiKeyRequired && !keyId) {
+    return send(res, 403, errorBody('FORBIDDEN', keyValue ? 'The API key is not valid' : 'An x-api-key header is required'));
+  }
+
+  const body = await readBody(req);
+  if (body === undefined) {
+    return send(res, 413, errorBody('PAYLOAD_TOO_LARGE', `Request body exceeds ${MAX_PAYLOAD_BYTES} bytes`));
+  }
+
+  const event = toProxyEvent({
+    method,
+    path,
+    query: url.searchParams,
+    headers: req.headers,
+    body,
+    sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+    resource: match.route.resource,
+    pathParameters: match.pathParameters,
+    ...(keyValue && keyId ? { apiKey: { value: keyValue, id: keyId } } : {}),
+  });
+  const context = lambdaContext(match.route.functionName, options.functionTimeoutMs ?? 30_000, event.requestContext.requestId);
+  const result = await match.route.handler(event, context);
+  writeProxyResult(res, result, method === 'HEAD');
+}
+
+function writeProxyResult(res: ServerResponse, result: APIGatewayProxyResult, headOnly: boolean): void {
+  if (!result || typeof result.statusCode !== 'number') {
+    // What API Gateway does with a malformed Lambda proxy response.
+    return send(res, 502, errorBody('INTERNAL_ERROR', 'Internal server error'));
+  }
+  const headers: Record<string, string | string[]> = { ...CORS_HEADERS };
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) {
+    headers[name.toLowerCase()] = values.map(String);
+  }
+  const body = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : Buffer.from(result.body ?? '', 'utf8');
+  res.writeHead(result.statusCode, { ...headers, 'content-length': String(body.length) });
+  res.end(headOnly ? undefined : body);
+}
+
+/** Reads the body up to API Gateway's limit; undefined when it is larger. */
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_PAYLOAD_BYTES) {
+      req.resume();
+      return undefined;
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Percent-decodes each segment and drops a trailing slash; dot segments never reach a handler. */
+function decodePath(pathname: string): string {
+  const segments = pathname.split('/').map((s) => decodeURIComponent(s));
+  if (segments.some((s) => s === '..' || s === '.' || s.includes('/'))) throw new Error('path traversal');
+  const path = segments.join('/');
+  return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}
+
+function errorBody(code: string, message: string): string {
+  return JSON.stringify({ error: { code, message } });
+}
+
+function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, {
+    ...CORS_HEADERS,
+    ...(body ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+    'content-length': String(Buffer.byteLength(body)),
+    ...headers,
+  });
+  res.end(body);
+}

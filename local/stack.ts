@@ -1,0 +1,134 @@
+import { join } from 'node:path';
+import { startBedrockEmulator } from './bedrock-emulator/index.ts';
+import { startLocalDynamoDb } from './dynamodb.ts';
+import { type LocalGateway, startLocalGateway } from './gateway/server.ts';
+import type { Route } from './gateway/routes.ts';
+
+export const LOCAL_TABLE_NAME = 'lantern-sessions';
+export const LOCAL_KNOWLEDGE_BASE_ID = 'LOCALKB001';
+export const LOCAL_DATA_SOURCE_ID = 'LOCALDS001';
+export const LOCAL_MODEL_ARN = 'arn:aws:bedrock:us-east-1::foundation-model/lantern.extractive-emulator-v1';
+
+export interface LocalStackOptions {
+  readonly docsDir: string;
+  readonly apiKeys: readonly string[];
+  readonly port?: number;
+  /** Where dynalite keeps its files; in memory when absent. */
+  readonly dataDir?: string;
+  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  readonly onIngestProgress?: (progress: { done: number; total: number; file: string }) => void;
+  readonly onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
+}
+
+export interface LocalStack {
+  readonly url: string;
+  readonly gateway: LocalGateway;
+  readonly emulatorUrl: string;
+  readonly dynamoDbEndpoint: string;
+  /** Settles when the first ingestion finished; `/v1/health` answers 200 from then on. */
+  readonly ingestion: Promise<{ documents: number; chunks: number }>;
+  close(): Promise<void>;
+}
+
+/**
+ * The whole product on one machine: dynalite for DynamoDB, the Bedrock emulator, and the local API
+ * Gateway invoking the very handlers Lambda runs, configured through the same environment
+ * variables the CDK app sets. Only the endpoints differ from AWS.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const dynamo = await startLocalDynamoDb({
+    tableName: LOCAL_TABLE_NAME,
+    ...(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {}),
+  });
+  const emulator = await startBedrockEmulator({
+    knowledgeBases: [
+      {
+        knowledgeBaseId: LOCAL_KNOWLEDGE_BASE_ID,
+        dataSources: [
+          { dataSourceId: LOCAL_DATA_SOURCE_ID, type: 'S3', folder: options.docsDir, bucketName: 'lantern-documents' },
+        ],
+      },
+    ],
+  });
+
+  const environment = {
+    TABLE_NAME: LOCAL_TABLE_NAME,
+    KNOWLEDGE_BASE_ID: LOCAL_KNOWLEDGE_BASE_ID,
+    MODEL_ARN: LOCAL_MODEL_ARN,
+    SESSION_TTL_DAYS: '30',
+    AWS_REGION: 'us-east-1',
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    BEDROCK_AGENT_RUNTIME_ENDPOINT: emulator.url,
+    BEDROCK_RUNTIME_ENDPOINT: emulator.url,
+    BEDROCK_AGENT_ENDPOINT: emulator.url,
+  };
+  // The SDK's credential chain would otherwise look for real credentials (or the instance metadata
+  // service); local servers accept any signature.
+  Object.assign(process.env, environment, {
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? options.logLevel ?? 'WARN',
+    POWERTOOLS_DEV: 'true',
+  });
+  const routes = await loadRoutes(environment);
+
+  let ready = false;
+  let progress = { done: 0, total: 0 };
+  const gateway = await startLocalGateway({
+    routes,
+    apiKeys: options.apiKeys,
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    isReady: () => ready,
+    notReadyReason: () => `Ingesting the knowledge base (${progress.done}/${progress.total} documents)`,
+    ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+  });
+  const ingestion = emulator
+    .ingest((p) => {
+      progress = p;
+      options.onIngestProgress?.(p);
+    })
+    .then((result) => {
+      ready = true;
+      return result;
+    });
+  // Callers await `ingestion`; this keeps an early failure from being reported as unhandled twice.
+  ingestion.catch(() => undefined);
+
+  return {
+    url: gateway.url,
+    gateway,
+    emulatorUrl: emulator.url,
+    dynamoDbEndpoint: dynamo.endpoint,
+    ingestion,
+    close: async () => {
+      await gateway.close();
+      await emulator.close();
+      await dynamo.close();
+    },
+  };
+}
+
+/**
+ * The API's routes with their handlers, built through each handler's `makeHandler` factory from
+ * the local configuration — the same code Lambda runs, so a second stack in one process gets its
+ * own endpoints. Imported lazily: handler modules read their configuration when first loaded.
+ */
+async function loadRoutes(environment: Record<string, string>): Promise<Route[]> {
+  const [{ parseConfig }, { createConversationEngine }, chat, sessions, health] = await Promise.all([
+    import('../shared/config.ts'),
+    import('../shared/dependencies.ts'),
+    import('../functions/chat/handler.ts'),
+    import('../functions/sessions/handler.ts'),
+    import('../functions/health/handler.ts'),
+  ]);
+  const engine = createConversationEngine(parseConfig(environment));
+  const chatHandler = chat.makeHandler(engine);
+  const sessionsHandler = sessions.makeHandler(engine);
+  return [
+    { method: 'POST', resource: '/v1/chat', handler: chatHandler, apiKeyRequired: true, functionName: 'lantern-chat' },
+    { method: 'GET', resource: '/v1/sessions/{id}', handler: sessionsHandler, apiKeyRequired: true, functionName: 'lantern-sessions' },
+    { method: 'DELETE', resource: '/v1/sessions/{id}', handler: sessionsHandler, apiKeyRequired: true, functionName: 'lantern-sessions' },
+    { method: 'GET', resource: '/v1/health', handler: health.handler, apiKeyRequired: false, functionName: 'lantern-health' },
+  ];
+}

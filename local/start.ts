@@ -1,0 +1,122 @@
+/**
+ * `npm start`: Lantern offline on this machine. See `--help`.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import cliProgress from 'cli-progress';
+import { startLocalStack } from './stack.ts';
+
+const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const usage = `Usage: npm start -- [options]
+
+  --docs DIR        documents to ingest (default: the bundled sample knowledge base)
+  --port N          port of the local API (default: 3000)
+  --api-key KEY     API key clients send as x-api-key (default: lantern-dev-key)
+  --admin-key KEY   admin key for /v1/admin routes, sent as x-admin-key (default: lantern-admin-dev-key)
+  --data-dir DIR    where sessions are kept between runs (default: .lantern/data)
+  --verbose         log every handler line, not only warnings
+  --help            this text`;
+
+function fail(message: string): never {
+  console.error(`error: ${message}\n\n${usage}`);
+  process.exit(2);
+}
+
+let args: ReturnType<typeof parse>;
+function parse() {
+  return parseArgs({
+    options: {
+      docs: { type: 'string', default: join(projectRoot, 'local', 'sample-kb') },
+      port: { type: 'string', default: '3000' },
+      'api-key': { type: 'string', default: 'lantern-dev-key' },
+      'admin-key': { type: 'string', default: 'lantern-admin-dev-key' },
+      'data-dir': { type: 'string', default: join(projectRoot, '.lantern', 'data') },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  }).values;
+}
+try {
+  args = parse();
+} catch (error) {
+  fail((error as Error).message);
+}
+if (args.help) {
+  console.log(usage);
+  process.exit(0);
+}
+
+const docsDir = resolve(args.docs);
+if (!existsSync(docsDir) || !statSync(docsDir).isDirectory()) fail(`--docs ${args.docs} is not a directory`);
+const port = Number(args.port);
+if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(`--port must be a number between 0 and 65535`);
+const apiKey = args['api-key'];
+if (apiKey.length < 8) fail('--api-key must be at least 8 characters');
+
+const interactive = process.stderr.isTTY;
+const bar = interactive
+  ? new cliProgress.SingleBar(
+      { format: 'Ingesting {bar} {value}/{total} documents  {file}', hideCursor: true, clearOnComplete: false },
+      cliProgress.Presets.shades_classic,
+    )
+  : undefined;
+let lastLogged = -1;
+
+const stack = await startLocalStack({
+  docsDir,
+  apiKeys: [apiKey],
+  port,
+  dataDir: resolve(args['data-dir']),
+  logLevel: args.verbose ? 'INFO' : 'WARN',
+  onIngestProgress: ({ done, total, file }) => {
+    if (bar) {
+      if (done === 0 || !bar.getTotal()) bar.start(total, done, { file: '' });
+      bar.update(done, { file });
+      return;
+    }
+    // Without a terminal, a line per tenth of the way is enough.
+    const step = Math.floor((done / Math.max(total, 1)) * 10);
+    if (step !== lastLogged) {
+      lastLogged = step;
+      console.log(`Ingesting ${done}/${total} documents`);
+    }
+  },
+  onRequest: ({ method, path, status, ms }) => console.log(`${method} ${path} → ${status} (${ms} ms)`),
+}).catch((error: unknown) => {
+  const reason = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `port ${port} is already in use (try --port)` : String(error);
+  fail(`could not start: ${reason}`);
+});
+
+const shutdown = async () => {
+  bar?.stop();
+  await stack.close().catch(() => undefined);
+  process.exit(0);
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);
+
+try {
+  const { documents, chunks } = await stack.ingestion;
+  bar?.stop();
+  console.log(`\nIngested ${documents} documents (${chunks} chunks) from ${docsDir}`);
+} catch (error) {
+  bar?.stop();
+  console.error(`Ingestion failed: ${(error as Error).message}`);
+  await stack.close();
+  process.exit(1);
+}
+
+const curl = `curl -s ${stack.url}/v1/chat -H 'content-type: application/json' -H 'x-api-key: ${apiKey}' -d '{"message":"How do I reset my password?"}'`;
+console.log(`
+Lantern is running offline at ${stack.url}
+  API key (x-api-key):     ${apiKey}
+  Admin key (x-admin-key): ${args['admin-key']}
+  Health:                  ${stack.url}/v1/health
+
+Try it:
+  ${curl}
+
+Press Ctrl+C to stop.`);

@@ -1,0 +1,82 @@
+/**
+ * Errors meant for the caller carry an HTTP status and a stable code; the edge maps them to
+ * `{"error": {"code", "message"}}`. Anything else becomes a generic 500 without internals.
+ */
+export type ErrorCode =
+  | 'BAD_REQUEST'
+  | 'VALIDATION_ERROR'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'THROTTLED'
+  | 'UPSTREAM_ERROR'
+  | 'SERVICE_UNAVAILABLE'
+  | 'INTERNAL_ERROR';
+
+export class LanternError extends Error {
+  override readonly name: string = 'LanternError';
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export class BadRequestError extends LanternError {
+  override readonly name = 'BadRequestError';
+  constructor(message: string, options?: ErrorOptions) {
+    super(400, 'BAD_REQUEST', message, options);
+  }
+}
+
+export class ValidationError extends LanternError {
+  override readonly name = 'ValidationError';
+  constructor(message: string, options?: ErrorOptions) {
+    super(400, 'VALIDATION_ERROR', message, options);
+  }
+}
+
+export class UnauthorizedError extends LanternError {
+  override readonly name = 'UnauthorizedError';
+  constructor(message = 'Missing or invalid API key', options?: ErrorOptions) {
+    super(401, 'UNAUTHORIZED', message, options);
+  }
+}
+
+export class NotFoundError extends LanternError {
+  override readonly name = 'NotFoundError';
+  constructor(message: string, options?: ErrorOptions) {
+    super(404, 'NOT_FOUND', message, options);
+  }
+}
+
+export class PayloadTooLargeError extends LanternError {
+  override readonly name = 'PayloadTooLargeError';
+  constructor(message: string, options?: ErrorOptions) {
+    super(413, 'PAYLOAD_TOO_LARGE', message, options);
+  }
+}
+
+export class UpstreamError extends LanternError {
+  override readonly name = 'UpstreamError';
+  constructor(message: string, options?: ErrorOptions) {
+    super(502, 'UPSTREAM_ERROR', message, options);
+  }
+}
+
+/** The upstream is overloaded or throttling us: the caller should retry after a pause. */
+export class ServiceUnavailableError extends LanternError {
+  override readonly name = 'ServiceUnavailableError';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 2,
+    options?: ErrorOptions,
+  ) {
+    super(503, 'SERVICE_UNAVAILABLE', message, options);
+  }
+}

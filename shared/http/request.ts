@@ -1,0 +1,47 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { z } from 'zod';
+import { BadRequestError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../errors.ts';
+
+/** Request bodies above this are refused before parsing; the largest valid chat body is a few KB. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * The caller's identity: the id of the API key API Gateway validated (never the key itself, so no
+ * secret is stored or logged). The local gateway fills the same field.
+ */
+export function callerOf(event: APIGatewayProxyEvent): string {
+  const apiKeyId = event.requestContext?.identity?.apiKeyId;
+  if (!apiKeyId) throw new UnauthorizedError();
+  return apiKeyId;
+}
+
+/** Parses and validates a JSON body; every failure is a 4xx that says what is wrong. */
+export function parseJsonBody<T>(event: APIGatewayProxyEvent, schema: z.ZodType<T>): T {
+  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+  if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
+    throw new PayloadTooLargeError(`Request body is larger than ${MAX_BODY_BYTES} bytes`);
+  }
+  if (!raw.trim()) throw new BadRequestError('Request body is required and must be a JSON object');
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    throw new BadRequestError('Request body is not valid JSON');
+  }
+  const result = schema.safeParse(data);
+  if (!result.success) throw new ValidationError(describeIssues(result.error));
+  return result.data;
+}
+
+/** Validates a path parameter; an invalid id is simply "not found" for the caller. */
+export function pathParameter(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const value = event.pathParameters?.[name];
+  return value ? value : undefined;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .join('; ');
+}

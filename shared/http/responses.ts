@@ -1,0 +1,30 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { LanternError, ServiceUnavailableError } from '../errors.ts';
+import { logger } from '../observability.ts';
+
+const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
+
+export function jsonResponse(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
+  return { statusCode, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
+}
+
+export function emptyResponse(statusCode = 204): APIGatewayProxyResult {
+  return { statusCode, headers: {}, body: '' };
+}
+
+/** The one place errors become responses: known errors keep their status, anything else is a bare 500. */
+export function errorResponse(error: unknown): APIGatewayProxyResult {
+  if (error instanceof LanternError) {
+    if (error.status >= 500) logger.warn('request failed upstream', { code: error.code, cause: describeCause(error) });
+    const headers: Record<string, string> =
+      error instanceof ServiceUnavailableError ? { 'retry-after': String(error.retryAfterSeconds) } : {};
+    return jsonResponse(error.status, { error: { code: error.code, message: error.message } }, headers);
+  }
+  logger.error('unexpected error', { error: error instanceof Error ? error : String(error) });
+  return jsonResponse(500, { error: { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side.' } });
+}
+
+function describeCause(error: Error): string | undefined {
+  const cause = error.cause;
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined;
+}

@@ -1,0 +1,103 @@
+import {
+  type BedrockAgentRuntimeClient,
+  ResourceNotFoundException,
+  RetrieveAndGenerateCommand,
+  type RetrieveAndGenerateCommandInput,
+  ThrottlingException,
+  ValidationException,
+} from '@aws-sdk/client-bedrock-agent-runtime';
+import { mapCitations } from './citations.ts';
+import { ServiceUnavailableError, UpstreamError } from './errors.ts';
+import type { Citation, GuardrailAction } from './types.ts';
+
+export interface RagRequest {
+  readonly text: string;
+  readonly bedrockSessionId?: string;
+}
+
+export interface RagAnswer {
+  readonly bedrockSessionId: string;
+  readonly answer: string;
+  readonly citations: Citation[];
+  readonly guardrailAction: GuardrailAction;
+}
+
+/** The port the conversation engine talks to; the Bedrock adapter below is the real one. */
+export interface RagGenerator {
+  generate(request: RagRequest): Promise<RagAnswer>;
+}
+
+export interface BedrockRagOptions {
+  readonly knowledgeBaseId: string;
+  readonly modelArn: string;
+  readonly numberOfResults?: number;
+}
+
+/** Bedrock no longer accepts the session id we stored (expired, unknown, or from another stack). */
+export class SessionRejectedError extends Error {
+  override readonly name = 'SessionRejectedError';
+}
+
+/** `RetrieveAndGenerate` against a Bedrock knowledge base, with errors translated for callers. */
+export class BedrockRag implements RagGenerator {
+  constructor(
+    private readonly client: BedrockAgentRuntimeClient,
+    private readonly options: BedrockRagOptions,
+  ) {}
+
+  async generate(request: RagRequest): Promise<RagAnswer> {
+    try {
+      const response = await this.client.send(new RetrieveAndGenerateCommand(this.input(request)));
+      const answer = response.output?.text ?? '';
+      return {
+        bedrockSessionId: response.sessionId ?? request.bedrockSessionId ?? '',
+        answer,
+        citations: mapCitations(answer, response.citations),
+        guardrailAction: response.guardrailAction === 'INTERVENED' ? 'INTERVENED' : 'NONE',
+      };
+    } catch (error) {
+      throw translateBedrockError(error, request.bedrockSessionId !== undefined);
+    }
+  }
+
+  /** The request body, shared with the streaming variant. */
+  input(request: RagRequest): RetrieveAndGenerateCommandInput {
+    return {
+      input: { text: request.text },
+      ...(request.bedrockSessionId ? { sessionId: request.bedrockSessionId } : {}),
+      retrieveAndGenerateConfiguration: {
+        type: 'KNOWLEDGE_BASE',
+        knowledgeBaseConfiguration: {
+          knowledgeBaseId: this.options.knowledgeBaseId,
+          modelArn: this.options.modelArn,
+          retrievalConfiguration: {
+            vectorSearchConfiguration: { numberOfResults: this.options.numberOfResults ?? 5 },
+          },
+        },
+      },
+    };
+  }
+}
+
+/**
+ * Bedrock documents no error for an unknown or expired session; in practice it answers with a
+ * validation or not-found error that names the session. Such errors mean "start a new session".
+ */
+export function translateBedrockError(error: unknown, hadSession: boolean): Error {
+  if (
+    hadSession &&
+    (error instanceof ValidationException || error instanceof ResourceNotFoundException) &&
+    /session/i.test(error.message)
+  ) {
+    return new SessionRejectedError(error.message, { cause: error });
+  }
+  if (error instanceof ThrottlingException) {
+    return new ServiceUnavailableError('The answer service is busy; please retry shortly.', 2, { cause: error });
+  }
+  if (error instanceof Error && error.name === 'ServiceQuotaExceededException') {
+    return new ServiceUnavailableError('The answer service is over its quota; please retry later.', 10, {
+      cause: error,
+    });
+  }
+  return new UpstreamError('The knowledge base could not answer right now.', { cause: error });
+}

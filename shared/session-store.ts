@@ -1,0 +1,215 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { sessionTable } from '../config/table.ts';
+import type { Citation, MessageRole, MessageStatus, StoredMessage, StoredSession } from './types.ts';
+
+const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = sessionTable;
+const SESSION_SK = 'SESSION';
+const MESSAGE_PREFIX = 'MSG#';
+
+const sessionPk = (sessionId: string) => `SESSION#${sessionId}`;
+/** Messages sort by creation time, then id, so concurrent turns keep a stable order. */
+const messageSk = (createdAt: string, messageId: string) => `${MESSAGE_PREFIX}${createdAt}#${messageId}`;
+
+export interface NewMessage {
+  readonly messageId: string;
+  readonly role: MessageRole;
+  readonly text: string;
+  readonly citations?: readonly Citation[];
+  readonly status: MessageStatus;
+  readonly createdAt: string;
+  readonly clientMessageId?: string;
+}
+
+export interface SessionStoreOptions {
+  readonly tableName: string;
+  readonly ttlDays: number;
+  readonly now?: () => Date;
+}
+
+/**
+ * Sessions and their messages in one DynamoDB table: a session item (`SESSION#id` / `SESSION`) and
+ * one item per message (`SESSION#id` / `MSG#createdAt#messageId`). Every write is a single-item
+ * conditional write, so there is no TransactWriteItems (dynalite lacks it) and no lost update.
+ * Expired items are filtered on read, since DynamoDB's TTL deletes them up to days late.
+ */
+export class SessionStore {
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly options: SessionStoreOptions,
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  async createSession(sessionId: string, owner: string, bedrockSessionId?: string): Promise<StoredSession> {
+    const session: StoredSession = {
+      sessionId,
+      owner,
+      createdAt: this.now().toISOString(),
+      ...(bedrockSessionId ? { bedrockSessionId } : {}),
+      expiresAt: this.expiry(),
+    };
+    await this.db.send(
+      new PutCommand({
+        TableName: this.options.tableName,
+        Item: { [PK]: sessionPk(sessionId), [SK]: SESSION_SK, type: 'session', ...sessionAttributes(session) },
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': PK },
+      }),
+    );
+    return session;
+  }
+
+  /** The session if it exists, has not expired and belongs to `owner`; otherwise undefined. */
+  async getSession(sessionId: string, owner: string): Promise<StoredSession | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.options.tableName,
+        Key: { [PK]: sessionPk(sessionId), [SK]: SESSION_SK },
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item || Item.owner !== owner || !this.isLive(Item[TTL])) return undefined;
+    return {
+      sessionId,
+      owner: String(Item.owner),
+      createdAt: String(Item.createdAt),
+      ...(typeof Item.bedrockSessionId === 'string' ? { bedrockSessionId: Item.bedrockSessionId } : {}),
+      expiresAt: Number(Item[TTL]),
+    };
+  }
+
+  /** Records the Bedrock session now in use and keeps the session alive for another TTL period. */
+  async touchSession(sessionId: string, bedrockSessionId: string | undefined): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.options.tableName,
+        Key: { [PK]: sessionPk(sessionId), [SK]: SESSION_SK },
+        UpdateExpression: bedrockSessionId ? 'SET #ttl = :ttl, bedrockSessionId = :bid' : 'SET #ttl = :ttl',
+        ConditionExpression: 'attribute_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': PK, '#ttl': TTL },
+        ExpressionAttributeValues: { ':ttl': this.expiry(), ...(bedrockSessionId ? { ':bid': bedrockSessionId } : {}) },
+      }),
+    );
+  }
+
+  /** Stores one message; a repeated message id is a conflict, never an overwrite. */
+  async appendMessage(sessionId: string, message: NewMessage): Promise<StoredMessage> {
+    const stored: StoredMessage = { sessionId, ...message };
+    await this.db.send(
+      new PutCommand({
+        TableName: this.options.tableName,
+        Item: {
+          [PK]: sessionPk(sessionId),
+          [SK]: messageSk(message.createdAt, message.messageId),
+          type: 'message',
+          ...stored,
+          [TTL]: this.expiry(),
+        },
+        ConditionExpression: 'attribute_not_exists(#pk)',
+        ExpressionAttributeNames: { '#pk': PK },
+      }),
+    );
+    return stored;
+  }
+
+  /** The live messages of a session, oldest first. */
+  async listMessages(sessionId: string): Promise<StoredMessage[]> {
+    const messages: StoredMessage[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    // Bounded: a session holds at most a few thousand messages, a page at most 1 MB.
+    for (let page = 0; page < 100; page++) {
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: this.options.tableName,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+          FilterExpression: '#ttl > :now',
+          ExpressionAttributeNames: { '#pk': PK, '#sk': SK, '#ttl': TTL },
+          ExpressionAttributeValues: {
+            ':pk': sessionPk(sessionId),
+            ':prefix': MESSAGE_PREFIX,
+            ':now': this.epochSeconds(),
+          },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of result.Items ?? []) messages.push(toMessage(item));
+      startKey = result.LastEvaluatedKey;
+      if (!startKey) break;
+    }
+    return messages;
+  }
+
+  /**
+   * Deletes a session owned by `owner`. The session item goes first, under a condition on its
+   * owner, so a half-finished delete leaves an unreachable session rather than a foreign one.
+   */
+  async deleteSession(sessionId: string, owner: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.options.tableName,
+          Key: { [PK]: sessionPk(sessionId), [SK]: SESSION_SK },
+          ConditionExpression: '#owner = :owner AND #ttl > :now',
+          ExpressionAttributeNames: { '#owner': 'owner', '#ttl': TTL },
+          ExpressionAttributeValues: { ':owner': owner, ':now': this.epochSeconds() },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+    const messages = await this.listMessages(sessionId);
+    await Promise.all(
+      messages.map((m) =>
+        this.db.send(
+          new DeleteCommand({
+            TableName: this.options.tableName,
+            Key: { [PK]: sessionPk(sessionId), [SK]: messageSk(m.createdAt, m.messageId) },
+          }),
+        ),
+      ),
+    );
+    return true;
+  }
+
+  private isLive(expiresAt: unknown): boolean {
+    return typeof expiresAt === 'number' && expiresAt > this.epochSeconds();
+  }
+
+  private epochSeconds(): number {
+    return Math.floor(this.now().getTime() / 1000);
+  }
+
+  private expiry(): number {
+    return this.epochSeconds() + this.options.ttlDays * 86_400;
+  }
+}
+
+function sessionAttributes(session: StoredSession): Record<string, unknown> {
+  const { expiresAt, ...rest } = session;
+  return { ...rest, [TTL]: expiresAt };
+}
+
+function toMessage(item: Record<string, unknown>): StoredMessage {
+  return {
+    sessionId: String(item.sessionId),
+    messageId: String(item.messageId),
+    role: item.role as MessageRole,
+    text: String(item.text ?? ''),
+    ...(Array.isArray(item.citations) ? { citations: item.citations as Citation[] } : {}),
+    status: (item.status as MessageStatus) ?? 'complete',
+    createdAt: String(item.createdAt),
+    ...(typeof item.clientMessageId === 'string' ? { clientMessageId: item.clientMessageId } : {}),
+  };
+}

@@ -1,0 +1,50 @@
+/** Lantern's public data shapes, shared by REST, SSE and Slack. */
+
+export interface CitationReference {
+  readonly sourceUri: string;
+  readonly title?: string;
+  readonly excerpt: string;
+  readonly score?: number;
+}
+
+/** A span of the answer (`answer.slice(start, end) === text`) and the passages it came from. */
+export interface Citation {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+  readonly references: readonly CitationReference[];
+}
+
+export type GuardrailAction = 'NONE' | 'INTERVENED';
+
+export type MessageRole = 'user' | 'assistant';
+
+/** `incomplete`: the answer was cut short (a broken stream); `blocked`: the guardrail answered. */
+export type MessageStatus = 'complete' | 'incomplete' | 'blocked';
+
+export interface StoredMessage {
+  readonly sessionId: string;
+  readonly messageId: string;
+  readonly role: MessageRole;
+  readonly text: string;
+  readonly citations?: readonly Citation[];
+  readonly status: MessageStatus;
+  readonly createdAt: string;
+  readonly clientMessageId?: string;
+}
+
+export interface StoredSession {
+  readonly sessionId: string;
+  readonly owner: string;
+  readonly createdAt: string;
+  readonly bedrockSessionId?: string;
+  readonly expiresAt: number;
+}
+
+export interface ChatAnswer {
+  readonly sessionId: string;
+  readonly messageId: string;
+  readonly answer: string;
+  readonly citations: readonly Citation[];
+  readonly guardrail: { readonly action: GuardrailAction };
+}
