@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { startBedrockEmulator } from './bedrock-emulator/index.ts';
 import { startLocalDynamoDb } from './dynamodb.ts';
-import { type LocalGateway, startLocalGateway } from './gateway/server.ts';
 import type { Route } from './gateway/routes.ts';
+import { type LocalGateway, startLocalGateway } from './gateway/server.ts';
 
 export const LOCAL_TABLE_NAME = 'lantern-sessions';
 export const LOCAL_KNOWLEDGE_BASE_ID = 'LOCALKB001';
@@ -45,7 +45,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       {
         knowledgeBaseId: LOCAL_KNOWLEDGE_BASE_ID,
         dataSources: [
-          { dataSourceId: LOCAL_DATA_SOURCE_ID, type: 'S3', folder: options.docsDir, bucketName: 'lantern-documents' },
+          {
+            dataSourceId: LOCAL_DATA_SOURCE_ID,
+            type: 'S3',
+            folder: options.docsDir,
+            bucketName: 'lantern-documents',
+          },
         ],
       },
     ],
@@ -126,9 +131,33 @@ async function loadRoutes(environment: Record<string, string>): Promise<Route[]>
   const chatHandler = chat.makeHandler(engine);
   const sessionsHandler = sessions.makeHandler(engine);
   return [
-    { method: 'POST', resource: '/v1/chat', handler: chatHandler, apiKeyRequired: true, functionName: 'lantern-chat' },
-    { method: 'GET', resource: '/v1/sessions/{id}', handler: sessionsHandler, apiKeyRequired: true, functionName: 'lantern-sessions' },
-    { method: 'DELETE', resource: '/v1/sessions/{id}', handler: sessionsHandler, apiKeyRequired: true, functionName: 'lantern-sessions' },
-    { method: 'GET', resource: '/v1/health', handler: health.handler, apiKeyRequired: false, functionName: 'lantern-health' },
+    {
+      method: 'POST',
+      resource: '/v1/chat',
+      handler: chatHandler,
+      apiKeyRequired: true,
+      functionName: 'lantern-chat',
+    },
+    {
+      method: 'GET',
+      resource: '/v1/sessions/{id}',
+      handler: sessionsHandler,
+      apiKeyRequired: true,
+      functionName: 'lantern-sessions',
+    },
+    {
+      method: 'DELETE',
+      resource: '/v1/sessions/{id}',
+      handler: sessionsHandler,
+      apiKeyRequired: true,
+      functionName: 'lantern-sessions',
+    },
+    {
+      method: 'GET',
+      resource: '/v1/health',
+      handler: health.handler,
+      apiKeyRequired: false,
+      functionName: 'lantern-health',
+    },
   ];
 }

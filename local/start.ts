@@ -59,7 +59,11 @@ if (apiKey.length < 8) fail('--api-key must be at least 8 characters');
 const interactive = process.stderr.isTTY;
 const bar = interactive
   ? new cliProgress.SingleBar(
-      { format: 'Ingesting {bar} {value}/{total} documents  {file}', hideCursor: true, clearOnComplete: false },
+      {
+        format: 'Ingesting {bar} {value}/{total} documents  {file}',
+        hideCursor: true,
+        clearOnComplete: false,
+      },
       cliProgress.Presets.shades_classic,
     )
   : undefined;
@@ -86,7 +90,10 @@ const stack = await startLocalStack({
   },
   onRequest: ({ method, path, status, ms }) => console.log(`${method} ${path} → ${status} (${ms} ms)`),
 }).catch((error: unknown) => {
-  const reason = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `port ${port} is already in use (try --port)` : String(error);
+  const reason =
+    (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
+      ? `port ${port} is already in use (try --port)`
+      : String(error);
   fail(`could not start: ${reason}`);
 });
 

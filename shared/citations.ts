@@ -1,4 +1,7 @@
-import type { Citation as BedrockCitation, RetrievalResultLocation } from '@aws-sdk/client-bedrock-agent-runtime';
+import type {
+  Citation as BedrockCitation,
+  RetrievalResultLocation,
+} from '@aws-sdk/client-bedrock-agent-runtime';
 import type { Citation, CitationReference } from './types.ts';
 
 const EXCERPT_LIMIT = 600;
@@ -20,11 +23,14 @@ export function mapCitations(answer: string, citations: readonly BedrockCitation
   return mapped;
 }
 
-export function mapReference(reference: NonNullable<BedrockCitation['retrievedReferences']>[number]): CitationReference {
+export function mapReference(
+  reference: NonNullable<BedrockCitation['retrievedReferences']>[number],
+): CitationReference {
   const metadata = reference.metadata ?? {};
   const sourceUri =
     locationUri(reference.location) ?? stringValue(metadata['x-amz-bedrock-kb-source-uri']) ?? 'unknown';
-  const title = stringValue(metadata.title) ?? stringValue(metadata['x-amz-bedrock-kb-title']) ?? titleFromUri(sourceUri);
+  const title =
+    stringValue(metadata.title) ?? stringValue(metadata['x-amz-bedrock-kb-title']) ?? titleFromUri(sourceUri);
   const score = numberValue(metadata.score) ?? numberValue(metadata['x-amz-bedrock-kb-score']);
   return {
     sourceUri,
@@ -89,7 +95,10 @@ function toExcerpt(text: string): string {
 export function titleFromUri(uri: string): string | undefined {
   const last = uri.split(/[/\\]/).filter(Boolean).at(-1);
   if (!last || uri === 'unknown') return undefined;
-  const base = decodeURIComponentSafe(last).replace(/\.[a-z0-9]+$/i, '').replace(/[-_]+/g, ' ').trim();
+  const base = decodeURIComponentSafe(last)
+    .replace(/\.[a-z0-9]+$/i, '')
+    .replace(/[-_]+/g, ' ')
+    .trim();
   return base ? base.charAt(0).toUpperCase() + base.slice(1) : undefined;
 }
 

@@ -105,10 +105,15 @@ export class ConversationEngine {
   private async ask(message: string, session: StoredSession | undefined): Promise<RagAnswer> {
     const bedrockSessionId = session?.bedrockSessionId;
     try {
-      return await this.deps.rag.generate({ text: message, ...(bedrockSessionId ? { bedrockSessionId } : {}) });
+      return await this.deps.rag.generate({
+        text: message,
+        ...(bedrockSessionId ? { bedrockSessionId } : {}),
+      });
     } catch (error) {
       if (!(error instanceof SessionRejectedError) || !session) throw error;
-      logger.warn('Bedrock rejected the stored session; retrying in a new one', { sessionId: session.sessionId });
+      logger.warn('Bedrock rejected the stored session; retrying in a new one', {
+        sessionId: session.sessionId,
+      });
       const history = await this.deps.store.listMessages(session.sessionId);
       return this.deps.rag.generate({ text: condenseHistory(history.slice(-6), message) });
     }

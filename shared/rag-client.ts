@@ -92,7 +92,9 @@ export function translateBedrockError(error: unknown, hadSession: boolean): Erro
     return new SessionRejectedError(error.message, { cause: error });
   }
   if (error instanceof ThrottlingException) {
-    return new ServiceUnavailableError('The answer service is busy; please retry shortly.', 2, { cause: error });
+    return new ServiceUnavailableError('The answer service is busy; please retry shortly.', 2, {
+      cause: error,
+    });
   }
   if (error instanceof Error && error.name === 'ServiceQuotaExceededException') {
     return new ServiceUnavailableError('The answer service is over its quota; please retry later.', 10, {

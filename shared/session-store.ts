@@ -61,7 +61,12 @@ export class SessionStore {
     await this.db.send(
       new PutCommand({
         TableName: this.options.tableName,
-        Item: { [PK]: sessionPk(sessionId), [SK]: SESSION_SK, type: 'session', ...sessionAttributes(session) },
+        Item: {
+          [PK]: sessionPk(sessionId),
+          [SK]: SESSION_SK,
+          type: 'session',
+          ...sessionAttributes(session),
+        },
         ConditionExpression: 'attribute_not_exists(#pk)',
         ExpressionAttributeNames: { '#pk': PK },
       }),
@@ -97,7 +102,10 @@ export class SessionStore {
         UpdateExpression: bedrockSessionId ? 'SET #ttl = :ttl, bedrockSessionId = :bid' : 'SET #ttl = :ttl',
         ConditionExpression: 'attribute_exists(#pk)',
         ExpressionAttributeNames: { '#pk': PK, '#ttl': TTL },
-        ExpressionAttributeValues: { ':ttl': this.expiry(), ...(bedrockSessionId ? { ':bid': bedrockSessionId } : {}) },
+        ExpressionAttributeValues: {
+          ':ttl': this.expiry(),
+          ...(bedrockSessionId ? { ':bid': bedrockSessionId } : {}),
+        },
       }),
     );
   }

@@ -9,6 +9,7 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
+import { sessionTable } from '../../config/table.ts';
 import { S3VectorsKnowledgeBase } from '../constructs/s3-vectors-knowledge-base.ts';
 
 /** Props of {@link StatefulStack}. */
@@ -32,9 +33,9 @@ export class StatefulStack extends Stack {
     super(scope, id, props);
 
     const table = new Table(this, 'Table', {
-      partitionKey: { name: 'pk', type: AttributeType.STRING },
-      sortKey: { name: 'sk', type: AttributeType.STRING },
-      timeToLiveAttribute: 'expiresAt',
+      partitionKey: { name: sessionTable.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: sessionTable.sortKey, type: AttributeType.STRING },
+      timeToLiveAttribute: sessionTable.ttlAttribute,
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.AWS_MANAGED,

@@ -44,19 +44,20 @@ const GATEWAY_ERRORS: ReadonlyArray<{
   readonly code: string;
   readonly message?: string;
 }> = [
-  { type: ResponseType.BAD_REQUEST_BODY, code: 'BAD_REQUEST', message: 'Invalid request body' },
-  { type: ResponseType.BAD_REQUEST_PARAMETERS, code: 'BAD_REQUEST' },
-  { type: ResponseType.INVALID_API_KEY, code: 'FORBIDDEN', message: 'Missing or invalid API key' },
+  { type: ResponseType.BAD_REQUEST_BODY, code: 'VALIDATION_ERROR', message: 'Invalid request body' },
+  { type: ResponseType.BAD_REQUEST_PARAMETERS, code: 'VALIDATION_ERROR' },
+  // Same status and code as the handlers' UnauthorizedError, so local and deployed callers see one answer.
+  { type: ResponseType.INVALID_API_KEY, statusCode: '401', code: 'UNAUTHORIZED', message: 'Missing or invalid API key' },
   // API Gateway answers an unknown route with "Missing Authentication Token"; it is a 404.
   { type: ResponseType.MISSING_AUTHENTICATION_TOKEN, statusCode: '404', code: 'NOT_FOUND', message: 'Not found' },
   { type: ResponseType.ACCESS_DENIED, code: 'FORBIDDEN' },
   { type: ResponseType.REQUEST_TOO_LARGE, code: 'PAYLOAD_TOO_LARGE', message: 'Request body too large' },
   { type: ResponseType.THROTTLED, code: 'THROTTLED', message: 'Too many requests' },
-  { type: ResponseType.QUOTA_EXCEEDED, code: 'QUOTA_EXCEEDED', message: 'API key quota exceeded' },
-  { type: ResponseType.INTEGRATION_FAILURE, statusCode: '502', code: 'BAD_GATEWAY' },
-  { type: ResponseType.INTEGRATION_TIMEOUT, statusCode: '503', code: 'UNAVAILABLE', message: 'Timed out' },
+  { type: ResponseType.QUOTA_EXCEEDED, code: 'THROTTLED', message: 'API key quota exceeded' },
+  { type: ResponseType.INTEGRATION_FAILURE, statusCode: '502', code: 'UPSTREAM_ERROR' },
+  { type: ResponseType.INTEGRATION_TIMEOUT, statusCode: '503', code: 'SERVICE_UNAVAILABLE', message: 'Timed out' },
   { type: ResponseType.DEFAULT_4XX, code: 'BAD_REQUEST' },
-  { type: ResponseType.DEFAULT_5XX, code: 'INTERNAL', message: 'Internal error' },
+  { type: ResponseType.DEFAULT_5XX, code: 'INTERNAL_ERROR', message: 'Internal error' },
 ];
 
 /**

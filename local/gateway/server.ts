@@ -102,19 +102,20 @@ async function handle(
     return send(res, 404, errorBody('NOT_FOUND', message));
   }
   if (match.route.resource === '/v1/health' && options.isReady && !options.isReady()) {
-    return send(
-      res,
-      503,
-      errorBody('SERVICE_UNAVAILABLE', options.notReadyReason?.() ?? 'Starting up'),
-      { 'retry-after': '1' },
-    );
+    return send(res, 503, errorBody('SERVICE_UNAVAILABLE', options.notReadyReason?.() ?? 'Starting up'), {
+      'retry-after': '1',
+    });
   }
 
   const presentedKey = req.headers['x-api-key'];
   const keyValue = typeof presentedKey === 'string' ? presentedKey : undefined;
   const keyId = keyValue ? keyIds.get(keyValue) : undefined;
   if (match.route.apiKeyRequired && !keyId) {
-    return send(res, 403, errorBody('FORBIDDEN', keyValue ? 'The API key is not valid' : 'An x-api-key header is required'));
+    return send(
+      res,
+      403,
+      errorBody('FORBIDDEN', keyValue ? 'The API key is not valid' : 'An x-api-key header is required'),
+    );
   }
 
   const body = await readBody(req);
@@ -133,7 +134,11 @@ async function handle(
     pathParameters: match.pathParameters,
     ...(keyValue && keyId ? { apiKey: { value: keyValue, id: keyId } } : {}),
   });
-  const context = lambdaContext(match.route.functionName, options.functionTimeoutMs ?? 30_000, event.requestContext.requestId);
+  const context = lambdaContext(
+    match.route.functionName,
+    options.functionTimeoutMs ?? 30_000,
+    event.requestContext.requestId,
+  );
   const result = await match.route.handler(event, context);
   writeProxyResult(res, result, method === 'HEAD');
 }
@@ -144,11 +149,14 @@ function writeProxyResult(res: ServerResponse, result: APIGatewayProxyResult, he
     return send(res, 502, errorBody('INTERNAL_ERROR', 'Internal server error'));
   }
   const headers: Record<string, string | string[]> = { ...CORS_HEADERS };
-  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = String(value);
+  for (const [name, value] of Object.entries(result.headers ?? {}))
+    headers[name.toLowerCase()] = String(value);
   for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) {
     headers[name.toLowerCase()] = values.map(String);
   }
-  const body = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : Buffer.from(result.body ?? '', 'utf8');
+  const body = result.isBase64Encoded
+    ? Buffer.from(result.body ?? '', 'base64')
+    : Buffer.from(result.body ?? '', 'utf8');
   res.writeHead(result.statusCode, { ...headers, 'content-length': String(body.length) });
   res.end(headOnly ? undefined : body);
 }

@@ -15,7 +15,9 @@ export function restHandler(fn: ApiHandler) {
     .use(httpHeaderNormalizer())
     .use({
       before: (request) => {
-        logger.appendKeys({ requestId: request.event.requestContext?.requestId ?? request.context.awsRequestId });
+        logger.appendKeys({
+          requestId: request.event.requestContext?.requestId ?? request.context.awsRequestId,
+        });
       },
       after: () => logger.resetKeys(),
       onError: (request) => {

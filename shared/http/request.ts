@@ -17,7 +17,9 @@ export function callerOf(event: APIGatewayProxyEvent): string {
 
 /** Parses and validates a JSON body; every failure is a 4xx that says what is wrong. */
 export function parseJsonBody<T>(event: APIGatewayProxyEvent, schema: z.ZodType<T>): T {
-  const raw = event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+  const raw = event.isBase64Encoded
+    ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
+    : (event.body ?? '');
   if (Buffer.byteLength(raw, 'utf8') > MAX_BODY_BYTES) {
     throw new PayloadTooLargeError(`Request body is larger than ${MAX_BODY_BYTES} bytes`);
   }

@@ -4,7 +4,11 @@ import { logger } from '../observability.ts';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
-export function jsonResponse(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyResult {
+export function jsonResponse(
+  statusCode: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): APIGatewayProxyResult {
   return { statusCode, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
 }
 
@@ -15,13 +19,16 @@ export function emptyResponse(statusCode = 204): APIGatewayProxyResult {
 /** The one place errors become responses: known errors keep their status, anything else is a bare 500. */
 export function errorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof LanternError) {
-    if (error.status >= 500) logger.warn('request failed upstream', { code: error.code, cause: describeCause(error) });
+    if (error.status >= 500)
+      logger.warn('request failed upstream', { code: error.code, cause: describeCause(error) });
     const headers: Record<string, string> =
       error instanceof ServiceUnavailableError ? { 'retry-after': String(error.retryAfterSeconds) } : {};
     return jsonResponse(error.status, { error: { code: error.code, message: error.message } }, headers);
   }
   logger.error('unexpected error', { error: error instanceof Error ? error : String(error) });
-  return jsonResponse(500, { error: { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side.' } });
+  return jsonResponse(500, {
+    error: { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side.' },
+  });
 }
 
 function describeCause(error: Error): string | undefined {

@@ -1,0 +1,138 @@
+import type { Citation as BedrockCitation } from '@aws-sdk/client-bedrock-agent-runtime';
+import { describe, expect, it } from 'vitest';
+import { anchorSpan, mapCitations, titleFromUri } from '../../shared/citations.ts';
+
+const answer = 'Open Settings to reset your password. You will get an email within five minutes.';
+const first = 'Open Settings to reset your password.';
+const second = 'You will get an email within five minutes.';
+
+function bedrockCitation(
+  text: string,
+  start: number,
+  end: number,
+  uri = 's3://docs/account/reset-password.md',
+): BedrockCitation {
+  return {
+    generatedResponsePart: { textResponsePart: { text, span: { start, end } } },
+    retrievedReferences: [
+      {
+        content: { type: 'TEXT', text: `To reset your password, ${text}` },
+        location: { type: 'S3', s3Location: { uri } },
+        metadata: { 'x-amz-bedrock-kb-source-uri': uri, title: 'Reset your password' },
+      },
+    ],
+  };
+}
+
+describe('mapCitations', () => {
+  it('maps spans, text and references to the public contract', () => {
+    const start = answer.indexOf(second);
+    const mapped = mapCitations(answer, [
+      bedrockCitation(first, 0, first.length),
+      bedrockCitation(second, start, answer.length),
+    ]);
+    expect(mapped).toEqual([
+      {
+        start: 0,
+        end: first.length,
+        text: first,
+        references: [
+          {
+            sourceUri: 's3://docs/account/reset-password.md',
+            title: 'Reset your password',
+            excerpt: `To reset your password, ${first}`,
+          },
+        ],
+      },
+      {
+        start,
+        end: answer.length,
+        text: second,
+        references: [
+          {
+            sourceUri: 's3://docs/account/reset-password.md',
+            title: 'Reset your password',
+            excerpt: `To reset your password, ${second}`,
+          },
+        ],
+      },
+    ]);
+  });
+
+  it('treats an inclusive span end the same as an exclusive one', () => {
+    const [mapped] = mapCitations(answer, [bedrockCitation(first, 0, first.length - 1)]);
+    expect(answer.slice(mapped?.start, mapped?.end)).toBe(first);
+  });
+
+  it('re-anchors a span that is off by a few characters', () => {
+    const start = answer.indexOf(second);
+    const [mapped] = mapCitations(answer, [bedrockCitation(second, start - 3, start + second.length - 3)]);
+    expect(mapped).toMatchObject({ start, end: start + second.length, text: second });
+  });
+
+  it('drops citations without references and de-duplicates identical references', () => {
+    const citation = bedrockCitation(first, 0, first.length);
+    const doubled: BedrockCitation = {
+      ...citation,
+      retrievedReferences: [...(citation.retrievedReferences ?? []), ...(citation.retrievedReferences ?? [])],
+    };
+    const mapped = mapCitations(answer, [
+      doubled,
+      { generatedResponsePart: citation.generatedResponsePart, retrievedReferences: [] },
+    ]);
+    expect(mapped).toHaveLength(1);
+    expect(mapped[0]?.references).toHaveLength(1);
+  });
+
+  it('reads the source from web and Confluence locations and falls back to the metadata uri', () => {
+    const base = bedrockCitation(first, 0, first.length);
+    const ref = base.retrievedReferences?.[0];
+    const withLocation = (location: object, metadata: Record<string, string> = {}) =>
+      mapCitations(answer, [{ ...base, retrievedReferences: [{ ...ref, location, metadata } as never] }])[0]
+        ?.references[0];
+    expect(withLocation({ type: 'WEB', webLocation: { url: 'https://example.com/a' } })?.sourceUri).toBe(
+      'https://example.com/a',
+    );
+    expect(
+      withLocation({ type: 'CONFLUENCE', confluenceLocation: { url: 'https://x.atlassian.net/wiki/p/1' } })
+        ?.sourceUri,
+    ).toBe('https://x.atlassian.net/wiki/p/1');
+    expect(
+      withLocation({ type: 'S3' }, { 'x-amz-bedrock-kb-source-uri': 's3://b/faq/refunds.md' }),
+    ).toMatchObject({
+      sourceUri: 's3://b/faq/refunds.md',
+      title: 'Refunds',
+    });
+  });
+
+  it('shortens long excerpts at a word boundary', () => {
+    const base = bedrockCitation(first, 0, first.length);
+    const long = 'word '.repeat(400);
+    const [mapped] = mapCitations(answer, [
+      {
+        ...base,
+        retrievedReferences: [{ ...base.retrievedReferences?.[0], content: { type: 'TEXT', text: long } }],
+      },
+    ]);
+    const excerpt = mapped?.references[0]?.excerpt ?? '';
+    expect(excerpt.length).toBeLessThanOrEqual(601);
+    expect(excerpt.endsWith('word…')).toBe(true);
+  });
+
+  it('returns no citations for a no-answer reply', () => {
+    expect(mapCitations('Sorry, I am unable to assist you with this request.', undefined)).toEqual([]);
+  });
+});
+
+describe('anchorSpan', () => {
+  it('clamps a span without text to the answer', () => {
+    expect(anchorSpan('short', '', 2, 99)).toEqual({ start: 2, end: 5, text: 'ort' });
+  });
+});
+
+describe('titleFromUri', () => {
+  it('humanises the file name', () => {
+    expect(titleFromUri('s3://bucket/billing/change-your-plan.md')).toBe('Change your plan');
+    expect(titleFromUri('unknown')).toBeUndefined();
+  });
+});
