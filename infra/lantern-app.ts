@@ -3,6 +3,8 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { StatefulStack } from './stacks/stateful-stack.ts';
 import { StatelessStack } from './stacks/stateless-stack.ts';
 
+const S3_ACCESS_LOGS_USE_BUCKET_POLICY = '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy';
+
 /** The stacks of a composed Lantern app. */
 export interface LanternStacks {
   readonly stateful: StatefulStack;
@@ -17,6 +19,11 @@ export interface LanternStacks {
  * `CDK_DEFAULT_REGION` when set; without them the stacks are environment-agnostic.
  */
 export function composeLanternApp(app: App): LanternStacks {
+  // Deliver S3 server access logs through a bucket policy instead of the legacy log-delivery ACL, so the
+  // log bucket can keep ACLs disabled (BucketOwnerEnforced). Must be set before any stack exists.
+  if (app.node.tryGetContext(S3_ACCESS_LOGS_USE_BUCKET_POLICY) === undefined) {
+    app.node.setContext(S3_ACCESS_LOGS_USE_BUCKET_POLICY, true);
+  }
   const env = {
     account: process.env.CDK_DEFAULT_ACCOUNT,
     region: process.env.CDK_DEFAULT_REGION,

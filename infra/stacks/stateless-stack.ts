@@ -1,4 +1,12 @@
-import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import {
+  CfnOutput,
+  CrossStackReferences,
+  Duration,
+  ReferenceStrength,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
 import {
   AccessLogField,
   AccessLogFormat,
@@ -72,6 +80,9 @@ export class StatelessStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
+    // Strong references (Export/ImportValue): CloudFormation refuses to remove the table or the knowledge
+    // base from the stateful stack while this stack still uses them.
+    CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
     const { table, knowledgeBaseId, knowledgeBaseArn } = props;
     const modelArn = foundationModelArn(this, knowledgeBaseSettings.generationModelId);
 
@@ -214,10 +225,10 @@ export class StatelessStack extends Stack {
       });
     }
 
-    const bodyValidator = api.addRequestValidator('BodyValidator', {
-      requestValidatorName: 'body',
+    const validator = api.addRequestValidator('RequestValidator', {
+      requestValidatorName: 'body-and-parameters',
       validateRequestBody: true,
-      validateRequestParameters: false,
+      validateRequestParameters: true,
     });
     const chatRequest = api.addModel('ChatRequest', {
       modelName: 'ChatRequest',
@@ -241,13 +252,14 @@ export class StatelessStack extends Stack {
     const chat = v1.addResource('chat');
     chat.addMethod('POST', integration(this.chatFunction), {
       apiKeyRequired: true,
-      requestValidator: bodyValidator,
+      requestValidator: validator,
       requestModels: { 'application/json': chatRequest },
     });
 
     const session = v1.addResource('sessions').addResource('{id}');
     const sessionMethodOptions = {
       apiKeyRequired: true,
+      requestValidator: validator,
       requestParameters: { 'method.request.path.id': true },
     };
     session.addMethod('GET', integration(this.sessionsFunction), sessionMethodOptions);

@@ -20,7 +20,7 @@ const STOP_WORDS = new Set(
   ca sha would wouldn you your yours yourself yourselves also may might must shall us via within
   without yet etc ie eg vs please thanks thank hi hello hey ok okay like want wanna
   need needs tell know anyone anything something someone somebody thing things way ways
-  really actually maybe even still already ever much many lot lots`
+  really actually maybe even still ever much many lot lots another other others`
     .split(/\s+/)
     .filter((word) => word.length > 0),
 );

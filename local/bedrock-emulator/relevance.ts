@@ -40,3 +40,28 @@ export function coverage(
 export function isRelevant(c: Coverage): boolean {
   return c.share >= MIN_COVERAGE_SHARE && c.matchedIdf >= MIN_MATCHED_IDF;
 }
+
+/**
+ * The best share of the (weighted) query that a single passage unit covers: the title, or a
+ * sentence together with its neighbour. A chunk whose query terms sit together in one sentence
+ * ("You'll see an Installed Packs list") is more likely to answer than one that mentions each
+ * term in a different paragraph.
+ */
+export function focus(
+  weights: ReadonlyMap<string, number>,
+  units: readonly ReadonlySet<string>[],
+  idf: (term: string) => number,
+): number {
+  let total = 0;
+  for (const [term, weight] of weights) total += weight * idf(term);
+  if (total === 0) return 0;
+  let best = 0;
+  for (let i = 0; i < units.length; i += 1) {
+    const here = units[i] ?? new Set<string>();
+    const next = Number(process.env.WIN ?? 2) === 2 ? (units[i + 1] ?? new Set<string>()) : new Set<string>();
+    let matched = 0;
+    for (const [term, weight] of weights) if (here.has(term) || next.has(term)) matched += weight * idf(term);
+    best = Math.max(best, matched / total);
+  }
+  return best;
+}

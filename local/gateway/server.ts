@@ -146,7 +146,8 @@ async function handle(
 function writeProxyResult(res: ServerResponse, result: APIGatewayProxyResult, headOnly: boolean): void {
   if (!result || typeof result.statusCode !== 'number') {
     // What API Gateway does with a malformed Lambda proxy response.
-    return send(res, 502, errorBody('INTERNAL_ERROR', 'Internal server error'));
+    send(res, 502, errorBody('INTERNAL_ERROR', 'Internal server error'));
+    return;
   }
   const headers: Record<string, string | string[]> = { ...CORS_HEADERS };
   for (const [name, value] of Object.entries(result.headers ?? {}))
