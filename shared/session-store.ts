@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -13,6 +14,8 @@ import type { Citation, MessageRole, MessageStatus, StoredMessage, StoredSession
 const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = sessionTable;
 const SESSION_SK = 'SESSION';
 const MESSAGE_PREFIX = 'MSG#';
+/** BatchWriteItem's limit. */
+const BATCH_SIZE = 25;
 
 const sessionPk = (sessionId: string) => `SESSION#${sessionId}`;
 /** Messages sort by creation time, then id, so concurrent turns keep a stable order. */
@@ -177,18 +180,22 @@ export class SessionStore {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
-    const messages = await this.listMessages(sessionId);
-    await Promise.all(
-      messages.map((m) =>
-        this.db.send(
-          new DeleteCommand({
-            TableName: this.options.tableName,
-            Key: { [PK]: sessionPk(sessionId), [SK]: messageSk(m.createdAt, m.messageId) },
-          }),
-        ),
-      ),
-    );
+    const keys = (await this.listMessages(sessionId)).map((m) => ({
+      [PK]: sessionPk(sessionId),
+      [SK]: messageSk(m.createdAt, m.messageId),
+    }));
+    for (let i = 0; i < keys.length; i += BATCH_SIZE) await this.deleteBatch(keys.slice(i, i + BATCH_SIZE));
     return true;
+  }
+
+  /** BatchWriteItem may hand back unprocessed items under load; retry those a bounded number of times. */
+  private async deleteBatch(keys: Record<string, string>[]): Promise<void> {
+    let pending = keys.map((Key) => ({ DeleteRequest: { Key } }));
+    for (let attempt = 0; pending.length > 0 && attempt < 5; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+      const result = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.options.tableName]: pending } }));
+      pending = (result.UnprocessedItems?.[this.options.tableName] ?? []) as typeof pending;
+    }
   }
 
   private isLive(expiresAt: unknown): boolean {

@@ -164,6 +164,8 @@ export class StatelessStack extends Stack {
 
     this.api = this.createApi(props);
 
+    // Replace RestApi's own, oddly named endpoint output with ApiUrl.
+    this.api.node.tryRemoveChild('Endpoint');
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL; routes start with v1/' });
   }
 
