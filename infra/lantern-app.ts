@@ -39,7 +39,8 @@ export function composeLanternApp(app: App): LanternStacks {
     table: stateful.table,
     knowledgeBaseId: stateful.knowledgeBaseId,
     knowledgeBaseArn: stateful.knowledgeBaseArn,
-    sessionTtlDays: numberContext(app, 'sessionTtlDays'),
+    // shared/config.ts accepts 1..365 days; fail at synth rather than in the deployed function.
+    sessionTtlDays: integerContext(app, 'sessionTtlDays', 1, 365),
     corsAllowOrigins: listContext(app, 'corsAllowOrigins'),
   });
 
@@ -54,12 +55,14 @@ function listContext(app: App, key: string): string[] | undefined {
   return list.map((item) => item.trim()).filter((item) => item.length > 0);
 }
 
-function numberContext(app: App, key: string): number | undefined {
+function integerContext(app: App, key: string, min: number, max: number): number | undefined {
   const value: unknown = app.node.tryGetContext(key);
   if (value === undefined) return undefined;
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) {
-    throw new Error(`Context "${key}" must be a positive integer, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(number) || number < min || number > max) {
+    throw new Error(
+      `Context "${key}" must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`,
+    );
   }
   return number;
 }

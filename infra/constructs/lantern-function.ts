@@ -1,13 +1,19 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  LogLevel,
+  NodejsFunction,
+  type NodejsFunctionProps,
+  OutputFormat,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { fromRepoRoot } from '../lib/paths.ts';
 
 /** Defines `require` inside the ESM bundle, for CommonJS dependencies that call it. */
-const REQUIRE_SHIM = "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
+const REQUIRE_SHIM =
+  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
 /** Props of {@link LanternFunction}: any `NodejsFunction` prop, plus the entry file and log retention. */
 export interface LanternFunctionProps
@@ -65,6 +71,7 @@ export class LanternFunction extends NodejsFunction {
         mainFields: ['module', 'main'],
         banner: REQUIRE_SHIM,
         minify: true,
+        logLevel: LogLevel.WARNING,
         sourceMap: true,
         sourcesContent: false,
         // Bundle the SDK instead of using the runtime's copy: pinned versions, faster cold starts.

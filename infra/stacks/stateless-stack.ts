@@ -11,13 +11,13 @@ import {
   AccessLogField,
   AccessLogFormat,
   ApiKey,
+  type CfnMethod,
   Cors,
   EndpointType,
   JsonSchemaType,
   JsonSchemaVersion,
   LambdaIntegration,
   LogGroupLogDestination,
-  type CfnMethod,
   MethodLoggingLevel,
   Period,
   ResponseType,
@@ -42,7 +42,11 @@ export interface StatelessStackProps extends StackProps {
   /** Origins browsers may call the API from. @default all origins */
   readonly corsAllowOrigins?: readonly string[];
   /** Per-API-key limits of the default usage plan. @default 10 req/s, burst 20, 100,000 requests a month */
-  readonly usagePlan?: { readonly rateLimit: number; readonly burstLimit: number; readonly monthlyQuota: number };
+  readonly usagePlan?: {
+    readonly rateLimit: number;
+    readonly burstLimit: number;
+    readonly monthlyQuota: number;
+  };
 }
 
 /** Gateway-generated errors, rewritten to Lantern's `{"error": {"code", "message"}}` contract. */
@@ -55,15 +59,30 @@ const GATEWAY_ERRORS: ReadonlyArray<{
   { type: ResponseType.BAD_REQUEST_BODY, code: 'VALIDATION_ERROR', message: 'Invalid request body' },
   { type: ResponseType.BAD_REQUEST_PARAMETERS, code: 'VALIDATION_ERROR' },
   // Same status and code as the handlers' UnauthorizedError, so local and deployed callers see one answer.
-  { type: ResponseType.INVALID_API_KEY, statusCode: '401', code: 'UNAUTHORIZED', message: 'Missing or invalid API key' },
+  {
+    type: ResponseType.INVALID_API_KEY,
+    statusCode: '401',
+    code: 'UNAUTHORIZED',
+    message: 'Missing or invalid API key',
+  },
   // API Gateway answers an unknown route with "Missing Authentication Token"; it is a 404.
-  { type: ResponseType.MISSING_AUTHENTICATION_TOKEN, statusCode: '404', code: 'NOT_FOUND', message: 'Not found' },
+  {
+    type: ResponseType.MISSING_AUTHENTICATION_TOKEN,
+    statusCode: '404',
+    code: 'NOT_FOUND',
+    message: 'Not found',
+  },
   { type: ResponseType.ACCESS_DENIED, code: 'FORBIDDEN' },
   { type: ResponseType.REQUEST_TOO_LARGE, code: 'PAYLOAD_TOO_LARGE', message: 'Request body too large' },
   { type: ResponseType.THROTTLED, code: 'THROTTLED', message: 'Too many requests' },
   { type: ResponseType.QUOTA_EXCEEDED, code: 'THROTTLED', message: 'API key quota exceeded' },
   { type: ResponseType.INTEGRATION_FAILURE, statusCode: '502', code: 'UPSTREAM_ERROR' },
-  { type: ResponseType.INTEGRATION_TIMEOUT, statusCode: '503', code: 'SERVICE_UNAVAILABLE', message: 'Timed out' },
+  {
+    type: ResponseType.INTEGRATION_TIMEOUT,
+    statusCode: '503',
+    code: 'SERVICE_UNAVAILABLE',
+    message: 'Timed out',
+  },
   { type: ResponseType.DEFAULT_4XX, code: 'BAD_REQUEST' },
   { type: ResponseType.DEFAULT_5XX, code: 'INTERNAL_ERROR', message: 'Internal error' },
 ];
@@ -293,14 +312,12 @@ export class StatelessStack extends Stack {
 
   /** Records, method by method, why each remaining cdk-nag finding on the API is accepted. */
   private acknowledgeApiFindings(api: RestApi): void {
-    for (const method of api.methods) {
-      const cfnMethod = method.node.defaultChild as CfnMethod;
-      const reason =
-        method.httpMethod === 'OPTIONS'
-          ? 'CORS preflight (OPTIONS): browsers send it without credentials, before the API-key request.'
-          : cfnMethod.apiKeyRequired === true
-            ? 'Callers authenticate with an API key bound to a usage plan; v1 has no end-user identity, and a session belongs to the key that created it.'
-            : 'Health check for uptime probes: public by design, returns no data.';
+    // cdk-nag does not flag the CORS preflight (OPTIONS) methods, so only the routes need a reason.
+    for (const method of api.methods.filter((m) => m.httpMethod !== 'OPTIONS')) {
+      const keyed = (method.node.defaultChild as CfnMethod).apiKeyRequired === true;
+      const reason = keyed
+        ? 'Callers authenticate with an API key bound to a usage plan; v1 has no end-user identity, and a session belongs to the key that created it.'
+        : 'Health check for uptime probes: public by design, returns no data.';
       for (const id of ['AwsSolutions-APIG4', 'AwsSolutions-COG4']) {
         Validations.of(method).acknowledge({ id, reason });
       }

@@ -20,7 +20,8 @@ const STOP_WORDS = new Set(
   ca sha would wouldn you your yours yourself yourselves also may might must shall us via within
   without yet etc ie eg vs please thanks thank hi hello hey ok okay like want wanna
   need needs tell know anyone anything something someone somebody thing things way ways
-  really actually maybe even still ever much many lot lots another other others`
+  really actually maybe even still ever much get gets got getting many lot lots another other others
+  now just whole bunch kind sort stuff basically exactly simply anyway somehow later`
     .split(/\s+/)
     .filter((word) => word.length > 0),
 );
@@ -44,8 +45,10 @@ export function normalizeTerm(token: string): string | null {
   word = word.replace(/'/g, '');
   if (word.length < 2 || STOP_WORDS.has(word)) return null;
   if (/^\p{N}+$/u.test(word)) return word;
-  const stem = stemmer(word);
-  return /([^aeiouylsz\d])\1$/.test(stem) ? stem.slice(0, -1) : stem;
+  const porter = stemmer(word);
+  // Inflected stop words ("wants", "needs") are stop words too.
+  if (STOP_WORDS.has(porter)) return null;
+  return /([^aeiouylsz\d])\1$/.test(porter) ? porter.slice(0, -1) : porter;
 }
 
 /** All index terms of a text, in order, repeats kept (term frequency matters to BM25). */
@@ -60,4 +63,24 @@ export function analyze(text: string): string[] {
 
 export function isStopWord(word: string): boolean {
   return STOP_WORDS.has(word.toLowerCase());
+}
+
+/**
+ * Index terms of the names in a question: words written with a capital letter (or a capital
+ * inside, like "iPhone") anywhere but at the start of a sentence, and not "I". A help center that
+ * has never heard of "Netflix" cannot answer "How do I cancel my Netflix subscription?", however
+ * well it covers cancelling subscriptions.
+ */
+export function nameTerms(text: string): string[] {
+  const names: string[] = [];
+  for (const match of text.matchAll(TOKEN)) {
+    const token = match[0];
+    const capitalised = /^\p{Lu}/u.test(token) || /^\p{Ll}+\p{Lu}/u.test(token);
+    const before = text.slice(0, match.index).replace(/["'“‘(\s]+$/u, '');
+    const startsSentence = before.length === 0 || /[.!?:]$/.test(before);
+    if (!capitalised || token === 'I' || startsSentence) continue;
+    const term = normalizeTerm(token);
+    if (term !== null) names.push(term);
+  }
+  return names;
 }

@@ -4,12 +4,14 @@
  */
 import { createHash } from 'node:crypto';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
-import { analyze } from './analyzer.ts';
+import { analyze, nameTerms, normalizeTerm, tokenize } from './analyzer.ts';
 import { chunkText } from './chunker.ts';
 import { listDocumentFiles, loadDocument } from './documents.ts';
-import { type Coverage, coverage, focus, isRelevant } from './relevance.ts';
+import { isFollowUp } from './follow-up.ts';
+import { type Coverage, coverage, focus, isRelevant, type QueryConcept } from './relevance.ts';
 import { SearchIndex } from './search-index.ts';
 import { splitSentences } from './sentences.ts';
+import { synonymsOf } from './synonyms.ts';
 
 export interface DataSourceConfig {
   readonly dataSourceId: string;
@@ -60,6 +62,8 @@ interface IngestedDocument {
 
 /** Earlier questions count for less the further back they are: 0.5, then 0.25, then 0.125. */
 const HISTORY_WEIGHTS = [0.5, 0.25, 0.125] as const;
+/** A synonym found in a chunk counts for less than the word the user wrote. */
+const SYNONYM_WEIGHT = 0.6;
 /** How many index hits are re-ranked; more than any numberOfResults a caller sensibly asks for. */
 const CANDIDATES = 100;
 
@@ -144,64 +148,90 @@ export class KnowledgeBase {
   /**
    * Ranks chunks for a question. Candidates come from BM25 over the question and (at lower
    * weights) earlier questions of the session, so "and how do I remove it?" still finds the Pack
-   * article asked about before. They are then re-ranked by how much of the query they cover, so
-   * a chunk that answers every part of the question beats one that repeats a single word.
+   * article asked about before. They are re-ranked by how much of the query they cover overall
+   * and within a single sentence, so a chunk that answers the question in one place beats one
+   * that repeats a single word or scatters the words across paragraphs.
    */
   retrieve(query: RetrievalQuery, numberOfResults: number): RetrievedChunk[] {
-    const questionTerms = analyze(query.text);
-    const weights = queryWeights(questionTerms, query.history ?? []);
-    // A follow-up made only of stop words ("and then?") is judged on the conversation instead.
-    const judgedTerms = questionTerms.length > 0 ? questionTerms : [...weights.keys()];
-    const idf = (term: string) => this.#index.idf(term);
+    const history = query.history ?? [];
+    const question = toConcepts(query.text, 1, this.#index);
+    const concepts = withHistory(question, history, HISTORY_WEIGHTS, this.#index);
+    // A follow-up is judged together with the question it follows, at full weight: "and how do I
+    // undo that?" is about starring docs even though "undo" appears nowhere.
+    const followUp = history.length > 0 && (question.length === 0 || isFollowUp(query.text));
+    const judged = followUp ? withHistory(question, history.slice(-1), [1], this.#index) : question;
+    const stats = this.#index;
 
-    const hits = this.#index.search(weights, CANDIDATES);
+    const hits = this.#index.search(searchWeights(concepts), CANDIDATES);
     const ranked = hits.map((hit) => {
       const terms = this.#index.termsOf(hit.id);
-      const weighted = weightedShare(weights, terms, idf);
-      const near = focus(weights, this.#units.get(hit.id) ?? [], idf);
-      const E1 = Number(process.env.E1 ?? 1), E2 = Number(process.env.E2 ?? 1), O = Number(process.env.O ?? 0.5);
-      const rank = hit.score ** E1 * (0.25 + weighted) * (O + near) ** E2;
-      if (process.env.KB_DEBUG) console.log('   ', hit.id.slice(-4), this.#chunks.get(hit.id)?.sourceUri.split('/').pop(), 'bm25', hit.score.toFixed(2), 'w', weighted.toFixed(2), 'near', near.toFixed(2), 'rank', rank.toFixed(2));
-      return { hit, rank, weighted, judged: coverage(judgedTerms, terms, idf) };
+      const overall = coverage(concepts, terms, stats).share;
+      const near = focus(concepts, this.#units.get(hit.id) ?? [], stats);
+      if (process.env.KB_DEBUG) console.log('   ', this.#chunks.get(hit.id)?.sourceUri.split('/').pop(), hit.id.slice(-2), 'bm25', hit.score.toFixed(1), 'overall', overall.toFixed(2), 'near', near.toFixed(2), 'rank', (hit.score * (0.25 + overall) * (0.05 + near) ** 2).toFixed(1));
+      return {
+        hit,
+        overall,
+        rank: hit.score ** Number(process.env.E1 ?? 1) * (Number(process.env.O1 ?? 0.25) + overall) ** Number(process.env.E3 ?? 1) * (0.05 + near) ** Number(process.env.E2 ?? 2), // TUNING
+        judgement: coverage(judged, terms, stats),
+      };
     });
     ranked.sort((a, b) => b.rank - a.rank);
-    const best = ranked[0]?.rank ?? 1;
+    const best = ranked[0]?.rank || 1;
 
-    return ranked.slice(0, numberOfResults).flatMap(({ hit, rank, weighted, judged }) => {
+    return ranked.slice(0, numberOfResults).flatMap(({ hit, overall, rank, judgement }) => {
       const chunk = this.#chunks.get(hit.id);
       if (chunk === undefined) return [];
       // Reported scores blend absolute coverage with the position relative to the best hit.
-      const score = Number((0.7 * weighted + 0.3 * (rank / best)).toFixed(4));
-      return [{ chunk, score, coverage: judged, relevant: isRelevant(judged) }];
+      const score = Number((0.7 * overall + 0.3 * (rank / best)).toFixed(4));
+      return [{ chunk, score, coverage: judgement, relevant: isRelevant(judgement) }];
     });
   }
 }
 
-function queryWeights(questionTerms: readonly string[], history: readonly string[]): Map<string, number> {
-  const weights = new Map<string, number>();
-  const recentFirst = [...history].reverse();
-  HISTORY_WEIGHTS.forEach((weight, i) => {
-    const earlier = recentFirst[i];
-    if (earlier === undefined) return;
-    for (const term of analyze(earlier)) weights.set(term, Math.max(weights.get(term) ?? 0, weight));
-  });
-  for (const term of questionTerms) weights.set(term, 1);
-  return weights;
+/** The content words of a text as concepts: each with its synonyms, or its spelling fixed. */
+function toConcepts(text: string, weight: number, index: SearchIndex): QueryConcept[] {
+  const names = new Set(nameTerms(text));
+  const concepts = new Map<string, QueryConcept>();
+  for (const token of tokenize(text)) {
+    const term = normalizeTerm(token);
+    if (term === null || concepts.has(term)) continue;
+    const corrected = index.isKnown(term) ? undefined : index.correct(token);
+    const alternatives = corrected === undefined ? synonymsOf(term) : [corrected, ...synonymsOf(corrected)];
+    concepts.set(term, { terms: [term, ...alternatives], weight, isName: names.has(term) });
+  }
+  return [...concepts.values()];
 }
 
-function weightedShare(
-  weights: ReadonlyMap<string, number>,
-  terms: ReadonlySet<string>,
-  idf: (term: string) => number,
-): number {
-  let total = 0;
-  let matched = 0;
-  for (const [term, weight] of weights) {
-    const w = weight * idf(term);
-    total += w;
-    if (terms.has(term)) matched += w;
+/** Earlier questions join the query at lower weights, unless the current one already has the word. */
+function withHistory(
+  question: readonly QueryConcept[],
+  history: readonly string[],
+  weights: readonly number[],
+  index: SearchIndex,
+): QueryConcept[] {
+  const concepts = [...question];
+  const seen = new Set(question.map((concept) => concept.terms[0]));
+  const recentFirst = [...history].reverse();
+  weights.forEach((weight, i) => {
+    for (const concept of toConcepts(recentFirst[i] ?? '', weight, index)) {
+      if (seen.has(concept.terms[0])) continue;
+      seen.add(concept.terms[0]);
+      concepts.push(concept);
+    }
+  });
+  return concepts;
+}
+
+/** Synonyms are searched for, at a discount against the word the user wrote. */
+function searchWeights(concepts: readonly QueryConcept[]): Map<string, number> {
+  const weights = new Map<string, number>();
+  for (const concept of concepts) {
+    concept.terms.forEach((term, i) => {
+      const weight = concept.weight * (i === 0 ? 1 : SYNONYM_WEIGHT);
+      weights.set(term, Math.max(weights.get(term) ?? 0, weight));
+    });
   }
-  return total === 0 ? 0 : matched / total;
+  return weights;
 }
 
 /**
@@ -241,3 +271,4 @@ export async function ingestAll(
     chunks: knowledgeBases.reduce((sum, kb) => sum + kb.chunkCount, 0),
   };
 }
+

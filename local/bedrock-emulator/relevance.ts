@@ -1,67 +1,98 @@
 /**
- * Decides whether a retrieved chunk is relevant enough to answer from. A raw BM25 score is no
- * good for that: it grows with corpus statistics and chunk length, and a single rare word shared
- * by accident ("Paris" in an example list) can score high. Instead the test asks how much of the
- * question the chunk covers: the share of the question's content terms it contains, each term
- * weighted by its IDF, so that matching "doc" in a help center about docs counts for little and
- * a term the corpus has never seen ("weather") weighs heavily against the match.
+ * Relevance of retrieved chunks to a question, on something sturdier than a raw BM25 score
+ * (which grows with corpus statistics and chunk length, and can be high for one rare word shared
+ * by accident, like "Paris" in a list of examples).
+ *
+ * A question is a set of concepts: each content word, with its synonyms, weighted by its IDF so
+ * that matching "doc" in a help center about docs counts for little. Words the corpus has never
+ * seen ("weather", "recipe") get the highest IDF, so they weigh heavily against a match. The
+ * threshold asks how much of that weight the best chunk covers.
  */
 
-export interface Coverage {
-  /** IDF-weighted share of the question's terms found in the chunk, 0..1. */
-  readonly share: number;
-  /** The summed IDF of the matched terms: how specific the overlap is. */
-  readonly matchedIdf: number;
+export interface QueryConcept {
+  /** The word the user wrote (analysed), then its synonyms or spelling correction. */
+  readonly terms: readonly [string, ...string[]];
+  /** 1 for the current question, less for earlier turns of the session. */
+  readonly weight: number;
+  /** Written as a name ("Netflix", "iPhone"). */
+  readonly isName?: boolean;
 }
 
-/** More than half of the question (by IDF weight) must be found in the chunk. */
-export const MIN_COVERAGE_SHARE = 0.5;
+export interface CorpusStatistics {
+  idf(term: string): number;
+  isKnown(term: string): boolean;
+}
+
+export interface Coverage {
+  /** IDF-weighted share of the question's concepts found in the chunk, 0..1. */
+  readonly share: number;
+  /** The summed IDF of the matched concepts: how specific the overlap is. */
+  readonly matchedIdf: number;
+  /** IDF-weighted share of the question made of words the corpus has never seen, 0..1. */
+  readonly unknownShare: number;
+  /** Names in the question the corpus has never seen: the question is about something else. */
+  readonly unknownNames: number;
+}
+
 /**
- * And the overlap must include something specific: about one term that occurs in a handful of
- * chunks (IDF ≈ 2), not only words every page uses.
+ * The best chunk must cover this share of the question. Below half, because people wrap questions
+ * in words no help center uses ("I mistyped my password a bunch of times"); those filler words
+ * are unknown to the corpus and so weigh as much as a real topic would.
  */
+export const MIN_COVERAGE_SHARE = 0.4;
+/** And the overlap must include something specific, not only words every page uses. */
 export const MIN_MATCHED_IDF = 2;
 
+/** The IDF a concept carries: its own word's, or (if the corpus lacks it) its commonest synonym's. */
+export function conceptIdf(concept: QueryConcept, stats: CorpusStatistics): number {
+  const [word, ...synonyms] = concept.terms;
+  if (stats.isKnown(word)) return stats.idf(word);
+  const known = synonyms.filter((term) => stats.isKnown(term)).map((term) => stats.idf(term));
+  return known.length > 0 ? Math.min(...known) : stats.idf(word);
+}
+
+function matches(concept: QueryConcept, terms: ReadonlySet<string>): boolean {
+  return concept.terms.some((term) => terms.has(term));
+}
+
 export function coverage(
-  questionTerms: Iterable<string>,
+  concepts: readonly QueryConcept[],
   chunkTerms: ReadonlySet<string>,
-  idf: (term: string) => number,
+  stats: CorpusStatistics,
 ): Coverage {
   let total = 0;
   let matched = 0;
-  for (const term of new Set(questionTerms)) {
-    const weight = idf(term);
+  let unknown = 0;
+  let unknownNames = 0;
+  for (const concept of concepts) {
+    const weight = concept.weight * conceptIdf(concept, stats);
     total += weight;
-    if (chunkTerms.has(term)) matched += weight;
+    if (matches(concept, chunkTerms)) {
+      matched += weight;
+    } else if (!concept.terms.some((term) => stats.isKnown(term))) {
+      unknown += weight;
+      if (concept.isName) unknownNames += 1;
+    }
   }
-  return { share: total === 0 ? 0 : matched / total, matchedIdf: matched };
+  if (total === 0) return { share: 0, matchedIdf: 0, unknownShare: 0, unknownNames };
+  return { share: matched / total, matchedIdf: matched, unknownShare: unknown / total, unknownNames };
 }
 
 export function isRelevant(c: Coverage): boolean {
-  return c.share >= MIN_COVERAGE_SHARE && c.matchedIdf >= MIN_MATCHED_IDF;
+  return c.unknownNames === 0 && c.matchedIdf >= MIN_MATCHED_IDF && c.share >= MIN_COVERAGE_SHARE;
 }
 
 /**
- * The best share of the (weighted) query that a single passage unit covers: the title, or a
- * sentence together with its neighbour. A chunk whose query terms sit together in one sentence
- * ("You'll see an Installed Packs list") is more likely to answer than one that mentions each
- * term in a different paragraph.
+ * The best share of the query that one unit of a chunk covers on its own: its title or a single
+ * sentence. A chunk whose query words sit together in one sentence ("You'll then see an Installed
+ * Packs list") is more likely to answer than one that mentions each word in a different paragraph.
  */
 export function focus(
-  weights: ReadonlyMap<string, number>,
+  concepts: readonly QueryConcept[],
   units: readonly ReadonlySet<string>[],
-  idf: (term: string) => number,
+  stats: CorpusStatistics,
 ): number {
-  let total = 0;
-  for (const [term, weight] of weights) total += weight * idf(term);
-  if (total === 0) return 0;
   let best = 0;
-  for (let i = 0; i < units.length; i += 1) {
-    const here = units[i] ?? new Set<string>();
-    const next = Number(process.env.WIN ?? 2) === 2 ? (units[i + 1] ?? new Set<string>()) : new Set<string>();
-    let matched = 0;
-    for (const [term, weight] of weights) if (here.has(term) || next.has(term)) matched += weight * idf(term);
-    best = Math.max(best, matched / total);
-  }
+  for (const unit of units) best = Math.max(best, coverage(concepts, unit, stats).share);
   return best;
 }

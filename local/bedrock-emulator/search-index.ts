@@ -13,22 +13,29 @@ export interface IndexedChunk {
 
 export interface IndexHit {
   readonly id: string;
-  /** MiniSearch's BM25 score, with title matches boosted and per-term query weights applied. */
+  /** BM25 summed over matched terms, title matches boosted, per-term query weights applied. */
   readonly score: number;
 }
 
-/** A title names what a chunk is about, so a match there counts double. */
-const TITLE_BOOST = 2;
+const MIN_CORRECTABLE_LENGTH = 6;
+
+/**
+ * A title names what a chunk is about, so a match there counts extra; not double, because
+ * sibling sections of one article often have titles that echo each other's questions.
+ */
+const TITLE_BOOST = 1.5;
 
 export class SearchIndex {
   readonly #search = new MiniSearch<IndexedChunk>({
     fields: ['title', 'text'],
     tokenize,
     processTerm: normalizeTerm,
-    searchOptions: { boost: { title: Number(process.env.TB ?? TITLE_BOOST) }, bm25: { k: Number(process.env.K ?? 1.2), b: Number(process.env.B ?? 0.7), d: 0.5 } },
+    searchOptions: { boost: { title: Number(process.env.TB ?? TITLE_BOOST) }, bm25: { k: Number(process.env.K ?? 1.2), b: Number(process.env.B ?? 0.7), d: 0.5 } }, // TUNING
   });
   readonly #termsById = new Map<string, ReadonlySet<string>>();
   readonly #documentFrequency = new Map<string, number>();
+  /** Every word form seen, with its term, to correct misspelt question words against. */
+  readonly #wordForms = new Map<string, string>();
 
   get size(): number {
     return this.#termsById.size;
@@ -36,6 +43,11 @@ export class SearchIndex {
 
   add(chunk: IndexedChunk): void {
     const terms = new Set([...analyze(chunk.title), ...analyze(chunk.text)]);
+    for (const token of tokenize(`${chunk.title} ${chunk.text}`)) {
+      if (token.length < MIN_CORRECTABLE_LENGTH - 1 || this.#wordForms.has(token)) continue;
+      const term = normalizeTerm(token);
+      if (term !== null) this.#wordForms.set(token, term);
+    }
     this.#search.add(chunk);
     this.#termsById.set(chunk.id, terms);
     for (const term of terms) this.#documentFrequency.set(term, (this.#documentFrequency.get(term) ?? 0) + 1);
@@ -68,6 +80,23 @@ export class SearchIndex {
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
+  isKnown(term: string): boolean {
+    return this.#documentFrequency.has(term);
+  }
+
+  /**
+   * The term of a known word one typo away from `word` ("subscripton", "seperate"), if any.
+   * Only long words, only edits that keep the first letter and do not touch the last one: a
+   * changed ending is more often a different word ("factory" and "factor") than a typo.
+   */
+  correct(word: string): string | undefined {
+    if (word.length < MIN_CORRECTABLE_LENGTH) return undefined;
+    for (const [form, term] of this.#wordForms) {
+      if (form[0] === word[0] && this.isKnown(term) && isOneTypoApart(word, form)) return term;
+    }
+    return undefined;
+  }
+
   /** Searches with analysed terms, each weighted (1 for the question, less for earlier turns). */
   search(weights: ReadonlyMap<string, number>, limit: number): IndexHit[] {
     const terms = [...weights.keys()];
@@ -78,6 +107,26 @@ export class SearchIndex {
       boostTerm: (term) => weights.get(term) ?? 1,
       combineWith: 'OR',
     });
-    return results.slice(0, limit).map((result) => ({ id: String(result.id), score: result.score }));
+    // MiniSearch multiplies a document's score by how many query terms it matched; coverage is
+    // judged separately (per concept, synonyms together), so that factor is taken back out here.
+    return results
+      .map((result) => ({ id: String(result.id), score: result.score / Math.max(1, result.queryTerms.length) }))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, limit);
   }
+}
+
+/** One insertion, deletion, substitution or transposition apart, none at the last character. */
+function isOneTypoApart(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1 || a === b) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i += 1;
+  const last = Math.min(a.length, b.length) - 1;
+  if (i >= last) return false;
+  const rest = (x: string, from: number) => x.slice(from);
+  if (a.length === b.length) {
+    const transposed = a[i] === b[i + 1] && a[i + 1] === b[i] && rest(a, i + 2) === rest(b, i + 2);
+    return transposed || rest(a, i + 1) === rest(b, i + 1);
+  }
+  return a.length > b.length ? rest(a, i + 1) === rest(b, i) : rest(a, i) === rest(b, i + 1);
 }

@@ -13,7 +13,7 @@ export interface OnTopicQuestion {
 
 export const onTopicQuestions: readonly OnTopicQuestion[] = [
   { question: 'How do I star a doc?', expected: ['section_1.md'] },
-  { question: 'Where do my starred docs show up?', expected: ['section_0.md', 'section_1.md'] },
+  { question: 'Where do my starred docs show up?', expected: ['section_0.md', 'section_1.md', 'section_2.md'] },
   { question: "What's the difference between starring and pinning a doc?", expected: ['section_0.md', 'section_2.md'] },
   { question: 'How can I cancel my Coda subscription?', expected: ['section_4.md', 'section_5.md'] },
   { question: 'Why did my docs become read-only after I downgraded?', expected: ['section_6.md'] },

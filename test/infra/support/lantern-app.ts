@@ -1,0 +1,95 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { composeLanternApp, type LanternStacks } from '../../../infra/lantern-app.ts';
+
+/** A synthesized Lantern app: its stacks, their templates and the cloud assembly. */
+export interface SynthesizedLantern extends LanternStacks {
+  readonly app: App;
+  readonly assembly: CloudAssembly;
+  readonly statefulTemplate: Template;
+  readonly statelessTemplate: Template;
+  /** Deletes the temporary cloud assembly (call it in `afterAll`). */
+  readonly cleanUp: () => void;
+}
+
+export interface SynthesizeOptions {
+  /** Extra CDK context, as `-c key=value` would set it. */
+  readonly context?: Record<string, unknown>;
+  /** Bundle the handlers with esbuild (slower); otherwise the assets are placeholders. @default true */
+  readonly bundle?: boolean;
+}
+
+/** Composes the app exactly as `infra/bin/app.ts` does and synthesizes it once, into a temporary folder. */
+export function synthesizeLantern(options: SynthesizeOptions = {}): SynthesizedLantern {
+  const outdir = mkdtempSync(join(tmpdir(), 'lantern-cdk-'));
+  const app = new App({
+    outdir,
+    context: {
+      ...options.context,
+      ...(options.bundle === false ? { 'aws:cdk:bundling-stacks': [] } : {}),
+    },
+  });
+  const stacks = composeLanternApp(app);
+  const assembly = app.synth();
+  return {
+    app,
+    assembly,
+    ...stacks,
+    statefulTemplate: Template.fromStack(stacks.stateful),
+    statelessTemplate: Template.fromStack(stacks.stateless),
+    cleanUp: () => rmSync(outdir, { recursive: true, force: true }),
+  };
+}
+
+/** An IAM policy statement as it appears in a template. */
+export interface Statement {
+  readonly Sid?: string;
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+  readonly Condition?: unknown;
+}
+
+/** Every statement of every `AWS::IAM::Policy` attached to the role, plus the role's inline policies. */
+export function statementsOfRole(template: Template, roleLogicalId: string): Statement[] {
+  const statements: Statement[] = [];
+  const role = template.toJSON().Resources[roleLogicalId];
+  for (const policy of role?.Properties?.Policies ?? []) {
+    statements.push(...policy.PolicyDocument.Statement);
+  }
+  const policies = template.findResources('AWS::IAM::Policy');
+  for (const policy of Object.values(policies)) {
+    const roles: unknown[] = policy.Properties.Roles ?? [];
+    if (roles.some((ref) => JSON.stringify(ref) === JSON.stringify({ Ref: roleLogicalId }))) {
+      statements.push(...policy.Properties.PolicyDocument.Statement);
+    }
+  }
+  return statements;
+}
+
+/** Allowed action → the resources it is granted on, across all the statements. */
+export function grantsByAction(statements: readonly Statement[]): Map<string, unknown[]> {
+  const grants = new Map<string, unknown[]>();
+  for (const statement of statements) {
+    if (statement.Effect !== 'Allow') continue;
+    const actions = Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+    const resources = Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+    for (const action of actions) {
+      grants.set(action, [...(grants.get(action) ?? []), ...resources]);
+    }
+  }
+  return grants;
+}
+
+/** The logical id of the only resource of `type` whose properties match, failing otherwise. */
+export function logicalIdOf(template: Template, type: string, props?: Record<string, unknown>): string {
+  const ids = Object.keys(template.findResources(type, props ? { Properties: props } : undefined));
+  if (ids.length !== 1) {
+    throw new Error(`Expected one ${type}, found ${ids.length}: ${ids.join(', ')}`);
+  }
+  return ids[0] as string;
+}
