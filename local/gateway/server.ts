@@ -113,8 +113,9 @@ async function handle(
   if (match.route.apiKeyRequired && !keyId) {
     return send(
       res,
-      403,
-      errorBody('FORBIDDEN', keyValue ? 'The API key is not valid' : 'An x-api-key header is required'),
+      // The deployed API's gateway responses answer the same 401 (infra/stacks/stateless-stack.ts).
+      401,
+      errorBody('UNAUTHORIZED', keyValue ? 'The API key is not valid' : 'An x-api-key header is required'),
     );
   }
 
