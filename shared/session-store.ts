@@ -193,7 +193,9 @@ export class SessionStore {
     let pending = keys.map((Key) => ({ DeleteRequest: { Key } }));
     for (let attempt = 0; pending.length > 0 && attempt < 5; attempt++) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      const result = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.options.tableName]: pending } }));
+      const result = await this.db.send(
+        new BatchWriteCommand({ RequestItems: { [this.options.tableName]: pending } }),
+      );
       pending = (result.UnprocessedItems?.[this.options.tableName] ?? []) as typeof pending;
     }
   }

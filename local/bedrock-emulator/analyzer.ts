@@ -21,7 +21,7 @@ const STOP_WORDS = new Set(
   without yet etc ie eg vs please thanks thank hi hello hey ok okay like want wanna
   need needs tell know anyone anything something someone somebody thing things way ways
   really actually maybe even still ever much get gets got getting many lot lots another other others
-  now just whole bunch kind sort stuff basically exactly simply anyway somehow later`
+  now just whole bunch kind sort stuff basically exactly simply anyway somehow later per`
     .split(/\s+/)
     .filter((word) => word.length > 0),
 );
@@ -45,9 +45,11 @@ export function normalizeTerm(token: string): string | null {
   word = word.replace(/'/g, '');
   if (word.length < 2 || STOP_WORDS.has(word)) return null;
   if (/^\p{N}+$/u.test(word)) return word;
+  // Inflected stop words ("wants", "needed") are stop words too; checked on the word, not the
+  // stem, because Porter turns "use" into "us".
+  const base = word.replace(/(es|s|ed|ing)$/, '');
+  if (base !== word && STOP_WORDS.has(base)) return null;
   const porter = stemmer(word);
-  // Inflected stop words ("wants", "needs") are stop words too.
-  if (STOP_WORDS.has(porter)) return null;
   return /([^aeiouylsz\d])\1$/.test(porter) ? porter.slice(0, -1) : porter;
 }
 

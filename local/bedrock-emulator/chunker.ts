@@ -46,7 +46,13 @@ export function chunkText(text: string, settings: ChunkingSettings): TextChunk[]
     }
     const startChar = words[first]?.start ?? 0;
     const endChar = words[end - 1]?.end ?? text.length;
-    chunks.push({ text: text.slice(startChar, endChar), start: startChar, end: endChar, firstWord: first, endWord: end });
+    chunks.push({
+      text: text.slice(startChar, endChar),
+      start: startChar,
+      end: endChar,
+      firstWord: first,
+      endWord: end,
+    });
     if (end >= words.length) return chunks;
 
     // Step back by the overlap, nudged onto a nearby sentence start, but always move forward.

@@ -4,7 +4,18 @@
  * together with that question; a fresh question stands on its own, which keeps "what's the
  * weather tomorrow?" asked after a Pack question from borrowing the Pack article's relevance.
  */
-const REFERRING_WORDS = new Set(['it', 'its', 'that', 'this', 'them', 'they', 'those', 'these', 'there', 'one']);
+const REFERRING_WORDS = new Set([
+  'it',
+  'its',
+  'that',
+  'this',
+  'them',
+  'they',
+  'those',
+  'these',
+  'there',
+  'one',
+]);
 const CONTINUATIONS = /^\s*(and|also|but|so|then|ok|okay|what about|how about|and what|what if)\b/i;
 
 export function isFollowUp(question: string): boolean {

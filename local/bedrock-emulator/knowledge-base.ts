@@ -114,8 +114,9 @@ export class KnowledgeBase {
         dataSourceId: source.dataSourceId,
       };
       this.#chunks.set(chunk.id, chunk);
+      const titleTerms = analyze(chunk.title);
       this.#units.set(chunk.id, [
-        new Set(analyze(chunk.title)),
+        new Set(titleTerms),
         ...splitSentences(chunk.text).map((sentence) => new Set(analyze(sentence.text))),
       ]);
       this.#index.add({ id: chunk.id, title: chunk.title, text: chunk.text });
@@ -146,6 +147,18 @@ export class KnowledgeBase {
   }
 
   /**
+   * What each word of the query is worth when picking sentences to answer with: its IDF, times
+   * its weight (earlier turns and synonyms count for less).
+   */
+  termWeights(query: RetrievalQuery): Map<string, number> {
+    const question = toConcepts(query.text, 1, this.#index);
+    const concepts = withHistory(question, query.history ?? [], HISTORY_WEIGHTS, this.#index);
+    const weights = new Map<string, number>();
+    for (const [term, weight] of searchWeights(concepts)) weights.set(term, weight * this.#index.idf(term));
+    return weights;
+  }
+
+  /**
    * Ranks chunks for a question. Candidates come from BM25 over the question and (at lower
    * weights) earlier questions of the session, so "and how do I remove it?" still finds the Pack
    * article asked about before. They are re-ranked by how much of the query they cover overall
@@ -167,11 +180,12 @@ export class KnowledgeBase {
       const terms = this.#index.termsOf(hit.id);
       const overall = coverage(concepts, terms, stats).share;
       const near = focus(concepts, this.#units.get(hit.id) ?? [], stats);
-      if (process.env.KB_DEBUG) console.log('   ', this.#chunks.get(hit.id)?.sourceUri.split('/').pop(), hit.id.slice(-2), 'bm25', hit.score.toFixed(1), 'overall', overall.toFixed(2), 'near', near.toFixed(2), 'rank', (hit.score * (0.25 + overall) * (0.05 + near) ** 2).toFixed(1));
       return {
         hit,
         overall,
-        rank: hit.score ** Number(process.env.E1 ?? 1) * (Number(process.env.O1 ?? 0.25) + overall) ** Number(process.env.E3 ?? 1) * (0.05 + near) ** Number(process.env.E2 ?? 2), // TUNING
+        // BM25 finds candidates; coverage and (squared, so it decides close calls) focus
+        // prefer the chunk that answers in one place over the overview that mentions everything.
+        rank: hit.score * (0.25 + overall) * (0.05 + near) ** 2,
         judgement: coverage(judged, terms, stats),
       };
     });
@@ -235,8 +249,8 @@ function searchWeights(concepts: readonly QueryConcept[]): Map<string, number> {
 }
 
 /**
- * Stable across re-ingestion of an unchanged document, so a later ingestion job can tell which
- * chunks changed. Bedrock's own ids are opaque strings too.
+ * Deterministic per data source, document and position: re-ingesting a document reuses its ids,
+ * and a later ingestion job can account for chunks per document. Bedrock's ids are opaque too.
  */
 function chunkId(dataSourceId: string, sourceUri: string, index: number): string {
   const digest = createHash('sha256').update(`${dataSourceId}\n${sourceUri}`).digest('hex').slice(0, 24);
@@ -271,4 +285,3 @@ export async function ingestAll(
     chunks: knowledgeBases.reduce((sum, kb) => sum + kb.chunkCount, 0),
   };
 }
-

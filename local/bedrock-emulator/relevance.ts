@@ -32,6 +32,8 @@ export interface Coverage {
   readonly unknownShare: number;
   /** Names in the question the corpus has never seen: the question is about something else. */
   readonly unknownNames: number;
+  /** How many of the question's concepts the chunk contains. */
+  readonly matchedConcepts: number;
 }
 
 /**
@@ -40,6 +42,11 @@ export interface Coverage {
  * are unknown to the corpus and so weigh as much as a real topic would.
  */
 export const MIN_COVERAGE_SHARE = 0.4;
+/**
+ * When the chunk shares a single concept with the question, that concept must be most of the
+ * question: "the weather in Paris" must not pass on a help page that happens to mention Paris.
+ */
+export const MIN_SINGLE_CONCEPT_SHARE = 0.5;
 /** And the overlap must include something specific, not only words every page uses. */
 export const MIN_MATCHED_IDF = 2;
 
@@ -64,22 +71,31 @@ export function coverage(
   let matched = 0;
   let unknown = 0;
   let unknownNames = 0;
+  let matchedConcepts = 0;
   for (const concept of concepts) {
     const weight = concept.weight * conceptIdf(concept, stats);
     total += weight;
     if (matches(concept, chunkTerms)) {
       matched += weight;
+      matchedConcepts += 1;
     } else if (!concept.terms.some((term) => stats.isKnown(term))) {
       unknown += weight;
       if (concept.isName) unknownNames += 1;
     }
   }
-  if (total === 0) return { share: 0, matchedIdf: 0, unknownShare: 0, unknownNames };
-  return { share: matched / total, matchedIdf: matched, unknownShare: unknown / total, unknownNames };
+  if (total === 0) return { share: 0, matchedIdf: 0, unknownShare: 0, unknownNames, matchedConcepts };
+  return {
+    share: matched / total,
+    matchedIdf: matched,
+    unknownShare: unknown / total,
+    unknownNames,
+    matchedConcepts,
+  };
 }
 
 export function isRelevant(c: Coverage): boolean {
-  return c.unknownNames === 0 && c.matchedIdf >= MIN_MATCHED_IDF && c.share >= MIN_COVERAGE_SHARE;
+  const minShare = c.matchedConcepts > 1 ? MIN_COVERAGE_SHARE : MIN_SINGLE_CONCEPT_SHARE;
+  return c.unknownNames === 0 && c.matchedIdf >= MIN_MATCHED_IDF && c.share >= minShare;
 }
 
 /**

@@ -105,5 +105,9 @@ function parseJsonBody(body: Buffer): unknown {
 
 /** A JSON success response, the way restJson1 operations without streaming answer. */
 export function jsonResponse(body: unknown, headers: Record<string, string> = {}): EmulatorResponse {
-  return { status: 200, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+  return {
+    status: 200,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  };
 }

@@ -19,18 +19,15 @@ export interface IndexHit {
 
 const MIN_CORRECTABLE_LENGTH = 6;
 
-/**
- * A title names what a chunk is about, so a match there counts extra; not double, because
- * sibling sections of one article often have titles that echo each other's questions.
- */
-const TITLE_BOOST = 1.5;
+/** A title names what a chunk is about, so a match there counts double. */
+const TITLE_BOOST = 2;
 
 export class SearchIndex {
   readonly #search = new MiniSearch<IndexedChunk>({
     fields: ['title', 'text'],
     tokenize,
     processTerm: normalizeTerm,
-    searchOptions: { boost: { title: Number(process.env.TB ?? TITLE_BOOST) }, bm25: { k: Number(process.env.K ?? 1.2), b: Number(process.env.B ?? 0.7), d: 0.5 } }, // TUNING
+    searchOptions: { boost: { title: TITLE_BOOST } },
   });
   readonly #termsById = new Map<string, ReadonlySet<string>>();
   readonly #documentFrequency = new Map<string, number>();
@@ -110,7 +107,10 @@ export class SearchIndex {
     // MiniSearch multiplies a document's score by how many query terms it matched; coverage is
     // judged separately (per concept, synonyms together), so that factor is taken back out here.
     return results
-      .map((result) => ({ id: String(result.id), score: result.score / Math.max(1, result.queryTerms.length) }))
+      .map((result) => ({
+        id: String(result.id),
+        score: result.score / Math.max(1, result.queryTerms.length),
+      }))
       .sort((a, b) => b.score - a.score)
       .slice(0, limit);
   }

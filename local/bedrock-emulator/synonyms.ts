@@ -7,8 +7,8 @@
 import { normalizeTerm } from './analyzer.ts';
 
 const GROUPS: readonly (readonly string[])[] = [
-  ['remove', 'delete', 'uninstall', 'erase', 'rid'],
-  ['create', 'build', 'generate'],
+  ['remove', 'delete', 'uninstall', 'erase', 'wipe', 'rid'],
+  ['create', 'build'],
   ['change', 'edit', 'modify', 'alter', 'update'],
   ['cancel', 'unsubscribe'],
   ['find', 'locate'],
@@ -19,6 +19,12 @@ const GROUPS: readonly (readonly string[])[] = [
   ['start', 'begin'],
   ['permission', 'access'],
   ['invoice', 'bill', 'receipt'],
+  ['customer', 'client'],
+  ['user', 'person', 'seat'],
+  // Word families Porter stemming leaves apart.
+  ['summary', 'summarize', 'summarise'],
+  ['pay', 'paid', 'payment'],
+  ['info', 'information'],
 ];
 
 const SYNONYMS = new Map<string, readonly string[]>();

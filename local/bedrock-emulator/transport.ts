@@ -64,7 +64,7 @@ export async function listenDualProtocol(
     const onEarlyError = () => socket.destroy();
     socket.on('error', onEarlyError);
 
-    let seen = Buffer.alloc(0);
+    let seen: Buffer = Buffer.alloc(0);
     const onData = (chunk: Buffer) => {
       seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
       const n = Math.min(seen.length, H2_PREFACE.length);
@@ -158,7 +158,10 @@ async function writeResponse(res: CompatResponse, response: EmulatorResponse): P
   const { body } = response;
   if (body === undefined || typeof body === 'string' || body instanceof Uint8Array) {
     const payload = body ?? '';
-    res.writeHead(response.status, { ...response.headers, 'content-length': String(Buffer.byteLength(payload)) });
+    res.writeHead(response.status, {
+      ...response.headers,
+      'content-length': String(Buffer.byteLength(payload)),
+    });
     res.end(payload);
     return;
   }

@@ -20,7 +20,15 @@ const corpus = values.corpus === 'sample' ? 'sample' : 'coda';
 const requests = Math.min(Math.max(Number(values.requests) || 200, 10), 5_000);
 const rounds = Math.min(Math.max(Number(values.rounds) || 3, 1), 10);
 const questions: string[] = JSON.parse(
-  readFileSync(join(import.meta.dirname, '..', 'eval', corpus === 'sample' ? 'sample-kb-questions.json' : 'coda-help-questions.json'), 'utf8'),
+  readFileSync(
+    join(
+      import.meta.dirname,
+      '..',
+      'eval',
+      corpus === 'sample' ? 'sample-kb-questions.json' : 'coda-help-questions.json',
+    ),
+    'utf8',
+  ),
 ).questions.map((q: { question: string }) => q.question);
 
 const ingestStarted = performance.now();
@@ -28,8 +36,13 @@ const stack = await bootStack({ docsDir: corpus === 'sample' ? SAMPLE_KB : CODA_
 const ingestMs = performance.now() - ingestStarted;
 const client = apiClient(stack.url);
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
-const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 0.5);
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+const median = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    0.5,
+  );
 
 for (let i = 0; i < 20; i++) await client.chat(questions[i % questions.length] ?? 'hello'); // warm-up
 
@@ -55,7 +68,9 @@ for (let round = 0; round < rounds; round++) {
   p50s.push(percentile(all, 0.5));
   p95s.push(percentile(all, 0.95));
   followUpP50s.push(median(followUps));
-  console.log(`round ${round + 1}: p50 ${percentile(all, 0.5).toFixed(1)} ms, p95 ${percentile(all, 0.95).toFixed(1)} ms`);
+  console.log(
+    `round ${round + 1}: p50 ${percentile(all, 0.5).toFixed(1)} ms, p95 ${percentile(all, 0.95).toFixed(1)} ms`,
+  );
 }
 await stack.close();
 

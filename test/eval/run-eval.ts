@@ -19,18 +19,25 @@ interface QuestionSet {
   offTopic: string[];
 }
 
-const { values } = parseArgs({ options: { corpus: { type: 'string', default: 'coda' }, verbose: { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: { corpus: { type: 'string', default: 'coda' }, verbose: { type: 'boolean' } },
+});
 const corpus = values.corpus === 'sample' ? 'sample' : 'coda';
 const docsDir = corpus === 'sample' ? SAMPLE_KB : CODA_HELP;
 const set: QuestionSet = JSON.parse(
-  readFileSync(join(import.meta.dirname, corpus === 'sample' ? 'sample-kb-questions.json' : 'coda-help-questions.json'), 'utf8'),
+  readFileSync(
+    join(import.meta.dirname, corpus === 'sample' ? 'sample-kb-questions.json' : 'coda-help-questions.json'),
+    'utf8',
+  ),
 );
 
 const stack = await bootStack({ docsDir });
 const client = apiClient(stack.url);
 // biome-ignore lint/suspicious/noExplicitAny: API bodies are read loosely here
 const cited = (body: any): string[] =>
-  (body?.citations ?? []).flatMap((c: { references: { sourceUri: string }[] }) => c.references.map((r) => r.sourceUri));
+  (body?.citations ?? []).flatMap((c: { references: { sourceUri: string }[] }) =>
+    c.references.map((r) => r.sourceUri),
+  );
 const matches = (uri: string | undefined, expected: string | string[]) =>
   uri !== undefined && [expected].flat().some((e) => uri.endsWith(`/${e}`));
 
@@ -43,7 +50,8 @@ for (const { question, expected } of set.questions) {
   const first = matches(uris[0], expected);
   anyHits += any ? 1 : 0;
   firstHits += first ? 1 : 0;
-  if (values.verbose || !any) console.log(`${any ? 'ok  ' : 'MISS'} ${question} → ${uris[0] ?? '(no citation)'} (want ${expected})`);
+  if (values.verbose || !any)
+    console.log(`${any ? 'ok  ' : 'MISS'} ${question} → ${uris[0] ?? '(no citation)'} (want ${expected})`);
 }
 
 let followUpHits = 0;
@@ -57,7 +65,8 @@ for (const { turns, expected } of set.followUps) {
   }
   const ok = cited(last).some((u) => matches(u, expected));
   followUpHits += ok ? 1 : 0;
-  if (values.verbose || !ok) console.log(`${ok ? 'ok  ' : 'MISS'} follow-up ${turns.join(' → ')} → ${cited(last)[0] ?? '(none)'}`);
+  if (values.verbose || !ok)
+    console.log(`${ok ? 'ok  ' : 'MISS'} follow-up ${turns.join(' → ')} → ${cited(last)[0] ?? '(none)'}`);
 }
 
 let declined = 0;
@@ -65,7 +74,8 @@ for (const question of set.offTopic) {
   const { body } = await client.chat(question);
   const ok = body?.answer === knowledgeBaseSettings.noAnswerText && body?.citations?.length === 0;
   declined += ok ? 1 : 0;
-  if (values.verbose || !ok) console.log(`${ok ? 'ok  ' : 'MISS'} off-topic ${question} → ${cited(body)[0] ?? body?.answer}`);
+  if (values.verbose || !ok)
+    console.log(`${ok ? 'ok  ' : 'MISS'} off-topic ${question} → ${cited(body)[0] ?? body?.answer}`);
 }
 await stack.close();
 

@@ -14,7 +14,10 @@ const { handler: healthHandler } = await import('../../functions/health/handler.
 
 const event = (name: string): APIGatewayProxyEvent =>
   JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'events', 'api-gateway', name), 'utf8'));
-const context = { awsRequestId: 'test-request', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
+const context = {
+  awsRequestId: 'test-request',
+  getRemainingTimeInMillis: () => 30_000,
+} as unknown as Context;
 
 const answer: ChatAnswer = {
   sessionId: 's-1',
@@ -27,7 +30,12 @@ const answer: ChatAnswer = {
 describe('chat handler edge', () => {
   it('passes the caller (API key id, never the key) and the parsed body to the engine', async () => {
     const turns: ChatTurn[] = [];
-    const handler = makeChatHandler({ chat: async (turn) => (turns.push(turn), answer) });
+    const handler = makeChatHandler({
+      chat: async (turn) => {
+        turns.push(turn);
+        return answer;
+      },
+    });
     const res = await handler(event('chat-post.json'), context);
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body)).toEqual(answer);
@@ -42,7 +50,9 @@ describe('chat handler edge', () => {
     });
     const res = await handler(event('chat-post.json'), context);
     expect(res.statusCode).toBe(500);
-    expect(JSON.parse(res.body)).toEqual({ error: { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side.' } });
+    expect(JSON.parse(res.body)).toEqual({
+      error: { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side.' },
+    });
   });
 
   it('turns an overloaded upstream into 503 with Retry-After', async () => {

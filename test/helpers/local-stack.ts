@@ -27,7 +27,12 @@ export function tempDir(prefix: string): string {
 }
 
 export interface ApiClient {
-  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse>;
+  request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<ApiResponse>;
   chat(message: string, sessionId?: string): Promise<ApiResponse>;
 }
 
@@ -40,8 +45,13 @@ export interface ApiResponse {
 }
 
 /** A tiny client for the public API; `body` strings are sent as-is so tests can send broken JSON. */
-export function apiClient(baseUrl: string, apiKey: string | undefined = API_KEY): ApiClient {
-  const request = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+export function apiClient(baseUrl: string, apiKey: string | null = API_KEY): ApiClient {
+  const request = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
       headers: { 'content-type': 'application/json', ...(apiKey ? { 'x-api-key': apiKey } : {}), ...headers },
@@ -58,6 +68,7 @@ export function apiClient(baseUrl: string, apiKey: string | undefined = API_KEY)
   };
   return {
     request,
-    chat: (message, sessionId) => request('POST', '/v1/chat', { message, ...(sessionId ? { sessionId } : {}) }),
+    chat: (message, sessionId) =>
+      request('POST', '/v1/chat', { message, ...(sessionId ? { sessionId } : {}) }),
   };
 }

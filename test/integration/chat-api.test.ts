@@ -32,7 +32,10 @@ describe('POST /v1/chat', () => {
     for (const citation of res.body.citations) {
       expect(res.body.answer.slice(citation.start, citation.end)).toBe(citation.text);
       for (const reference of citation.references) {
-        expect(reference).toMatchObject({ sourceUri: expect.stringMatching(/^s3:\/\//), excerpt: expect.any(String) });
+        expect(reference).toMatchObject({
+          sourceUri: expect.stringMatching(/^s3:\/\//),
+          excerpt: expect.any(String),
+        });
         expect(reference.title).toEqual(expect.any(String));
       }
     }
@@ -40,7 +43,10 @@ describe('POST /v1/chat', () => {
   });
 
   it('declines off-topic questions with the no-answer reply and no citations', async () => {
-    for (const question of ['What will the weather be like in Lisbon tomorrow?', 'Who won the last football world cup?']) {
+    for (const question of [
+      'What will the weather be like in Lisbon tomorrow?',
+      'Who won the last football world cup?',
+    ]) {
       const res = await alice.chat(question);
       expect(res.status).toBe(200);
       expect(res.body.answer).toBe(knowledgeBaseSettings.noAnswerText);
@@ -66,7 +72,10 @@ describe('POST /v1/chat', () => {
       ['user', 'what if I lose my phone?'],
       ['assistant', followUp.body.answer],
     ]);
-    expect(transcript.body.messages[1]).toMatchObject({ messageId: first.body.messageId, citations: first.body.citations });
+    expect(transcript.body.messages[1]).toMatchObject({
+      messageId: first.body.messageId,
+      citations: first.body.citations,
+    });
   });
 });
 
@@ -128,7 +137,7 @@ describe('bad input gets a JSON error, never a stack trace', () => {
   });
 
   it('refuses requests without a key or with a wrong key', async () => {
-    for (const client of [apiClient(stack.url, undefined), apiClient(stack.url, 'not-a-real-key')]) {
+    for (const client of [apiClient(stack.url, null), apiClient(stack.url, 'not-a-real-key')]) {
       for (const res of [await client.chat('hi'), await client.request('GET', '/v1/sessions/x')]) {
         expect([401, 403]).toContain(res.status);
         expect(res.body.error).toEqual({ code: expect.any(String), message: expect.any(String) });
@@ -152,7 +161,7 @@ describe('bad input gets a JSON error, never a stack trace', () => {
 
 describe('GET /v1/health', () => {
   it('answers 200 without a key once ingestion finished', async () => {
-    const res = await apiClient(stack.url, undefined).request('GET', '/v1/health');
+    const res = await apiClient(stack.url, null).request('GET', '/v1/health');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ok' });
   });

@@ -12,7 +12,11 @@ let store: SessionStore;
 beforeAll(async () => {
   dynamo = await startLocalDynamoDb({ tableName: 'store-test' });
   db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({ endpoint: dynamo.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+    new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    }),
     { marshallOptions: { removeUndefinedValues: true } },
   );
   store = new SessionStore(db, { tableName: 'store-test', ttlDays: 1, now: () => clock });
@@ -34,7 +38,10 @@ describe('SessionStore on dynalite', () => {
   it('creates a session once: a second create with the same id is refused, not overwritten', async () => {
     await store.createSession('s-dup', 'alice', 'bedrock-1');
     await expect(store.createSession('s-dup', 'mallory')).rejects.toThrow();
-    expect(await store.getSession('s-dup', 'alice')).toMatchObject({ owner: 'alice', bedrockSessionId: 'bedrock-1' });
+    expect(await store.getSession('s-dup', 'alice')).toMatchObject({
+      owner: 'alice',
+      bedrockSessionId: 'bedrock-1',
+    });
   });
 
   it('returns a session only to its owner', async () => {

@@ -3,7 +3,31 @@
  * off-topic questions the knowledge base must decline. Used by the quality test and by
  * `quality-report.ts`. Phrasings deliberately avoid copying the articles' wording.
  */
-export const codaCorpusFolder = '/work/shared/corpora/coda-help';
+import { join } from 'node:path';
+
+/** `shared/` sits beside the repository, on developer machines and in CI alike. */
+export const codaCorpusFolder = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  '..',
+  '..',
+  'shared',
+  'corpora',
+  'coda-help',
+);
+
+/**
+ * The corpus is 10 help-center articles cut into sections, one file per section (intro, each
+ * heading, FAQs, related resources). A citation of another section of the right article is
+ * "right article" even when it is not the right file.
+ */
+const ARTICLE_FIRST_SECTIONS = [0, 4, 8, 16, 21, 29, 33, 39, 44, 49];
+
+export function articleOf(file: string): number {
+  const section = Number(/section_(\d+)\.md$/.exec(file)?.[1] ?? Number.NaN);
+  return ARTICLE_FIRST_SECTIONS.filter((first) => first <= section).length - 1;
+}
 
 export interface OnTopicQuestion {
   readonly question: string;
@@ -13,14 +37,23 @@ export interface OnTopicQuestion {
 
 export const onTopicQuestions: readonly OnTopicQuestion[] = [
   { question: 'How do I star a doc?', expected: ['section_1.md'] },
-  { question: 'Where do my starred docs show up?', expected: ['section_0.md', 'section_1.md', 'section_2.md'] },
-  { question: "What's the difference between starring and pinning a doc?", expected: ['section_0.md', 'section_2.md'] },
+  {
+    question: 'Where do my starred docs show up?',
+    expected: ['section_0.md', 'section_1.md', 'section_2.md'],
+  },
+  {
+    question: "What's the difference between starring and pinning a doc?",
+    expected: ['section_0.md', 'section_2.md'],
+  },
   { question: 'How can I cancel my Coda subscription?', expected: ['section_4.md', 'section_5.md'] },
   { question: 'Why did my docs become read-only after I downgraded?', expected: ['section_6.md'] },
   { question: 'How do I delete my Coda account?', expected: ['section_6.md'] },
   { question: 'Who is affected if we downgrade our workspace?', expected: ['section_6.md'] },
   { question: 'How do I add a Compose column to my table?', expected: ['section_9.md'] },
-  { question: "How can I reference another column's value in Compose?", expected: ['section_8.md', 'section_10.md'] },
+  {
+    question: "How can I reference another column's value in Compose?",
+    expected: ['section_8.md', 'section_10.md'],
+  },
   { question: 'Can I use formulas inside a Compose column?', expected: ['section_8.md', 'section_11.md'] },
   { question: 'How do I make a Compose column editable?', expected: ['section_13.md'] },
   { question: "Why can't I delete what's in a Compose column cell?", expected: ['section_14.md'] },
@@ -57,6 +90,28 @@ export const onTopicQuestions: readonly OnTopicQuestion[] = [
   { question: 'What can Pack buttons do?', expected: ['section_49.md'] },
 ];
 
+export interface FollowUp {
+  readonly turns: readonly string[];
+  readonly expected: readonly string[];
+}
+
+export const followUps: readonly FollowUp[] = [
+  { turns: ['How do I install a Pack?', 'and how do I remove it?'], expected: ['section_36.md'] },
+  {
+    turns: ['How do I star a doc?', 'Does that show it to my teammates too?'],
+    expected: ['section_0.md', 'section_2.md'],
+  },
+  { turns: ['How do I add custom icons?', 'and how do I delete them?'], expected: ['section_31.md'] },
+  { turns: ['Can I import from Airtable?', 'what happens to my formulas?'], expected: ['section_42.md'] },
+];
+
+/** Off-topic questions asked as the second turn of a session, after an on-topic first turn. */
+export const offTopicFollowUps: readonly FollowUp[] = [
+  { turns: ['How do I install a Pack?', "What's the weather like tomorrow?"], expected: [] },
+  { turns: ['How do I install a Pack?', 'Is it going to rain in Paris tomorrow?'], expected: [] },
+  { turns: ['How do I star a doc?', 'and who won the world cup?'], expected: [] },
+];
+
 export const offTopicQuestions: readonly string[] = [
   "What's the weather in Paris tomorrow?",
   'Who won the world cup in 2022?',
@@ -73,4 +128,8 @@ export const offTopicQuestions: readonly string[] = [
   'What time is it in Tokyo?',
   'Translate "good morning" into Spanish.',
   'How do I change a flat tire on my bike?',
+  "What's the weather in Paris?",
+  'Who won the Super Bowl last year?',
+  'What is the stock price of Tesla?',
+  'How do I make pancakes?',
 ];

@@ -1,0 +1,24 @@
+/**
+ * How a retrieved chunk looks on the wire: the `content`, `location` and `metadata` members
+ * shared by Retrieve's `retrievalResults` and RetrieveAndGenerate's `retrievedReferences`.
+ */
+import type { KnowledgeBaseChunk } from './knowledge-base.ts';
+
+export interface ChunkShape {
+  readonly content: { readonly type: 'TEXT'; readonly text: string };
+  readonly location: { readonly type: 'S3'; readonly s3Location: { readonly uri: string } };
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+export function chunkShape(chunk: KnowledgeBaseChunk): ChunkShape {
+  return {
+    content: { type: 'TEXT', text: chunk.text },
+    location: { type: 'S3', s3Location: { uri: chunk.sourceUri } },
+    metadata: {
+      'x-amz-bedrock-kb-source-uri': chunk.sourceUri,
+      'x-amz-bedrock-kb-chunk-id': chunk.id,
+      'x-amz-bedrock-kb-data-source-id': chunk.dataSourceId,
+      title: chunk.title,
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * The local Bedrock emulator: a stand-in for the Bedrock services Lantern calls, served on one
+ * loopback port to the real AWS SDK v3 clients (only their `endpoint` changes). See README.md.
+ *
+ * It imports nothing of Lantern's domain (`shared/`, `functions/`); only the knowledge-base
+ * settings in `config/`, which the deployed knowledge base uses too.
+ */
+import type { FaultHook } from './faults.ts';
+import { ingestAll, KnowledgeBase } from './knowledge-base.ts';
+import { agentRuntimeRoutes } from './operations.ts';
+import { createRouter } from './router.ts';
+import { SessionStore } from './sessions.ts';
+import { listenDualProtocol } from './transport.ts';
+
+export { AwsServiceError } from './errors.ts';
+export type { FaultContext, FaultHook } from './faults.ts';
+
+export interface EmulatorDataSource {
+  dataSourceId: string;
+  type: 'S3';
+  /** A local folder standing for the bucket: documents get `s3://<bucketName>/<relative path>` URIs. */
+  folder: string;
+  bucketName: string;
+}
+
+export interface EmulatorKnowledgeBase {
+  knowledgeBaseId: string;
+  dataSources: EmulatorDataSource[];
+}
+
+export interface StartEmulatorOptions {
+  /** 0 (the default) picks any free port. */
+  port?: number;
+  knowledgeBases: EmulatorKnowledgeBase[];
+  /** How long a RetrieveAndGenerate session may sit idle before it expires. Default 24 h. */
+  sessionIdleMs?: number;
+  /** Consulted once per request before the operation runs; see `faults.ts`. */
+  faults?: FaultHook;
+}
+
+export interface BedrockEmulator {
+  /** e.g. `http://127.0.0.1:PORT`: the `endpoint` for the SDK clients. */
+  readonly url: string;
+  /** (Re)ingests every data source folder; files removed since the last run leave the index. */
+  ingest(onProgress?: (p: { done: number; total: number; file: string }) => void): Promise<{
+    documents: number;
+    chunks: number;
+  }>;
+  close(): Promise<void>;
+}
+
+export async function startBedrockEmulator(options: StartEmulatorOptions): Promise<BedrockEmulator> {
+  const knowledgeBases = new Map<string, KnowledgeBase>();
+  for (const config of options.knowledgeBases) {
+    if (knowledgeBases.has(config.knowledgeBaseId)) {
+      throw new Error(`Knowledge base ${config.knowledgeBaseId} is configured twice.`);
+    }
+    knowledgeBases.set(config.knowledgeBaseId, new KnowledgeBase(config.knowledgeBaseId, config.dataSources));
+  }
+  const sessions = new SessionStore(
+    options.sessionIdleMs === undefined ? {} : { idleMs: options.sessionIdleMs },
+  );
+  const router = createRouter(agentRuntimeRoutes({ knowledgeBases, sessions }), {
+    ...(options.faults === undefined ? {} : { faults: options.faults }),
+  });
+  // Loopback only: the emulator has no authentication and must not be reachable from the network.
+  const server = await listenDualProtocol(router, { host: '127.0.0.1', port: options.port ?? 0 });
+
+  // Ingestions run one after another: a second call waits for the first instead of interleaving.
+  let ingesting: Promise<unknown> = Promise.resolve();
+  return {
+    url: `http://127.0.0.1:${server.port}`,
+    ingest(onProgress) {
+      const run = ingesting.then(() => ingestAll([...knowledgeBases.values()], onProgress));
+      ingesting = run.catch(() => undefined);
+      return run;
+    },
+    close: () => server.close(),
+  };
+}

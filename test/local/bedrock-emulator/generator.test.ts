@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../../local/bedrock-emulator/analyzer.ts';
+import { type AnswerPart, collectAnswer, generateAnswer } from '../../../local/bedrock-emulator/generator.ts';
+import { splitSentences } from '../../../local/bedrock-emulator/sentences.ts';
+
+const NO_ANSWER = 'Sorry, I am unable to assist you with this request.';
+
+/** Every question word weighs 1: enough to test selection and spans without corpus statistics. */
+const weightsFor = (question: string) => new Map(analyze(question).map((term) => [term, 1]));
+
+const packArticle = [
+  'Remove a Pack',
+  'If you no longer wish to use a Pack you can remove it from your doc. Any building blocks that are used within the doc will break once the Pack is removed.',
+  'To remove a Pack:',
+  '1. Click the Insert button in the upper right of the doc.',
+  '2. In the side panel click on the Packs menu item.',
+  '3. Click on the Pack you want to remove.',
+  'FAQs',
+  'What access is granted to a Pack when I install it?',
+  'Installing a Pack does not give it access to your account.',
+].join('\n');
+
+const iconArticle = [
+  'Remove custom icons',
+  'Makers can delete custom icons from the workspace library. Click the trash can icon to remove the icon.',
+].join('\n');
+
+function answer(question: string, passages: string[]) {
+  const parts = [
+    ...generateAnswer({
+      queryWeights: weightsFor(question),
+      passages: passages.map((text, i) => ({ text, reference: `ref-${i}` })),
+      noAnswerText: NO_ANSWER,
+    }),
+  ];
+  return { parts, ...collectAnswer(parts) };
+}
+
+describe('generateAnswer', () => {
+  it('answers with 2 to 4 consecutive sentences from the best passage', () => {
+    const { text, citations } = answer('How do I remove a Pack from my doc?', [packArticle]);
+    const sentences = splitSentences(text);
+    expect(sentences.length).toBeGreaterThanOrEqual(2);
+    expect(sentences.length).toBeLessThanOrEqual(4);
+    expect(text).toContain('If you no longer wish to use a Pack you can remove it from your doc.');
+    expect(citations).toHaveLength(1);
+    expect(citations[0]?.references).toEqual(['ref-0']);
+  });
+
+  it('reports end-exclusive spans that slice the answer to the cited text', () => {
+    for (const question of [
+      'How do I remove a Pack?',
+      'Can I delete a custom icon?',
+      'What access does a Pack get?',
+    ]) {
+      const { text, citations } = answer(question, [packArticle, iconArticle]);
+      expect(citations.length).toBeGreaterThan(0);
+      for (const citation of citations) {
+        expect(text.slice(citation.span.start, citation.span.end)).toBe(citation.text);
+      }
+    }
+  });
+
+  it('quotes each cited sentence verbatim from the passage it cites', () => {
+    const passages = [packArticle, iconArticle];
+    const { citations } = answer('How do I remove a Pack or a custom icon?', passages);
+    for (const citation of citations) {
+      const source = passages[Number(String(citation.references[0]).slice(4))] ?? '';
+      for (const sentence of splitSentences(citation.text)) expect(source).toContain(sentence.text);
+    }
+  });
+
+  it('does not answer with headings or FAQ questions, only with the sentences under them', () => {
+    const { text } = answer('What access is granted to a Pack when I install it?', [packArticle]);
+    expect(text).not.toContain('What access is granted');
+    expect(text).toContain('Installing a Pack does not give it access to your account.');
+  });
+
+  it('keeps a numbered step list together after its lead-in', () => {
+    const { text } = answer('Steps to remove a Pack', [
+      'To remove a Pack from your doc:\n1. Click the Insert button.\n2. Click the Packs menu item.\n3. Click Remove.',
+    ]);
+    expect(text).toBe(
+      'To remove a Pack from your doc:\n1. Click the Insert button.\n2. Click the Packs menu item.\n3. Click Remove.',
+    );
+  });
+
+  it('adds a second source only when it covers something the first did not', () => {
+    const both = answer('How do I remove a Pack and a custom icon?', [packArticle, iconArticle]);
+    expect(both.citations.map((c) => c.references[0])).toEqual(['ref-0', 'ref-1']);
+    const one = answer('How do I remove a Pack?', [packArticle, iconArticle]);
+    expect(one.citations.map((c) => c.references[0])).toEqual(['ref-0']);
+  });
+
+  it('caps the answer length', () => {
+    const long = Array.from(
+      { length: 12 },
+      (_, i) => `Packs sentence ${i} ${'filler '.repeat(20)}ends here.`,
+    ).join(' ');
+    const { text } = answer('packs', [long]);
+    expect(text.length).toBeLessThanOrEqual(650);
+  });
+
+  it('yields text before the citation that covers it, so a stream can emit parts in order', () => {
+    const { parts } = answer('How do I remove a Pack?', [packArticle]);
+    const kinds = parts.map((p: AnswerPart<string>) => p.type);
+    expect(kinds.at(-1)).toBe('citation');
+    expect(kinds.indexOf('text')).toBe(0);
+  });
+
+  it('says the no-answer text, without citations, when there is nothing to answer from', () => {
+    expect(answer('How do I remove a Pack?', [])).toMatchObject({ text: NO_ANSWER, citations: [] });
+    expect(answer('weather tomorrow', [packArticle])).toMatchObject({ text: NO_ANSWER, citations: [] });
+  });
+});

@@ -1,0 +1,148 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestAll, KnowledgeBase } from '../../../local/bedrock-emulator/knowledge-base.ts';
+import {
+  articleOf,
+  codaCorpusFolder,
+  followUps,
+  offTopicFollowUps,
+  offTopicQuestions,
+  onTopicQuestions,
+} from './coda-questions.ts';
+
+const SAMPLE_KB = join(import.meta.dirname, '../../../local/sample-kb');
+const sampleKbPresent = existsSync(SAMPLE_KB) && readdirSync(SAMPLE_KB).length > 0;
+
+async function ingestFolder(folder: string, bucketName = 'docs'): Promise<KnowledgeBase> {
+  const kb = new KnowledgeBase('KB', [{ dataSourceId: 'DS', type: 'S3', folder, bucketName }]);
+  await ingestAll([kb]);
+  return kb;
+}
+
+const fileOf = (uri: string | undefined) => uri?.split('/').pop() ?? '';
+
+describe('ingestion', () => {
+  let folder: string;
+  beforeAll(async () => {
+    folder = await mkdtemp(join(tmpdir(), 'lantern-kb-'));
+    await mkdir(join(folder, 'billing'));
+    await mkdir(join(folder, '.git'));
+    await writeFile(
+      join(folder, 'billing', 'refunds.md'),
+      '# Refund policy\n\nAnnual plans are refunded within 30 days.\n',
+    );
+    await writeFile(
+      join(folder, 'webhooks.html'),
+      '<title>Webhooks</title><p>Webhooks retry failed deliveries for 24 hours.</p>',
+    );
+    await writeFile(
+      join(folder, 'shortcuts.txt'),
+      'Keyboard shortcuts\n\nPress J to move to the next conversation.\n',
+    );
+    await writeFile(join(folder, 'logo.png'), 'not a document');
+    await writeFile(join(folder, '.git', 'notes.md'), '# Hidden\n\nNever indexed.');
+  });
+  afterAll(() => rm(folder, { recursive: true, force: true }));
+
+  it('reads Markdown, HTML and text recursively into s3://bucket/<relative path> documents', async () => {
+    const progress: { done: number; total: number; file: string }[] = [];
+    const kb = new KnowledgeBase('KB', [
+      { dataSourceId: 'DS', type: 'S3', folder, bucketName: 'lantern-docs' },
+    ]);
+    const result = await ingestAll([kb], (p) => progress.push(p));
+    expect(result).toEqual({ documents: 3, chunks: 3 });
+    expect(progress).toEqual([
+      { done: 1, total: 3, file: 'billing/refunds.md' },
+      { done: 2, total: 3, file: 'shortcuts.txt' },
+      { done: 3, total: 3, file: 'webhooks.html' },
+    ]);
+    const [hit] = kb.retrieve({ text: 'How long do webhooks retry?' }, 1);
+    expect(hit?.chunk).toMatchObject({
+      sourceUri: 's3://lantern-docs/webhooks.html',
+      title: 'Webhooks',
+      text: 'Webhooks retry failed deliveries for 24 hours.',
+      dataSourceId: 'DS',
+    });
+    expect(kb.retrieve({ text: 'refund annual plan' }, 1)[0]?.chunk.title).toBe('Refund policy');
+    expect(kb.retrieve({ text: 'next conversation shortcut' }, 1)[0]?.chunk.title).toBe('Keyboard shortcuts');
+  });
+
+  it('re-ingests incrementally: changed documents replace their chunks, deleted ones leave', async () => {
+    const kb = await ingestFolder(folder);
+    const before = kb.retrieve({ text: 'refund annual plan' }, 1)[0]?.chunk.id;
+    await writeFile(
+      join(folder, 'billing', 'refunds.md'),
+      '# Refund policy\n\nMonthly plans are never refunded.\n',
+    );
+    await rm(join(folder, 'shortcuts.txt'));
+    const result = await ingestAll([kb]);
+    expect(result).toEqual({ documents: 2, chunks: 2 });
+    const after = kb.retrieve({ text: 'refund monthly plan' }, 1)[0]?.chunk;
+    expect(after?.text).toBe('Refund policy\nMonthly plans are never refunded.');
+    expect(after?.id).toBe(before);
+    expect(kb.retrieve({ text: 'next conversation shortcut' }, 5)).toEqual([]);
+  });
+});
+
+describe('retrieval over coda-help', () => {
+  let kb: KnowledgeBase;
+  beforeAll(async () => {
+    kb = await ingestFolder(codaCorpusFolder, 'coda-help');
+  });
+
+  it('cites the right file for at least 85 % of customer questions, and the right article for 95 %', () => {
+    let rightFile = 0;
+    let rightArticle = 0;
+    for (const { question, expected } of onTopicQuestions) {
+      const [top] = kb.retrieve({ text: question }, 5);
+      const file = fileOf(top?.chunk.sourceUri);
+      if (top?.relevant && expected.includes(file)) rightFile += 1;
+      if (top?.relevant && expected.some((e) => articleOf(e) === articleOf(file))) rightArticle += 1;
+    }
+    expect(rightFile / onTopicQuestions.length).toBeGreaterThanOrEqual(0.85);
+    expect(rightArticle / onTopicQuestions.length).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('declines every off-topic question', () => {
+    const answered = offTopicQuestions.filter((q) => kb.retrieve({ text: q }, 5).some((r) => r.relevant));
+    expect(answered).toEqual([]);
+  });
+
+  it('retrieves follow-ups in the context of the earlier question', () => {
+    for (const { turns, expected } of followUps) {
+      const [top] = kb.retrieve({ text: turns.at(-1) ?? '', history: turns.slice(0, -1) }, 5);
+      expect({ turns, file: fileOf(top?.chunk.sourceUri), relevant: top?.relevant }).toEqual({
+        turns,
+        file: expect.toSatisfy((f: string) => expected.includes(f)),
+        relevant: true,
+      });
+    }
+  });
+
+  it('does not let an earlier on-topic question carry an off-topic follow-up', () => {
+    for (const { turns } of offTopicFollowUps) {
+      const results = kb.retrieve({ text: turns.at(-1) ?? '', history: turns.slice(0, -1) }, 5);
+      expect({ turns, relevant: results.some((r) => r.relevant) }).toEqual({ turns, relevant: false });
+    }
+  });
+
+  it('returns at most numberOfResults, best first, with scores between 0 and 1', () => {
+    const results = kb.retrieve({ text: 'custom icons' }, 3);
+    expect(results).toHaveLength(3);
+    const scores = results.map((r) => r.score);
+    for (const score of scores) expect(score).toBeGreaterThan(0);
+    for (const score of scores) expect(score).toBeLessThanOrEqual(1);
+    expect(scores[0]).toBe(1);
+  });
+});
+
+describe.skipIf(!sampleKbPresent)('retrieval over the sample knowledge base', () => {
+  it('declines every off-topic question there too', async () => {
+    const kb = await ingestFolder(SAMPLE_KB);
+    const answered = offTopicQuestions.filter((q) => kb.retrieve({ text: q }, 5).some((r) => r.relevant));
+    expect(answered).toEqual([]);
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type CorpusStatistics,
+  coverage,
+  focus,
+  isRelevant,
+  type QueryConcept,
+} from '../../../local/bedrock-emulator/relevance.ts';
+
+/** A toy corpus of 100 chunks: document frequencies per term; anything else is unknown. */
+const df: Record<string, number> = { doc: 80, pack: 20, instal: 10, remov: 10, delet: 5, pari: 1, icon: 8 };
+const stats: CorpusStatistics = {
+  idf: (term) => Math.log(1 + (100 - (df[term] ?? 0) + 0.5) / ((df[term] ?? 0) + 0.5)),
+  isKnown: (term) => term in df,
+};
+const concept = (term: string, more: string[] = [], isName = false): QueryConcept => ({
+  terms: [term, ...more],
+  weight: 1,
+  isName,
+});
+
+describe('coverage and isRelevant', () => {
+  it('weights terms by IDF, so common words count little', () => {
+    const c = coverage(
+      [concept('instal'), concept('pack'), concept('doc')],
+      new Set(['instal', 'pack']),
+      stats,
+    );
+    expect(c.share).toBeGreaterThan(0.9);
+    expect(c.matchedConcepts).toBe(2);
+    expect(isRelevant(c)).toBe(true);
+  });
+
+  it('weights words the corpus has never seen heavily against the match', () => {
+    // "What's the weather in Paris?": one incidental match, one unknown topic word.
+    const c = coverage([concept('weather'), concept('pari', [], true)], new Set(['pari']), stats);
+    expect(c.unknownShare).toBeGreaterThan(0.5);
+    expect(isRelevant(c)).toBe(false);
+  });
+
+  it('declines when a name in the question is unknown, however well the rest matches', () => {
+    const question = [concept('instal'), concept('pack'), concept('netflix', [], true)];
+    const c = coverage(question, new Set(['instal', 'pack']), stats);
+    expect(c.unknownNames).toBe(1);
+    expect(isRelevant(c)).toBe(false);
+  });
+
+  it('counts a synonym as a match, and uses its IDF when the word itself is unknown', () => {
+    const c = coverage(
+      [concept('uninstal', ['remov', 'delet']), concept('pack')],
+      new Set(['remov', 'pack']),
+      stats,
+    );
+    expect(c.share).toBe(1);
+    expect(c.unknownShare).toBe(0);
+  });
+
+  it('needs a specific match: common words alone are not enough', () => {
+    const c = coverage([concept('doc')], new Set(['doc']), stats);
+    expect(c.share).toBe(1);
+    expect(isRelevant(c)).toBe(false);
+  });
+
+  it('needs most of a question when only one of its words matches', () => {
+    expect(
+      isRelevant({ share: 0.45, matchedIdf: 3, unknownShare: 0.55, unknownNames: 0, matchedConcepts: 1 }),
+    ).toBe(false);
+    expect(
+      isRelevant({ share: 0.45, matchedIdf: 5, unknownShare: 0.3, unknownNames: 0, matchedConcepts: 2 }),
+    ).toBe(true);
+  });
+});
+
+describe('focus', () => {
+  it('is the best share covered by a single sentence', () => {
+    const question = [concept('remov'), concept('pack')];
+    expect(focus(question, [new Set(['remov']), new Set(['pack'])], stats)).toBeLessThan(0.7);
+    expect(focus(question, [new Set(['remov', 'pack', 'doc'])], stats)).toBe(1);
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { SessionStore } from '../../../local/bedrock-emulator/sessions.ts';
+
+describe('SessionStore', () => {
+  it('creates sessions with UUID ids, like Bedrock', () => {
+    const store = new SessionStore();
+    const session = store.create('KB1');
+    expect(session.sessionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(store.get(session.sessionId)).toMatchObject({ knowledgeBaseId: 'KB1', turns: [] });
+  });
+
+  it('remembers turns in order', () => {
+    const store = new SessionStore();
+    const { sessionId } = store.create('KB1');
+    store.addTurn(sessionId, { question: 'q1', answer: 'a1' });
+    store.addTurn(sessionId, { question: 'q2', answer: 'a2' });
+    expect(store.get(sessionId)?.turns.map((t) => t.question)).toEqual(['q1', 'q2']);
+  });
+
+  it('expires sessions idle for longer than idleMs, and keeps used ones alive', () => {
+    let now = 0;
+    const store = new SessionStore({ idleMs: 1000, now: () => now });
+    const kept = store.create('KB1').sessionId;
+    const dropped = store.create('KB1').sessionId;
+    now = 900;
+    expect(store.get(kept)).toBeDefined();
+    now = 1800;
+    expect(store.get(kept)).toBeDefined();
+    expect(store.get(dropped)).toBeUndefined();
+    expect(store.get('never-existed')).toBeUndefined();
+  });
+
+  it('evicts the least recently used session past maxSessions', () => {
+    const store = new SessionStore({ maxSessions: 2 });
+    const a = store.create('KB1').sessionId;
+    const b = store.create('KB1').sessionId;
+    store.get(a);
+    const c = store.create('KB1').sessionId;
+    expect(store.size).toBe(2);
+    expect(store.get(b)).toBeUndefined();
+    expect(store.get(a)).toBeDefined();
+    expect(store.get(c)).toBeDefined();
+  });
+});
