@@ -3,7 +3,7 @@ import { NotFoundError } from './errors.ts';
 import { condenseHistory } from './history.ts';
 import { logger } from './observability.ts';
 import { type RagAnswer, type RagGenerator, SessionRejectedError } from './rag-client.ts';
-import type { SessionStore } from './session-store.ts';
+import { SessionExistsError, type SessionStore } from './session-store.ts';
 import type { ChatAnswer, StoredMessage, StoredSession } from './types.ts';
 
 export interface ChatTurn {
@@ -12,6 +12,11 @@ export interface ChatTurn {
   readonly message: string;
   readonly sessionId?: string;
   readonly clientMessageId?: string;
+  /**
+   * Create the session under `sessionId` when it does not exist yet, instead of answering 404.
+   * For callers that derive a stable session id themselves (a Slack thread); never for REST input.
+   */
+  readonly createSessionIfMissing?: boolean;
 }
 
 export interface SessionView {
@@ -41,16 +46,12 @@ export class ConversationEngine {
   }
 
   async chat(turn: ChatTurn): Promise<ChatAnswer> {
-    const session = turn.sessionId ? await this.requireSession(turn.sessionId, turn.owner) : undefined;
+    const session = await this.loadSession(turn);
     const askedAt = this.now().toISOString();
     const rag = await this.ask(turn.message, session);
 
-    const sessionId = session?.sessionId ?? this.newId();
-    if (session) {
-      await this.deps.store.touchSession(sessionId, rag.bedrockSessionId || undefined);
-    } else {
-      await this.deps.store.createSession(sessionId, turn.owner, rag.bedrockSessionId || undefined);
-    }
+    const sessionId = session?.sessionId ?? turn.sessionId ?? this.newId();
+    await this.saveSession(sessionId, turn, session, rag.bedrockSessionId || undefined);
 
     const messageId = this.newId();
     const answeredAt = laterThan(askedAt, this.now());
@@ -117,6 +118,31 @@ export class ConversationEngine {
       const history = await this.deps.store.listMessages(session.sessionId);
       return this.deps.rag.generate({ text: condenseHistory(history.slice(-6), message) });
     }
+  }
+
+  private async saveSession(
+    sessionId: string,
+    turn: ChatTurn,
+    session: StoredSession | undefined,
+    bedrockSessionId: string | undefined,
+  ): Promise<void> {
+    if (session) return this.deps.store.touchSession(sessionId, bedrockSessionId);
+    try {
+      await this.deps.store.createSession(sessionId, turn.owner, bedrockSessionId);
+    } catch (error) {
+      if (!(error instanceof SessionExistsError)) throw error;
+      // A concurrent first turn created it, or it belongs to someone else (who must not learn so).
+      if (!(await this.deps.store.getSession(sessionId, turn.owner))) throw sessionNotFound(sessionId);
+      await this.deps.store.touchSession(sessionId, bedrockSessionId);
+    }
+  }
+
+  private async loadSession(turn: ChatTurn): Promise<StoredSession | undefined> {
+    if (!turn.sessionId) return undefined;
+    if (!turn.createSessionIfMissing) return this.requireSession(turn.sessionId, turn.owner);
+    const session = await this.deps.store.getSession(turn.sessionId, turn.owner);
+    // Someone else's session under this id stays hidden: the create below then fails its condition.
+    return session;
   }
 
   private async requireSession(sessionId: string, owner: string): Promise<StoredSession> {

@@ -21,6 +21,14 @@ const sessionPk = (sessionId: string) => `SESSION#${sessionId}`;
 /** Messages sort by creation time, then id, so concurrent turns keep a stable order. */
 const messageSk = (createdAt: string, messageId: string) => `${MESSAGE_PREFIX}${createdAt}#${messageId}`;
 
+/** A live session already holds this id. */
+export class SessionExistsError extends Error {
+  override readonly name = 'SessionExistsError';
+  constructor(sessionId: string, options?: ErrorOptions) {
+    super(`Session ${sessionId} already exists`, options);
+  }
+}
+
 export interface NewMessage {
   readonly messageId: string;
   readonly role: MessageRole;
@@ -61,19 +69,27 @@ export class SessionStore {
       ...(bedrockSessionId ? { bedrockSessionId } : {}),
       expiresAt: this.expiry(),
     };
-    await this.db.send(
-      new PutCommand({
-        TableName: this.options.tableName,
-        Item: {
-          [PK]: sessionPk(sessionId),
-          [SK]: SESSION_SK,
-          type: 'session',
-          ...sessionAttributes(session),
-        },
-        ConditionExpression: 'attribute_not_exists(#pk)',
-        ExpressionAttributeNames: { '#pk': PK },
-      }),
-    );
+    await this.db
+      .send(
+        new PutCommand({
+          TableName: this.options.tableName,
+          Item: {
+            [PK]: sessionPk(sessionId),
+            [SK]: SESSION_SK,
+            type: 'session',
+            ...sessionAttributes(session),
+          },
+          // An expired session item may still be there (TTL deletes late); its id is free again.
+          ConditionExpression: 'attribute_not_exists(#pk) OR #ttl <= :now',
+          ExpressionAttributeNames: { '#pk': PK, '#ttl': TTL },
+          ExpressionAttributeValues: { ':now': this.epochSeconds() },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (error instanceof ConditionalCheckFailedException)
+          throw new SessionExistsError(sessionId, { cause: error });
+        throw error;
+      });
     return session;
   }
 
