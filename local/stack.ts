@@ -84,6 +84,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     routes,
     apiKeys: options.apiKeys,
     ...(options.port !== undefined ? { port: options.port } : {}),
+    site: { dir: join(import.meta.dirname, 'playground'), config: { apiKey: options.apiKeys[0] } },
     isReady: () => ready,
     notReadyReason: () => `Ingesting the knowledge base (${progress.done}/${progress.total} documents)`,
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),

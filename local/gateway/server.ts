@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { lambdaContext, toProxyEvent } from './proxy-event.ts';
 import { matchRoute, type Route } from './routes.ts';
+import { type StaticSite, serveStatic } from './static-files.ts';
 
 /** API Gateway's payload limit for REST APIs. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -22,6 +23,8 @@ export interface GatewayOptions {
   readonly isReady?: () => boolean;
   readonly notReadyReason?: () => string;
   readonly functionTimeoutMs?: number;
+  /** The playground page, served at `/` (local only; API Gateway serves no pages). */
+  readonly site?: StaticSite;
   readonly onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
 }
 
@@ -95,6 +98,7 @@ async function handle(
     return send(res, 400, errorBody('BAD_REQUEST', 'The request path is not valid'));
   }
   if (method === 'OPTIONS') return send(res, 204, '', CORS_HEADERS);
+  if (options.site && method === 'GET' && (await serveStatic(options.site, path, res))) return;
 
   const { match, pathExists } = matchRoute(options.routes, method === 'HEAD' ? 'GET' : method, path);
   if (!match) {
