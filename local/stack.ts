@@ -1,8 +1,10 @@
 import { join } from 'node:path';
-import { startBedrockEmulator } from './bedrock-emulator/index.ts';
+import { type BedrockEmulator, startBedrockEmulator } from './bedrock-emulator/index.ts';
 import { startLocalDynamoDb } from './dynamodb.ts';
+import { installLambdaStreamingGlobals } from './gateway/lambda-streaming.ts';
 import type { Route } from './gateway/routes.ts';
 import { type LocalGateway, startLocalGateway } from './gateway/server.ts';
+import { type LocalSlack, type LocalSlackOptions, startLocalSlack } from './slack/local-slack.ts';
 
 export const LOCAL_TABLE_NAME = 'lantern-sessions';
 export const LOCAL_KNOWLEDGE_BASE_ID = 'LOCALKB001';
@@ -18,15 +20,20 @@ export interface LocalStackOptions {
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   readonly onIngestProgress?: (progress: { done: number; total: number; file: string }) => void;
   readonly onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
+  /** Slack signing secret, bot token and Web API URL; without them the `SLACK_*` variables apply. */
+  readonly slack?: LocalSlackOptions;
 }
 
 export interface LocalStack {
   readonly url: string;
   readonly gateway: LocalGateway;
+  readonly emulator: BedrockEmulator;
   readonly emulatorUrl: string;
   readonly dynamoDbEndpoint: string;
   /** Settles when the first ingestion finished; `/v1/health` answers 200 from then on. */
   readonly ingestion: Promise<{ documents: number; chunks: number }>;
+  /** The Slack path: its in-process queue to the worker (tests wait on `slack.queue.idle()`). */
+  readonly slack: LocalSlack;
   close(): Promise<void>;
 }
 
@@ -76,7 +83,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? options.logLevel ?? 'WARN',
     POWERTOOLS_DEV: 'true',
   });
-  const routes = await loadRoutes(environment);
+  const apiRoutes = await loadRoutes(environment);
+  const slack = await startLocalSlack(environment, options.slack);
+  const routes = [...apiRoutes, slack.route];
 
   let ready = false;
   let progress = { done: 0, total: 0 };
@@ -104,11 +113,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   return {
     url: gateway.url,
     gateway,
+    emulator,
     emulatorUrl: emulator.url,
     dynamoDbEndpoint: dynamo.endpoint,
     ingestion,
+    slack,
     close: async () => {
       await gateway.close();
+      await slack.close();
       await emulator.close();
       await dynamo.close();
     },
@@ -121,13 +133,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
  * own endpoints. Imported lazily: handler modules read their configuration when first loaded.
  */
 async function loadRoutes(environment: Record<string, string>): Promise<Route[]> {
-  const [{ parseConfig }, { createConversationEngine }, chat, sessions, health] = await Promise.all([
-    import('../shared/config.ts'),
-    import('../shared/dependencies.ts'),
-    import('../functions/chat/handler.ts'),
-    import('../functions/sessions/handler.ts'),
-    import('../functions/health/handler.ts'),
-  ]);
+  // Streaming handler modules call `awslambda.streamifyResponse` when loaded, as on Lambda.
+  installLambdaStreamingGlobals();
+  const [{ parseConfig }, { createConversationEngine }, chat, chatStream, sessions, health] =
+    await Promise.all([
+      import('../shared/config.ts'),
+      import('../shared/dependencies.ts'),
+      import('../functions/chat/handler.ts'),
+      import('../functions/chat-stream/handler.ts'),
+      import('../functions/sessions/handler.ts'),
+      import('../functions/health/handler.ts'),
+    ]);
   const engine = createConversationEngine(parseConfig(environment));
   const chatHandler = chat.makeHandler(engine);
   const sessionsHandler = sessions.makeHandler(engine);
@@ -140,6 +156,13 @@ async function loadRoutes(environment: Record<string, string>): Promise<Route[]>
       functionName: 'lantern-chat',
     },
     {
+      method: 'POST',
+      resource: '/v1/chat/stream',
+      handler: awslambda.streamifyResponse(chatStream.makeHandler(engine)),
+      apiKeyRequired: true,
+      functionName: 'lantern-chat-stream',
+    },
+    {
       method: 'GET',
       resource: '/v1/sessions/{id}',
       handler: sessionsHandler,
@@ -149,6 +172,13 @@ async function loadRoutes(environment: Record<string, string>): Promise<Route[]>
     {
       method: 'DELETE',
       resource: '/v1/sessions/{id}',
+      handler: sessionsHandler,
+      apiKeyRequired: true,
+      functionName: 'lantern-sessions',
+    },
+    {
+      method: 'POST',
+      resource: '/v1/sessions/{id}/feedback',
       handler: sessionsHandler,
       apiKeyRequired: true,
       functionName: 'lantern-sessions',

@@ -22,3 +22,18 @@ export const chatRequestSchema = z.object({
 });
 
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
+
+export const feedbackRequestSchema = z.object({
+  messageId: z
+    .string({ message: 'is required and must be a string' })
+    .min(1, 'must not be empty')
+    .max(128, 'must be at most 128 characters'),
+  rating: z.enum(['up', 'down'], { message: 'must be "up" or "down"' }),
+  comment: z
+    .string({ message: 'must be a string' })
+    .trim()
+    .max(RAG_INPUT_LIMIT, `must be at most ${RAG_INPUT_LIMIT} characters`)
+    .optional(),
+});
+
+export type FeedbackRequest = z.infer<typeof feedbackRequestSchema>;

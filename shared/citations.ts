@@ -12,15 +12,18 @@ const EXCERPT_LIMIT = 600;
  * span is re-anchored on the cited text itself: Lantern guarantees `answer.slice(start, end) === text`.
  */
 export function mapCitations(answer: string, citations: readonly BedrockCitation[] | undefined): Citation[] {
-  const mapped: Citation[] = [];
-  for (const citation of citations ?? []) {
-    const part = citation.generatedResponsePart?.textResponsePart;
-    const references = dedupeReferences((citation.retrievedReferences ?? []).map(mapReference));
-    if (references.length === 0) continue;
-    const span = anchorSpan(answer, part?.text ?? '', part?.span?.start, part?.span?.end);
-    mapped.push({ ...span, references });
-  }
-  return mapped;
+  return (citations ?? []).flatMap((citation) => mapCitation(answer, citation) ?? []);
+}
+
+/**
+ * Maps one Bedrock citation against the answer text it cites — the whole answer, or in a stream the
+ * text received so far. Undefined when the citation names no source.
+ */
+export function mapCitation(answer: string, citation: BedrockCitation): Citation | undefined {
+  const part = citation.generatedResponsePart?.textResponsePart;
+  const references = dedupeReferences((citation.retrievedReferences ?? []).map(mapReference));
+  if (references.length === 0) return undefined;
+  return { ...anchorSpan(answer, part?.text ?? '', part?.span?.start, part?.span?.end), references };
 }
 
 export function mapReference(

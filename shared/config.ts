@@ -68,3 +68,76 @@ export function getConfig(): LanternConfig {
   cached ??= parseConfig(process.env);
   return cached;
 }
+
+/**
+ * The Slack path's settings, parsed separately so that only the Slack functions need them. Locally
+ * the secrets come from `SLACK_SIGNING_SECRET` and `SLACK_BOT_TOKEN`; on AWS from the Secrets
+ * Manager secret `SLACK_SECRET_ARN` (JSON `{"signingSecret","botToken"}`), which takes precedence.
+ * A missing signing secret is not an error here: the events endpoint then refuses every request.
+ */
+const blankAsUnset = (value: unknown) => (value === '' ? undefined : value);
+
+const slackEnvironmentSchema = z.object({
+  SLACK_SIGNING_SECRET: z.preprocess(blankAsUnset, z.string().min(1).optional()),
+  SLACK_BOT_TOKEN: z.preprocess(blankAsUnset, z.string().min(1).optional()),
+  SLACK_API_URL: z.preprocess(
+    blankAsUnset,
+    z.url({ message: 'must be a URL such as https://slack.com/api/' }).default('https://slack.com/api/'),
+  ),
+  SLACK_QUEUE_URL: z.preprocess(blankAsUnset, optionalUrl),
+  SLACK_SECRET_ARN: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/,
+        'must be a Secrets Manager secret ARN',
+      )
+      .optional(),
+  ),
+  SLACK_SOURCE_BASE_URL: z.preprocess(blankAsUnset, optionalUrl),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+});
+
+export interface SlackConfig {
+  /** Local only; on AWS the secret named by `secretArn` holds it. Never log it. */
+  readonly signingSecret?: string;
+  /** Local only; on AWS the secret named by `secretArn` holds it. Never log it. */
+  readonly botToken?: string;
+  /** Slack Web API base URL, ending in `/`. */
+  readonly apiUrl: string;
+  /** The SQS queue the events function hands events to (AWS). */
+  readonly queueUrl?: string;
+  /** Secrets Manager secret with `{"signingSecret","botToken"}` (AWS); wins over the plain variables. */
+  readonly secretArn?: string;
+  /** Where `s3://bucket/key` sources are published (`<base>/key`), so Slack can link them. */
+  readonly sourceBaseUrl?: string;
+  readonly region: string;
+}
+
+export function parseSlackConfig(env: Record<string, string | undefined>): SlackConfig {
+  const result = slackEnvironmentSchema.safeParse(env);
+  if (!result.success) {
+    // Issues name the variable and the rule, never the value (a secret may be in it).
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+    throw new ConfigError(`Invalid Slack configuration: ${problems.join('; ')}`);
+  }
+  const e = result.data;
+  return {
+    ...(e.SLACK_SIGNING_SECRET ? { signingSecret: e.SLACK_SIGNING_SECRET } : {}),
+    ...(e.SLACK_BOT_TOKEN ? { botToken: e.SLACK_BOT_TOKEN } : {}),
+    apiUrl: e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`,
+    ...(e.SLACK_QUEUE_URL ? { queueUrl: e.SLACK_QUEUE_URL } : {}),
+    ...(e.SLACK_SECRET_ARN ? { secretArn: e.SLACK_SECRET_ARN } : {}),
+    ...(e.SLACK_SOURCE_BASE_URL ? { sourceBaseUrl: e.SLACK_SOURCE_BASE_URL } : {}),
+    region: e.AWS_REGION,
+  };
+}
+
+let cachedSlack: SlackConfig | undefined;
+
+/** The process's Slack configuration, parsed on first use. */
+export function getSlackConfig(): SlackConfig {
+  cachedSlack ??= parseSlackConfig(process.env);
+  return cachedSlack;
+}

@@ -1,10 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import { mapCitation } from './citations.ts';
 import { NotFoundError } from './errors.ts';
 import { condenseHistory } from './history.ts';
 import { logger } from './observability.ts';
-import { type RagAnswer, type RagGenerator, SessionRejectedError } from './rag-client.ts';
+import { type RagGenerator, type RagRequest, SessionRejectedError } from './rag-client.ts';
 import { SessionExistsError, type SessionStore } from './session-store.ts';
-import type { ChatAnswer, StoredMessage, StoredSession } from './types.ts';
+import type {
+  ChatAnswer,
+  Citation,
+  GuardrailAction,
+  MessageStatus,
+  Rating,
+  StoredMessage,
+  StoredSession,
+} from './types.ts';
 
 export interface ChatTurn {
   /** Who is asking: the API key id (REST) or a Slack identity. Sessions belong to it. */
@@ -19,6 +28,14 @@ export interface ChatTurn {
   readonly createSessionIfMissing?: boolean;
 }
 
+/** What a streamed turn emits, in order: `session` first, `done` last (unless it fails). */
+export type ChatStreamEvent =
+  | { readonly type: 'session'; readonly sessionId: string; readonly messageId: string }
+  | { readonly type: 'text'; readonly text: string }
+  | { readonly type: 'citation'; readonly citation: Citation }
+  | { readonly type: 'guardrail'; readonly action: GuardrailAction }
+  | { readonly type: 'done'; readonly answer: ChatAnswer };
+
 export interface SessionView {
   readonly sessionId: string;
   readonly createdAt: string;
@@ -30,6 +47,20 @@ export interface ConversationEngineDeps {
   readonly rag: RagGenerator;
   readonly now?: () => Date;
   readonly newId?: () => string;
+}
+
+/** Everything needed to store a finished (or cut-short) turn. */
+interface TurnRecord {
+  readonly turn: ChatTurn;
+  readonly session: StoredSession | undefined;
+  readonly sessionId: string;
+  readonly messageId: string;
+  readonly askedAt: string;
+  readonly bedrockSessionId: string | undefined;
+  readonly answer: string;
+  readonly citations: readonly Citation[];
+  readonly guardrailAction: GuardrailAction;
+  readonly status: MessageStatus;
 }
 
 /**
@@ -48,51 +79,106 @@ export class ConversationEngine {
   async chat(turn: ChatTurn): Promise<ChatAnswer> {
     const session = await this.loadSession(turn);
     const askedAt = this.now().toISOString();
-    const rag = await this.ask(turn.message, session);
-
-    const sessionId = session?.sessionId ?? turn.sessionId ?? this.newId();
-    await this.saveSession(sessionId, turn, session, rag.bedrockSessionId || undefined);
-
-    const messageId = this.newId();
-    const answeredAt = laterThan(askedAt, this.now());
-    await Promise.all([
-      this.deps.store.appendMessage(sessionId, {
-        messageId: this.newId(),
-        role: 'user',
-        text: turn.message,
-        status: 'complete',
-        createdAt: askedAt,
-        ...(turn.clientMessageId ? { clientMessageId: turn.clientMessageId } : {}),
-      }),
-      this.deps.store.appendMessage(sessionId, {
-        messageId,
-        role: 'assistant',
-        text: rag.answer,
-        citations: rag.citations,
-        status: rag.guardrailAction === 'INTERVENED' ? 'blocked' : 'complete',
-        createdAt: answeredAt,
-      }),
-    ]);
-    logger.info('chat turn stored', {
-      sessionId,
-      messageId,
-      citations: rag.citations.length,
-      guardrailAction: rag.guardrailAction,
-      newSession: !session,
-    });
-    return {
-      sessionId,
-      messageId,
+    const rag = await this.withSessionRecovery(session, turn.message, (request) =>
+      this.deps.rag.generate(request),
+    );
+    return this.recordTurn({
+      turn,
+      session,
+      sessionId: session?.sessionId ?? turn.sessionId ?? this.newId(),
+      messageId: this.newId(),
+      askedAt,
+      bedrockSessionId: rag.bedrockSessionId || undefined,
       answer: rag.answer,
       citations: rag.citations,
-      guardrail: { action: rag.guardrailAction },
-    };
+      guardrailAction: rag.guardrailAction,
+      status: statusOf(rag.guardrailAction),
+    });
+  }
+
+  /**
+   * The same turn as `chat`, streamed: each piece of the answer is passed on as it arrives. Errors
+   * before the first event (unknown session, Bedrock refusing the request) throw from the first
+   * `next()`, so an HTTP caller can still answer with a status code. If the stream breaks or the
+   * consumer stops early, the partial answer is stored with status `incomplete`.
+   */
+  async *streamChat(turn: ChatTurn, options: { signal?: AbortSignal } = {}): AsyncGenerator<ChatStreamEvent> {
+    const session = await this.loadSession(turn);
+    const askedAt = this.now().toISOString();
+    const stream = await this.withSessionRecovery(session, turn.message, (request) =>
+      this.deps.rag.stream(request, options.signal),
+    );
+    const sessionId = session?.sessionId ?? turn.sessionId ?? this.newId();
+    const messageId = this.newId();
+    yield { type: 'session', sessionId, messageId };
+
+    let answer = '';
+    const citations: Citation[] = [];
+    let guardrailAction: GuardrailAction = 'NONE';
+    const record = (status: MessageStatus) =>
+      this.recordTurn({
+        turn,
+        session,
+        sessionId,
+        messageId,
+        askedAt,
+        bedrockSessionId: stream.bedrockSessionId || undefined,
+        answer,
+        citations,
+        guardrailAction,
+        status,
+      });
+
+    let finished = false;
+    try {
+      for await (const event of stream.events) {
+        if (event.type === 'text') {
+          answer += event.text;
+          yield event;
+        } else if (event.type === 'citation') {
+          const citation = mapCitation(answer, event.citation);
+          if (citation) {
+            citations.push(citation);
+            yield { type: 'citation', citation };
+          }
+        } else {
+          guardrailAction = event.action;
+          yield event;
+        }
+      }
+      finished = true;
+    } finally {
+      // Runs when the upstream stream breaks and when the consumer walks away mid-answer.
+      if (!finished) {
+        await record('incomplete').catch((error: unknown) =>
+          logger.error('could not store an incomplete turn', { sessionId, messageId, error: String(error) }),
+        );
+      }
+    }
+    yield { type: 'done', answer: await record(statusOf(guardrailAction)) };
   }
 
   async getSession(sessionId: string, owner: string): Promise<SessionView> {
     const session = await this.requireSession(sessionId, owner);
     const messages = await this.deps.store.listMessages(sessionId);
     return { sessionId, createdAt: session.createdAt, messages };
+  }
+
+  /** Records a rating of one of the session's answers (owner-checked, like every session access). */
+  async rateAnswer(
+    sessionId: string,
+    owner: string,
+    feedback: { messageId: string; rating: Rating; comment?: string | undefined },
+  ): Promise<void> {
+    await this.requireSession(sessionId, owner);
+    const stored = await this.deps.store.setFeedback(sessionId, feedback.messageId, {
+      rating: feedback.rating,
+      ...(feedback.comment ? { comment: feedback.comment } : {}),
+      createdAt: this.now().toISOString(),
+    });
+    if (!stored)
+      throw new NotFoundError(`Answer ${feedback.messageId} was not found in session ${sessionId}`);
+    logger.info('feedback stored', { sessionId, messageId: feedback.messageId, rating: feedback.rating });
   }
 
   async deleteSession(sessionId: string, owner: string): Promise<void> {
@@ -103,21 +189,62 @@ export class ConversationEngine {
    * Asks in the stored Bedrock session. If Bedrock rejects that session, asks once more in a new
    * one, carrying the recent turns inside the question since the new session remembers nothing.
    */
-  private async ask(message: string, session: StoredSession | undefined): Promise<RagAnswer> {
+  private async withSessionRecovery<T>(
+    session: StoredSession | undefined,
+    message: string,
+    ask: (request: RagRequest) => Promise<T>,
+  ): Promise<T> {
     const bedrockSessionId = session?.bedrockSessionId;
     try {
-      return await this.deps.rag.generate({
-        text: message,
-        ...(bedrockSessionId ? { bedrockSessionId } : {}),
-      });
+      return await ask({ text: message, ...(bedrockSessionId ? { bedrockSessionId } : {}) });
     } catch (error) {
       if (!(error instanceof SessionRejectedError) || !session) throw error;
       logger.warn('Bedrock rejected the stored session; retrying in a new one', {
         sessionId: session.sessionId,
       });
       const history = await this.deps.store.listMessages(session.sessionId);
-      return this.deps.rag.generate({ text: condenseHistory(history.slice(-6), message) });
+      return ask({ text: condenseHistory(history.slice(-6), message) });
     }
+  }
+
+  /** Stores the session (created or kept alive) and both messages of the turn. */
+  private async recordTurn(record: TurnRecord): Promise<ChatAnswer> {
+    const { turn, sessionId, messageId } = record;
+    await this.saveSession(sessionId, turn, record.session, record.bedrockSessionId);
+    const answeredAt = laterThan(record.askedAt, this.now());
+    await Promise.all([
+      this.deps.store.appendMessage(sessionId, {
+        messageId: this.newId(),
+        role: 'user',
+        text: turn.message,
+        status: 'complete',
+        createdAt: record.askedAt,
+        ...(turn.clientMessageId ? { clientMessageId: turn.clientMessageId } : {}),
+      }),
+      this.deps.store.appendMessage(sessionId, {
+        messageId,
+        role: 'assistant',
+        text: record.answer,
+        citations: record.citations,
+        status: record.status,
+        createdAt: answeredAt,
+      }),
+    ]);
+    logger.info('chat turn stored', {
+      sessionId,
+      messageId,
+      citations: record.citations.length,
+      guardrailAction: record.guardrailAction,
+      status: record.status,
+      newSession: !record.session,
+    });
+    return {
+      sessionId,
+      messageId,
+      answer: record.answer,
+      citations: record.citations,
+      guardrail: { action: record.guardrailAction },
+    };
   }
 
   private async saveSession(
@@ -140,9 +267,8 @@ export class ConversationEngine {
   private async loadSession(turn: ChatTurn): Promise<StoredSession | undefined> {
     if (!turn.sessionId) return undefined;
     if (!turn.createSessionIfMissing) return this.requireSession(turn.sessionId, turn.owner);
-    const session = await this.deps.store.getSession(turn.sessionId, turn.owner);
-    // Someone else's session under this id stays hidden: the create below then fails its condition.
-    return session;
+    // Someone else's session under this id stays hidden: creating it later fails its condition.
+    return this.deps.store.getSession(turn.sessionId, turn.owner);
   }
 
   private async requireSession(sessionId: string, owner: string): Promise<StoredSession> {
@@ -150,6 +276,10 @@ export class ConversationEngine {
     if (!session) throw sessionNotFound(sessionId);
     return session;
   }
+}
+
+function statusOf(action: GuardrailAction): MessageStatus {
+  return action === 'INTERVENED' ? 'blocked' : 'complete';
 }
 
 /** The same 404 whether the session never existed, expired, or belongs to someone else. */

@@ -1,8 +1,11 @@
 import {
   type BedrockAgentRuntimeClient,
+  type Citation as BedrockCitation,
   ResourceNotFoundException,
   RetrieveAndGenerateCommand,
   type RetrieveAndGenerateCommandInput,
+  RetrieveAndGenerateStreamCommand,
+  type RetrieveAndGenerateStreamResponseOutput,
   ThrottlingException,
   ValidationException,
 } from '@aws-sdk/client-bedrock-agent-runtime';
@@ -22,9 +25,22 @@ export interface RagAnswer {
   readonly guardrailAction: GuardrailAction;
 }
 
+/** What a streamed answer is made of, in the order Bedrock sends it. */
+export type RagStreamEvent =
+  | { readonly type: 'text'; readonly text: string }
+  | { readonly type: 'citation'; readonly citation: BedrockCitation }
+  | { readonly type: 'guardrail'; readonly action: GuardrailAction };
+
+export interface RagStream {
+  readonly bedrockSessionId: string;
+  readonly events: AsyncIterable<RagStreamEvent>;
+}
+
 /** The port the conversation engine talks to; the Bedrock adapter below is the real one. */
 export interface RagGenerator {
   generate(request: RagRequest): Promise<RagAnswer>;
+  /** Starts a streamed answer; request errors (and a rejected session) throw before any event. */
+  stream(request: RagRequest, signal?: AbortSignal): Promise<RagStream>;
 }
 
 export interface BedrockRagOptions {
@@ -57,6 +73,23 @@ export class BedrockRag implements RagGenerator {
       };
     } catch (error) {
       throw translateBedrockError(error, request.bedrockSessionId !== undefined);
+    }
+  }
+
+  async stream(request: RagRequest, signal?: AbortSignal): Promise<RagStream> {
+    const hadSession = request.bedrockSessionId !== undefined;
+    try {
+      const response = await this.client.send(
+        new RetrieveAndGenerateStreamCommand(this.input(request)),
+        signal ? { abortSignal: signal } : {},
+      );
+      if (!response.stream) throw new Error('Bedrock returned no event stream');
+      return {
+        bedrockSessionId: response.sessionId ?? request.bedrockSessionId ?? '',
+        events: streamEvents(response.stream),
+      };
+    } catch (error) {
+      throw translateBedrockError(error, hadSession);
     }
   }
 
@@ -102,4 +135,21 @@ export function translateBedrockError(error: unknown, hadSession: boolean): Erro
     });
   }
   return new UpstreamError('The knowledge base could not answer right now.', { cause: error });
+}
+
+/** Bedrock's event union as Lantern's stream events; modeled exceptions mid-stream are translated too. */
+async function* streamEvents(
+  stream: AsyncIterable<RetrieveAndGenerateStreamResponseOutput>,
+): AsyncGenerator<RagStreamEvent> {
+  try {
+    for await (const event of stream) {
+      if (event.output?.text) yield { type: 'text', text: event.output.text };
+      else if (event.citation) yield { type: 'citation', citation: event.citation };
+      else if (event.guardrail?.action) {
+        yield { type: 'guardrail', action: event.guardrail.action === 'INTERVENED' ? 'INTERVENED' : 'NONE' };
+      }
+    }
+  } catch (error) {
+    throw translateBedrockError(error, false);
+  }
 }

@@ -9,7 +9,14 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { sessionTable } from '../config/table.ts';
-import type { Citation, MessageRole, MessageStatus, StoredMessage, StoredSession } from './types.ts';
+import type {
+  Citation,
+  Feedback,
+  MessageRole,
+  MessageStatus,
+  StoredMessage,
+  StoredSession,
+} from './types.ts';
 
 const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = sessionTable;
 const SESSION_SK = 'SESSION';
@@ -149,6 +156,31 @@ export class SessionStore {
     return stored;
   }
 
+  /**
+   * Attaches feedback to an assistant message; a later rating replaces an earlier one. False when
+   * the session has no such assistant message.
+   */
+  async setFeedback(sessionId: string, messageId: string, feedback: Feedback): Promise<boolean> {
+    const message = (await this.listMessages(sessionId)).find((m) => m.messageId === messageId);
+    if (!message || message.role !== 'assistant') return false;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key: { [PK]: sessionPk(sessionId), [SK]: messageSk(message.createdAt, messageId) },
+          UpdateExpression: 'SET feedback = :feedback',
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': PK },
+          ExpressionAttributeValues: { ':feedback': feedback },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   /** The live messages of a session, oldest first. */
   async listMessages(sessionId: string): Promise<StoredMessage[]> {
     const messages: StoredMessage[] = [];
@@ -244,5 +276,6 @@ function toMessage(item: Record<string, unknown>): StoredMessage {
     status: (item.status as MessageStatus) ?? 'complete',
     createdAt: String(item.createdAt),
     ...(typeof item.clientMessageId === 'string' ? { clientMessageId: item.clientMessageId } : {}),
+    ...(item.feedback && typeof item.feedback === 'object' ? { feedback: item.feedback as Feedback } : {}),
   };
 }

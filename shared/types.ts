@@ -22,6 +22,14 @@ export type MessageRole = 'user' | 'assistant';
 /** `incomplete`: the answer was cut short (a broken stream); `blocked`: the guardrail answered. */
 export type MessageStatus = 'complete' | 'incomplete' | 'blocked';
 
+export type Rating = 'up' | 'down';
+
+export interface Feedback {
+  readonly rating: Rating;
+  readonly comment?: string;
+  readonly createdAt: string;
+}
+
 export interface StoredMessage {
   readonly sessionId: string;
   readonly messageId: string;
@@ -31,6 +39,7 @@ export interface StoredMessage {
   readonly status: MessageStatus;
   readonly createdAt: string;
   readonly clientMessageId?: string;
+  readonly feedback?: Feedback;
 }
 
 export interface StoredSession {

@@ -1,17 +1,28 @@
+import { feedbackRequestSchema } from '../../shared/api-schemas.ts';
 import { getConfig } from '../../shared/config.ts';
 import type { ConversationEngine } from '../../shared/conversation.ts';
 import { createConversationEngine } from '../../shared/dependencies.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { restHandler } from '../../shared/http/handler.ts';
-import { callerOf, pathParameter } from '../../shared/http/request.ts';
+import { callerOf, parseJsonBody, pathParameter } from '../../shared/http/request.ts';
 import { emptyResponse, jsonResponse } from '../../shared/http/responses.ts';
 
-/** `GET /v1/sessions/{id}` (the transcript) and `DELETE /v1/sessions/{id}`. */
-export const makeHandler = (engine: Pick<ConversationEngine, 'getSession' | 'deleteSession'>) =>
+/**
+ * `GET /v1/sessions/{id}` (the transcript), `DELETE /v1/sessions/{id}` and
+ * `POST /v1/sessions/{id}/feedback` (rate an answer).
+ */
+export const makeHandler = (
+  engine: Pick<ConversationEngine, 'getSession' | 'deleteSession' | 'rateAnswer'>,
+) =>
   restHandler(async (event) => {
     const owner = callerOf(event);
     const sessionId = pathParameter(event, 'id');
     if (!sessionId) throw new NotFoundError('Session id is missing from the path');
+    if (event.resource === '/v1/sessions/{id}/feedback') {
+      const feedback = parseJsonBody(event, feedbackRequestSchema);
+      await engine.rateAnswer(sessionId, owner, feedback);
+      return emptyResponse(204);
+    }
     if (event.httpMethod === 'DELETE') {
       await engine.deleteSession(sessionId, owner);
       return emptyResponse(204);
@@ -27,6 +38,7 @@ export const makeHandler = (engine: Pick<ConversationEngine, 'getSession' | 'del
         ...(m.role === 'assistant' ? { citations: m.citations ?? [] } : {}),
         status: m.status,
         createdAt: m.createdAt,
+        ...(m.feedback ? { feedback: m.feedback } : {}),
       })),
     });
   });

@@ -21,7 +21,9 @@ const STOP_WORDS = new Set(
   without yet etc ie eg vs please thanks thank hi hello hey ok okay like want wanna
   need needs tell know anyone anything something someone somebody thing things way ways
   really actually maybe even still ever much get gets got getting many lot lots another other others
-  now just whole bunch kind sort stuff basically exactly simply anyway somehow later per`
+  now just whole bunch kind sort stuff basically exactly simply anyway somehow later per
+  inside outside across around along onto upon among toward towards beside besides beyond
+  already afterwards instead perhaps`
     .split(/\s+/)
     .filter((word) => word.length > 0),
 );

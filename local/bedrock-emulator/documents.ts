@@ -9,7 +9,7 @@ import type { DocumentText } from './document-text.ts';
 import { htmlToDocumentText } from './html-text.ts';
 import { markdownToDocumentText } from './markdown-text.ts';
 import { plainTextToDocumentText } from './plain-text.ts';
-import { chooseTitle } from './title.ts';
+import { titleOf } from './title.ts';
 
 export type DocumentFormat = 'markdown' | 'html' | 'text';
 
@@ -28,6 +28,8 @@ export interface SourceDocument {
   readonly relativePath: string;
   readonly format: DocumentFormat;
   readonly title: string;
+  /** The title is the document's first sentence, not a heading, `<title>` or file name. */
+  readonly titleFromFirstSentence?: boolean;
   /** Extracted text, one block per line. */
   readonly text: string;
 }
@@ -46,10 +48,12 @@ export async function loadDocument(folder: string, relativePath: string): Promis
   const format = FORMATS[extname(relativePath).toLowerCase()] ?? 'text';
   const raw = (await readFile(join(folder, relativePath), 'utf8')).replace(/^\uFEFF/, '');
   const extracted = extractText(format, raw);
+  const { title, fromFirstSentence } = titleOf(extracted, relativePath);
   return {
     relativePath,
     format,
-    title: chooseTitle(extracted, relativePath),
+    title,
+    ...(fromFirstSentence ? { titleFromFirstSentence: true } : {}),
     text: extracted.lines.join('\n'),
   };
 }

@@ -6,11 +6,23 @@
  * It is a generator of parts (text, then the citation covering it) so a streaming endpoint can
  * emit the answer as it is composed; the non-streaming endpoint collects the parts.
  *
+ * What it answers with:
+ * - **A procedure, from its start.** When the best sentences are steps of a numbered or bulleted
+ *   list (or the lead-in that introduces one), the answer is the procedure from its lead-in
+ *   ("To remove a Pack:") or step 1 through its end, within `MAX_CHARS`; a longer list gives its
+ *   first steps and then the most relevant one.
+ * - **Otherwise a few consecutive sentences** around the best one, never starting on a heading
+ *   or on a sentence that leans on the one before it ("It …", "This …") without that sentence.
+ * - **At most one sentence from another passage**, when that passage is nearly as good or covers
+ *   a part of the question the first does not.
+ *
+ * Every piece taken from a passage is a verbatim, contiguous slice of it, with its own citation;
+ * two pieces of one passage (step 1 to 3, then step 7) are two citations of the same reference.
  * Spans are `{start, end}` offsets into the answer with `end` EXCLUSIVE:
  * `answer.slice(start, end) === citation.text`.
  */
 import { analyze } from './analyzer.ts';
-import { type Sentence, splitSentences } from './sentences.ts';
+import { isInstruction, LIST_MARKER, type Sentence, splitSentences } from './sentences.ts';
 
 export interface Passage<R> {
   readonly text: string;
@@ -18,9 +30,14 @@ export interface Passage<R> {
   readonly reference: R;
 }
 
+/** Query term → weight (already IDF-weighted; earlier turns and synonyms weigh less). */
+export interface QueryWeights extends ReadonlyMap<string, number> {
+  /** The question asks how to do something: a procedure answers it best, where there is one. */
+  readonly wantsSteps?: boolean;
+}
+
 export interface GeneratorInput<R> {
-  /** Query term → weight (already IDF-weighted; earlier turns and synonyms weigh less). */
-  readonly queryWeights: ReadonlyMap<string, number>;
+  readonly queryWeights: QueryWeights;
   /** Ranked best first. Empty when nothing relevant was retrieved. */
   readonly passages: readonly Passage<R>[];
   readonly noAnswerText: string;
@@ -50,57 +67,95 @@ export interface Answer<R> {
   }[];
 }
 
-/** Enough to answer a help-center question, short enough to read in a chat bubble. */
+/** Prose answers: enough to answer a help-center question, short enough for a chat bubble. */
 const MAX_SENTENCES = 4;
 const MIN_SENTENCES = 2;
-const MAX_CHARS = 650;
+/** The first passage's share of the answer, procedures included. */
+export const MAX_CHARS = 700;
+/** The sentence another passage may add. */
+const MAX_SECOND_SOURCE_CHARS = 300;
 /** Each rank down the result list makes a passage's sentences count this much less. */
-const RANK_DECAY = 0.35;
+const RANK_DECAY = 1;
 /** How much of a heading's (or FAQ question's) match carries over to the sentences below it. */
 const HEADING_CARRY = 0.6;
-/** A second passage must be at least this good, relative to the first, to be quoted too. */
+/** A passage nearly as good as the first (its best sentence, before rank) adds a sentence. */
+const ALTERNATE_MIN = 0.8;
+/** A passage that covers a part of the question the first does not needs less. */
 const SECOND_SOURCE_MIN = 0.6;
+/** A procedure in the anchor's passage is preferred to prose scoring at most this much more. */
+const PROCEDURE_PREFERENCE = 0.8;
+/** The same, anywhere in the passage, when the question asks how to do something. */
+const STEPS_PREFERENCE = 0.5;
+/** Words that open a sentence leaning on the one before it. */
+const DANGLING_START =
+  /^(?:it|its|this|that|these|those|they|them|then|also|alternatively|however|but|and|so|instead|otherwise|in other words|in that case|the same|such)\b/i;
 
 type Kind = 'sentence' | 'heading' | 'fragment';
+
+interface LineInfo {
+  /** Leading spaces: nested list items and continuation lines of an item are indented. */
+  readonly indent: number;
+  /** The line starts a list item (`1. `, `- `). */
+  readonly item: boolean;
+}
 
 interface Candidate {
   readonly passage: number;
   readonly index: number;
   readonly sentence: Sentence;
   readonly kind: Kind;
+  /** Part of a list: an item or a continuation line of one. */
+  readonly inList: boolean;
+  /** Leading spaces of its line: nesting depth in a list. */
+  readonly indent: number;
+  /** Tells the reader what to do: a numbered step, "Click …", "To star a doc, hover …". */
+  readonly instruction: boolean;
   /** The query's words this sentence contains. */
   readonly matched: ReadonlySet<string>;
   /** Query weight of the sentence's own words. */
   readonly own: number;
-  /** Own score plus the heading it sits under, discounted by passage rank. */
+  /** Own score plus the heading it sits under, before the passage's rank discount. */
+  readonly merit: number;
+  /** Merit discounted by passage rank. */
   readonly score: number;
+}
+
+/** A contiguous run of one passage's sentences: one citation. */
+interface Segment {
+  readonly passage: number;
+  readonly first: Candidate;
+  readonly last: Candidate;
+  /** Continues the previous segment's list, so it follows on the next line. */
+  readonly sameList: boolean;
 }
 
 export function* generateAnswer<R>(input: GeneratorInput<R>): Generator<AnswerPart<R>, void, undefined> {
   const byPassage = input.passages.map((passage, i) => scorePassage(passage.text, i, input.queryWeights));
-  const runs = chooseRuns(byPassage);
-  if (runs.length === 0) {
+  const segments = compose(byPassage, input.passages, input.queryWeights.wantsSteps === true);
+  if (process.env.DEBUG_GEN) for (const c of byPassage.flat()) console.log('GEN', c.passage, c.index, c.kind, c.inList ? 'L' + c.indent : ' ', c.own.toFixed(2), c.merit.toFixed(2), c.sentence.line, c.sentence.text.slice(0, 70));
+  if (segments.length === 0) {
     yield { type: 'text', text: input.noAnswerText };
     return;
   }
   let offset = 0;
-  for (const [n, run] of runs.entries()) {
+  for (const [n, segment] of segments.entries()) {
+    const passage = input.passages[segment.passage];
+    const candidates = byPassage[segment.passage];
+    if (passage === undefined || candidates === undefined) continue;
     if (n > 0) {
-      yield { type: 'text', text: '\n\n' };
-      offset += 2;
+      const separator = segment.sameList ? '\n' : '\n\n';
+      yield { type: 'text', text: separator };
+      offset += separator.length;
     }
-    const passage = input.passages[run[0]?.passage ?? 0];
-    const first = run[0];
-    const last = run.at(-1);
-    if (passage === undefined || first === undefined || last === undefined) continue;
-    // Consecutive sentences keep the exact separator they had in the passage, so the cited
+    // Sentence by sentence, keeping the exact separators they had in the passage, so the cited
     // text is a verbatim slice of the passage.
-    let previousEnd = first.sentence.start;
-    for (const candidate of run) {
-      yield { type: 'text', text: passage.text.slice(previousEnd, candidate.sentence.end) };
-      previousEnd = candidate.sentence.end;
+    let previousEnd = segment.first.sentence.start;
+    for (let i = segment.first.index; i <= segment.last.index; i += 1) {
+      const end = candidates[i]?.sentence.end ?? previousEnd;
+      yield { type: 'text', text: passage.text.slice(previousEnd, end) };
+      previousEnd = end;
     }
-    const text = passage.text.slice(first.sentence.start, last.sentence.end);
+    const text = passage.text.slice(segment.first.sentence.start, segment.last.sentence.end);
     yield {
       type: 'citation',
       span: { start: offset, end: offset + text.length },
@@ -124,30 +179,44 @@ export function collectAnswer<R>(parts: Iterable<AnswerPart<R>>): Answer<R> {
 
 function scorePassage(text: string, rank: number, weights: ReadonlyMap<string, number>): Candidate[] {
   const sentences = splitSentences(text);
+  const lines = describeLines(text);
   const rankFactor = 1 / (1 + RANK_DECAY * rank);
   let headingScore = 0;
   return sentences.map((sentence, index) => {
+    const line = lines[sentence.line] ?? { indent: 0, item: false };
+    const inList = line.item || line.indent > 0;
     const terms = new Set(analyze(sentence.text));
     const matched = new Set([...terms].filter((term) => weights.has(term)));
-    const kind = classify(sentence, index === sentences.length - 1);
+    const kind = classify(sentence, inList, index === sentences.length - 1);
     let own = 0;
     for (const term of matched) own += weights.get(term) ?? 0;
     // Long sentences match more words by chance; damp them gently.
     own /= 1 + Math.max(0, terms.size - 20) / 20;
     if (kind === 'heading') headingScore = own;
-    const score = (own + (kind === 'heading' ? 0 : HEADING_CARRY * headingScore)) * rankFactor;
-    return { passage: rank, index, sentence, kind, matched, own, score };
+    const merit = own + (kind === 'heading' ? 0 : HEADING_CARRY * headingScore);
+    const score = merit * rankFactor;
+    const instruction = isInstruction(sentence.text);
+    return { passage: rank, index, sentence, kind, inList, indent: line.indent, instruction, matched, own, merit, score };
+  });
+}
+
+function describeLines(text: string): LineInfo[] {
+  return text.split('\n').map((line) => {
+    const indent = /^ */.exec(line)?.[0].length ?? 0;
+    return { indent, item: LIST_MARKER.test(line.slice(indent)) };
   });
 }
 
 /**
  * Headings and FAQ questions are not answers ("How do I delete my account?") but tell what the
- * sentences below them are about; fragments are pieces of sentences cut by chunking.
+ * sentences below them are about; fragments are pieces of sentences cut by chunking. A list item
+ * is content however it is punctuated ("3. Click the +New Icon").
  */
-function classify(sentence: Sentence, lastInPassage: boolean): Kind {
-  const text = sentence.text;
+function classify(sentence: Sentence, inList: boolean, lastInPassage: boolean): Kind {
+  const text = sentence.text.replace(LIST_MARKER, '');
   const words = text.split(/\s+/).length;
   const punctuated = /[.!:;)"'”’]$/.test(text);
+  if (inList) return /^\p{Ll}/u.test(sentence.text) && !LIST_MARKER.test(sentence.text) ? 'fragment' : 'sentence';
   // FAQ questions, and lead-ins to link lists such as "Within this article you'll find...".
   if (text.endsWith('?') || /(\.\.\.|…)$/.test(text)) return 'heading';
   if (!punctuated && words <= 10) return 'heading';
@@ -156,26 +225,37 @@ function classify(sentence: Sentence, lastInPassage: boolean): Kind {
   return 'sentence';
 }
 
-function chooseRuns(byPassage: readonly Candidate[][]): Candidate[][] {
-  const all = byPassage.flat().filter((c) => c.kind === 'sentence' && c.score > 0);
-  const anchor = best(all);
+const answerable = (c: Candidate) => c.kind === 'sentence' && c.score > 0;
+const length = (from: Candidate, to: Candidate) => to.sentence.end - from.sentence.start;
+
+function compose<R>(
+  byPassage: readonly Candidate[][],
+  passages: readonly Passage<R>[],
+  wantsSteps: boolean,
+): Segment[] {
+  const anchor = best(byPassage.flat().filter(answerable));
   if (anchor === undefined) return [];
   const anchorPassage = byPassage[anchor.passage] ?? [];
-  // A second source is quoted only when it is nearly as good and says something about a part of
-  // the question the first passage does not mention at all.
+  const primary = answerFrom(anchorPassage, anchor, byPassage.length > 0 && wantsSteps);
+  const used = primary.reduce((sum, s) => sum + length(s.first, s.last), 0);
+
+  // One sentence from another passage: one nearly as good, or one that covers a part of the
+  // question the first passage does not mention at all.
   const firstCovers = new Set(anchorPassage.flatMap((c) => [...c.matched]));
+  const firstText = passages[anchor.passage]?.text ?? '';
   const second = best(
-    all.filter(
-      (c) =>
-        c.passage !== anchor.passage &&
-        c.score >= SECOND_SOURCE_MIN * anchor.score &&
-        [...c.matched].some((term) => !firstCovers.has(term)),
-    ),
+    byPassage.flat().filter((c) => {
+      if (c.passage === anchor.passage || !answerable(c) || c.inList || c.sentence.text.endsWith(':')) return false;
+      if (DANGLING_START.test(c.sentence.text) || firstText.includes(c.sentence.text)) return false;
+      if (c.sentence.text.length > MAX_SECOND_SOURCE_CHARS) return false;
+      const nearlyAsGood = c.merit >= ALTERNATE_MIN * anchor.merit;
+      const coversMore =
+        c.merit >= SECOND_SOURCE_MIN * anchor.merit && [...c.matched].some((term) => !firstCovers.has(term));
+      return nearlyAsGood || coversMore;
+    }),
   );
-  const first = growRun(anchorPassage, anchor, second === undefined ? MAX_SENTENCES : MAX_SENTENCES - 1);
-  const used = first.reduce((sum, c) => sum + c.sentence.text.length, 0);
-  if (second === undefined || used + second.sentence.text.length > MAX_CHARS) return [first];
-  return [first, [second]];
+  if (second === undefined || used > MAX_CHARS) return primary;
+  return [...primary, { passage: second.passage, first: second, last: second, sameList: false }];
 }
 
 function best(candidates: readonly Candidate[]): Candidate | undefined {
@@ -185,52 +265,218 @@ function best(candidates: readonly Candidate[]): Candidate | undefined {
 }
 
 /**
- * Grows a run of consecutive sentences around the anchor, within its section (a heading ends
- * it): forward while the next sentence is relevant, continues a list, or the run is still short;
- * then backward if the run is still a single sentence.
+ * The answer from the anchor's passage: the procedure the anchor belongs to (or introduces), or
+ * a procedure that answers nearly as well (in the same section, or anywhere in the passage when
+ * the question asks for steps); otherwise prose around it.
  */
-function growRun(passage: readonly Candidate[], anchor: Candidate, maxSentences: number): Candidate[] {
+function answerFrom(passage: readonly Candidate[], anchor: Candidate, wantsSteps: boolean): Segment[] {
+  const listed = anchor.inList || introducesList(passage, anchor) || leadsAlone(passage, anchor);
+  const preferred = wantsSteps && !(listed && listOf(passage, anchor).some((c) => c.instruction));
+  const procedureAnchor = listed && !preferred ? anchor : (bestStep(passage, anchor, wantsSteps) ?? (listed ? anchor : undefined));
+  if (procedureAnchor !== undefined) return procedure(passage, procedureAnchor);
+  return [prose(passage, anchor)];
+}
+
+/** A paragraph of one sentence right above a list: it introduces the list, colon or not. */
+function leadsAlone(passage: readonly Candidate[], c: Candidate): boolean {
+  const previous = passage[c.index - 1];
+  const next = passage[c.index + 1];
+  const alone = previous === undefined || previous.sentence.line !== c.sentence.line;
+  return alone && next !== undefined && next.sentence.line !== c.sentence.line && next.inList;
+}
+
+/** The list a step belongs to, or the one a lead-in introduces. */
+function listOf(passage: readonly Candidate[], c: Candidate): Candidate[] {
+  let from = c.inList ? c.index : c.index + 1;
+  while (from > 0 && passage[from - 1]?.inList) from -= 1;
+  let to = from;
+  while (to < passage.length && passage[to]?.inList) to += 1;
+  return passage.slice(from, to);
+}
+
+/** Whether the sentence ends its line with a colon and the next line is a list. */
+function introducesList(passage: readonly Candidate[], c: Candidate): boolean {
+  const next = passage[c.index + 1];
+  return c.sentence.text.endsWith(':') && next !== undefined && next.sentence.line !== c.sentence.line && next.inList;
+}
+
+/**
+ * The best step or lead-in in the anchor's section, if it answers nearly as well as the anchor;
+ * for a question asking for steps, in the whole passage, if it answers half as well.
+ */
+function bestStep(passage: readonly Candidate[], anchor: Candidate, wantsSteps: boolean): Candidate | undefined {
+  const { from, to } = wantsSteps ? { from: 0, to: passage.length } : sectionAround(passage, anchor.index);
+  const steps = passage
+    .slice(from, to)
+    .filter(
+      (c) =>
+        answerable(c) &&
+        c.own > 0 &&
+        (c.inList || introducesList(passage, c)) &&
+        (!wantsSteps || listOf(passage, c).some((step) => step.instruction)),
+    );
+  const top = best(steps);
+  const preference = wantsSteps ? STEPS_PREFERENCE : PROCEDURE_PREFERENCE;
+  return top !== undefined && top.merit >= preference * anchor.merit ? top : undefined;
+}
+
+/** Indices [from, to) of the sentences between the headings around sentence `i`. */
+function sectionAround(passage: readonly Candidate[], i: number): { from: number; to: number } {
+  let from = i;
+  while (from > 0 && passage[from - 1]?.kind !== 'heading') from -= 1;
+  let to = i + 1;
+  while (to < passage.length && passage[to]?.kind !== 'heading') to += 1;
+  return { from, to };
+}
+
+interface Unit {
+  /** First and last sentence index. */
+  readonly from: number;
+  readonly to: number;
+  readonly indent: number;
+  readonly chars: number;
+}
+
+/**
+ * The procedure around `anchor` (a step, or the lead-in introducing the steps): lead-in, then
+ * every line of the list, if that fits; otherwise the lead-in, the steps from the start in order
+ * as long as they fit, the anchor's step with the steps it sits under, and after it further
+ * top-level steps; nested lines without a query word are the first to go.
+ */
+function procedure(passage: readonly Candidate[], anchor: Candidate): Segment[] {
+  const lineOf = (i: number) => passage[i]?.sentence.line ?? -1;
+  // The list's lines: contiguous list sentences around the anchor (or after its lead-in).
+  const list = listOf(passage, anchor);
+  const listFrom = list[0]?.index ?? anchor.index;
+  const listTo = list.at(-1)?.index ?? anchor.index;
+
+  const units: Unit[] = [];
+  for (let i = listFrom; i <= listTo; ) {
+    let j = i;
+    while (j + 1 <= listTo && lineOf(j + 1) === lineOf(i)) j += 1;
+    const first = passage[i];
+    const last = passage[j];
+    if (first === undefined || last === undefined) break;
+    units.push({ from: i, to: j, indent: first.indent, chars: length(first, last) });
+    i = j + 1;
+  }
+  const leadIn = leadInBefore(passage, listFrom);
+  const all: Unit[] = leadIn === undefined ? units : [leadIn, ...units];
+  const start = passage[all[0]?.from ?? -1];
+  const end = passage[all.at(-1)?.to ?? -1];
+  if (start === undefined || end === undefined) return [prose(passage, anchor)];
+  if (length(start, end) <= MAX_CHARS) return toSegments(passage, all, anchor.passage);
+
+  const anchorUnit = all.findIndex((u) => u.from <= anchor.index && anchor.index <= u.to);
+  const chosen = new Set<number>([Math.max(0, anchorUnit)]);
+  let budget = MAX_CHARS - (all[Math.max(0, anchorUnit)]?.chars ?? 0);
+  const take = (k: number) => {
+    const unit = all[k];
+    if (unit === undefined || chosen.has(k) || unit.chars + 1 > budget) return false;
+    chosen.add(k);
+    budget -= unit.chars + 1;
+    return true;
+  };
+  // The steps the anchor sits under ("2. Choose …" above "  1. To fill one cell, …").
+  let indent = all[anchorUnit]?.indent ?? 0;
+  for (let k = anchorUnit - 1; k >= 0 && indent > 0; k -= 1) {
+    const unit = all[k];
+    if (unit !== undefined && unit.indent < indent && (leadIn === undefined || k > 0)) {
+      take(k);
+      indent = unit.indent;
+    }
+  }
+  if (leadIn !== undefined) take(0);
+  const hasWords = (u: Unit) => passage.slice(u.from, u.to + 1).some((c) => c.own > 0);
+  for (let k = leadIn === undefined ? 0 : 1; k < anchorUnit; k += 1) {
+    const unit = all[k];
+    if (unit === undefined || (unit.indent > 0 && !hasWords(unit))) continue;
+    if (!take(k)) break;
+  }
+  for (let k = anchorUnit + 1; k < all.length; k += 1) {
+    const unit = all[k];
+    if (unit === undefined || (unit.indent > 0 && !hasWords(unit))) continue;
+    if (!take(k)) break;
+  }
+  return toSegments(
+    passage,
+    all.filter((_, k) => chosen.has(k)),
+    anchor.passage,
+  );
+}
+
+/** The sentence introducing the list that starts at `listFrom`: the last one of the line before. */
+function leadInBefore(passage: readonly Candidate[], listFrom: number): Unit | undefined {
+  const previous = passage[listFrom - 1];
+  if (previous === undefined || previous.kind !== 'sentence') return undefined;
+  if (!previous.sentence.text.endsWith(':') && previous.sentence.text.length > 200) return undefined;
+  return { from: previous.index, to: previous.index, indent: 0, chars: previous.sentence.text.length };
+}
+
+/** Chosen units (in order) as segments: adjacent units make one contiguous segment. */
+function toSegments(passage: readonly Candidate[], units: readonly Unit[], passageIndex: number): Segment[] {
+  const segments: Segment[] = [];
+  let open: { from: number; to: number } | undefined;
+  const close = () => {
+    const first = open === undefined ? undefined : passage[open.from];
+    const last = open === undefined ? undefined : passage[open.to];
+    if (first !== undefined && last !== undefined)
+      segments.push({ passage: passageIndex, first, last, sameList: segments.length > 0 });
+  };
+  for (const unit of [...units].sort((a, b) => a.from - b.from)) {
+    if (open !== undefined && unit.from === open.to + 1) open.to = unit.to;
+    else {
+      close();
+      open = { from: unit.from, to: unit.to };
+    }
+  }
+  close();
+  return segments;
+}
+
+/**
+ * A run of consecutive sentences around the anchor, within its section (a heading ends it):
+ * forward while the next sentence is relevant or the run is still short; back by one when the
+ * run would open on a sentence leaning on the one before it ("It …", "This …").
+ */
+function prose(passage: readonly Candidate[], anchor: Candidate): Segment {
   const run = [anchor];
   let chars = anchor.sentence.text.length;
-  const fits = (c: Candidate) => run.length < maxSentences && chars + c.sentence.text.length <= MAX_CHARS;
+  const fits = (c: Candidate) => run.length < MAX_SENTENCES && chars + c.sentence.text.length + 1 <= MAX_CHARS;
+  const add = (c: Candidate, atStart: boolean) => {
+    if (atStart) run.unshift(c);
+    else run.push(c);
+    chars += c.sentence.text.length + 1;
+  };
 
+  // Back to the start of the paragraph when it is near ("If you are not happy with an annual
+  // subscription, …" before "The same 30-day window applies …"), and in any case past a sentence
+  // that leans on the one before it.
+  const paragraphStart = passage.findIndex((c) => c.sentence.line === anchor.sentence.line);
+  const near = anchor.index - paragraphStart <= MAX_SENTENCES - MIN_SENTENCES;
+  for (let i = anchor.index - 1; i >= 0; i -= 1) {
+    const head = run[0];
+    const previous = passage[i];
+    if (head === undefined || previous === undefined) break;
+    const sameParagraph = near && previous.sentence.line === anchor.sentence.line;
+    if (!sameParagraph && !DANGLING_START.test(head.sentence.text)) break;
+    if (previous.kind !== 'sentence' || previous.inList || !fits(previous)) break;
+    add(previous, true);
+  }
   for (let i = anchor.index + 1; i < passage.length; i += 1) {
     const next = passage[i];
-    const last = run.at(-1);
-    if (next === undefined || last === undefined || next.kind !== 'sentence' || !fits(next)) break;
-    const continuesList = /:$/.test(last.sentence.text) || isListItem(next.sentence.text);
-    if (!(next.own > 0 || continuesList || run.length < MIN_SENTENCES)) break;
-    run.push(next);
-    chars += next.sentence.text.length;
+    if (next === undefined || next.kind !== 'sentence' || next.inList || !fits(next)) break;
+    if (!(next.own > 0 || run.length < MIN_SENTENCES)) break;
+    add(next, false);
   }
-  // A step's instruction comes first on its line ("5. Find the plan... If you want to cancel..."),
-  // so an anchor later in a numbered step brings the step's start with it.
-  for (let i = anchor.index - 1; i >= 0; i -= 1) {
-    const previous = passage[i];
-    if (previous === undefined || previous.sentence.line !== anchor.sentence.line) break;
-    if (!isListItem(previous.sentence.text) && i === anchor.index - 1 && !isListItemLine(passage, i)) break;
-    if (previous.kind !== 'sentence' || !fits(previous)) break;
-    run.unshift(previous);
-    chars += previous.sentence.text.length;
-  }
-  for (let i = (run[0]?.index ?? anchor.index) - 1; run.length < MIN_SENTENCES && i >= 0; i -= 1) {
-    const previous = passage[i];
-    if (previous === undefined || previous.kind !== 'sentence' || !fits(previous)) break;
-    run.unshift(previous);
-    chars += previous.sentence.text.length;
-  }
+  // Still a single sentence: the one before it, when it belongs to the same section.
+  const head = run[0];
+  const before = head === undefined ? undefined : passage[head.index - 1];
+  if (run.length < MIN_SENTENCES && before !== undefined && before.kind === 'sentence' && !before.inList && fits(before))
+    add(before, true);
   // An answer should not stop on a lead-in that promises more ("To remove a Pack:").
   while (run.length > 1 && /:$/.test(run.at(-1)?.sentence.text ?? '')) run.pop();
-  return run;
-}
-
-function isListItem(text: string): boolean {
-  return /^\d+[.)]\s/.test(text);
-}
-
-/** Whether the line holding sentence `i` starts with a step number. */
-function isListItemLine(passage: readonly Candidate[], i: number): boolean {
-  const line = passage[i]?.sentence.line;
-  const first = passage.find((c) => c.sentence.line === line);
-  return first !== undefined && isListItem(first.sentence.text);
+  const first = run[0] ?? anchor;
+  const last = run.at(-1) ?? anchor;
+  return { passage: anchor.passage, first, last, sameList: false };
 }

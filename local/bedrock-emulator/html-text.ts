@@ -1,6 +1,8 @@
 /**
  * HTML to `DocumentText`. Markdown goes through here too (rendered to HTML first), so one walker
- * decides what counts as a block, what is dropped (scripts, styles, images) and how lists read.
+ * decides what counts as a block, what is dropped (scripts, styles, images, tables of contents)
+ * and how lists read: `1. ` for ordered items, `- ` for the others, two spaces of indent per level
+ * of nesting, so the generator can tell a procedure's steps from paragraphs and headings.
  */
 import { Parser } from 'htmlparser2';
 import { collapseWhitespace, type DocumentText } from './document-text.ts';
@@ -83,18 +85,40 @@ export function htmlToDocumentText(html: string): DocumentText {
   let current = '';
   let currentIsHeading = false;
   let currentAllBold = true;
+  // A list item's marker, written before its first block: a loose item renders as <li><p>…</p></li>.
+  let marker = '';
+  // Text inside and outside in-page links (`href="#…"`), to spot table-of-contents entries.
+  let anchorDepth = 0;
+  let anchorText = false;
+  let otherText = false;
+  // Index of the last line when it is a heading with nothing under it yet (a TOC's "In this article").
+  let bareHeading: number | undefined;
+  // Open list items: a block inside one that does not start it is indented as its continuation.
+  let itemDepth = 0;
 
   const flush = () => {
-    // A loose list item renders as <li><p>…</p></li>: keep its number for the paragraph inside.
-    if (/^\d+\. $/.test(current)) return;
     const text = preDepth > 0 ? current.replace(/\s+$/, '') : collapseWhitespace(current);
-    if (text.length > 0) {
+    const tocEntry = marker.length > 0 && anchorText && !otherText;
+    if (tocEntry) {
+      // A table of contents repeats the headings below it; kept, it makes an article's intro match
+      // every question about the article. Its own heading goes with it.
+      if (bareHeading !== undefined && bareHeading === lines.length - 1) lines.pop();
+      bareHeading = undefined;
+      marker = '';
+    } else if (text.length > 0) {
       if (lines.length === 0 && (currentIsHeading || currentAllBold)) leadingLabel = stripTrailingColon(text);
-      lines.push(text);
+      const continuation = marker.length === 0 && itemDepth > 0 ? '  '.repeat(itemDepth) : '';
+      // A heading names a section ("In a doc:"); it does not lead into the next line.
+      const block = currentIsHeading ? stripTrailingColon(text) : text;
+      lines.push(`${continuation}${marker}${block}`);
+      marker = '';
+      bareHeading = currentIsHeading ? lines.length - 1 : undefined;
     }
     current = '';
     currentIsHeading = false;
     currentAllBold = true;
+    anchorText = false;
+    otherText = false;
   };
 
   const parser = new Parser(
@@ -118,12 +142,15 @@ export function htmlToDocumentText(html: string): DocumentText {
           lists.push({ ordered: name === 'ol', next: Number.parseInt(attributes.start ?? '1', 10) || 1 });
         }
         if (name === 'li') {
+          itemDepth += 1;
           const list = lists.at(-1);
+          const indent = '  '.repeat(Math.max(0, lists.length - 1));
           if (list?.ordered) {
-            current += `${list.next}. `;
+            marker = `${indent}${list.next}. `;
             list.next += 1;
-          }
+          } else marker = `${indent}- `;
         }
+        if (name === 'a' && (attributes.href ?? '').startsWith('#')) anchorDepth += 1;
         if ((name === 'td' || name === 'th') && current.trim().length > 0) current += ' | ';
       },
       ontext(text) {
@@ -143,7 +170,11 @@ export function htmlToDocumentText(html: string): DocumentText {
           }
           return;
         }
-        if (text.trim().length > 0 && boldDepth === 0) currentAllBold = false;
+        if (text.trim().length > 0) {
+          if (boldDepth === 0) currentAllBold = false;
+          if (anchorDepth > 0) anchorText = true;
+          else otherText = true;
+        }
         current += text;
       },
       onclosetag(name) {
@@ -158,11 +189,16 @@ export function htmlToDocumentText(html: string): DocumentText {
         }
         if (skipDepth > 0) return;
         if (BOLD.has(name)) boldDepth = Math.max(0, boldDepth - 1);
+        if (name === 'a' && anchorDepth > 0) anchorDepth -= 1;
         if (name === 'h1') {
           h1Depth = Math.max(0, h1Depth - 1);
           if (h1Depth === 0) heading ??= nonEmpty(collapseWhitespace(h1Text));
         }
         if (BLOCK_ELEMENTS.has(name)) flush();
+        if (name === 'li') {
+          marker = '';
+          itemDepth = Math.max(0, itemDepth - 1);
+        }
         if (name === 'pre') preDepth = Math.max(0, preDepth - 1);
         if (name === 'ol' || name === 'ul') lists.pop();
       },

@@ -6,14 +6,23 @@
  * settings in `config/`, which the deployed knowledge base uses too.
  */
 import type { FaultHook } from './faults.ts';
+import {
+  type GuardrailOptions,
+  guardrailRuntimeRoutes,
+  serveGuardrail,
+} from './guardrail/served-guardrail.ts';
 import { ingestAll, KnowledgeBase } from './knowledge-base.ts';
 import { agentRuntimeRoutes } from './operations.ts';
 import { createRouter } from './router.ts';
 import { SessionStore } from './sessions.ts';
+import { type StreamFaults, type StreamPacing, streamRoutes } from './stream-operation.ts';
+
+export type { StreamFaults } from './stream-operation.ts';
 import { listenDualProtocol } from './transport.ts';
 
 export { AwsServiceError } from './errors.ts';
 export type { FaultContext, FaultHook } from './faults.ts';
+export type { GuardrailOptions } from './guardrail/served-guardrail.ts';
 
 export interface EmulatorDataSource {
   dataSourceId: string;
@@ -34,8 +43,15 @@ export interface StartEmulatorOptions {
   knowledgeBases: EmulatorKnowledgeBase[];
   /** How long a RetrieveAndGenerate session may sit idle before it expires. Default 24 h. */
   sessionIdleMs?: number;
+  /** How `RetrieveAndGenerateStream` paces its `output` events (default: a few words every 12 ms). */
+  streamPacing?: StreamPacing;
   /** Consulted once per request before the operation runs; see `faults.ts`. */
   faults?: FaultHook;
+  /**
+   * The one guardrail served to ApplyGuardrail and to RetrieveAndGenerate's `guardrailConfiguration`.
+   * Default: id `lanternlocal`, version `1` (and `DRAFT`), the policy in `config/guardrail.ts`.
+   */
+  guardrail?: GuardrailOptions;
 }
 
 export interface BedrockEmulator {
@@ -46,6 +62,8 @@ export interface BedrockEmulator {
     documents: number;
     chunks: number;
   }>;
+  /** Mutable: set `cutAfterEvents` to break RetrieveAndGenerateStream responses mid-answer. */
+  readonly streamFaults: StreamFaults;
   close(): Promise<void>;
 }
 
@@ -60,7 +78,15 @@ export async function startBedrockEmulator(options: StartEmulatorOptions): Promi
   const sessions = new SessionStore(
     options.sessionIdleMs === undefined ? {} : { idleMs: options.sessionIdleMs },
   );
-  const router = createRouter(agentRuntimeRoutes({ knowledgeBases, sessions }), {
+  const guardrail = serveGuardrail(options.guardrail);
+  const context = { knowledgeBases, sessions, guardrail };
+  const streamFaults: StreamFaults = {};
+  const routes = [
+    ...agentRuntimeRoutes(context),
+    ...streamRoutes(context, options.streamPacing, streamFaults),
+    ...guardrailRuntimeRoutes(guardrail),
+  ];
+  const router = createRouter(routes, {
     ...(options.faults === undefined ? {} : { faults: options.faults }),
   });
   // Loopback only: the emulator has no authentication and must not be reachable from the network.
@@ -70,6 +96,7 @@ export async function startBedrockEmulator(options: StartEmulatorOptions): Promi
   let ingesting: Promise<unknown> = Promise.resolve();
   return {
     url: `http://127.0.0.1:${server.port}`,
+    streamFaults,
     ingest(onProgress) {
       const run = ingesting.then(() => ingestAll([...knowledgeBases.values()], onProgress));
       ingesting = run.catch(() => undefined);

@@ -7,11 +7,21 @@ import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
 import { analyze, nameTerms, normalizeTerm, tokenize } from './analyzer.ts';
 import { chunkText } from './chunker.ts';
 import { listDocumentFiles, loadDocument } from './documents.ts';
-import { isFollowUp } from './follow-up.ts';
-import { type Coverage, coverage, focus, isRelevant, type QueryConcept } from './relevance.ts';
+import type { QueryWeights } from './generator.ts';
+import { isFollowUp, wantsOverview, wantsSteps } from './follow-up.ts';
+import {
+  type CorpusStatistics,
+  type Coverage,
+  conceptIdf,
+  coverage,
+  focus,
+  isRelevant,
+  proximity,
+  type QueryConcept,
+} from './relevance.ts';
 import { SearchIndex } from './search-index.ts';
-import { splitSentences } from './sentences.ts';
-import { synonymsOf } from './synonyms.ts';
+import { isInstruction, splitSentences } from './sentences.ts';
+import { rewritePhrases, synonymsOf } from './synonyms.ts';
 
 export interface DataSourceConfig {
   readonly dataSourceId: string;
@@ -40,7 +50,10 @@ export interface RetrievedChunk {
   readonly score: number;
   /** How much of the current question this chunk covers. */
   readonly coverage: Coverage;
-  /** Whether the chunk clears the relevance threshold. */
+  /**
+   * Whether the chunk is worth answering from: it clears the relevance threshold and is the best
+   * hit, or ranks close to it and comes from a document no better hit comes from.
+   */
   readonly relevant: boolean;
 }
 
@@ -60,10 +73,29 @@ interface IngestedDocument {
   readonly chunkIds: readonly string[];
 }
 
-/** Earlier questions count for less the further back they are: 0.5, then 0.25, then 0.125. */
-const HISTORY_WEIGHTS = [0.5, 0.25, 0.125] as const;
+/**
+ * What earlier questions weigh in retrieval, most recent first. A follow-up ("and how do I remove
+ * it?") takes its topic from them; a fresh question ("How do I cancel my plan?") stands on its
+ * own, and earlier turns only break its ties.
+ */
+const FOLLOW_UP_HISTORY_WEIGHTS = [Number(process.env.FW ?? 0.75), 0.25, 0.125] as const;
+const FRESH_HISTORY_WEIGHTS = [Number(process.env.HW ?? 0.15), 0.05] as const;
+/** A "follow-up" made mostly of words the corpus has never seen is about something else. */
+const MAX_FOLLOW_UP_UNKNOWN_SHARE = 0.5;
 /** A synonym found in a chunk counts for less than the word the user wrote. */
 const SYNONYM_WEIGHT = 0.6;
+/** The term "unstar" or "unpin" also stands for, besides "star" or "pin". */
+const REMOVE = normalizeTerm('remove') ?? 'remov';
+/** How much a chunk that has all of the question's word pairs together gains over one with none. */
+const PHRASE_BOOST = Number(process.env.PB ?? 1);
+/** How much a chunk holding a procedure gains when the question asks how to do something. */
+const STEPS_BOOST = Number(process.env.SB ?? 0.5);
+/** How much a document's opening gains, for what-is questions, when it names what is asked about. */
+const OVERVIEW_BOOST = Number(process.env.OB ?? 1);
+/** How many opening sentences say what a document is about. */
+const LEAD_SENTENCES = 2;
+/** A hit below the best is answered from only when it ranks at least this close to it. */
+const CLOSE_RANK = Number(process.env.CR ?? 0.6);
 /** How many index hits are re-ranked; more than any numberOfResults a caller sensibly asks for. */
 const CANDIDATES = 100;
 
@@ -72,8 +104,14 @@ export class KnowledgeBase {
   readonly dataSources: readonly DataSourceConfig[];
   readonly #index = new SearchIndex();
   readonly #chunks = new Map<string, KnowledgeBaseChunk>();
-  /** Per chunk: the analysed title, then each sentence, for proximity ranking. */
+  /** Per chunk: the analysed title, then each sentence, for focus ranking. */
   readonly #units = new Map<string, readonly ReadonlySet<string>[]>();
+  /** The same units as term sequences, for phrase proximity. */
+  readonly #sequences = new Map<string, readonly (readonly string[])[]>();
+  /** Per chunk: how much of a procedure it holds, 0..1 (three instructions or more: 1). */
+  readonly #steps = new Map<string, number>();
+  /** Per document's first chunk: its title and opening sentences as term sequences. */
+  readonly #leads = new Map<string, readonly (readonly string[])[]>();
   /** Keyed by source URI, so re-ingestion can replace exactly a document's own chunks. */
   readonly #documents = new Map<string, IngestedDocument>();
 
@@ -114,12 +152,22 @@ export class KnowledgeBase {
         dataSourceId: source.dataSourceId,
       };
       this.#chunks.set(chunk.id, chunk);
-      const titleTerms = analyze(chunk.title);
-      this.#units.set(chunk.id, [
-        new Set(titleTerms),
-        ...splitSentences(chunk.text).map((sentence) => new Set(analyze(sentence.text))),
-      ]);
-      this.#index.add({ id: chunk.id, title: chunk.title, text: chunk.text });
+      // A title made of the first sentence is in the text already: it names nothing more.
+      const indexedTitle = document.titleFromFirstSentence && !process.env.DT ? '' : chunk.title;
+      const sentences = splitSentences(chunk.text);
+      const sequences = [analyze(indexedTitle), ...sentences.map((sentence) => analyze(sentence.text))];
+      const instructions = sentences.filter((sentence) => isInstruction(sentence.text)).length;
+      this.#steps.set(chunk.id, Math.min(1, instructions / 3));
+      if (i === 0) {
+        const opening = sentences.filter((sentence) => !looksLikeHeading(sentence.text)).slice(0, LEAD_SENTENCES);
+        this.#leads.set(chunk.id, [analyze(indexedTitle), ...opening.map((o) => analyze(o.text))]);
+      }
+      this.#sequences.set(chunk.id, sequences);
+      this.#units.set(
+        chunk.id,
+        sequences.map((sequence) => new Set(sequence)),
+      );
+      this.#index.add({ id: chunk.id, title: indexedTitle, text: chunk.text });
       return chunk.id;
     });
     this.#documents.set(sourceUri, { dataSourceId: source.dataSourceId, chunkIds });
@@ -133,6 +181,9 @@ export class KnowledgeBase {
       this.#index.remove(id);
       this.#chunks.delete(id);
       this.#units.delete(id);
+      this.#sequences.delete(id);
+      this.#steps.delete(id);
+      this.#leads.delete(id);
     }
     this.#documents.delete(sourceUri);
   }
@@ -147,15 +198,50 @@ export class KnowledgeBase {
   }
 
   /**
+   * The question as concepts; the query to rank with (the question and, weighted by whether it is
+   * a follow-up, the earlier questions); and the concepts a chunk must cover to answer it.
+   */
+  #understand(query: RetrievalQuery): {
+    question: QueryConcept[];
+    concepts: QueryConcept[];
+    judged: QueryConcept[];
+  } {
+    const history = query.history ?? [];
+    const question = toConcepts(query.text, 1, this.#index);
+    const ownUnknown = coverage(question, new Set(), this.#index).unknownShare;
+    const followUp =
+      history.length > 0 &&
+      (question.length === 0 || isFollowUp(query.text)) &&
+      ownUnknown < MAX_FOLLOW_UP_UNKNOWN_SHARE;
+    const weights = followUp ? FOLLOW_UP_HISTORY_WEIGHTS : FRESH_HISTORY_WEIGHTS;
+    const concepts = withHistory(question, history, weights, this.#index);
+    // A follow-up is judged together with the question it follows, at full weight: "and how do I
+    // undo that?" is about starring docs even though "undo" appears nowhere.
+    const judged = followUp ? withHistory(question, history.slice(-1), [1], this.#index) : question;
+    return { question, concepts, judged };
+  }
+
+  /**
+   * How well a chunk's document opening names what the question asks about, 0..1: the share of
+   * the question it covers and, for questions of several words, whether it has them together
+   * ("Coda AI is a work assistant" for "What can Coda AI do?").
+   */
+  #introduces(id: string, question: readonly QueryConcept[]): number {
+    const lead = this.#leads.get(id);
+    if (lead === undefined) return 0;
+    const share = coverage(question, new Set(lead.flat()), this.#index).share;
+    return question.length < 2 ? share : (share + proximity(question, lead, this.#index)) / 2;
+  }
+
+  /**
    * What each word of the query is worth when picking sentences to answer with: its IDF, times
    * its weight (earlier turns and synonyms count for less).
    */
-  termWeights(query: RetrievalQuery): Map<string, number> {
-    const question = toConcepts(query.text, 1, this.#index);
-    const concepts = withHistory(question, query.history ?? [], HISTORY_WEIGHTS, this.#index);
+  termWeights(query: RetrievalQuery): QueryWeights {
+    const { concepts } = this.#understand(query);
     const weights = new Map<string, number>();
-    for (const [term, weight] of searchWeights(concepts)) weights.set(term, weight * this.#index.idf(term));
-    return weights;
+    for (const [term, weight] of searchWeights(concepts, this.#index)) weights.set(term, weight * this.#index.idf(term));
+    return Object.assign(weights, { wantsSteps: wantsSteps(query.text) });
   }
 
   /**
@@ -166,51 +252,81 @@ export class KnowledgeBase {
    * that repeats a single word or scatters the words across paragraphs.
    */
   retrieve(query: RetrievalQuery, numberOfResults: number): RetrievedChunk[] {
-    const history = query.history ?? [];
-    const question = toConcepts(query.text, 1, this.#index);
-    const concepts = withHistory(question, history, HISTORY_WEIGHTS, this.#index);
-    // A follow-up is judged together with the question it follows, at full weight: "and how do I
-    // undo that?" is about starring docs even though "undo" appears nowhere.
-    const followUp = history.length > 0 && (question.length === 0 || isFollowUp(query.text));
-    const judged = followUp ? withHistory(question, history.slice(-1), [1], this.#index) : question;
+    const { question, concepts, judged } = this.#understand(query);
     const stats = this.#index;
+    const steps = wantsSteps(query.text);
+    const overview = wantsOverview(query.text);
 
-    const hits = this.#index.search(searchWeights(concepts), CANDIDATES);
+    const hits = this.#index.search(searchWeights(concepts, stats), CANDIDATES);
     const ranked = hits.map((hit) => {
       const terms = this.#index.termsOf(hit.id);
       const overall = coverage(concepts, terms, stats).share;
       const near = focus(concepts, this.#units.get(hit.id) ?? [], stats);
+      const phrase = proximity(question, this.#sequences.get(hit.id) ?? [], stats);
       return {
         hit,
         overall,
         // BM25 finds candidates; coverage and (squared, so it decides close calls) focus
-        // prefer the chunk that answers in one place over the overview that mentions everything.
-        rank: hit.score * (0.25 + overall) * (0.05 + near) ** 2,
+        // prefer the chunk that answers in one place over the overview that mentions everything;
+        // proximity prefers the one that says it the way the question does.
+        // A question asking how to do something prefers the chunk with the procedure.
+        rank:
+          hit.score *
+          (0.25 + overall) *
+          (0.05 + near) ** 2 *
+          (1 + PHRASE_BOOST * phrase) *
+          (steps ? 1 + STEPS_BOOST * (this.#steps.get(hit.id) ?? 0) : 1) *
+          (overview ? 1 + OVERVIEW_BOOST * this.#introduces(hit.id, question) : 1),
         judgement: coverage(judged, terms, stats),
       };
     });
     ranked.sort((a, b) => b.rank - a.rank);
+    if (process.env.DEBUG_RANK) for (const r of ranked.slice(0, 8)) console.log('RANK', this.#chunks.get(r.hit.id)?.sourceUri, r.hit.score.toFixed(2), r.overall.toFixed(2), focus(concepts, this.#units.get(r.hit.id) ?? [], stats).toFixed(2), r.rank.toFixed(3), proximity(question, this.#sequences.get(r.hit.id) ?? [], stats).toFixed(2));
     const best = ranked[0]?.rank || 1;
 
-    return ranked.slice(0, numberOfResults).flatMap(({ hit, overall, rank, judgement }) => {
+    const answeredFrom = new Set<string>();
+    return ranked.slice(0, numberOfResults).flatMap(({ hit, overall, rank, judgement }, i) => {
       const chunk = this.#chunks.get(hit.id);
       if (chunk === undefined) return [];
       // Reported scores blend absolute coverage with the position relative to the best hit.
       const score = Number((0.7 * overall + 0.3 * (rank / best)).toFixed(4));
-      return [{ chunk, score, coverage: judgement, relevant: isRelevant(judgement) }];
+      // Below the best, only a close second from another document is worth answering from: no
+      // padding with the rest, nor with more of the document already answered from.
+      const close = i === 0 || (rank >= CLOSE_RANK * best && !answeredFrom.has(chunk.sourceUri));
+      const relevant = close && isRelevant(judgement);
+      if (relevant) answeredFrom.add(chunk.sourceUri);
+      return [{ chunk, score, coverage: judgement, relevant }];
     });
   }
+}
+
+/** A heading or FAQ question rather than a sentence: short and unpunctuated, or a question. */
+function looksLikeHeading(text: string): boolean {
+  return text.endsWith('?') || (!/[.!:;)"'”’]$/.test(text) && text.split(/\s+/).length <= 10);
 }
 
 /** The content words of a text as concepts: each with its synonyms, or its spelling fixed. */
 function toConcepts(text: string, weight: number, index: SearchIndex): QueryConcept[] {
   const names = new Set(nameTerms(text));
   const concepts = new Map<string, QueryConcept>();
-  for (const token of tokenize(text)) {
+  for (const token of tokenize(rewritePhrases(text))) {
     const term = normalizeTerm(token);
     if (term === null || concepts.has(term)) continue;
-    const corrected = index.isKnown(term) ? undefined : index.correct(token);
-    const alternatives = corrected === undefined ? synonymsOf(term) : [corrected, ...synonymsOf(corrected)];
+    const alternatives = new Set(synonymsOf(term));
+    if (!index.isKnown(term)) {
+      // A misspelling ("subscripton") reads as the word it misspells.
+      const corrected = index.correct(token);
+      if (corrected !== undefined) for (const t of [corrected, ...synonymsOf(corrected)]) alternatives.add(t);
+      // A word the corpus lacks made of "un" and one it has ("unstar", "unpin") reads as removing
+      // that: two concepts, the word and "remove".
+      const base = token.startsWith('un') && alternatives.size === 0 ? normalizeTerm(token.slice(2)) : null;
+      if (base !== null && index.isKnown(base) && !concepts.has(base)) {
+        concepts.set(base, { terms: [base, ...synonymsOf(base)], weight, isName: false });
+        if (!concepts.has(REMOVE)) concepts.set(REMOVE, { terms: [REMOVE, ...synonymsOf(REMOVE)], weight });
+        continue;
+      }
+    }
+    alternatives.delete(term);
     concepts.set(term, { terms: [term, ...alternatives], weight, isName: names.has(term) });
   }
   return [...concepts.values()];
@@ -236,12 +352,19 @@ function withHistory(
   return concepts;
 }
 
-/** Synonyms are searched for, at a discount against the word the user wrote. */
-function searchWeights(concepts: readonly QueryConcept[]): Map<string, number> {
+/**
+ * Synonyms are searched for, at a discount against the word the user wrote, and never worth more
+ * than the concept itself: a rare synonym ("document" where the corpus says "doc") must not
+ * outweigh the word it stands in for.
+ */
+function searchWeights(concepts: readonly QueryConcept[], stats: CorpusStatistics): Map<string, number> {
   const weights = new Map<string, number>();
   for (const concept of concepts) {
+    const worth = conceptIdf(concept, stats);
     concept.terms.forEach((term, i) => {
-      const weight = concept.weight * (i === 0 ? 1 : SYNONYM_WEIGHT);
+      const idf = stats.idf(term);
+      const weight =
+        concept.weight * (i === 0 ? 1 : SYNONYM_WEIGHT * (idf > worth && idf > 0 ? worth / idf : 1));
       weights.set(term, Math.max(weights.get(term) ?? 0, weight));
     });
   }

@@ -5,7 +5,15 @@
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
 import { chunkShape } from './bedrock-shapes.ts';
 import { resourceNotFoundError, validationError } from './errors.ts';
-import { collectAnswer, generateAnswer } from './generator.ts';
+import { type Answer, type AnswerPart, collectAnswer, generateAnswer } from './generator.ts';
+import {
+  combinedAction,
+  type GuardrailScreen,
+  guardAnswer,
+  ragGuardrail,
+  screenInput,
+} from './guardrail/rag-screening.ts';
+import type { ServedGuardrail } from './guardrail/served-guardrail.ts';
 import type { KnowledgeBase, KnowledgeBaseChunk, RetrievedChunk } from './knowledge-base.ts';
 import { jsonResponse, type Route } from './router.ts';
 import {
@@ -19,6 +27,8 @@ import type { SessionStore } from './sessions.ts';
 export interface OperationContext {
   readonly knowledgeBases: ReadonlyMap<string, KnowledgeBase>;
   readonly sessions: SessionStore;
+  /** The guardrail the emulator serves; requests attach it by id and version. */
+  readonly guardrail?: ServedGuardrail;
 }
 
 export function agentRuntimeRoutes(context: OperationContext): Route[] {
@@ -55,6 +65,43 @@ function retrieve(context: OperationContext, knowledgeBaseId: string, body: unkn
 }
 
 function retrieveAndGenerate(context: OperationContext, body: unknown) {
+  const turn = startAnswer(context, body);
+  const generated = collectAnswer(turn.parts);
+  // With a guardrail attached, the answer is screened before it leaves (see guardrail/rag-screening.ts).
+  const guarded =
+    turn.guardrail === undefined || turn.inputScreen?.blocked
+      ? undefined
+      : guardAnswer(turn.guardrail, generated);
+  const answer = guarded?.answer ?? generated;
+  turn.finish(answer.text);
+  return {
+    sessionId: turn.sessionId,
+    output: { text: answer.text },
+    citations: answer.citations.map(citationShape),
+    ...(turn.guardrail === undefined
+      ? {}
+      : { guardrailAction: combinedAction(turn.inputScreen, guarded?.screen) }),
+  };
+}
+
+/** One answer in the making, shared by RetrieveAndGenerate and its stream. */
+export interface AnswerTurn {
+  readonly sessionId: string;
+  /** The answer's parts, produced lazily so a stream can send each as it comes. */
+  readonly parts: Iterable<AnswerPart<KnowledgeBaseChunk>>;
+  /** Records the turn in the session once the whole answer is known. */
+  finish(answerText: string): void;
+  /** The guardrail the request attached (`generationConfiguration.guardrailConfiguration`), if any. */
+  readonly guardrail?: ServedGuardrail;
+  /**
+   * The question's screen. When blocked, `parts` is the blocked-input message alone (no retrieval,
+   * no citations); the caller must still screen generated answers with `guardAnswer`/`screenOutput`.
+   */
+  readonly inputScreen?: GuardrailScreen;
+}
+
+/** Validates a RetrieveAndGenerate request, resolves the session and retrieves the passages. */
+export function startAnswer(context: OperationContext, body: unknown): AnswerTurn {
   const request = parseRequest(retrieveAndGenerateRequestSchema, body);
   const configuration = request.retrieveAndGenerateConfiguration;
   const kbConfiguration = configuration.knowledgeBaseConfiguration;
@@ -64,6 +111,10 @@ function retrieveAndGenerate(context: OperationContext, body: unknown) {
     );
   }
   const kb = findKnowledgeBase(context, kbConfiguration.knowledgeBaseId);
+  const guardrail = ragGuardrail(
+    context.guardrail,
+    kbConfiguration.generationConfiguration?.guardrailConfiguration,
+  );
 
   const session =
     request.sessionId === undefined
@@ -75,27 +126,41 @@ function retrieveAndGenerate(context: OperationContext, body: unknown) {
     );
   }
 
-  const query = { text: request.input.text, history: session.turns.map((turn) => turn.question) };
+  const inputScreen = guardrail === undefined ? undefined : screenInput(guardrail, request.input.text);
+  const screening = guardrail === undefined ? {} : { guardrail, inputScreen };
+  if (inputScreen?.blocked) {
+    // A blocked question is answered with the policy's message and not kept in the session.
+    return {
+      sessionId: session.sessionId,
+      parts: [{ type: 'text', text: inputScreen.text }],
+      finish: () => {},
+      ...screening,
+    };
+  }
+  // A masked question is what gets retrieved, answered and remembered.
+  const question = inputScreen?.text ?? request.input.text;
+  const query = { text: question, history: session.turns.map((turn) => turn.question) };
   const numberOfResults =
     kbConfiguration.retrievalConfiguration?.vectorSearchConfiguration?.numberOfResults ??
     knowledgeBaseSettings.numberOfResults;
   const relevant = relevantPassages(kb.retrieve(query, numberOfResults));
-  const answer = collectAnswer(
-    generateAnswer<KnowledgeBaseChunk>({
+  return {
+    sessionId: session.sessionId,
+    parts: generateAnswer<KnowledgeBaseChunk>({
       queryWeights: kb.termWeights(query),
       passages: relevant.map((result) => ({ text: result.chunk.text, reference: result.chunk })),
       noAnswerText: knowledgeBaseSettings.noAnswerText,
     }),
-  );
-  context.sessions.addTurn(session.sessionId, { question: request.input.text, answer: answer.text });
+    finish: (answerText) => context.sessions.addTurn(session.sessionId, { question, answer: answerText }),
+    ...screening,
+  };
+}
 
+/** A generator citation in the model's `Citation` shape. */
+export function citationShape(citation: Answer<KnowledgeBaseChunk>['citations'][number]) {
   return {
-    sessionId: session.sessionId,
-    output: { text: answer.text },
-    citations: answer.citations.map((citation) => ({
-      generatedResponsePart: { textResponsePart: { text: citation.text, span: citation.span } },
-      retrievedReferences: citation.references.map(chunkShape),
-    })),
+    generatedResponsePart: { textResponsePart: { text: citation.text, span: citation.span } },
+    retrievedReferences: citation.references.map(chunkShape),
   };
 }
 

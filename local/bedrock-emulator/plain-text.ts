@@ -1,6 +1,7 @@
 /**
  * Plain text to `DocumentText`. Paragraphs are separated by blank lines; a paragraph's wrapped
- * lines are joined, except lines that start list items, which stay blocks of their own.
+ * lines are joined, except lines that start list items, which stay blocks of their own (bullets
+ * written as `- `, as the HTML walker writes them).
  */
 import { collapseWhitespace, type DocumentText } from './document-text.ts';
 
@@ -16,7 +17,7 @@ export function plainTextToDocumentText(text: string): DocumentText {
         lines.push(collapseWhitespace(block));
         block = '';
       }
-      block += ` ${raw.replace(/^\s*[-*•+]\s+/, '')}`;
+      block += ` ${raw.replace(/^\s*[-*•+]\s+/, '- ')}`;
     }
     const collapsed = collapseWhitespace(block);
     if (collapsed.length > 0) lines.push(collapsed);

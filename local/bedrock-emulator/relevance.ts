@@ -95,7 +95,10 @@ export function coverage(
 
 export function isRelevant(c: Coverage): boolean {
   const minShare = c.matchedConcepts > 1 ? MIN_COVERAGE_SHARE : MIN_SINGLE_CONCEPT_SHARE;
-  return c.unknownNames === 0 && c.matchedIdf >= MIN_MATCHED_IDF && c.share >= minShare;
+  // A question made only of the corpus's everyday words ("What can Coda AI do?") is specific
+  // enough when the chunk has every one of them.
+  const specific = c.matchedIdf >= MIN_MATCHED_IDF || (c.share === 1 && c.matchedConcepts > 1);
+  return c.unknownNames === 0 && specific && c.share >= minShare;
 }
 
 /**
@@ -111,4 +114,41 @@ export function focus(
   let best = 0;
   for (const unit of units) best = Math.max(best, coverage(concepts, unit, stats).share);
   return best;
+}
+
+/** How many terms apart two question words may sit in a chunk and still read as one phrase. */
+export const PHRASE_WINDOW = Number(process.env.PW ?? 3);
+
+/**
+ * The IDF-weighted share of the question's neighbouring word pairs ("delete … workspace",
+ * "Pack buttons") that a chunk has in that order, at most `PHRASE_WINDOW` terms apart, within one
+ * sentence or its title. Sharing the words is what coverage measures; sharing how they go
+ * together tells "delete a workspace" from "delete icons from the workspace library".
+ */
+export function proximity(
+  concepts: readonly QueryConcept[],
+  sequences: readonly (readonly string[])[],
+  stats: CorpusStatistics,
+): number {
+  let total = 0;
+  let matched = 0;
+  for (let i = 0; i + 1 < concepts.length; i += 1) {
+    const first = concepts[i];
+    const second = concepts[i + 1];
+    if (first === undefined || second === undefined) continue;
+    const weight = Math.min(conceptIdf(first, stats), conceptIdf(second, stats));
+    total += weight;
+    if (sequences.some((sequence) => inOrder(first, second, sequence))) matched += weight;
+  }
+  return total === 0 ? 0 : matched / total;
+}
+
+function inOrder(first: QueryConcept, second: QueryConcept, sequence: readonly string[]): boolean {
+  for (let i = 0; i < sequence.length; i += 1) {
+    if (!first.terms.includes(sequence[i] ?? '')) continue;
+    for (let j = i + 1; j <= i + PHRASE_WINDOW && j < sequence.length; j += 1) {
+      if (second.terms.includes(sequence[j] ?? '')) return true;
+    }
+  }
+  return false;
 }

@@ -17,10 +17,10 @@ export interface IndexHit {
   readonly score: number;
 }
 
-const MIN_CORRECTABLE_LENGTH = 6;
+const MIN_CORRECTABLE_LENGTH = 5;
 
 /** A title names what a chunk is about, so a match there counts double. */
-const TITLE_BOOST = 2;
+const TITLE_BOOST = Number(process.env.TB ?? 2);
 
 export class SearchIndex {
   readonly #search = new MiniSearch<IndexedChunk>({
@@ -82,16 +82,19 @@ export class SearchIndex {
   }
 
   /**
-   * The term of a known word one typo away from `word` ("subscripton", "seperate"), if any.
-   * Only long words, only edits that keep the first letter and do not touch the last one: a
-   * changed ending is more often a different word ("factory" and "factor") than a typo.
+   * The term of a known word one typo away from `word` ("subscripton", "seperate", "delet"), if
+   * any; of several, the most common. Only words of 5 letters or more, only edits that keep the
+   * first letter and do not change the last one (a changed ending is more often a different word,
+   * "factory" and "factor", than a typo), though a dropped last letter ("delet") is a typo.
    */
   correct(word: string): string | undefined {
     if (word.length < MIN_CORRECTABLE_LENGTH) return undefined;
+    let best: string | undefined;
     for (const [form, term] of this.#wordForms) {
-      if (form[0] === word[0] && this.isKnown(term) && isOneTypoApart(word, form)) return term;
+      if (form[0] !== word[0] || !this.isKnown(term) || !isOneTypoApart(word, form)) continue;
+      if (best === undefined || this.idf(term) < this.idf(best)) best = term;
     }
-    return undefined;
+    return best;
   }
 
   /** Searches with analysed terms, each weighted (1 for the question, less for earlier turns). */
@@ -116,9 +119,13 @@ export class SearchIndex {
   }
 }
 
-/** One insertion, deletion, substitution or transposition apart, none at the last character. */
+/**
+ * Typed `a` is one insertion, deletion, substitution or transposition away from known `b`, none
+ * at the last character, except that `a` may lack `b`'s last letter.
+ */
 function isOneTypoApart(a: string, b: string): boolean {
   if (Math.abs(a.length - b.length) > 1 || a === b) return false;
+  if (b.length === a.length + 1 && b.startsWith(a)) return true;
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i += 1;
   const last = Math.min(a.length, b.length) - 1;

@@ -75,3 +75,21 @@ function push(text: string, start: number, end: number, line: number, out: Sente
   while (e > s && /\s/.test(text[e - 1] ?? '')) e -= 1;
   if (e > s) out.push({ start: s, end: e, text: text.slice(s, e), line });
 }
+
+/** A list item's marker: `1.`, `1)`, `-`, `*` or `•`, then a space. */
+export const LIST_MARKER = /^(?:[-*•]|\d+[.)])\s+/;
+const NUMBERED = /^\d+[.)]\s+/;
+/** Verbs help centers open an instruction with ("Click …", "Go to …", "Hover over …"). */
+const INSTRUCTION_VERB =
+  /^(?:click|tap|go|select|choose|open|type|press|enter|hover|scroll|navigate|search|pick|drag|right[- ]click|toggle|turn|switch|paste|add|remove|delete|set|check|sign|download|upload|install|visit|head|hit|follow|confirm|save|use|create|give|write|fill|copy|find|make|allow|close)\b/i;
+
+/**
+ * Whether a sentence is a step of a procedure: a numbered item, or a sentence (bulleted or not)
+ * that tells the reader what to do ("Click Upload and select a file.", "To star a doc, hover over
+ * its name…").
+ */
+export function isInstruction(text: string): boolean {
+  if (NUMBERED.test(text)) return true;
+  const body = text.replace(LIST_MARKER, '');
+  return INSTRUCTION_VERB.test(body) || /^to \p{L}+[^,.]{0,60}, /iu.test(body);
+}

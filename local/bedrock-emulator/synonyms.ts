@@ -1,44 +1,128 @@
 /**
  * A small thesaurus of words people use interchangeably when asking for software help. Bedrock
  * retrieves with embeddings, which know that "uninstall" and "remove" are close; a lexical
- * stand-in needs to be told. Groups are deliberately few and generic (no product vocabulary),
- * and an expansion always counts for less than the word the user actually wrote.
+ * stand-in needs to be told. The lists are general support vocabulary, not any product's: what a
+ * customer says ("get rid of", "favorite", "how much does it cost") next to what help centers
+ * write ("remove", "star", "pricing"). An expansion always counts for less than the word the
+ * user actually wrote, and a word the corpus does not use costs nothing.
+ *
+ * Three kinds of entries, all small enough to review at a glance:
+ * - GROUPS: words that stand for each other in either direction;
+ * - NARROWER: a specific word that also means a broader one ("bold" is a kind of "format"), but
+ *   not the other way round (asking about formatting is not asking about bold);
+ * - PHRASES: multi-word expressions read as one word before analysis ("log in" → "sign in").
  */
 import { normalizeTerm } from './analyzer.ts';
 
 const GROUPS: readonly (readonly string[])[] = [
-  ['remove', 'delete', 'uninstall', 'erase', 'wipe', 'rid'],
-  ['create', 'build'],
-  ['change', 'edit', 'modify', 'alter', 'update'],
+  ['remove', 'delete', 'uninstall', 'erase', 'wipe', 'rid', 'discard'],
+  ['create', 'build', 'make'],
+  ['add', 'insert', 'put'],
+  ['change', 'edit', 'modify', 'alter', 'update', 'rewrite'],
   ['cancel', 'unsubscribe'],
   ['find', 'locate'],
-  ['see', 'view', 'show', 'display', 'appear'],
-  ['price', 'cost', 'fee'],
-  ['error', 'problem', 'issue', 'bug'],
-  ['fix', 'solve', 'resolve', 'troubleshoot'],
+  ['see', 'view', 'show', 'display', 'appear', 'visible'],
+  ['price', 'cost', 'fee', 'pricing', 'charge', 'charged'],
+  ['error', 'problem', 'issue', 'bug', 'broken', 'wrong'],
+  ['fix', 'solve', 'resolve', 'troubleshoot', 'repair'],
   ['start', 'begin'],
-  ['permission', 'access'],
+  ['permission', 'access', 'allowed'],
   ['invoice', 'bill', 'receipt'],
-  ['customer', 'client'],
-  ['user', 'person', 'seat'],
+  ['user', 'person', 'seat', 'people'],
+  ['coworker', 'colleague', 'teammate', 'member'],
+  ['company', 'organization', 'organisation', 'org'],
+  ['favorite', 'favourite', 'star', 'bookmark'],
+  ['quick', 'quickly', 'fast', 'faster'],
+  ['slow', 'forever', 'delay', 'delayed', 'late', 'lag'],
+  ['picture', 'image', 'photo', 'pic'],
+  ['document', 'doc'],
+  ['connect', 'integrate', 'integration', 'hook'],
+  ['disable', 'deactivate'],
+  ['enable', 'activate'],
+  ['setting', 'preference', 'configure', 'config'],
+  ['notification', 'notify', 'notified', 'alert'],
+  ['refund', 'reimburse'],
+  ['yearly', 'annual', 'annually'],
+  ['monthly', 'month'],
+  ['download', 'export'],
+  ['automatic', 'automatically', 'automate', 'auto'],
+  ['password', 'passcode', 'pwd'],
+  ['shortcut', 'hotkey'],
   // Word families Porter stemming leaves apart.
   ['summary', 'summarize', 'summarise'],
   ['pay', 'paid', 'payment'],
   ['info', 'information'],
+  ['accident', 'accidentally'],
+  ['break', 'broke', 'broken'],
+  ['exist', 'existing'],
 ];
 
-const SYNONYMS = new Map<string, readonly string[]>();
+/** One-way: the word on the left also means the words on the right. */
+const NARROWER: Readonly<Record<string, readonly string[]>> = {
+  bold: ['format'],
+  italic: ['format'],
+  underline: ['format'],
+  bullet: ['format'],
+  bring: ['import'],
+  upgrade: ['change', 'plan'],
+  downgrade: ['change', 'plan', 'cancel'],
+  cost: ['plan'],
+  price: ['plan'],
+  expensive: ['price', 'plan'],
+  cheap: ['price', 'plan'],
+  upload: ['add'],
+  unstar: ['star', 'remove'],
+  coworker: ['invite'],
+  colleague: ['invite'],
+  '2fa': ['two', 'factor'],
+  mfa: ['two', 'factor'],
+};
+
+/**
+ * Expressions rewritten before analysis, so their words are read as one ("log in" is not about
+ * logs, "get rid of" is not about getting). Each replacement is ordinary vocabulary.
+ */
+const PHRASES: readonly (readonly [RegExp, string])[] = [
+  [/\blog(?:ged|ging|s)?[ -]?(?:in|on)(?:to)?\b|\blogins?\b/gi, 'sign in'],
+  [/\bget(?:ting)? rid of\b/gi, 'remove'],
+  [/\bhook(?:ed|ing)? (?:it )?up\b/gi, 'connect'],
+  [/\bstop paying\b/gi, 'cancel subscription'],
+  [/\bmoney back\b/gi, 'refund'],
+  [/\b(?:i|we)(?:'ve| have)? already (?:have|had|got|made|created|use)\b/gi, 'existing'],
+  [/\b(?:my|our|the) (?:whole|entire) (?:team|company|workspace)\b/gi, 'everyone team'],
+  [/\bget(?:ting)? back (?:in|into|to)\b/gi, 'access again'],
+  [/\b(?:turn|switch)(?:ed|ing)? off\b/gi, 'turn off disable'],
+  [/\b(?:turn|switch)(?:ed|ing)? on\b/gi, 'turn on enable'],
+  [/\btak(?:e|es|ing) (?:forever|ages)\b/gi, 'taking long slow'],
+  [/\bso long\b/gi, 'long slow'],
+];
+
+const SYNONYMS = new Map<string, Set<string>>();
+const stemOf = (word: string) => normalizeTerm(word);
 for (const group of GROUPS) {
-  const stems = [...new Set(group.map((word) => normalizeTerm(word)).filter((stem) => stem !== null))];
+  const stems = [...new Set(group.map(stemOf).filter((stem) => stem !== null))];
   for (const stem of stems) {
-    SYNONYMS.set(
-      stem,
-      stems.filter((other) => other !== stem),
-    );
+    const others = SYNONYMS.get(stem) ?? new Set<string>();
+    for (const other of stems) if (other !== stem) others.add(other);
+    SYNONYMS.set(stem, others);
   }
+}
+for (const [word, broader] of Object.entries(NARROWER)) {
+  const stem = stemOf(word);
+  if (stem === null) continue;
+  const others = SYNONYMS.get(stem) ?? new Set<string>();
+  for (const term of broader.map(stemOf)) if (term !== null && term !== stem) others.add(term);
+  SYNONYMS.set(stem, others);
 }
 
 /** Other index terms meaning much the same as `term` (an analysed term), possibly none. */
 export function synonymsOf(term: string): readonly string[] {
-  return SYNONYMS.get(term) ?? [];
+  return [...(SYNONYMS.get(term) ?? [])];
+}
+
+/** The question with multi-word expressions rewritten into the words help centers use. */
+export function rewritePhrases(text: string): string {
+  let rewritten = text;
+  for (const [pattern, replacement] of PHRASES) rewritten = rewritten.replace(pattern, replacement);
+  return rewritten;
 }

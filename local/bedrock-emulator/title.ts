@@ -11,14 +11,30 @@ import { splitSentences } from './sentences.ts';
 const MAX_TITLE_CHARS = 80;
 
 export function chooseTitle(text: DocumentText, relativePath: string): string {
-  const candidate = text.heading ?? text.titleElement ?? text.leadingLabel ?? firstSentence(text);
-  return candidate === undefined ? humanizeFileName(relativePath) : shorten(candidate);
+  return titleOf(text, relativePath).title;
+}
+
+export interface ChosenTitle {
+  readonly title: string;
+  /**
+   * Whether the title is the document's first sentence: a label for citations, but not a title
+   * that names the topic, so retrieval should not boost it (it is in the text already).
+   */
+  readonly fromFirstSentence: boolean;
+}
+
+export function titleOf(text: DocumentText, relativePath: string): ChosenTitle {
+  const explicit = text.heading ?? text.titleElement ?? text.leadingLabel;
+  if (explicit !== undefined) return { title: shorten(explicit), fromFirstSentence: false };
+  const sentence = firstSentence(text);
+  if (sentence !== undefined) return { title: shorten(sentence), fromFirstSentence: true };
+  return { title: humanizeFileName(relativePath), fromFirstSentence: false };
 }
 
 function firstSentence(text: DocumentText): string | undefined {
   const first = text.lines.find((line) => line.trim().length > 0);
   if (first === undefined) return undefined;
-  return splitSentences(first)[0]?.text.replace(/[.:]$/, '');
+  return splitSentences(first.replace(/^\s*(?:-|\d+[.)])\s+/, ''))[0]?.text.replace(/[.:]$/, '');
 }
 
 /** "getting-started/install_the_APP.md" → "Install the APP". */

@@ -6,7 +6,8 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export interface Route {
   readonly method: HttpMethod;
   readonly resource: string;
-  readonly handler: ApiHandler;
+  /** A buffered proxy handler, or a response-streaming one (`awslambda.streamifyResponse`). */
+  readonly handler: ApiHandler | awslambda.StreamingHandler;
   /** API Gateway's `apiKeyRequired`. */
   readonly apiKeyRequired: boolean;
   /** Lambda function name, for the context object and log lines. */

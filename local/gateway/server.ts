@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { ApiHandler } from '../../shared/http/handler.ts';
+import { isStreamingHandler, LambdaResponseStream } from './lambda-streaming.ts';
 import { lambdaContext, toProxyEvent } from './proxy-event.ts';
 import { matchRoute, type Route } from './routes.ts';
 import { type StaticSite, serveStatic } from './static-files.ts';
@@ -144,8 +146,54 @@ async function handle(
     options.functionTimeoutMs ?? 30_000,
     event.requestContext.requestId,
   );
-  const result = await match.route.handler(event, context);
+  const { handler } = match.route;
+  if (isStreamingHandler(handler)) {
+    await invokeStreaming(handler as awslambda.StreamingHandler, event, context, res);
+    return;
+  }
+  const result = await (handler as ApiHandler)(event, context);
   writeProxyResult(res, result, method === 'HEAD');
+}
+
+/**
+ * API Gateway's STREAM transfer mode: status and headers as soon as the prelude is written, then
+ * each chunk the handler writes goes out at once (chunked transfer), with no buffering.
+ */
+async function invokeStreaming(
+  handler: awslambda.StreamingHandler,
+  event: APIGatewayProxyEvent,
+  context: Context,
+  res: ServerResponse,
+): Promise<void> {
+  const stream = new LambdaResponseStream({
+    head: (statusCode, headers) => {
+      res.writeHead(statusCode, { ...CORS_HEADERS, ...lowerCaseKeys(headers) });
+      res.flushHeaders();
+    },
+    write: (chunk) => res.write(chunk),
+    end: () => res.end(),
+    onDrain: (listener) => res.once('drain', listener),
+  });
+  // The client hanging up is what the handler sees as its response stream closing.
+  res.once('close', () => {
+    if (!res.writableFinished) stream.destroy();
+  });
+  try {
+    await handler(event, stream, context);
+  } catch (error) {
+    console.error('local gateway: streaming handler failed', error);
+    if (!stream.headersSent && !res.headersSent) {
+      send(res, 502, errorBody('INTERNAL_ERROR', 'Internal server error'));
+      return;
+    }
+  }
+  if (!stream.writableEnded && !stream.destroyed) stream.end();
+}
+
+function lowerCaseKeys(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => [name.toLowerCase(), String(value)]),
+  );
 }
 
 function writeProxyResult(res: ServerResponse, result: APIGatewayProxyResult, headOnly: boolean): void {

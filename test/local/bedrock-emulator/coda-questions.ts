@@ -88,6 +88,114 @@ export const onTopicQuestions: readonly OnTopicQuestion[] = [
   },
   { question: 'How do I add a Pack column format to a table?', expected: ['section_45.md'] },
   { question: 'What can Pack buttons do?', expected: ['section_49.md'] },
+
+  // Added for the answer-quality work, written before any tuning: informal, synonyms, typos.
+  { question: 'what is the point of starring docs', expected: ['section_0.md'] },
+  { question: 'how do i favorite a doc so i can find it fast', expected: ['section_1.md'] },
+  { question: 'how to unstar a doc', expected: ['section_1.md'] },
+  { question: 'bookmark a doc for quick access', expected: ['section_0.md', 'section_1.md'] },
+  { question: 'should I pin or star our company wiki?', expected: ['section_2.md'] },
+  { question: 'can i star docs for my whole team', expected: ['section_2.md'] },
+  { question: 'where can I read about organizing docs into folders?', expected: ['section_3.md'] },
+  { question: 'how do i stop paying for coda', expected: ['section_4.md', 'section_5.md'] },
+  { question: "I'm on enterprise and want to downgrade, who do I talk to?", expected: ['section_4.md'] },
+  { question: 'steps to downgrade my workspace to the free plan', expected: ['section_5.md'] },
+  { question: 'do I need to be an admin to cancel our plan?', expected: ['section_5.md'] },
+  { question: 'my docs went read only after cancelling, help', expected: ['section_6.md'] },
+  { question: 'how long is the grace period after a downgrade?', expected: ['section_6.md'] },
+  { question: 'how do I delete a workspace', expected: ['section_6.md'] },
+  { question: 'what is the compose feature', expected: ['section_8.md'] },
+  { question: 'how to create a compose column', expected: ['section_9.md'] },
+  { question: 'how do I get back into the compose editor after closing it?', expected: ['section_9.md'] },
+  { question: 'how do i turn off the in-cell preview', expected: ['section_9.md'] },
+  { question: 'can I bold a column value in compose?', expected: ['section_10.md', 'section_12.md'] },
+  { question: 'how do i reference other tables in a compose formula', expected: ['section_11.md'] },
+  { question: 'how to add bullet points in a compose column', expected: ['section_12.md'] },
+  { question: 'convert a compose column to a normal column', expected: ['section_13.md'] },
+  { question: 'whats the difference between compose and canvas columns', expected: ['section_14.md'] },
+  { question: 'can i add buttons to a compose column?', expected: ['section_14.md'] },
+  { question: 'share a doc with a whole google group at once', expected: ['section_16.md', 'section_17.md'] },
+  { question: 'how do I invite a google group to my doc', expected: ['section_17.md'] },
+  { question: 'do I need oauth to share with google groups?', expected: ['section_17.md'] },
+  { question: "I was shared a doc through my google group but can't open it", expected: ['section_18.md'] },
+  {
+    question: 'can people outside our company share docs with our google group?',
+    expected: ['section_19.md'],
+  },
+  { question: 'what features does coda ai have', expected: ['section_21.md'] },
+  { question: 'can AI write a blog post for me in my doc?', expected: ['section_22.md'] },
+  { question: 'how do I use AI to rewrite some text i highlighted', expected: ['section_22.md'] },
+  { question: 'how do i use ai to fill in every cell of a column', expected: ['section_23.md'] },
+  { question: 'test an AI prompt on just one cell', expected: ['section_23.md'] },
+  { question: 'find action items from my notes with ai', expected: ['section_24.md'] },
+  { question: 'how do I update an AI summary block?', expected: ['section_24.md'] },
+  { question: 'how do i open the ai chat panel', expected: ['section_25.md'] },
+  { question: 'can ai chat insert its answer into my page?', expected: ['section_25.md'] },
+  { question: 'how to write better prompts for coda ai', expected: ['section_26.md'] },
+  { question: 'is there a word limit for what the AI can read?', expected: ['section_26.md'] },
+  { question: 'how do i change the prompt on an AI block', expected: ['section_27.md'] },
+  { question: 'can free users use custom icons?', expected: ['section_29.md'] },
+  { question: 'what size should a custom icon image be', expected: ['section_30.md'] },
+  { question: 'can i upload a gif as an icon?', expected: ['section_30.md'] },
+  { question: 'how to get rid of an icon we uploaded', expected: ['section_31.md'] },
+  {
+    question: 'if I delet a custom icon will it disappear from the docs using it?',
+    expected: ['section_31.md'],
+  },
+  {
+    question: 'do I need to install a pack before I can use it?',
+    expected: ['section_33.md', 'section_34.md'],
+  },
+  { question: 'intall a pack from the gallery', expected: ['section_34.md'] },
+  { question: 'do packs install for the whole workspace or per doc?', expected: ['section_34.md'] },
+  { question: 'how do i ask my admin to approve a pack', expected: ['section_35.md'] },
+  { question: 'uninstall a pack', expected: ['section_36.md'] },
+  { question: 'i removed a pack by accident and my formulas broke', expected: ['section_36.md'] },
+  { question: 'does installing a pack give it access to my data?', expected: ['section_37.md'] },
+  { question: 'can I move my stuff from airtable to coda?', expected: ['section_39.md', 'section_40.md'] },
+  { question: 'steps to import airtable into a brand new doc', expected: ['section_40.md'] },
+  { question: 'will my airtable formulas come over?', expected: ['section_42.md'] },
+  { question: 'can i import airtable interfaces', expected: ['section_42.md'] },
+  { question: 'what are pack column formats?', expected: ['section_44.md'] },
+  { question: 'how do I add a column from a pack to my table', expected: ['section_45.md'] },
+  { question: 'paste a jira link and get the details in my table', expected: ['section_46.md'] },
+  { question: 'how do i change how often a pack column refreshes', expected: ['section_47.md'] },
+  { question: 'difference between pack url columns and sync tables', expected: ['section_47.md'] },
+  { question: 'can a pack button post a slack message?', expected: ['section_49.md'] },
+];
+
+/**
+ * Set aside when the questions above were written and never used for tuning: the report prints
+ * them separately (skip them with `--tuning`), to show whether the tuning generalises.
+ */
+export const heldOutQuestions: readonly OnTopicQuestion[] = [
+  {
+    question: 'does starring a doc show it to the rest of my team?',
+    expected: ['section_0.md', 'section_2.md'],
+  },
+  { question: "where's the change plan button", expected: ['section_5.md'] },
+  { question: 'close my coda account for good', expected: ['section_6.md'] },
+  {
+    question: 'can i edit values in a compose column directly',
+    expected: ['section_8.md', 'section_13.md', 'section_14.md'],
+  },
+  { question: 'compose formula only looks at the current row?', expected: ['section_11.md'] },
+  { question: 'do nested google groups work?', expected: ['section_19.md'] },
+  { question: 'what is an AI block', expected: ['section_21.md', 'section_24.md'] },
+  { question: 'make a table with AI', expected: ['section_22.md'] },
+  { question: 'can coda AI search the web?', expected: ['section_26.md'] },
+  { question: 'can I @ mention a table in my AI prompt', expected: ['section_27.md'] },
+  { question: 'who can add custom icons to our workspace?', expected: ['section_29.md', 'section_30.md'] },
+  { question: 'how do i try a paid pack before buying it', expected: ['section_34.md'] },
+  { question: 'what happens after I send a pack approval request?', expected: ['section_35.md'] },
+  { question: 'where can I see the packs installed in my doc', expected: ['section_37.md'] },
+  { question: 'import airtable into an existing coda doc', expected: ['section_41.md'] },
+  { question: 'how do airtable bases map to coda?', expected: ['section_42.md'] },
+  {
+    question: 'how do i pull fields out of a url column into their own columns',
+    expected: ['section_46.md'],
+  },
+  { question: 'spotify album link not working in the track column', expected: ['section_47.md'] },
 ];
 
 export interface FollowUp {
@@ -103,6 +211,63 @@ export const followUps: readonly FollowUp[] = [
   },
   { turns: ['How do I add custom icons?', 'and how do I delete them?'], expected: ['section_31.md'] },
   { turns: ['Can I import from Airtable?', 'what happens to my formulas?'], expected: ['section_42.md'] },
+
+  // Added for the answer-quality work, written before any tuning.
+  { turns: ['How do I star a doc?', 'ok and how do I get rid of it later?'], expected: ['section_1.md'] },
+  {
+    turns: ['Can I import my Airtable base into Coda?', 'why is it taking forever?'],
+    expected: ['section_42.md'],
+  },
+  {
+    turns: ['How do I edit the prompt of an AI column?', 'what about text the AI already wrote?'],
+    expected: ['section_22.md', 'section_27.md'],
+  },
+  {
+    turns: ['How do I make an AI summary of my meeting notes?', 'how do I refresh it when the notes change?'],
+    expected: ['section_24.md'],
+  },
+  {
+    turns: ['How do I add a custom icon?', "who's allowed to do that?"],
+    expected: ['section_29.md', 'section_30.md'],
+  },
+  { turns: ['How do I add a Compose column?', 'can I put pictures in it?'], expected: ['section_14.md'] },
+  {
+    turns: ['How do I share a doc with a Google group?', 'what if the group is a personal googlegroups one?'],
+    expected: ['section_19.md'],
+  },
+  {
+    turns: ['What happens when I downgrade my workspace?', 'and my teammates, are they affected too?'],
+    expected: ['section_6.md'],
+  },
+  {
+    turns: ['How do I add a Pack column to my table?', 'how often does it update?'],
+    expected: ['section_47.md'],
+  },
+  {
+    turns: ['How do I remove a Pack?', 'what happens to the formulas that used it?'],
+    expected: ['section_36.md'],
+  },
+  { turns: ['How do I upload a custom icon?', 'what file types can I use?'], expected: ['section_30.md'] },
+  { turns: ['How do I request approval for a Pack?', 'who gets notified?'], expected: ['section_35.md'] },
+  {
+    turns: ['How do I make a Compose column editable?', 'will it still update afterwards?'],
+    expected: ['section_13.md'],
+  },
+  {
+    turns: ['Can I share a doc with a Google Group?', 'how do the members open it?'],
+    expected: ['section_18.md'],
+  },
+  // On-topic second turns that change the subject must not be dragged back to the first.
+  {
+    turns: ['How do I install a Pack?', 'How do I cancel my plan?'],
+    expected: ['section_4.md', 'section_5.md'],
+  },
+  { turns: ['How do I import Airtable into a new doc?', 'How do I star a doc?'], expected: ['section_1.md'] },
+  {
+    turns: ['How do I add a Compose column?', 'how do I upload my own icon?'],
+    expected: ['section_29.md', 'section_30.md'],
+  },
+  { turns: ['What can Coda AI do?', 'how do i delete my account'], expected: ['section_6.md'] },
 ];
 
 /** Off-topic questions asked as the second turn of a session, after an on-topic first turn. */
@@ -110,6 +275,8 @@ export const offTopicFollowUps: readonly FollowUp[] = [
   { turns: ['How do I install a Pack?', "What's the weather like tomorrow?"], expected: [] },
   { turns: ['How do I install a Pack?', 'Is it going to rain in Paris tomorrow?'], expected: [] },
   { turns: ['How do I star a doc?', 'and who won the world cup?'], expected: [] },
+  { turns: ['How do I remove a Pack?', 'ok and how do I make lasagna?'], expected: [] },
+  { turns: ['How can I cancel my Coda subscription?', 'what about my Netflix one?'], expected: [] },
 ];
 
 export const offTopicQuestions: readonly string[] = [
@@ -132,4 +299,25 @@ export const offTopicQuestions: readonly string[] = [
   'Who won the Super Bowl last year?',
   'What is the stock price of Tesla?',
   'How do I make pancakes?',
+
+  // Added for the answer-quality work, written before any tuning.
+  'How do I cancel my Netflix subscription?',
+  'How do I reset my Instagram password?',
+  'whats the best pizza place near me',
+  'Can you help me make a pivot table in Excel?',
+  'How much does an iPhone 15 cost?',
+  'Who will win the NBA finals this year?',
+  'How do I change the oil in my car?',
+  "What's the exchange rate from dollars to euros?",
+  'How do I update my Windows laptop?',
+  'write me a poem about the ocean',
+  "What's the forecast for London this weekend?",
+  'how long should I boil an egg',
+  'Is Amazon stock going up?',
+  'How do I set up my Zoom account?',
+  'How do I delete my Facebook account?',
+  'how do i delete my facebook account',
+  'How do I add a song to my Spotify playlist?',
+  'what are the best running shoes',
+  'How do I upgrade my Dropbox plan?',
 ];

@@ -1,0 +1,84 @@
+import type { Writable } from 'node:stream';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { chatRequestSchema } from '../../shared/api-schemas.ts';
+import { getConfig } from '../../shared/config.ts';
+import type { ChatStreamEvent, ConversationEngine } from '../../shared/conversation.ts';
+import { createConversationEngine } from '../../shared/dependencies.ts';
+import { LanternError } from '../../shared/errors.ts';
+import { callerOf, parseJsonBody } from '../../shared/http/request.ts';
+import { errorResponse } from '../../shared/http/responses.ts';
+import { formatSseEvent, SSE_HEADERS, writeChunk } from '../../shared/http/sse.ts';
+import { logger } from '../../shared/observability.ts';
+
+/**
+ * `POST /v1/chat/stream`: the chat turn as Server-Sent Events over Lambda response streaming —
+ * `session`, then `text`/`citation`/`guardrail` as Bedrock sends them, then `done`; `error` if the
+ * turn fails after the stream began. Errors before the first event are plain JSON responses.
+ */
+export const makeHandler =
+  (engine: Pick<ConversationEngine, 'streamChat'>) =>
+  async (event: APIGatewayProxyEvent, responseStream: Writable, context: Context): Promise<void> => {
+    logger.appendKeys({ requestId: event.requestContext?.requestId ?? context.awsRequestId });
+    const abort = new AbortController();
+    let events: AsyncGenerator<ChatStreamEvent> | undefined;
+    let first: IteratorResult<ChatStreamEvent>;
+    try {
+      const owner = callerOf(event);
+      const request = parseJsonBody(event, chatRequestSchema);
+      events = engine.streamChat({ owner, ...request }, { signal: abort.signal });
+      first = await events.next();
+    } catch (error) {
+      const response = errorResponse(error);
+      const stream = awslambda.HttpResponseStream.from(responseStream, {
+        statusCode: response.statusCode,
+        headers: response.headers as Record<string, string>,
+      });
+      stream.end(response.body);
+      logger.resetKeys();
+      return;
+    }
+
+    const stream = awslambda.HttpResponseStream.from(responseStream, {
+      statusCode: 200,
+      headers: SSE_HEADERS,
+    });
+    // A client that hangs up mid-answer stops the Bedrock stream; the engine keeps the partial answer.
+    const onClose = () => abort.abort();
+    stream.once('close', onClose);
+    try {
+      for (let next = first; !next.done; next = await events.next()) {
+        await writeChunk(stream, toSse(next.value));
+      }
+    } catch (error) {
+      await events.return(undefined).catch(() => undefined);
+      if (!stream.destroyed && !stream.writableEnded) {
+        const { code, message } =
+          error instanceof LanternError
+            ? error
+            : { code: 'INTERNAL_ERROR', message: 'The answer could not be completed.' };
+        if (!(error instanceof LanternError)) logger.error('stream failed', { error: String(error) });
+        await writeChunk(stream, formatSseEvent('error', { code, message })).catch(() => undefined);
+      }
+    } finally {
+      stream.off('close', onClose);
+      if (!stream.writableEnded) stream.end();
+      logger.resetKeys();
+    }
+  };
+
+function toSse(event: ChatStreamEvent): string {
+  switch (event.type) {
+    case 'session':
+      return formatSseEvent('session', { sessionId: event.sessionId, messageId: event.messageId });
+    case 'text':
+      return formatSseEvent('text', { text: event.text });
+    case 'citation':
+      return formatSseEvent('citation', { citation: event.citation });
+    case 'guardrail':
+      return formatSseEvent('guardrail', { action: event.action });
+    case 'done':
+      return formatSseEvent('done', event.answer);
+  }
+}
+
+export const handler = awslambda.streamifyResponse(makeHandler(createConversationEngine(getConfig())));

@@ -1,0 +1,123 @@
+/**
+ * The one guardrail the emulator serves (an id, a version and the policy from
+ * `config/guardrail.ts`), how requests name it, and the bedrock-runtime ApplyGuardrail operation.
+ */
+import { z } from 'zod';
+import { type GuardrailPolicy, guardrailPolicy, localGuardrail } from '../../../config/guardrail.ts';
+import { resourceNotFoundError, validationError } from '../errors.ts';
+import { jsonResponse, type Route } from '../router.ts';
+import { parseRequest } from '../schemas.ts';
+import { type CompiledGuardrail, compileGuardrail, evaluateGuardrail } from './engine.ts';
+
+export interface GuardrailOptions {
+  /** `^[a-z0-9]+$`, like Bedrock's guardrail ids. @default 'lanternlocal' */
+  readonly id?: string;
+  /** A published version number. `DRAFT` is served too, with the same policy. @default '1' */
+  readonly version?: string;
+  /** @default `guardrailPolicy` from `config/guardrail.ts` */
+  readonly policy?: GuardrailPolicy;
+}
+
+export interface ServedGuardrail {
+  readonly id: string;
+  readonly version: string;
+  readonly compiled: CompiledGuardrail;
+}
+
+const GUARDRAIL_ID = /^[a-z0-9]+$/;
+const GUARDRAIL_VERSION = /^([1-9][0-9]{0,7}|DRAFT)$/;
+/** An id or a guardrail ARN, as ApplyGuardrail's `guardrailIdentifier` accepts. */
+const GUARDRAIL_IDENTIFIER =
+  /^(([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail\/[a-z0-9]+))$/;
+
+export function serveGuardrail(options: GuardrailOptions = {}): ServedGuardrail {
+  const id = options.id ?? localGuardrail.id;
+  const version = options.version ?? localGuardrail.version;
+  if (!GUARDRAIL_ID.test(id) || id.length > 64) throw new Error(`Guardrail id ${id} must match ^[a-z0-9]+$.`);
+  if (!/^[1-9][0-9]{0,7}$/.test(version))
+    throw new Error(`Guardrail version ${version} must be a version number.`);
+  return { id, version, compiled: compileGuardrail(options.policy ?? guardrailPolicy) };
+}
+
+const NOT_FOUND = 'The guardrail identifier or version provided in the request does not exist.';
+
+/**
+ * The served guardrail when `identifier` (an id or an ARN ending in it) and `version` (its number
+ * or `DRAFT`) name it; a ResourceNotFoundException otherwise.
+ */
+export function resolveGuardrail(
+  served: ServedGuardrail | undefined,
+  identifier: string,
+  version: string,
+): ServedGuardrail {
+  const id = identifier.startsWith('arn:') ? identifier.slice(identifier.lastIndexOf('/') + 1) : identifier;
+  if (served === undefined || id !== served.id || (version !== served.version && version !== 'DRAFT')) {
+    throw resourceNotFoundError(NOT_FOUND);
+  }
+  return served;
+}
+
+const applyGuardrailPathSchema = z.object({
+  guardrailIdentifier: z.string().max(2048).regex(GUARDRAIL_IDENTIFIER),
+  guardrailVersion: z.string().regex(GUARDRAIL_VERSION),
+});
+
+const qualifierSchema = z.enum(['grounding_source', 'query', 'guard_content']);
+
+const applyGuardrailRequestSchema = z.looseObject({
+  source: z.enum(['INPUT', 'OUTPUT']),
+  content: z.array(
+    z.looseObject({
+      text: z.looseObject({ text: z.string(), qualifiers: z.array(qualifierSchema).optional() }).optional(),
+      image: z.unknown().optional(),
+    }),
+  ),
+  outputScope: z.enum(['INTERVENTIONS', 'FULL']).optional(),
+});
+
+/** bedrock-runtime's ApplyGuardrail, on the served guardrail. */
+export function guardrailRuntimeRoutes(served: ServedGuardrail | undefined): Route[] {
+  return [
+    {
+      operation: 'ApplyGuardrail',
+      method: 'POST',
+      path: '/guardrail/{guardrailIdentifier}/version/{guardrailVersion}/apply',
+      handler: ({ params, body }) => {
+        const path = parseRequest(applyGuardrailPathSchema, params);
+        const request = parseRequest(applyGuardrailRequestSchema, body);
+        if (request.content.length === 0) {
+          throw validationError(
+            "1 validation error detected: Value '[]' at 'content' failed to satisfy constraint: Member must have length greater than or equal to 1",
+          );
+        }
+        const blocks = request.content.map((block, i) => {
+          if (block.image !== undefined) {
+            throw validationError(
+              `content[${i}]: the local guardrail evaluates text only; image content is not supported.`,
+            );
+          }
+          if (block.text === undefined) {
+            throw validationError(
+              `content[${i}] must set exactly one member of GuardrailContentBlock (text or image).`,
+            );
+          }
+          return block.text.qualifiers === undefined
+            ? { text: block.text.text }
+            : { text: block.text.text, qualifiers: block.text.qualifiers };
+        });
+        const guardrail = resolveGuardrail(served, path.guardrailIdentifier, path.guardrailVersion);
+        const { result } = evaluateGuardrail(guardrail.compiled, request.source, blocks, {
+          ...(request.outputScope === undefined ? {} : { outputScope: request.outputScope }),
+          applied: {
+            guardrailId: guardrail.id,
+            guardrailVersion: path.guardrailVersion,
+            ...(path.guardrailIdentifier.startsWith('arn:')
+              ? { guardrailArn: path.guardrailIdentifier }
+              : {}),
+          },
+        });
+        return jsonResponse(result);
+      },
+    },
+  ];
+}

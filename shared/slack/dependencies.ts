@@ -1,0 +1,128 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { slackSettings } from '../../config/slack.ts';
+import { createDocumentClient } from '../aws-clients.ts';
+import type { LanternConfig, SlackConfig } from '../config.ts';
+import { createConversationEngine } from '../dependencies.ts';
+import { type AnswerSource, answerSourceFor, type SlackEngine } from './answer-stream.ts';
+import {
+  SecretsManagerSlackCredentials,
+  SlackCredentialsError,
+  type SlackCredentialsProvider,
+  StaticSlackCredentials,
+} from './credentials.ts';
+import { SlackEventLedger } from './event-ledger.ts';
+import type { SlackJobQueue } from './job.ts';
+import { SlackResponder } from './responder.ts';
+import { SlackApi } from './slack-api.ts';
+import { SqsSlackJobQueue, UnconfiguredSlackJobQueue } from './sqs-queue.ts';
+
+/** What `functions/slack-events` needs: the secrets, the event ledger and the queue to the worker. */
+export interface SlackEventsDeps {
+  readonly credentials: SlackCredentialsProvider;
+  readonly ledger: Pick<SlackEventLedger, 'recordDelivery' | 'forgetDelivery'>;
+  readonly queue: SlackJobQueue;
+  readonly now?: () => Date;
+}
+
+/** What `functions/slack-worker` needs: answers, the event ledger and a way to reply in Slack. */
+export interface SlackWorkerDeps {
+  readonly answers: AnswerSource;
+  readonly ledger: Pick<SlackEventLedger, 'beginWork' | 'finishWork' | 'abandonWork'>;
+  readonly responder: Pick<SlackResponder, 'showWorking' | 'doneWorking' | 'postNotice' | 'deliver'>;
+  /** The bot's own user id, for events that do not name it (from `auth.test`, cached). */
+  readonly botUserId: () => Promise<string | undefined>;
+  /** Deliveries per job before the worker gives up and apologizes: the queue's `maxReceiveCount`. */
+  readonly maxAttempts: number;
+}
+
+/** Secrets Manager when `SLACK_SECRET_ARN` is set (it wins), else the plain variables. */
+export function createSlackCredentials(slack: SlackConfig): SlackCredentialsProvider {
+  if (slack.secretArn) {
+    return new SecretsManagerSlackCredentials(
+      new SecretsManagerClient({ region: slack.region }),
+      slack.secretArn,
+    );
+  }
+  return new StaticSlackCredentials({
+    ...(slack.signingSecret ? { signingSecret: slack.signingSecret } : {}),
+    ...(slack.botToken ? { botToken: slack.botToken } : {}),
+  });
+}
+
+export function createSlackEventLedger(config: LanternConfig): SlackEventLedger {
+  return new SlackEventLedger(createDocumentClient(config), {
+    tableName: config.tableName,
+    ttlSeconds: slackSettings.eventDedupeTtlSeconds,
+  });
+}
+
+/** The events function's adapters; the local stack passes its in-process queue instead of SQS. */
+export function createSlackEventsDeps(
+  config: LanternConfig,
+  slack: SlackConfig,
+  queue?: SlackJobQueue,
+): SlackEventsDeps {
+  return {
+    credentials: createSlackCredentials(slack),
+    ledger: createSlackEventLedger(config),
+    queue:
+      queue ??
+      (slack.queueUrl
+        ? new SqsSlackJobQueue(new SQSClient({ region: slack.region }), slack.queueUrl)
+        : new UnconfiguredSlackJobQueue()),
+  };
+}
+
+export interface SlackWorkerOverrides {
+  readonly engine?: SlackEngine;
+  /** Tests shorten Slack's `Retry-After` waits or the streaming cadence. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly streaming?: boolean;
+}
+
+/** The worker's adapters: the one conversation engine, the event ledger and the Slack client. */
+export function createSlackWorkerDeps(
+  config: LanternConfig,
+  slack: SlackConfig,
+  overrides: SlackWorkerOverrides = {},
+): SlackWorkerDeps {
+  const credentials = createSlackCredentials(slack);
+  const api = new SlackApi({
+    token: async () => {
+      const { botToken } = await credentials.get();
+      if (!botToken)
+        throw new SlackCredentialsError(
+          'No Slack bot token is configured (SLACK_BOT_TOKEN or SLACK_SECRET_ARN)',
+        );
+      return botToken;
+    },
+    apiUrl: slack.apiUrl,
+    rateLimitRetries: slackSettings.rateLimitRetries,
+    maxRetryAfterSeconds: slackSettings.maxRetryAfterSeconds,
+    ...(overrides.sleep ? { sleep: overrides.sleep } : {}),
+  });
+  let botUserId: Promise<string | undefined> | undefined;
+  return {
+    answers: answerSourceFor(overrides.engine ?? createConversationEngine(config)),
+    ledger: createSlackEventLedger(config),
+    responder: new SlackResponder(api, {
+      streaming: overrides.streaming ?? true,
+      workingReaction: slackSettings.workingReaction,
+      flushChars: slackSettings.streamFlushChars,
+      flushIntervalMs: slackSettings.streamFlushIntervalMs,
+      ...(slack.sourceBaseUrl ? { sourceBaseUrl: slack.sourceBaseUrl } : {}),
+    }),
+    botUserId: () => {
+      botUserId ??= api
+        .authTest()
+        .then((me) => me.userId)
+        .catch(() => {
+          botUserId = undefined;
+          return undefined;
+        });
+      return botUserId;
+    },
+    maxAttempts: slackSettings.maxReceiveCount,
+  };
+}

@@ -1,0 +1,171 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { sessionTable } from '../../config/table.ts';
+
+const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = sessionTable;
+const EVENT_SK = 'EVENT';
+const eventPk = (eventId: string) => `SLACKEVENT#${eventId}`;
+
+export type WorkClaim = 'claimed' | 'answered' | 'busy';
+
+export interface SlackEventLedgerOptions {
+  readonly tableName: string;
+  /** How long an event id is remembered. */
+  readonly ttlSeconds: number;
+  readonly now?: () => Date;
+}
+
+/**
+ * Remembers Slack events by `event_id`, one item each (`SLACKEVENT#id` / `EVENT`) in the session
+ * table, expiring by TTL. Every write is a single-item conditional write (dynalite has no
+ * transactions, and none is needed):
+ *
+ * - the events function records each delivery; Slack's retries of the same event find it and are
+ *   acknowledged without being queued again;
+ * - the worker claims the event before answering (a lease, so a crashed worker's claim runs out) and
+ *   marks it answered afterwards, so a queue redelivery never posts a second answer.
+ */
+export class SlackEventLedger {
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly options: SlackEventLedgerOptions,
+  ) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** Records the first delivery of an event: true if it is new, false for a retry or duplicate. */
+  async recordDelivery(eventId: string, details: { teamId: string; retryNum?: number }): Promise<boolean> {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.options.tableName,
+          Item: {
+            [PK]: eventPk(eventId),
+            [SK]: EVENT_SK,
+            type: 'slack-event',
+            status: 'received',
+            teamId: details.teamId,
+            receivedAt: this.now().toISOString(),
+            ...(details.retryNum !== undefined ? { firstRetryNum: details.retryNum } : {}),
+            [TTL]: this.epochSeconds() + this.options.ttlSeconds,
+          },
+          // An expired item may linger (TTL deletes late); its event is long past Slack's retries.
+          ConditionExpression: 'attribute_not_exists(#pk) OR #ttl <= :now',
+          ExpressionAttributeNames: { '#pk': PK, '#ttl': TTL },
+          ExpressionAttributeValues: { ':now': this.epochSeconds() },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Undoes `recordDelivery` when the event could not be queued, so Slack's retry is let through. */
+  async forgetDelivery(eventId: string): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.options.tableName,
+          Key: { [PK]: eventPk(eventId), [SK]: EVENT_SK },
+          ConditionExpression: '#status = :received',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':received': 'received' },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /**
+   * Claims an event for answering until `leaseMs` from now. `answered`: someone already answered it;
+   * `busy`: another worker holds a live claim. A missing item (expired, or a job queued by other
+   * means) is claimed too.
+   */
+  async beginWork(eventId: string, leaseMs: number): Promise<WorkClaim> {
+    const nowMs = this.now().getTime();
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key: { [PK]: eventPk(eventId), [SK]: EVENT_SK },
+          UpdateExpression:
+            'SET #status = :working, leaseUntil = :lease, #type = :type, #ttl = if_not_exists(#ttl, :ttl) ADD attempts :one',
+          ConditionExpression:
+            'attribute_not_exists(#pk) OR (#status <> :answered AND (attribute_not_exists(leaseUntil) OR leaseUntil < :nowMs))',
+          ExpressionAttributeNames: { '#pk': PK, '#status': 'status', '#type': 'type', '#ttl': TTL },
+          ExpressionAttributeValues: {
+            ':working': 'working',
+            ':answered': 'answered',
+            ':lease': nowMs + leaseMs,
+            ':nowMs': nowMs,
+            ':type': 'slack-event',
+            ':ttl': this.epochSeconds() + this.options.ttlSeconds,
+            ':one': 1,
+          },
+        }),
+      );
+      return 'claimed';
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return (await this.status(eventId)) === 'answered' ? 'answered' : 'busy';
+    }
+  }
+
+  /** Marks the event answered: redeliveries of its job are dropped from now on. */
+  async finishWork(eventId: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.options.tableName,
+        Key: { [PK]: eventPk(eventId), [SK]: EVENT_SK },
+        UpdateExpression: 'SET #status = :answered, answeredAt = :at REMOVE leaseUntil',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':answered': 'answered', ':at': this.now().toISOString() },
+      }),
+    );
+  }
+
+  /** Releases a claim after a failure, so the queue's next delivery can start at once. */
+  async abandonWork(eventId: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key: { [PK]: eventPk(eventId), [SK]: EVENT_SK },
+          UpdateExpression: 'SET #status = :failed REMOVE leaseUntil',
+          ConditionExpression: '#status = :working',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':failed': 'failed', ':working': 'working' },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  /** The event's status (`received`, `working`, `answered`, `failed`), for tests and diagnostics. */
+  async status(eventId: string): Promise<string | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.options.tableName,
+        Key: { [PK]: eventPk(eventId), [SK]: EVENT_SK },
+        ConsistentRead: true,
+      }),
+    );
+    return typeof Item?.status === 'string' ? Item.status : undefined;
+  }
+
+  private epochSeconds(): number {
+    return Math.floor(this.now().getTime() / 1000);
+  }
+}
