@@ -146,7 +146,8 @@ export class ConversationEngine {
           yield event;
         }
       }
-      finished = true;
+      // An aborted SDK stream just ends, as if the answer were whole: it is not.
+      finished = !options.signal?.aborted;
     } finally {
       // Runs when the upstream stream breaks and when the consumer walks away mid-answer.
       if (!finished) {
@@ -155,7 +156,7 @@ export class ConversationEngine {
         );
       }
     }
-    yield { type: 'done', answer: await record(statusOf(guardrailAction)) };
+    if (finished) yield { type: 'done', answer: await record(statusOf(guardrailAction)) };
   }
 
   async getSession(sessionId: string, owner: string): Promise<SessionView> {

@@ -84,8 +84,14 @@ const ALTERNATE_MIN = 0.8;
 const SECOND_SOURCE_MIN = 0.6;
 /** A procedure in the anchor's passage is preferred to prose scoring at most this much more. */
 const PROCEDURE_PREFERENCE = 0.8;
-/** The same, anywhere in the passage, when the question asks how to do something. */
-const STEPS_PREFERENCE = 0.5;
+/**
+ * When the question asks how to do something, the passage's instructions (heading, lead-in and
+ * steps together) are preferred to prose covering the question at most this much better.
+ */
+const STEPS_PREFERENCE = 0.8;
+/** Sentences about the article rather than the product ("This article explains …") count less. */
+const META_DISCOUNT = 0.3;
+const META = /\b(?:this|the following) (?:article|guide|section|page)\b|\bin this article\b|\bread on\b/i;
 /** Words that open a sentence leaning on the one before it. */
 const DANGLING_START =
   /^(?:it|its|this|that|these|those|they|them|then|also|alternatively|however|but|and|so|instead|otherwise|in other words|in that case|the same|such)\b/i;
@@ -131,7 +137,7 @@ interface Segment {
 
 export function* generateAnswer<R>(input: GeneratorInput<R>): Generator<AnswerPart<R>, void, undefined> {
   const byPassage = input.passages.map((passage, i) => scorePassage(passage.text, i, input.queryWeights));
-  const segments = compose(byPassage, input.passages, input.queryWeights.wantsSteps === true);
+  const segments = compose(byPassage, input.passages, input.queryWeights);
   if (process.env.DEBUG_GEN) for (const c of byPassage.flat()) console.log('GEN', c.passage, c.index, c.kind, c.inList ? 'L' + c.indent : ' ', c.own.toFixed(2), c.merit.toFixed(2), c.sentence.line, c.sentence.text.slice(0, 70));
   if (segments.length === 0) {
     yield { type: 'text', text: input.noAnswerText };
@@ -143,7 +149,8 @@ export function* generateAnswer<R>(input: GeneratorInput<R>): Generator<AnswerPa
     const candidates = byPassage[segment.passage];
     if (passage === undefined || candidates === undefined) continue;
     if (n > 0) {
-      const separator = segment.sameList ? '\n' : '\n\n';
+      // A later step of the same list goes on the next line, indented as in the passage.
+      const separator = segment.sameList ? `\n${' '.repeat(segment.first.indent)}` : '\n\n';
       yield { type: 'text', text: separator };
       offset += separator.length;
     }
@@ -192,6 +199,7 @@ function scorePassage(text: string, rank: number, weights: ReadonlyMap<string, n
     for (const term of matched) own += weights.get(term) ?? 0;
     // Long sentences match more words by chance; damp them gently.
     own /= 1 + Math.max(0, terms.size - 20) / 20;
+    if (META.test(sentence.text)) own *= META_DISCOUNT;
     if (kind === 'heading') headingScore = own;
     const merit = own + (kind === 'heading' ? 0 : HEADING_CARRY * headingScore);
     const score = merit * rankFactor;
@@ -231,24 +239,30 @@ const length = (from: Candidate, to: Candidate) => to.sentence.end - from.senten
 function compose<R>(
   byPassage: readonly Candidate[][],
   passages: readonly Passage<R>[],
-  wantsSteps: boolean,
+  weights: QueryWeights,
 ): Segment[] {
+  const wantsSteps = weights.wantsSteps === true;
   const anchor = best(byPassage.flat().filter(answerable));
   if (anchor === undefined) return [];
   const anchorPassage = byPassage[anchor.passage] ?? [];
-  const primary = answerFrom(anchorPassage, anchor, byPassage.length > 0 && wantsSteps);
+  const primary = answerFrom(anchorPassage, anchor, weights, wantsSteps);
   const used = primary.reduce((sum, s) => sum + length(s.first, s.last), 0);
 
   // One sentence from another passage: one nearly as good, or one that covers a part of the
   // question the first passage does not mention at all.
   const firstCovers = new Set(anchorPassage.flatMap((c) => [...c.matched]));
+  const anchorKey = [...anchor.matched].reduce(
+    (top, term) => ((weights.get(term) ?? 0) > (weights.get(top) ?? 0) ? term : top),
+    '',
+  );
   const firstText = passages[anchor.passage]?.text ?? '';
   const second = best(
     byPassage.flat().filter((c) => {
       if (c.passage === anchor.passage || !answerable(c) || c.inList || c.sentence.text.endsWith(':')) return false;
       if (DANGLING_START.test(c.sentence.text) || firstText.includes(c.sentence.text)) return false;
       if (c.sentence.text.length > MAX_SECOND_SOURCE_CHARS) return false;
-      const nearlyAsGood = c.merit >= ALTERNATE_MIN * anchor.merit;
+      // Nearly as good, and about the same thing: it has the most specific word the anchor has.
+      const nearlyAsGood = c.merit >= ALTERNATE_MIN * anchor.merit && c.matched.has(anchorKey);
       const coversMore =
         c.merit >= SECOND_SOURCE_MIN * anchor.merit && [...c.matched].some((term) => !firstCovers.has(term));
       return nearlyAsGood || coversMore;
@@ -266,15 +280,64 @@ function best(candidates: readonly Candidate[]): Candidate | undefined {
 
 /**
  * The answer from the anchor's passage: the procedure the anchor belongs to (or introduces), or
- * a procedure that answers nearly as well (in the same section, or anywhere in the passage when
- * the question asks for steps); otherwise prose around it.
+ * one in the same section that answers nearly as well; for a question asking how to do something,
+ * the passage's best set of instructions when it covers the question about as well as the
+ * anchor does; otherwise prose around the anchor.
  */
-function answerFrom(passage: readonly Candidate[], anchor: Candidate, wantsSteps: boolean): Segment[] {
+function answerFrom(
+  passage: readonly Candidate[],
+  anchor: Candidate,
+  weights: ReadonlyMap<string, number>,
+  wantsSteps: boolean,
+): Segment[] {
   const listed = anchor.inList || introducesList(passage, anchor) || leadsAlone(passage, anchor);
-  const preferred = wantsSteps && !(listed && listOf(passage, anchor).some((c) => c.instruction));
-  const procedureAnchor = listed && !preferred ? anchor : (bestStep(passage, anchor, wantsSteps) ?? (listed ? anchor : undefined));
-  if (procedureAnchor !== undefined) return procedure(passage, procedureAnchor);
-  return [prose(passage, anchor)];
+  if (wantsSteps && !(listed && listOf(passage, anchor).some((c) => c.instruction))) {
+    const steps = bestInstructions(passage, weights);
+    const anchorMerit = worth([...anchor.matched, ...(headingAbove(passage, anchor.index)?.matched ?? [])], weights);
+    if (steps !== undefined && steps.merit >= STEPS_PREFERENCE * anchorMerit) return procedure(passage, steps.anchor);
+  }
+  if (listed) return procedure(passage, anchor);
+  const step = bestStepInSection(passage, anchor);
+  return step === undefined ? [prose(passage, anchor)] : procedure(passage, step);
+}
+
+function worth(terms: Iterable<string>, weights: ReadonlyMap<string, number>): number {
+  let sum = 0;
+  for (const term of new Set(terms)) sum += weights.get(term) ?? 0;
+  return sum;
+}
+
+function headingAbove(passage: readonly Candidate[], i: number): Candidate | undefined {
+  for (let j = i - 1; j >= 0; j -= 1) if (passage[j]?.kind === 'heading') return passage[j];
+  return undefined;
+}
+
+/**
+ * The passage's list of instructions that covers most of the question, counting its heading,
+ * lead-in and steps together, with the step (or lead-in) to anchor it on.
+ */
+function bestInstructions(
+  passage: readonly Candidate[],
+  weights: ReadonlyMap<string, number>,
+): { anchor: Candidate; merit: number } | undefined {
+  let top: { anchor: Candidate; merit: number } | undefined;
+  for (let i = 0; i < passage.length; ) {
+    const first = passage[i];
+    if (first === undefined || !first.inList) {
+      i += 1;
+      continue;
+    }
+    const list = listOf(passage, first);
+    i += list.length;
+    if (!list.some((c) => c.instruction)) continue;
+    const leadIn = passage[first.index - 1];
+    const parts = [...list, ...(leadIn?.kind === 'sentence' ? [leadIn] : [])];
+    const heading = headingAbove(passage, first.index);
+    const merit = worth([...parts, ...(heading ? [heading] : [])].flatMap((c) => [...c.matched]), weights);
+    const anchor = best(parts.filter(answerable)) ?? list.find((c) => c.kind === 'sentence');
+    if (anchor !== undefined && merit > 0 && (top === undefined || merit > top.merit)) top = { anchor, merit };
+  }
+  return top;
 }
 
 /** A paragraph of one sentence right above a list: it introduces the list, colon or not. */
@@ -300,24 +363,14 @@ function introducesList(passage: readonly Candidate[], c: Candidate): boolean {
   return c.sentence.text.endsWith(':') && next !== undefined && next.sentence.line !== c.sentence.line && next.inList;
 }
 
-/**
- * The best step or lead-in in the anchor's section, if it answers nearly as well as the anchor;
- * for a question asking for steps, in the whole passage, if it answers half as well.
- */
-function bestStep(passage: readonly Candidate[], anchor: Candidate, wantsSteps: boolean): Candidate | undefined {
-  const { from, to } = wantsSteps ? { from: 0, to: passage.length } : sectionAround(passage, anchor.index);
+/** The best step or lead-in in the anchor's section, if it answers nearly as well as the anchor. */
+function bestStepInSection(passage: readonly Candidate[], anchor: Candidate): Candidate | undefined {
+  const { from, to } = sectionAround(passage, anchor.index);
   const steps = passage
     .slice(from, to)
-    .filter(
-      (c) =>
-        answerable(c) &&
-        c.own > 0 &&
-        (c.inList || introducesList(passage, c)) &&
-        (!wantsSteps || listOf(passage, c).some((step) => step.instruction)),
-    );
+    .filter((c) => answerable(c) && c.own > 0 && (c.inList || introducesList(passage, c)));
   const top = best(steps);
-  const preference = wantsSteps ? STEPS_PREFERENCE : PROCEDURE_PREFERENCE;
-  return top !== undefined && top.merit >= preference * anchor.merit ? top : undefined;
+  return top !== undefined && top.merit >= PROCEDURE_PREFERENCE * anchor.merit ? top : undefined;
 }
 
 /** Indices [from, to) of the sentences between the headings around sentence `i`. */
@@ -386,7 +439,8 @@ function procedure(passage: readonly Candidate[], anchor: Candidate): Segment[] 
       indent = unit.indent;
     }
   }
-  if (leadIn !== undefined) take(0);
+  const introduces = leadIn !== undefined && passage[leadIn.from]?.sentence.text.endsWith(':');
+  if (introduces) take(0);
   const hasWords = (u: Unit) => passage.slice(u.from, u.to + 1).some((c) => c.own > 0);
   for (let k = leadIn === undefined ? 0 : 1; k < anchorUnit; k += 1) {
     const unit = all[k];
@@ -398,6 +452,8 @@ function procedure(passage: readonly Candidate[], anchor: Candidate): Segment[] 
     if (unit === undefined || (unit.indent > 0 && !hasWords(unit))) continue;
     if (!take(k)) break;
   }
+  // A lead-in without a colon is context, welcome only if there is room left.
+  if (leadIn !== undefined && !introduces) take(0);
   return toSegments(
     passage,
     all.filter((_, k) => chosen.has(k)),
@@ -466,13 +522,20 @@ function prose(passage: readonly Candidate[], anchor: Candidate): Segment {
   for (let i = anchor.index + 1; i < passage.length; i += 1) {
     const next = passage[i];
     if (next === undefined || next.kind !== 'sentence' || next.inList || !fits(next)) break;
-    if (!(next.own > 0 || run.length < MIN_SENTENCES)) break;
+    if (!(next.own > 0 || run.length < MIN_SENTENCES) || META.test(next.sentence.text)) break;
     add(next, false);
   }
   // Still a single sentence: the one before it, when it belongs to the same section.
   const head = run[0];
   const before = head === undefined ? undefined : passage[head.index - 1];
-  if (run.length < MIN_SENTENCES && before !== undefined && before.kind === 'sentence' && !before.inList && fits(before))
+  if (
+    run.length < MIN_SENTENCES &&
+    before !== undefined &&
+    before.kind === 'sentence' &&
+    !before.inList &&
+    !META.test(before.sentence.text) &&
+    fits(before)
+  )
     add(before, true);
   // An answer should not stop on a lead-in that promises more ("To remove a Pack:").
   while (run.length > 1 && /:$/.test(run.at(-1)?.sentence.text ?? '')) run.pop();

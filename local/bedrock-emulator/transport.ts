@@ -197,7 +197,8 @@ function isDestroyed(res: CompatResponse): boolean {
   return 'stream' in res ? res.stream.destroyed : res.destroyed;
 }
 
+/** Breaks a response mid-body so the client sees an error, not a clean (and truncated) end. */
 function destroy(res: CompatResponse): void {
-  if ('stream' in res) res.stream.destroy();
+  if ('stream' in res) res.stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR);
   else res.destroy();
 }

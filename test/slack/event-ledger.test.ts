@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDocumentClient } from '../../shared/aws-clients.ts';
+import { parseConfig } from '../../shared/config.ts';
+import { SlackEventLedger } from '../../shared/slack/event-ledger.ts';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../../local/dynamodb.ts';
+
+let dynamo: LocalDynamoDb;
+let clock = new Date('2026-01-01T00:00:00Z');
+let ledger: SlackEventLedger;
+let counter = 0;
+const eventId = () => `EvLEDGER${++counter}`;
+
+beforeAll(async () => {
+  process.env.AWS_ACCESS_KEY_ID ??= 'local';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+  dynamo = await startLocalDynamoDb({ tableName: 'ledger-test' });
+  const config = parseConfig({
+    TABLE_NAME: 'ledger-test',
+    KNOWLEDGE_BASE_ID: 'KB1',
+    MODEL_ARN: 'model',
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+  });
+  ledger = new SlackEventLedger(createDocumentClient(config), {
+    tableName: 'ledger-test',
+    ttlSeconds: 86_400,
+    now: () => clock,
+  });
+});
+afterAll(() => dynamo?.close());
+
+describe('SlackEventLedger: deliveries (the events function)', () => {
+  it('records the first delivery of an event and recognizes every retry of it', async () => {
+    const id = eventId();
+    expect(await ledger.recordDelivery(id, { teamId: 'T1' })).toBe(true);
+    expect(await ledger.recordDelivery(id, { teamId: 'T1', retryNum: 1 })).toBe(false);
+    expect(await ledger.recordDelivery(id, { teamId: 'T1', retryNum: 2 })).toBe(false);
+    expect(await ledger.status(id)).toBe('received');
+  });
+
+  it('records concurrent deliveries of one event exactly once', async () => {
+    const id = eventId();
+    const results = await Promise.all(Array.from({ length: 5 }, () => ledger.recordDelivery(id, { teamId: 'T1' })));
+    expect(results.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('forgets a delivery that could not be queued, so the next retry is let through', async () => {
+    const id = eventId();
+    await ledger.recordDelivery(id, { teamId: 'T1' });
+    await ledger.forgetDelivery(id);
+    expect(await ledger.status(id)).toBeUndefined();
+    expect(await ledger.recordDelivery(id, { teamId: 'T1', retryNum: 1 })).toBe(true);
+  });
+
+  it('treats an expired record (not yet deleted by TTL) as a new event', async () => {
+    const id = eventId();
+    await ledger.recordDelivery(id, { teamId: 'T1' });
+    clock = new Date(clock.getTime() + 86_401_000);
+    expect(await ledger.recordDelivery(id, { teamId: 'T1' })).toBe(true);
+  });
+});
+
+describe('SlackEventLedger: work (the worker)', () => {
+  it('lets one worker claim an event, others see it busy, and everyone sees it answered afterwards', async () => {
+    const id = eventId();
+    await ledger.recordDelivery(id, { teamId: 'T1' });
+    expect(await ledger.beginWork(id, 60_000)).toBe('claimed');
+    expect(await ledger.beginWork(id, 60_000)).toBe('busy');
+    await ledger.finishWork(id);
+    expect(await ledger.status(id)).toBe('answered');
+    expect(await ledger.beginWork(id, 60_000)).toBe('answered');
+  });
+
+  it('lets the next delivery take over once a claim is released or its lease ran out', async () => {
+    const released = eventId();
+    expect(await ledger.beginWork(released, 60_000)).toBe('claimed');
+    await ledger.abandonWork(released);
+    expect(await ledger.status(released)).toBe('failed');
+    expect(await ledger.beginWork(released, 60_000)).toBe('claimed');
+
+    const crashed = eventId();
+    expect(await ledger.beginWork(crashed, 60_000)).toBe('claimed');
+    clock = new Date(clock.getTime() + 60_001);
+    expect(await ledger.beginWork(crashed, 60_000)).toBe('claimed');
+  });
+
+  it('claims an event it never saw delivered (a job queued by other means)', async () => {
+    const id = eventId();
+    expect(await ledger.beginWork(id, 1_000)).toBe('claimed');
+    expect(await ledger.status(id)).toBe('working');
+  });
+
+  it('never forgets a delivery the worker already started on', async () => {
+    const id = eventId();
+    await ledger.recordDelivery(id, { teamId: 'T1' });
+    await ledger.beginWork(id, 60_000);
+    await ledger.forgetDelivery(id);
+    expect(await ledger.status(id)).toBe('working');
+  });
+});
