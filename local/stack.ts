@@ -82,6 +82,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? options.logLevel ?? 'WARN',
     POWERTOOLS_DEV: 'true',
+    // Metrics are EMF log lines: printed with --verbose, silent otherwise.
+    POWERTOOLS_METRICS_DISABLED:
+      process.env.POWERTOOLS_METRICS_DISABLED ?? String(options.logLevel !== 'INFO'),
+    POWERTOOLS_TRACE_ENABLED: 'false',
   });
   const apiRoutes = await loadRoutes(environment);
   const slack = await startLocalSlack(environment, options.slack);

@@ -2,21 +2,23 @@ import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LanternConfig } from './config.ts';
+import { tracer } from './observability.ts';
 
 /**
  * AWS SDK clients, built once per Lambda container. Only the endpoint differs between AWS and the
  * local stack; the production client configuration (protocol, retries) is otherwise untouched.
  */
 export function createDocumentClient(config: LanternConfig): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({ region: config.region, endpoint: config.endpoints.dynamodb });
+  const client = tracer.captureAWSv3Client(
+    new DynamoDBClient({ region: config.region, endpoint: config.endpoints.dynamodb }),
+  );
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
 }
 
 export function createAgentRuntimeClient(config: LanternConfig): BedrockAgentRuntimeClient {
-  return new BedrockAgentRuntimeClient({
-    region: config.region,
-    endpoint: config.endpoints.bedrockAgentRuntime,
-  });
+  return tracer.captureAWSv3Client(
+    new BedrockAgentRuntimeClient({ region: config.region, endpoint: config.endpoints.bedrockAgentRuntime }),
+  );
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mapCitation } from './citations.ts';
 import { NotFoundError } from './errors.ts';
 import { condenseHistory } from './history.ts';
-import { logger } from './observability.ts';
+import { countMetric, logger } from './observability.ts';
 import { type RagGenerator, type RagRequest, SessionRejectedError } from './rag-client.ts';
 import { SessionExistsError, type SessionStore } from './session-store.ts';
 import type {
@@ -231,6 +231,7 @@ export class ConversationEngine {
         createdAt: answeredAt,
       }),
     ]);
+    countMetric('ChatTurn');
     logger.info('chat turn stored', {
       sessionId,
       messageId,

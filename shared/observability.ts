@@ -1,8 +1,36 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 
 /**
- * One structured logger for every handler. Log levels come from Powertools' own variables
- * (`POWERTOOLS_LOG_LEVEL`), set by the CDK app and by `npm start`. Never log message text or
- * secrets: log ids, sizes and outcomes.
+ * Logging, metrics and tracing, created once per container and shared by every handler.
+ * Levels and switches come from Powertools' own variables (`POWERTOOLS_LOG_LEVEL`,
+ * `POWERTOOLS_METRICS_DISABLED`, `POWERTOOLS_TRACE_ENABLED`), set by the CDK app and by `npm start`.
+ * Never log message text or secrets: log ids, sizes and outcomes.
  */
 export const logger = new Logger({ serviceName: 'lantern' });
+
+/** CloudWatch metrics (EMF log lines), namespace `Lantern`; locally the same lines go to stdout. */
+export const metrics = new Metrics({ namespace: 'Lantern', serviceName: 'lantern' });
+
+/** X-Ray tracing; off outside Lambda, where there is no daemon to send to. */
+export const tracer = new Tracer({ serviceName: 'lantern' });
+
+export type LanternMetric = 'ChatTurn' | 'ChatError' | 'GuardrailIntervention' | 'SlackEvent';
+
+/** Adds one count of `name`, with optional dimensions of its own (e.g. the guardrail policy). */
+export function countMetric(name: LanternMetric, dimensions: Record<string, string> = {}): void {
+  if (Object.keys(dimensions).length === 0) {
+    metrics.addMetric(name, MetricUnit.Count, 1);
+    return;
+  }
+  // Dimensions of one metric must not leak onto the others stored for this invocation.
+  const single = metrics.singleMetric();
+  for (const [key, value] of Object.entries(dimensions)) single.addDimension(key, value);
+  single.addMetric(name, MetricUnit.Count, 1);
+}
+
+/** Flushes stored metrics; for handlers without middy's `logMetrics` (streaming, SQS). */
+export function publishMetrics(): void {
+  metrics.publishStoredMetrics();
+}

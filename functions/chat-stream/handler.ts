@@ -8,7 +8,7 @@ import { LanternError } from '../../shared/errors.ts';
 import { callerOf, parseJsonBody } from '../../shared/http/request.ts';
 import { errorResponse } from '../../shared/http/responses.ts';
 import { formatSseEvent, SSE_HEADERS, writeChunk } from '../../shared/http/sse.ts';
-import { logger } from '../../shared/observability.ts';
+import { logger, publishMetrics } from '../../shared/observability.ts';
 
 /**
  * `POST /v1/chat/stream`: the chat turn as Server-Sent Events over Lambda response streaming —
@@ -34,6 +34,7 @@ export const makeHandler =
         headers: response.headers as Record<string, string>,
       });
       stream.end(response.body);
+      publishMetrics();
       logger.resetKeys();
       return;
     }
@@ -62,6 +63,7 @@ export const makeHandler =
     } finally {
       stream.off('close', onClose);
       if (!stream.writableEnded) stream.end();
+      publishMetrics();
       logger.resetKeys();
     }
   };

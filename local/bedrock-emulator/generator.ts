@@ -189,6 +189,9 @@ function scorePassage(text: string, rank: number, weights: ReadonlyMap<string, n
   const lines = describeLines(text);
   const rankFactor = 1 / (1 + RANK_DECAY * rank);
   let headingScore = 0;
+  // A question opening a paragraph ("Have you ever wanted to …? Maybe …") speaks for its own line
+  // only; a heading on a line of its own, for everything down to the next heading.
+  let headingLine: number | undefined;
   return sentences.map((sentence, index) => {
     const line = lines[sentence.line] ?? { indent: 0, item: false };
     const inList = line.item || line.indent > 0;
@@ -200,7 +203,11 @@ function scorePassage(text: string, rank: number, weights: ReadonlyMap<string, n
     // Long sentences match more words by chance; damp them gently.
     own /= 1 + Math.max(0, terms.size - 20) / 20;
     if (META.test(sentence.text)) own *= META_DISCOUNT;
-    if (kind === 'heading') headingScore = own;
+    if (headingLine !== undefined && sentence.line !== headingLine) headingScore = 0;
+    if (kind === 'heading') {
+      headingScore = own;
+      headingLine = sentences[index + 1]?.line === sentence.line ? sentence.line : undefined;
+    }
     const merit = own + (kind === 'heading' ? 0 : HEADING_CARRY * headingScore);
     const score = merit * rankFactor;
     const instruction = isInstruction(sentence.text);
@@ -251,20 +258,25 @@ function compose<R>(
   // One sentence from another passage: one nearly as good, or one that covers a part of the
   // question the first passage does not mention at all.
   const firstCovers = new Set(anchorPassage.flatMap((c) => [...c.matched]));
-  const anchorKey = [...anchor.matched].reduce(
-    (top, term) => ((weights.get(term) ?? 0) > (weights.get(top) ?? 0) ? term : top),
-    '',
-  );
+  const anchorWorth = worth(anchor.matched, weights);
   const firstText = passages[anchor.passage]?.text ?? '';
   const second = best(
     byPassage.flat().filter((c) => {
       if (c.passage === anchor.passage || !answerable(c) || c.inList || c.sentence.text.endsWith(':')) return false;
       if (DANGLING_START.test(c.sentence.text) || firstText.includes(c.sentence.text)) return false;
       if (c.sentence.text.length > MAX_SECOND_SOURCE_CHARS) return false;
-      // Nearly as good, and about the same thing: it has the most specific word the anchor has.
-      const nearlyAsGood = c.merit >= ALTERNATE_MIN * anchor.merit && c.matched.has(anchorKey);
-      const coversMore =
-        c.merit >= SECOND_SOURCE_MIN * anchor.merit && [...c.matched].some((term) => !firstCovers.has(term));
+      // Nearly as good, and about the same thing: it has (nearly) all the words the anchor has.
+      const shared = worth(
+        [...c.matched].filter((term) => anchor.matched.has(term)),
+        weights,
+      );
+      const nearlyAsGood = c.merit >= ALTERNATE_MIN * anchor.merit && shared >= ALTERNATE_MIN * anchorWorth;
+      // Or mostly about a part of the question the first passage does not mention at all.
+      const uncovered = worth(
+        [...c.matched].filter((term) => !firstCovers.has(term)),
+        weights,
+      );
+      const coversMore = c.merit >= SECOND_SOURCE_MIN * anchor.merit && uncovered >= 0.5 * worth(c.matched, weights);
       return nearlyAsGood || coversMore;
     }),
   );

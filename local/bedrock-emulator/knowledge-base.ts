@@ -281,6 +281,7 @@ export class KnowledgeBase {
       };
     });
     ranked.sort((a, b) => b.rank - a.rank);
+    if (process.env.DEBUG_FOCUS && ranked[0]) { const r = ranked[0]; const j = r.judgement; console.log('FOCUS', focus(judged, this.#units.get(r.hit.id) ?? [], stats).toFixed(2), j.share.toFixed(2), j.unknownShare.toFixed(2), isRelevant(j), query.text); }
     if (process.env.DEBUG_RANK) for (const r of ranked.slice(0, 8)) console.log('RANK', this.#chunks.get(r.hit.id)?.sourceUri, r.hit.score.toFixed(2), r.overall.toFixed(2), focus(concepts, this.#units.get(r.hit.id) ?? [], stats).toFixed(2), r.rank.toFixed(3), proximity(question, this.#sequences.get(r.hit.id) ?? [], stats).toFixed(2));
     const best = ranked[0]?.rank || 1;
 

@@ -120,8 +120,8 @@ export class SearchIndex {
 }
 
 /**
- * Typed `a` is one insertion, deletion, substitution or transposition away from known `b`, none
- * at the last character, except that `a` may lack `b`'s last letter.
+ * Typed `a` is one insertion, deletion, neighbouring-key substitution or transposition away from
+ * known `b`, none at the last character, except that `a` may lack `b`'s last letter.
  */
 function isOneTypoApart(a: string, b: string): boolean {
   if (Math.abs(a.length - b.length) > 1 || a === b) return false;
@@ -133,7 +133,24 @@ function isOneTypoApart(a: string, b: string): boolean {
   const rest = (x: string, from: number) => x.slice(from);
   if (a.length === b.length) {
     const transposed = a[i] === b[i + 1] && a[i + 1] === b[i] && rest(a, i + 2) === rest(b, i + 2);
-    return transposed || rest(a, i + 1) === rest(b, i + 1);
+    // A wrong letter is a typo when its key sits next to the right one ("pasdword"); otherwise
+    // it is more likely another word ("leaking" is not "leaving").
+    const slipped = areNeighbourKeys(a[i] ?? '', b[i] ?? '') && rest(a, i + 1) === rest(b, i + 1);
+    return transposed || slipped;
   }
   return a.length > b.length ? rest(a, i + 1) === rest(b, i) : rest(a, i) === rest(b, i + 1);
+}
+
+const KEYBOARD_ROWS = ['qwertyuiop', 'asdfghjkl', 'zxcvbnm'];
+
+/** Whether two letters are neighbours on a QWERTY keyboard (same row or the rows next to it). */
+function areNeighbourKeys(a: string, b: string): boolean {
+  const at = (key: string) => {
+    const row = KEYBOARD_ROWS.findIndex((r) => r.includes(key));
+    return row === -1 ? undefined : { row, column: (KEYBOARD_ROWS[row] ?? '').indexOf(key) + row * 0.5 };
+  };
+  const p = at(a);
+  const q = at(b);
+  if (p === undefined || q === undefined) return false;
+  return Math.abs(p.row - q.row) <= 1 && Math.abs(p.column - q.column) <= 1;
 }

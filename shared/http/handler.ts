@@ -1,17 +1,21 @@
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { logger } from '../observability.ts';
+import { logger, metrics, tracer } from '../observability.ts';
 import { errorResponse } from './responses.ts';
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /**
- * Wraps a REST handler in Lantern's middleware: lower-case headers, a correlation id on every log
- * line, and errors mapped to the JSON error contract (never a stack trace).
+ * Wraps a REST handler in Lantern's middleware: tracing, metrics flushed per invocation, lower-case
+ * headers, a correlation id on every log line, and errors mapped to the JSON error contract (never a stack trace).
  */
 export function restHandler(fn: ApiHandler) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+    .use(captureLambdaHandler(tracer))
+    .use(logMetrics(metrics))
     .use(httpHeaderNormalizer())
     .use({
       before: (request) => {

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { LanternError, ServiceUnavailableError } from '../errors.ts';
-import { logger } from '../observability.ts';
+import { countMetric, logger } from '../observability.ts';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
@@ -25,6 +25,7 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
       error instanceof ServiceUnavailableError ? { 'retry-after': String(error.retryAfterSeconds) } : {};
     return jsonResponse(error.status, { error: { code: error.code, message: error.message } }, headers);
   }
+  countMetric('ChatError', { code: 'INTERNAL_ERROR' });
   logger.error('unexpected error', { error: error instanceof Error ? error : String(error) });
   return jsonResponse(500, {
     error: { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side.' },

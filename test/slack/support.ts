@@ -1,0 +1,124 @@
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { lambdaContext, toProxyEvent } from '../../local/gateway/proxy-event.ts';
+import type { ChatTurn } from '../../shared/conversation.ts';
+import type { AnswerEvent, AnswerSource } from '../../shared/slack/answer-stream.ts';
+import type { SlackEventLedger, WorkClaim } from '../../shared/slack/event-ledger.ts';
+import type { ReplyTarget, SlackResponder } from '../../shared/slack/responder.ts';
+import type { ChatAnswer } from '../../shared/types.ts';
+
+type Ledger = Pick<
+  SlackEventLedger,
+  'recordDelivery' | 'forgetDelivery' | 'beginWork' | 'finishWork' | 'abandonWork' | 'status'
+>;
+
+/** The ledger's contract in memory, for handler tests (the DynamoDB adapter has its own tests). */
+export class InMemoryLedger implements Ledger {
+  readonly items = new Map<string, { status: string; leaseUntil?: number }>();
+  async recordDelivery(eventId: string): Promise<boolean> {
+    if (this.items.has(eventId)) return false;
+    this.items.set(eventId, { status: 'received' });
+    return true;
+  }
+  async forgetDelivery(eventId: string): Promise<void> {
+    if (this.items.get(eventId)?.status === 'received') this.items.delete(eventId);
+  }
+  async beginWork(eventId: string, leaseMs: number): Promise<WorkClaim> {
+    const item = this.items.get(eventId);
+    if (item?.status === 'answered') return 'answered';
+    if (item?.leaseUntil && item.leaseUntil > Date.now()) return 'busy';
+    this.items.set(eventId, { status: 'working', leaseUntil: Date.now() + leaseMs });
+    return 'claimed';
+  }
+  async finishWork(eventId: string): Promise<void> {
+    this.items.set(eventId, { status: 'answered' });
+  }
+  async abandonWork(eventId: string): Promise<void> {
+    if (this.items.get(eventId)?.status === 'working') this.items.set(eventId, { status: 'failed' });
+  }
+  async status(eventId: string): Promise<string | undefined> {
+    return this.items.get(eventId)?.status;
+  }
+}
+
+/** Records what the worker asks of Slack; `deliver` drains the answer stream like the real one. */
+export class RecordingResponder implements Pick<SlackResponder, 'showWorking' | 'doneWorking' | 'postNotice' | 'deliver'> {
+  readonly log: string[] = [];
+  readonly notices: string[] = [];
+  readonly delivered: ChatAnswer[] = [];
+  async showWorking(target: ReplyTarget) {
+    this.log.push(`showWorking ${target.messageTs}`);
+  }
+  async doneWorking(target: ReplyTarget) {
+    this.log.push(`doneWorking ${target.messageTs}`);
+  }
+  async postNotice(target: ReplyTarget, text: string) {
+    this.log.push(`postNotice ${target.threadTs}`);
+    this.notices.push(text);
+    return { channel: target.channel, ts: '9.000001' };
+  }
+  async deliver(target: ReplyTarget, events: AsyncIterable<AnswerEvent>) {
+    let answer: ChatAnswer | undefined;
+    for await (const event of events) if (event.type === 'done') answer = event.answer;
+    if (!answer) throw new Error('no done event');
+    this.log.push(`deliver ${target.threadTs}`);
+    this.delivered.push(answer);
+    return { mode: 'posted' as const, ts: '9.000002', answer };
+  }
+}
+
+/** An answer source that records turns and answers from `reply` (which may throw or wait). */
+export function fakeAnswers(reply: (turn: ChatTurn) => Promise<ChatAnswer> | ChatAnswer = defaultReply) {
+  const turns: ChatTurn[] = [];
+  const source: AnswerSource = {
+    stream: (turn) => {
+      turns.push(turn);
+      return (async function* () {
+        const answer = await reply(turn);
+        yield { type: 'text' as const, text: answer.answer };
+        yield { type: 'done' as const, answer };
+      })();
+    },
+  };
+  return { source, turns };
+}
+
+export function defaultReply(turn: ChatTurn): ChatAnswer {
+  return {
+    sessionId: turn.sessionId ?? 'new',
+    messageId: `m-${turn.message.length}`,
+    answer: `About "${turn.message}": see the article.`,
+    citations: [],
+    guardrail: { action: 'NONE' },
+  };
+}
+
+/** The REST proxy event API Gateway sends for a POST to the Slack events route. */
+export function slackProxyEvent(body: string, headers: Record<string, string>): APIGatewayProxyEvent {
+  return toProxyEvent({
+    method: 'POST',
+    path: '/v1/slack/events',
+    query: new URLSearchParams(),
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+    sourceIp: '3.80.0.10',
+    resource: '/v1/slack/events',
+    pathParameters: null,
+  });
+}
+
+export const context = (name = 'lantern-test') => lambdaContext(name, 30_000, 'req-1');
+
+/**
+ * The handler modules, imported the way Lambda loads them: their module-scope `handler` reads the
+ * configuration, so the variables a deployment sets come first.
+ */
+export async function loadSlackHandlers() {
+  process.env.TABLE_NAME ??= 'sessions';
+  process.env.KNOWLEDGE_BASE_ID ??= 'KB12345678';
+  process.env.MODEL_ARN ??= 'anthropic.claude-3-haiku-20240307-v1:0';
+  const [events, worker] = await Promise.all([
+    import('../../functions/slack-events/handler.ts'),
+    import('../../functions/slack-worker/handler.ts'),
+  ]);
+  return { makeEventsHandler: events.makeHandler, makeWorkerHandler: worker.makeHandler, worker };
+}
