@@ -23,10 +23,44 @@ const STOP_WORDS = new Set(
   really actually maybe even still ever much get gets got getting many lot lots another other others
   now just whole bunch kind sort stuff basically exactly simply anyway somehow later per
   inside outside across around along onto upon among toward towards beside besides beyond
-  already afterwards instead perhaps`
+  already afterwards instead perhaps good better best great nice`
     .split(/\s+/)
     .filter((word) => word.length > 0),
 );
+
+/**
+ * Irregular verb forms Porter stemming cannot join to their verb ("wrote" and "write", "lost" and
+ * "lose"). Forms that are also everyday words of another meaning ("left") are not listed.
+ */
+const IRREGULAR: Readonly<Record<string, string>> = {
+  wrote: 'write',
+  written: 'write',
+  sent: 'send',
+  made: 'make',
+  bought: 'buy',
+  lost: 'lose',
+  took: 'take',
+  taken: 'take',
+  gave: 'give',
+  given: 'give',
+  forgot: 'forget',
+  forgotten: 'forget',
+  saw: 'see',
+  seen: 'see',
+  broke: 'break',
+  broken: 'break',
+  chose: 'choose',
+  chosen: 'choose',
+  began: 'begin',
+  begun: 'begin',
+  kept: 'keep',
+  found: 'find',
+  shown: 'show',
+  hid: 'hide',
+  hidden: 'hide',
+  paid: 'pay',
+  ran: 'run',
+};
 
 /** Words and numbers, keeping inner apostrophes so contractions can be undone below. */
 const TOKEN = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
@@ -45,6 +79,7 @@ export function normalizeTerm(token: string): string | null {
   let word = token.toLowerCase().replace(/’/g, "'");
   word = word.replace(/n't$/, '').replace(/'(s|re|ve|ll|d|m|t)$/, '');
   word = word.replace(/'/g, '');
+  word = IRREGULAR[word] ?? word;
   if (word.length < 2 || STOP_WORDS.has(word)) return null;
   if (/^\p{N}+$/u.test(word)) return word;
   // Inflected stop words ("wants", "needed") are stop words too; checked on the word, not the

@@ -50,5 +50,7 @@ export function wantsOverview(question: string): boolean {
   const text = question.replace(CONTINUATIONS, '').trim();
   if (/^what(?:'s|s|\s+is|\s+are)\s+(?!happen|wrong|the difference|the best\b)/i.test(text)) return true;
   if (/^what\s+(?:can|does|do|will)\s+.+\s+do\b/i.test(text)) return true;
-  return /^(?:what features|what kind of things|tell me about|explain|why (?:should|would) (?:i|we) use)\b/i.test(text);
+  return /^(?:what features|what kind of things|tell me about|explain|why (?:should|would) (?:i|we) use)\b/i.test(
+    text,
+  );
 }

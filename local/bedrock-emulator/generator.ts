@@ -138,7 +138,6 @@ interface Segment {
 export function* generateAnswer<R>(input: GeneratorInput<R>): Generator<AnswerPart<R>, void, undefined> {
   const byPassage = input.passages.map((passage, i) => scorePassage(passage.text, i, input.queryWeights));
   const segments = compose(byPassage, input.passages, input.queryWeights);
-  if (process.env.DEBUG_GEN) for (const c of byPassage.flat()) console.log('GEN', c.passage, c.index, c.kind, c.inList ? 'L' + c.indent : ' ', c.own.toFixed(2), c.merit.toFixed(2), c.sentence.line, c.sentence.text.slice(0, 70));
   if (segments.length === 0) {
     yield { type: 'text', text: input.noAnswerText };
     return;
@@ -211,7 +210,19 @@ function scorePassage(text: string, rank: number, weights: ReadonlyMap<string, n
     const merit = own + (kind === 'heading' ? 0 : HEADING_CARRY * headingScore);
     const score = merit * rankFactor;
     const instruction = isInstruction(sentence.text);
-    return { passage: rank, index, sentence, kind, inList, indent: line.indent, instruction, matched, own, merit, score };
+    return {
+      passage: rank,
+      index,
+      sentence,
+      kind,
+      inList,
+      indent: line.indent,
+      instruction,
+      matched,
+      own,
+      merit,
+      score,
+    };
   });
 }
 
@@ -231,7 +242,8 @@ function classify(sentence: Sentence, inList: boolean, lastInPassage: boolean): 
   const text = sentence.text.replace(LIST_MARKER, '');
   const words = text.split(/\s+/).length;
   const punctuated = /[.!:;)"'”’]$/.test(text);
-  if (inList) return /^\p{Ll}/u.test(sentence.text) && !LIST_MARKER.test(sentence.text) ? 'fragment' : 'sentence';
+  if (inList)
+    return /^\p{Ll}/u.test(sentence.text) && !LIST_MARKER.test(sentence.text) ? 'fragment' : 'sentence';
   // FAQ questions, and lead-ins to link lists such as "Within this article you'll find...".
   if (text.endsWith('?') || /(\.\.\.|…)$/.test(text)) return 'heading';
   if (!punctuated && words <= 10) return 'heading';
@@ -262,21 +274,26 @@ function compose<R>(
   const firstText = passages[anchor.passage]?.text ?? '';
   const second = best(
     byPassage.flat().filter((c) => {
-      if (c.passage === anchor.passage || !answerable(c) || c.inList || c.sentence.text.endsWith(':')) return false;
+      if (c.passage === anchor.passage || !answerable(c) || c.inList || c.sentence.text.endsWith(':'))
+        return false;
       if (DANGLING_START.test(c.sentence.text) || firstText.includes(c.sentence.text)) return false;
       if (c.sentence.text.length > MAX_SECOND_SOURCE_CHARS) return false;
+
       // Nearly as good, and about the same thing: it has (nearly) all the words the anchor has.
       const shared = worth(
         [...c.matched].filter((term) => anchor.matched.has(term)),
         weights,
       );
       const nearlyAsGood = c.merit >= ALTERNATE_MIN * anchor.merit && shared >= ALTERNATE_MIN * anchorWorth;
-      // Or mostly about a part of the question the first passage does not mention at all.
+      // Or mostly about (and still linked to the anchor by a word) a part of the question the first passage does not mention at all.
       const uncovered = worth(
         [...c.matched].filter((term) => !firstCovers.has(term)),
         weights,
       );
-      const coversMore = c.merit >= SECOND_SOURCE_MIN * anchor.merit && uncovered >= 0.5 * worth(c.matched, weights);
+      const coversMore =
+        c.merit >= SECOND_SOURCE_MIN * anchor.merit &&
+        uncovered >= 0.5 * worth(c.matched, weights) &&
+        shared > 0;
       return nearlyAsGood || coversMore;
     }),
   );
@@ -305,8 +322,12 @@ function answerFrom(
   const listed = anchor.inList || introducesList(passage, anchor) || leadsAlone(passage, anchor);
   if (wantsSteps && !(listed && listOf(passage, anchor).some((c) => c.instruction))) {
     const steps = bestInstructions(passage, weights);
-    const anchorMerit = worth([...anchor.matched, ...(headingAbove(passage, anchor.index)?.matched ?? [])], weights);
-    if (steps !== undefined && steps.merit >= STEPS_PREFERENCE * anchorMerit) return procedure(passage, steps.anchor);
+    const anchorMerit = worth(
+      [...anchor.matched, ...(headingAbove(passage, anchor.index)?.matched ?? [])],
+      weights,
+    );
+    if (steps !== undefined && steps.merit >= STEPS_PREFERENCE * anchorMerit)
+      return procedure(passage, steps.anchor);
   }
   if (listed) return procedure(passage, anchor);
   const step = bestStepInSection(passage, anchor);
@@ -345,9 +366,13 @@ function bestInstructions(
     const leadIn = passage[first.index - 1];
     const parts = [...list, ...(leadIn?.kind === 'sentence' ? [leadIn] : [])];
     const heading = headingAbove(passage, first.index);
-    const merit = worth([...parts, ...(heading ? [heading] : [])].flatMap((c) => [...c.matched]), weights);
+    const merit = worth(
+      [...parts, ...(heading ? [heading] : [])].flatMap((c) => [...c.matched]),
+      weights,
+    );
     const anchor = best(parts.filter(answerable)) ?? list.find((c) => c.kind === 'sentence');
-    if (anchor !== undefined && merit > 0 && (top === undefined || merit > top.merit)) top = { anchor, merit };
+    if (anchor !== undefined && merit > 0 && (top === undefined || merit > top.merit))
+      top = { anchor, merit };
   }
   return top;
 }
@@ -372,7 +397,12 @@ function listOf(passage: readonly Candidate[], c: Candidate): Candidate[] {
 /** Whether the sentence ends its line with a colon and the next line is a list. */
 function introducesList(passage: readonly Candidate[], c: Candidate): boolean {
   const next = passage[c.index + 1];
-  return c.sentence.text.endsWith(':') && next !== undefined && next.sentence.line !== c.sentence.line && next.inList;
+  return (
+    c.sentence.text.endsWith(':') &&
+    next !== undefined &&
+    next.sentence.line !== c.sentence.line &&
+    next.inList
+  );
 }
 
 /** The best step or lead-in in the anchor's section, if it answers nearly as well as the anchor. */
@@ -510,7 +540,8 @@ function toSegments(passage: readonly Candidate[], units: readonly Unit[], passa
 function prose(passage: readonly Candidate[], anchor: Candidate): Segment {
   const run = [anchor];
   let chars = anchor.sentence.text.length;
-  const fits = (c: Candidate) => run.length < MAX_SENTENCES && chars + c.sentence.text.length + 1 <= MAX_CHARS;
+  const fits = (c: Candidate) =>
+    run.length < MAX_SENTENCES && chars + c.sentence.text.length + 1 <= MAX_CHARS;
   const add = (c: Candidate, atStart: boolean) => {
     if (atStart) run.unshift(c);
     else run.push(c);

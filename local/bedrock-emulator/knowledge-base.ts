@@ -7,8 +7,8 @@ import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
 import { analyze, nameTerms, normalizeTerm, tokenize } from './analyzer.ts';
 import { chunkText } from './chunker.ts';
 import { listDocumentFiles, loadDocument } from './documents.ts';
-import type { QueryWeights } from './generator.ts';
 import { isFollowUp, wantsOverview, wantsSteps } from './follow-up.ts';
+import type { QueryWeights } from './generator.ts';
 import {
   type CorpusStatistics,
   type Coverage,
@@ -78,8 +78,8 @@ interface IngestedDocument {
  * it?") takes its topic from them; a fresh question ("How do I cancel my plan?") stands on its
  * own, and earlier turns only break its ties.
  */
-const FOLLOW_UP_HISTORY_WEIGHTS = [Number(process.env.FW ?? 0.75), 0.25, 0.125] as const;
-const FRESH_HISTORY_WEIGHTS = [Number(process.env.HW ?? 0.15), 0.05] as const;
+const FOLLOW_UP_HISTORY_WEIGHTS = [0.75, 0.25, 0.125] as const;
+const FRESH_HISTORY_WEIGHTS = [0.15, 0.05] as const;
 /** A "follow-up" made mostly of words the corpus has never seen is about something else. */
 const MAX_FOLLOW_UP_UNKNOWN_SHARE = 0.5;
 /** A synonym found in a chunk counts for less than the word the user wrote. */
@@ -87,15 +87,15 @@ const SYNONYM_WEIGHT = 0.6;
 /** The term "unstar" or "unpin" also stands for, besides "star" or "pin". */
 const REMOVE = normalizeTerm('remove') ?? 'remov';
 /** How much a chunk that has all of the question's word pairs together gains over one with none. */
-const PHRASE_BOOST = Number(process.env.PB ?? 1);
+const PHRASE_BOOST = 1;
 /** How much a chunk holding a procedure gains when the question asks how to do something. */
-const STEPS_BOOST = Number(process.env.SB ?? 0.5);
+const STEPS_BOOST = 0.5;
 /** How much a document's opening gains, for what-is questions, when it names what is asked about. */
-const OVERVIEW_BOOST = Number(process.env.OB ?? 1);
+const OVERVIEW_BOOST = 1;
 /** How many opening sentences say what a document is about. */
 const LEAD_SENTENCES = 2;
 /** A hit below the best is answered from only when it ranks at least this close to it. */
-const CLOSE_RANK = Number(process.env.CR ?? 0.6);
+const CLOSE_RANK = 0.6;
 /** How many index hits are re-ranked; more than any numberOfResults a caller sensibly asks for. */
 const CANDIDATES = 100;
 
@@ -153,13 +153,15 @@ export class KnowledgeBase {
       };
       this.#chunks.set(chunk.id, chunk);
       // A title made of the first sentence is in the text already: it names nothing more.
-      const indexedTitle = document.titleFromFirstSentence && !process.env.DT ? '' : chunk.title;
+      const indexedTitle = document.titleFromFirstSentence ? '' : chunk.title;
       const sentences = splitSentences(chunk.text);
       const sequences = [analyze(indexedTitle), ...sentences.map((sentence) => analyze(sentence.text))];
       const instructions = sentences.filter((sentence) => isInstruction(sentence.text)).length;
       this.#steps.set(chunk.id, Math.min(1, instructions / 3));
       if (i === 0) {
-        const opening = sentences.filter((sentence) => !looksLikeHeading(sentence.text)).slice(0, LEAD_SENTENCES);
+        const opening = sentences
+          .filter((sentence) => !looksLikeHeading(sentence.text))
+          .slice(0, LEAD_SENTENCES);
         this.#leads.set(chunk.id, [analyze(indexedTitle), ...opening.map((o) => analyze(o.text))]);
       }
       this.#sequences.set(chunk.id, sequences);
@@ -240,7 +242,8 @@ export class KnowledgeBase {
   termWeights(query: RetrievalQuery): QueryWeights {
     const { concepts } = this.#understand(query);
     const weights = new Map<string, number>();
-    for (const [term, weight] of searchWeights(concepts, this.#index)) weights.set(term, weight * this.#index.idf(term));
+    for (const [term, weight] of searchWeights(concepts, this.#index))
+      weights.set(term, weight * this.#index.idf(term));
     return Object.assign(weights, { wantsSteps: wantsSteps(query.text) });
   }
 
@@ -281,8 +284,6 @@ export class KnowledgeBase {
       };
     });
     ranked.sort((a, b) => b.rank - a.rank);
-    if (process.env.DEBUG_FOCUS && ranked[0]) { const r = ranked[0]; const j = r.judgement; console.log('FOCUS', focus(judged, this.#units.get(r.hit.id) ?? [], stats).toFixed(2), j.share.toFixed(2), j.unknownShare.toFixed(2), isRelevant(j), query.text); }
-    if (process.env.DEBUG_RANK) for (const r of ranked.slice(0, 8)) console.log('RANK', this.#chunks.get(r.hit.id)?.sourceUri, r.hit.score.toFixed(2), r.overall.toFixed(2), focus(concepts, this.#units.get(r.hit.id) ?? [], stats).toFixed(2), r.rank.toFixed(3), proximity(question, this.#sequences.get(r.hit.id) ?? [], stats).toFixed(2));
     const best = ranked[0]?.rank || 1;
 
     const answeredFrom = new Set<string>();

@@ -117,7 +117,7 @@ export function focus(
 }
 
 /** How many terms apart two question words may sit in a chunk and still read as one phrase. */
-export const PHRASE_WINDOW = Number(process.env.PW ?? 3);
+export const PHRASE_WINDOW = 3;
 
 /**
  * The IDF-weighted share of the question's neighbouring word pairs ("delete … workspace",

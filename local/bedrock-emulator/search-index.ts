@@ -20,7 +20,7 @@ export interface IndexHit {
 const MIN_CORRECTABLE_LENGTH = 5;
 
 /** A title names what a chunk is about, so a match there counts double. */
-const TITLE_BOOST = Number(process.env.TB ?? 2);
+const TITLE_BOOST = 2;
 
 export class SearchIndex {
   readonly #search = new MiniSearch<IndexedChunk>({
@@ -83,7 +83,8 @@ export class SearchIndex {
 
   /**
    * The term of a known word one typo away from `word` ("subscripton", "seperate", "delet"), if
-   * any; of several, the most common. Only words of 5 letters or more, only edits that keep the
+   * any; of several, the most common. Only words of 5 letters or more (6 unless a letter was
+   * dropped), only edits that keep the
    * first letter and do not change the last one (a changed ending is more often a different word,
    * "factory" and "factor", than a typo), though a dropped last letter ("delet") is a typo.
    */
@@ -92,6 +93,9 @@ export class SearchIndex {
     let best: string | undefined;
     for (const [form, term] of this.#wordForms) {
       if (form[0] !== word[0] || !this.isKnown(term) || !isOneTypoApart(word, form)) continue;
+      // In a short word any other slip makes another word ("shoes", "shows"); a dropped letter
+      // ("delet") is still a typo.
+      if (word.length < MIN_CORRECTABLE_LENGTH + 1 && form.length !== word.length + 1) continue;
       if (best === undefined || this.idf(term) < this.idf(best)) best = term;
     }
     return best;

@@ -23,7 +23,7 @@ const GROUPS: readonly (readonly string[])[] = [
   ['find', 'locate'],
   ['see', 'view', 'show', 'display', 'appear', 'visible'],
   ['price', 'cost', 'fee', 'pricing', 'charge', 'charged'],
-  ['error', 'problem', 'issue', 'bug', 'broken', 'wrong'],
+  ['error', 'problem', 'issue', 'bug', 'wrong'],
   ['fix', 'solve', 'resolve', 'troubleshoot', 'repair'],
   ['start', 'begin'],
   ['permission', 'access', 'allowed'],
@@ -50,10 +50,9 @@ const GROUPS: readonly (readonly string[])[] = [
   ['shortcut', 'hotkey'],
   // Word families Porter stemming leaves apart.
   ['summary', 'summarize', 'summarise'],
-  ['pay', 'paid', 'payment'],
+  ['pay', 'payment'],
   ['info', 'information'],
   ['accident', 'accidentally'],
-  ['break', 'broke', 'broken'],
   ['exist', 'existing'],
 ];
 

@@ -48,10 +48,9 @@ export class LocalSlackJobQueue implements SlackJobQueue {
     const deadline = Date.now() + timeoutMs;
     while (this.pending.size > 0 || this.timers.size > 0) {
       if (Date.now() > deadline) throw new Error('The local Slack queue did not drain in time');
-      await Promise.race([
-        Promise.allSettled([...this.pending]),
-        new Promise((resolve) => setTimeout(resolve, 25)),
-      ]);
+      const tick = new Promise((resolve) => setTimeout(resolve, 10));
+      // Only a retry timer left: wait on the clock (an empty allSettled would spin without yielding).
+      await (this.pending.size > 0 ? Promise.race([Promise.allSettled([...this.pending]), tick]) : tick);
     }
   }
 

@@ -1,4 +1,6 @@
 import { loadDocument } from '../../../local/bedrock-emulator/documents.ts';
+
 const [folder, file] = process.argv.slice(2);
 const d = await loadDocument(folder!, file!);
-console.log('TITLE:', d.title); console.log(d.text);
+console.log('TITLE:', d.title);
+console.log(d.text);

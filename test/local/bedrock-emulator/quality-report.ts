@@ -142,7 +142,8 @@ async function followUpFigures(corpus: Corpus) {
     }
     const ok = last !== undefined && expected.includes(last.first);
     right += ok ? 1 : 0;
-    if (verbose || !ok) console.log(`${ok ? 'ok  ' : 'MISS'} [${corpus.name}] ${turns.join(' → ')} → ${last?.first}`);
+    if (verbose || !ok)
+      console.log(`${ok ? 'ok  ' : 'MISS'} [${corpus.name}] ${turns.join(' → ')} → ${last?.first}`);
     if (verbose) console.log(`     ${oneLine(last?.response.output?.text)}\n`);
   }
   return right;
@@ -160,7 +161,9 @@ async function declinedFigures(corpus: Corpus, runs: readonly (readonly string[]
     const ok = last?.output?.text === knowledgeBaseSettings.noAnswerText && last.citations?.length === 0;
     declined += ok ? 1 : 0;
     if (verbose || !ok)
-      console.log(`${ok ? 'ok  ' : 'MISS'} [${corpus.name}] off-topic ${turns.join(' → ')} → ${oneLine(last?.output?.text)}`);
+      console.log(
+        `${ok ? 'ok  ' : 'MISS'} [${corpus.name}] off-topic ${turns.join(' → ')} → ${oneLine(last?.output?.text)}`,
+      );
   }
   return declined;
 }
@@ -216,7 +219,9 @@ for (let round = 0; round < 3; round += 1) {
     overSdk.push(performance.now() - start);
   }
 }
-const kb = new KnowledgeBase('LAT', [{ dataSourceId: 'DS', type: 'S3', folder: coda.folder, bucketName: 'kb' }]);
+const kb = new KnowledgeBase('LAT', [
+  { dataSourceId: 'DS', type: 'S3', folder: coda.folder, bucketName: 'kb' },
+]);
 await ingestAll([kb]);
 const inProcess: number[] = [];
 for (let round = 0; round < 5; round += 1) {
