@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { type BedrockEmulator, startBedrockEmulator } from './bedrock-emulator/index.ts';
+import { localGuardrail } from '../config/guardrail.ts';
+import { type BedrockEmulator, type FaultHook, startBedrockEmulator } from './bedrock-emulator/index.ts';
 import { startLocalDynamoDb } from './dynamodb.ts';
 import { installLambdaStreamingGlobals } from './gateway/lambda-streaming.ts';
 import type { Route } from './gateway/routes.ts';
@@ -22,6 +23,8 @@ export interface LocalStackOptions {
   readonly onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
   /** Slack signing secret, bot token and Web API URL; without them the `SLACK_*` variables apply. */
   readonly slack?: LocalSlackOptions;
+  /** Consulted by the Bedrock emulator before each request (fault injection, request counting). */
+  readonly faults?: FaultHook;
 }
 
 export interface LocalStack {
@@ -61,6 +64,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         ],
       },
     ],
+    ...(options.faults ? { faults: options.faults } : {}),
   });
 
   const environment = {
@@ -73,6 +77,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     BEDROCK_AGENT_RUNTIME_ENDPOINT: emulator.url,
     BEDROCK_RUNTIME_ENDPOINT: emulator.url,
     BEDROCK_AGENT_ENDPOINT: emulator.url,
+    // The emulator serves this guardrail with the policy of config/guardrail.ts, as AWS does.
+    GUARDRAIL_ID: localGuardrail.id,
+    GUARDRAIL_VERSION: localGuardrail.version,
   };
   // The SDK's credential chain would otherwise look for real credentials (or the instance metadata
   // service); local servers accept any signature.

@@ -1,4 +1,5 @@
 import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { LanternConfig } from './config.ts';
@@ -20,5 +21,11 @@ export function createDocumentClient(config: LanternConfig): DynamoDBDocumentCli
 export function createAgentRuntimeClient(config: LanternConfig): BedrockAgentRuntimeClient {
   return tracer.captureAWSv3Client(
     new BedrockAgentRuntimeClient({ region: config.region, endpoint: config.endpoints.bedrockAgentRuntime }),
+  );
+}
+
+export function createRuntimeClient(config: LanternConfig): BedrockRuntimeClient {
+  return tracer.captureAWSv3Client(
+    new BedrockRuntimeClient({ region: config.region, endpoint: config.endpoints.bedrockRuntime }),
   );
 }

@@ -7,19 +7,32 @@ import { z } from 'zod';
  */
 const optionalUrl = z.url({ message: 'must be a URL such as http://127.0.0.1:4567' }).optional();
 
-const environmentSchema = z.object({
-  TABLE_NAME: z.string().min(1, 'is required (the DynamoDB session table)'),
-  KNOWLEDGE_BASE_ID: z
-    .string({ message: 'is required (the Bedrock knowledge base id)' })
-    .regex(/^[0-9a-zA-Z]{1,10}$/, 'must be 1-10 letters or digits, as Bedrock knowledge base ids are'),
-  MODEL_ARN: z.string({ message: 'is required (the generation model id or ARN)' }).min(1),
-  SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
-  AWS_REGION: z.string().min(1).default('us-east-1'),
-  DYNAMODB_ENDPOINT: optionalUrl,
-  BEDROCK_AGENT_RUNTIME_ENDPOINT: optionalUrl,
-  BEDROCK_RUNTIME_ENDPOINT: optionalUrl,
-  BEDROCK_AGENT_ENDPOINT: optionalUrl,
-});
+const environmentSchema = z
+  .object({
+    TABLE_NAME: z.string().min(1, 'is required (the DynamoDB session table)'),
+    KNOWLEDGE_BASE_ID: z
+      .string({ message: 'is required (the Bedrock knowledge base id)' })
+      .regex(/^[0-9a-zA-Z]{1,10}$/, 'must be 1-10 letters or digits, as Bedrock knowledge base ids are'),
+    MODEL_ARN: z.string({ message: 'is required (the generation model id or ARN)' }).min(1),
+    SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+    AWS_REGION: z.string().min(1).default('us-east-1'),
+    DYNAMODB_ENDPOINT: optionalUrl,
+    BEDROCK_AGENT_RUNTIME_ENDPOINT: optionalUrl,
+    BEDROCK_RUNTIME_ENDPOINT: optionalUrl,
+    BEDROCK_AGENT_ENDPOINT: optionalUrl,
+    GUARDRAIL_ID: z
+      .string()
+      .regex(/^[a-z0-9]{1,64}$/, 'must be a guardrail id (lower-case letters and digits), not an ARN')
+      .optional(),
+    GUARDRAIL_VERSION: z
+      .string()
+      .regex(/^([1-9][0-9]{0,7}|DRAFT)$/, 'must be a version number or DRAFT')
+      .optional(),
+  })
+  .refine((e) => (e.GUARDRAIL_ID === undefined) === (e.GUARDRAIL_VERSION === undefined), {
+    message: 'GUARDRAIL_ID and GUARDRAIL_VERSION must be set together',
+    path: ['GUARDRAIL_VERSION'],
+  });
 
 export interface LanternConfig {
   readonly tableName: string;
@@ -27,6 +40,8 @@ export interface LanternConfig {
   readonly modelArn: string;
   readonly sessionTtlDays: number;
   readonly region: string;
+  /** The Bedrock guardrail screening input and output; none when absent. */
+  readonly guardrail?: { readonly guardrailId: string; readonly guardrailVersion: string };
   readonly endpoints: {
     readonly dynamodb?: string;
     readonly bedrockAgentRuntime?: string;
@@ -52,6 +67,9 @@ export function parseConfig(env: Record<string, string | undefined>): LanternCon
     modelArn: e.MODEL_ARN,
     sessionTtlDays: e.SESSION_TTL_DAYS,
     region: e.AWS_REGION,
+    ...(e.GUARDRAIL_ID && e.GUARDRAIL_VERSION
+      ? { guardrail: { guardrailId: e.GUARDRAIL_ID, guardrailVersion: e.GUARDRAIL_VERSION } }
+      : {}),
     endpoints: {
       dynamodb: e.DYNAMODB_ENDPOINT,
       bedrockAgentRuntime: e.BEDROCK_AGENT_RUNTIME_ENDPOINT,

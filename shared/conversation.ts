@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mapCitation } from './citations.ts';
 import { NotFoundError } from './errors.ts';
+import type { GuardrailVerdict, InputGuardrail } from './guardrail-client.ts';
 import { condenseHistory } from './history.ts';
 import { countMetric, logger } from './observability.ts';
 import { type RagGenerator, type RagRequest, SessionRejectedError } from './rag-client.ts';
@@ -8,7 +9,7 @@ import { SessionExistsError, type SessionStore } from './session-store.ts';
 import type {
   ChatAnswer,
   Citation,
-  GuardrailAction,
+  GuardrailOutcome,
   MessageStatus,
   Rating,
   StoredMessage,
@@ -33,7 +34,7 @@ export type ChatStreamEvent =
   | { readonly type: 'session'; readonly sessionId: string; readonly messageId: string }
   | { readonly type: 'text'; readonly text: string }
   | { readonly type: 'citation'; readonly citation: Citation }
-  | { readonly type: 'guardrail'; readonly action: GuardrailAction }
+  | ({ readonly type: 'guardrail' } & GuardrailOutcome)
   | { readonly type: 'done'; readonly answer: ChatAnswer };
 
 export interface SessionView {
@@ -45,6 +46,8 @@ export interface SessionView {
 export interface ConversationEngineDeps {
   readonly store: SessionStore;
   readonly rag: RagGenerator;
+  /** Screens each question before retrieval; without one, questions go to Bedrock as asked. */
+  readonly guardrail?: InputGuardrail;
   readonly now?: () => Date;
   readonly newId?: () => string;
 }
@@ -56,12 +59,17 @@ interface TurnRecord {
   readonly sessionId: string;
   readonly messageId: string;
   readonly askedAt: string;
+  /** The question as it may be stored: masked by the guardrail, or withheld when it was blocked. */
+  readonly question: string;
   readonly bedrockSessionId: string | undefined;
   readonly answer: string;
   readonly citations: readonly Citation[];
-  readonly guardrailAction: GuardrailAction;
+  readonly guardrail: GuardrailOutcome;
   readonly status: MessageStatus;
 }
+
+/** Stored instead of a question the guardrail blocked, which may hold what it objected to. */
+export const WITHHELD_QUESTION = '[withheld: blocked by the guardrail]';
 
 /**
  * The one conversation engine behind REST, SSE and Slack: load the session, ask the knowledge base
@@ -77,22 +85,27 @@ export class ConversationEngine {
   }
 
   async chat(turn: ChatTurn): Promise<ChatAnswer> {
-    const session = await this.loadSession(turn);
+    const [session, verdict] = await Promise.all([this.loadSession(turn), this.screen(turn.message)]);
     const askedAt = this.now().toISOString();
-    const rag = await this.withSessionRecovery(session, turn.message, (request) =>
-      this.deps.rag.generate(request),
-    );
-    return this.recordTurn({
+    const base = {
       turn,
       session,
       sessionId: session?.sessionId ?? turn.sessionId ?? this.newId(),
       messageId: this.newId(),
       askedAt,
+    };
+    if (verdict.blocked) return this.recordTurn({ ...base, ...blockedTurn(verdict, session) });
+    const rag = await this.withSessionRecovery(session, verdict.text, (request) =>
+      this.deps.rag.generate(request),
+    );
+    return this.recordTurn({
+      ...base,
+      question: verdict.text,
       bedrockSessionId: rag.bedrockSessionId || undefined,
       answer: rag.answer,
       citations: rag.citations,
-      guardrailAction: rag.guardrailAction,
-      status: statusOf(rag.guardrailAction),
+      guardrail: withOutput(inputOutcome(verdict), rag.guardrailAction),
+      status: 'complete',
     });
   }
 
@@ -103,29 +116,41 @@ export class ConversationEngine {
    * consumer stops early, the partial answer is stored with status `incomplete`.
    */
   async *streamChat(turn: ChatTurn, options: { signal?: AbortSignal } = {}): AsyncGenerator<ChatStreamEvent> {
-    const session = await this.loadSession(turn);
+    const [session, verdict] = await Promise.all([this.loadSession(turn), this.screen(turn.message)]);
     const askedAt = this.now().toISOString();
-    const stream = await this.withSessionRecovery(session, turn.message, (request) =>
+    const base = {
+      turn,
+      session,
+      sessionId: session?.sessionId ?? turn.sessionId ?? this.newId(),
+      messageId: this.newId(),
+      askedAt,
+    };
+    if (verdict.blocked) {
+      const blocked = blockedTurn(verdict, session);
+      yield { type: 'session', sessionId: base.sessionId, messageId: base.messageId };
+      yield { type: 'guardrail', ...blocked.guardrail };
+      yield { type: 'text', text: blocked.answer };
+      yield { type: 'done', answer: await this.recordTurn({ ...base, ...blocked }) };
+      return;
+    }
+
+    const stream = await this.withSessionRecovery(session, verdict.text, (request) =>
       this.deps.rag.stream(request, options.signal),
     );
-    const sessionId = session?.sessionId ?? turn.sessionId ?? this.newId();
-    const messageId = this.newId();
-    yield { type: 'session', sessionId, messageId };
+    yield { type: 'session', sessionId: base.sessionId, messageId: base.messageId };
+    let guardrail = inputOutcome(verdict);
+    if (guardrail.action === 'INTERVENED') yield { type: 'guardrail', ...guardrail };
 
     let answer = '';
     const citations: Citation[] = [];
-    let guardrailAction: GuardrailAction = 'NONE';
     const record = (status: MessageStatus) =>
       this.recordTurn({
-        turn,
-        session,
-        sessionId,
-        messageId,
-        askedAt,
+        ...base,
+        question: verdict.text,
         bedrockSessionId: stream.bedrockSessionId || undefined,
         answer,
         citations,
-        guardrailAction,
+        guardrail,
         status,
       });
 
@@ -141,9 +166,9 @@ export class ConversationEngine {
             citations.push(citation);
             yield { type: 'citation', citation };
           }
-        } else {
-          guardrailAction = event.action;
-          yield event;
+        } else if (event.action === 'INTERVENED') {
+          guardrail = withOutput(guardrail, event.action);
+          yield { type: 'guardrail', ...guardrail };
         }
       }
       // An aborted SDK stream just ends, as if the answer were whole: it is not.
@@ -152,11 +177,15 @@ export class ConversationEngine {
       // Runs when the upstream stream breaks and when the consumer walks away mid-answer.
       if (!finished) {
         await record('incomplete').catch((error: unknown) =>
-          logger.error('could not store an incomplete turn', { sessionId, messageId, error: String(error) }),
+          logger.error('could not store an incomplete turn', {
+            sessionId: base.sessionId,
+            messageId: base.messageId,
+            error: String(error),
+          }),
         );
       }
     }
-    if (finished) yield { type: 'done', answer: await record(statusOf(guardrailAction)) };
+    if (finished) yield { type: 'done', answer: await record('complete') };
   }
 
   async getSession(sessionId: string, owner: string): Promise<SessionView> {
@@ -208,6 +237,14 @@ export class ConversationEngine {
     }
   }
 
+  /** Screens a question; every intervening policy is counted, never the text logged. */
+  private async screen(message: string): Promise<GuardrailVerdict> {
+    if (!this.deps.guardrail) return { action: 'NONE', blocked: false, text: message, policies: [] };
+    const verdict = await this.deps.guardrail.screenInput(message);
+    for (const policy of verdict.policies) countMetric('GuardrailIntervention', { policy, source: 'INPUT' });
+    return verdict;
+  }
+
   /** Stores the session (created or kept alive) and both messages of the turn. */
   private async recordTurn(record: TurnRecord): Promise<ChatAnswer> {
     const { turn, sessionId, messageId } = record;
@@ -217,8 +254,8 @@ export class ConversationEngine {
       this.deps.store.appendMessage(sessionId, {
         messageId: this.newId(),
         role: 'user',
-        text: turn.message,
-        status: 'complete',
+        text: record.question,
+        status: record.status === 'blocked' ? 'blocked' : 'complete',
         createdAt: record.askedAt,
         ...(turn.clientMessageId ? { clientMessageId: turn.clientMessageId } : {}),
       }),
@@ -236,7 +273,7 @@ export class ConversationEngine {
       sessionId,
       messageId,
       citations: record.citations.length,
-      guardrailAction: record.guardrailAction,
+      guardrailAction: record.guardrail.action,
       status: record.status,
       newSession: !record.session,
     });
@@ -245,7 +282,7 @@ export class ConversationEngine {
       messageId,
       answer: record.answer,
       citations: record.citations,
-      guardrail: { action: record.guardrailAction },
+      guardrail: record.guardrail,
     };
   }
 
@@ -280,8 +317,29 @@ export class ConversationEngine {
   }
 }
 
-function statusOf(action: GuardrailAction): MessageStatus {
-  return action === 'INTERVENED' ? 'blocked' : 'complete';
+/** A blocked question: the guardrail's message is the answer; Bedrock is never asked. */
+function blockedTurn(verdict: GuardrailVerdict, session: StoredSession | undefined) {
+  return {
+    question: WITHHELD_QUESTION,
+    bedrockSessionId: session?.bedrockSessionId,
+    answer: verdict.text,
+    citations: [],
+    guardrail: { action: 'INTERVENED', blocked: true, policies: verdict.policies },
+    status: 'blocked',
+  } as const;
+}
+
+function inputOutcome(verdict: GuardrailVerdict): GuardrailOutcome {
+  return verdict.action === 'INTERVENED'
+    ? { action: 'INTERVENED', policies: verdict.policies }
+    : { action: 'NONE' };
+}
+
+/** Adds the knowledge base's verdict on the answer to what the guardrail did to the question. */
+function withOutput(outcome: GuardrailOutcome, outputAction: GuardrailOutcome['action']): GuardrailOutcome {
+  if (outputAction !== 'INTERVENED') return outcome;
+  countMetric('GuardrailIntervention', { policy: 'output', source: 'OUTPUT' });
+  return { action: 'INTERVENED', policies: [...(outcome.policies ?? []), 'output'] };
 }
 
 /** The same 404 whether the session never existed, expired, or belongs to someone else. */

@@ -1,7 +1,8 @@
 import { knowledgeBaseSettings } from '../config/knowledge-base.ts';
-import { createAgentRuntimeClient, createDocumentClient } from './aws-clients.ts';
+import { createAgentRuntimeClient, createDocumentClient, createRuntimeClient } from './aws-clients.ts';
 import type { LanternConfig } from './config.ts';
 import { ConversationEngine } from './conversation.ts';
+import { BedrockGuardrail } from './guardrail-client.ts';
 import { BedrockRag } from './rag-client.ts';
 import { SessionStore } from './session-store.ts';
 
@@ -15,6 +16,10 @@ export function createConversationEngine(config: LanternConfig): ConversationEng
     knowledgeBaseId: config.knowledgeBaseId,
     modelArn: config.modelArn,
     numberOfResults: knowledgeBaseSettings.numberOfResults,
+    ...(config.guardrail ? { guardrail: config.guardrail } : {}),
   });
-  return new ConversationEngine({ store, rag });
+  const guardrail = config.guardrail
+    ? new BedrockGuardrail(createRuntimeClient(config), config.guardrail)
+    : undefined;
+  return new ConversationEngine({ store, rag, ...(guardrail ? { guardrail } : {}) });
 }

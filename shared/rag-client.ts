@@ -47,6 +47,8 @@ export interface BedrockRagOptions {
   readonly knowledgeBaseId: string;
   readonly modelArn: string;
   readonly numberOfResults?: number;
+  /** Rides along on every call, so Bedrock screens the generated answer too. */
+  readonly guardrail?: { readonly guardrailId: string; readonly guardrailVersion: string };
 }
 
 /** Bedrock no longer accepts the session id we stored (expired, unknown, or from another stack). */
@@ -106,6 +108,9 @@ export class BedrockRag implements RagGenerator {
           retrievalConfiguration: {
             vectorSearchConfiguration: { numberOfResults: this.options.numberOfResults ?? 5 },
           },
+          ...(this.options.guardrail
+            ? { generationConfiguration: { guardrailConfiguration: this.options.guardrail } }
+            : {}),
         },
       },
     };

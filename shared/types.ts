@@ -17,6 +17,15 @@ export interface Citation {
 
 export type GuardrailAction = 'NONE' | 'INTERVENED';
 
+/** What the guardrail did to a turn: nothing, masked something, or blocked the question. */
+export interface GuardrailOutcome {
+  readonly action: GuardrailAction;
+  /** The question was blocked: the answer is the guardrail's message and nothing was retrieved. */
+  readonly blocked?: boolean;
+  /** The policies that intervened on the question, plus `output` when the answer was screened. */
+  readonly policies?: readonly string[];
+}
+
 export type MessageRole = 'user' | 'assistant';
 
 /** `incomplete`: the answer was cut short (a broken stream); `blocked`: the guardrail answered. */
@@ -55,5 +64,5 @@ export interface ChatAnswer {
   readonly messageId: string;
   readonly answer: string;
   readonly citations: readonly Citation[];
-  readonly guardrail: { readonly action: GuardrailAction };
+  readonly guardrail: GuardrailOutcome;
 }

@@ -76,8 +76,10 @@ function toSse(event: ChatStreamEvent): string {
       return formatSseEvent('text', { text: event.text });
     case 'citation':
       return formatSseEvent('citation', { citation: event.citation });
-    case 'guardrail':
-      return formatSseEvent('guardrail', { action: event.action });
+    case 'guardrail': {
+      const { type: _type, ...outcome } = event;
+      return formatSseEvent('guardrail', outcome);
+    }
     case 'done':
       return formatSseEvent('done', event.answer);
   }

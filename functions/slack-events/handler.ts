@@ -6,6 +6,7 @@ import { jsonResponse } from '../../shared/http/responses.ts';
 import { logger } from '../../shared/observability.ts';
 import { createSlackEventsDeps, type SlackEventsDeps } from '../../shared/slack/dependencies.ts';
 import { classifySlackEvent, parseSlackEnvelope, SlackPayloadError } from '../../shared/slack/events.ts';
+import { countSlackEvent } from '../../shared/slack/metrics.ts';
 import { verifySlackSignature } from '../../shared/slack/signature.ts';
 
 /** Slack's events are a few KB; this keeps every accepted event within one SQS message. */
@@ -26,6 +27,7 @@ export const makeHandler = (deps: SlackEventsDeps) =>
       logger.warn(
         'Slack request refused: no signing secret is configured (SLACK_SIGNING_SECRET or SLACK_SECRET_ARN)',
       );
+      countSlackEvent('rejected');
       throw new UnauthorizedError('The Slack request signature is missing or invalid');
     }
     const check = verifySlackSignature({
@@ -37,6 +39,7 @@ export const makeHandler = (deps: SlackEventsDeps) =>
     });
     if (!check.ok) {
       logger.warn('Slack request refused', { reason: check.reason });
+      countSlackEvent('rejected');
       throw new UnauthorizedError('The Slack request signature is missing or invalid');
     }
 
@@ -55,14 +58,17 @@ export const makeHandler = (deps: SlackEventsDeps) =>
 
     switch (envelope.type) {
       case 'url_verification':
+        countSlackEvent('url_verification');
         return jsonResponse(200, { challenge: envelope.challenge });
       case 'app_rate_limited':
+        countSlackEvent('app_rate_limited');
         logger.warn('Slack is dropping events: the app exceeded its Events API rate limit', {
           teamId: envelope.teamId,
           minute: envelope.minute,
         });
         return acknowledged();
       case 'unsupported':
+        countSlackEvent('ignored');
         logger.info('Slack envelope ignored', { envelopeType: envelope.envelopeType });
         return acknowledged();
       case 'event_callback':
@@ -79,6 +85,7 @@ export const makeHandler = (deps: SlackEventsDeps) =>
     };
     const decision = classifySlackEvent(callback);
     if (!decision.handle) {
+      countSlackEvent('ignored');
       logger.info('Slack event ignored', { ...log, reason: decision.reason });
       return acknowledged();
     }
@@ -87,6 +94,7 @@ export const makeHandler = (deps: SlackEventsDeps) =>
       ...(retryNum !== undefined ? { retryNum } : {}),
     });
     if (!first) {
+      countSlackEvent('duplicate');
       logger.info('Slack event already received; acknowledged without queueing it again', {
         ...log,
         retryReason: event.headers['x-slack-retry-reason'],
@@ -104,6 +112,7 @@ export const makeHandler = (deps: SlackEventsDeps) =>
         );
       throw error;
     }
+    countSlackEvent('queued');
     logger.info('Slack event queued', log);
     return acknowledged();
   });

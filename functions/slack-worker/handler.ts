@@ -1,10 +1,11 @@
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { getConfig, getSlackConfig } from '../../shared/config.ts';
 import { RAG_INPUT_LIMIT } from '../../shared/history.ts';
-import { logger } from '../../shared/observability.ts';
+import { logger, publishMetrics } from '../../shared/observability.ts';
 import { createSlackWorkerDeps, type SlackWorkerDeps } from '../../shared/slack/dependencies.ts';
 import { classifySlackEvent, type SlackQuestion, slackTextToQuestion } from '../../shared/slack/events.ts';
 import { parseSlackJob } from '../../shared/slack/job.ts';
+import { countSlackEvent, type SlackEventOutcome } from '../../shared/slack/metrics.ts';
 import type { ReplyTarget } from '../../shared/slack/responder.ts';
 import { slackOwner, threadSessionId } from '../../shared/slack/thread-session.ts';
 
@@ -25,8 +26,9 @@ export const makeHandler =
     const batchItemFailures: SQSBatchItemFailure[] = [];
     for (const record of event.Records) {
       try {
-        await handleRecord(deps, record, context);
+        countSlackEvent(await handleRecord(deps, record, context));
       } catch (error) {
+        countSlackEvent('retry');
         logger.warn('Slack job failed; the queue will deliver it again', {
           messageId: record.messageId,
           error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
@@ -34,20 +36,28 @@ export const makeHandler =
         batchItemFailures.push({ itemIdentifier: record.messageId });
       }
     }
+    publishMetrics();
     return { batchItemFailures };
   };
 
-async function handleRecord(deps: SlackWorkerDeps, record: SQSRecord, context: Context): Promise<void> {
+/** What became of one queued event, for the `SlackEvent` metric. */
+type WorkOutcome = Extract<SlackEventOutcome, 'answered' | 'ignored' | 'dropped' | 'duplicate' | 'gave_up'>;
+
+async function handleRecord(
+  deps: SlackWorkerDeps,
+  record: SQSRecord,
+  context: Context,
+): Promise<WorkOutcome> {
   const job = parseSlackJob(record.body);
   if (!job) {
     // It can never succeed; retrying would only delay it into the DLQ.
     logger.error('Dropped a queue message that is not a Slack job', { messageId: record.messageId });
-    return;
+    return 'dropped';
   }
   const decision = classifySlackEvent(job.envelope);
   if (!decision.handle) {
     logger.info('Slack event ignored', { eventId: job.envelope.event_id, reason: decision.reason });
-    return;
+    return 'ignored';
   }
   const question = decision.question;
   const log = { eventId: question.eventId, teamId: question.teamId, kind: question.kind };
@@ -55,11 +65,12 @@ async function handleRecord(deps: SlackWorkerDeps, record: SQSRecord, context: C
   const claim = await deps.ledger.beginWork(question.eventId, leaseMs(context));
   if (claim === 'answered') {
     logger.info('Slack event already answered; dropping the redelivery', log);
-    return;
+    return 'duplicate';
   }
   if (claim === 'busy') {
-    if (attempt >= deps.maxAttempts) return logger.warn('Slack event still held by another worker', log);
-    throw new Error('Another worker is answering this event');
+    if (attempt < deps.maxAttempts) throw new Error('Another worker is answering this event');
+    logger.warn('Slack event still held by another worker', log);
+    return 'duplicate';
   }
 
   const target = replyTarget(question);
@@ -67,6 +78,7 @@ async function handleRecord(deps: SlackWorkerDeps, record: SQSRecord, context: C
     await deps.responder.showWorking(target);
     await answer(deps, question, target, log);
     await deps.ledger.finishWork(question.eventId);
+    return 'answered';
   } catch (error) {
     if (attempt < deps.maxAttempts) {
       await deps.ledger
@@ -84,6 +96,7 @@ async function handleRecord(deps: SlackWorkerDeps, record: SQSRecord, context: C
     });
     await deps.responder.postNotice(target, FAILED_REPLY).catch(() => undefined);
     await deps.ledger.finishWork(question.eventId).catch(() => undefined);
+    return 'gave_up';
   } finally {
     await deps.responder.doneWorking(target);
   }

@@ -34,6 +34,12 @@ export interface Passage<R> {
 export interface QueryWeights extends ReadonlyMap<string, number> {
   /** The question asks how to do something: a procedure answers it best, where there is one. */
   readonly wantsSteps?: boolean;
+  /**
+   * Term → the question word it stands for, when terms are one word's alternatives (synonyms,
+   * spelling fixes): a sentence with "delete" and "remove" has one of the question's words, not
+   * two. Terms not listed stand for themselves.
+   */
+  readonly conceptOf?: ReadonlyMap<string, string>;
 }
 
 export interface GeneratorInput<R> {
@@ -183,7 +189,7 @@ export function collectAnswer<R>(parts: Iterable<AnswerPart<R>>): Answer<R> {
   return { text, citations };
 }
 
-function scorePassage(text: string, rank: number, weights: ReadonlyMap<string, number>): Candidate[] {
+function scorePassage(text: string, rank: number, weights: QueryWeights): Candidate[] {
   const sentences = splitSentences(text);
   const lines = describeLines(text);
   const rankFactor = 1 / (1 + RANK_DECAY * rank);
@@ -197,8 +203,7 @@ function scorePassage(text: string, rank: number, weights: ReadonlyMap<string, n
     const terms = new Set(analyze(sentence.text));
     const matched = new Set([...terms].filter((term) => weights.has(term)));
     const kind = classify(sentence, inList, index === sentences.length - 1);
-    let own = 0;
-    for (const term of matched) own += weights.get(term) ?? 0;
+    let own = worth(matched, weights);
     // Long sentences match more words by chance; damp them gently.
     own /= 1 + Math.max(0, terms.size - 20) / 20;
     if (META.test(sentence.text)) own *= META_DISCOUNT;
@@ -285,7 +290,8 @@ function compose<R>(
         weights,
       );
       const nearlyAsGood = c.merit >= ALTERNATE_MIN * anchor.merit && shared >= ALTERNATE_MIN * anchorWorth;
-      // Or mostly about (and still linked to the anchor by a word) a part of the question the first passage does not mention at all.
+      // Or mostly about a part of the question the first passage does not mention at all, and
+      // still linked to the anchor by a word.
       const uncovered = worth(
         [...c.matched].filter((term) => !firstCovers.has(term)),
         weights,
@@ -316,7 +322,7 @@ function best(candidates: readonly Candidate[]): Candidate | undefined {
 function answerFrom(
   passage: readonly Candidate[],
   anchor: Candidate,
-  weights: ReadonlyMap<string, number>,
+  weights: QueryWeights,
   wantsSteps: boolean,
 ): Segment[] {
   const listed = anchor.inList || introducesList(passage, anchor) || leadsAlone(passage, anchor);
@@ -334,9 +340,15 @@ function answerFrom(
   return step === undefined ? [prose(passage, anchor)] : procedure(passage, step);
 }
 
-function worth(terms: Iterable<string>, weights: ReadonlyMap<string, number>): number {
+/** What some of the query's terms are worth together: each question word counted once, at its best. */
+function worth(terms: Iterable<string>, weights: QueryWeights): number {
+  const best = new Map<string, number>();
+  for (const term of terms) {
+    const concept = weights.conceptOf?.get(term) ?? term;
+    best.set(concept, Math.max(best.get(concept) ?? 0, weights.get(term) ?? 0));
+  }
   let sum = 0;
-  for (const term of new Set(terms)) sum += weights.get(term) ?? 0;
+  for (const value of best.values()) sum += value;
   return sum;
 }
 
@@ -351,7 +363,7 @@ function headingAbove(passage: readonly Candidate[], i: number): Candidate | und
  */
 function bestInstructions(
   passage: readonly Candidate[],
-  weights: ReadonlyMap<string, number>,
+  weights: QueryWeights,
 ): { anchor: Candidate; merit: number } | undefined {
   let top: { anchor: Candidate; merit: number } | undefined;
   for (let i = 0; i < passage.length; ) {
@@ -455,7 +467,8 @@ function procedure(passage: readonly Candidate[], anchor: Candidate): Segment[] 
     units.push({ from: i, to: j, indent: first.indent, chars: length(first, last) });
     i = j + 1;
   }
-  const leadIn = leadInBefore(passage, listFrom);
+  // The anchor itself, when it introduces the list, always leads in.
+  const leadIn = anchor.inList ? leadInBefore(passage, listFrom) : unitOf(anchor);
   const all: Unit[] = leadIn === undefined ? units : [leadIn, ...units];
   const start = passage[all[0]?.from ?? -1];
   const end = passage[all.at(-1)?.to ?? -1];
@@ -503,12 +516,17 @@ function procedure(passage: readonly Candidate[], anchor: Candidate): Segment[] 
   );
 }
 
+function unitOf(c: Candidate): Unit {
+  return { from: c.index, to: c.index, indent: 0, chars: c.sentence.text.length };
+}
+
 /** The sentence introducing the list that starts at `listFrom`: the last one of the line before. */
 function leadInBefore(passage: readonly Candidate[], listFrom: number): Unit | undefined {
   const previous = passage[listFrom - 1];
-  if (previous === undefined || previous.kind !== 'sentence') return undefined;
+  if (previous === undefined || previous.kind !== 'sentence' || META.test(previous.sentence.text))
+    return undefined;
   if (!previous.sentence.text.endsWith(':') && previous.sentence.text.length > 200) return undefined;
-  return { from: previous.index, to: previous.index, indent: 0, chars: previous.sentence.text.length };
+  return unitOf(previous);
 }
 
 /** Chosen units (in order) as segments: adjacent units make one contiguous segment. */

@@ -18,6 +18,7 @@ import { SessionStore } from './sessions.ts';
 import { type StreamFaults, type StreamPacing, streamRoutes } from './stream-operation.ts';
 
 export type { StreamFaults } from './stream-operation.ts';
+
 import { listenDualProtocol } from './transport.ts';
 
 export { AwsServiceError } from './errors.ts';

@@ -244,7 +244,12 @@ export class KnowledgeBase {
     const weights = new Map<string, number>();
     for (const [term, weight] of searchWeights(concepts, this.#index))
       weights.set(term, weight * this.#index.idf(term));
-    return Object.assign(weights, { wantsSteps: wantsSteps(query.text) });
+    // A sentence with "delete" and "remove" has one of the question's words, not two.
+    const conceptOf = new Map<string, string>();
+    for (const concept of concepts) {
+      for (const term of concept.terms) if (!conceptOf.has(term)) conceptOf.set(term, concept.terms[0]);
+    }
+    return Object.assign(weights, { wantsSteps: wantsSteps(query.text), conceptOf });
   }
 
   /**

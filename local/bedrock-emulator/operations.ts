@@ -10,6 +10,7 @@ import {
   combinedAction,
   type GuardrailScreen,
   guardAnswer,
+  type RagGuardrailAction,
   ragGuardrail,
   screenInput,
 } from './guardrail/rag-screening.ts';
@@ -66,21 +67,30 @@ function retrieve(context: OperationContext, knowledgeBaseId: string, body: unkn
 
 function retrieveAndGenerate(context: OperationContext, body: unknown) {
   const turn = startAnswer(context, body);
-  const generated = collectAnswer(turn.parts);
-  // With a guardrail attached, the answer is screened before it leaves (see guardrail/rag-screening.ts).
-  const guarded =
-    turn.guardrail === undefined || turn.inputScreen?.blocked
-      ? undefined
-      : guardAnswer(turn.guardrail, generated);
-  const answer = guarded?.answer ?? generated;
+  const { answer, guardrailAction } = screenedAnswer(turn);
   turn.finish(answer.text);
   return {
     sessionId: turn.sessionId,
     output: { text: answer.text },
     citations: answer.citations.map(citationShape),
-    ...(turn.guardrail === undefined
-      ? {}
-      : { guardrailAction: combinedAction(turn.inputScreen, guarded?.screen) }),
+    ...(guardrailAction === undefined ? {} : { guardrailAction }),
+  };
+}
+
+/**
+ * The whole answer, screened by the attached guardrail before it leaves (see
+ * guardrail/rag-screening.ts); `guardrailAction` only when a guardrail is attached.
+ */
+export function screenedAnswer(turn: AnswerTurn): {
+  answer: Answer<KnowledgeBaseChunk>;
+  guardrailAction?: RagGuardrailAction;
+} {
+  const generated = collectAnswer(turn.parts);
+  if (turn.guardrail === undefined) return { answer: generated };
+  const guarded = turn.inputScreen?.blocked ? undefined : guardAnswer(turn.guardrail, generated);
+  return {
+    answer: guarded?.answer ?? generated,
+    guardrailAction: combinedAction(turn.inputScreen, guarded?.screen),
   };
 }
 

@@ -6,7 +6,15 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AwsServiceError } from './errors.ts';
 import { encodeEvent, encodeException } from './event-stream.ts';
-import { citationShape, type OperationContext, startAnswer } from './operations.ts';
+import type { Answer, AnswerPart } from './generator.ts';
+import type { KnowledgeBaseChunk } from './knowledge-base.ts';
+import {
+  type AnswerTurn,
+  citationShape,
+  type OperationContext,
+  screenedAnswer,
+  startAnswer,
+} from './operations.ts';
 import type { Route } from './router.ts';
 
 export interface StreamPacing {
@@ -55,14 +63,16 @@ export function streamRoutes(
   ];
 }
 
-async function* streamAnswer(
-  turn: ReturnType<typeof startAnswer>,
-  pacing: StreamPacing,
-): AsyncGenerator<Uint8Array> {
+async function* streamAnswer(turn: AnswerTurn, pacing: StreamPacing): AsyncGenerator<Uint8Array> {
   let answer = '';
   let first = true;
   try {
-    for (const part of turn.parts) {
+    // With a guardrail the whole answer is screened before any of it is sent (Bedrock's synchronous
+    // mode), so the parts come from the screened answer; without one they are sent as generated.
+    const screened = turn.guardrail === undefined ? undefined : screenedAnswer(turn);
+    const parts = screened ? toParts(screened.answer) : turn.parts;
+    const guardrailAction = screened?.guardrailAction;
+    for (const part of parts) {
       if (part.type === 'citation') {
         yield encodeEvent('citation', citationShape(part));
         continue;
@@ -74,6 +84,7 @@ async function* streamAnswer(
         yield encodeEvent('output', { text: piece });
       }
     }
+    if (guardrailAction !== undefined) yield encodeEvent('guardrail', { action: guardrailAction });
     turn.finish(answer);
   } catch (error) {
     const failure =
@@ -82,6 +93,20 @@ async function* streamAnswer(
         : new AwsServiceError('InternalServerException', 'The stream failed.');
     yield encodeException(failure);
   }
+}
+
+/** A collected answer as parts again: the text up to each citation's end, then that citation. */
+function toParts(answer: Answer<KnowledgeBaseChunk>): AnswerPart<KnowledgeBaseChunk>[] {
+  const parts: AnswerPart<KnowledgeBaseChunk>[] = [];
+  let sent = 0;
+  for (const citation of [...answer.citations].sort((a, b) => a.span.end - b.span.end)) {
+    if (citation.span.end > sent)
+      parts.push({ type: 'text', text: answer.text.slice(sent, citation.span.end) });
+    sent = Math.max(sent, citation.span.end);
+    parts.push({ type: 'citation', ...citation });
+  }
+  if (sent < answer.text.length) parts.push({ type: 'text', text: answer.text.slice(sent) });
+  return parts;
 }
 
 async function* cutAfter(

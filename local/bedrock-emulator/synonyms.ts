@@ -82,7 +82,12 @@ const NARROWER: Readonly<Record<string, readonly string[]>> = {
  * logs, "get rid of" is not about getting). Each replacement is ordinary vocabulary.
  */
 const PHRASES: readonly (readonly [RegExp, string])[] = [
-  [/\blog(?:ged|ging|s)?[ -]?(?:in|on)(?:to)?\b|\blogins?\b/gi, 'sign in'],
+  [/\blog(?:ged|ging)[ -]?(?:in|on)(?:to)?\b|\blogins?\b/gi, 'sign in'],
+  // "log in" as a verb, not "the activity log in settings".
+  [
+    /(^|\b(?:i|we|you|to|can|can't|cannot|could|couldn't|not|won't|me|and|or|how|when)\s+)log[ -]?(?:in|on)(?:to)?\b/gi,
+    '$1sign in',
+  ],
   [/\bget(?:ting)? rid of\b/gi, 'remove'],
   [/\bhook(?:ed|ing)? (?:it )?up\b/gi, 'connect'],
   [/\bstop paying\b/gi, 'cancel subscription'],

@@ -341,7 +341,9 @@ function addAssistantTurn() {
   /** @type {Turn} */
   const turn = { id: state.turns, el, answer: part(el, 'answer'), text: '', citations: [] };
   for (const button of el.querySelectorAll('[data-rating]')) {
-    button.addEventListener('click', () => rate(turn, /** @type {HTMLElement} */ (button).dataset.rating ?? ''));
+    button.addEventListener('click', () =>
+      rate(turn, /** @type {HTMLElement} */ (button).dataset.rating ?? ''),
+    );
   }
   appendTurn(el);
   return turn;
@@ -633,7 +635,8 @@ function restoreAnswer(message) {
   renderAnswer(turn);
   renderSources(turn);
   if (message.status === 'blocked') showGuardrail(turn, 'INTERVENED');
-  if (message.status === 'incomplete') endTurn(turn, 'incomplete', 'This answer was cut off before it finished.');
+  if (message.status === 'incomplete')
+    endTurn(turn, 'incomplete', 'This answer was cut off before it finished.');
   else endTurn(turn, 'done');
   const feedback = message.feedback;
   showFeedback(turn, typeof feedback === 'string' ? feedback : feedback?.rating);

@@ -69,7 +69,10 @@ export interface FakeSlackApi {
   /** Messages in a thread (or all), in the order they were created. */
   thread(threadTs: string): FakeSlackMessage[];
   /** Waits (bounded) until `count` finished messages (no open stream) exist in the thread, or all. */
-  waitForReplies(count: number, options?: { threadTs?: string; timeoutMs?: number }): Promise<FakeSlackMessage[]>;
+  waitForReplies(
+    count: number,
+    options?: { threadTs?: string; timeoutMs?: number },
+  ): Promise<FakeSlackMessage[]>;
   /** Forgets calls, messages and reactions. */
   reset(): void;
   close(): Promise<void>;
@@ -225,7 +228,8 @@ export async function startFakeSlackApi(options: FakeSlackOptions): Promise<Fake
     const raw = await readBody(req);
     const args = parseArgs(raw, String(req.headers['content-type'] ?? ''));
     const at = Date.now();
-    if (req.method !== 'POST' && req.method !== 'GET') return send(res, 405, { ok: false, error: 'method_not_allowed' });
+    if (req.method !== 'POST' && req.method !== 'GET')
+      return send(res, 405, { ok: false, error: 'method_not_allowed' });
 
     const retryAfter = rateLimits.get(method);
     if (retryAfter !== undefined) {
@@ -242,7 +246,14 @@ export async function startFakeSlackApi(options: FakeSlackOptions): Promise<Fake
       failures.delete(method);
     } else result = methods[method]?.(args) ?? fail('unknown_method');
     const error = typeof result.error === 'string' ? result.error : undefined;
-    calls.push({ method, args: redact(args), at, status: 200, ok: result.ok === true, ...(error ? { error } : {}) });
+    calls.push({
+      method,
+      args: redact(args),
+      at,
+      status: 200,
+      ok: result.ok === true,
+      ...(error ? { error } : {}),
+    });
     send(res, 200, result);
   }
 
@@ -253,7 +264,9 @@ export async function startFakeSlackApi(options: FakeSlackOptions): Promise<Fake
   const { port } = server.address() as AddressInfo;
 
   const finished = (threadTs?: string) =>
-    messages.filter((m) => !m.streaming && (threadTs === undefined || m.threadTs === threadTs || m.ts === threadTs));
+    messages.filter(
+      (m) => !m.streaming && (threadTs === undefined || m.threadTs === threadTs || m.ts === threadTs),
+    );
 
   return {
     url: `http://127.0.0.1:${port}/api/`,
@@ -279,7 +292,9 @@ export async function startFakeSlackApi(options: FakeSlackOptions): Promise<Fake
         if (replies.length >= count) return replies;
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
-      throw new Error(`Timed out waiting for ${count} Slack replies (have ${finished(waitOptions.threadTs).length})`);
+      throw new Error(
+        `Timed out waiting for ${count} Slack replies (have ${finished(waitOptions.threadTs).length})`,
+      );
     },
     reset: () => {
       calls.length = 0;
@@ -338,7 +353,12 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',

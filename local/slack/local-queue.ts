@@ -59,7 +59,10 @@ export class LocalSlackJobQueue implements SlackJobQueue {
     this.closed = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    await Promise.race([Promise.allSettled([...this.pending]), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    await Promise.race([
+      Promise.allSettled([...this.pending]),
+      new Promise((resolve) => setTimeout(resolve, 5_000)),
+    ]);
   }
 
   private schedule(run: () => Promise<void>, delayMs: number): void {
@@ -105,7 +108,10 @@ export class LocalSlackJobQueue implements SlackJobQueue {
   }
 }
 
-function toSqsRecord(message: { messageId: string; body: string; sentAt: number }, attempt: number): SQSRecord {
+function toSqsRecord(
+  message: { messageId: string; body: string; sentAt: number },
+  attempt: number,
+): SQSRecord {
   return {
     messageId: message.messageId,
     receiptHandle: `local-${message.messageId}-${attempt}`,
@@ -125,5 +131,7 @@ function toSqsRecord(message: { messageId: string; body: string; sentAt: number 
 }
 
 function defaultDeadLetter(job: SlackJob, reason: string): void {
-  console.error(`local Slack queue: event ${job.envelope.event_id} failed every delivery (${reason}); dropped`);
+  console.error(
+    `local Slack queue: event ${job.envelope.event_id} failed every delivery (${reason}); dropped`,
+  );
 }

@@ -69,7 +69,9 @@ const workspace = { teamId: slack.teamId, botUserId: slack.botUserId };
 let stack: LocalStack | undefined;
 
 try {
-  console.log(`Fake Slack Web API on ${slack.url} (workspace ${workspace.teamId}, bot <@${workspace.botUserId}>)`);
+  console.log(
+    `Fake Slack Web API on ${slack.url} (workspace ${workspace.teamId}, bot <@${workspace.botUserId}>)`,
+  );
   process.stdout.write('Starting Lantern offline and ingesting the knowledge base… ');
   stack = await startLocalStack({
     docsDir,
@@ -124,14 +126,17 @@ async function ask(
   );
   const ack = await sendSignedEvent(eventsUrl, signingSecret, envelope);
   console.log(`  Lantern acknowledged: HTTP ${ack.status} in ${ack.ms} ms`);
-  if (ack.status !== 200) throw new Error(`the events endpoint answered ${ack.status}: ${JSON.stringify(ack.body)}`);
+  if (ack.status !== 200)
+    throw new Error(`the events endpoint answered ${ack.status}: ${JSON.stringify(ack.body)}`);
   const replies = await fake.waitForReplies(before + 1, { threadTs: thread, timeoutMs: 30_000 });
   await local.slack.queue.idle(10_000);
   const reply = replies.at(-1) as FakeSlackMessage;
   const methods = fake.calls
     .slice(callsBefore)
     .map((call) => (call.ok ? call.method : `${call.method} (${call.error ?? call.status})`));
-  console.log(`\nLantern replied in thread ${thread} (session ${threadSessionId(workspace.teamId, envelope.event.channel, thread)}):`);
+  console.log(
+    `\nLantern replied in thread ${thread} (session ${threadSessionId(workspace.teamId, envelope.event.channel, thread)}):`,
+  );
   console.log(`  Slack Web API calls: ${methods.join(' → ')}\n`);
   console.log(indent(reply.text));
   for (const block of reply.blocks ?? []) {

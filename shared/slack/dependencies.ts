@@ -4,6 +4,7 @@ import { slackSettings } from '../../config/slack.ts';
 import { createDocumentClient } from '../aws-clients.ts';
 import type { LanternConfig, SlackConfig } from '../config.ts';
 import { createConversationEngine } from '../dependencies.ts';
+import { tracer } from '../observability.ts';
 import { type AnswerSource, answerSourceFor, type SlackEngine } from './answer-stream.ts';
 import {
   SecretsManagerSlackCredentials,
@@ -40,7 +41,7 @@ export interface SlackWorkerDeps {
 export function createSlackCredentials(slack: SlackConfig): SlackCredentialsProvider {
   if (slack.secretArn) {
     return new SecretsManagerSlackCredentials(
-      new SecretsManagerClient({ region: slack.region }),
+      tracer.captureAWSv3Client(new SecretsManagerClient({ region: slack.region })),
       slack.secretArn,
     );
   }
@@ -69,7 +70,10 @@ export function createSlackEventsDeps(
     queue:
       queue ??
       (slack.queueUrl
-        ? new SqsSlackJobQueue(new SQSClient({ region: slack.region }), slack.queueUrl)
+        ? new SqsSlackJobQueue(
+            tracer.captureAWSv3Client(new SQSClient({ region: slack.region })),
+            slack.queueUrl,
+          )
         : new UnconfiguredSlackJobQueue()),
   };
 }

@@ -33,7 +33,9 @@ beforeAll(async () => {
         return;
       }
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' });
-      res.end(JSON.stringify({ ARN: SecretId, Name: 'lantern/slack', VersionId: 'v1', SecretString: secretString }));
+      res.end(
+        JSON.stringify({ ARN: SecretId, Name: 'lantern/slack', VersionId: 'v1', SecretString: secretString }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -72,7 +74,10 @@ describe('SecretsManagerSlackCredentials', () => {
   });
 
   it('refuses a malformed secret without quoting it', async () => {
-    for (const value of ['xoxb-secret-token-in-plain-text', JSON.stringify({ signingSecret: 'only-this-one' })]) {
+    for (const value of [
+      'xoxb-secret-token-in-plain-text',
+      JSON.stringify({ signingSecret: 'only-this-one' }),
+    ]) {
       secretString = value;
       const error = await new SecretsManagerSlackCredentials(client(), ARN).get().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(SlackCredentialsError);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../../local/dynamodb.ts';
 import { createDocumentClient } from '../../shared/aws-clients.ts';
 import { parseConfig } from '../../shared/config.ts';
 import { SlackEventLedger } from '../../shared/slack/event-ledger.ts';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../local/dynamodb.ts';
 
 let dynamo: LocalDynamoDb;
 let clock = new Date('2026-01-01T00:00:00Z');
@@ -39,7 +39,9 @@ describe('SlackEventLedger: deliveries (the events function)', () => {
 
   it('records concurrent deliveries of one event exactly once', async () => {
     const id = eventId();
-    const results = await Promise.all(Array.from({ length: 5 }, () => ledger.recordDelivery(id, { teamId: 'T1' })));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => ledger.recordDelivery(id, { teamId: 'T1' })),
+    );
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 

@@ -27,7 +27,9 @@ function setup(options: { secret?: string; queue?: SlackJobQueue } = {}) {
   const ledger = new InMemoryLedger();
   const queue = options.queue ?? { enqueue: async (job: SlackJob) => void jobs.push(job) };
   const handler = makeHandler({
-    credentials: new StaticSlackCredentials(options.secret === '' ? {} : { signingSecret: options.secret ?? SECRET }),
+    credentials: new StaticSlackCredentials(
+      options.secret === '' ? {} : { signingSecret: options.secret ?? SECRET },
+    ),
     ledger,
     queue,
   });
@@ -38,7 +40,10 @@ function setup(options: { secret?: string; queue?: SlackJobQueue } = {}) {
   return { jobs, ledger, invoke };
 }
 
-function signed(body: unknown, options: { at?: number; secret?: string; headers?: Record<string, string> } = {}) {
+function signed(
+  body: unknown,
+  options: { at?: number; secret?: string; headers?: Record<string, string> } = {},
+) {
   const raw = typeof body === 'string' ? body : JSON.stringify(body);
   const ts = String(options.at ?? Math.floor(Date.now() / 1000));
   return slackProxyEvent(raw, {
@@ -57,7 +62,10 @@ describe('POST /v1/slack/events: signature', () => {
   const now = Math.floor(Date.now() / 1000);
   const cases: [string, APIGatewayProxyEvent][] = [
     ['no signature headers', slackProxyEvent(body, {})],
-    ['no timestamp', slackProxyEvent(body, { 'x-slack-signature': signSlackRequest(SECRET, String(now), body) })],
+    [
+      'no timestamp',
+      slackProxyEvent(body, { 'x-slack-signature': signSlackRequest(SECRET, String(now), body) }),
+    ],
     ['a signature made with another secret', signed(body, { secret: 'not-the-secret' })],
     ['a timestamp six minutes old (a replay)', signed(body, { at: now - 360 })],
     ['a timestamp six minutes ahead', signed(body, { at: now + 360 })],
@@ -68,7 +76,10 @@ describe('POST /v1/slack/events: signature', () => {
         'x-slack-signature': signSlackRequest(SECRET, String(now), body),
       }),
     ],
-    ['a malformed signature', slackProxyEvent(body, { 'x-slack-request-timestamp': String(now), 'x-slack-signature': 'v0=nope' })],
+    [
+      'a malformed signature',
+      slackProxyEvent(body, { 'x-slack-request-timestamp': String(now), 'x-slack-signature': 'v0=nope' }),
+    ],
   ];
   for (const [name, event] of cases) {
     it(`refuses ${name} with 401 and queues nothing`, async () => {
@@ -91,13 +102,20 @@ describe('POST /v1/slack/events: signature', () => {
   it('verifies the raw body, also when API Gateway hands it over base64-encoded', async () => {
     const { invoke } = setup();
     const event = signed({ type: 'url_verification', challenge: 'c1' });
-    const res = await invoke({ ...event, body: Buffer.from(event.body ?? '').toString('base64'), isBase64Encoded: true });
+    const res = await invoke({
+      ...event,
+      body: Buffer.from(event.body ?? '').toString('base64'),
+      isBase64Encoded: true,
+    });
     expect(res.statusCode).toBe(200);
   });
 
   it('accepts the signed sample proxy event at the time it was signed, and only then', async () => {
     const sample = JSON.parse(
-      readFileSync(join(import.meta.dirname, '..', '..', 'events', 'slack', 'api-gateway-app-mention.json'), 'utf8'),
+      readFileSync(
+        join(import.meta.dirname, '..', '..', 'events', 'slack', 'api-gateway-app-mention.json'),
+        'utf8',
+      ),
     ) as APIGatewayProxyEvent;
     const at = (seconds: number) =>
       makeHandler({
@@ -114,7 +132,13 @@ describe('POST /v1/slack/events: signature', () => {
 describe('POST /v1/slack/events: answers', () => {
   it('answers url_verification with the challenge', async () => {
     const { invoke } = setup();
-    const res = await invoke(signed({ token: 't', challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7', type: 'url_verification' }));
+    const res = await invoke(
+      signed({
+        token: 't',
+        challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7',
+        type: 'url_verification',
+      }),
+    );
     expect(res.statusCode).toBe(200);
     expect(res.json).toEqual({ challenge: '3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7' });
   });
@@ -135,7 +159,9 @@ describe('POST /v1/slack/events: answers', () => {
     expect((await invoke(signed(envelope))).statusCode).toBe(200);
     for (const retry of [1, 2, 3]) {
       const res = await invoke(
-        signed(envelope, { headers: { 'x-slack-retry-num': String(retry), 'x-slack-retry-reason': 'http_timeout' } }),
+        signed(envelope, {
+          headers: { 'x-slack-retry-num': String(retry), 'x-slack-retry-reason': 'http_timeout' },
+        }),
       );
       expect(res.statusCode).toBe(200);
     }
@@ -171,7 +197,9 @@ describe('POST /v1/slack/events: answers', () => {
     const envelope = appMentionEnvelope(workspace, { text: 'hello?' });
     const res = await invoke(signed(envelope));
     expect(res.statusCode).toBe(500);
-    expect(res.json).toEqual({ error: { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side.' } });
+    expect(res.json).toEqual({
+      error: { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side.' },
+    });
     expect(await ledger.status(envelope.event_id)).toBeUndefined();
     failing = false;
     expect((await invoke(signed(envelope, { headers: { 'x-slack-retry-num': '1' } }))).statusCode).toBe(200);

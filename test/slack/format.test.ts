@@ -37,8 +37,16 @@ describe('escapeMrkdwn', () => {
 describe('sources', () => {
   it('lists each cited source once, in the order first cited, with a readable title', () => {
     const sources = sourcesOf([
-      citation('a', { sourceUri: 'https://help.example/a', title: 'Article A' }, { sourceUri: 's3://docs/b/beta-test.md' }),
-      citation('b', { sourceUri: 'https://help.example/a', title: 'Article A' }, { sourceUri: 'https://help.example/c' }),
+      citation(
+        'a',
+        { sourceUri: 'https://help.example/a', title: 'Article A' },
+        { sourceUri: 's3://docs/b/beta-test.md' },
+      ),
+      citation(
+        'b',
+        { sourceUri: 'https://help.example/a', title: 'Article A' },
+        { sourceUri: 'https://help.example/c' },
+      ),
     ]);
     expect(sources).toEqual([
       { title: 'Article A', url: 'https://help.example/a' },
@@ -52,7 +60,9 @@ describe('sources', () => {
     expect(linkFor('s3://lantern-documents/account/reset your password.md', 'https://help.example/kb')).toBe(
       'https://help.example/kb/account/reset%20your%20password.md',
     );
-    expect(linkFor('HTTPS://help.example/x?a=1&b=2', 'https://ignored.example/')).toBe('HTTPS://help.example/x?a=1&b=2');
+    expect(linkFor('HTTPS://help.example/x?a=1&b=2', 'https://ignored.example/')).toBe(
+      'HTTPS://help.example/x?a=1&b=2',
+    );
     expect(linkFor('confluence-page-123')).toBeUndefined();
   });
 
@@ -69,7 +79,9 @@ describe('formatSlackAnswer', () => {
     const formatted = formatSlackAnswer(
       answer({
         answer: 'Use <Settings> & then *Security*.\n',
-        citations: [citation('Use', { sourceUri: 'https://help.example/2fa', title: 'Two-factor authentication' })],
+        citations: [
+          citation('Use', { sourceUri: 'https://help.example/2fa', title: 'Two-factor authentication' }),
+        ],
       }),
     );
     expect(formatted).toEqual({
@@ -84,7 +96,9 @@ describe('formatSlackAnswer', () => {
   });
 
   it('posts the no-answer reply without a sources section', () => {
-    expect(formatSlackAnswer(answer({ answer: 'Sorry, I am unable to assist you with this request.' }))).toEqual({
+    expect(
+      formatSlackAnswer(answer({ answer: 'Sorry, I am unable to assist you with this request.' })),
+    ).toEqual({
       body: 'Sorry, I am unable to assist you with this request.',
       text: 'Sorry, I am unable to assist you with this request.',
     });
@@ -98,14 +112,22 @@ describe('formatSlackAnswer', () => {
         guardrail: { action: 'INTERVENED' },
       }),
     );
-    expect(formatted).toEqual({ body: 'Sorry, I cannot help with that.', text: 'Sorry, I cannot help with that.' });
+    expect(formatted).toEqual({
+      body: 'Sorry, I cannot help with that.',
+      text: 'Sorry, I cannot help with that.',
+    });
   });
 
   it('maps s3 sources through the base URL when one is configured', () => {
     const formatted = formatSlackAnswer(
-      answer({ answer: 'Yes.', citations: [citation('Yes.', { sourceUri: 's3://b/billing/refund-policy.md' })] }),
+      answer({
+        answer: 'Yes.',
+        citations: [citation('Yes.', { sourceUri: 's3://b/billing/refund-policy.md' })],
+      }),
       { sourceBaseUrl: 'https://help.example/' },
     );
-    expect(formatted.sources).toBe('*Sources*\n• <https://help.example/billing/refund-policy.md|Refund policy>');
+    expect(formatted.sources).toBe(
+      '*Sources*\n• <https://help.example/billing/refund-policy.md|Refund policy>',
+    );
   });
 });

@@ -2,7 +2,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeSlackApi, startFakeSlackApi } from '../../local/slack/fake-slack-api.ts';
 import type { AnswerEvent } from '../../shared/slack/answer-stream.ts';
 import { answerAsStream } from '../../shared/slack/answer-stream.ts';
-import { type ReplyTarget, SlackResponder, type SlackResponderOptions } from '../../shared/slack/responder.ts';
+import {
+  type ReplyTarget,
+  SlackResponder,
+  type SlackResponderOptions,
+} from '../../shared/slack/responder.ts';
 import { SlackApi } from '../../shared/slack/slack-api.ts';
 import type { ChatAnswer } from '../../shared/types.ts';
 
@@ -30,7 +34,12 @@ const target = (): ReplyTarget => ({
 
 const responder = (options: Partial<SlackResponderOptions> = {}) =>
   new SlackResponder(
-    new SlackApi({ token: async () => TOKEN, apiUrl: slack.url, rateLimitRetries: 3, maxRetryAfterSeconds: 20 }),
+    new SlackApi({
+      token: async () => TOKEN,
+      apiUrl: slack.url,
+      rateLimitRetries: 3,
+      maxRetryAfterSeconds: 20,
+    }),
     { streaming: true, workingReaction: 'eyes', flushChars: 200, flushIntervalMs: 750, ...options },
   );
 
@@ -43,7 +52,9 @@ const ANSWER: ChatAnswer = {
       start: 0,
       end: 39,
       text: 'Go to Settings > Security & turn on 2FA.',
-      references: [{ sourceUri: 'https://help.example/2fa', title: 'Two-factor <authentication>', excerpt: '…' }],
+      references: [
+        { sourceUri: 'https://help.example/2fa', title: 'Two-factor <authentication>', excerpt: '…' },
+      ],
     },
   ],
   guardrail: { action: 'NONE' },
@@ -144,7 +155,10 @@ describe('SlackResponder.deliver', () => {
   });
 
   it('posts directly when streaming is switched off', async () => {
-    const result = await responder({ streaming: false }).deliver(target(), answerAsStream(Promise.resolve(ANSWER)));
+    const result = await responder({ streaming: false }).deliver(
+      target(),
+      answerAsStream(Promise.resolve(ANSWER)),
+    );
     expect(result.mode).toBe('posted');
     expect(slack.calls.map((c) => c.method)).toEqual(['chat.postMessage']);
   });
@@ -167,12 +181,20 @@ describe('SlackResponder.deliver', () => {
     expect(result).toMatchObject({ mode: 'streamed', replaced: true });
     expect(slack.calls.map((c) => c.method)).toEqual(['chat.startStream', 'chat.stopStream', 'chat.update']);
     expect(slack.messages).toEqual([
-      expect.objectContaining({ text: 'Sorry, I cannot help with that request.', blocks: undefined, updates: 1 }),
+      expect.objectContaining({
+        text: 'Sorry, I cannot help with that request.',
+        blocks: undefined,
+        updates: 1,
+      }),
     ]);
   });
 
   it('shows an input the guardrail blocked as its message, without sources', async () => {
-    const blocked: ChatAnswer = { ...ANSWER, answer: 'Sorry, I cannot help with that.', guardrail: { action: 'INTERVENED' } };
+    const blocked: ChatAnswer = {
+      ...ANSWER,
+      answer: 'Sorry, I cannot help with that.',
+      guardrail: { action: 'INTERVENED' },
+    };
     await responder({ streaming: false }).deliver(target(), answerAsStream(Promise.resolve(blocked)));
     expect(slack.messages.map((m) => m.text)).toEqual(['Sorry, I cannot help with that.']);
   });
@@ -200,7 +222,9 @@ describe('SlackResponder working indicator', () => {
     const where = target();
     const reply = responder();
     await reply.showWorking(where);
-    expect(slack.reactions).toEqual([{ channel: 'C0SUPPORT', ts: '1700000000.000100', name: 'eyes', removed: false }]);
+    expect(slack.reactions).toEqual([
+      { channel: 'C0SUPPORT', ts: '1700000000.000100', name: 'eyes', removed: false },
+    ]);
     await reply.doneWorking(where);
     expect(slack.reactions[0]?.removed).toBe(true);
     slack.failOnce('reactions.add', 'missing_scope');

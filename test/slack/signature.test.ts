@@ -19,7 +19,9 @@ describe('verifySlackSignature', () => {
     const signature = signSlackRequest(secret, timestamp, body);
     for (const offset of [0, 299, -299, 300, -300]) {
       const at = new Date(now.getTime() + offset * 1000);
-      expect(verifySlackSignature({ signingSecret: secret, timestamp, signature, rawBody: body, now: at })).toEqual({
+      expect(
+        verifySlackSignature({ signingSecret: secret, timestamp, signature, rawBody: body, now: at }),
+      ).toEqual({
         ok: true,
       });
     }
@@ -29,7 +31,9 @@ describe('verifySlackSignature', () => {
     const signature = signSlackRequest(secret, timestamp, body);
     for (const offset of [301, -301, 86_400]) {
       const at = new Date(now.getTime() + offset * 1000);
-      expect(verifySlackSignature({ signingSecret: secret, timestamp, signature, rawBody: body, now: at })).toEqual({
+      expect(
+        verifySlackSignature({ signingSecret: secret, timestamp, signature, rawBody: body, now: at }),
+      ).toEqual({
         ok: false,
         reason: 'stale',
       });
@@ -62,7 +66,10 @@ describe('verifySlackSignature', () => {
       [timestamp, 'v0=a2114d57'],
       [timestamp, 'v0=A2114D57B48EAC39B9AD189DD8316235A7B4A8D21A10BD27519666489C69B503'],
     ] as const) {
-      expect(verifySlackSignature({ ...base, timestamp: ts, signature })).toEqual({ ok: false, reason: 'malformed' });
+      expect(verifySlackSignature({ ...base, timestamp: ts, signature })).toEqual({
+        ok: false,
+        reason: 'malformed',
+      });
     }
   });
 });

@@ -28,7 +28,11 @@ const api = (overrides: Partial<SlackApiOptions> = {}) =>
 
 describe('SlackApi', () => {
   it('posts in a thread with the bot token and mrkdwn, without unfurling links', async () => {
-    const posted = await api().postMessage({ channel: 'C1', threadTs: '1.000001', text: 'Hi &amp; <https://x.example|x>' });
+    const posted = await api().postMessage({
+      channel: 'C1',
+      threadTs: '1.000001',
+      text: 'Hi &amp; <https://x.example|x>',
+    });
     expect(posted).toEqual({ channel: 'C1', ts: expect.stringMatching(/^\d+\.\d{6}$/) });
     expect(slack.calls).toEqual([
       expect.objectContaining({
@@ -68,7 +72,9 @@ describe('SlackApi', () => {
     // Slack keeps limiting: give up after the allowed retries, for SQS to try later.
     const stubborn = api({ sleep: async () => slack.rateLimitOnce('reactions.add', 1), rateLimitRetries: 2 });
     slack.rateLimitOnce('reactions.add', 1);
-    const error = await stubborn.addReaction({ channel: 'C1', ts: '2.000001', name: 'eyes' }).catch((e: unknown) => e);
+    const error = await stubborn
+      .addReaction({ channel: 'C1', ts: '2.000001', name: 'eyes' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SlackRateLimitedError);
     expect(error).toMatchObject({ method: 'reactions.add', retryAfterSeconds: 1 });
   });
@@ -109,7 +115,12 @@ describe('SlackApi', () => {
       recipientTeamId: 'T1',
     });
     await client.appendStream({ channel: 'C1', ts: stream.ts, markdownText: ', world' });
-    await client.stopStream({ channel: 'C1', ts: stream.ts, markdownText: '!', blocks: [{ type: 'divider' }] });
+    await client.stopStream({
+      channel: 'C1',
+      ts: stream.ts,
+      markdownText: '!',
+      blocks: [{ type: 'divider' }],
+    });
     expect(slack.messages).toEqual([
       expect.objectContaining({
         threadTs: '1.000001',

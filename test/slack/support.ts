@@ -41,7 +41,9 @@ export class InMemoryLedger implements Ledger {
 }
 
 /** Records what the worker asks of Slack; `deliver` drains the answer stream like the real one. */
-export class RecordingResponder implements Pick<SlackResponder, 'showWorking' | 'doneWorking' | 'postNotice' | 'deliver'> {
+export class RecordingResponder
+  implements Pick<SlackResponder, 'showWorking' | 'doneWorking' | 'postNotice' | 'deliver'>
+{
   readonly log: string[] = [];
   readonly notices: string[] = [];
   readonly delivered: ChatAnswer[] = [];

@@ -6,7 +6,14 @@ import { appMentionEnvelope, directMessageEnvelope } from '../../local/slack/sig
 import { UpstreamError } from '../../shared/errors.ts';
 import type { SlackJob } from '../../shared/slack/job.ts';
 import { threadSessionId } from '../../shared/slack/thread-session.ts';
-import { context, defaultReply, fakeAnswers, InMemoryLedger, loadSlackHandlers, RecordingResponder } from './support.ts';
+import {
+  context,
+  defaultReply,
+  fakeAnswers,
+  InMemoryLedger,
+  loadSlackHandlers,
+  RecordingResponder,
+} from './support.ts';
 
 const { makeWorkerHandler, worker } = await loadSlackHandlers();
 const workspace = { teamId: 'T0TEST', botUserId: 'U0BOT' };
@@ -27,7 +34,11 @@ const record = (body: unknown, receiveCount = 1, messageId = `msg-${Math.random(
   eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:q',
   awsRegion: 'us-east-1',
 });
-const job = (envelope: unknown): SlackJob => ({ version: 1, receivedAt: new Date().toISOString(), envelope: envelope as SlackJob['envelope'] });
+const job = (envelope: unknown): SlackJob => ({
+  version: 1,
+  receivedAt: new Date().toISOString(),
+  envelope: envelope as SlackJob['envelope'],
+});
 const sqs = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
 
 function setup(reply?: Parameters<typeof fakeAnswers>[0], overrides: { botUserId?: string } = {}) {
@@ -51,7 +62,10 @@ function setup(reply?: Parameters<typeof fakeAnswers>[0], overrides: { botUserId
 describe('slack-worker', () => {
   it('answers an app_mention in its thread through the engine, one session per thread, owned by the workspace', async () => {
     const { handler, answers, responder, ledger } = setup();
-    const envelope = appMentionEnvelope(workspace, { text: 'How do I reset my password & keep 2FA?', channel: 'C0HELP' });
+    const envelope = appMentionEnvelope(workspace, {
+      text: 'How do I reset my password & keep 2FA?',
+      channel: 'C0HELP',
+    });
     const result = await handler(sqs(record(job(envelope))), context());
     expect(result).toEqual({ batchItemFailures: [] });
     expect(answers.turns).toEqual([
@@ -74,7 +88,10 @@ describe('slack-worker', () => {
   it('continues the same session for a follow-up in the thread, and a new one for a new thread', async () => {
     const { handler, answers } = setup();
     const first = appMentionEnvelope(workspace, { text: 'How do I turn on 2FA?' });
-    const followUp = appMentionEnvelope(workspace, { text: 'and if I lose my phone?', threadTs: first.event.ts });
+    const followUp = appMentionEnvelope(workspace, {
+      text: 'and if I lose my phone?',
+      threadTs: first.event.ts,
+    });
     const other = appMentionEnvelope(workspace, { text: 'How do I turn on 2FA?' });
     await handler(sqs(record(job(first)), record(job(followUp)), record(job(other))), context());
     const [a, b, c] = answers.turns.map((t) => t.sessionId);
@@ -94,8 +111,12 @@ describe('slack-worker', () => {
 
   it('ignores messages from bots (its own included) and message subtypes, and never retries them', async () => {
     const { handler, answers, responder } = setup();
-    const sample = (name: string) => JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'events', 'slack', name), 'utf8'));
-    const result = await handler(sqs(record(job(sample('bot-message.json'))), record(job(sample('message-changed.json')))), context());
+    const sample = (name: string) =>
+      JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'events', 'slack', name), 'utf8'));
+    const result = await handler(
+      sqs(record(job(sample('bot-message.json'))), record(job(sample('message-changed.json')))),
+      context(),
+    );
     expect(result).toEqual({ batchItemFailures: [] });
     expect(answers.turns).toEqual([]);
     expect(responder.log).toEqual([]);
@@ -103,7 +124,9 @@ describe('slack-worker', () => {
 
   it('drops a queue message that is not a Slack job instead of retrying it forever', async () => {
     const { handler, responder } = setup();
-    expect(await handler(sqs(record('not json'), record({ version: 1 })), context())).toEqual({ batchItemFailures: [] });
+    expect(await handler(sqs(record('not json'), record({ version: 1 })), context())).toEqual({
+      batchItemFailures: [],
+    });
     expect(responder.log).toEqual([]);
   });
 
@@ -138,7 +161,8 @@ describe('slack-worker', () => {
 
   it('reports only the failed record for retry, releasing its claim', async () => {
     const { handler, ledger, responder } = setup((turn) => {
-      if (turn.message.includes('fail')) throw new UpstreamError('The knowledge base could not answer right now.');
+      if (turn.message.includes('fail'))
+        throw new UpstreamError('The knowledge base could not answer right now.');
       return defaultReply(turn);
     });
     const good = appMentionEnvelope(workspace, { text: 'works' });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { analyze, nameTerms } from '../../../local/bedrock-emulator/analyzer.ts';
-import { isFollowUp } from '../../../local/bedrock-emulator/follow-up.ts';
-import { synonymsOf } from '../../../local/bedrock-emulator/synonyms.ts';
+import { isFollowUp, wantsOverview, wantsSteps } from '../../../local/bedrock-emulator/follow-up.ts';
+import { rewritePhrases, synonymsOf } from '../../../local/bedrock-emulator/synonyms.ts';
+
+const term = (word: string) => analyze(word)[0] ?? '';
+const expands = (word: string) => synonymsOf(term(word));
 
 describe('analyze', () => {
   it('drops question wrappers and stop words, and stems inflections together', () => {
@@ -32,12 +35,86 @@ describe('synonymsOf', () => {
     expect(synonymsOf(analyze('uninstall')[0] ?? '')).toContain(analyze('remove')[0]);
     expect(synonymsOf('zzz')).toEqual([]);
   });
+
+  it('joins what customers say to what help centers write, both ways', () => {
+    expect(expands('favorite')).toEqual(expect.arrayContaining([term('star'), term('bookmark')]));
+    expect(expands('star')).toContain(term('favorite'));
+    expect(expands('delete')).toEqual(expect.arrayContaining([term('remove'), term('uninstall')]));
+    expect(expands('cost')).toContain(term('price'));
+    expect(expands('pricing')).toContain(term('cost'));
+  });
+
+  it('expands a narrower word to the broader one, not the reverse', () => {
+    expect(expands('bold')).toContain(term('format'));
+    expect(expands('cost')).toContain(term('plan'));
+    expect(expands('format')).not.toContain(term('bold'));
+    expect(expands('plan')).not.toContain(term('cost'));
+  });
+
+  it('never expands a word to itself or to a word Porter conflates with another ("custom")', () => {
+    for (const word of ['remove', 'custom', 'star', 'cost', 'bold']) {
+      expect(expands(word)).not.toContain(term(word));
+    }
+    expect(expands('custom')).toEqual([]);
+  });
+});
+
+describe('rewritePhrases', () => {
+  it('reads multi-word expressions as the words help centers use', () => {
+    expect(analyze(rewritePhrases('How do I log in?'))).toEqual(analyze('sign in'));
+    expect(analyze(rewritePhrases('Logging into my account'))).toEqual(analyze('sign in account'));
+    expect(analyze(rewritePhrases('how do I get rid of it later'))).toEqual(analyze('remove'));
+    expect(analyze(rewritePhrases('hook up slack'))).toEqual(analyze('connect slack'));
+    expect(analyze(rewritePhrases('a doc I already have'))).toEqual(analyze('doc existing'));
+  });
+
+  it('leaves other text alone', () => {
+    expect(rewritePhrases('Open the activity log in settings')).toBe('Open the activity log in settings');
+  });
+});
+
+describe('irregular verbs', () => {
+  it('meet their verb', () => {
+    expect(analyze('wrote written')).toEqual(['write', 'write']);
+    expect(analyze('I lost my phone')).toEqual(analyze('lose phone'));
+    expect(analyze('it broke')).toEqual(analyze('break'));
+  });
 });
 
 describe('isFollowUp', () => {
   it('spots questions that lean on the previous one', () => {
     expect(isFollowUp('and how do I remove it?')).toBe(true);
     expect(isFollowUp('What about on my phone?')).toBe(true);
+    expect(isFollowUp('ok and how do I get rid of it later?')).toBe(true);
+    expect(isFollowUp('why is it taking forever?')).toBe(true);
+    expect(isFollowUp('what about text the AI already wrote?')).toBe(true);
     expect(isFollowUp('How do I install a Pack?')).toBe(false);
+    expect(isFollowUp('How do I cancel my plan?')).toBe(false);
+  });
+});
+
+describe('wantsSteps and wantsOverview', () => {
+  it('tell a request for steps from a request for an overview', () => {
+    for (const q of [
+      'How do I reset my password?',
+      'how to unstar a doc',
+      'uninstall a pack',
+      'steps to export',
+    ]) {
+      expect([q, wantsSteps(q)]).toEqual([q, true]);
+    }
+    for (const q of ['Why is my import slow?', 'What can Coda AI do?', 'how much does it cost?']) {
+      expect([q, wantsSteps(q)]).toEqual([q, false]);
+    }
+    for (const q of [
+      'What can Coda AI do?',
+      'what is the point of starring docs',
+      'what are pack column formats?',
+    ]) {
+      expect([q, wantsOverview(q)]).toEqual([q, true]);
+    }
+    for (const q of ['How do I star a doc?', 'what happens to my formulas?', 'Who can upload icons?']) {
+      expect([q, wantsOverview(q)]).toEqual([q, false]);
+    }
   });
 });

@@ -279,7 +279,8 @@ export const offTopicFollowUps: readonly FollowUp[] = [
   { turns: ['How can I cancel my Coda subscription?', 'what about my Netflix one?'], expected: [] },
 ];
 
-export const offTopicQuestions: readonly string[] = [
+/** The first off-topic set: weather, sports, recipes, stock prices, trivia. */
+export const classicOffTopicQuestions: readonly string[] = [
   "What's the weather in Paris tomorrow?",
   'Who won the world cup in 2022?',
   'What was the score of the Lakers game last night?',
@@ -299,8 +300,10 @@ export const offTopicQuestions: readonly string[] = [
   'Who won the Super Bowl last year?',
   'What is the stock price of Tesla?',
   'How do I make pancakes?',
+];
 
-  // Added for the answer-quality work, written before any tuning.
+/** Added for the answer-quality work, written before any tuning: more of the same, and other products. */
+export const moreOffTopicQuestions: readonly string[] = [
   'How do I cancel my Netflix subscription?',
   'How do I reset my Instagram password?',
   'whats the best pizza place near me',
@@ -321,3 +324,18 @@ export const offTopicQuestions: readonly string[] = [
   'what are the best running shoes',
   'How do I upgrade my Dropbox plan?',
 ];
+
+/**
+ * Off-topic questions this lexical stand-in cannot tell from on-topic ones, because all their
+ * content words but one are the help center's own ("write … poem" next to the AI assistant's
+ * "blog posts, poems, taglines"; "delete … account" with a lower-case product name; the Spotify
+ * Pack's "Playlist" column). They are answered today; the quality report counts them as misses,
+ * and the unit tests, which guard against regressions, leave them out.
+ */
+export const knownOffTopicMisses: readonly string[] = [
+  'write me a poem about the ocean',
+  'how do i delete my facebook account',
+  'How do I add a song to my Spotify playlist?',
+];
+
+export const offTopicQuestions: readonly string[] = [...classicOffTopicQuestions, ...moreOffTopicQuestions];

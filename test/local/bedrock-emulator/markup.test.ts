@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { htmlToDocumentText } from '../../../local/bedrock-emulator/html-text.ts';
 import { markdownToDocumentText } from '../../../local/bedrock-emulator/markdown-text.ts';
 import { plainTextToDocumentText } from '../../../local/bedrock-emulator/plain-text.ts';
-import { chooseTitle, humanizeFileName } from '../../../local/bedrock-emulator/title.ts';
+import { chooseTitle, humanizeFileName, titleOf } from '../../../local/bedrock-emulator/title.ts';
 
 describe('markdownToDocumentText', () => {
   it('strips markup to one block per line, keeping link text and dropping images', () => {
@@ -31,8 +31,8 @@ describe('markdownToDocumentText', () => {
       'To start, use the slash menu.',
       '1. Open the Insert panel',
       '2. Click Packs & search',
-      'Private packs',
-      'Tips & tricks',
+      '- Private packs',
+      '- Tips & tricks',
       'Plan | Price',
       'Pro | $10',
     ]);
@@ -56,6 +56,51 @@ describe('markdownToDocumentText', () => {
     const text = markdownToDocumentText('**Remove custom icons**\n\nMakers can delete custom icons.\n');
     expect(text.heading).toBeUndefined();
     expect(text.leadingLabel).toBe('Remove custom icons');
+  });
+
+  it('indents nested list items and the later blocks of an item, so procedures keep their shape', () => {
+    const text = markdownToDocumentText(
+      [
+        '1. Choose how to connect:',
+        '   - Gmail: sign in with Google',
+        '   - Other: enter the server names',
+        '2. Click **Packs**  ',
+        '   Alternatively use the search box.',
+        '3. Click Save.',
+      ].join('\n'),
+    );
+    expect(text.lines).toEqual([
+      '1. Choose how to connect:',
+      '  - Gmail: sign in with Google',
+      '  - Other: enter the server names',
+      '2. Click Packs',
+      '  Alternatively use the search box.',
+      '3. Click Save.',
+    ]);
+  });
+
+  it('drops a table of contents (in-page links) with its heading, and the colon of a heading', () => {
+    const text = markdownToDocumentText(
+      [
+        'Packs add building blocks to a doc.',
+        '',
+        '### Within this article you will find...',
+        '',
+        '* [Install a Pack](#h_1)',
+        '* [Remove a Pack](#h_2)',
+        '',
+        '## In a doc:',
+        '',
+        '* Click **Insert**',
+        '* See [the gallery](https://coda.io/gallery)',
+      ].join('\n'),
+    );
+    expect(text.lines).toEqual([
+      'Packs add building blocks to a doc.',
+      'In a doc',
+      '- Click Insert',
+      '- See the gallery',
+    ]);
   });
 
   it('ignores front matter', () => {
@@ -95,8 +140,8 @@ describe('plainTextToDocumentText', () => {
     expect(text.lines).toEqual([
       'Refund policy',
       'We refund annual plans within 30 days.',
-      'Monthly plans: no refunds',
-      'Annual plans: prorated',
+      '- Monthly plans: no refunds',
+      '- Annual plans: prorated',
     ]);
     expect(text.leadingLabel).toBe('Refund policy');
   });
@@ -127,6 +172,17 @@ describe('chooseTitle', () => {
       'a.md',
     );
     expect(long).toBe('We understand that the features of the paid plans may not be necessary for…');
+  });
+
+  it('says when the title is only the first sentence, which retrieval does not boost', () => {
+    expect(titleOf({ lines: ['Not all docs are used the same way. More.'] }, 'a.md')).toEqual({
+      title: 'Not all docs are used the same way',
+      fromFirstSentence: true,
+    });
+    expect(titleOf({ lines: ['x'], heading: 'Star your docs' }, 'a.md')).toEqual({
+      title: 'Star your docs',
+      fromFirstSentence: false,
+    });
   });
 
   it('finally humanises the file name', () => {

@@ -4,6 +4,7 @@ import {
   coverage,
   focus,
   isRelevant,
+  proximity,
   type QueryConcept,
 } from '../../../local/bedrock-emulator/relevance.ts';
 
@@ -76,5 +77,28 @@ describe('focus', () => {
     const question = [concept('remov'), concept('pack')];
     expect(focus(question, [new Set(['remov']), new Set(['pack'])], stats)).toBeLessThan(0.7);
     expect(focus(question, [new Set(['remov', 'pack', 'doc'])], stats)).toBe(1);
+  });
+});
+
+describe('proximity', () => {
+  it('is the share of neighbouring question words a chunk has in order, close together', () => {
+    const question = [concept('delet'), concept('workspac', ['pari'])];
+    expect(proximity(question, [['delet', 'coda', 'workspac']], stats)).toBe(1);
+    expect(proximity(question, [['delet', 'custom', 'icon', 'from', 'workspac']], stats)).toBe(0);
+    expect(proximity(question, [['workspac', 'delet']], stats)).toBe(0);
+    expect(proximity(question, [['delet'], ['workspac']], stats)).toBe(0);
+    expect(proximity(question, [['delet', 'pari']], stats)).toBe(1);
+    expect(proximity([concept('delet')], [['delet']], stats)).toBe(0);
+  });
+});
+
+describe('isRelevant for questions made of everyday corpus words', () => {
+  it('accepts a chunk that has every word of such a question', () => {
+    expect(
+      isRelevant({ share: 1, matchedIdf: 1.9, unknownShare: 0, unknownNames: 0, matchedConcepts: 2 }),
+    ).toBe(true);
+    expect(
+      isRelevant({ share: 1, matchedIdf: 1.9, unknownShare: 0, unknownNames: 0, matchedConcepts: 1 }),
+    ).toBe(false);
   });
 });

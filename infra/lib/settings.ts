@@ -1,0 +1,322 @@
+import type { Node } from 'constructs';
+import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
+
+/** Where the knowledge base keeps its vectors. */
+export type VectorStoreKind = 's3-vectors' | 'opensearch-serverless';
+export const VECTOR_STORES: readonly VectorStoreKind[] = ['s3-vectors', 'opensearch-serverless'];
+
+/** How Bedrock signs in to Confluence Cloud (the secret's keys depend on it). */
+export type ConfluenceAuthType = 'BASIC' | 'OAUTH2_CLIENT_CREDENTIALS';
+
+/** One Confluence crawler filter, as `PatternObjectFilter` takes it. */
+export interface ConfluenceFilter {
+  /** `Space`, `Page`, `Blog`, `Comment` or `Attachment`. */
+  readonly objectType: string;
+  readonly inclusionFilters?: readonly string[];
+  readonly exclusionFilters?: readonly string[];
+}
+
+/** A Confluence Cloud data source for the knowledge base. */
+export interface ConfluenceSettings {
+  /** `https://<site>.atlassian.net`. */
+  readonly hostUrl: string;
+  /** Secrets Manager secret with the credentials (`username`/`password` for BASIC). */
+  readonly secretArn: string;
+  readonly authType: ConfluenceAuthType;
+  readonly filters?: readonly ConfluenceFilter[];
+}
+
+/** The embedding model and the dimension of the vectors it produces. */
+export interface EmbeddingSettings {
+  readonly modelId: string;
+  readonly dimensions: number;
+  /** Whether Bedrock accepts an explicit `dimensions` for this model (Titan V2, Cohere Embed v4). */
+  readonly configurableDimensions: boolean;
+}
+
+/** Per-API-key limits of the default usage plan. */
+export interface UsagePlanSettings {
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+  readonly monthlyQuota: number;
+}
+
+/** Everything the CDK app reads from context, validated. */
+export interface LanternSettings {
+  /** Generation model: a model id, an inference profile id, or a Bedrock model/profile ARN. */
+  readonly model: string;
+  readonly embedding: EmbeddingSettings;
+  readonly vectorStore: VectorStoreKind;
+  readonly confluence?: ConfluenceSettings;
+  readonly slack: boolean;
+  readonly guardrail: boolean;
+  readonly waf: boolean;
+  readonly modelInvocationLogging: boolean;
+  /** Days CloudWatch Logs keeps function, access and invocation logs. */
+  readonly logRetentionDays: number;
+  readonly sessionTtlDays: number;
+  /** Browser origins allowed by CORS; undefined means all. */
+  readonly corsAllowOrigins?: readonly string[];
+  readonly usagePlan: UsagePlanSettings;
+  /** Email address subscribed to the alarm topic. */
+  readonly alarmEmail?: string;
+}
+
+/**
+ * Embedding models whose vector size is known. Others need `embeddingDimensions`.
+ * `dimensions` lists the sizes the model can produce; the first is the default.
+ */
+const KNOWN_EMBEDDING_MODELS: Readonly<
+  Record<string, { readonly dimensions: readonly number[]; readonly configurable: boolean }>
+> = {
+  'amazon.titan-embed-text-v2:0': { dimensions: [1024, 512, 256], configurable: true },
+  'amazon.titan-embed-text-v1': { dimensions: [1536], configurable: false },
+  'cohere.embed-english-v3': { dimensions: [1024], configurable: false },
+  'cohere.embed-multilingual-v3': { dimensions: [1024], configurable: false },
+  'cohere.embed-v4:0': { dimensions: [1536, 1024, 512, 256], configurable: true },
+};
+
+/** CloudWatch Logs accepts only these retention periods (days). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Every context key the app reads, for the unknown-key check and the README. */
+export const CONTEXT_KEYS = [
+  'model',
+  'embeddingModel',
+  'embeddingDimensions',
+  'vectorStore',
+  'confluenceHostUrl',
+  'confluenceSecretArn',
+  'confluenceAuthType',
+  'confluenceFilters',
+  'slack',
+  'guardrail',
+  'waf',
+  'modelInvocationLogging',
+  'logRetentionDays',
+  'sessionTtlDays',
+  'corsAllowOrigins',
+  'apiRateLimit',
+  'apiBurstLimit',
+  'apiMonthlyQuota',
+  'alarmEmail',
+] as const;
+
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+}
+
+/**
+ * Reads Lantern's settings from CDK context (`-c key=value` or `cdk.json`) and validates them, so a bad
+ * value fails `cdk synth` with a message naming the key instead of failing a deployment.
+ */
+export function readSettings(node: Node): LanternSettings {
+  const ctx = (key: (typeof CONTEXT_KEYS)[number]): unknown => node.tryGetContext(key);
+
+  const embeddingModelId = stringContext('embeddingModel', ctx('embeddingModel'), {
+    pattern: MODEL_ID,
+    hint: 'a Bedrock embedding model id such as amazon.titan-embed-text-v2:0',
+  });
+  const confluenceHostUrl = stringContext('confluenceHostUrl', ctx('confluenceHostUrl'), {
+    pattern: /^https:\/\/[a-z0-9][a-z0-9-]*\.atlassian\.net$/,
+    hint: 'the base URL of a Confluence Cloud site, such as https://example.atlassian.net',
+  });
+  const confluenceSecretArn = stringContext('confluenceSecretArn', ctx('confluenceSecretArn'), {
+    pattern: /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/,
+    hint: 'a Secrets Manager secret ARN (with its 6-character suffix)',
+  });
+  if ((confluenceHostUrl === undefined) !== (confluenceSecretArn === undefined)) {
+    throw new SettingsError('Context "confluenceHostUrl" and "confluenceSecretArn" must be given together');
+  }
+  const confluenceAuthType = enumContext('confluenceAuthType', ctx('confluenceAuthType'), [
+    'BASIC',
+    'OAUTH2_CLIENT_CREDENTIALS',
+  ] as const);
+  const confluenceFilters = filtersContext(ctx('confluenceFilters'));
+  if (confluenceHostUrl === undefined && (confluenceAuthType || confluenceFilters)) {
+    throw new SettingsError(
+      'Context "confluenceAuthType" and "confluenceFilters" need "confluenceHostUrl" and "confluenceSecretArn"',
+    );
+  }
+
+  const alarmEmail = stringContext('alarmEmail', ctx('alarmEmail'), {
+    pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/,
+    hint: 'an email address',
+  });
+  const corsAllowOrigins = listContext(ctx('corsAllowOrigins'));
+
+  return {
+    model:
+      stringContext('model', ctx('model'), {
+        pattern: MODEL_REFERENCE,
+        hint: 'a Bedrock model id, inference profile id, or a foundation-model, inference-profile, application-inference-profile or provisioned-model ARN',
+      }) ?? knowledgeBaseSettings.generationModelId,
+    embedding: embeddingSettings(
+      embeddingModelId ?? knowledgeBaseSettings.embedding.modelId,
+      integerContext('embeddingDimensions', ctx('embeddingDimensions'), 1, 4096),
+    ),
+    vectorStore: enumContext('vectorStore', ctx('vectorStore'), VECTOR_STORES) ?? 's3-vectors',
+    ...(confluenceHostUrl && confluenceSecretArn
+      ? {
+          confluence: {
+            hostUrl: confluenceHostUrl,
+            secretArn: confluenceSecretArn,
+            authType: confluenceAuthType ?? 'BASIC',
+            ...(confluenceFilters ? { filters: confluenceFilters } : {}),
+          },
+        }
+      : {}),
+    slack: booleanContext('slack', ctx('slack')) ?? true,
+    guardrail: booleanContext('guardrail', ctx('guardrail')) ?? true,
+    waf: booleanContext('waf', ctx('waf')) ?? false,
+    modelInvocationLogging: booleanContext('modelInvocationLogging', ctx('modelInvocationLogging')) ?? false,
+    logRetentionDays: retentionContext(ctx('logRetentionDays')) ?? 30,
+    // shared/config.ts accepts 1..365 days; fail at synth rather than in the deployed function.
+    sessionTtlDays: integerContext('sessionTtlDays', ctx('sessionTtlDays'), 1, 365) ?? 30,
+    ...(corsAllowOrigins ? { corsAllowOrigins } : {}),
+    usagePlan: {
+      rateLimit: integerContext('apiRateLimit', ctx('apiRateLimit'), 1, 10_000) ?? 10,
+      burstLimit: integerContext('apiBurstLimit', ctx('apiBurstLimit'), 1, 5_000) ?? 20,
+      monthlyQuota: integerContext('apiMonthlyQuota', ctx('apiMonthlyQuota'), 1, 1_000_000_000) ?? 100_000,
+    },
+    ...(alarmEmail ? { alarmEmail } : {}),
+  };
+}
+
+/** `provider.name[-version][:n]`, optionally prefixed by an inference profile's geography. */
+const MODEL_ID = /^([a-z-]+\.)?[a-z0-9-]+\.[A-Za-z0-9._:-]+$/;
+const MODEL_REFERENCE =
+  /^(arn:aws[a-z-]*:bedrock:[a-z0-9-]+:(\d{12})?:(foundation-model|inference-profile|application-inference-profile|provisioned-model)\/[A-Za-z0-9._:-]+|([a-z-]+\.)?[a-z0-9-]+\.[A-Za-z0-9._:-]+)$/;
+
+function embeddingSettings(modelId: string, dimensions: number | undefined): EmbeddingSettings {
+  const known = KNOWN_EMBEDDING_MODELS[modelId];
+  if (!known) {
+    if (dimensions === undefined) {
+      throw new SettingsError(
+        `Context "embeddingDimensions" is required for embedding model ${modelId} (known models: ${Object.keys(KNOWN_EMBEDDING_MODELS).join(', ')})`,
+      );
+    }
+    return { modelId, dimensions, configurableDimensions: true };
+  }
+  const chosen = dimensions ?? (known.dimensions[0] as number);
+  if (!known.dimensions.includes(chosen)) {
+    throw new SettingsError(
+      `Context "embeddingDimensions" for ${modelId} must be one of ${known.dimensions.join(', ')}, got ${chosen}`,
+    );
+  }
+  return { modelId, dimensions: chosen, configurableDimensions: known.configurable };
+}
+
+function stringContext(
+  key: string,
+  value: unknown,
+  rule: { readonly pattern: RegExp; readonly hint: string },
+): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  const text = String(value).trim();
+  if (!rule.pattern.test(text)) {
+    throw new SettingsError(`Context "${key}" must be ${rule.hint}, got ${JSON.stringify(value)}`);
+  }
+  return text;
+}
+
+function enumContext<T extends string>(key: string, value: unknown, allowed: readonly T[]): T | undefined {
+  if (value === undefined || value === '') return undefined;
+  const text = String(value).trim();
+  const match = allowed.find((option) => option.toLowerCase() === text.toLowerCase());
+  if (!match) {
+    throw new SettingsError(`Context "${key}" must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return match;
+}
+
+function booleanContext(key: string, value: unknown): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === true || value === 'true') return true;
+  if (value === false || value === 'false') return false;
+  throw new SettingsError(`Context "${key}" must be true or false, got ${JSON.stringify(value)}`);
+}
+
+function integerContext(key: string, value: unknown, min: number, max: number): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min || number > max) {
+    throw new SettingsError(
+      `Context "${key}" must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return number;
+}
+
+function retentionContext(value: unknown): number | undefined {
+  const days = integerContext('logRetentionDays', value, 1, 3653);
+  if (days !== undefined && !(LOG_RETENTION_DAYS as readonly number[]).includes(days)) {
+    throw new SettingsError(
+      `Context "logRetentionDays" must be a period CloudWatch Logs supports (${LOG_RETENTION_DAYS.join(', ')}), got ${days}`,
+    );
+  }
+  return days;
+}
+
+function listContext(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  const list = Array.isArray(value) ? value.map(String) : String(value).split(',');
+  const items = list.map((item) => item.trim()).filter((item) => item.length > 0);
+  return items.length > 0 ? items : undefined;
+}
+
+/** `confluenceFilters`: a JSON array (or its string) of `{objectType, inclusionFilters?, exclusionFilters?}`. */
+function filtersContext(value: unknown): ConfluenceFilter[] | undefined {
+  if (value === undefined || value === '') return undefined;
+  let parsed: unknown = value;
+  if (typeof value === 'string') {
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      throw new SettingsError('Context "confluenceFilters" must be a JSON array');
+    }
+  }
+  const fail = (why: string): never => {
+    throw new SettingsError(`Context "confluenceFilters" ${why}`);
+  };
+  if (!Array.isArray(parsed) || parsed.length < 1 || parsed.length > 25) {
+    return fail('must be an array of 1 to 25 filters');
+  }
+  return parsed.map((item: unknown) => {
+    if (typeof item !== 'object' || item === null) return fail('entries must be objects');
+    const { objectType, inclusionFilters, exclusionFilters, ...rest } = item as Record<string, unknown>;
+    if (Object.keys(rest).length > 0) return fail(`has unknown fields: ${Object.keys(rest).join(', ')}`);
+    if (typeof objectType !== 'string' || !/^(Space|Page|Blog|Comment|Attachment)$/.test(objectType)) {
+      return fail('objectType must be Space, Page, Blog, Comment or Attachment');
+    }
+    const patterns = (name: string, list: unknown): string[] | undefined => {
+      if (list === undefined) return undefined;
+      if (
+        !Array.isArray(list) ||
+        list.length < 1 ||
+        list.length > 25 ||
+        !list.every((p) => typeof p === 'string' && p.length > 0 && p.length <= 1000)
+      ) {
+        return fail(`${name} must hold 1 to 25 regular expressions of at most 1,000 characters`);
+      }
+      for (const pattern of list as string[]) {
+        try {
+          new RegExp(pattern);
+        } catch {
+          fail(`${name} has an invalid regular expression: ${pattern}`);
+        }
+      }
+      return list as string[];
+    };
+    const inclusion = patterns('inclusionFilters', inclusionFilters);
+    const exclusion = patterns('exclusionFilters', exclusionFilters);
+    if (!inclusion && !exclusion) return fail('entries need inclusionFilters or exclusionFilters');
+    return {
+      objectType,
+      ...(inclusion ? { inclusionFilters: inclusion } : {}),
+      ...(exclusion ? { exclusionFilters: exclusion } : {}),
+    };
+  });
+}

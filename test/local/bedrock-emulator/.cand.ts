@@ -1,0 +1,12 @@
+import { debugCandidates } from '../../../local/bedrock-emulator/generator.ts';
+import { ingestAll, KnowledgeBase } from '../../../local/bedrock-emulator/knowledge-base.ts';
+import { codaCorpusFolder } from './coda-questions.ts';
+import { sampleKbFolder } from './sample-kb-questions.ts';
+const [which, q] = process.argv.slice(2);
+const kb = new KnowledgeBase('D', [{ dataSourceId: 'DS', type: 'S3', folder: which === 'sample' ? sampleKbFolder : codaCorpusFolder, bucketName: 'kb' }]);
+await ingestAll([kb]);
+const query = { text: q ?? '' };
+const [top] = kb.retrieve(query, 5);
+const w = kb.termWeights(query);
+console.log([...w].map(([t, x]) => `${t}:${x.toFixed(2)}`).join(' '));
+for (const line of debugCandidates(top?.chunk.text ?? '', w)) console.log(line);
