@@ -15,6 +15,8 @@ export const LOCAL_MODEL_ARN = 'arn:aws:bedrock:us-east-1::foundation-model/lant
 export interface LocalStackOptions {
   readonly docsDir: string;
   readonly apiKeys: readonly string[];
+  /** Accepted as `x-admin-key` on the admin routes (IAM-authorized on AWS). */
+  readonly adminKeys?: readonly string[];
   readonly port?: number;
   /** Where dynalite keeps its files; in memory when absent. */
   readonly dataDir?: string;
@@ -103,6 +105,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const gateway = await startLocalGateway({
     routes,
     apiKeys: options.apiKeys,
+    adminKeys: options.adminKeys ?? [],
     ...(options.port !== undefined ? { port: options.port } : {}),
     site: { dir: join(import.meta.dirname, 'playground'), config: { apiKey: options.apiKeys[0] } },
     isReady: () => ready,

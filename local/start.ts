@@ -72,6 +72,7 @@ let lastLogged = -1;
 const stack = await startLocalStack({
   docsDir,
   apiKeys: [apiKey],
+  adminKeys: [args['admin-key']],
   port,
   dataDir: resolve(args['data-dir']),
   logLevel: args.verbose ? 'INFO' : 'WARN',

@@ -299,66 +299,6 @@ export class LanternKnowledgeBase extends Construct {
     collection.addDependency(encryption);
     collection.addDependency(network);
 
-    const access = new CfnAccessPolicy(this, 'DataAccessPolicy', {
-      name: `${name}-data`,
-      type: 'data',
-      description: 'Lantern knowledge base: its role and the CloudFormation execution role',
-      policy: stack.toJsonString([
-        {
-          Rules: [
-            {
-              ResourceType: 'collection',
-              Resource: collectionResource,
-              Permission: [
-                'aoss:DescribeCollectionItems',
-                'aoss:CreateCollectionItems',
-                'aoss:UpdateCollectionItems',
-              ],
-            },
-            {
-              ResourceType: 'index',
-              Resource: [`index/${name}/*`],
-              Permission: [
-                'aoss:CreateIndex',
-                'aoss:DescribeIndex',
-                'aoss:UpdateIndex',
-                'aoss:DeleteIndex',
-                'aoss:ReadDocument',
-                'aoss:WriteDocument',
-              ],
-            },
-          ],
-          Principal: [this.role.roleArn, cloudFormationExecutionRoleArn(this)],
-        },
-      ]),
-    });
-
-    const index = new CfnSearchIndex(this, 'VectorIndex', {
-      collectionEndpoint: collection.attrCollectionEndpoint,
-      indexName: SEARCH_FIELDS.index,
-      settings: { index: { knn: true, knnAlgoParamEfSearch: 512 } },
-      mappings: {
-        properties: {
-          [SEARCH_FIELDS.vector]: {
-            type: 'knn_vector',
-            dimension: embedding.dimensions,
-            method: { engine: 'faiss', name: 'hnsw', spaceType: 'l2', parameters: { efConstruction: 512, m: 16 } },
-          },
-          [SEARCH_FIELDS.text]: { type: 'text', index: true },
-          [SEARCH_FIELDS.metadata]: { type: 'text', index: false },
-        },
-      },
-    });
-    index.addDependency(access);
-    index.addDependency(network);
-
-    this.role.addToPolicy(
-      new PolicyStatement({
-        sid: 'UseTheVectorCollection',
-        actions: ['aoss:APIAccessAll'],
-        resources: [collection.attrArn],
-      }),
-    );
     return {
       storageConfiguration: {
         type: 'OPENSEARCH_SERVERLESS',
@@ -372,14 +312,83 @@ export class LanternKnowledgeBase extends Construct {
           },
         },
       },
-      dependencies: [index, access],
+      statements: [
+        new PolicyStatement({
+          sid: 'UseTheVectorCollection',
+          actions: ['aoss:APIAccessAll'],
+          resources: [collection.attrArn],
+        }),
+      ],
+      bind: (role) => {
+        const access = new CfnAccessPolicy(this, 'DataAccessPolicy', {
+          name: `${name}-data`,
+          type: 'data',
+          description: 'Lantern knowledge base: its role and the CloudFormation execution role',
+          policy: stack.toJsonString([
+            {
+              Rules: [
+                {
+                  ResourceType: 'collection',
+                  Resource: collectionResource,
+                  Permission: [
+                    'aoss:DescribeCollectionItems',
+                    'aoss:CreateCollectionItems',
+                    'aoss:UpdateCollectionItems',
+                  ],
+                },
+                {
+                  ResourceType: 'index',
+                  Resource: [`index/${name}/*`],
+                  Permission: [
+                    'aoss:CreateIndex',
+                    'aoss:DescribeIndex',
+                    'aoss:UpdateIndex',
+                    'aoss:DeleteIndex',
+                    'aoss:ReadDocument',
+                    'aoss:WriteDocument',
+                  ],
+                },
+              ],
+              Principal: [role.roleArn, cloudFormationExecutionRoleArn(this)],
+            },
+          ]),
+        });
+        const index = new CfnSearchIndex(this, 'VectorIndex', {
+          collectionEndpoint: collection.attrCollectionEndpoint,
+          indexName: SEARCH_FIELDS.index,
+          settings: { index: { knn: true, knnAlgoParamEfSearch: 512 } },
+          mappings: {
+            properties: {
+              [SEARCH_FIELDS.vector]: {
+                type: 'knn_vector',
+                dimension: embedding.dimensions,
+                method: {
+                  engine: 'faiss',
+                  name: 'hnsw',
+                  spaceType: 'l2',
+                  parameters: { efConstruction: 512, m: 16 },
+                },
+              },
+              [SEARCH_FIELDS.text]: { type: 'text', index: true },
+              [SEARCH_FIELDS.metadata]: { type: 'text', index: false },
+            },
+          },
+        });
+        index.addDependency(access);
+        index.addDependency(network);
+        // Bedrock checks that the index exists and that its role may use it when it creates the knowledge base.
+        return [index, access];
+      },
     };
   }
 }
 
+/** A vector store: its storage configuration, what the role needs on it, and what it creates once the role exists. */
 interface VectorStore {
   readonly storageConfiguration: CfnKnowledgeBase.StorageConfigurationProperty;
-  readonly dependencies: readonly Construct[];
+  readonly statements: readonly PolicyStatement[];
+  /** Creates what needs the knowledge base's role; returns what the knowledge base must wait for. */
+  readonly bind: (role: Role) => readonly Construct[];
 }
 
 /** An OpenSearch Serverless name (3..32 lowercase letters, digits, hyphens) that leaves room for suffixes. */

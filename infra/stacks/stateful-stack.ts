@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, type ITable, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import {
   BlockPublicAccess,
@@ -7,29 +7,51 @@ import {
   type IBucket,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
+import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
 import { sessionTable } from '../../config/table.ts';
-import { S3VectorsKnowledgeBase } from '../constructs/s3-vectors-knowledge-base.ts';
+import { LanternGuardrail } from '../constructs/guardrail.ts';
+import { LanternKnowledgeBase } from '../constructs/knowledge-base.ts';
+import type { ConfluenceSettings, EmbeddingSettings, VectorStoreKind } from '../lib/settings.ts';
 
 /** Props of {@link StatefulStack}. */
-export type StatefulStackProps = StackProps;
+export interface StatefulStackProps extends StackProps {
+  /** Embedding model and vector size. @default `config/knowledge-base.ts` */
+  readonly embedding?: EmbeddingSettings;
+  /** Where the knowledge base stores vectors. @default 's3-vectors' */
+  readonly vectorStore?: VectorStoreKind;
+  /** A Confluence Cloud site to ingest besides the documents bucket. @default none */
+  readonly confluence?: ConfluenceSettings;
+  /** Create the Bedrock guardrail. @default true */
+  readonly guardrail?: boolean;
+  /** Create the Slack app's secret. @default true */
+  readonly slack?: boolean;
+}
+
+/** The Slack secret's placeholder: both values must be filled in before Slack can reach Lantern. */
+const SLACK_SECRET_PLACEHOLDER = { signingSecret: '', botToken: '' };
 
 /**
- * Everything that holds data and outlives deployments: the sessions table, the documents bucket (and its
- * access-log bucket), and the Bedrock knowledge base on S3 Vectors with its S3 data source.
- * Table and buckets are retained when the stack is deleted.
+ * Everything that holds data or is referenced by id from outside: the sessions table, the documents
+ * bucket (and its access-log bucket), the Bedrock knowledge base with its vector store and data sources,
+ * the guardrail, and the Slack app's secret. Table and buckets are retained when the stack is deleted.
  */
 export class StatefulStack extends Stack {
   /** Sessions and messages: `pk`/`sk` strings, TTL on `expiresAt` (epoch seconds). */
   public readonly table: ITable;
   /** Documents the knowledge base ingests. */
   public readonly documentsBucket: IBucket;
+  public readonly knowledgeBase: LanternKnowledgeBase;
   public readonly knowledgeBaseId: string;
   public readonly knowledgeBaseArn: string;
   public readonly dataSourceId: string;
+  /** The guardrail, unless turned off. */
+  public readonly guardrail?: LanternGuardrail;
+  /** `{"signingSecret","botToken"}` of the Slack app, unless Slack is turned off. */
+  public readonly slackSecret?: ISecret;
 
-  constructor(scope: Construct, id: string, props?: StatefulStackProps) {
+  constructor(scope: Construct, id: string, props: StatefulStackProps = {}) {
     super(scope, id, props);
 
     const table = new Table(this, 'Table', {
@@ -47,7 +69,8 @@ export class StatefulStack extends Stack {
       enforceSSL: true,
       encryption: BucketEncryption.S3_MANAGED,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ expiration: Duration.days(365) }],
+      versioned: true,
+      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
@@ -57,23 +80,55 @@ export class StatefulStack extends Stack {
       encryption: BucketEncryption.S3_MANAGED,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: true,
+      // Old versions of replaced or deleted documents are kept for recovery, not forever.
+      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(90) }],
       serverAccessLogsBucket: accessLogsBucket,
       serverAccessLogsPrefix: 'documents/',
       removalPolicy: RemovalPolicy.RETAIN,
     });
 
-    const knowledgeBase = new S3VectorsKnowledgeBase(this, 'KnowledgeBase', {
+    const knowledgeBase = new LanternKnowledgeBase(this, 'KnowledgeBase', {
       documentsBucket,
-      embedding: knowledgeBaseSettings.embedding,
+      embedding: props.embedding ?? {
+        ...knowledgeBaseSettings.embedding,
+        configurableDimensions: true,
+      },
       chunking: knowledgeBaseSettings.chunking,
+      vectorStore: props.vectorStore ?? 's3-vectors',
+      confluence: props.confluence,
       description: 'Lantern: documents that ground every answer',
     });
 
     this.table = table;
     this.documentsBucket = documentsBucket;
+    this.knowledgeBase = knowledgeBase;
     this.knowledgeBaseId = knowledgeBase.knowledgeBaseId;
     this.knowledgeBaseArn = knowledgeBase.knowledgeBaseArn;
     this.dataSourceId = knowledgeBase.dataSourceId;
+
+    if (props.guardrail ?? true) {
+      this.guardrail = new LanternGuardrail(this, 'Guardrail');
+      new CfnOutput(this, 'GuardrailId', { value: this.guardrail.guardrailId });
+    }
+
+    if (props.slack ?? true) {
+      const slackSecret = new Secret(this, 'SlackSecret', {
+        description:
+          'Lantern Slack app: JSON {"signingSecret","botToken"}; fill in both values from the Slack app settings',
+        // A placeholder, not a credential: the functions refuse Slack until both values are filled in.
+        secretStringValue: SecretValue.unsafePlainText(JSON.stringify(SLACK_SECRET_PLACEHOLDER)),
+      });
+      Validations.of(slackSecret).acknowledge({
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'Slack issues the signing secret and bot token; they are rotated in the Slack app settings and pasted here, so a Secrets Manager rotation function has nothing it could rotate.',
+      });
+      this.slackSecret = slackSecret;
+      new CfnOutput(this, 'SlackSecretArn', {
+        value: slackSecret.secretArn,
+        description: 'Put the Slack app signing secret and bot token here: {"signingSecret","botToken"}',
+      });
+    }
 
     new CfnOutput(this, 'TableName', { value: table.tableName, description: 'DynamoDB sessions table' });
     new CfnOutput(this, 'DocumentsBucketName', {
@@ -82,5 +137,8 @@ export class StatefulStack extends Stack {
     });
     new CfnOutput(this, 'KnowledgeBaseId', { value: knowledgeBase.knowledgeBaseId });
     new CfnOutput(this, 'DataSourceId', { value: knowledgeBase.dataSourceId });
+    if (knowledgeBase.confluenceDataSourceId) {
+      new CfnOutput(this, 'ConfluenceDataSourceId', { value: knowledgeBase.confluenceDataSourceId });
+    }
   }
 }

@@ -98,9 +98,11 @@ const STEPS_PREFERENCE = 0.8;
 /** Sentences about the article rather than the product ("This article explains …") count less. */
 const META_DISCOUNT = 0.3;
 const META = /\b(?:this|the following) (?:article|guide|section|page)\b|\bin this article\b|\bread on\b/i;
+/** A line this short ending in a question mark is a heading (an FAQ question). */
+const MAX_HEADING_WORDS = 25;
 /** Words that open a sentence leaning on the one before it. */
 const DANGLING_START =
-  /^(?:it|its|this|that|these|those|they|them|then|also|alternatively|however|but|and|so|instead|otherwise|in other words|in that case|the same|such)\b/i;
+  /^(?:it|its|this|that|these|those|they|them|then|also|alternatively|however|but|and|so|instead|otherwise|in other words|in that case|the same|such|from there|from here)\b/i;
 
 type Kind = 'sentence' | 'heading' | 'fragment';
 
@@ -192,6 +194,19 @@ export function collectAnswer<R>(parts: Iterable<AnswerPart<R>>): Answer<R> {
 function scorePassage(text: string, rank: number, weights: QueryWeights): Candidate[] {
   const sentences = splitSentences(text);
   const lines = describeLines(text);
+  // A short line ending in a question is a heading however many sentences it has ("I pasted a
+  // link into a Pack column, but nothing happened. What's wrong?").
+  const questionLines = new Set(
+    text
+      .split('\n')
+      .flatMap((line, i) =>
+        line.trim().endsWith('?') &&
+        line.split(/\s+/).length <= MAX_HEADING_WORDS &&
+        !LIST_MARKER.test(line.trim())
+          ? [i]
+          : [],
+      ),
+  );
   const rankFactor = 1 / (1 + RANK_DECAY * rank);
   let headingScore = 0;
   // A question opening a paragraph ("Have you ever wanted to …? Maybe …") speaks for its own line
@@ -202,7 +217,9 @@ function scorePassage(text: string, rank: number, weights: QueryWeights): Candid
     const inList = line.item || line.indent > 0;
     const terms = new Set(analyze(sentence.text));
     const matched = new Set([...terms].filter((term) => weights.has(term)));
-    const kind = classify(sentence, inList, index === sentences.length - 1);
+    const kind = questionLines.has(sentence.line)
+      ? 'heading'
+      : classify(sentence, inList, index === sentences.length - 1);
     let own = worth(matched, weights);
     // Long sentences match more words by chance; damp them gently.
     own /= 1 + Math.max(0, terms.size - 20) / 20;
@@ -526,6 +543,16 @@ function leadInBefore(passage: readonly Candidate[], listFrom: number): Unit | u
   if (previous === undefined || previous.kind !== 'sentence' || META.test(previous.sentence.text))
     return undefined;
   if (!previous.sentence.text.endsWith(':') && previous.sentence.text.length > 200) return undefined;
+  // "From there you can:" brings the sentence it leans on ("Go to Settings → Tags.").
+  const before = passage[previous.index - 1];
+  if (
+    DANGLING_START.test(previous.sentence.text) &&
+    before !== undefined &&
+    before.kind === 'sentence' &&
+    before.sentence.line === previous.sentence.line
+  ) {
+    return { from: before.index, to: previous.index, indent: 0, chars: length(before, previous) };
+  }
   return unitOf(previous);
 }
 

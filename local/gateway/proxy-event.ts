@@ -12,6 +12,8 @@ export interface ProxyRequest {
   readonly resource: string;
   readonly pathParameters: Record<string, string> | null;
   readonly apiKey?: { readonly value: string; readonly id: string };
+  /** Set on IAM-authorized routes: the caller's IAM ARN, as API Gateway reports it. */
+  readonly iamUserArn?: string;
 }
 
 /** Builds the REST API (v1 payload) Lambda proxy event API Gateway would send for this request. */
@@ -63,7 +65,7 @@ export function toProxyEvent(request: ProxyRequest): APIGatewayProxyEvent {
         accountId: null,
         apiKey: request.apiKey?.value ?? null,
         apiKeyId: request.apiKey?.id ?? null,
-        caller: null,
+        caller: request.iamUserArn ? 'local-admin' : null,
         clientCert: null,
         cognitoAuthenticationProvider: null,
         cognitoAuthenticationType: null,
@@ -71,9 +73,9 @@ export function toProxyEvent(request: ProxyRequest): APIGatewayProxyEvent {
         cognitoIdentityPoolId: null,
         principalOrgId: null,
         sourceIp: request.sourceIp,
-        user: null,
+        user: request.iamUserArn ? 'local-admin' : null,
         userAgent: headers['user-agent'] ?? null,
-        userArn: null,
+        userArn: request.iamUserArn ?? null,
       },
     },
   };

@@ -10,6 +10,11 @@ export interface Route {
   readonly handler: ApiHandler | awslambda.StreamingHandler;
   /** API Gateway's `apiKeyRequired`. */
   readonly apiKeyRequired: boolean;
+  /**
+   * `IAM`: the method's authorization type on AWS (SigV4-signed operator calls). Locally the
+   * `x-admin-key` header stands in for the signature; chat API keys are refused.
+   */
+  readonly authorization?: 'IAM';
   /** Lambda function name, for the context object and log lines. */
   readonly functionName: string;
 }

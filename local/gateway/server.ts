@@ -20,6 +20,8 @@ export interface GatewayOptions {
   readonly routes: readonly Route[];
   /** Valid API keys. Each gets a stable key id, as API Gateway gives each key an id. */
   readonly apiKeys: readonly string[];
+  /** Keys accepted as `x-admin-key` on IAM-authorized routes. */
+  readonly adminKeys?: readonly string[];
   readonly port?: number;
   /** Until this says yes, `/v1/health` answers 503 with `notReadyReason()`. */
   readonly isReady?: () => boolean;
@@ -125,6 +127,19 @@ async function handle(
     );
   }
 
+  const admin =
+    match.route.authorization === 'IAM'
+      ? adminIdentity(req.headers['x-admin-key'], options.adminKeys)
+      : undefined;
+  if (match.route.authorization === 'IAM' && !admin) {
+    // What API Gateway answers for a missing or invalid SigV4 signature.
+    return send(
+      res,
+      403,
+      errorBody('FORBIDDEN', 'This route needs operator credentials (x-admin-key locally)'),
+    );
+  }
+
   const body = await readBody(req);
   if (body === undefined) {
     return send(res, 413, errorBody('PAYLOAD_TOO_LARGE', `Request body exceeds ${MAX_PAYLOAD_BYTES} bytes`));
@@ -140,6 +155,7 @@ async function handle(
     resource: match.route.resource,
     pathParameters: match.pathParameters,
     ...(keyValue && keyId ? { apiKey: { value: keyValue, id: keyId } } : {}),
+    ...(admin ? { iamUserArn: admin } : {}),
   });
   const context = lambdaContext(
     match.route.functionName,
@@ -213,6 +229,15 @@ function writeProxyResult(res: ServerResponse, result: APIGatewayProxyResult, he
     : Buffer.from(result.body ?? '', 'utf8');
   res.writeHead(result.statusCode, { ...headers, 'content-length': String(body.length) });
   res.end(headOnly ? undefined : body);
+}
+
+/** The IAM identity an operator request carries on AWS; locally, a valid `x-admin-key` maps to one. */
+function adminIdentity(
+  header: string | string[] | undefined,
+  adminKeys: readonly string[] = [],
+): string | undefined {
+  if (typeof header !== 'string' || !adminKeys.includes(header)) return undefined;
+  return `arn:aws:iam::000000000000:user/lantern-local-admin-${apiKeyIdFor(header).slice(4, 12)}`;
 }
 
 /** Reads the body up to API Gateway's limit; undefined when it is larger. */

@@ -1,4 +1,10 @@
-import { LogLevel, WebAPIPlatformError, WebAPIRateLimitedError, WebClient } from '@slack/web-api';
+import {
+  type ChatStopStreamArguments,
+  LogLevel,
+  WebAPIPlatformError,
+  WebAPIRateLimitedError,
+  WebClient,
+} from '@slack/web-api';
 import { logger } from '../observability.ts';
 
 /** A Slack Web API call failed with `{ok:false, error}`. */
@@ -52,8 +58,8 @@ export interface SlackApiOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-/** A Block Kit block as Slack takes it; Lantern only sends small context blocks. */
-export type SlackBlock = Readonly<Record<string, unknown>>;
+/** A Block Kit block as the Web API client takes it; Lantern only sends a context block of sources. */
+export type SlackBlock = NonNullable<ChatStopStreamArguments['blocks']>[number];
 
 export interface PostedMessage {
   readonly channel: string;
@@ -84,12 +90,7 @@ export class SlackApi {
     };
   }
 
-  async postMessage(args: {
-    channel: string;
-    threadTs: string;
-    text: string;
-    blocks?: readonly SlackBlock[];
-  }): Promise<PostedMessage> {
+  async postMessage(args: { channel: string; threadTs: string; text: string }): Promise<PostedMessage> {
     const result = await this.call('chat.postMessage', (client) =>
       client.chat.postMessage({
         channel: args.channel,
@@ -98,7 +99,6 @@ export class SlackApi {
         mrkdwn: true,
         unfurl_links: false,
         unfurl_media: false,
-        ...(args.blocks ? { blocks: [...args.blocks] as never } : {}),
       }),
     );
     return { channel: result.channel ?? args.channel, ts: requireTs('chat.postMessage', result.ts) };
@@ -110,7 +110,8 @@ export class SlackApi {
         channel: args.channel,
         ts: args.ts,
         text: args.text,
-        blocks: [...(args.blocks ?? [])] as never,
+        // An empty list removes the blocks the message had (a streamed answer's sources).
+        blocks: [...(args.blocks ?? [])],
       }),
     );
   }
@@ -164,7 +165,7 @@ export class SlackApi {
         channel: args.channel,
         ts: args.ts,
         ...(args.markdownText ? { markdown_text: args.markdownText } : {}),
-        ...(args.blocks?.length ? { blocks: [...args.blocks] as never } : {}),
+        ...(args.blocks?.length ? { blocks: [...args.blocks] } : {}),
       }),
     );
   }

@@ -8,12 +8,14 @@ export const CODA_HELP = join(import.meta.dirname, '..', '..', '..', 'shared', '
 
 export const API_KEY = 'test-key-alice-0001';
 export const OTHER_API_KEY = 'test-key-bob-00002';
+export const ADMIN_KEY = 'test-admin-key-0003';
 
 /** Boots the real local stack on loopback (random ports) and waits for ingestion. */
 export async function bootStack(overrides: Partial<LocalStackOptions> = {}): Promise<LocalStack> {
   const stack = await startLocalStack({
     docsDir: SAMPLE_KB,
     apiKeys: [API_KEY, OTHER_API_KEY],
+    adminKeys: [ADMIN_KEY],
     port: 0,
     logLevel: 'SILENT',
     ...overrides,
