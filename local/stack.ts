@@ -1,6 +1,11 @@
 import { join } from 'node:path';
 import { localGuardrail } from '../config/guardrail.ts';
-import { type BedrockEmulator, type FaultHook, startBedrockEmulator } from './bedrock-emulator/index.ts';
+import {
+  type BedrockEmulator,
+  type FaultHook,
+  type FaultSettings,
+  startBedrockEmulator,
+} from './bedrock-emulator/index.ts';
 import { startLocalDynamoDb } from './dynamodb.ts';
 import { installLambdaStreamingGlobals } from './gateway/lambda-streaming.ts';
 import type { Route } from './gateway/routes.ts';
@@ -25,8 +30,10 @@ export interface LocalStackOptions {
   readonly onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
   /** Slack signing secret, bot token and Web API URL; without them the `SLACK_*` variables apply. */
   readonly slack?: LocalSlackOptions;
-  /** Consulted by the Bedrock emulator before each request (fault injection, request counting). */
+  /** Consulted by the Bedrock emulator before each request (request counting, custom faults). */
   readonly faults?: FaultHook;
+  /** Faults the Bedrock emulator injects from the start (`--faults`); `emulator.faults.set()` changes them. */
+  readonly faultSettings?: FaultSettings;
 }
 
 export interface LocalStack {
@@ -67,6 +74,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
     ],
     ...(options.faults ? { faults: options.faults } : {}),
+    ...(options.faultSettings ? { faultSettings: options.faultSettings } : {}),
   });
 
   const environment = {

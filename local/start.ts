@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
+import { type FaultSettings, parseFaults } from './bedrock-emulator/index.ts';
 import { startLocalStack } from './stack.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -16,6 +17,7 @@ const usage = `Usage: npm start -- [options]
   --api-key KEY     API key clients send as x-api-key (default: lantern-dev-key)
   --admin-key KEY   admin key for /v1/admin routes, sent as x-admin-key (default: lantern-admin-dev-key)
   --data-dir DIR    where sessions are kept between runs (default: .lantern/data)
+  --faults SPEC     inject Bedrock faults, e.g. throttle=0.3,error=0.05,latencyMs=200,streamCutAfter=3
   --verbose         log every handler line, not only warnings
   --help            this text`;
 
@@ -33,6 +35,7 @@ function parse() {
       'api-key': { type: 'string', default: 'lantern-dev-key' },
       'admin-key': { type: 'string', default: 'lantern-admin-dev-key' },
       'data-dir': { type: 'string', default: join(projectRoot, '.lantern', 'data') },
+      faults: { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -56,6 +59,13 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(`--port must be a
 const apiKey = args['api-key'];
 if (apiKey.length < 8) fail('--api-key must be at least 8 characters');
 
+let faultSettings: FaultSettings | undefined;
+try {
+  faultSettings = args.faults === undefined ? undefined : parseFaults(args.faults);
+} catch (error) {
+  fail(`--faults: ${(error as Error).message}`);
+}
+
 const interactive = process.stderr.isTTY;
 const bar = interactive
   ? new cliProgress.SingleBar(
@@ -76,6 +86,7 @@ const stack = await startLocalStack({
   port,
   dataDir: resolve(args['data-dir']),
   logLevel: args.verbose ? 'INFO' : 'WARN',
+  ...(faultSettings ? { faultSettings } : {}),
   onIngestProgress: ({ done, total, file }) => {
     if (bar) {
       if (done === 0 || !bar.getTotal()) bar.start(total, done, { file: '' });
@@ -128,3 +139,4 @@ Try it:
   ${curl}
 
 Press Ctrl+C to stop.`);
+if (faultSettings) console.log(`Injecting Bedrock faults: ${args.faults}`);

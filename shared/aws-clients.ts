@@ -9,6 +9,12 @@ import { tracer } from './observability.ts';
  * AWS SDK clients, built once per Lambda container. Only the endpoint differs between AWS and the
  * local stack; the production client configuration (protocol, retries) is otherwise untouched.
  */
+/**
+ * Bedrock throttles in bursts: the adaptive mode retries with backoff and also slows this
+ * container's own request rate while throttling lasts, instead of hammering the service.
+ */
+const BEDROCK_RETRIES = { retryMode: 'adaptive', maxAttempts: 4 } as const;
+
 export function createDocumentClient(config: LanternConfig): DynamoDBDocumentClient {
   const client = tracer.captureAWSv3Client(
     new DynamoDBClient({ region: config.region, endpoint: config.endpoints.dynamodb }),
@@ -20,12 +26,20 @@ export function createDocumentClient(config: LanternConfig): DynamoDBDocumentCli
 
 export function createAgentRuntimeClient(config: LanternConfig): BedrockAgentRuntimeClient {
   return tracer.captureAWSv3Client(
-    new BedrockAgentRuntimeClient({ region: config.region, endpoint: config.endpoints.bedrockAgentRuntime }),
+    new BedrockAgentRuntimeClient({
+      region: config.region,
+      endpoint: config.endpoints.bedrockAgentRuntime,
+      ...BEDROCK_RETRIES,
+    }),
   );
 }
 
 export function createRuntimeClient(config: LanternConfig): BedrockRuntimeClient {
   return tracer.captureAWSv3Client(
-    new BedrockRuntimeClient({ region: config.region, endpoint: config.endpoints.bedrockRuntime }),
+    new BedrockRuntimeClient({
+      region: config.region,
+      endpoint: config.endpoints.bedrockRuntime,
+      ...BEDROCK_RETRIES,
+    }),
   );
 }

@@ -2,9 +2,8 @@ import {
   ApplyGuardrailCommand,
   type ApplyGuardrailCommandOutput,
   type BedrockRuntimeClient,
-  ThrottlingException,
 } from '@aws-sdk/client-bedrock-runtime';
-import { ServiceUnavailableError, UpstreamError } from './errors.ts';
+import { toServiceError } from './aws-errors.ts';
 import type { GuardrailAction } from './types.ts';
 
 /** The guardrail's policy families, as `ApplyGuardrail` names them in its assessments. */
@@ -62,12 +61,7 @@ export class BedrockGuardrail implements InputGuardrail {
         }),
       );
     } catch (error) {
-      if (error instanceof ThrottlingException) {
-        throw new ServiceUnavailableError('The safety check is busy; please retry shortly.', 2, {
-          cause: error,
-        });
-      }
-      throw new UpstreamError('The safety check could not run right now.', { cause: error });
+      throw toServiceError(error, 'The safety check');
     }
     return toVerdict(text, response);
   }

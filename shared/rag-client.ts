@@ -6,11 +6,10 @@ import {
   type RetrieveAndGenerateCommandInput,
   RetrieveAndGenerateStreamCommand,
   type RetrieveAndGenerateStreamResponseOutput,
-  ThrottlingException,
   ValidationException,
 } from '@aws-sdk/client-bedrock-agent-runtime';
+import { toServiceError } from './aws-errors.ts';
 import { mapCitations } from './citations.ts';
-import { ServiceUnavailableError, UpstreamError } from './errors.ts';
 import type { Citation, GuardrailAction } from './types.ts';
 
 export interface RagRequest {
@@ -129,17 +128,7 @@ export function translateBedrockError(error: unknown, hadSession: boolean): Erro
   ) {
     return new SessionRejectedError(error.message, { cause: error });
   }
-  if (error instanceof ThrottlingException) {
-    return new ServiceUnavailableError('The answer service is busy; please retry shortly.', 2, {
-      cause: error,
-    });
-  }
-  if (error instanceof Error && error.name === 'ServiceQuotaExceededException') {
-    return new ServiceUnavailableError('The answer service is over its quota; please retry later.', 10, {
-      cause: error,
-    });
-  }
-  return new UpstreamError('The knowledge base could not answer right now.', { cause: error });
+  return toServiceError(error, 'The knowledge base');
 }
 
 /** Bedrock's event union as Lantern's stream events; modeled exceptions mid-stream are translated too. */

@@ -5,6 +5,7 @@
  * It imports nothing of Lantern's domain (`shared/`, `functions/`); only the knowledge-base
  * settings in `config/`, which the deployed knowledge base uses too.
  */
+import { createFaultPolicy, type FaultPolicy, type FaultSettings } from './fault-policy.ts';
 import type { FaultHook } from './faults.ts';
 import {
   type GuardrailOptions,
@@ -17,6 +18,7 @@ import { createRouter } from './router.ts';
 import { SessionStore } from './sessions.ts';
 import { type StreamFaults, type StreamPacing, streamRoutes } from './stream-operation.ts';
 
+export { type FaultPolicy, type FaultSettings, parseFaults } from './fault-policy.ts';
 export type { StreamFaults } from './stream-operation.ts';
 
 import { listenDualProtocol } from './transport.ts';
@@ -46,6 +48,8 @@ export interface StartEmulatorOptions {
   sessionIdleMs?: number;
   /** How `RetrieveAndGenerateStream` paces its `output` events (default: a few words every 12 ms). */
   streamPacing?: StreamPacing;
+  /** Faults to inject from the start (`npm start -- --faults …`); see `fault-policy.ts`. */
+  faultSettings?: FaultSettings;
   /** Consulted once per request before the operation runs; see `faults.ts`. */
   faults?: FaultHook;
   /**
@@ -63,8 +67,8 @@ export interface BedrockEmulator {
     documents: number;
     chunks: number;
   }>;
-  /** Mutable: set `cutAfterEvents` to break RetrieveAndGenerateStream responses mid-answer. */
-  readonly streamFaults: StreamFaults;
+  /** Injected faults (throttling, errors, latency, cut streams); `faults.set()` changes them live. */
+  readonly faults: FaultPolicy;
   close(): Promise<void>;
 }
 
@@ -87,8 +91,13 @@ export async function startBedrockEmulator(options: StartEmulatorOptions): Promi
     ...streamRoutes(context, options.streamPacing, streamFaults),
     ...guardrailRuntimeRoutes(guardrail),
   ];
+  const faults = createFaultPolicy(streamFaults, options.faultSettings);
+  const custom = options.faults;
   const router = createRouter(routes, {
-    ...(options.faults === undefined ? {} : { faults: options.faults }),
+    faults: async (request) => {
+      await custom?.(request);
+      await faults.hook(request);
+    },
   });
   // Loopback only: the emulator has no authentication and must not be reachable from the network.
   const server = await listenDualProtocol(router, { host: '127.0.0.1', port: options.port ?? 0 });
@@ -97,7 +106,7 @@ export async function startBedrockEmulator(options: StartEmulatorOptions): Promi
   let ingesting: Promise<unknown> = Promise.resolve();
   return {
     url: `http://127.0.0.1:${server.port}`,
-    streamFaults,
+    faults,
     ingest(onProgress) {
       const run = ingesting.then(() => ingestAll([...knowledgeBases.values()], onProgress));
       ingesting = run.catch(() => undefined);

@@ -253,11 +253,14 @@ export class KnowledgeBase {
   }
 
   /**
-   * Ranks chunks for a question. Candidates come from BM25 over the question and (at lower
-   * weights) earlier questions of the session, so "and how do I remove it?" still finds the Pack
-   * article asked about before. They are re-ranked by how much of the query they cover overall
-   * and within a single sentence, so a chunk that answers the question in one place beats one
-   * that repeats a single word or scatters the words across paragraphs.
+   * Ranks chunks for a question. Candidates come from BM25 over the question and earlier
+   * questions of the session (weighted by whether this one is a follow-up), so "and how do I
+   * remove it?" still finds the Pack article asked about before. They are re-ranked by how much
+   * of the query they cover overall and within a single sentence, and whether they have the
+   * question's words together in its order, so a chunk that answers the question in one place
+   * beats one that repeats a single word or scatters the words across paragraphs. A question
+   * asking how to do something prefers chunks with instructions; one asking what something is,
+   * the document whose opening names it.
    */
   retrieve(query: RetrievalQuery, numberOfResults: number): RetrievedChunk[] {
     const { question, concepts, judged } = this.#understand(query);
@@ -277,7 +280,6 @@ export class KnowledgeBase {
         // BM25 finds candidates; coverage and (squared, so it decides close calls) focus
         // prefer the chunk that answers in one place over the overview that mentions everything;
         // proximity prefers the one that says it the way the question does.
-        // A question asking how to do something prefers the chunk with the procedure.
         rank:
           hit.score *
           (0.25 + overall) *

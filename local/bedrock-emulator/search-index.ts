@@ -27,14 +27,7 @@ export class SearchIndex {
     fields: ['title', 'text'],
     tokenize,
     processTerm: normalizeTerm,
-    searchOptions: {
-      boost: { title: TITLE_BOOST },
-      bm25: {
-        k: Number(process.env.K ?? 1.2),
-        b: Number(process.env.B ?? 0.7),
-        d: Number(process.env.D ?? 0.5),
-      },
-    },
+    searchOptions: { boost: { title: TITLE_BOOST } },
   });
   readonly #termsById = new Map<string, ReadonlySet<string>>();
   readonly #documentFrequency = new Map<string, number>();

@@ -70,7 +70,6 @@ const NARROWER: Readonly<Record<string, readonly string[]>> = {
   expensive: ['price', 'plan'],
   cheap: ['price', 'plan'],
   upload: ['add'],
-  unstar: ['star', 'remove'],
   coworker: ['invite'],
   colleague: ['invite'],
   '2fa': ['two', 'factor'],

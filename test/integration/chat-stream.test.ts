@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 afterEach(() => {
-  stack.emulator.streamFaults.cutAfterEvents = undefined;
+  stack.emulator.faults.set({});
 });
 
 const stream = (body: unknown, extraHeaders: Record<string, string> = headers, options = {}) =>
@@ -82,14 +82,14 @@ describe('POST /v1/chat/stream', () => {
   });
 
   it('keeps the partial answer as incomplete and ends with an error event when Bedrock cuts the stream', async () => {
-    stack.emulator.streamFaults.cutAfterEvents = 3;
+    stack.emulator.faults.set({ streamCutAfter: 3 });
     const res = await stream({ message: 'How do I reset my password?' });
     expect(res.status).toBe(200);
     const names = res.events.map((e) => e.event);
     expect(names[0]).toBe('session');
     expect(names.at(-1)).toBe('error');
     expect(names).not.toContain('done');
-    expect(res.events.at(-1)?.data).toEqual({ code: 'UPSTREAM_ERROR', message: expect.any(String) });
+    expect(res.events.at(-1)?.data).toEqual({ code: 'SERVICE_UNAVAILABLE', message: expect.any(String) });
     const partial = res.events
       .filter((e) => e.event === 'text')
       .map((e) => e.data.text)

@@ -211,6 +211,17 @@ describe('retrieval over coda-help', () => {
     }
   });
 
+  it('reads synonyms, phrases, typos and "un-" words the way the help center writes them', () => {
+    const top = (text: string) => fileOf(kb.retrieve({ text }, 5)[0]?.chunk.sourceUri);
+    expect(top('how do i favorite a doc')).toBe('section_1.md');
+    expect(top('uninstall a pack')).toBe('section_36.md');
+    expect(top('intall a pack from the gallery')).toBe('section_34.md');
+    const weights = kb.termWeights({ text: 'how to unstar a doc' });
+    expect(weights.conceptOf?.get('star')).toBe('star');
+    expect(weights.conceptOf?.get('remov')).toBe('remov');
+    expect(weights.wantsSteps).toBe(true);
+  });
+
   it('returns at most numberOfResults, best first, with scores between 0 and 1', () => {
     const results = kb.retrieve({ text: 'custom icons' }, 3);
     expect(results).toHaveLength(3);

@@ -1,0 +1,39 @@
+import { ServiceUnavailableError, UpstreamError } from './errors.ts';
+
+/**
+ * AWS failures as the caller should see them. Throttling and server-side faults (500/502/503,
+ * timeouts, dropped connections) that outlasted the SDK's retries are temporary: 503 with
+ * Retry-After. Anything else means Lantern asked wrongly (a misconfiguration): 502.
+ */
+export function toServiceError(error: unknown, what: string): Error {
+  if (isTemporary(error)) {
+    const throttled =
+      error instanceof Error && /Throttl|TooManyRequests|ServiceQuotaExceeded/.test(error.name);
+    return new ServiceUnavailableError(
+      throttled
+        ? `${what} is busy; please retry shortly.`
+        : `${what} is temporarily unavailable; please retry.`,
+      throttled ? 2 : 1,
+      { cause: error },
+    );
+  }
+  return new UpstreamError(`${what} failed.`, { cause: error });
+}
+
+function isTemporary(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const aws = error as Error & { $fault?: 'client' | 'server'; $retryable?: unknown; $metadata?: unknown };
+  if (aws.$fault === 'server' || aws.$retryable) return true;
+  if (
+    /Throttl|TooManyRequests|ServiceQuotaExceeded|ProvisionedThroughputExceeded|RequestLimitExceeded/.test(
+      error.name,
+    )
+  ) {
+    return true;
+  }
+  // No service response at all: the connection failed, reset or timed out.
+  return (
+    aws.$metadata === undefined ||
+    /ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up|stream/i.test(error.message)
+  );
+}
