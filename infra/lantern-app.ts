@@ -1,6 +1,7 @@
 import { type App, Validations } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { CloudFormationSpecCheck } from './lib/cfn-spec.ts';
 import { type LanternSettings, readSettings } from './lib/settings.ts';
 import { StatefulStack } from './stacks/stateful-stack.ts';
 import { StatelessStack } from './stacks/stateless-stack.ts';
@@ -15,8 +16,9 @@ export interface LanternStacks {
 }
 
 /**
- * Adds Lantern's two stacks to `app`, linked by props, and registers cdk-nag's AwsSolutions checks, which
- * then run on every synthesis and fail it on any unacknowledged error.
+ * Adds Lantern's two stacks to `app`, linked by props, and registers two validation plugins that run on
+ * every synthesis and fail it on any finding: cdk-nag's AwsSolutions checks (unless acknowledged) and the
+ * check of the templates against the CloudFormation resource specification shipped with the CDK CLI.
  *
  * Settings come from CDK context (see `readSettings` and the README's "Configuration (AWS)"). The account
  * and region come from `CDK_DEFAULT_ACCOUNT` and `CDK_DEFAULT_REGION` when set; without them the stacks are
@@ -61,6 +63,6 @@ export function composeLanternApp(app: App): LanternStacks {
     alarmEmail: settings.alarmEmail,
   });
 
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new CloudFormationSpecCheck());
   return { settings, stateful, stateless };
 }

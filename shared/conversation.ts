@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mapCitation } from './citations.ts';
-import { NotFoundError } from './errors.ts';
+import { ConflictError, NotFoundError } from './errors.ts';
 import type { GuardrailVerdict, InputGuardrail } from './guardrail-client.ts';
 import { condenseHistory } from './history.ts';
 import { countMetric, logger } from './observability.ts';
@@ -84,7 +84,25 @@ export class ConversationEngine {
     this.newId = deps.newId ?? randomUUID;
   }
 
+  /**
+   * One turn. With a `clientMessageId`, a repeat of the request returns the stored answer (same
+   * message id) without asking Bedrock again or storing a second pair of messages.
+   */
   async chat(turn: ChatTurn): Promise<ChatAnswer> {
+    const clientMessageId = turn.clientMessageId;
+    if (!clientMessageId) return this.answer(turn);
+    const earlier = await this.claim(turn.owner, clientMessageId);
+    if (earlier) return earlier;
+    let answer: ChatAnswer | undefined;
+    try {
+      answer = await this.answer(turn);
+      return answer;
+    } finally {
+      await this.settleClaim(turn.owner, clientMessageId, answer);
+    }
+  }
+
+  private async answer(turn: ChatTurn): Promise<ChatAnswer> {
     const [session, verdict] = await Promise.all([this.loadSession(turn), this.screen(turn.message)]);
     const askedAt = this.now().toISOString();
     const base = {
@@ -116,6 +134,25 @@ export class ConversationEngine {
    * consumer stops early, the partial answer is stored with status `incomplete`.
    */
   async *streamChat(turn: ChatTurn, options: { signal?: AbortSignal } = {}): AsyncGenerator<ChatStreamEvent> {
+    const clientMessageId = turn.clientMessageId;
+    if (!clientMessageId) return yield* this.streamAnswer(turn, options);
+    const earlier = await this.claim(turn.owner, clientMessageId);
+    if (earlier) return yield* replay(earlier);
+    let answer: ChatAnswer | undefined;
+    try {
+      for await (const event of this.streamAnswer(turn, options)) {
+        if (event.type === 'done') answer = event.answer;
+        yield event;
+      }
+    } finally {
+      await this.settleClaim(turn.owner, clientMessageId, answer);
+    }
+  }
+
+  private async *streamAnswer(
+    turn: ChatTurn,
+    options: { signal?: AbortSignal },
+  ): AsyncGenerator<ChatStreamEvent> {
     const [session, verdict] = await Promise.all([this.loadSession(turn), this.screen(turn.message)]);
     const askedAt = this.now().toISOString();
     const base = {
@@ -237,6 +274,30 @@ export class ConversationEngine {
     }
   }
 
+  /** The stored answer of an earlier request with this client message id; 409 while it is running. */
+  private async claim(owner: string, clientMessageId: string): Promise<ChatAnswer | undefined> {
+    const earlier = await this.deps.store.claimClientMessage(owner, clientMessageId, CLAIM_LEASE_MS);
+    if (!earlier) return undefined;
+    if (earlier.state === 'complete') return earlier.answer;
+    throw new ConflictError(
+      'A request with this clientMessageId is still being answered; retry in a moment.',
+    );
+  }
+
+  /** Keeps the answer for repeats, or frees the id so the client's retry can answer afresh. */
+  private async settleClaim(
+    owner: string,
+    clientMessageId: string,
+    answer: ChatAnswer | undefined,
+  ): Promise<void> {
+    try {
+      if (answer) await this.deps.store.completeClientMessage(owner, clientMessageId, answer);
+      else await this.deps.store.releaseClientMessage(owner, clientMessageId);
+    } catch (error) {
+      logger.error('could not settle a client message id', { error: String(error) });
+    }
+  }
+
   /** Screens a question; every intervening policy is counted, never the text logged. */
   private async screen(message: string): Promise<GuardrailVerdict> {
     if (!this.deps.guardrail) return { action: 'NONE', blocked: false, text: message, policies: [] };
@@ -315,6 +376,18 @@ export class ConversationEngine {
     if (!session) throw sessionNotFound(sessionId);
     return session;
   }
+}
+
+/** Longer than any turn takes; a claim older than this belonged to a request that died. */
+const CLAIM_LEASE_MS = 5 * 60_000;
+
+/** A stored answer, told again as the events of a stream. */
+function* replay(answer: ChatAnswer): Generator<ChatStreamEvent> {
+  yield { type: 'session', sessionId: answer.sessionId, messageId: answer.messageId };
+  if (answer.guardrail.action === 'INTERVENED') yield { type: 'guardrail', ...answer.guardrail };
+  yield { type: 'text', text: answer.answer };
+  for (const citation of answer.citations) yield { type: 'citation', citation };
+  yield { type: 'done', answer };
 }
 
 /** A blocked question: the guardrail's message is the answer; Bedrock is never asked. */

@@ -55,6 +55,13 @@ export class NotFoundError extends LanternError {
   }
 }
 
+export class ConflictError extends LanternError {
+  override readonly name = 'ConflictError';
+  constructor(message: string, options?: ErrorOptions) {
+    super(409, 'CONFLICT', message, options);
+  }
+}
+
 export class PayloadTooLargeError extends LanternError {
   override readonly name = 'PayloadTooLargeError';
   constructor(message: string, options?: ErrorOptions) {

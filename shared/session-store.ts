@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { sessionTable } from '../config/table.ts';
 import type {
+  ChatAnswer,
   Citation,
   Feedback,
   MessageRole,
@@ -25,6 +26,10 @@ const MESSAGE_PREFIX = 'MSG#';
 const BATCH_SIZE = 25;
 
 const sessionPk = (sessionId: string) => `SESSION#${sessionId}`;
+const clientMessagePk = (owner: string, clientMessageId: string) => `CLIENTMSG#${owner}#${clientMessageId}`;
+const CLAIM_SK = 'CLAIM';
+/** How long a client message id is remembered: clients retry within minutes, not days. */
+const CLIENT_MESSAGE_TTL_SECONDS = 86_400;
 /** Messages sort by creation time, then id, so concurrent turns keep a stable order. */
 const messageSk = (createdAt: string, messageId: string) => `${MESSAGE_PREFIX}${createdAt}#${messageId}`;
 
@@ -35,6 +40,10 @@ export class SessionExistsError extends Error {
     super(`Session ${sessionId} already exists`, options);
   }
 }
+
+export type ClientMessageClaim =
+  | { readonly state: 'pending' }
+  | { readonly state: 'complete'; readonly answer: ChatAnswer };
 
 export interface NewMessage {
   readonly messageId: string;
@@ -179,6 +188,89 @@ export class SessionStore {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+  }
+
+  /**
+   * Claims a client message id for one request, so a retried request cannot start a second
+   * answer. A claim left pending longer than `leaseMs` (its request died) can be taken over.
+   * Returns undefined when claimed, else what the earlier request left: pending or its answer.
+   */
+  async claimClientMessage(
+    owner: string,
+    clientMessageId: string,
+    leaseMs: number,
+  ): Promise<ClientMessageClaim | undefined> {
+    const now = this.now().getTime();
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.options.tableName,
+          Item: {
+            [PK]: clientMessagePk(owner, clientMessageId),
+            [SK]: CLAIM_SK,
+            type: 'client-message',
+            state: 'pending',
+            leaseUntil: now + leaseMs,
+            [TTL]: this.epochSeconds() + CLIENT_MESSAGE_TTL_SECONDS,
+          },
+          ConditionExpression:
+            'attribute_not_exists(#pk) OR #ttl <= :nowSeconds OR (#state = :pending AND leaseUntil < :now)',
+          ExpressionAttributeNames: { '#pk': PK, '#ttl': TTL, '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':nowSeconds': this.epochSeconds(),
+            ':pending': 'pending',
+            ':now': now,
+          },
+        }),
+      );
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.options.tableName,
+        Key: { [PK]: clientMessagePk(owner, clientMessageId), [SK]: CLAIM_SK },
+        ConsistentRead: true,
+      }),
+    );
+    if (Item?.state === 'complete' && Item.answer)
+      return { state: 'complete', answer: Item.answer as ChatAnswer };
+    return { state: 'pending' };
+  }
+
+  /** Records the answer of a claimed client message id; repeats of the request get it back. */
+  async completeClientMessage(owner: string, clientMessageId: string, answer: ChatAnswer): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.options.tableName,
+        Item: {
+          [PK]: clientMessagePk(owner, clientMessageId),
+          [SK]: CLAIM_SK,
+          type: 'client-message',
+          state: 'complete',
+          answer,
+          [TTL]: this.epochSeconds() + CLIENT_MESSAGE_TTL_SECONDS,
+        },
+      }),
+    );
+  }
+
+  /** Gives a claim back when its request failed, so the client's retry can answer afresh. */
+  async releaseClientMessage(owner: string, clientMessageId: string): Promise<void> {
+    await this.db
+      .send(
+        new DeleteCommand({
+          TableName: this.options.tableName,
+          Key: { [PK]: clientMessagePk(owner, clientMessageId), [SK]: CLAIM_SK },
+          ConditionExpression: '#state = :pending',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':pending': 'pending' },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
   }
 
   /** The live messages of a session, oldest first. */

@@ -114,6 +114,16 @@ export class SettingsError extends Error {
  */
 export function readSettings(node: Node): LanternSettings {
   const ctx = (key: (typeof CONTEXT_KEYS)[number]): unknown => node.tryGetContext(key);
+  // A mistyped key (`-c slak=false`) would otherwise be ignored without a word. CDK's own keys all
+  // contain ':', '/', '@' or '-', so a plain word that is not Lantern's is a typo.
+  const unknown = Object.keys(node.getAllContext()).filter(
+    (key) => /^[A-Za-z][A-Za-z0-9]*$/.test(key) && !(CONTEXT_KEYS as readonly string[]).includes(key),
+  );
+  if (unknown.length > 0) {
+    throw new SettingsError(
+      `Unknown context ${unknown.map((key) => `"${key}"`).join(', ')}; Lantern reads ${CONTEXT_KEYS.join(', ')}`,
+    );
+  }
 
   const embeddingModelId = stringContext('embeddingModel', ctx('embeddingModel'), {
     pattern: MODEL_ID,

@@ -366,10 +366,6 @@ export class StatelessStack extends Stack {
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
     });
-    Validations.of(deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This is the dead-letter queue of the Slack queue; it has none of its own.',
-    });
     const queue = new Queue(this, 'SlackQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

@@ -31,12 +31,17 @@ export class AwsServiceError extends Error {
   constructor(
     shape: AwsErrorShape,
     message: string,
-    options: { extra?: Record<string, string>; cause?: unknown } = {},
+    options: {
+      extra?: Record<string, string>;
+      cause?: unknown;
+      /** Where services disagree: bedrock-agent models ServiceQuotaExceededException as 402, the runtimes as 400. */
+      status?: number;
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'AwsServiceError';
     this.shape = shape;
-    this.status = awsErrorStatus[shape];
+    this.status = options.status ?? awsErrorStatus[shape];
     this.extra = options.extra ?? {};
   }
 }

@@ -1,11 +1,12 @@
 /**
- * One knowledge base: its data sources (local folders standing for S3 buckets), the chunks
- * ingested from them, and retrieval over those chunks.
+ * One knowledge base: its data sources (local folders standing for S3 buckets or Confluence
+ * exports), the chunks ingested from them, and retrieval over those chunks.
  */
 import { createHash } from 'node:crypto';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
 import { analyze, nameTerms, normalizeTerm, tokenize } from './analyzer.ts';
 import { chunkText } from './chunker.ts';
+import type { DataSourceConfig, LocationType, PreparedDocument, S3DataSourceConfig } from './data-sources.ts';
 import { listDocumentFiles, loadDocument } from './documents.ts';
 import { isFollowUp, wantsOverview, wantsSteps } from './follow-up.ts';
 import type { QueryWeights } from './generator.ts';
@@ -23,12 +24,9 @@ import { SearchIndex } from './search-index.ts';
 import { isInstruction, splitSentences } from './sentences.ts';
 import { rewritePhrases, synonymsOf } from './synonyms.ts';
 
-export interface DataSourceConfig {
-  readonly dataSourceId: string;
-  readonly type: 'S3';
-  readonly folder: string;
-  readonly bucketName: string;
-}
+export type { DataSourceConfig } from './data-sources.ts';
+// Incremental ingestion lives in ingestion.ts; re-exported for existing callers.
+export { ingestAll } from './ingestion.ts';
 
 export interface KnowledgeBaseChunk {
   readonly id: string;
@@ -36,6 +34,8 @@ export interface KnowledgeBaseChunk {
   readonly title: string;
   readonly sourceUri: string;
   readonly dataSourceId: string;
+  /** Set for Confluence pages (`sourceUri` is then the page URL); absent means S3. */
+  readonly locationType?: Exclude<LocationType, 'S3'>;
 }
 
 export interface RetrievalQuery {
@@ -71,6 +71,8 @@ export interface IngestResult {
 interface IngestedDocument {
   readonly dataSourceId: string;
   readonly chunkIds: readonly string[];
+  /** The content hash it was ingested with: a sync skips the document while it is unchanged. */
+  readonly contentHash?: string;
 }
 
 /**
@@ -137,19 +139,32 @@ export class KnowledgeBase {
     return files;
   }
 
-  /** (Re)ingests one document, replacing any chunks it had before. */
-  async ingestFile(source: DataSourceConfig, relativePath: string): Promise<number> {
+  /** (Re)ingests one file of an S3 data source, replacing any chunks it had before. */
+  async ingestFile(source: S3DataSourceConfig, relativePath: string): Promise<number> {
     const document = await loadDocument(source.folder, relativePath);
-    const sourceUri = `s3://${source.bucketName}/${relativePath}`;
+    return this.ingestDocument(source.dataSourceId, {
+      ...document,
+      sourceUri: `s3://${source.bucketName}/${relativePath}`,
+      locationType: 'S3',
+    });
+  }
+
+  /**
+   * Indexes one document, replacing any chunks it had before (so a shorter new version leaves no
+   * stale chunk). `contentHash` lets a later sync skip the document while it is unchanged.
+   */
+  ingestDocument(dataSourceId: string, document: PreparedDocument, contentHash?: string): number {
+    const { sourceUri } = document;
     this.removeDocument(sourceUri);
     const pieces = chunkText(document.text, knowledgeBaseSettings.chunking);
     const chunkIds = pieces.map((piece, i) => {
       const chunk: KnowledgeBaseChunk = {
-        id: chunkId(source.dataSourceId, sourceUri, i),
+        id: chunkId(dataSourceId, sourceUri, i),
         text: piece.text,
         title: document.title,
         sourceUri,
-        dataSourceId: source.dataSourceId,
+        dataSourceId,
+        ...(document.locationType === 'S3' ? {} : { locationType: document.locationType }),
       };
       this.#chunks.set(chunk.id, chunk);
       // A title made of the first sentence is in the text already: it names nothing more.
@@ -172,8 +187,13 @@ export class KnowledgeBase {
       this.#index.add({ id: chunk.id, title: indexedTitle, text: chunk.text });
       return chunk.id;
     });
-    this.#documents.set(sourceUri, { dataSourceId: source.dataSourceId, chunkIds });
+    this.#documents.set(sourceUri, { dataSourceId, chunkIds, ...(contentHash ? { contentHash } : {}) });
     return chunkIds.length;
+  }
+
+  /** The content hash a document was last ingested with, if any. */
+  contentHashOf(sourceUri: string): string | undefined {
+    return this.#documents.get(sourceUri)?.contentHash;
   }
 
   removeDocument(sourceUri: string): void {
@@ -387,33 +407,4 @@ function searchWeights(concepts: readonly QueryConcept[], stats: CorpusStatistic
 function chunkId(dataSourceId: string, sourceUri: string, index: number): string {
   const digest = createHash('sha256').update(`${dataSourceId}\n${sourceUri}`).digest('hex').slice(0, 24);
   return `${digest}:${index}`;
-}
-
-export async function ingestAll(
-  knowledgeBases: readonly KnowledgeBase[],
-  onProgress?: (progress: IngestProgress) => void,
-): Promise<IngestResult> {
-  const work = [];
-  for (const kb of knowledgeBases) for (const file of await kb.listFiles()) work.push({ kb, ...file });
-  let done = 0;
-  for (const { kb, source, relativePath } of work) {
-    await kb.ingestFile(source, relativePath);
-    done += 1;
-    onProgress?.({ done, total: work.length, file: relativePath });
-  }
-  // Documents deleted from a folder since the last ingestion leave the index too.
-  for (const kb of knowledgeBases) {
-    for (const source of kb.dataSources) {
-      const present = new Set(
-        work
-          .filter((w) => w.kb === kb && w.source === source)
-          .map((w) => `s3://${source.bucketName}/${w.relativePath}`),
-      );
-      for (const uri of kb.documentUris(source.dataSourceId)) if (!present.has(uri)) kb.removeDocument(uri);
-    }
-  }
-  return {
-    documents: knowledgeBases.reduce((sum, kb) => sum + kb.documentCount, 0),
-    chunks: knowledgeBases.reduce((sum, kb) => sum + kb.chunkCount, 0),
-  };
 }

@@ -79,10 +79,8 @@ export function createSlackEventsDeps(
 }
 
 export interface SlackWorkerOverrides {
+  /** Another conversation engine than the one built from `config` (tests). */
   readonly engine?: SlackEngine;
-  /** Tests shorten Slack's `Retry-After` waits or the streaming cadence. */
-  readonly sleep?: (ms: number) => Promise<void>;
-  readonly streaming?: boolean;
 }
 
 /** The worker's adapters: the one conversation engine, the event ledger and the Slack client. */
@@ -104,14 +102,13 @@ export function createSlackWorkerDeps(
     apiUrl: slack.apiUrl,
     rateLimitRetries: slackSettings.rateLimitRetries,
     maxRetryAfterSeconds: slackSettings.maxRetryAfterSeconds,
-    ...(overrides.sleep ? { sleep: overrides.sleep } : {}),
   });
   let botUserId: Promise<string | undefined> | undefined;
   return {
     answers: answerSourceFor(overrides.engine ?? createConversationEngine(config)),
     ledger: createSlackEventLedger(config),
     responder: new SlackResponder(api, {
-      streaming: overrides.streaming ?? true,
+      streaming: true,
       workingReaction: slackSettings.workingReaction,
       flushChars: slackSettings.streamFlushChars,
       flushIntervalMs: slackSettings.streamFlushIntervalMs,

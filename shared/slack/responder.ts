@@ -33,6 +33,9 @@ export interface SlackResponderOptions {
   readonly now?: () => number;
 }
 
+/** Replaces a stream whose answer broke off, so the thread does not keep half an answer. */
+export const INTERRUPTED_NOTICE = '_I was interrupted while answering; trying again…_';
+
 /**
  * Slack errors from `chat.startStream` that mean this workspace (or token) cannot stream at all. The
  * responder remembers them per team for the container's life and posts directly from then on; any
@@ -76,6 +79,17 @@ export class SlackResponder {
     await this.slack
       .removeReaction({ channel: target.channel, ts: target.messageTs, name: this.options.workingReaction })
       .catch((error: unknown) => logSlackProblem('could not remove the working reaction', error));
+  }
+
+  private async closeInterrupted(target: ReplyTarget, ts: string, alreadyStopped: boolean): Promise<void> {
+    if (!alreadyStopped) {
+      await this.slack
+        .stopStream({ channel: target.channel, ts })
+        .catch((error: unknown) => logSlackProblem('could not stop an interrupted stream', error));
+    }
+    await this.slack
+      .updateMessage({ channel: target.channel, ts, text: INTERRUPTED_NOTICE })
+      .catch((error: unknown) => logSlackProblem('could not mark an interrupted stream', error));
   }
 
   /** A short reply of Lantern's own (not an answer), e.g. that a question is too long. */
@@ -135,19 +149,25 @@ export class SlackResponder {
     };
 
     let final: ChatAnswer | undefined;
-    for await (const event of events) {
-      if (event.type === 'done') final = event.answer;
-      if (event.type !== 'text') continue;
-      pending += escapeMrkdwn(event.text);
-      if (!tryStreaming || streamRefused || streamBroken) continue;
-      // The first words go out at once; after that, text is batched to stay within Slack's rate limits.
-      const due =
-        !stream ||
-        pending.length >= this.options.flushChars ||
-        this.now() - lastFlush >= this.options.flushIntervalMs;
-      if (due) await flush();
+    try {
+      for await (const event of events) {
+        if (event.type === 'done') final = event.answer;
+        if (event.type !== 'text') continue;
+        pending += escapeMrkdwn(event.text);
+        if (!tryStreaming || streamRefused || streamBroken) continue;
+        // The first words go out at once; after that, text is batched to stay within Slack's rate limits.
+        const due =
+          !stream ||
+          pending.length >= this.options.flushChars ||
+          this.now() - lastFlush >= this.options.flushIntervalMs;
+        if (due) await flush();
+      }
+      if (!final) throw new Error('The answer stream ended without its final event');
+    } catch (error) {
+      // The answer broke off: do not leave half an answer streaming in the thread while the queue retries.
+      if (stream) await this.closeInterrupted(target, stream.ts, streamBroken);
+      throw error;
     }
-    if (!final) throw new Error('The answer stream ended without its final event');
     const formatted = formatSlackAnswer(final, {
       ...(this.options.sourceBaseUrl ? { sourceBaseUrl: this.options.sourceBaseUrl } : {}),
     });

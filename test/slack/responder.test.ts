@@ -3,6 +3,7 @@ import { type FakeSlackApi, startFakeSlackApi } from '../../local/slack/fake-sla
 import type { AnswerEvent } from '../../shared/slack/answer-stream.ts';
 import { answerAsStream } from '../../shared/slack/answer-stream.ts';
 import {
+  INTERRUPTED_NOTICE,
   type ReplyTarget,
   SlackResponder,
   type SlackResponderOptions,
@@ -208,6 +209,16 @@ describe('SlackResponder.deliver', () => {
     expect(result).toMatchObject({ mode: 'streamed', replaced: true });
     expect(slack.messages).toHaveLength(1);
     expect(slack.messages[0]?.text).toBe(`${FORMATTED_BODY}\n\n${SOURCES}`);
+  });
+
+  it('closes a stream whose answer broke off, marking it, and fails so the queue retries', async () => {
+    async function* broken(): AsyncGenerator<AnswerEvent> {
+      yield { type: 'text', text: 'The first half of' };
+      throw new Error('Bedrock cut the stream');
+    }
+    await expect(responder().deliver(target(), broken())).rejects.toThrow(/cut the stream/);
+    expect(slack.calls.map((c) => c.method)).toEqual(['chat.startStream', 'chat.stopStream', 'chat.update']);
+    expect(slack.messages).toEqual([expect.objectContaining({ text: INTERRUPTED_NOTICE, streaming: false })]);
   });
 
   it('fails when the stream ends without its final event', async () => {

@@ -122,5 +122,5 @@ export async function loadSlackHandlers() {
     import('../../functions/slack-events/handler.ts'),
     import('../../functions/slack-worker/handler.ts'),
   ]);
-  return { makeEventsHandler: events.makeHandler, makeWorkerHandler: worker.makeHandler, worker };
+  return { makeEventsHandler: events.makeHandler, makeWorkerHandler: worker.makeHandler };
 }

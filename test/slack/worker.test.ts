@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { appMentionEnvelope, directMessageEnvelope } from '../../local/slack/signed-event.ts';
 import { UpstreamError } from '../../shared/errors.ts';
 import type { SlackJob } from '../../shared/slack/job.ts';
+import { EMPTY_QUESTION_REPLY, FAILED_REPLY, tooLongReply } from '../../shared/slack/question-worker.ts';
 import { threadSessionId } from '../../shared/slack/thread-session.ts';
 import {
   context,
@@ -15,7 +16,7 @@ import {
   RecordingResponder,
 } from './support.ts';
 
-const { makeWorkerHandler, worker } = await loadSlackHandlers();
+const { makeWorkerHandler } = await loadSlackHandlers();
 const workspace = { teamId: 'T0TEST', botUserId: 'U0BOT' };
 
 const record = (body: unknown, receiveCount = 1, messageId = `msg-${Math.random()}`): SQSRecord => ({
@@ -134,7 +135,7 @@ describe('slack-worker', () => {
     const { handler, answers, responder } = setup();
     await handler(sqs(record(job(appMentionEnvelope(workspace, { text: '   ' })))), context());
     expect(answers.turns).toEqual([]);
-    expect(responder.notices).toEqual([worker.EMPTY_QUESTION_REPLY]);
+    expect(responder.notices).toEqual([EMPTY_QUESTION_REPLY]);
   });
 
   it('replies politely in the thread, without asking the engine, when a question is over 1,000 characters', async () => {
@@ -143,7 +144,7 @@ describe('slack-worker', () => {
     const result = await handler(sqs(record(job(envelope))), context());
     expect(result).toEqual({ batchItemFailures: [] });
     expect(answers.turns).toEqual([]);
-    expect(responder.notices).toEqual([worker.tooLongReply(1_199)]);
+    expect(responder.notices).toEqual([tooLongReply(1_199)]);
     expect(responder.notices[0]).toMatch(/1,199 characters long .* at most 1,000/);
     expect(await ledger.status(envelope.event_id)).toBe('answered');
   });
@@ -181,7 +182,7 @@ describe('slack-worker', () => {
     });
     const envelope = appMentionEnvelope(workspace, { text: 'anyone?' });
     expect(await handler(sqs(record(job(envelope), 3)), context())).toEqual({ batchItemFailures: [] });
-    expect(responder.notices).toEqual([worker.FAILED_REPLY]);
+    expect(responder.notices).toEqual([FAILED_REPLY]);
     expect(await ledger.status(envelope.event_id)).toBe('answered');
   });
 
