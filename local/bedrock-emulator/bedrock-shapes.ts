@@ -6,14 +6,19 @@ import type { KnowledgeBaseChunk } from './knowledge-base.ts';
 
 export interface ChunkShape {
   readonly content: { readonly type: 'TEXT'; readonly text: string };
-  readonly location: { readonly type: 'S3'; readonly s3Location: { readonly uri: string } };
+  readonly location:
+    | { readonly type: 'S3'; readonly s3Location: { readonly uri: string } }
+    | { readonly type: 'CONFLUENCE'; readonly confluenceLocation: { readonly url: string } };
   readonly metadata: Readonly<Record<string, string>>;
 }
 
 export function chunkShape(chunk: KnowledgeBaseChunk): ChunkShape {
   return {
     content: { type: 'TEXT', text: chunk.text },
-    location: { type: 'S3', s3Location: { uri: chunk.sourceUri } },
+    location:
+      chunk.locationType === 'CONFLUENCE'
+        ? { type: 'CONFLUENCE', confluenceLocation: { url: chunk.sourceUri } }
+        : { type: 'S3', s3Location: { uri: chunk.sourceUri } },
     metadata: {
       'x-amz-bedrock-kb-source-uri': chunk.sourceUri,
       'x-amz-bedrock-kb-chunk-id': chunk.id,
