@@ -1,88 +1,176 @@
 /**
- * Answer-quality evaluation over the public API of the local stack.
+ * `npm run eval`: answer quality of Lantern over its public API. See `--help` and test/eval/README.md.
  *
- *   npm run eval                       # coda-help corpus (../shared/corpora/coda-help)
- *   npm run eval -- --corpus sample    # the bundled sample knowledge base
- *
- * Prints, per question, whether the answer cites the expected article, then the shares: right
- * article cited (any citation, and first citation), follow-ups understood, off-topic declined.
+ *   npm run eval                                               # coda-help dataset on a local stack
+ *   npm run eval -- --corpus sample                            # the sample knowledge base
+ *   npm run eval -- --dataset my.jsonl --docs ./my-docs --out reports/today
+ *   npm run eval -- --dataset my.jsonl --url https://…/prod --api-key KEY --baseline reports/yesterday/report.json
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
-import { apiClient, bootStack, CODA_HELP, SAMPLE_KB } from '../helpers/local-stack.ts';
+import cliProgress from 'cli-progress';
+import { CODA_HELP, SAMPLE_KB } from '../helpers/local-stack.ts';
+import { type BaselineDiff, diffReports, loadReport } from './baseline.ts';
+import type { LanternTarget } from './client.ts';
+import { type EvalCase, loadDataset } from './dataset.ts';
+import { renderHtmlReport } from './html-report.ts';
+import { runEval, startLocalTarget } from './runner.ts';
+import { formatDiff, formatMisses, formatSummary } from './text-report.ts';
 
-interface QuestionSet {
-  questions: { question: string; expected: string | string[] }[];
-  followUps: { turns: string[]; expected: string | string[] }[];
-  offTopic: string[];
+const DATASETS = join(import.meta.dirname, 'datasets');
+const REPO_ROOT = join(import.meta.dirname, '..', '..');
+/** The shipped datasets and the documents they were written for. */
+const SHIPPED: Record<string, { dataset: string; docs: string }> = {
+  coda: { dataset: join(DATASETS, 'coda-help.jsonl'), docs: CODA_HELP },
+  sample: { dataset: join(DATASETS, 'sample-kb.jsonl'), docs: SAMPLE_KB },
+};
+
+const usage = `Usage: npm run eval -- [options]
+
+  --dataset FILE     JSONL dataset (default: test/eval/datasets/coda-help.jsonl)
+  --corpus NAME      shorthand for a shipped dataset and its documents: coda (default) or sample
+  --docs DIR         start a local stack on these documents (default: the shipped dataset's corpus)
+  --url URL          evaluate a running Lantern instead (deployed or \`npm start\`), with --api-key
+  --api-key KEY      x-api-key for --url (or the LANTERN_API_KEY environment variable)
+  --out DIR          where report.json and report.html go (default: .lantern/eval/<dataset>)
+  --baseline FILE    an earlier report.json: show what changed
+  --concurrency N    cases in flight at once, 1-16 (default 1)
+  --help             this text`;
+
+function fail(message: string): never {
+  console.error(`error: ${message}\n\n${usage}`);
+  process.exit(2);
 }
 
-const { values } = parseArgs({
-  options: { corpus: { type: 'string', default: 'coda' }, verbose: { type: 'boolean' } },
-});
-const corpus = values.corpus === 'sample' ? 'sample' : 'coda';
-const docsDir = corpus === 'sample' ? SAMPLE_KB : CODA_HELP;
-const set: QuestionSet = JSON.parse(
-  readFileSync(
-    join(import.meta.dirname, corpus === 'sample' ? 'sample-kb-questions.json' : 'coda-help-questions.json'),
-    'utf8',
-  ),
-);
-
-const stack = await bootStack({ docsDir });
-const client = apiClient(stack.url);
-// biome-ignore lint/suspicious/noExplicitAny: API bodies are read loosely here
-const cited = (body: any): string[] =>
-  (body?.citations ?? []).flatMap((c: { references: { sourceUri: string }[] }) =>
-    c.references.map((r) => r.sourceUri),
-  );
-const matches = (uri: string | undefined, expected: string | string[]) =>
-  uri !== undefined && [expected].flat().some((e) => uri.endsWith(`/${e}`));
-
-let anyHits = 0;
-let firstHits = 0;
-for (const { question, expected } of set.questions) {
-  const { body } = await client.chat(question);
-  const uris = cited(body);
-  const any = uris.some((u) => matches(u, expected));
-  const first = matches(uris[0], expected);
-  anyHits += any ? 1 : 0;
-  firstHits += first ? 1 : 0;
-  if (values.verbose || !any)
-    console.log(`${any ? 'ok  ' : 'MISS'} ${question} → ${uris[0] ?? '(no citation)'} (want ${expected})`);
+let args: ReturnType<typeof parse>;
+function parse() {
+  return parseArgs({
+    options: {
+      dataset: { type: 'string' },
+      corpus: { type: 'string' },
+      docs: { type: 'string' },
+      url: { type: 'string' },
+      'api-key': { type: 'string' },
+      out: { type: 'string' },
+      baseline: { type: 'string' },
+      concurrency: { type: 'string', default: '1' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  }).values;
+}
+try {
+  args = parse();
+} catch (error) {
+  fail((error as Error).message);
+}
+if (args.help) {
+  console.log(usage);
+  process.exit(0);
 }
 
-let followUpHits = 0;
-for (const { turns, expected } of set.followUps) {
-  let sessionId: string | undefined;
-  // biome-ignore lint/suspicious/noExplicitAny: see above
-  let last: any;
-  for (const turn of turns) {
-    last = (await client.chat(turn, sessionId)).body;
-    sessionId = last?.sessionId;
+const corpus = args.corpus ?? 'coda';
+const shipped = SHIPPED[corpus];
+if (!shipped) fail(`--corpus must be one of ${Object.keys(SHIPPED).join(', ')}`);
+const datasetPath = resolve(args.dataset ?? shipped.dataset);
+const datasetName = basename(datasetPath);
+const concurrency = Number(args.concurrency);
+if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16)
+  fail('--concurrency must be a whole number from 1 to 16');
+if (args.url && args.docs) fail('give either --url (a running Lantern) or --docs (a local stack), not both');
+const apiKey = args['api-key'] ?? process.env.LANTERN_API_KEY;
+if (args.url) {
+  if (!/^https?:\/\/[^\s]+$/.test(args.url)) fail('--url must be an http(s) URL');
+  if (!apiKey) fail('--url needs --api-key (or LANTERN_API_KEY)');
+}
+// A dataset of our own without --docs or --url would be asked of the wrong documents.
+const shippedDocs = Object.values(SHIPPED).find((s) => s.dataset === datasetPath)?.docs;
+const docsDir = args.url ? undefined : resolve(args.docs ?? shippedDocs ?? fail('give --docs DIR or --url URL'));
+const outDir = resolve(args.out ?? join(REPO_ROOT, '.lantern', 'eval', basename(datasetName, extname(datasetName))));
+
+let cases: EvalCase[];
+try {
+  cases = loadDataset(datasetPath);
+} catch (error) {
+  fail((error as Error).message);
+}
+let baselineDiff: ((report: Parameters<typeof diffReports>[1]) => BaselineDiff) | undefined;
+if (args.baseline) {
+  try {
+    const baseline = loadReport(resolve(args.baseline));
+    baselineDiff = (report) => diffReports(baseline, report);
+  } catch (error) {
+    fail((error as Error).message);
   }
-  const ok = cited(last).some((u) => matches(u, expected));
-  followUpHits += ok ? 1 : 0;
-  if (values.verbose || !ok)
-    console.log(`${ok ? 'ok  ' : 'MISS'} follow-up ${turns.join(' → ')} → ${cited(last)[0] ?? '(none)'}`);
 }
 
-let declined = 0;
-for (const question of set.offTopic) {
-  const { body } = await client.chat(question);
-  const ok = body?.answer === knowledgeBaseSettings.noAnswerText && body?.citations?.length === 0;
-  declined += ok ? 1 : 0;
-  if (values.verbose || !ok)
-    console.log(`${ok ? 'ok  ' : 'MISS'} off-topic ${question} → ${cited(body)[0] ?? body?.answer}`);
+let target: LanternTarget;
+let close = async () => {};
+let targetLabel: string;
+if (docsDir) {
+  console.error(`Starting a local Lantern on ${docsDir} …`);
+  try {
+    const local = await startLocalTarget(docsDir);
+    target = local.target;
+    close = local.close;
+    targetLabel = `local stack on ${docsDir} (${local.documents} documents)`;
+  } catch (error) {
+    fail(`could not start the local stack: ${(error as Error).message}`);
+  }
+} else {
+  target = { url: args.url as string, apiKey: apiKey as string };
+  targetLabel = target.url;
 }
-await stack.close();
 
-const pct = (n: number, d: number) => `${n}/${d} (${((100 * n) / Math.max(d, 1)).toFixed(1)} %)`;
-console.log(`
-Corpus: ${corpus === 'sample' ? 'sample knowledge base' : 'coda-help'}
-Right article cited (any citation):   ${pct(anyHits, set.questions.length)}
-Right article cited (first citation): ${pct(firstHits, set.questions.length)}
-Follow-ups citing the right article:  ${pct(followUpHits, set.followUps.length)}
-Off-topic declined, no citations:     ${pct(declined, set.offTopic.length)}`);
+const interactive = process.stderr.isTTY;
+const bar = interactive
+  ? new cliProgress.SingleBar(
+      {
+        format: 'Evaluating {bar} {value}/{total} cases | {misses} missed | {id}',
+        hideCursor: true,
+        clearOnComplete: true,
+        stream: process.stderr,
+      },
+      cliProgress.Presets.shades_classic,
+    )
+  : undefined;
+bar?.start(cases.length, 0, { misses: 0, id: '' });
+let misses = 0;
+let lastStep = -1;
+
+try {
+  const report = await runEval({
+    cases,
+    target,
+    dataset: datasetName,
+    targetLabel,
+    concurrency,
+    onResult: (result, done, total) => {
+      if (!result.pass) misses++;
+      if (bar) return bar.update(done, { misses, id: result.id });
+      const step = Math.floor((done / total) * 10);
+      if (step !== lastStep) {
+        lastStep = step;
+        console.error(`Evaluating ${done}/${total} cases, ${misses} missed`);
+      }
+    },
+  });
+  bar?.stop();
+  const diff = baselineDiff?.(report);
+  mkdirSync(outDir, { recursive: true });
+  const jsonPath = join(outDir, 'report.json');
+  const htmlPath = join(outDir, 'report.html');
+  writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(htmlPath, renderHtmlReport(report, diff));
+  console.log(`${formatSummary(report)}\n\n${formatMisses(report)}`);
+  if (diff) console.log(`\n${formatDiff(diff)}`);
+  console.log(`\nWrote ${jsonPath}\n      ${htmlPath}`);
+  if (report.summary.errors === report.summary.cases) {
+    console.error('\nEvery case failed: is Lantern reachable, and is the API key right?');
+    process.exitCode = 1;
+  }
+} finally {
+  bar?.stop();
+  await close();
+}
