@@ -1,3 +1,4 @@
+import { BedrockAgentClient } from '@aws-sdk/client-bedrock-agent';
 import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -39,6 +40,17 @@ export function createRuntimeClient(config: LanternConfig): BedrockRuntimeClient
     new BedrockRuntimeClient({
       region: config.region,
       endpoint: config.endpoints.bedrockRuntime,
+      ...BEDROCK_RETRIES,
+    }),
+  );
+}
+
+/** bedrock-agent (ingestion jobs, data sources): HTTP/1.1 on AWS and against the emulator alike. */
+export function createAgentClient(config: LanternConfig): BedrockAgentClient {
+  return tracer.captureAWSv3Client(
+    new BedrockAgentClient({
+      region: config.region,
+      endpoint: config.endpoints.bedrockAgent,
       ...BEDROCK_RETRIES,
     }),
   );

@@ -28,6 +28,17 @@ const environmentSchema = z
       .string()
       .regex(/^([1-9][0-9]{0,7}|DRAFT)$/, 'must be a version number or DRAFT')
       .optional(),
+    KNOWLEDGE_BASE_DATA_SOURCE_IDS: z
+      .string()
+      .optional()
+      .transform((value) => [...new Set((value ?? '').split(',').map((id) => id.trim()))].filter(Boolean))
+      .pipe(
+        z.array(
+          z
+            .string()
+            .regex(/^[0-9a-zA-Z]{10}$/, 'must list data source ids (10 letters or digits), comma-separated'),
+        ),
+      ),
   })
   .refine((e) => (e.GUARDRAIL_ID === undefined) === (e.GUARDRAIL_VERSION === undefined), {
     message: 'GUARDRAIL_ID and GUARDRAIL_VERSION must be set together',
@@ -42,6 +53,11 @@ export interface LanternConfig {
   readonly region: string;
   /** The Bedrock guardrail screening input and output; none when absent. */
   readonly guardrail?: { readonly guardrailId: string; readonly guardrailVersion: string };
+  /**
+   * The knowledge base's data sources (`KNOWLEDGE_BASE_DATA_SOURCE_IDS`, comma-separated): what the
+   * admin API syncs and kb-sync chooses from. Absent when the variable is unset or empty.
+   */
+  readonly dataSourceIds?: readonly string[];
   readonly endpoints: {
     readonly dynamodb?: string;
     readonly bedrockAgentRuntime?: string;
@@ -69,6 +85,9 @@ export function parseConfig(env: Record<string, string | undefined>): LanternCon
     region: e.AWS_REGION,
     ...(e.GUARDRAIL_ID && e.GUARDRAIL_VERSION
       ? { guardrail: { guardrailId: e.GUARDRAIL_ID, guardrailVersion: e.GUARDRAIL_VERSION } }
+      : {}),
+    ...(e.KNOWLEDGE_BASE_DATA_SOURCE_IDS.length > 0
+      ? { dataSourceIds: e.KNOWLEDGE_BASE_DATA_SOURCE_IDS }
       : {}),
     endpoints: {
       dynamodb: e.DYNAMODB_ENDPOINT,

@@ -48,6 +48,14 @@ export class UnauthorizedError extends LanternError {
   }
 }
 
+/** The caller is authenticated but may not use this route (e.g. an admin route without IAM credentials). */
+export class ForbiddenError extends LanternError {
+  override readonly name = 'ForbiddenError';
+  constructor(message: string, options?: ErrorOptions) {
+    super(403, 'FORBIDDEN', message, options);
+  }
+}
+
 export class NotFoundError extends LanternError {
   override readonly name = 'NotFoundError';
   constructor(message: string, options?: ErrorOptions) {

@@ -16,14 +16,22 @@ export const metrics = new Metrics({ namespace: 'Lantern', serviceName: 'lantern
 /** X-Ray tracing; off outside Lambda, where there is no daemon to send to. */
 export const tracer = new Tracer({ serviceName: 'lantern' });
 
-export type LanternMetric = 'ChatTurn' | 'ChatError' | 'GuardrailIntervention' | 'SlackEvent';
+export type LanternMetric =
+  | 'ChatTurn'
+  | 'ChatError'
+  | 'GuardrailIntervention'
+  | 'SlackEvent'
+  | 'IngestionJobStarted'
+  | 'IngestionJobCompleted'
+  | 'IngestionJobFailed';
 
-/** Adds one count of `name`, with optional dimensions of its own (e.g. the guardrail policy). */
+/**
+ * Adds one count of `name`, and with dimensions (e.g. the guardrail policy) one more count broken
+ * down by them: the total keeps alarms simple, the breakdown explains them.
+ */
 export function countMetric(name: LanternMetric, dimensions: Record<string, string> = {}): void {
-  if (Object.keys(dimensions).length === 0) {
-    metrics.addMetric(name, MetricUnit.Count, 1);
-    return;
-  }
+  metrics.addMetric(name, MetricUnit.Count, 1);
+  if (Object.keys(dimensions).length === 0) return;
   // Dimensions of one metric must not leak onto the others stored for this invocation.
   const single = metrics.singleMetric();
   for (const [key, value] of Object.entries(dimensions)) single.addDimension(key, value);

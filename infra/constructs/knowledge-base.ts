@@ -9,7 +9,7 @@ import {
   CfnSecurityPolicy,
 } from 'aws-cdk-lib/aws-opensearchserverless';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import { CfnIndex as CfnVectorIndex, CfnVectorBucket } from 'aws-cdk-lib/aws-s3vectors';
+import { CfnVectorBucket, CfnIndex as CfnVectorIndex } from 'aws-cdk-lib/aws-s3vectors';
 import { Construct } from 'constructs';
 import { foundationModelArn } from '../lib/bedrock-arns.ts';
 import type { ConfluenceSettings, EmbeddingSettings, VectorStoreKind } from '../lib/settings.ts';
@@ -248,13 +248,13 @@ export class LanternKnowledgeBase extends Construct {
       statements: [
         new PolicyStatement({
           sid: 'ReadAndWriteTheVectorIndex',
-        actions: [
-          's3vectors:GetIndex',
-          's3vectors:QueryVectors',
-          's3vectors:PutVectors',
-          's3vectors:GetVectors',
-          's3vectors:DeleteVectors',
-        ],
+          actions: [
+            's3vectors:GetIndex',
+            's3vectors:QueryVectors',
+            's3vectors:PutVectors',
+            's3vectors:GetVectors',
+            's3vectors:DeleteVectors',
+          ],
           resources: [index.attrIndexArn],
         }),
       ],
@@ -296,8 +296,8 @@ export class LanternKnowledgeBase extends Construct {
       description: 'Lantern knowledge base vectors',
       standbyReplicas: 'DISABLED',
     });
-    collection.addDependency(encryption);
-    collection.addDependency(network);
+    collection.node.addDependency(encryption);
+    collection.node.addDependency(network);
 
     return {
       storageConfiguration: {
@@ -374,8 +374,8 @@ export class LanternKnowledgeBase extends Construct {
             },
           },
         });
-        index.addDependency(access);
-        index.addDependency(network);
+        index.node.addDependency(access);
+        index.node.addDependency(network);
         // Bedrock checks that the index exists and that its role may use it when it creates the knowledge base.
         return [index, access];
       },
@@ -393,7 +393,10 @@ interface VectorStore {
 
 /** An OpenSearch Serverless name (3..32 lowercase letters, digits, hyphens) that leaves room for suffixes. */
 function collectionName(stackName: string): string {
-  const base = stackName.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^[^a-z]+/, '');
+  const base = stackName
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .replace(/^[^a-z]+/, '');
   return `${base.slice(0, 22).replace(/-+$/, '')}-kb`;
 }
 

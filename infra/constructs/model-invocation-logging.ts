@@ -51,7 +51,10 @@ export class ModelInvocationLogging extends Construct {
     handlerRole.addToPolicy(
       new PolicyStatement({
         sid: 'ConfigureModelInvocationLogging',
-        actions: ['bedrock:PutModelInvocationLoggingConfiguration', 'bedrock:DeleteModelInvocationLoggingConfiguration'],
+        actions: [
+          'bedrock:PutModelInvocationLoggingConfiguration',
+          'bedrock:DeleteModelInvocationLoggingConfiguration',
+        ],
         resources: ['*'],
       }),
     );

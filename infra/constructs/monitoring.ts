@@ -127,7 +127,10 @@ export class LanternMonitoring extends Construct {
       metric: new MathExpression({
         expression: functions.map((_, index) => `t${index}`).join(' + '),
         usingMetrics: Object.fromEntries(
-          functions.map(([, fn], index) => [`t${index}`, fn.metricThrottles({ statistic: 'Sum', period: five })]),
+          functions.map(([, fn], index) => [
+            `t${index}`,
+            fn.metricThrottles({ statistic: 'Sum', period: five }),
+          ]),
         ),
         label: 'throttled invocations',
         period: five,
@@ -210,10 +213,7 @@ export class LanternMonitoring extends Construct {
       new GraphWidget({
         title: 'Ingestion jobs',
         ...wide,
-        left: [
-          lantern('IngestionJobCompleted', 'completed'),
-          lantern('IngestionJobFailed', 'failed'),
-        ],
+        left: [lantern('IngestionJobCompleted', 'completed'), lantern('IngestionJobFailed', 'failed')],
       }),
       new GraphWidget({
         title: 'Queues and dead letters',

@@ -51,7 +51,14 @@ export function resolveGenerationModel(scope: IConstruct, reference: string): Ge
   const stack = Stack.of(scope);
   const arn = BEDROCK_ARN.exec(reference);
   if (arn) {
-    const [, partition, , , kind, resource] = arn as unknown as [string, string, string, string, string, string];
+    const [, partition, , , kind, resource] = arn as unknown as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
     switch (kind) {
       case 'foundation-model':
       case 'provisioned-model':
@@ -75,7 +82,11 @@ export function resolveGenerationModel(scope: IConstruct, reference: string): Ge
       routedFoundationModelArns: [anyRegionModelArn(stack.partition, profileModelId(reference))],
     };
   }
-  return { kind: 'foundation-model', modelArn: foundationModelArn(scope, reference), routedFoundationModelArns: [] };
+  return {
+    kind: 'foundation-model',
+    modelArn: foundationModelArn(scope, reference),
+    routedFoundationModelArns: [],
+  };
 }
 
 function profileModelId(profileId: string): string {

@@ -99,25 +99,32 @@ const PSEUDO_PARAMETERS = new Set([
   'AWS::URLSuffix',
 ]);
 
+/** A problem inside one resource: where, and what. */
+interface Finding {
+  readonly location: string;
+  readonly message: string;
+}
+
 /** Checks one template; returns every problem found (none for a valid template). */
 export function checkTemplate(template: Template, spec: CloudFormationSpec): SpecProblem[] {
   const problems: SpecProblem[] = [];
   const resources = template.Resources ?? {};
   for (const [logicalId, resource] of Object.entries(resources)) {
     const type = String(resource.Type);
-    const report = (location: string, message: string) => problems.push({ logicalId, location, message });
     if (isCustomResource(type)) continue;
     const definition = spec.resources.get(type);
+    const findings: Finding[] = [];
     if (!definition) {
-      report('Type', `unknown resource type ${type}`);
-      continue;
+      findings.push({ location: 'Type', message: `unknown resource type ${type}` });
+    } else {
+      const properties = resource.Properties ?? {};
+      if (isPlainObject(properties)) {
+        findings.push(...checkObject(properties, definition.properties, 'Properties', spec));
+      } else {
+        findings.push({ location: 'Properties', message: 'must be an object' });
+      }
     }
-    const properties = resource.Properties ?? {};
-    if (!isPlainObject(properties)) {
-      report('Properties', 'must be an object');
-      continue;
-    }
-    checkObject(properties, definition.properties, 'Properties', spec, report);
+    problems.push(...findings.map((finding) => ({ logicalId, ...finding })));
   }
   checkReferences(template, spec, problems);
   return problems;
@@ -128,92 +135,88 @@ function checkObject(
   properties: Readonly<Record<string, SpecProperty>>,
   location: string,
   spec: CloudFormationSpec,
-  report: (location: string, message: string) => void,
-): void {
+): Finding[] {
+  const findings: Finding[] = [];
   for (const [name, property] of Object.entries(properties)) {
-    if (property.required && !(name in value)) report(`${location}/${name}`, 'required property is missing');
+    if (property.required && !(name in value)) {
+      findings.push({ location: `${location}/${name}`, message: 'required property is missing' });
+    }
   }
   for (const [name, child] of Object.entries(value)) {
     const property = properties[name];
-    if (!property) {
-      report(`${location}/${name}`, `unknown property (known: ${Object.keys(properties).join(', ')})`);
-      continue;
+    if (property) {
+      findings.push(...checkValue(child, property.type, `${location}/${name}`, spec));
+    } else {
+      findings.push({
+        location: `${location}/${name}`,
+        message: `unknown property (known: ${Object.keys(properties).join(', ')})`,
+      });
     }
-    checkValue(child, property.type, `${location}/${name}`, spec, report);
   }
+  return findings;
 }
 
-function checkValue(
-  value: unknown,
-  type: SpecType,
-  location: string,
-  spec: CloudFormationSpec,
-  report: (location: string, message: string) => void,
-): void {
-  if (isIntrinsic(value)) return;
+const TAG_PROPERTIES: Readonly<Record<string, SpecProperty>> = {
+  Key: { type: { type: 'string' }, required: true },
+  Value: { type: { type: 'string' }, required: true },
+};
+
+function checkValue(value: unknown, type: SpecType, location: string, spec: CloudFormationSpec): Finding[] {
+  if (isIntrinsic(value)) return [];
+  const wrong = (expected: string): Finding[] => [
+    { location, message: `expected ${expected}, got ${describe(value)}` },
+  ];
   switch (type.type) {
     case 'json':
-      return;
+      return [];
     case 'string':
-    case 'date-time':
+    case 'date-time': {
       if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-        return report(location, `expected a string, got ${describe(value)}`);
+        return wrong('a string');
       }
-      if (type.type === 'string' && type.allowedValues && !type.allowedValues.includes(String(value))) {
-        return report(location, `${JSON.stringify(value)} is not one of ${type.allowedValues.join(', ')}`);
+      const allowed = type.type === 'string' ? type.allowedValues : undefined;
+      if (allowed && !allowed.includes(String(value))) {
+        return [{ location, message: `${JSON.stringify(value)} is not one of ${allowed.join(', ')}` }];
       }
-      return;
+      return [];
+    }
     case 'integer':
-    case 'number':
-      if (typeof value === 'number' || (typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)))) {
-        if (type.type === 'integer' && !Number.isInteger(Number(value))) report(location, `expected an integer, got ${value}`);
-        return;
-      }
-      return report(location, `expected a number, got ${describe(value)}`);
+    case 'number': {
+      const number =
+        typeof value === 'number'
+          ? value
+          : typeof value === 'string' && value.trim() !== ''
+            ? Number(value)
+            : Number.NaN;
+      if (Number.isNaN(number)) return wrong('a number');
+      return type.type === 'integer' && !Number.isInteger(number) ? wrong('an integer') : [];
+    }
     case 'boolean':
-      if (typeof value === 'boolean' || value === 'true' || value === 'false') return;
-      return report(location, `expected a boolean, got ${describe(value)}`);
+      return typeof value === 'boolean' || value === 'true' || value === 'false' ? [] : wrong('a boolean');
     case 'null':
-      if (value !== null) report(location, `expected null, got ${describe(value)}`);
-      return;
+      return value === null ? [] : wrong('null');
     case 'tag':
-      if (!isPlainObject(value)) return report(location, `expected a tag, got ${describe(value)}`);
-      return checkObject(
-        value,
-        { Key: { type: { type: 'string' }, required: true }, Value: { type: { type: 'string' }, required: true } },
-        location,
-        spec,
-        report,
-      );
+      return isPlainObject(value) ? checkObject(value, TAG_PROPERTIES, location, spec) : wrong('a tag');
     case 'array':
-      if (!Array.isArray(value)) return report(location, `expected a list, got ${describe(value)}`);
-      value.forEach((item, index) => {
-        checkValue(item, type.element, `${location}/${index}`, spec, report);
-      });
-      return;
+      if (!Array.isArray(value)) return wrong('a list');
+      return value.flatMap((item, index) => checkValue(item, type.element, `${location}/${index}`, spec));
     case 'map':
-      if (!isPlainObject(value)) return report(location, `expected a map, got ${describe(value)}`);
-      for (const [key, item] of Object.entries(value)) checkValue(item, type.element, `${location}/${key}`, spec, report);
-      return;
+      if (!isPlainObject(value)) return wrong('a map');
+      return Object.entries(value).flatMap(([key, item]) =>
+        checkValue(item, type.element, `${location}/${key}`, spec),
+      );
     case 'ref': {
       const definition = spec.typeDefinitions.get(type.reference.$ref);
-      if (!definition) return;
-      if (!isPlainObject(value)) return report(location, `expected ${definition.name}, got ${describe(value)}`);
-      return checkObject(value, definition.properties, location, spec, report);
+      if (!definition) return [];
+      return isPlainObject(value)
+        ? checkObject(value, definition.properties, location, spec)
+        : wrong(definition.name);
     }
     case 'union': {
-      const attempts = type.types.map((member) => {
-        const found: string[] = [];
-        checkValue(value, member, location, spec, (at, message) => found.push(`${at}: ${message}`));
-        return found;
-      });
-      if (attempts.some((found) => found.length === 0)) return;
-      const best = attempts.reduce((a, b) => (b.length < a.length ? b : a));
-      for (const problem of best) {
-        const at = problem.indexOf(': ');
-        report(problem.slice(0, at), problem.slice(at + 2));
-      }
-      return;
+      // Valid if any member type accepts it; otherwise report the member that came closest.
+      const attempts = type.types.map((member) => checkValue(value, member, location, spec));
+      if (attempts.some((findings) => findings.length === 0)) return [];
+      return attempts.reduce((best, findings) => (findings.length < best.length ? findings : best));
     }
   }
 }
@@ -231,7 +234,12 @@ function checkReferences(template: Template, spec: CloudFormationSpec, problems:
     }
     if (!isPlainObject(value)) return;
     const ref = value.Ref;
-    if (typeof ref === 'string' && !(ref in resources) && !(ref in parameters) && !PSEUDO_PARAMETERS.has(ref)) {
+    if (
+      typeof ref === 'string' &&
+      !(ref in resources) &&
+      !(ref in parameters) &&
+      !PSEUDO_PARAMETERS.has(ref)
+    ) {
       problems.push({ logicalId, location, message: `Ref to unknown ${ref}` });
     }
     const getAtt = value['Fn::GetAtt'];
@@ -255,7 +263,11 @@ function checkReferences(template: Template, spec: CloudFormationSpec, problems:
 }
 
 function isCustomResource(type: string): boolean {
-  return type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource' || type === 'AWS::CDK::Metadata';
+  return (
+    type.startsWith('Custom::') ||
+    type === 'AWS::CloudFormation::CustomResource' ||
+    type === 'AWS::CDK::Metadata'
+  );
 }
 
 function isIntrinsic(value: unknown): boolean {

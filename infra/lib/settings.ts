@@ -237,7 +237,9 @@ function enumContext<T extends string>(key: string, value: unknown, allowed: rea
   const text = String(value).trim();
   const match = allowed.find((option) => option.toLowerCase() === text.toLowerCase());
   if (!match) {
-    throw new SettingsError(`Context "${key}" must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+    throw new SettingsError(
+      `Context "${key}" must be one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`,
+    );
   }
   return match;
 }

@@ -147,7 +147,7 @@ export class StatelessStack extends Stack {
     // Strong references (Export/ImportValue): CloudFormation refuses to remove the table, the knowledge base,
     // the guardrail or the Slack secret from the stateful stack while this stack still uses them.
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
-    const { table, knowledgeBaseId, knowledgeBaseArn, guardrail, slackSecret } = props;
+    const { table, knowledgeBaseId, guardrail, slackSecret } = props;
     const logRetention = props.logRetention;
     this.model = resolveGenerationModel(this, props.model ?? knowledgeBaseSettings.generationModelId);
 
@@ -535,16 +535,14 @@ export class StatelessStack extends Stack {
     const chat = v1.addResource('chat');
     chat.addMethod('POST', integration(this.chatFunction), withBody(chatRequest));
     // Lambda response streaming: API Gateway calls InvokeWithResponseStream and passes the bytes on as they come.
-    chat
-      .addResource('stream')
-      .addMethod(
-        'POST',
-        integration(this.chatStreamFunction, {
-          responseTransferMode: ResponseTransferMode.STREAM,
-          timeout: STREAM_INTEGRATION_TIMEOUT,
-        }),
-        withBody(chatRequest),
-      );
+    chat.addResource('stream').addMethod(
+      'POST',
+      integration(this.chatStreamFunction, {
+        responseTransferMode: ResponseTransferMode.STREAM,
+        timeout: STREAM_INTEGRATION_TIMEOUT,
+      }),
+      withBody(chatRequest),
+    );
 
     const session = v1.addResource('sessions').addResource('{id}');
     const pathId = { 'method.request.path.id': true };
@@ -637,4 +635,3 @@ function nagResource(stack: Stack, arn: string): string {
     })
     .join('');
 }
-

@@ -5,6 +5,9 @@
  * It imports nothing of Lantern's domain (`shared/`, `functions/`); only the knowledge-base
  * settings in `config/`, which the deployed knowledge base uses too.
  */
+
+import { agentRoutes } from './agent-operations.ts';
+import type { DataSourceConfig } from './data-sources.ts';
 import { createFaultPolicy, type FaultPolicy, type FaultSettings } from './fault-policy.ts';
 import type { FaultHook } from './faults.ts';
 import {
@@ -12,7 +15,8 @@ import {
   guardrailRuntimeRoutes,
   serveGuardrail,
 } from './guardrail/served-guardrail.ts';
-import { ingestAll, KnowledgeBase } from './knowledge-base.ts';
+import { IngestionJobs, type IngestionLimits, type IngestionPacing } from './ingestion-jobs.ts';
+import { KnowledgeBase } from './knowledge-base.ts';
 import { agentRuntimeRoutes } from './operations.ts';
 import { createRouter } from './router.ts';
 import { SessionStore } from './sessions.ts';
@@ -23,17 +27,17 @@ export type { StreamFaults } from './stream-operation.ts';
 
 import { listenDualProtocol } from './transport.ts';
 
+export type { ConfluenceDataSourceConfig, S3DataSourceConfig } from './data-sources.ts';
 export { AwsServiceError } from './errors.ts';
 export type { FaultContext, FaultHook } from './faults.ts';
 export type { GuardrailOptions } from './guardrail/served-guardrail.ts';
+export type { IngestionLimits, IngestionPacing } from './ingestion-jobs.ts';
 
-export interface EmulatorDataSource {
-  dataSourceId: string;
-  type: 'S3';
-  /** A local folder standing for the bucket: documents get `s3://<bucketName>/<relative path>` URIs. */
-  folder: string;
-  bucketName: string;
-}
+/**
+ * `S3`: a folder standing for the bucket (`s3://<bucketName>/<relative path>` URIs). `CONFLUENCE`: a
+ * folder of exported pages with a `pages.json` manifest of their URLs (see data-sources.ts).
+ */
+export type EmulatorDataSource = DataSourceConfig;
 
 export interface EmulatorKnowledgeBase {
   knowledgeBaseId: string;
@@ -57,12 +61,19 @@ export interface StartEmulatorOptions {
    * Default: id `lanternlocal`, version `1` (and `DRAFT`), the policy in `config/guardrail.ts`.
    */
   guardrail?: GuardrailOptions;
+  /** Concurrent ingestion jobs allowed (AWS: 1 per data source, 1 per knowledge base, 5 per account). */
+  ingestionLimits?: IngestionLimits;
+  /** Slows jobs started with StartIngestionJob, so tests can watch STARTING and IN_PROGRESS. */
+  ingestionPacing?: IngestionPacing;
 }
 
 export interface BedrockEmulator {
   /** e.g. `http://127.0.0.1:PORT`: the `endpoint` for the SDK clients. */
   readonly url: string;
-  /** (Re)ingests every data source folder; files removed since the last run leave the index. */
+  /**
+   * (Re)ingests every data source incrementally, one ingestion job per data source (unchanged
+   * documents are skipped; removed ones leave the index). Rejects when a data source cannot be read.
+   */
   ingest(onProgress?: (p: { done: number; total: number; file: string }) => void): Promise<{
     documents: number;
     chunks: number;
@@ -93,6 +104,11 @@ export async function startBedrockEmulator(options: StartEmulatorOptions): Promi
   ];
   const faults = createFaultPolicy(streamFaults, options.faultSettings);
   const custom = options.faults;
+  const ingestionJobs = new IngestionJobs(knowledgeBases, {
+    ...(options.ingestionLimits === undefined ? {} : { limits: options.ingestionLimits }),
+    ...(options.ingestionPacing === undefined ? {} : { pacing: options.ingestionPacing }),
+  });
+  routes.push(...agentRoutes(ingestionJobs));
   const router = createRouter(routes, {
     faults: async (request) => {
       await custom?.(request);
@@ -108,10 +124,13 @@ export async function startBedrockEmulator(options: StartEmulatorOptions): Promi
     url: `http://127.0.0.1:${server.port}`,
     faults,
     ingest(onProgress) {
-      const run = ingesting.then(() => ingestAll([...knowledgeBases.values()], onProgress));
+      const run = ingesting.then(() => ingestionJobs.ingestAll(onProgress));
       ingesting = run.catch(() => undefined);
       return run;
     },
-    close: () => server.close(),
+    close: async () => {
+      await ingestionJobs.close();
+      await server.close();
+    },
   };
 }

@@ -142,7 +142,9 @@ export class IngestionJobs {
         `Data source ${dataSourceId} already has an ingestion job in progress. Wait for it to finish, then start another.`,
       );
     }
-    if (running.filter((job) => job.knowledgeBaseId === knowledgeBaseId).length >= this.#limits.perKnowledgeBase) {
+    if (
+      running.filter((job) => job.knowledgeBaseId === knowledgeBaseId).length >= this.#limits.perKnowledgeBase
+    ) {
       throw new AwsServiceError(
         'ConflictException',
         `Knowledge base ${knowledgeBaseId} already has an ingestion job in progress on another data source. Wait for it to finish, then start another.`,
@@ -187,7 +189,8 @@ export class IngestionJobs {
   ): { ingestionJobSummaries: Omit<IngestionJobShape, 'failureReasons'>[]; nextToken?: string } {
     this.resolve(knowledgeBaseId, dataSourceId);
     let jobs = [...(this.#jobs.get(jobKey(knowledgeBaseId, dataSourceId)) ?? [])];
-    for (const filter of request.filters ?? []) jobs = jobs.filter((job) => filter.values.includes(job.status));
+    for (const filter of request.filters ?? [])
+      jobs = jobs.filter((job) => filter.values.includes(job.status));
     const sortBy = request.sortBy ?? { attribute: 'STARTED_AT', order: 'DESCENDING' };
     const direction = sortBy.order === 'ASCENDING' ? 1 : -1;
     jobs.sort((a, b) => {
@@ -313,7 +316,11 @@ export class IngestionJobs {
     job: Job,
     kb: KnowledgeBase,
     source: DataSourceConfig,
-    options: { pacing?: Required<IngestionPacing>; scan?: DataSourceScan | Error; onDocument?: (file: string) => void },
+    options: {
+      pacing?: Required<IngestionPacing>;
+      scan?: DataSourceScan | Error;
+      onDocument?: (file: string) => void;
+    },
   ): Promise<void> {
     const pacing = options.pacing;
     // Answer StartIngestionJob first: the work starts on a later turn of the event loop.

@@ -12,11 +12,7 @@ export type SlackEventOutcome =
   | 'gave_up'
   | 'retry';
 
-/**
- * Counts a Slack event twice: in total (stored, so the invocation's metrics flush is never empty)
- * and by `outcome` (its own EMF line, so the dimension does not spread to other metrics).
- */
+/** Counts a Slack event, in total and by `outcome`. */
 export function countSlackEvent(outcome: SlackEventOutcome): void {
-  countMetric('SlackEvent');
   countMetric('SlackEvent', { outcome });
 }

@@ -28,7 +28,12 @@ const rounds = bounded(values.rounds, 3, 10);
 const streamRuns = bounded(values['stream-runs'], 100, 2_000);
 const questions: string[] = JSON.parse(
   readFileSync(
-    join(import.meta.dirname, '..', 'eval', corpus === 'sample' ? 'sample-kb-questions.json' : 'coda-help-questions.json'),
+    join(
+      import.meta.dirname,
+      '..',
+      'eval',
+      corpus === 'sample' ? 'sample-kb-questions.json' : 'coda-help-questions.json',
+    ),
     'utf8',
   ),
 ).questions.map((q: { question: string }) => q.question);

@@ -6,7 +6,10 @@ export function percentile(sorted: readonly number[], p: number): number {
 
 /** Sorts a copy and takes the nearest-rank percentile. */
 export function percentileOf(values: readonly number[], p: number): number {
-  return percentile([...values].sort((a, b) => a - b), p);
+  return percentile(
+    [...values].sort((a, b) => a - b),
+    p,
+  );
 }
 
 export function median(values: readonly number[]): number {

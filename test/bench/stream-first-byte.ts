@@ -1,4 +1,7 @@
-import { BedrockAgentRuntimeClient, RetrieveAndGenerateStreamCommand } from '@aws-sdk/client-bedrock-agent-runtime';
+import {
+  BedrockAgentRuntimeClient,
+  RetrieveAndGenerateStreamCommand,
+} from '@aws-sdk/client-bedrock-agent-runtime';
 import type { LocalStack } from '../../local/stack.ts';
 import { LOCAL_KNOWLEDGE_BASE_ID, LOCAL_MODEL_ARN } from '../../local/stack.ts';
 import { postSse } from '../helpers/sse.ts';
@@ -64,5 +67,9 @@ export async function benchStreamFirstByte(
     differences.push(l - d);
   }
   client.destroy();
-  return { lanternP50: median(lanternTimes), directP50: median(directTimes), overheadP50: median(differences) };
+  return {
+    lanternP50: median(lanternTimes),
+    directP50: median(directTimes),
+    overheadP50: median(differences),
+  };
 }

@@ -100,7 +100,9 @@ export async function chatTurn(
         signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
       });
     } catch (error) {
-      throw new ApiCallError(`POST /v1/chat failed: ${(error as Error).message}`, undefined, { cause: error });
+      throw new ApiCallError(`POST /v1/chat failed: ${(error as Error).message}`, undefined, {
+        cause: error,
+      });
     }
     const text = await response.text();
     const latencyMs = performance.now() - started;
@@ -111,7 +113,8 @@ export async function chatTurn(
       } catch {
         body = undefined;
       }
-      if (!isChatBody(body)) throw new ApiCallError('POST /v1/chat answered 200 with an unexpected body', 200);
+      if (!isChatBody(body))
+        throw new ApiCallError('POST /v1/chat answered 200 with an unexpected body', 200);
       return {
         body: { ...body, guardrail: body.guardrail ?? { action: 'NONE' } },
         latencyMs,

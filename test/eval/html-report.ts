@@ -99,7 +99,8 @@ export function latencyChart(latencies: readonly number[], p50: number | null, p
   const ticks = [0, 0.25, 0.5, 0.75, 1]
     .map((t) => {
       const x = left + t * plotWidth;
-      return `<text x="${x.toFixed(1)}" y="${height - 10}" text-anchor="middle" class="axis">${Math.round(t * max)} ms</text>`;
+      const anchor = t === 0 ? 'start' : t === 1 ? 'end' : 'middle';
+      return `<text x="${x.toFixed(1)}" y="${height - 10}" text-anchor="${anchor}" class="axis">${Math.round(t * max)} ms</text>`;
     })
     .join('');
   const yAxis = `<text x="${left - 6}" y="22" text-anchor="end" class="axis">${tallest}</text><text x="${left - 6}" y="${16 + plotHeight}" text-anchor="end" class="axis">0</text><line x1="${left}" x2="${left + plotWidth}" y1="${16 + plotHeight}" y2="${16 + plotHeight}" class="grid"/>`;
@@ -157,7 +158,11 @@ function changeCell(change: CaseChange | undefined, added: boolean): string {
   if (added) return '<span class="muted">new case</span>';
   if (!change) return '';
   const label =
-    change.kind === 'newly-missed' ? 'newly missed' : change.kind === 'newly-passed' ? 'newly passed' : 'changed';
+    change.kind === 'newly-missed'
+      ? 'newly missed'
+      : change.kind === 'newly-passed'
+        ? 'newly passed'
+        : 'changed';
   return `<span class="change ${escapeHtml(change.kind)}">${escapeHtml(label)}</span><div class="muted">${change.details.map((d) => escapeHtml(d)).join('<br>')}</div>`;
 }
 
@@ -202,7 +207,9 @@ function baselineSection(diff: BaselineDiff): string {
           )
           .join('')}</ul>`;
   const ids = (title: string, values: readonly string[]) =>
-    values.length ? `<p>${escapeHtml(title)}: ${values.map((v) => `<code>${escapeHtml(v)}</code>`).join(', ')}</p>` : '';
+    values.length
+      ? `<p>${escapeHtml(title)}: ${values.map((v) => `<code>${escapeHtml(v)}</code>`).join(', ')}</p>`
+      : '';
   return `<section><h2>Since the baseline</h2>
 <p class="muted">Baseline: ${escapeHtml(diff.baseline.dataset)} on ${escapeHtml(diff.baseline.target)}, ${escapeHtml(diff.baseline.startedAt)}</p>
 <table class="deltas"><thead><tr><th>metric</th><th>baseline</th><th>now</th><th>change</th></tr></thead><tbody>${rows}</tbody></table>
@@ -227,7 +234,7 @@ th{font-size:12px;color:#6a7280;font-weight:600;position:sticky;top:0;background
 td.num{text-align:right;white-space:nowrap}table.deltas{width:auto}
 .badge{font-size:11px;font-weight:700;padding:2px 6px;border-radius:4px}
 .badge.pass{background:#dcf5e3;color:#17803d}.badge.miss{background:#fde4e1;color:#b42318}.badge.error{background:#1d2330;color:#fff}
-.row-miss{background:#fffafa}.sources div{font-family:ui-monospace,monospace;font-size:12px;word-break:break-all}
+.row-miss{background:#fffafa}.sources{min-width:180px}.sources div{font-family:ui-monospace,monospace;font-size:12px;word-break:break-all}td code{white-space:nowrap}
 .sources .hit{color:#17803d;font-weight:600}.problems{color:#b42318;margin:0 0 4px;font-size:12px}
 .error-text{color:#b42318}.answer{white-space:pre-wrap}.reference{color:#44506a}
 details summary{cursor:pointer}.lat{display:inline-block;height:8px;background:#4f6bed;border-radius:2px;vertical-align:middle}
@@ -262,12 +269,42 @@ ${card('latency p50 / p95', `${msText(s.latencyMs.p50)} / ${msText(s.latencyMs.p
 ${card('guardrail interventions', String(s.guardrailInterventions), 'guardrailInterventions')}
 </div>
 <section><h2>Scores</h2>${scoreChart([
-    { label: 'citation hit rate', value: s.citationHitRate, baseline: before('citationHitRate'), detail: `${s.withExpectedSources} cases with expected sources` },
-    { label: 'first citation hit rate', value: s.firstCitationHitRate, baseline: before('firstCitationHitRate'), detail: 'first cited document expected' },
-    { label: 'no-answer accuracy', value: s.noAnswerAccuracy, baseline: before('noAnswerAccuracy'), detail: `${s.expectNoAnswer} off-topic cases` },
-    { label: 'false no-answer rate', value: s.falseNoAnswerRate, baseline: before('falseNoAnswerRate'), detail: 'answerable cases declined (lower is better)' },
-    { label: 'ROUGE-L (mean)', value: s.rougeL, baseline: before('rougeL'), detail: `${s.withReference} reference answers` },
-    { label: 'BLEU (mean)', value: s.bleu, baseline: before('bleu'), detail: `${s.withReference} reference answers` },
+    {
+      label: 'citation hit rate',
+      value: s.citationHitRate,
+      baseline: before('citationHitRate'),
+      detail: `${s.withExpectedSources} cases with expected sources`,
+    },
+    {
+      label: 'first citation hit rate',
+      value: s.firstCitationHitRate,
+      baseline: before('firstCitationHitRate'),
+      detail: 'first cited document expected',
+    },
+    {
+      label: 'no-answer accuracy',
+      value: s.noAnswerAccuracy,
+      baseline: before('noAnswerAccuracy'),
+      detail: `${s.expectNoAnswer} off-topic cases`,
+    },
+    {
+      label: 'false no-answer rate',
+      value: s.falseNoAnswerRate,
+      baseline: before('falseNoAnswerRate'),
+      detail: 'answerable cases declined (lower is better)',
+    },
+    {
+      label: 'ROUGE-L (mean)',
+      value: s.rougeL,
+      baseline: before('rougeL'),
+      detail: `${s.withReference} reference answers`,
+    },
+    {
+      label: 'BLEU (mean)',
+      value: s.bleu,
+      baseline: before('bleu'),
+      detail: `${s.withReference} reference answers`,
+    },
   ])}${diff ? '<p class="muted">Dark ticks: the baseline.</p>' : ''}</section>
 <section><h2>Latency of the scored turn (${latencies.length} answers)</h2>${latencyChart(latencies, s.latencyMs.p50, s.latencyMs.p95)}</section>
 ${diff ? baselineSection(diff) : ''}

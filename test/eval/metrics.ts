@@ -9,7 +9,12 @@ const MAX_TOKENS = 2_000;
 
 /** Lower-cased words and numbers (Unicode letters and digits); punctuation and markup are dropped. */
 export function tokenize(text: string): string[] {
-  return (text.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, MAX_TOKENS);
+  return (
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  ).slice(0, MAX_TOKENS);
 }
 
 /** Length of the longest common subsequence of two token lists (two-row dynamic programming). */
@@ -20,9 +25,7 @@ export function lcsLength(a: readonly string[], b: readonly string[]): number {
   for (let i = 1; i <= a.length; i++) {
     for (let j = 1; j <= b.length; j++) {
       current[j] =
-        a[i - 1] === b[j - 1]
-          ? (previous[j - 1] ?? 0) + 1
-          : Math.max(previous[j] ?? 0, current[j - 1] ?? 0);
+        a[i - 1] === b[j - 1] ? (previous[j - 1] ?? 0) + 1 : Math.max(previous[j] ?? 0, current[j - 1] ?? 0);
     }
     [previous, current] = [current, previous];
   }

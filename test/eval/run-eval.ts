@@ -86,8 +86,12 @@ if (args.url) {
 }
 // A dataset of our own without --docs or --url would be asked of the wrong documents.
 const shippedDocs = Object.values(SHIPPED).find((s) => s.dataset === datasetPath)?.docs;
-const docsDir = args.url ? undefined : resolve(args.docs ?? shippedDocs ?? fail('give --docs DIR or --url URL'));
-const outDir = resolve(args.out ?? join(REPO_ROOT, '.lantern', 'eval', basename(datasetName, extname(datasetName))));
+const docsDir = args.url
+  ? undefined
+  : resolve(args.docs ?? shippedDocs ?? fail('give --docs DIR or --url URL'));
+const outDir = resolve(
+  args.out ?? join(REPO_ROOT, '.lantern', 'eval', basename(datasetName, extname(datasetName))),
+);
 
 let cases: EvalCase[];
 try {

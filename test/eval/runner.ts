@@ -3,8 +3,8 @@
  * boots the whole local stack in this process (random loopback port) for `--docs` runs.
  */
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
-import { API_KEY, bootStack } from '../helpers/local-stack.ts';
 import { mapPool } from '../bench/pool.ts';
+import { API_KEY, bootStack } from '../helpers/local-stack.ts';
 import { type ChatOptions, chatTurn, type LanternTarget } from './client.ts';
 import type { EvalCase } from './dataset.ts';
 import { type CaseAnswer, type CaseResult, type EvalReport, scoreCase, summarize } from './scoring.ts';

@@ -182,7 +182,11 @@ export interface EvalSummary {
   readonly bleu: number | null;
   readonly withReference: number;
   /** Of the scored (last) turns that were answered. */
-  readonly latencyMs: { readonly p50: number | null; readonly p95: number | null; readonly max: number | null };
+  readonly latencyMs: {
+    readonly p50: number | null;
+    readonly p95: number | null;
+    readonly max: number | null;
+  };
   /** Answers where the guardrail intervened (blocked the question or masked something). */
   readonly guardrailInterventions: number;
 }
@@ -207,10 +211,7 @@ export function summarize(results: readonly CaseResult[]): EvalSummary {
     passed: count((r) => r.pass),
     missed: count((r) => !r.pass),
     errors: count((r) => r.outcome === 'error'),
-    citationHitRate: share(
-      sourced.filter((r) => r.scores.citationHit).length,
-      sourced.length,
-    ),
+    citationHitRate: share(sourced.filter((r) => r.scores.citationHit).length, sourced.length),
     firstCitationHitRate: share(sourced.filter((r) => r.scores.firstCitationHit).length, sourced.length),
     withExpectedSources: sourced.length,
     noAnswerAccuracy: share(noAnswer.filter((r) => r.scores.declined).length, noAnswer.length),

@@ -9,7 +9,10 @@ const ratio = (value: number | null, of: number) => (value === null ? '—' : `$
 export function formatSummary(report: EvalReport): string {
   const { summary: s, run } = report;
   const rows: [string, string][] = [
-    ['cases (questions / follow-ups / no-answer)', `${s.cases} (${s.byKind.question} / ${s.byKind['follow-up']} / ${s.byKind['no-answer']})`],
+    [
+      'cases (questions / follow-ups / no-answer)',
+      `${s.cases} (${s.byKind.question} / ${s.byKind['follow-up']} / ${s.byKind['no-answer']})`,
+    ],
     ['passed / missed / errors', `${s.passed} / ${s.missed} / ${s.errors}`],
     ['citationHitRate', ratio(s.citationHitRate, s.withExpectedSources)],
     ['firstCitationHitRate', ratio(s.firstCitationHitRate, s.withExpectedSources)],
@@ -17,7 +20,10 @@ export function formatSummary(report: EvalReport): string {
     ['falseNoAnswerRate', ratio(s.falseNoAnswerRate, s.answerable)],
     ['ROUGE-L F1 (mean)', s.rougeL === null ? '—' : `${s.rougeL.toFixed(3)} (of ${s.withReference})`],
     ['BLEU-4 (mean)', s.bleu === null ? '—' : `${s.bleu.toFixed(3)} (of ${s.withReference})`],
-    ['latencyMs p50 / p95 / max', `${formatMetric('latencyMs', s.latencyMs.p50)} / ${formatMetric('latencyMs', s.latencyMs.p95)} / ${formatMetric('latencyMs', s.latencyMs.max)}`],
+    [
+      'latencyMs p50 / p95 / max',
+      `${formatMetric('latencyMs', s.latencyMs.p50)} / ${formatMetric('latencyMs', s.latencyMs.p95)} / ${formatMetric('latencyMs', s.latencyMs.max)}`,
+    ],
     ['guardrailInterventions', String(s.guardrailInterventions)],
   ];
   return [
@@ -47,13 +53,17 @@ export function formatDiff(diff: BaselineDiff): string {
     changed.length === 0
       ? '  summary unchanged'
       : changed
-          .map((d) => `  ${d.metric}: ${formatMetric(d.metric, d.before)} → ${formatMetric(d.metric, d.after)} (${formatDelta(d)})`)
+          .map(
+            (d) =>
+              `  ${d.metric}: ${formatMetric(d.metric, d.before)} → ${formatMetric(d.metric, d.after)} (${formatDelta(d)})`,
+          )
           .join('\n'),
   );
   const list = (title: string, changes: readonly CaseChange[]) => {
     if (changes.length === 0) return;
     out.push(`${title} (${changes.length}):`);
-    for (const c of changes) out.push(`  ${c.id}: ${c.question}${c.details.length ? `\n       ${c.details.join('; ')}` : ''}`);
+    for (const c of changes)
+      out.push(`  ${c.id}: ${c.question}${c.details.length ? `\n       ${c.details.join('; ')}` : ''}`);
   };
   list('Newly missed', diff.newlyMissed);
   list('Newly passed', diff.newlyPassed);

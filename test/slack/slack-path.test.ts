@@ -74,6 +74,19 @@ async function askAndWait(
   await stack.slack.queue.idle(10_000);
   return messages;
 }
+/** The local stack's session table, read directly to see what the engine stored. */
+const sessionStore = () =>
+  new SessionStore(
+    createDocumentClient(
+      parseConfig({
+        TABLE_NAME: LOCAL_TABLE_NAME,
+        KNOWLEDGE_BASE_ID: LOCAL_KNOWLEDGE_BASE_ID,
+        MODEL_ARN: LOCAL_MODEL_ARN,
+        DYNAMODB_ENDPOINT: stack.dynamoDbEndpoint,
+      }),
+    ),
+    { tableName: LOCAL_TABLE_NAME, ttlDays: 30 },
+  );
 const callsIn = (channel: string, methods: string[]) =>
   slack.calls.filter((c) => methods.includes(c.method) && c.args.channel === channel);
 const sourcesOf = (message: FakeSlackMessage) =>
@@ -196,17 +209,7 @@ describe('Slack path on the local stack', () => {
       /\/account\/two-factor-authentication\.md\|[^<>|]+>/,
     );
 
-    const store = new SessionStore(
-      createDocumentClient(
-        parseConfig({
-          TABLE_NAME: LOCAL_TABLE_NAME,
-          KNOWLEDGE_BASE_ID: LOCAL_KNOWLEDGE_BASE_ID,
-          MODEL_ARN: LOCAL_MODEL_ARN,
-          DYNAMODB_ENDPOINT: stack.dynamoDbEndpoint,
-        }),
-      ),
-      { tableName: LOCAL_TABLE_NAME, ttlDays: 30 },
-    );
+    const store = sessionStore();
     const sessionId = threadSessionId(ws.teamId, 'C0FOLLOW', first.event.ts);
     expect(await store.getSession(sessionId, `slack:${ws.teamId}`)).toMatchObject({ sessionId });
     expect((await store.listMessages(sessionId)).map((m) => [m.role, m.text])).toEqual([
@@ -261,6 +264,31 @@ describe('Slack path on the local stack', () => {
           (c) => `${c.method}:${c.error ?? 'ok'}`,
         ),
       ).toEqual(['chat.startStream:not_allowed', 'chat.postMessage:ok']);
+    } finally {
+      slack.setStreaming(true);
+    }
+  });
+
+  it('retries a failed post from the queue without asking the engine twice (one turn in the session)', async () => {
+    slack.setStreaming('not_allowed');
+    slack.failOnce('chat.postMessage', 'fatal_error');
+    try {
+      const ws = workspace();
+      const envelope = appMentionEnvelope(ws, {
+        text: 'How do I connect an email inbox?',
+        channel: 'C0REDELIVER',
+      });
+      const [reply] = await askAndWait(envelope);
+      expect(reply).toMatchObject({ via: 'chat.postMessage', threadTs: envelope.event.ts });
+      expect(callsIn('C0REDELIVER', ['chat.postMessage']).map((c) => c.error ?? 'ok')).toEqual([
+        'fatal_error',
+        'ok',
+      ]);
+      expect(slack.thread(envelope.event.ts)).toHaveLength(1);
+      const messages = await sessionStore().listMessages(
+        threadSessionId(ws.teamId, 'C0REDELIVER', envelope.event.ts),
+      );
+      expect(messages.map((m) => m.role)).toEqual(['user', 'assistant']);
     } finally {
       slack.setStreaming(true);
     }

@@ -1,0 +1,368 @@
+/**
+ * A bounded load run against a running local stack: many concurrent chats spread over a few
+ * sessions while the Bedrock emulator throttles, then every transcript is read back through
+ * `GET /v1/sessions/{id}` and checked message by message. Used by `npm run load` (test/load/run.ts)
+ * and, smaller, by the CI guard in test/reliability/load.test.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import { percentileOf } from '../bench/stats.ts';
+
+export interface LoadOptions {
+  /** Chats fired at once once the sessions exist. */
+  readonly chats: number;
+  /** Sessions created first (one chat each); the chats are spread over them round-robin. */
+  readonly sessions: number;
+  /** Attempts per chat, the first included; 503 and 409 are retried with the same clientMessageId. */
+  readonly maxAttempts?: number;
+  /** Longest wait honoured from a `Retry-After` header. */
+  readonly maxRetryAfterMs?: number;
+  /** Hard cap on HTTP requests for the whole run (chats, retries and transcript reads). */
+  readonly maxRequests?: number;
+  /** Wall-clock budget for the whole run; requests still open then are aborted. */
+  readonly timeoutMs?: number;
+}
+
+/** One chat as the client saw it. */
+interface ChatOutcome {
+  readonly index: number;
+  readonly question: string;
+  readonly clientMessageId: string;
+  readonly sessionId: string | undefined;
+  readonly attempts: number;
+  /** From the first request to the final answer, retries and waits included. */
+  readonly ms: number;
+  readonly answer?: { readonly sessionId: string; readonly messageId: string; readonly answer: string };
+  /** Why the client gave up, when it did. */
+  readonly failure?: string;
+}
+
+export interface LoadReport {
+  readonly chats: number;
+  readonly sessions: number;
+  readonly sessionsCreated: number;
+  /** Chats (session-creating ones included) answered 200 in the end. */
+  readonly answered: number;
+  /** Chats the client gave up on (bounded retries, cap or deadline). */
+  readonly gaveUp: number;
+  readonly requests: number;
+  readonly statuses: Readonly<Record<string, number>>;
+  /** 503 responses seen (each retried while attempts remain). */
+  readonly serviceUnavailable: number;
+  /** 5xx other than 503: must be zero. */
+  readonly otherServerErrors: number;
+  /** 503 responses without a usable `Retry-After`: must be zero. */
+  readonly missingRetryAfter: number;
+  /** Network failures and aborted requests. */
+  readonly networkErrors: number;
+  /** Messages of answered chats missing from their transcript. */
+  readonly lost: number;
+  /** Messages stored more than once, or stored for a chat the client never saw answered. */
+  readonly duplicated: number;
+  /** Transcripts whose order is not (createdAt, messageId), differs between two reads, or puts an answer before its question. */
+  readonly misordered: number;
+  /** Message ids appearing twice within a transcript. */
+  readonly repeatedIds: number;
+  /** Stored messages that differ from what the client was answered (text or id). */
+  readonly mismatched: number;
+  readonly latency: { readonly p50: number; readonly p95: number; readonly max: number };
+  readonly chatLatency: { readonly p50: number; readonly p95: number; readonly max: number };
+  readonly wallMs: number;
+  /** Human-readable problems, at most a few dozen. */
+  readonly problems: readonly string[];
+}
+
+const QUESTIONS = [
+  'How do I reset my password?',
+  'How do I turn on two-factor authentication?',
+  'How do I invite a teammate to my workspace?',
+  'How do I cancel my subscription?',
+  'How do I export my data?',
+  'How do I change my billing email?',
+  'Can I merge two tickets?',
+  'How do I set up an email channel?',
+];
+
+interface StoredMessageView {
+  readonly messageId: string;
+  readonly role: string;
+  readonly text: string;
+  readonly createdAt: string;
+}
+
+export async function runLoad(
+  baseUrl: string,
+  apiKey: string,
+  options: LoadOptions,
+): Promise<LoadReport> {
+  const maxAttempts = options.maxAttempts ?? 6;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? 5_000;
+  const maxRequests = options.maxRequests ?? (options.chats + options.sessions) * maxAttempts + options.sessions * 4;
+  const deadline = AbortSignal.timeout(options.timeoutMs ?? 120_000);
+  const runTag = randomUUID().slice(0, 8);
+  const started = performance.now();
+
+  const statuses: Record<string, number> = {};
+  const latencies: number[] = [];
+  const problems: string[] = [];
+  const problem = (text: string) => {
+    if (problems.length < 40) problems.push(text);
+  };
+  let requests = 0;
+  let missingRetryAfter = 0;
+  let networkErrors = 0;
+
+  const send = async (
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; retryAfter: string | null; json: unknown } | { error: string }> => {
+    if (requests >= maxRequests) return { error: 'request cap reached' };
+    if (deadline.aborted) return { error: 'deadline passed' };
+    requests++;
+    const t = performance.now();
+    try {
+      const response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: deadline,
+      });
+      const text = await response.text();
+      latencies.push(performance.now() - t);
+      statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+      let json: unknown;
+      try {
+        json = text ? JSON.parse(text) : undefined;
+      } catch {
+        problem(`${method} ${path}: ${response.status} with a body that is not JSON`);
+      }
+      return { status: response.status, retryAfter: response.headers.get('retry-after'), json };
+    } catch (error) {
+      networkErrors++;
+      statuses.network = (statuses.network ?? 0) + 1;
+      return { error: String(error) };
+    }
+  };
+
+  const chat = async (index: number, sessionId: string | undefined): Promise<ChatOutcome> => {
+    const question = `${QUESTIONS[index % QUESTIONS.length]} [load ${runTag} q${index}]`;
+    const clientMessageId = `load-${runTag}-${index}`;
+    const t = performance.now();
+    let failure = 'no attempt made';
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      const res = await send('POST', '/v1/chat', {
+        message: question,
+        clientMessageId,
+        ...(sessionId ? { sessionId } : {}),
+      });
+      const outcome = { index, question, clientMessageId, sessionId, attempts: attempt };
+      if ('error' in res) {
+        failure = res.error;
+        if (deadline.aborted || requests >= maxRequests) break;
+        continue;
+      }
+      if (res.status === 200) {
+        const answer = res.json as { sessionId: string; messageId: string; answer: string };
+        return { ...outcome, ms: performance.now() - t, answer };
+      }
+      failure = `HTTP ${res.status}`;
+      if (res.status === 503) {
+        const seconds = Number(res.retryAfter);
+        if (res.retryAfter === null || !Number.isFinite(seconds) || seconds < 0) {
+          missingRetryAfter++;
+          problem(`chat ${index}: 503 without a usable Retry-After (${res.retryAfter})`);
+        }
+        await pause(Math.min(Number.isFinite(seconds) ? seconds * 1000 : 1000, maxRetryAfterMs), deadline);
+        continue;
+      }
+      if (res.status === 409) {
+        // The same clientMessageId is still being answered (a retry overtook its first attempt).
+        await pause(250, deadline);
+        continue;
+      }
+      problem(`chat ${index}: unexpected HTTP ${res.status} ${JSON.stringify(res.json)}`);
+      break;
+    }
+    return { index, question, clientMessageId, sessionId, attempts: maxAttempts, ms: performance.now() - t, failure };
+  };
+
+  // 1. The sessions, each created by its first chat.
+  const openers = await Promise.all(Array.from({ length: options.sessions }, (_, i) => chat(i, undefined)));
+  const sessionIds = openers.flatMap((o) => (o.answer ? [o.answer.sessionId] : []));
+  for (const o of openers) if (!o.answer) problem(`session ${o.index} was not created: ${o.failure}`);
+
+  // 2. The chats, all at once, spread round-robin over the sessions.
+  const turns =
+    sessionIds.length === 0
+      ? []
+      : await Promise.all(
+          Array.from({ length: options.chats }, (_, i) =>
+            chat(options.sessions + i, sessionIds[i % sessionIds.length]),
+          ),
+        );
+  const outcomes = [...openers, ...turns];
+
+  // 3. Every transcript, read twice: each answered chat's pair exactly once, nothing else.
+  const checks = { lost: 0, duplicated: 0, misordered: 0, repeatedIds: 0, mismatched: 0 };
+  for (const sessionId of sessionIds) {
+    const first = await send('GET', `/v1/sessions/${sessionId}`);
+    const second = await send('GET', `/v1/sessions/${sessionId}`);
+    if ('error' in first || 'error' in second || first.status !== 200 || second.status !== 200) {
+      problem(`session ${sessionId}: the transcript could not be read`);
+      checks.lost += outcomes.filter((o) => o.answer?.sessionId === sessionId).length * 2;
+      continue;
+    }
+    const messages = (first.json as { messages: StoredMessageView[] }).messages;
+    const again = (second.json as { messages: StoredMessageView[] }).messages;
+    verifyTranscript(
+      sessionId,
+      messages,
+      again,
+      outcomes.filter((o) => o.answer?.sessionId === sessionId || (!o.answer && o.sessionId === sessionId)),
+      checks,
+      problem,
+    );
+  }
+
+  const answered = outcomes.filter((o) => o.answer);
+  const summary = (values: number[]) => ({
+    p50: percentileOf(values, 0.5),
+    p95: percentileOf(values, 0.95),
+    max: values.length ? Math.max(...values) : Number.NaN,
+  });
+  const serverErrors = Object.entries(statuses).filter(([status]) => /^5\d\d$/.test(status));
+  return {
+    chats: options.chats,
+    sessions: options.sessions,
+    sessionsCreated: sessionIds.length,
+    answered: answered.length,
+    gaveUp: outcomes.length - answered.length,
+    requests,
+    statuses,
+    serviceUnavailable: statuses['503'] ?? 0,
+    otherServerErrors: serverErrors.filter(([s]) => s !== '503').reduce((sum, [, n]) => sum + n, 0),
+    missingRetryAfter,
+    networkErrors,
+    ...checks,
+    latency: summary(latencies),
+    chatLatency: summary(answered.map((o) => o.ms)),
+    wallMs: performance.now() - started,
+    problems,
+  };
+}
+
+/**
+ * One session's transcript against what its clients were told. `outcomes` are the chats answered
+ * in this session and the chats that gave up while aiming at it (they must have left nothing).
+ */
+function verifyTranscript(
+  sessionId: string,
+  messages: readonly StoredMessageView[],
+  again: readonly StoredMessageView[],
+  outcomes: readonly ChatOutcome[],
+  checks: { lost: number; duplicated: number; misordered: number; repeatedIds: number; mismatched: number },
+  problem: (text: string) => void,
+): void {
+  const ids = messages.map((m) => m.messageId);
+  const repeated = ids.length - new Set(ids).size;
+  if (repeated > 0) {
+    checks.repeatedIds += repeated;
+    problem(`session ${sessionId}: ${repeated} message ids appear twice`);
+  }
+  const sorted = [...messages].sort(
+    (a, b) => compare(a.createdAt, b.createdAt) || compare(a.messageId, b.messageId),
+  );
+  if (sorted.some((m, i) => m !== messages[i]) || again.map((m) => m.messageId).join() !== ids.join()) {
+    checks.misordered++;
+    problem(`session ${sessionId}: messages are not in a stable (createdAt, messageId) order`);
+  }
+
+  const accounted = new Set<number>();
+  for (const outcome of outcomes) {
+    const userAt = messages.flatMap((m, i) => (m.role === 'user' && m.text === outcome.question ? [i] : []));
+    if (!outcome.answer) {
+      if (userAt.length > 0) {
+        checks.duplicated += userAt.length;
+        problem(`session ${sessionId}: chat ${outcome.index} gave up (${outcome.failure}) yet is stored`);
+      }
+      for (const i of userAt) accounted.add(i);
+      continue;
+    }
+    const { messageId, answer } = outcome.answer;
+    const assistantAt = messages.flatMap((m, i) => (m.messageId === messageId ? [i] : []));
+    for (const [found, what] of [
+      [userAt, 'question'],
+      [assistantAt, 'answer'],
+    ] as const) {
+      if (found.length === 0) {
+        checks.lost++;
+        problem(`session ${sessionId}: the ${what} of chat ${outcome.index} is missing`);
+      }
+      if (found.length > 1) {
+        checks.duplicated += found.length - 1;
+        problem(`session ${sessionId}: the ${what} of chat ${outcome.index} is stored ${found.length} times`);
+      }
+      for (const i of found) accounted.add(i);
+    }
+    const assistant = assistantAt[0] === undefined ? undefined : messages[assistantAt[0]];
+    if (assistant && (assistant.role !== 'assistant' || assistant.text !== answer)) {
+      checks.mismatched++;
+      problem(`session ${sessionId}: the stored answer of chat ${outcome.index} differs from the one sent`);
+    }
+    if (userAt[0] !== undefined && assistantAt[0] !== undefined && userAt[0] > assistantAt[0]) {
+      checks.misordered++;
+      problem(`session ${sessionId}: the answer of chat ${outcome.index} sorts before its question`);
+    }
+  }
+  const stray = messages.length - accounted.size;
+  if (stray > 0) {
+    checks.duplicated += stray;
+    problem(`session ${sessionId}: ${stray} stored messages belong to no chat the client saw`);
+  }
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** The figures as a small table, for the console. */
+export function formatLoadReport(report: LoadReport, extra: Readonly<Record<string, string | number>> = {}): string {
+  const ms = (v: number) => (Number.isFinite(v) ? `${Math.round(v)} ms` : '—');
+  const rows: [string, string | number][] = [
+    ['chats (after session creation)', report.chats],
+    ['sessions created / asked', `${report.sessionsCreated} / ${report.sessions}`],
+    ['answered (200), session-opening chats included', `${report.answered} / ${report.chats + report.sessions}`],
+    ['gave up after bounded retries', report.gaveUp],
+    ['503 responses seen (retried after Retry-After)', report.serviceUnavailable],
+    ['other 5xx', report.otherServerErrors],
+    ['503 without Retry-After', report.missingRetryAfter],
+    ['network errors', report.networkErrors],
+    ['lost messages', report.lost],
+    ['duplicated messages', report.duplicated],
+    ['repeated message ids', report.repeatedIds],
+    ['transcripts out of order', report.misordered],
+    ['stored answers differing from the response', report.mismatched],
+    ['HTTP requests (all)', report.requests],
+    ['statuses', Object.entries(report.statuses).map(([s, n]) => `${s}×${n}`).join(' ')],
+    ['latency per request p50 / p95 / max', `${ms(report.latency.p50)} / ${ms(report.latency.p95)} / ${ms(report.latency.max)}`],
+    [
+      'latency per answered chat, retries included, p50 / p95 / max',
+      `${ms(report.chatLatency.p50)} / ${ms(report.chatLatency.p95)} / ${ms(report.chatLatency.max)}`,
+    ],
+    ...Object.entries(extra),
+    ['wall clock', ms(report.wallMs)],
+  ];
+  const width = Math.max(...rows.map(([name]) => name.length));
+  return rows.map(([name, value]) => `  ${name.padEnd(width)}  ${value}`).join('\n');
+}

@@ -1,0 +1,87 @@
+/**
+ * `npm run load`: the local stack in this process, on loopback, with the Bedrock emulator throttling
+ * a share of requests; many concurrent chats over a few sessions; then every transcript checked.
+ * Bounded in requests and wall-clock time. Exits 1 if a message was lost or duplicated, or a 5xx
+ * other than 503 was seen.
+ *
+ *   npm run load -- [--chats 200] [--sessions 50] [--throttle 0.2] [--max-attempts 6] [--timeout 180]
+ */
+import { parseArgs } from 'node:util';
+import type { FaultContext } from '../../local/bedrock-emulator/index.ts';
+import { API_KEY, bootStack } from '../helpers/local-stack.ts';
+import { formatLoadReport, runLoad } from './load-run.ts';
+
+const usage =
+  'Usage: npm run load -- [--chats 200] [--sessions 50] [--throttle 0.2] [--max-attempts 6] [--timeout 180]';
+
+function fail(message: string): never {
+  console.error(`error: ${message}\n${usage}`);
+  process.exit(2);
+}
+
+let values: Record<string, string | undefined>;
+try {
+  values = parseArgs({
+    options: {
+      chats: { type: 'string', default: '200' },
+      sessions: { type: 'string', default: '50' },
+      throttle: { type: 'string', default: '0.2' },
+      'max-attempts': { type: 'string', default: '6' },
+      timeout: { type: 'string', default: '180' },
+    },
+    strict: true,
+  }).values;
+} catch (error) {
+  fail((error as Error).message);
+}
+
+function whole(name: string, min: number, max: number): number {
+  const value = Number(values[name]);
+  if (!Number.isInteger(value) || value < min || value > max) fail(`--${name} must be a whole number from ${min} to ${max}`);
+  return value;
+}
+const chats = whole('chats', 1, 5_000);
+const sessions = whole('sessions', 1, 1_000);
+const maxAttempts = whole('max-attempts', 1, 20);
+const timeoutSeconds = whole('timeout', 5, 1_800);
+const throttle = Number(values.throttle);
+if (!Number.isFinite(throttle) || throttle < 0 || throttle > 1) fail('--throttle must be a share from 0 to 1');
+
+const operations = new Map<string, number>();
+const stack = await bootStack({
+  faultSettings: { throttle },
+  faults: ({ operation }: FaultContext) => void operations.set(operation, (operations.get(operation) ?? 0) + 1),
+});
+console.log(
+  `Lantern load run: ${sessions} sessions, then ${chats} concurrent chats, ${Math.round(throttle * 100)} % of Bedrock requests throttled (${stack.url})`,
+);
+let exitCode = 1;
+try {
+  const report = await runLoad(stack.url, API_KEY, {
+    chats,
+    sessions,
+    maxAttempts,
+    timeoutMs: timeoutSeconds * 1000,
+  });
+  const bedrock = [...operations].map(([operation, n]) => `${operation}×${n}`).join(' ');
+  console.log(
+    `\n${formatLoadReport(report, {
+      'Bedrock emulator requests': bedrock,
+      'throttles injected (ThrottlingException)': stack.emulator.faults.injected.throttle,
+    })}`,
+  );
+  if (report.problems.length > 0) console.log(`\nProblems:\n${report.problems.map((p) => `  - ${p}`).join('\n')}`);
+  const ok =
+    report.lost === 0 &&
+    report.duplicated === 0 &&
+    report.repeatedIds === 0 &&
+    report.misordered === 0 &&
+    report.mismatched === 0 &&
+    report.otherServerErrors === 0 &&
+    report.missingRetryAfter === 0;
+  console.log(ok ? '\nOK: no message lost or duplicated, no 5xx but 503.' : '\nFAILED: see the figures above.');
+  exitCode = ok ? 0 : 1;
+} finally {
+  await stack.close();
+}
+process.exit(exitCode);
