@@ -28,21 +28,21 @@ export class LanternError extends Error {
 }
 
 export class BadRequestError extends LanternError {
-  override readonly name = 'BadRequestError';
+  override readonly name: string = 'BadRequestError';
   constructor(message: string, options?: ErrorOptions) {
     super(400, 'BAD_REQUEST', message, options);
   }
 }
 
 export class ValidationError extends LanternError {
-  override readonly name = 'ValidationError';
+  override readonly name: string = 'ValidationError';
   constructor(message: string, options?: ErrorOptions) {
     super(400, 'VALIDATION_ERROR', message, options);
   }
 }
 
 export class UnauthorizedError extends LanternError {
-  override readonly name = 'UnauthorizedError';
+  override readonly name: string = 'UnauthorizedError';
   constructor(message = 'Missing or invalid API key', options?: ErrorOptions) {
     super(401, 'UNAUTHORIZED', message, options);
   }
@@ -50,35 +50,35 @@ export class UnauthorizedError extends LanternError {
 
 /** The caller is authenticated but may not use this route (e.g. an admin route without IAM credentials). */
 export class ForbiddenError extends LanternError {
-  override readonly name = 'ForbiddenError';
+  override readonly name: string = 'ForbiddenError';
   constructor(message: string, options?: ErrorOptions) {
     super(403, 'FORBIDDEN', message, options);
   }
 }
 
 export class NotFoundError extends LanternError {
-  override readonly name = 'NotFoundError';
+  override readonly name: string = 'NotFoundError';
   constructor(message: string, options?: ErrorOptions) {
     super(404, 'NOT_FOUND', message, options);
   }
 }
 
 export class ConflictError extends LanternError {
-  override readonly name = 'ConflictError';
+  override readonly name: string = 'ConflictError';
   constructor(message: string, options?: ErrorOptions) {
     super(409, 'CONFLICT', message, options);
   }
 }
 
 export class PayloadTooLargeError extends LanternError {
-  override readonly name = 'PayloadTooLargeError';
+  override readonly name: string = 'PayloadTooLargeError';
   constructor(message: string, options?: ErrorOptions) {
     super(413, 'PAYLOAD_TOO_LARGE', message, options);
   }
 }
 
 export class UpstreamError extends LanternError {
-  override readonly name = 'UpstreamError';
+  override readonly name: string = 'UpstreamError';
   constructor(message: string, options?: ErrorOptions) {
     super(502, 'UPSTREAM_ERROR', message, options);
   }
@@ -86,7 +86,7 @@ export class UpstreamError extends LanternError {
 
 /** The upstream is overloaded or throttling us: the caller should retry after a pause. */
 export class ServiceUnavailableError extends LanternError {
-  override readonly name = 'ServiceUnavailableError';
+  override readonly name: string = 'ServiceUnavailableError';
   constructor(
     message: string,
     readonly retryAfterSeconds = 2,

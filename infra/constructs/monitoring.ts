@@ -160,7 +160,8 @@ export class LanternMonitoring extends Construct {
     const queues = Object.entries(props.queues ?? {});
     const deadLetterQueues = Object.entries(props.deadLetterQueues ?? {});
     this.dashboard = new Dashboard(this, 'Dashboard', {
-      dashboardName: `${stack.stackName}-${stack.region}`.replace(/[^A-Za-z0-9_-]/g, '-'),
+      // Dashboard names are unique per account and region, like stack names.
+      dashboardName: stack.stackName,
       defaultInterval: Duration.hours(24),
     });
     const wide = { width: 12, height: 6 };

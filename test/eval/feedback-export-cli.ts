@@ -72,6 +72,15 @@ let endpoint = args.endpoint;
 let stopLocal = async () => {};
 if (!onAws && !endpoint) {
   const dataDir = resolve(args['data-dir'] ?? join(import.meta.dirname, '..', '..', '.lantern', 'data'));
+  // dynalite throws from a callback when another process holds the database's lock.
+  process.on('uncaughtException', (error) => {
+    console.error(
+      /database is (closed|not open)|lock/i.test(error.message)
+        ? `error: ${dataDir} is in use (is \`npm start\` running? stop it first, or pass --endpoint)`
+        : `error: ${error.message}`,
+    );
+    process.exit(1);
+  });
   try {
     const dynamo = await startLocalDynamoDb({ dataDir: join(dataDir, 'dynamodb'), tableName });
     endpoint = dynamo.endpoint;
