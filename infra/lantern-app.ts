@@ -7,6 +7,8 @@ import { StatefulStack } from './stacks/stateful-stack.ts';
 import { StatelessStack } from './stacks/stateless-stack.ts';
 
 const S3_ACCESS_LOGS_USE_BUCKET_POLICY = '@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy';
+/** Makes findings of aws-cdk-lib's built-in CloudFormation Validate plugin fail synthesis (else: warnings). */
+const VALIDATE_AGAINST_DEFAULT_RULES = '@aws-cdk/core:validateAgainstDefaultRules';
 
 /** The stacks of a composed Lantern app, and the settings they were built from. */
 export interface LanternStacks {
@@ -18,7 +20,9 @@ export interface LanternStacks {
 /**
  * Adds Lantern's two stacks to `app`, linked by props, and registers two validation plugins that run on
  * every synthesis and fail it on any finding: cdk-nag's AwsSolutions checks (unless acknowledged) and the
- * check of the templates against the CloudFormation resource specification shipped with the CDK CLI.
+ * check of the templates against the CloudFormation resource specification shipped with the CDK CLI. It
+ * also makes aws-cdk-lib's own CloudFormation Validate plugin (resource provider schemas and default
+ * rules, always run) fail synthesis instead of warning.
  *
  * Settings come from CDK context (see `readSettings` and the README's "Configuration (AWS)"). The account
  * and region come from `CDK_DEFAULT_ACCOUNT` and `CDK_DEFAULT_REGION` when set; without them the stacks are
@@ -29,6 +33,9 @@ export function composeLanternApp(app: App): LanternStacks {
   // log bucket can keep ACLs disabled (BucketOwnerEnforced). Must be set before any stack exists.
   if (app.node.tryGetContext(S3_ACCESS_LOGS_USE_BUCKET_POLICY) === undefined) {
     app.node.setContext(S3_ACCESS_LOGS_USE_BUCKET_POLICY, true);
+  }
+  if (app.node.tryGetContext(VALIDATE_AGAINST_DEFAULT_RULES) === undefined) {
+    app.node.setContext(VALIDATE_AGAINST_DEFAULT_RULES, true);
   }
   const settings = readSettings(app.node);
   const env = {

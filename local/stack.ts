@@ -4,17 +4,22 @@ import {
   type BedrockEmulator,
   type FaultHook,
   type FaultSettings,
+  type IngestionPacing,
   startBedrockEmulator,
 } from './bedrock-emulator/index.ts';
 import { startLocalDynamoDb } from './dynamodb.ts';
 import { installLambdaStreamingGlobals } from './gateway/lambda-streaming.ts';
 import type { Route } from './gateway/routes.ts';
 import { type LocalGateway, startLocalGateway } from './gateway/server.ts';
+import { type LocalKnowledgeBase, startLocalKnowledgeBase } from './knowledge-base/local-knowledge-base.ts';
 import { type LocalSlack, type LocalSlackOptions, startLocalSlack } from './slack/local-slack.ts';
 
 export const LOCAL_TABLE_NAME = 'lantern-sessions';
 export const LOCAL_KNOWLEDGE_BASE_ID = 'LOCALKB001';
 export const LOCAL_DATA_SOURCE_ID = 'LOCALDS001';
+/** The Confluence data source, present when `confluenceDir` is given. */
+export const LOCAL_CONFLUENCE_DATA_SOURCE_ID = 'LOCALCF001';
+export const LOCAL_DOCUMENTS_BUCKET = 'lantern-documents';
 export const LOCAL_MODEL_ARN = 'arn:aws:bedrock:us-east-1::foundation-model/lantern.extractive-emulator-v1';
 
 export interface LocalStackOptions {
@@ -34,6 +39,22 @@ export interface LocalStackOptions {
   readonly faults?: FaultHook;
   /** Faults the Bedrock emulator injects from the start (`--faults`); `emulator.faults.set()` changes them. */
   readonly faultSettings?: FaultSettings;
+  /** A folder of exported Confluence pages (with `pages.json`): a second data source. */
+  readonly confluenceDir?: string;
+  /** Sync when files in `docsDir` change (debounced), as S3 events do on AWS. @default true */
+  readonly watchDocs?: boolean;
+  /** Quiet time before a change in `docsDir` is synced. @default 1 s (config/ingestion.ts) */
+  readonly docsDebounceMs?: number;
+  /** Run the scheduled sync of the Confluence data source this often; off when absent. */
+  readonly confluenceSyncIntervalMs?: number;
+  /** Slows ingestion jobs started through the API (tests watch STARTING, IN_PROGRESS and 409s). */
+  readonly ingestionPacing?: IngestionPacing;
+  /** After each sync the docs watcher triggered. */
+  readonly onDocsSync?: (batch: {
+    readonly records: number;
+    readonly failed: number;
+    readonly ms: number;
+  }) => void;
 }
 
 export interface LocalStack {
@@ -46,6 +67,8 @@ export interface LocalStack {
   readonly ingestion: Promise<{ documents: number; chunks: number }>;
   /** The Slack path: its in-process queue to the worker (tests wait on `slack.queue.idle()`). */
   readonly slack: LocalSlack;
+  /** Knowledge-base reload: the docs watcher (tests wait on `knowledgeBase.watcher.idle()`) and kb-sync. */
+  readonly knowledgeBase: LocalKnowledgeBase;
   close(): Promise<void>;
 }
 
@@ -68,11 +91,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
             dataSourceId: LOCAL_DATA_SOURCE_ID,
             type: 'S3',
             folder: options.docsDir,
-            bucketName: 'lantern-documents',
+            bucketName: LOCAL_DOCUMENTS_BUCKET,
           },
+          ...(options.confluenceDir
+            ? [
+                {
+                  dataSourceId: LOCAL_CONFLUENCE_DATA_SOURCE_ID,
+                  type: 'CONFLUENCE' as const,
+                  folder: options.confluenceDir,
+                },
+              ]
+            : []),
         ],
       },
     ],
+    ...(options.ingestionPacing ? { ingestionPacing: options.ingestionPacing } : {}),
     ...(options.faults ? { faults: options.faults } : {}),
     ...(options.faultSettings ? { faultSettings: options.faultSettings } : {}),
   });
@@ -90,6 +123,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // The emulator serves this guardrail with the policy of config/guardrail.ts, as AWS does.
     GUARDRAIL_ID: localGuardrail.id,
     GUARDRAIL_VERSION: localGuardrail.version,
+    KNOWLEDGE_BASE_DATA_SOURCE_IDS: [
+      LOCAL_DATA_SOURCE_ID,
+      ...(options.confluenceDir ? [LOCAL_CONFLUENCE_DATA_SOURCE_ID] : []),
+    ].join(','),
   };
   // The SDK's credential chain would otherwise look for real credentials (or the instance metadata
   // service); local servers accept any signature.
@@ -106,7 +143,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   const apiRoutes = await loadRoutes(environment);
   const slack = await startLocalSlack(environment, options.slack);
-  const routes = [...apiRoutes, slack.route];
+  const knowledgeBase = await startLocalKnowledgeBase(environment, {
+    docsDir: options.docsDir,
+    bucketName: LOCAL_DOCUMENTS_BUCKET,
+    ...(options.watchDocs === undefined ? {} : { watchDocs: options.watchDocs }),
+    ...(options.docsDebounceMs === undefined ? {} : { debounceMs: options.docsDebounceMs }),
+    ...(options.confluenceDir && options.confluenceSyncIntervalMs
+      ? { scheduleIntervalMs: options.confluenceSyncIntervalMs }
+      : {}),
+    ...(options.onDocsSync ? { onSync: options.onDocsSync } : {}),
+  });
+  const routes = [...apiRoutes, slack.route, ...knowledgeBase.routes];
 
   let ready = false;
   let progress = { done: 0, total: 0 };
@@ -140,7 +187,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     dynamoDbEndpoint: dynamo.endpoint,
     ingestion,
     slack,
+    knowledgeBase,
     close: async () => {
+      await knowledgeBase.close();
       await gateway.close();
       await slack.close();
       await emulator.close();

@@ -6,13 +6,17 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
+import { ingestionSettings } from '../config/ingestion.ts';
 import { type FaultSettings, parseFaults } from './bedrock-emulator/index.ts';
 import { startLocalStack } from './stack.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const usage = `Usage: npm start -- [options]
 
-  --docs DIR        documents to ingest (default: the bundled sample knowledge base)
+  --docs DIR        documents to ingest (default: the bundled sample knowledge base); changes to
+                    its files are synced after a second of quiet, as S3 events do on AWS
+  --confluence DIR  a folder of exported Confluence pages with a pages.json manifest of their URLs,
+                    added as a second data source (try local/sample-confluence); synced hourly
   --port N          port of the local API (default: 3000)
   --api-key KEY     API key clients send as x-api-key (default: lantern-dev-key)
   --admin-key KEY   admin key for /v1/admin routes, sent as x-admin-key (default: lantern-admin-dev-key)
@@ -31,6 +35,7 @@ function parse() {
   return parseArgs({
     options: {
       docs: { type: 'string', default: join(projectRoot, 'local', 'sample-kb') },
+      confluence: { type: 'string' },
       port: { type: 'string', default: '3000' },
       'api-key': { type: 'string', default: 'lantern-dev-key' },
       'admin-key': { type: 'string', default: 'lantern-admin-dev-key' },
@@ -54,6 +59,10 @@ if (args.help) {
 
 const docsDir = resolve(args.docs);
 if (!existsSync(docsDir) || !statSync(docsDir).isDirectory()) fail(`--docs ${args.docs} is not a directory`);
+const confluenceDir = args.confluence === undefined ? undefined : resolve(args.confluence);
+if (confluenceDir && !existsSync(join(confluenceDir, 'pages.json'))) {
+  fail(`--confluence ${args.confluence} must be a folder with a pages.json manifest`);
+}
 const port = Number(args.port);
 if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(`--port must be a number between 0 and 65535`);
 const apiKey = args['api-key'];
@@ -87,6 +96,15 @@ const stack = await startLocalStack({
   dataDir: resolve(args['data-dir']),
   logLevel: args.verbose ? 'INFO' : 'WARN',
   ...(faultSettings ? { faultSettings } : {}),
+  ...(confluenceDir
+    ? { confluenceDir, confluenceSyncIntervalMs: ingestionSettings.confluenceSyncIntervalMinutes * 60_000 }
+    : {}),
+  onDocsSync: ({ records, failed, ms }) =>
+    console.log(
+      failed === 0
+        ? `Synced ${records} change${records === 1 ? '' : 's'} in ${args.docs} (${ms} ms)`
+        : `Sync of ${records} change${records === 1 ? '' : 's'} in ${args.docs} will be retried (Bedrock busy)`,
+    ),
   onIngestProgress: ({ done, total, file }) => {
     if (bar) {
       if (done === 0 || !bar.getTotal()) bar.start(total, done, { file: '' });
@@ -120,7 +138,9 @@ process.on('SIGTERM', shutdown);
 try {
   const { documents, chunks } = await stack.ingestion;
   bar?.stop();
-  console.log(`\nIngested ${documents} documents (${chunks} chunks) from ${docsDir}`);
+  console.log(
+    `\nIngested ${documents} documents (${chunks} chunks) from ${docsDir}${confluenceDir ? ` and ${confluenceDir}` : ''}`,
+  );
 } catch (error) {
   bar?.stop();
   console.error(`Ingestion failed: ${(error as Error).message}`);
@@ -137,6 +157,9 @@ Lantern is running offline at ${stack.url}
 
 Try it:
   ${curl}
+
+Edit files in ${docsDir} and they are re-ingested a second later; reload by hand with
+  npm run kb:sync -- --url ${stack.url} --admin-key ${args['admin-key']}
 
 Press Ctrl+C to stop.`);
 if (faultSettings) console.log(`Injecting Bedrock faults: ${args.faults}`);

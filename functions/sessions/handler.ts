@@ -17,7 +17,7 @@ export const makeHandler = (
   restHandler(async (event) => {
     const owner = callerOf(event);
     const sessionId = pathParameter(event, 'id');
-    if (!sessionId) throw new NotFoundError('Session id is missing from the path');
+    if (!sessionId) throw new NotFoundError('Session was not found');
     if (event.resource === '/v1/sessions/{id}/feedback') {
       const feedback = parseJsonBody(event, feedbackRequestSchema);
       await engine.rateAnswer(sessionId, owner, feedback);

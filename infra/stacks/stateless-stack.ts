@@ -291,9 +291,16 @@ export class StatelessStack extends Stack {
     const { table, knowledgeBaseArn, guardrail } = props;
     const model = this.model;
     const statements = [
+      // DeleteItem releases a client message id claimed for a turn that failed, so a retry can take it.
       new PolicyStatement({
         sid: 'ReadAndWriteSessions',
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query'],
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:Query',
+          'dynamodb:DeleteItem',
+        ],
         resources: [table.tableArn],
       }),
       new PolicyStatement({

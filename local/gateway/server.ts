@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { ApiHandler } from '../../shared/http/handler.ts';
 import { isStreamingHandler, LambdaResponseStream } from './lambda-streaming.ts';
@@ -70,6 +77,20 @@ export async function startLocalGateway(options: GatewayOptions): Promise<LocalG
   // Slow clients must not pin a connection forever.
   server.requestTimeout = 60_000;
   server.headersTimeout = 20_000;
+  // Requests Node cannot parse (unknown methods, oversized headers, conflicting lengths) and CONNECT
+  // never reach `handle`: answer them in Lantern's JSON error shape too, not with a bare status line.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    const [status, code, message] =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'BAD_REQUEST', 'The request line or headers are too large']
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? [408, 'BAD_REQUEST', 'The request took too long to arrive']
+          : [400, 'BAD_REQUEST', 'The request is not valid HTTP'];
+    writeRawError(socket, status, code, message);
+  });
+  server.on('connect', (req: IncomingMessage, socket: Duplex) => {
+    writeRawError(socket, 404, 'NOT_FOUND', `No route for ${req.method ?? 'CONNECT'} ${req.url ?? ''}`);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', resolve);
@@ -261,6 +282,22 @@ function decodePath(pathname: string): string {
   if (segments.some((s) => s === '..' || s === '.' || s.includes('/'))) throw new Error('path traversal');
   const path = segments.join('/');
   return path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+}
+
+/** An error response written straight to the socket, for requests the HTTP server could not parse. */
+function writeRawError(socket: Duplex, status: number, code: string, message: string): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = errorBody(code, message);
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+      'content-type: application/json; charset=utf-8\r\n' +
+      `content-length: ${Buffer.byteLength(body)}\r\n` +
+      'connection: close\r\n\r\n' +
+      body,
+  );
 }
 
 function errorBody(code: string, message: string): string {

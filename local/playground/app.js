@@ -191,7 +191,10 @@ async function ask(turn, request, signal) {
     if (response.ok && type.startsWith('text/event-stream') && response.body) {
       return readStream(turn, response.body, signal);
     }
-    if (response.ok) return applyAnswer(turn, await response.json());
+    if (response.ok) {
+      const answer = await response.json();
+      return keepingEnd(() => applyAnswer(turn, answer));
+    }
     const error = await apiError(response);
     const routeMissing =
       response.status === 404 && (!request.sessionId || /no route|not supported/i.test(error.message));
@@ -200,7 +203,8 @@ async function ask(turn, request, signal) {
   }
   const response = await api('POST', '/v1/chat', request, signal);
   if (!response.ok) throw await apiError(response);
-  applyAnswer(turn, await response.json());
+  const answer = await response.json();
+  keepingEnd(() => applyAnswer(turn, answer));
 }
 
 /**
@@ -222,7 +226,7 @@ async function readStream(turn, body, signal) {
     } catch {
       throw new Error(`The server sent an unreadable "${event}" event.`);
     }
-    finished = onStreamEvent(turn, event, payload);
+    finished = keepingEnd(() => onStreamEvent(turn, event, payload));
   });
   try {
     for (;;) {
@@ -251,7 +255,7 @@ function onStreamEvent(turn, event, payload) {
   switch (event) {
     case 'session':
       if (typeof payload.sessionId === 'string') setSession(payload.sessionId);
-      if (typeof payload.messageId === 'string') turn.messageId = payload.messageId;
+      if (typeof payload.messageId === 'string') setMessageId(turn, payload.messageId);
       turn.sessionId = state.sessionId;
       return false;
     case 'text':
@@ -294,7 +298,7 @@ function onStreamEvent(turn, event, payload) {
  */
 function applyAnswer(turn, answer) {
   if (typeof answer.sessionId === 'string') setSession(answer.sessionId);
-  if (typeof answer.messageId === 'string') turn.messageId = answer.messageId;
+  if (typeof answer.messageId === 'string') setMessageId(turn, answer.messageId);
   turn.sessionId = state.sessionId;
   if (typeof answer.answer === 'string') turn.text = answer.answer;
   if (Array.isArray(answer.citations)) turn.citations = answer.citations.filter(isCitation);
@@ -353,7 +357,13 @@ function addAssistantTurn() {
 function appendTurn(el) {
   ui.empty.hidden = true;
   ui.conversation.append(el);
-  scrollToEnd(true);
+  scrollToEnd();
+}
+
+/** @param {Turn} turn @param {string} messageId */
+function setMessageId(turn, messageId) {
+  turn.messageId = messageId;
+  turn.el.dataset.messageId = messageId;
 }
 
 /** @param {Turn} turn @param {string} value */
@@ -370,14 +380,15 @@ function setTurnState(turn, value) {
  * @param {string} [message]
  */
 function endTurn(turn, outcome, message) {
-  setTurnState(turn, outcome);
-  if (message) {
-    const error = part(turn.el, 'turn-error');
-    error.textContent = message;
-    error.hidden = false;
-    error.classList.toggle('muted', outcome !== 'error');
-  }
-  scrollToEnd();
+  keepingEnd(() => {
+    setTurnState(turn, outcome);
+    if (message) {
+      const error = part(turn.el, 'turn-error');
+      error.textContent = message;
+      error.hidden = false;
+      error.classList.toggle('muted', outcome !== 'error');
+    }
+  });
 }
 
 /** @param {Turn} turn @param {unknown} action */
@@ -427,7 +438,6 @@ function numberSources(citations) {
  * @param {Turn} turn
  */
 function renderAnswer(turn) {
-  const stick = isNearEnd();
   const sources = numberSources(turn.citations);
   /** @type {Map<number, Set<number>>} */
   const markers = new Map();
@@ -459,7 +469,6 @@ function renderAnswer(turn) {
   }
   fragment.append(turn.text.slice(at));
   turn.answer.replaceChildren(fragment);
-  if (stick) scrollToEnd();
 }
 
 /** @param {Turn} turn */
@@ -630,7 +639,7 @@ function restoreAnswer(message) {
   const turn = addAssistantTurn();
   turn.text = String(message.text ?? '');
   turn.citations = Array.isArray(message.citations) ? message.citations.filter(isCitation) : [];
-  turn.messageId = typeof message.messageId === 'string' ? message.messageId : undefined;
+  if (typeof message.messageId === 'string') setMessageId(turn, message.messageId);
   turn.sessionId = state.sessionId;
   renderAnswer(turn);
   renderSources(turn);
@@ -681,9 +690,23 @@ function isNearEnd() {
   return scrollHeight - scrollTop - clientHeight < 80;
 }
 
-/** @param {boolean} [force] */
-function scrollToEnd(force = false) {
-  if (force || isNearEnd()) ui.main.scrollTop = ui.main.scrollHeight;
+function scrollToEnd() {
+  // Instant: a smooth scroll still under way would make the next isNearEnd() say no.
+  ui.main.scrollTo({ top: ui.main.scrollHeight, behavior: 'instant' });
+}
+
+/**
+ * Runs a change to the conversation and keeps the view at its end if it was there, so a growing
+ * answer stays in sight unless the reader scrolled up.
+ * @template T
+ * @param {() => T} change
+ * @returns {T}
+ */
+function keepingEnd(change) {
+  const stick = isNearEnd();
+  const result = change();
+  if (stick) scrollToEnd();
+  return result;
 }
 
 // ---------------------------------------------------------------------------------------------

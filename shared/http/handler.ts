@@ -3,6 +3,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { ServiceUnavailableError } from '../errors.ts';
 import { logger, metrics, tracer } from '../observability.ts';
 import { errorResponse } from './responses.ts';
 
@@ -11,9 +12,16 @@ export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Prom
 /**
  * Wraps a REST handler in Lantern's middleware: tracing, metrics flushed per invocation, lower-case
  * headers, a correlation id on every log line, and errors mapped to the JSON error contract (never a stack trace).
+ * A handler still running just before the function times out answers 503 with Retry-After, not 500:
+ * running out of time (Bedrock retries under throttling) is temporary, and a retry with the same
+ * `clientMessageId` gets the turn once it is stored.
  */
 export function restHandler(fn: ApiHandler) {
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>()
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult>({
+    timeoutEarlyResponse: () => {
+      throw new ServiceUnavailableError('The request took too long to answer; please retry.', 2);
+    },
+  })
     .use(captureLambdaHandler(tracer))
     .use(logMetrics(metrics))
     .use(httpHeaderNormalizer())

@@ -35,10 +35,13 @@ export function parseJsonBody<T>(event: APIGatewayProxyEvent, schema: z.ZodType<
   return result.data;
 }
 
+/** Ids Lantern issues are far shorter; a longer one cannot exist (and would overflow a DynamoDB key). */
+export const MAX_PATH_ID_LENGTH = 128;
+
 /** Validates a path parameter; an invalid id is simply "not found" for the caller. */
 export function pathParameter(event: APIGatewayProxyEvent, name: string): string | undefined {
   const value = event.pathParameters?.[name];
-  return value ? value : undefined;
+  return value && value.length <= MAX_PATH_ID_LENGTH ? value : undefined;
 }
 
 function describeIssues(error: z.ZodError): string {

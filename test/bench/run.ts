@@ -1,61 +1,223 @@
 /**
- * `npm run bench`: performance figures of the local stack (real gateway, handlers, dynalite and the
- * Bedrock emulator over loopback). Prints medians; nothing here asserts a time.
- *
- *   npm run bench -- [--corpus coda|sample] [--requests 200] [--rounds 3] [--stream-runs 100]
+ * `npm run bench`: the figures Lantern's performance goals need, as one Markdown table. Medians
+ * over repeated runs; nothing here asserts a time. See `--help` and the README's "Benchmarks".
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { API_KEY, apiClient, bootStack, CODA_HELP, SAMPLE_KB } from '../helpers/local-stack.ts';
-import { benchChatLatency } from './chat-latency.ts';
-import { ms } from './stats.ts';
-import { benchStreamFirstByte } from './stream-first-byte.ts';
+import { loadDataset } from '../eval/dataset.ts';
+import { CODA_HELP, SAMPLE_KB } from '../helpers/local-stack.ts';
+import { benchBundles, type FunctionBundle } from './bundles.ts';
+import { benchChatLatency, type LevelLatency } from './chat-latency.ts';
+import { benchDynamoDbCalls, formatOperations, type TurnCalls } from './dynamodb-calls.ts';
+import { benchIngestion, type IngestionRate, vocabularyOf, writeSyntheticCorpus } from './ingestion.ts';
+import { startStackProcess } from './stack-child.ts';
+import { benchStreamFirstByte, type FirstByte } from './stream-first-byte.ts';
 
-const { values } = parseArgs({
-  options: {
-    corpus: { type: 'string', default: 'coda' },
-    requests: { type: 'string', default: '200' },
-    rounds: { type: 'string', default: '3' },
-    'stream-runs': { type: 'string', default: '100' },
-  },
-});
-const bounded = (value: string | undefined, fallback: number, max: number) =>
-  Math.min(Math.max(Number(value) || fallback, 1), max);
-const corpus = values.corpus === 'sample' ? 'sample' : 'coda';
-const requests = bounded(values.requests, 200, 5_000);
-const rounds = bounded(values.rounds, 3, 10);
-const streamRuns = bounded(values['stream-runs'], 100, 2_000);
-const questions: string[] = JSON.parse(
-  readFileSync(
-    join(
-      import.meta.dirname,
-      '..',
-      'eval',
-      corpus === 'sample' ? 'sample-kb-questions.json' : 'coda-help-questions.json',
-    ),
-    'utf8',
-  ),
-).questions.map((q: { question: string }) => q.question);
+const SECTIONS = ['bundles', 'chat', 'stream', 'dynamodb', 'ingestion'] as const;
+type Section = (typeof SECTIONS)[number];
 
-const started = performance.now();
-const stack = await bootStack({ docsDir: corpus === 'sample' ? SAMPLE_KB : CODA_HELP });
-const startMs = performance.now() - started;
-try {
-  const chat = await benchChatLatency(apiClient(stack.url), questions, { requests, rounds });
-  const stream = await benchStreamFirstByte(stack, API_KEY, questions, streamRuns);
-  console.log(`
-Lantern local stack, ${corpus === 'sample' ? 'sample knowledge base' : 'coda-help corpus'}
+const usage = `Usage: npm run bench -- [options]
 
-| figure | value |
-| --- | --- |
-| start + ingestion | ${ms(startMs)} |
-| POST /v1/chat p50 (concurrency 1, ${requests} requests × ${rounds} rounds, median of rounds) | ${ms(chat.p50)} |
-| POST /v1/chat p95 | ${ms(chat.p95)} |
-| POST /v1/chat p50, follow-up turns | ${ms(chat.followUpP50)} |
-| first text event, /v1/chat/stream p50 (${streamRuns} runs) | ${ms(stream.lanternP50)} |
-| first output event, direct SDK RetrieveAndGenerateStream p50 | ${ms(stream.directP50)} |
-| streaming first-byte overhead p50 (paired difference) | ${ms(stream.overheadP50)} |`);
-} finally {
-  await stack.close();
+  --only LIST           sections to run, comma-separated: ${SECTIONS.join(',')} (default: all)
+  --corpus NAME         documents for the chat figures: coda (default) or sample
+  --levels LIST         POST /v1/chat concurrency levels (default: 1,8,32)
+  --requests N          requests per level and round (default: 200)
+  --rounds N            rounds per level; the table shows medians of rounds (default: 3)
+  --init-runs N         fresh-process imports per bundle, at least 5 (default: 7)
+  --stream-runs N       paired streaming first-byte runs (default: 100)
+  --synthetic-docs N    size of the generated ingestion corpus, 0 to skip (default: 1000)
+  --ingest-runs N       ingestion runs per corpus (default: 3)
+  --help                this text`;
+
+function fail(message: string): never {
+  console.error(`error: ${message}\n\n${usage}`);
+  process.exit(2);
 }
+
+let args: ReturnType<typeof parse>;
+function parse() {
+  return parseArgs({
+    options: {
+      only: { type: 'string' },
+      corpus: { type: 'string', default: 'coda' },
+      levels: { type: 'string', default: '1,8,32' },
+      requests: { type: 'string', default: '200' },
+      rounds: { type: 'string', default: '3' },
+      'init-runs': { type: 'string', default: '7' },
+      'stream-runs': { type: 'string', default: '100' },
+      'synthetic-docs': { type: 'string', default: '1000' },
+      'ingest-runs': { type: 'string', default: '3' },
+      help: { type: 'boolean', default: false },
+    },
+    strict: true,
+  }).values;
+}
+try {
+  args = parse();
+} catch (error) {
+  fail((error as Error).message);
+}
+if (args.help) {
+  console.log(usage);
+  process.exit(0);
+}
+
+function whole(name: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max)
+    fail(`--${name} must be a whole number from ${min} to ${max}`);
+  return n;
+}
+const only = new Set<Section>(
+  args.only === undefined
+    ? SECTIONS
+    : args.only.split(',').map((s) => {
+        const name = s.trim() as Section;
+        if (!SECTIONS.includes(name)) fail(`--only: unknown section "${s}"`);
+        return name;
+      }),
+);
+if (args.corpus !== 'coda' && args.corpus !== 'sample') fail('--corpus must be coda or sample');
+const corpus =
+  args.corpus === 'sample'
+    ? { name: 'sample knowledge base', docs: SAMPLE_KB, dataset: 'sample-kb.jsonl' }
+    : { name: 'coda-help', docs: CODA_HELP, dataset: 'coda-help.jsonl' };
+const levels = args.levels.split(',').map((level) => whole('levels', level.trim(), 1, 256));
+const requests = whole('requests', args.requests, 10, 5_000);
+const rounds = whole('rounds', args.rounds, 1, 10);
+const initRuns = whole('init-runs', args['init-runs'], 5, 50);
+const streamRuns = whole('stream-runs', args['stream-runs'], 5, 2_000);
+const syntheticDocs = whole('synthetic-docs', args['synthetic-docs'], 0, 20_000);
+const ingestRuns = whole('ingest-runs', args['ingest-runs'], 1, 10);
+
+const cases = loadDataset(join(import.meta.dirname, '..', 'eval', 'datasets', corpus.dataset));
+const questions = cases
+  .filter((c) => !c.expectNoAnswer && c.turns.length === 1)
+  .map((c) => c.turns[0] as string);
+const conversation = cases.find((c) => c.turns.length === 2 && !c.expectNoAnswer)?.turns ?? [];
+const followUpPair: [string, string] = [
+  conversation[0] ?? 'How do I get started?',
+  conversation[1] ?? 'and then?',
+];
+
+const progress = (message: string) => console.error(`· ${message}`);
+const work = mkdtempSync(join(tmpdir(), 'lantern-bench-'));
+const started = performance.now();
+
+let bundles: FunctionBundle[] | undefined;
+let chat: LevelLatency[] | undefined;
+let stream: FirstByte | undefined;
+let stackStartMs: number | undefined;
+let dynamo: TurnCalls[] | undefined;
+const ingestion: { label: string; rate: IngestionRate }[] = [];
+
+try {
+  if (only.has('bundles')) {
+    bundles = await benchBundles({ outDir: join(work, 'bundles'), runs: initRuns, onProgress: progress });
+  }
+  if (only.has('chat') || only.has('stream')) {
+    progress(`starting the local stack on ${corpus.name} in its own process`);
+    const stack = await startStackProcess(corpus.docs);
+    stackStartMs = stack.startMs;
+    try {
+      if (only.has('chat')) {
+        chat = await benchChatLatency(stack, questions, { levels, requests, rounds, onProgress: progress });
+      }
+      if (only.has('stream')) {
+        progress(`streaming first byte (${streamRuns} paired runs)`);
+        stream = await benchStreamFirstByte(stack, stack.apiKey, questions, streamRuns);
+      }
+    } finally {
+      await stack.close();
+    }
+  }
+  if (only.has('dynamodb')) {
+    progress('counting DynamoDB calls per turn');
+    dynamo = await benchDynamoDbCalls({ docsDir: corpus.docs, questions: followUpPair, repeats: 3 });
+  }
+  if (only.has('ingestion')) {
+    progress(`ingesting coda-help (${ingestRuns} runs)`);
+    ingestion.push({ label: 'coda-help', rate: await benchIngestion(CODA_HELP, ingestRuns) });
+    if (syntheticDocs > 0) {
+      const folder = join(work, 'synthetic');
+      writeSyntheticCorpus(folder, syntheticDocs, vocabularyOf(CODA_HELP));
+      progress(`ingesting a synthetic corpus of ${syntheticDocs} documents (${ingestRuns} runs)`);
+      ingestion.push({ label: 'synthetic', rate: await benchIngestion(folder, ingestRuns) });
+    }
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+const kb = (bytes: number) =>
+  `${(bytes / 1024).toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 })} KB`;
+const msText = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : '—');
+const times = (a: number, b: number) => (b > 0 && Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : '—');
+const short = (pkg: string) => pkg.replace('@aws-sdk/client-', '').replace('@aws-sdk/', '');
+
+const rows: string[][] = [];
+// Against an empty module (a function without SDK clients) a ratio says nothing.
+const ratio = (b: FunctionBundle, own: number, floor: number) => (b.clients.length ? times(own, floor) : '—');
+for (const b of bundles ?? []) {
+  const floor = b.clients.length
+    ? `SDK clients only: ${b.clients.map(short).join(' + ')}`
+    : 'uses no SDK client';
+  rows.push([
+    `bundle size, ${b.name}`,
+    kb(b.bytes),
+    `floor ${kb(b.floorBytes)} (${floor})`,
+    ratio(b, b.bytes, b.floorBytes),
+  ]);
+}
+for (const b of bundles ?? []) {
+  rows.push([
+    `cold init (import), ${b.name}`,
+    msText(b.initMs),
+    `floor ${msText(b.floorInitMs)}; whole process ${msText(b.processMs)}`,
+    ratio(b, b.initMs, b.floorInitMs),
+  ]);
+}
+if (stackStartMs !== undefined)
+  rows.push([`local stack start + ingestion (${corpus.name})`, msText(stackStartMs), '', '']);
+for (const level of chat ?? []) {
+  rows.push([
+    `POST /v1/chat p50 / p95, concurrency ${level.concurrency}`,
+    `${msText(level.p50)} / ${msText(level.p95)}`,
+    `${level.throughput.toFixed(1)} req/s${level.errors ? `, ${level.errors} errors` : ''}`,
+    '',
+  ]);
+}
+if (stream) {
+  rows.push(['first `text` event, POST /v1/chat/stream p50', msText(stream.lanternP50), '', '']);
+  rows.push([
+    'first `output` event, direct SDK RetrieveAndGenerateStream p50',
+    msText(stream.directP50),
+    '',
+    '',
+  ]);
+  rows.push(['streaming first-byte overhead p50 (paired difference)', msText(stream.overheadP50), '', '']);
+}
+for (const calls of dynamo ?? [])
+  rows.push([`DynamoDB calls per turn, ${calls.scenario}`, String(calls.total), formatOperations(calls), '']);
+for (const { label, rate } of ingestion) {
+  rows.push([
+    `ingestion, ${label} (${rate.documents} docs, ${rate.chunks} chunks)`,
+    `${rate.docsPerSecond.toFixed(1)} docs/s`,
+    `${msText(rate.ms)} per ingestion`,
+    '',
+  ]);
+}
+
+const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
+console.log(`
+Lantern benchmarks — Node ${process.version}, ${cpus().length} × ${cpu}, ${new Date().toISOString().slice(0, 10)}
+Chat figures on the ${corpus.name} corpus: ${requests} requests × ${rounds} rounds per level (medians of rounds),
+stack in its own process; cold init: median of ${initRuns} fresh processes; ingestion: median of ${ingestRuns} runs.
+
+| figure | value | beside it | ratio |
+| --- | ---: | --- | ---: |
+${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}
+
+Total bench time ${((performance.now() - started) / 1000).toFixed(0)} s.`);

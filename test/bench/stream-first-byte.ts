@@ -2,7 +2,6 @@ import {
   BedrockAgentRuntimeClient,
   RetrieveAndGenerateStreamCommand,
 } from '@aws-sdk/client-bedrock-agent-runtime';
-import type { LocalStack } from '../../local/stack.ts';
 import { LOCAL_KNOWLEDGE_BASE_ID, LOCAL_MODEL_ARN } from '../../local/stack.ts';
 import { postSse } from '../helpers/sse.ts';
 import { median } from './stats.ts';
@@ -19,7 +18,7 @@ export interface FirstByte {
  * event of a direct SDK `RetrieveAndGenerateStream` call to the same emulator, alternating the two.
  */
 export async function benchStreamFirstByte(
-  stack: LocalStack,
+  stack: { readonly url: string; readonly emulatorUrl: string },
   apiKey: string,
   questions: readonly string[],
   runs: number,
@@ -51,25 +50,29 @@ export async function benchStreamFirstByte(
     return res.events.find((e) => e.event === 'text')?.at ?? Number.NaN;
   };
 
-  for (let i = 0; i < 10; i++) {
-    await direct(questions[i % questions.length] ?? 'hello');
-    await lantern(questions[i % questions.length] ?? 'hello');
+  try {
+    for (let i = 0; i < 10; i++) {
+      await direct(questions[i % questions.length] ?? 'hello');
+      await lantern(questions[i % questions.length] ?? 'hello');
+    }
+    const lanternTimes: number[] = [];
+    const directTimes: number[] = [];
+    const differences: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const question = questions[i % questions.length] ?? 'hello';
+      const d = await direct(question);
+      const l = await lantern(question);
+      if (Number.isNaN(d) || Number.isNaN(l)) continue; // a declined question streams no text
+      directTimes.push(d);
+      lanternTimes.push(l);
+      differences.push(l - d);
+    }
+    return {
+      lanternP50: median(lanternTimes),
+      directP50: median(directTimes),
+      overheadP50: median(differences),
+    };
+  } finally {
+    client.destroy();
   }
-  const lanternTimes: number[] = [];
-  const directTimes: number[] = [];
-  const differences: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const question = questions[i % questions.length] ?? 'hello';
-    const d = await direct(question);
-    const l = await lantern(question);
-    directTimes.push(d);
-    lanternTimes.push(l);
-    differences.push(l - d);
-  }
-  client.destroy();
-  return {
-    lanternP50: median(lanternTimes),
-    directP50: median(directTimes),
-    overheadP50: median(differences),
-  };
 }

@@ -4,7 +4,7 @@
  * this reads the session table directly: a Scan for assistant messages carrying `feedback`, then
  * each of their sessions' messages to find the user message just before the rated answer.
  */
-import { ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { sessionTable } from '../../config/table.ts';
 import { SessionStore } from '../../shared/session-store.ts';
 import type { Citation, Rating, StoredMessage } from '../../shared/types.ts';
@@ -61,7 +61,8 @@ export async function exportFeedback(options: ExportFeedbackOptions): Promise<Fe
     const result = await options.db.send(
       new ScanCommand({
         TableName: options.tableName,
-        FilterExpression: '#type = :message AND #role = :assistant AND attribute_exists(feedback) AND #ttl > :now',
+        FilterExpression:
+          '#type = :message AND #role = :assistant AND attribute_exists(feedback) AND #ttl > :now',
         ProjectionExpression: 'sessionId, messageId',
         ExpressionAttributeNames: { '#type': 'type', '#role': 'role', '#ttl': TTL },
         ExpressionAttributeValues: { ':message': 'message', ':assistant': 'assistant', ':now': nowSeconds },
@@ -76,7 +77,8 @@ export async function exportFeedback(options: ExportFeedbackOptions): Promise<Fe
     }
     startKey = result.LastEvaluatedKey;
     if (!startKey) break;
-    if (page === maxPages - 1) throw new Error(`the table has more than ${maxPages} scan pages; raise maxPages`);
+    if (page === maxPages - 1)
+      throw new Error(`the table has more than ${maxPages} scan pages; raise maxPages`);
   }
 
   // ttlDays only matters for writes, which this store never makes.

@@ -4,11 +4,12 @@ import { Validations } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, describe, expect, it } from 'vitest';
-import { synthesizeLantern } from './support/lantern-app.ts';
-
-// Findings do not depend on the bundle's content: skip esbuild here.
-const lantern = synthesizeLantern({ bundle: false });
-afterAll(lantern.cleanUp);
+import {
+  EVERYTHING_CONTEXT,
+  MINIMAL_CONTEXT,
+  type SynthesizedLantern,
+  synthesizeLantern,
+} from './support/lantern-app.ts';
 
 interface ValidationReport {
   readonly pluginReports: ReadonlyArray<{
@@ -18,7 +19,7 @@ interface ValidationReport {
 }
 
 /** Every acknowledgement in the app: rule id, reason, and the construct path it covers. */
-function acknowledgements(): { id: string; reason: string; path: string }[] {
+function acknowledgements(lantern: SynthesizedLantern): { id: string; reason: string; path: string }[] {
   const found: { id: string; reason: string; path: string }[] = [];
   for (const construct of lantern.app.node.findAll()) {
     for (const entry of construct.node.metadata) {
@@ -31,8 +32,21 @@ function acknowledgements(): { id: string; reason: string; path: string }[] {
   return found;
 }
 
-describe('cdk-nag AwsSolutions', () => {
-  it('reports no unacknowledged error or warning for the app', () => {
+// Findings do not depend on the bundle's content: skip esbuild. The default app, every option on, every option off.
+const configurations = {
+  default: {},
+  'every option on': EVERYTHING_CONTEXT,
+  'every option off': MINIMAL_CONTEXT,
+} as const;
+const synthesized = Object.entries(configurations).map(
+  ([name, context]) => [name, synthesizeLantern({ bundle: false, context })] as const,
+);
+afterAll(() => {
+  for (const [, lantern] of synthesized) lantern.cleanUp();
+});
+
+describe.each(synthesized)('cdk-nag AwsSolutions, %s', (_name, lantern) => {
+  it('reports no unacknowledged error or warning, and no CloudFormation spec violation', () => {
     const report: ValidationReport = JSON.parse(
       readFileSync(join(lantern.assembly.directory, 'validation-report.json'), 'utf8'),
     );
@@ -50,7 +64,7 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('acknowledges each finding on a specific construct, with a reason', () => {
-    const acks = acknowledgements();
+    const acks = acknowledgements(lantern);
     expect(acks.length).toBeGreaterThan(0);
     for (const ack of acks) {
       expect(ack.id).toMatch(/^AwsSolutions-[A-Z]+\d+(\[.+\])?$/);
@@ -74,9 +88,25 @@ describe('cdk-nag AwsSolutions', () => {
         path: resource.constructPath,
       })),
     );
-    const stale = acknowledgements().filter(
+    const stale = acknowledgements(lantern).filter(
       (ack) => !raw.some((finding) => finding.id === ack.id && `${finding.path}/`.startsWith(`${ack.path}/`)),
     );
     expect(stale).toEqual([]);
+  });
+});
+
+describe('cdk-nag on the options', () => {
+  const [, everything] = synthesized[1] as (typeof synthesized)[number];
+  const ids = (lantern: SynthesizedLantern) => acknowledgements(lantern).map((ack) => ack.id);
+
+  it('does not excuse the missing WAF once -c waf=true adds one', () => {
+    expect(ids(synthesized[0]?.[1] as SynthesizedLantern)).toContain('AwsSolutions-APIG3');
+    expect(ids(everything)).not.toContain('AwsSolutions-APIG3');
+  });
+
+  it('accepts the any-region model grant of an inference profile only for that model', () => {
+    expect(ids(everything)).toContain(
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0]',
+    );
   });
 });

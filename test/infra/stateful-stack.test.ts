@@ -1,22 +1,47 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
+import { guardrailPolicy } from '../../config/guardrail.ts';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
 import { foundationModelArn } from '../../infra/lib/bedrock-arns.ts';
-import { grantsByAction, logicalIdOf, statementsOfRole, synthesizeLantern } from './support/lantern-app.ts';
+import {
+  CONFLUENCE_CONTEXT,
+  EVERYTHING_CONTEXT,
+  grantsByAction,
+  logicalIdOf,
+  MINIMAL_CONTEXT,
+  type SynthesizedLantern,
+  statementsOfRole,
+  synthesizeLantern,
+} from './support/lantern-app.ts';
 
-// The stateful stack has no functions: skip bundling.
-const lantern = synthesizeLantern({ bundle: false });
+// The stateful stack has no functions: skip bundling. One synthesis per configuration, cleaned up at the end.
+const synthesized: SynthesizedLantern[] = [];
+const synth = (context?: Record<string, unknown>) => {
+  const lantern = synthesizeLantern({ bundle: false, context });
+  synthesized.push(lantern);
+  return lantern;
+};
+afterAll(() => {
+  for (const lantern of synthesized) lantern.cleanUp();
+});
+
+const lantern = synth();
 const { stateful, statefulTemplate: template } = lantern;
-afterAll(lantern.cleanUp);
 
 const documentsBucketId = logicalIdOf(template, 'AWS::S3::Bucket', {
-  VersioningConfiguration: Match.anyValue(),
+  LoggingConfiguration: Match.anyValue(),
 });
 const indexId = logicalIdOf(template, 'AWS::S3Vectors::Index');
 const knowledgeBaseId = logicalIdOf(template, 'AWS::Bedrock::KnowledgeBase');
 const embeddingModelArn = stateful.resolve(
   foundationModelArn(stateful, knowledgeBaseSettings.embedding.modelId),
 );
+const knowledgeBaseRoleId = (t: Template) =>
+  logicalIdOf(t, 'AWS::IAM::Role', {
+    AssumeRolePolicyDocument: Match.objectLike({
+      Statement: [Match.objectLike({ Principal: { Service: 'bedrock.amazonaws.com' } })],
+    }),
+  });
 
 describe('sessions table', () => {
   it('is keyed on pk/sk strings, expires items on expiresAt and bills on demand', () => {
@@ -47,7 +72,7 @@ describe('sessions table', () => {
 });
 
 describe('buckets', () => {
-  it('encrypts, blocks public access and retains every bucket', () => {
+  it('encrypts, versions, blocks public access and retains every bucket', () => {
     const buckets = template.findResources('AWS::S3::Bucket');
     expect(Object.keys(buckets)).toHaveLength(2);
     for (const bucket of Object.values(buckets)) {
@@ -60,6 +85,10 @@ describe('buckets', () => {
         BlockPublicPolicy: true,
         IgnorePublicAcls: true,
         RestrictPublicBuckets: true,
+      });
+      expect(bucket.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+      expect(bucket.Properties.OwnershipControls).toEqual({
+        Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }],
       });
     }
   });
@@ -79,10 +108,12 @@ describe('buckets', () => {
     }
   });
 
-  it('versions the documents bucket and logs access to it', () => {
+  it('logs access to the documents bucket and expires old document versions', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
-      VersioningConfiguration: { Status: 'Enabled' },
       LoggingConfiguration: { DestinationBucketName: { Ref: Match.anyValue() }, LogFilePrefix: 'documents/' },
+      LifecycleConfiguration: {
+        Rules: [Match.objectLike({ NoncurrentVersionExpiration: { NoncurrentDays: 90 }, Status: 'Enabled' })],
+      },
     });
   });
 });
@@ -103,13 +134,10 @@ describe('knowledge base', () => {
     });
   });
 
-  it('embeds with the configured model, in the stack region', () => {
+  it('is a vector knowledge base on that S3 Vectors index, embedding with the configured model in the stack region', () => {
     expect(JSON.stringify(embeddingModelArn)).toContain(
       `::foundation-model/${knowledgeBaseSettings.embedding.modelId}`,
     );
-  });
-
-  it('is a vector knowledge base on that S3 Vectors index, embedding with the configured model', () => {
     template.hasResourceProperties('AWS::Bedrock::KnowledgeBase', {
       KnowledgeBaseConfiguration: {
         Type: 'VECTOR',
@@ -132,6 +160,7 @@ describe('knowledge base', () => {
 
   it('ingests the documents bucket, chunked as config/knowledge-base.ts says, deleting vectors with documents', () => {
     const { chunking } = knowledgeBaseSettings;
+    template.resourceCountIs('AWS::Bedrock::DataSource', 1);
     template.hasResourceProperties('AWS::Bedrock::DataSource', {
       KnowledgeBaseId: { 'Fn::GetAtt': [knowledgeBaseId, 'KnowledgeBaseId'] },
       DataDeletionPolicy: 'DELETE',
@@ -152,9 +181,8 @@ describe('knowledge base', () => {
   });
 
   it('runs as a role only Bedrock in this account can assume, for knowledge bases', () => {
-    const roleId = logicalIdOf(template, 'AWS::IAM::Role');
     template.hasResourceProperties('AWS::Bedrock::KnowledgeBase', {
-      RoleArn: { 'Fn::GetAtt': [roleId, 'Arn'] },
+      RoleArn: { 'Fn::GetAtt': [knowledgeBaseRoleId(template), 'Arn'] },
     });
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
@@ -172,7 +200,7 @@ describe('knowledge base', () => {
   });
 
   it('lets that role embed, read the documents and use its own vector index, nothing more', () => {
-    const grants = grantsByAction(statementsOfRole(template, logicalIdOf(template, 'AWS::IAM::Role')));
+    const grants = grantsByAction(statementsOfRole(template, knowledgeBaseRoleId(template)));
     const indexArn = { 'Fn::GetAtt': [indexId, 'IndexArn'] };
     const bucketArn = { 'Fn::GetAtt': [documentsBucketId, 'Arn'] };
     expect(Object.fromEntries(grants)).toEqual({
@@ -184,6 +212,221 @@ describe('knowledge base', () => {
       's3vectors:PutVectors': [indexArn],
       's3vectors:GetVectors': [indexArn],
       's3vectors:DeleteVectors': [indexArn],
+    });
+  });
+});
+
+describe('guardrail', () => {
+  it('is built from config/guardrail.ts', () => {
+    template.resourceCountIs('AWS::Bedrock::Guardrail', 1);
+    template.hasResourceProperties('AWS::Bedrock::Guardrail', {
+      Name: guardrailPolicy.name,
+      BlockedInputMessaging: guardrailPolicy.blockedInputMessaging,
+      BlockedOutputsMessaging: guardrailPolicy.blockedOutputsMessaging,
+    });
+    template.hasOutput('GuardrailId', { Value: Match.anyValue() });
+  });
+
+  it('is left out with -c guardrail=false', () => {
+    synth({ guardrail: 'false' }).statefulTemplate.resourceCountIs('AWS::Bedrock::Guardrail', 0);
+  });
+});
+
+describe('Slack secret', () => {
+  it('holds a placeholder {"signingSecret","botToken"} to fill in after deployment', () => {
+    const secrets = Object.values(template.findResources('AWS::SecretsManager::Secret'));
+    expect(secrets).toHaveLength(1);
+    expect(JSON.parse(secrets[0]?.Properties.SecretString)).toEqual({ signingSecret: '', botToken: '' });
+    template.hasOutput('SlackSecretArn', {
+      Value: { Ref: logicalIdOf(template, 'AWS::SecretsManager::Secret') },
+    });
+  });
+
+  it('is left out with -c slack=false, as is the guardrail with -c guardrail=false', () => {
+    const minimal = synth(MINIMAL_CONTEXT).statefulTemplate;
+    minimal.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    minimal.resourceCountIs('AWS::Bedrock::Guardrail', 0);
+    expect(Object.keys(minimal.toJSON().Outputs)).not.toContain('SlackSecretArn');
+  });
+});
+
+describe('Confluence data source', () => {
+  const confluence = synth(CONFLUENCE_CONTEXT);
+  const t = confluence.statefulTemplate;
+
+  it('crawls the Confluence Cloud site with the given secret, chunked like the documents', () => {
+    t.resourceCountIs('AWS::Bedrock::DataSource', 2);
+    t.hasResourceProperties('AWS::Bedrock::DataSource', {
+      KnowledgeBaseId: { 'Fn::GetAtt': [logicalIdOf(t, 'AWS::Bedrock::KnowledgeBase'), 'KnowledgeBaseId'] },
+      DataDeletionPolicy: 'DELETE',
+      DataSourceConfiguration: {
+        Type: 'CONFLUENCE',
+        ConfluenceConfiguration: {
+          SourceConfiguration: {
+            HostUrl: CONFLUENCE_CONTEXT.confluenceHostUrl,
+            HostType: 'SAAS',
+            AuthType: 'BASIC',
+            CredentialsSecretArn: CONFLUENCE_CONTEXT.confluenceSecretArn,
+          },
+        },
+      },
+      VectorIngestionConfiguration: {
+        ChunkingConfiguration: Match.objectLike({
+          ChunkingStrategy: knowledgeBaseSettings.chunking.strategy,
+        }),
+      },
+    });
+    t.hasOutput('ConfluenceDataSourceId', { Value: Match.anyValue() });
+  });
+
+  it('lets the knowledge base role read that one secret', () => {
+    const grants = grantsByAction(statementsOfRole(t, knowledgeBaseRoleId(t)));
+    expect(grants.get('secretsmanager:GetSecretValue')).toEqual([CONFLUENCE_CONTEXT.confluenceSecretArn]);
+  });
+
+  it('warns that AWS documents Confluence only with OpenSearch Serverless when it sits on S3 Vectors', () => {
+    const warnings = Annotations.fromStack(confluence.stateful).findWarning('*', Match.anyValue());
+    expect(warnings.map((w) => String(w.entry.data))).toEqual([
+      expect.stringContaining('-c vectorStore=opensearch-serverless'),
+    ]);
+  });
+
+  it('passes OAuth 2.0 and the crawler filters through, and has no warning on OpenSearch Serverless', () => {
+    const everything = synth(EVERYTHING_CONTEXT);
+    everything.statefulTemplate.hasResourceProperties('AWS::Bedrock::DataSource', {
+      DataSourceConfiguration: {
+        Type: 'CONFLUENCE',
+        ConfluenceConfiguration: {
+          SourceConfiguration: Match.objectLike({ AuthType: 'OAUTH2_CLIENT_CREDENTIALS' }),
+          CrawlerConfiguration: {
+            FilterConfiguration: {
+              Type: 'PATTERN',
+              PatternObjectFilter: {
+                Filters: [
+                  {
+                    ObjectType: 'Page',
+                    InclusionFilters: ['^Support/.*'],
+                    ExclusionFilters: ['.*Archive.*'],
+                  },
+                ],
+              },
+            },
+          },
+        },
+      },
+    });
+    expect(Annotations.fromStack(everything.stateful).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+});
+
+describe('OpenSearch Serverless vector store', () => {
+  const t = synth({ vectorStore: 'opensearch-serverless' }).statefulTemplate;
+  const collectionId = logicalIdOf(t, 'AWS::OpenSearchServerless::Collection');
+
+  it('creates a vector search collection without standby replicas, behind encryption and network policies', () => {
+    t.resourceCountIs('AWS::S3Vectors::VectorBucket', 0);
+    t.hasResource('AWS::OpenSearchServerless::Collection', {
+      Properties: {
+        Name: 'lantern-stateful-kb',
+        Type: 'VECTORSEARCH',
+        StandbyReplicas: 'DISABLED',
+        Description: Match.anyValue(),
+      },
+      DependsOn: Match.arrayWith([
+        logicalIdOf(t, 'AWS::OpenSearchServerless::SecurityPolicy', { Type: 'encryption' }),
+        logicalIdOf(t, 'AWS::OpenSearchServerless::SecurityPolicy', { Type: 'network' }),
+      ]),
+    });
+    const encryption = t.findResources('AWS::OpenSearchServerless::SecurityPolicy', {
+      Properties: { Type: 'encryption' },
+    });
+    expect(JSON.parse(Object.values(encryption)[0]?.Properties.Policy)).toEqual({
+      Rules: [{ ResourceType: 'collection', Resource: ['collection/lantern-stateful-kb'] }],
+      AWSOwnedKey: true,
+    });
+  });
+
+  it('creates the vector index Bedrock expects, with the embedding dimension', () => {
+    t.hasResourceProperties('AWS::OpenSearchServerless::Index', {
+      CollectionEndpoint: { 'Fn::GetAtt': [collectionId, 'CollectionEndpoint'] },
+      IndexName: 'bedrock-knowledge-base-default-index',
+      Settings: { Index: { Knn: true, KnnAlgoParamEfSearch: 512 } },
+      Mappings: {
+        Properties: {
+          'bedrock-knowledge-base-default-vector': Match.objectLike({
+            Type: 'knn_vector',
+            Dimension: knowledgeBaseSettings.embedding.dimensions,
+            Method: Match.objectLike({ Engine: 'faiss', Name: 'hnsw' }),
+          }),
+          AMAZON_BEDROCK_TEXT_CHUNK: { Type: 'text', Index: true },
+          AMAZON_BEDROCK_METADATA: { Type: 'text', Index: false },
+        },
+      },
+    });
+  });
+
+  it('gives the data plane to the knowledge base role and the CloudFormation execution role only', () => {
+    const access = Object.values(t.findResources('AWS::OpenSearchServerless::AccessPolicy'))[0];
+    const policy = JSON.stringify(access?.Properties.Policy);
+    expect(policy).toContain(knowledgeBaseRoleId(t));
+    expect(policy).toContain('cfn-exec-role');
+    expect(policy).toContain('aoss:CreateIndex');
+    const grants = grantsByAction(statementsOfRole(t, knowledgeBaseRoleId(t)));
+    expect(grants.get('aoss:APIAccessAll')).toEqual([{ 'Fn::GetAtt': [collectionId, 'Arn'] }]);
+    expect([...grants.keys()].some((action) => action.startsWith('s3vectors:'))).toBe(false);
+  });
+
+  it('points the knowledge base at the index once it and the access policy exist', () => {
+    t.hasResource('AWS::Bedrock::KnowledgeBase', {
+      Properties: Match.objectLike({
+        StorageConfiguration: {
+          Type: 'OPENSEARCH_SERVERLESS',
+          OpensearchServerlessConfiguration: {
+            CollectionArn: { 'Fn::GetAtt': [collectionId, 'Arn'] },
+            VectorIndexName: 'bedrock-knowledge-base-default-index',
+            FieldMapping: {
+              VectorField: 'bedrock-knowledge-base-default-vector',
+              TextField: 'AMAZON_BEDROCK_TEXT_CHUNK',
+              MetadataField: 'AMAZON_BEDROCK_METADATA',
+            },
+          },
+        },
+      }),
+      DependsOn: [
+        logicalIdOf(t, 'AWS::OpenSearchServerless::AccessPolicy'),
+        logicalIdOf(t, 'AWS::OpenSearchServerless::Index'),
+      ],
+    });
+  });
+});
+
+describe('embedding model', () => {
+  it('sizes the index from the chosen model and dimension', () => {
+    const titan512 = synth({ embeddingDimensions: '512' }).statefulTemplate;
+    titan512.hasResourceProperties('AWS::S3Vectors::Index', { Dimension: 512 });
+    titan512.hasResourceProperties('AWS::Bedrock::KnowledgeBase', {
+      KnowledgeBaseConfiguration: Match.objectLike({
+        VectorKnowledgeBaseConfiguration: Match.objectLike({
+          EmbeddingModelConfiguration: {
+            BedrockEmbeddingModelConfiguration: { Dimensions: 512, EmbeddingDataType: 'FLOAT32' },
+          },
+        }),
+      }),
+    });
+    const cohere = synth({ embeddingModel: 'cohere.embed-english-v3' }).statefulTemplate;
+    cohere.hasResourceProperties('AWS::S3Vectors::Index', { Dimension: 1024 });
+    // Cohere Embed v3 has one size; Bedrock is not told a dimension for it.
+    cohere.hasResourceProperties('AWS::Bedrock::KnowledgeBase', {
+      KnowledgeBaseConfiguration: Match.objectLike({
+        VectorKnowledgeBaseConfiguration: Match.objectLike({
+          EmbeddingModelArn: Match.objectLike({
+            'Fn::Join': ['', Match.arrayWith(['::foundation-model/cohere.embed-english-v3'])],
+          }),
+          EmbeddingModelConfiguration: {
+            BedrockEmbeddingModelConfiguration: { EmbeddingDataType: 'FLOAT32' },
+          },
+        }),
+      }),
     });
   });
 });

@@ -1,26 +1,33 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
+import { slackSettings } from '../../config/slack.ts';
 import { foundationModelArn } from '../../infra/lib/bedrock-arns.ts';
 import { grantsByAction, logicalIdOf, statementsOfRole, synthesizeLantern } from './support/lantern-app.ts';
 
+// The one synthesis of this file that bundles the handlers (the bundle test reads them).
 const lantern = synthesizeLantern();
 afterAll(lantern.cleanUp);
 const { stateless, statelessTemplate: template } = lantern;
-const resources: Record<string, { Type: string; Properties: Record<string, unknown> }> =
-  template.toJSON().Resources;
+/** A template fragment, loosely typed as CDK's `Template.toJSON()` returns it. */
+type Json = ReturnType<Template['toJSON']>;
+const resources: Json = template.toJSON().Resources;
 
 const modelArn = stateless.resolve(foundationModelArn(stateless, knowledgeBaseSettings.generationModelId));
-const tableArn = { 'Fn::ImportValue': expect.stringMatching(/^Lantern-Stateful:.*Table.*Arn/) };
-const knowledgeBaseArn = { 'Fn::ImportValue': expect.stringMatching(/^Lantern-Stateful:.*KnowledgeBaseArn/) };
+const imported = (pattern: RegExp) => ({ 'Fn::ImportValue': expect.stringMatching(pattern) });
+const tableArn = imported(/^Lantern-Stateful:.*Table.*Arn/);
+const knowledgeBaseArn = imported(/^Lantern-Stateful:.*KnowledgeBaseArn/);
+const guardrailArn = imported(/^Lantern-Stateful:.*Guardrail.*GuardrailArn/);
+const secretRef = imported(/^Lantern-Stateful:.*SlackSecret/);
 
 /** `"POST /v1/chat"` → the method's properties, built from the API's resource tree. */
 function methodsByRoute(t: Template): Map<string, Record<string, unknown>> {
+  const all: Json = t.toJSON().Resources;
   const pathOf = (parent: unknown): string => {
     const ref = (parent as { Ref?: string }).Ref;
-    const resource = ref ? resources[ref] : undefined;
+    const resource = ref ? all[ref] : undefined;
     if (!resource) return ''; // the API's root resource
     return `${pathOf(resource.Properties.ParentId)}/${resource.Properties.PathPart}`;
   };
@@ -38,32 +45,59 @@ const route = (name: string) => {
   return method;
 };
 
-/** The Lambda function behind a route. */
-function functionIdOf(name: string): string {
+/** Logical id of the function whose description starts with `prefix`. */
+function functionId(prefix: string): string {
+  return logicalIdOf(template, 'AWS::Lambda::Function', {
+    Description: Match.stringLikeRegexp(`^${escapeRegExp(prefix)}`),
+  });
+}
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const ids = {
+  chat: functionId('POST /v1/chat:'),
+  chatStream: functionId('POST /v1/chat/stream:'),
+  sessions: functionId('GET and DELETE /v1/sessions'),
+  health: functionId('GET /v1/health'),
+  slackEvents: functionId('POST /v1/slack/events'),
+  slackWorker: functionId('Answers queued Slack questions'),
+};
+const props = (id: string): Json => resources[id]?.Properties;
+const roleOf = (id: string) => (props(id).Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+const grantsOf = (id: string) => grantsByAction(statementsOfRole(template, roleOf(id)));
+const environmentOf = (id: string) => props(id).Environment.Variables as Record<string, unknown>;
+/** The function a route invokes. */
+const functionBehind = (name: string) => {
   const uri = JSON.stringify((route(name).Integration as { Uri: unknown }).Uri);
-  const id = Object.keys(template.findResources('AWS::Lambda::Function')).find((fn) =>
-    uri.includes(`"${fn}","Arn"`),
-  );
-  if (!id) throw new Error(`No function behind ${name}`);
-  return id;
-}
-/** The properties of a function, by logical id. */
-function functionProps(functionId: string): Record<string, unknown> {
-  const fn = resources[functionId];
-  if (fn?.Type !== 'AWS::Lambda::Function') throw new Error(`${functionId} is not a function`);
-  return fn.Properties;
-}
-const roleIdOf = (functionId: string) =>
-  (functionProps(functionId).Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+  return Object.values(ids).find((id) => uri.includes(`"${id}","Arn"`));
+};
+
+const logsAndTracing = [
+  'logs:CreateLogStream',
+  'logs:PutLogEvents',
+  'xray:PutTelemetryRecords',
+  'xray:PutTraceSegments',
+];
+const conversationActions = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:Query',
+  'dynamodb:DeleteItem',
+  'bedrock:Retrieve',
+  'bedrock:RetrieveAndGenerate',
+  'bedrock:InvokeModel',
+  'bedrock:ApplyGuardrail',
+];
+const sorted = (list: Iterable<string>) => [...list].sort();
 
 describe('functions', () => {
   const functions = Object.entries(template.findResources('AWS::Lambda::Function'));
 
-  it('deploys the chat, sessions and health handlers', () => {
-    expect(functions).toHaveLength(3);
+  it('deploys chat, chat-stream, sessions, health and the two Slack handlers', () => {
+    expect(functions).toHaveLength(6);
+    expect(new Set(Object.values(ids)).size).toBe(6);
   });
 
-  it('runs every function on Node.js 22+ and arm64, with enough memory, tracing and a log retention', () => {
+  it('runs every function on Node.js 22+ and arm64, with memory for latency, tracing and a log retention', () => {
     for (const [, fn] of functions) {
       const p = fn.Properties;
       expect(['nodejs22.x', 'nodejs24.x']).toContain(p.Runtime);
@@ -73,22 +107,21 @@ describe('functions', () => {
       expect(p.Handler).toBe('index.handler');
       const logGroupId = p.LoggingConfig.LogGroup.Ref;
       expect(resources[logGroupId]?.Type).toBe('AWS::Logs::LogGroup');
-      expect(resources[logGroupId]?.Properties.RetentionInDays).toBeGreaterThan(0);
+      expect(resources[logGroupId]?.Properties.RetentionInDays).toBe(30);
     }
   });
 
-  it('gives every function the configuration contract of shared/config.ts', () => {
+  it('gives every function the configuration contract of shared/config.ts and Powertools settings', () => {
     for (const [, fn] of functions) {
-      expect(fn.Properties.Environment.Variables).toEqual({
-        TABLE_NAME: { 'Fn::ImportValue': expect.stringMatching(/^Lantern-Stateful:.*Table/) },
-        KNOWLEDGE_BASE_ID: {
-          'Fn::ImportValue': expect.stringMatching(/^Lantern-Stateful:.*KnowledgeBaseId/),
-        },
+      expect(fn.Properties.Environment.Variables).toMatchObject({
+        TABLE_NAME: imported(/^Lantern-Stateful:.*Table/),
+        KNOWLEDGE_BASE_ID: imported(/^Lantern-Stateful:.*KnowledgeBaseId/),
         MODEL_ARN: modelArn,
         SESSION_TTL_DAYS: '30',
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'lantern',
-        LOG_LEVEL: 'INFO',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
       });
     }
     expect(JSON.stringify(modelArn)).toContain(
@@ -96,12 +129,56 @@ describe('functions', () => {
     );
   });
 
+  it('tells the answering functions which guardrail version to apply, and only them', () => {
+    const versionId = logicalIdOf(template, 'AWS::Bedrock::GuardrailVersion');
+    for (const id of [ids.chat, ids.chatStream, ids.slackWorker]) {
+      expect(environmentOf(id)).toMatchObject({
+        GUARDRAIL_ID: imported(/^Lantern-Stateful:.*GuardrailId/),
+        GUARDRAIL_VERSION: { 'Fn::GetAtt': [versionId, 'Version'] },
+      });
+    }
+    for (const id of [ids.sessions, ids.health, ids.slackEvents]) {
+      expect(environmentOf(id)).not.toHaveProperty('GUARDRAIL_ID');
+      expect(environmentOf(id)).not.toHaveProperty('GUARDRAIL_VERSION');
+    }
+  });
+
+  it('publishes the guardrail version next to its users, named after the policy digest', () => {
+    const versions = Object.values(template.findResources('AWS::Bedrock::GuardrailVersion'));
+    expect(versions.map((version) => version.Properties)).toEqual([
+      {
+        GuardrailIdentifier: imported(/^Lantern-Stateful:.*GuardrailId/),
+        Description: expect.stringMatching(/^Lantern guardrail policy [0-9a-f]{12}$/),
+      },
+    ]);
+  });
+
+  it('gives the Slack functions the secret and the events function the queue', () => {
+    const queueUrl = { Ref: logicalIdOf(template, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() }) };
+    expect(environmentOf(ids.slackEvents)).toMatchObject({
+      SLACK_SECRET_ARN: secretRef,
+      SLACK_QUEUE_URL: queueUrl,
+    });
+    expect(environmentOf(ids.slackWorker)).toMatchObject({ SLACK_SECRET_ARN: secretRef });
+    expect(environmentOf(ids.slackWorker)).not.toHaveProperty('SLACK_QUEUE_URL');
+    for (const id of [ids.chat, ids.chatStream, ids.sessions, ids.health]) {
+      expect(environmentOf(id)).not.toHaveProperty('SLACK_SECRET_ARN');
+    }
+  });
+
+  it('gives the streaming function minutes for long answers and the Slack functions their configured timeouts', () => {
+    expect(props(ids.chatStream).Timeout).toBe(300);
+    expect(props(ids.chat).Timeout).toBe(30);
+    expect(props(ids.slackEvents).Timeout).toBe(slackSettings.eventsTimeoutSeconds);
+    expect(props(ids.slackWorker).Timeout).toBe(slackSettings.workerTimeoutSeconds);
+  });
+
   it('bundles each handler as one ESM file that defines require and carries the AWS SDK', () => {
     const assetDirs = functions.map(([, fn]) => {
       const hash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
       return join(lantern.assembly.directory, `asset.${hash}`);
     });
-    expect(assetDirs).toHaveLength(3);
+    expect(new Set(assetDirs).size).toBe(6);
     for (const dir of assetDirs) {
       const bundle = readFileSync(join(dir, 'index.mjs'), 'utf8');
       expect(bundle.startsWith("import { createRequire } from 'node:module';")).toBe(true);
@@ -112,55 +189,32 @@ describe('functions', () => {
 });
 
 describe('least-privilege IAM', () => {
-  const grantsOf = (routeName: string) =>
-    grantsByAction(statementsOfRole(template, roleIdOf(functionIdOf(routeName))));
-  const logsAndTracing = [
-    'logs:CreateLogStream',
-    'logs:PutLogEvents',
-    'xray:PutTelemetryRecords',
-    'xray:PutTraceSegments',
-  ];
-
   it('lets every function write only to its own log group', () => {
-    for (const routeName of ['POST /v1/chat', 'GET /v1/sessions/{id}', 'GET /v1/health']) {
-      const functionId = functionIdOf(routeName);
-      const logGroup = {
-        'Fn::GetAtt': [
-          (functionProps(functionId).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref,
-          'Arn',
-        ],
-      };
-      const grants = grantsOf(routeName);
+    for (const id of Object.values(ids)) {
+      const logGroup = { 'Fn::GetAtt': [props(id).LoggingConfig.LogGroup.Ref, 'Arn'] };
+      const grants = grantsOf(id);
       expect(grants.get('logs:CreateLogStream')).toEqual([logGroup]);
       expect(grants.get('logs:PutLogEvents')).toEqual([logGroup]);
     }
   });
 
-  it('lets chat use the table, the knowledge base and the generation model, and nothing else', () => {
-    const grants = grantsOf('POST /v1/chat');
-    expect([...grants.keys()].sort()).toEqual(
-      [
-        ...logsAndTracing,
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:Query',
-        'bedrock:Retrieve',
-        'bedrock:RetrieveAndGenerate',
-        'bedrock:InvokeModel',
-      ].sort(),
-    );
-    for (const action of ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query']) {
-      expect(grants.get(action)).toEqual([tableArn]);
+  it('lets chat and chat-stream use the table, the knowledge base, the model and the guardrail, and nothing else', () => {
+    for (const id of [ids.chat, ids.chatStream]) {
+      const grants = grantsOf(id);
+      expect(sorted(grants.keys())).toEqual(sorted([...logsAndTracing, ...conversationActions]));
+      for (const action of conversationActions.filter((a) => a.startsWith('dynamodb:'))) {
+        expect(grants.get(action)).toEqual([tableArn]);
+      }
+      expect(grants.get('bedrock:Retrieve')).toEqual([knowledgeBaseArn]);
+      expect(grants.get('bedrock:InvokeModel')).toEqual([modelArn]);
+      expect(grants.get('bedrock:ApplyGuardrail')).toEqual([guardrailArn]);
     }
-    expect(grants.get('bedrock:Retrieve')).toEqual([knowledgeBaseArn]);
-    expect(grants.get('bedrock:InvokeModel')).toEqual([modelArn]);
   });
 
   it('grants RetrieveAndGenerate, which has no resource type in IAM, alone in its own statement', () => {
-    const statements = statementsOfRole(template, roleIdOf(functionIdOf('POST /v1/chat')));
+    const statements = statementsOfRole(template, roleOf(ids.chat));
     const wildcard = statements.filter((statement) => statement.Resource === '*');
-    expect(wildcard.flatMap((statement) => [statement.Action].flat()).sort()).toEqual([
+    expect(sorted(wildcard.flatMap((statement) => [statement.Action].flat()))).toEqual([
       'bedrock:RetrieveAndGenerate',
       'xray:PutTelemetryRecords',
       'xray:PutTraceSegments',
@@ -168,18 +222,59 @@ describe('least-privilege IAM', () => {
     expect(wildcard.find((statement) => statement.Action === 'bedrock:RetrieveAndGenerate')).toBeDefined();
   });
 
-  it('lets sessions read and delete items of the table only', () => {
-    const grants = grantsOf('GET /v1/sessions/{id}');
-    const dynamo = ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
-    expect([...grants.keys()].sort()).toEqual([...logsAndTracing, ...dynamo].sort());
-    for (const action of dynamo) {
-      expect(grants.get(action)).toEqual([tableArn]);
-    }
-    expect(functionIdOf('DELETE /v1/sessions/{id}')).toBe(functionIdOf('GET /v1/sessions/{id}'));
+  it('lets sessions read, rate and delete items of the table only', () => {
+    const grants = grantsOf(ids.sessions);
+    const dynamo = [
+      'dynamodb:GetItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+    ];
+    expect(sorted(grants.keys())).toEqual(sorted([...logsAndTracing, ...dynamo]));
+    for (const action of dynamo) expect(grants.get(action)).toEqual([tableArn]);
   });
 
   it('gives health nothing beyond logs and tracing', () => {
-    expect([...grantsOf('GET /v1/health').keys()].sort()).toEqual([...logsAndTracing].sort());
+    expect(sorted(grantsOf(ids.health).keys())).toEqual(sorted(logsAndTracing));
+  });
+
+  it('lets slack-events record event ids (and nothing else) in the table, queue events and read the Slack secret', () => {
+    const statements = statementsOfRole(template, roleOf(ids.slackEvents));
+    const grants = grantsByAction(statements);
+    expect(sorted(grants.keys())).toEqual(
+      sorted([
+        ...logsAndTracing,
+        'dynamodb:PutItem',
+        'dynamodb:DeleteItem',
+        'sqs:SendMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'secretsmanager:GetSecretValue',
+      ]),
+    );
+    expect(statements.find((s) => s.Sid === 'RecordSlackEvents')).toMatchObject({
+      Resource: tableArn,
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SLACKEVENT#*'] } },
+    });
+    expect(grants.get('secretsmanager:GetSecretValue')).toEqual([secretRef]);
+  });
+
+  it('lets slack-worker answer like chat, consume the queue and read the Slack secret', () => {
+    const grants = grantsOf(ids.slackWorker);
+    expect(sorted(grants.keys())).toEqual(
+      sorted([
+        ...logsAndTracing,
+        ...conversationActions,
+        'secretsmanager:GetSecretValue',
+        'sqs:ReceiveMessage',
+        'sqs:ChangeMessageVisibility',
+        'sqs:GetQueueUrl',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+      ]),
+    );
+    expect(grants.get('secretsmanager:GetSecretValue')).toEqual([secretRef]);
   });
 });
 
@@ -189,41 +284,92 @@ describe('REST API', () => {
       Name: 'lantern-api',
       EndpointConfiguration: { Types: ['REGIONAL'] },
     });
-    expect([...routes.keys()].filter((r) => !r.startsWith('OPTIONS')).sort()).toEqual([
+    expect(sorted([...routes.keys()].filter((r) => !r.startsWith('OPTIONS')))).toEqual([
       'DELETE /v1/sessions/{id}',
       'GET /v1/health',
       'GET /v1/sessions/{id}',
       'POST /v1/chat',
+      'POST /v1/chat/stream',
+      'POST /v1/sessions/{id}/feedback',
+      'POST /v1/slack/events',
     ]);
   });
 
-  it('requires an API key on chat and sessions, not on health', () => {
-    expect(route('POST /v1/chat').ApiKeyRequired).toBe(true);
-    expect(route('GET /v1/sessions/{id}').ApiKeyRequired).toBe(true);
-    expect(route('DELETE /v1/sessions/{id}').ApiKeyRequired).toBe(true);
-    expect(route('GET /v1/health').ApiKeyRequired).toBe(false);
+  it('sends each route to its function', () => {
+    expect(functionBehind('POST /v1/chat')).toBe(ids.chat);
+    expect(functionBehind('POST /v1/chat/stream')).toBe(ids.chatStream);
+    for (const name of [
+      'GET /v1/sessions/{id}',
+      'DELETE /v1/sessions/{id}',
+      'POST /v1/sessions/{id}/feedback',
+    ]) {
+      expect(functionBehind(name)).toBe(ids.sessions);
+    }
+    expect(functionBehind('GET /v1/health')).toBe(ids.health);
+    expect(functionBehind('POST /v1/slack/events')).toBe(ids.slackEvents);
   });
 
-  it('proxies every route to its Lambda function', () => {
+  it('requires an API key everywhere but health and the Slack events endpoint, whose signature is the auth', () => {
     for (const [name, method] of routes) {
       if (name.startsWith('OPTIONS')) continue;
-      expect(method.Integration).toMatchObject({ Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' });
+      const keyless = name === 'GET /v1/health' || name === 'POST /v1/slack/events';
+      expect(method.ApiKeyRequired, name).toBe(!keyless);
+      expect(method.AuthorizationType, name).toBe('NONE');
     }
-    expect(new Set(['POST /v1/chat', 'GET /v1/sessions/{id}', 'GET /v1/health'].map(functionIdOf)).size).toBe(
-      3,
-    );
+    // Slack signs the raw body: nothing may validate or transform it on the way.
+    expect(route('POST /v1/slack/events').RequestValidatorId).toBeUndefined();
   });
 
-  it('validates the chat body against the ChatRequest model', () => {
+  it('proxies the buffered routes to Lambda', () => {
+    for (const [name, method] of routes) {
+      if (name.startsWith('OPTIONS') || name === 'POST /v1/chat/stream') continue;
+      expect(method.Integration).toMatchObject({ Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' });
+      expect(JSON.stringify(method.Integration)).toContain('/2015-03-31/functions/');
+    }
+  });
+
+  it('streams /v1/chat/stream through Lambda response streaming, for up to 15 minutes', () => {
+    const integration = route('POST /v1/chat/stream').Integration as Record<string, unknown>;
+    expect(integration).toMatchObject({
+      Type: 'AWS_PROXY',
+      IntegrationHttpMethod: 'POST',
+      ResponseTransferMode: 'STREAM',
+      TimeoutInMillis: 900_000,
+    });
+    expect(integration.Uri).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':apigateway:',
+          { Ref: 'AWS::Region' },
+          ':lambda:path/2021-11-15/functions/',
+          { 'Fn::GetAtt': [ids.chatStream, 'Arn'] },
+          '/response-streaming-invocations',
+        ],
+      ],
+    });
+  });
+
+  it('validates chat and stream bodies against ChatRequest, and feedback against FeedbackRequest', () => {
     const validatorId = logicalIdOf(template, 'AWS::ApiGateway::RequestValidator', {
       ValidateRequestBody: true,
     });
-    expect(route('POST /v1/chat')).toMatchObject({
+    const modelId = (name: string) => logicalIdOf(template, 'AWS::ApiGateway::Model', { Name: name });
+    for (const name of ['POST /v1/chat', 'POST /v1/chat/stream']) {
+      expect(route(name)).toMatchObject({
+        RequestValidatorId: { Ref: validatorId },
+        RequestModels: { 'application/json': { Ref: modelId('ChatRequest') } },
+      });
+    }
+    expect(route('POST /v1/sessions/{id}/feedback')).toMatchObject({
       RequestValidatorId: { Ref: validatorId },
-      RequestModels: { 'application/json': { Ref: expect.any(String) } },
+      RequestModels: { 'application/json': { Ref: modelId('FeedbackRequest') } },
+      RequestParameters: { 'method.request.path.id': true },
     });
     template.hasResourceProperties('AWS::ApiGateway::Model', {
-      ContentType: 'application/json',
+      Name: 'ChatRequest',
       Schema: Match.objectLike({
         type: 'object',
         required: ['message'],
@@ -234,18 +380,30 @@ describe('REST API', () => {
         },
       }),
     });
+    template.hasResourceProperties('AWS::ApiGateway::Model', {
+      Name: 'FeedbackRequest',
+      Schema: Match.objectLike({
+        required: ['messageId', 'rating'],
+        properties: {
+          messageId: { type: 'string', minLength: 1, maxLength: 128 },
+          rating: { type: 'string', enum: ['up', 'down'] },
+          comment: { type: 'string', maxLength: 1000 },
+        },
+      }),
+    });
   });
 
   it('answers CORS preflights for browser frontends, allowing content-type and x-api-key', () => {
-    const preflight = route('OPTIONS /v1/chat');
-    expect(preflight.ApiKeyRequired).not.toBe(true);
-    expect(JSON.stringify(preflight.Integration)).toContain(
-      '"method.response.header.Access-Control-Allow-Headers":"\'content-type,x-api-key\'"',
-    );
-    expect(routes.has('OPTIONS /v1/sessions/{id}')).toBe(true);
+    for (const path of ['/v1/chat', '/v1/chat/stream', '/v1/sessions/{id}', '/v1/sessions/{id}/feedback']) {
+      const preflight = route(`OPTIONS ${path}`);
+      expect(preflight.ApiKeyRequired).not.toBe(true);
+      expect(JSON.stringify(preflight.Integration)).toContain(
+        '"method.response.header.Access-Control-Allow-Headers":"\'content-type,x-api-key\'"',
+      );
+    }
   });
 
-  it('deploys stage prod with tracing, access logs and throttling', () => {
+  it('deploys stage prod with tracing, access logs, throttling, and tighter limits on the keyless routes', () => {
     template.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'prod',
       TracingEnabled: true,
@@ -254,7 +412,18 @@ describe('REST API', () => {
         Format: Match.stringLikeRegexp('"apiKeyId":"\\$context.identity.apiKeyId"'),
       },
       MethodSettings: [
-        Match.objectLike({ LoggingLevel: 'ERROR', DataTraceEnabled: false, ThrottlingRateLimit: 50 }),
+        Match.objectLike({
+          ResourcePath: '/*',
+          LoggingLevel: 'ERROR',
+          DataTraceEnabled: false,
+          ThrottlingRateLimit: 50,
+        }),
+        Match.objectLike({ ResourcePath: '/~1v1~1health', HttpMethod: 'GET', ThrottlingRateLimit: 10 }),
+        Match.objectLike({
+          ResourcePath: '/~1v1~1slack~1events',
+          HttpMethod: 'POST',
+          ThrottlingRateLimit: 20,
+        }),
       ],
     });
   });
@@ -295,24 +464,128 @@ describe('REST API', () => {
     );
   });
 
-  it('outputs the API URL and the API key id', () => {
+  it('outputs the API URL, how to read the key, the Slack request URL and the dashboard', () => {
     template.hasOutput('ApiUrl', { Value: Match.anyValue() });
     template.hasOutput('ApiKeyId', { Value: { Ref: logicalIdOf(template, 'AWS::ApiGateway::ApiKey') } });
+    template.hasOutput('ApiKeyValueCommand', {
+      Value: Match.objectLike({
+        'Fn::Join': ['', Match.arrayWith(['aws apigateway get-api-key --api-key '])],
+      }),
+    });
+    const slackUrl = JSON.stringify(template.toJSON().Outputs.SlackRequestUrl.Value);
+    expect(slackUrl).toContain('v1/slack/events');
+    template.hasOutput('DashboardUrl', { Value: Match.anyValue() });
+    template.hasOutput('AlarmTopicArn', { Value: Match.anyValue() });
   });
 });
 
-describe('context', () => {
-  it('restricts CORS to the configured origins and sets the session lifetime', () => {
-    const synthesized = synthesizeLantern({
-      bundle: false,
-      context: { corsAllowOrigins: 'https://app.example.com', sessionTtlDays: '7' },
+describe('Slack queue', () => {
+  const queueId = logicalIdOf(template, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() });
+  const deadLetterId = logicalIdOf(template, 'AWS::SQS::Queue', { MessageRetentionPeriod: 1_209_600 });
+
+  it('is encrypted, leases a job longer than the worker runs, and dead-letters after maxReceiveCount tries', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: slackSettings.queueVisibilityTimeoutSeconds,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [deadLetterId, 'Arn'] },
+        maxReceiveCount: slackSettings.maxReceiveCount,
+      },
     });
-    onTestFinished(synthesized.cleanUp);
-    const custom = synthesized.statelessTemplate;
-    const preflight = JSON.stringify(methodsByRoute(custom).get('OPTIONS /v1/chat')?.Integration);
-    expect(preflight).toContain("'https://app.example.com'");
-    for (const fn of Object.values(custom.findResources('AWS::Lambda::Function'))) {
-      expect(fn.Properties.Environment.Variables.SESSION_TTL_DAYS).toBe('7');
+    expect(props(deadLetterId).SqsManagedSseEnabled).toBe(true);
+    expect(slackSettings.queueVisibilityTimeoutSeconds).toBeGreaterThanOrEqual(
+      6 * slackSettings.workerTimeoutSeconds,
+    );
+  });
+
+  it('refuses requests without TLS on both queues', () => {
+    const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
+    expect(policies).toHaveLength(2);
+    for (const policy of policies) {
+      expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
     }
+  });
+
+  it('feeds the worker one job at a time, retrying only the jobs that failed', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      FunctionName: { Ref: ids.slackWorker },
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+});
+
+describe('dashboard and alarms', () => {
+  // The body is a Fn::Join of JSON text and references; join the text to read it.
+  const body = Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]?.Properties
+    .DashboardBody;
+  const dashboard = (body['Fn::Join'][1] as unknown[])
+    .map((part) => (typeof part === 'string' ? part : 'REF'))
+    .join('');
+  const alarms = template.findResources('AWS::CloudWatch::Alarm');
+  const alarm = (prefix: string) => {
+    const found = Object.entries(alarms).find(([id]) => id.startsWith(`Monitoring${prefix}`));
+    if (!found) throw new Error(`No alarm ${prefix}`);
+    return found[1].Properties as Json;
+  };
+  const topicId = logicalIdOf(template, 'AWS::SNS::Topic');
+
+  it('charts requests, latency, errors, guardrail interventions, ingestion jobs and queue depth', () => {
+    for (const metric of [
+      '"Count"',
+      '"Latency"',
+      '"5XXError"',
+      '"ChatTurn"',
+      'MetricName=\\"ChatError\\"',
+      'MetricName=\\"GuardrailIntervention\\"',
+      '"IngestionJobCompleted"',
+      '"IngestionJobFailed"',
+      '"ApproximateNumberOfMessagesVisible"',
+      '"SlackEvent"',
+      '"Throttles"',
+    ]) {
+      expect(dashboard, metric).toContain(metric);
+    }
+    expect(dashboard).toContain('{Lantern,service,policy,source}');
+  });
+
+  it('alarms on 5xx, latency, throttles, failed ingestion jobs and dead letters, notifying one topic', () => {
+    expect(Object.keys(alarms)).toHaveLength(5);
+    for (const properties of Object.values(alarms)) {
+      expect(properties.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect(properties.Properties.TreatMissingData).toBe('notBreaching');
+    }
+    expect(JSON.stringify(alarm('ApiServerErrors').Metrics)).toContain('"MetricName":"5XXError"');
+    const latency = alarm('ChatLatency');
+    expect(latency.Threshold).toBe(20_000);
+    expect(JSON.stringify(latency.Metrics)).toContain(
+      `"Dimensions":[{"Name":"FunctionName","Value":{"Ref":"${ids.chat}"}}]`,
+    );
+    const throttles = JSON.stringify(alarm('FunctionThrottles').Metrics);
+    for (const id of Object.values(ids)) expect(throttles).toContain(`{"Ref":"${id}"}`);
+    const ingestion = alarm('IngestionFailures');
+    expect(ingestion.Threshold).toBe(1);
+    expect(ingestion.Metrics[0].MetricStat.Metric).toEqual({
+      Namespace: 'Lantern',
+      MetricName: 'IngestionJobFailed',
+      Dimensions: [{ Name: 'service', Value: 'lantern' }],
+    });
+    expect(alarm('SlackDeadLetters')).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Threshold: 1,
+    });
+  });
+
+  it('requires TLS to publish to the alarm topic', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ],
+      },
+    });
   });
 });

@@ -37,7 +37,8 @@ try {
 
 function whole(name: string, min: number, max: number): number {
   const value = Number(values[name]);
-  if (!Number.isInteger(value) || value < min || value > max) fail(`--${name} must be a whole number from ${min} to ${max}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    fail(`--${name} must be a whole number from ${min} to ${max}`);
   return value;
 }
 const chats = whole('chats', 1, 5_000);
@@ -45,12 +46,14 @@ const sessions = whole('sessions', 1, 1_000);
 const maxAttempts = whole('max-attempts', 1, 20);
 const timeoutSeconds = whole('timeout', 5, 1_800);
 const throttle = Number(values.throttle);
-if (!Number.isFinite(throttle) || throttle < 0 || throttle > 1) fail('--throttle must be a share from 0 to 1');
+if (!Number.isFinite(throttle) || throttle < 0 || throttle > 1)
+  fail('--throttle must be a share from 0 to 1');
 
 const operations = new Map<string, number>();
 const stack = await bootStack({
   faultSettings: { throttle },
-  faults: ({ operation }: FaultContext) => void operations.set(operation, (operations.get(operation) ?? 0) + 1),
+  faults: ({ operation }: FaultContext) =>
+    void operations.set(operation, (operations.get(operation) ?? 0) + 1),
 });
 console.log(
   `Lantern load run: ${sessions} sessions, then ${chats} concurrent chats, ${Math.round(throttle * 100)} % of Bedrock requests throttled (${stack.url})`,
@@ -70,7 +73,8 @@ try {
       'throttles injected (ThrottlingException)': stack.emulator.faults.injected.throttle,
     })}`,
   );
-  if (report.problems.length > 0) console.log(`\nProblems:\n${report.problems.map((p) => `  - ${p}`).join('\n')}`);
+  if (report.problems.length > 0)
+    console.log(`\nProblems:\n${report.problems.map((p) => `  - ${p}`).join('\n')}`);
   const ok =
     report.lost === 0 &&
     report.duplicated === 0 &&
@@ -79,7 +83,9 @@ try {
     report.mismatched === 0 &&
     report.otherServerErrors === 0 &&
     report.missingRetryAfter === 0;
-  console.log(ok ? '\nOK: no message lost or duplicated, no 5xx but 503.' : '\nFAILED: see the figures above.');
+  console.log(
+    ok ? '\nOK: no message lost or duplicated, no 5xx but 503.' : '\nFAILED: see the figures above.',
+  );
   exitCode = ok ? 0 : 1;
 } finally {
   await stack.close();

@@ -93,3 +93,31 @@ export function logicalIdOf(template: Template, type: string, props?: Record<str
   }
   return ids[0] as string;
 }
+
+/** A Confluence Cloud data source, as the acceptance criteria configure it. */
+export const CONFLUENCE_CONTEXT = {
+  confluenceHostUrl: 'https://example.atlassian.net',
+  confluenceSecretArn: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:conf-AbCdEf',
+} as const;
+
+/** Every optional feature on at once (OpenSearch Serverless, so Confluence raises no warning). */
+export const EVERYTHING_CONTEXT = {
+  ...CONFLUENCE_CONTEXT,
+  confluenceAuthType: 'OAUTH2_CLIENT_CREDENTIALS',
+  confluenceFilters:
+    '[{"objectType":"Page","inclusionFilters":["^Support/.*"],"exclusionFilters":[".*Archive.*"]}]',
+  vectorStore: 'opensearch-serverless',
+  waf: 'true',
+  modelInvocationLogging: 'true',
+  model: 'us.anthropic.claude-3-5-haiku-20241022-v1:0',
+  alarmEmail: 'ops@example.com',
+  logRetentionDays: '90',
+} as const;
+
+/** Everything optional off. */
+export const MINIMAL_CONTEXT = { slack: 'false', guardrail: 'false' } as const;
+
+/** The template of each stack of a synthesized app. */
+export function templatesOf(lantern: SynthesizedLantern): Template[] {
+  return [lantern.statefulTemplate, lantern.statelessTemplate];
+}

@@ -1,0 +1,109 @@
+/**
+ * Ingestion throughput of the local knowledge base (the Bedrock emulator's ingestion job: read,
+ * chunk, index), on a real corpus and on a synthetic one generated here. Each run uses a fresh
+ * emulator, since a second ingestion skips unchanged documents.
+ */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startBedrockEmulator } from '../../local/bedrock-emulator/index.ts';
+import { median } from './stats.ts';
+
+export interface IngestionRate {
+  readonly documents: number;
+  readonly chunks: number;
+  /** Median over runs. */
+  readonly ms: number;
+  readonly docsPerSecond: number;
+}
+
+export async function benchIngestion(folder: string, runs: number): Promise<IngestionRate> {
+  const times: number[] = [];
+  let documents = 0;
+  let chunks = 0;
+  for (let run = 0; run < runs; run++) {
+    const emulator = await startBedrockEmulator({
+      knowledgeBases: [
+        {
+          knowledgeBaseId: 'BENCHKB001',
+          dataSources: [{ dataSourceId: 'BENCHDS001', type: 'S3', folder, bucketName: 'bench-documents' }],
+        },
+      ],
+    });
+    try {
+      const started = performance.now();
+      ({ documents, chunks } = await emulator.ingest());
+      times.push(performance.now() - started);
+    } finally {
+      await emulator.close();
+    }
+  }
+  const ms = median(times);
+  return { documents, chunks, ms, docsPerSecond: documents / (ms / 1000) };
+}
+
+/** A small deterministic PRNG (mulberry32), so the synthetic corpus is the same on every machine. */
+export function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+const FALLBACK_WORDS =
+  'account admin billing workspace invoice password team member inbox ticket reply customer plan seat export import column table page doc share folder icon pack button formula sync setting report'.split(
+    ' ',
+  );
+
+/** Distinct words (3+ letters) of the Markdown files in `folder`, for realistic-looking text. */
+export function vocabularyOf(folder: string | undefined, limit = 3_000): string[] {
+  if (!folder) return FALLBACK_WORDS;
+  const words = new Set<string>();
+  try {
+    for (const name of readdirSync(folder).sort()) {
+      if (!name.endsWith('.md')) continue;
+      for (const word of readFileSync(join(folder, name), 'utf8')
+        .toLowerCase()
+        .match(/[a-z]{3,}/g) ?? []) {
+        words.add(word);
+        if (words.size >= limit) break;
+      }
+    }
+  } catch {
+    return FALLBACK_WORDS;
+  }
+  return words.size >= 100 ? [...words] : FALLBACK_WORDS;
+}
+
+/**
+ * Writes `count` help-center-like Markdown articles (a title, 3–6 sections of 1–3 paragraphs,
+ * about 300–900 words) into `dir`, in 10 topic folders. Same seed, same files.
+ */
+export function writeSyntheticCorpus(dir: string, count: number, words: readonly string[], seed = 42): void {
+  const random = prng(seed);
+  const pick = () => words[Math.floor(random() * words.length)] ?? 'word';
+  const between = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
+  const phrase = (n: number) => Array.from({ length: n }, pick).join(' ');
+  const sentence = () => {
+    const text = phrase(between(8, 20));
+    return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+  };
+  for (let i = 0; i < count; i++) {
+    const folder = join(dir, `topic-${i % 10}`);
+    mkdirSync(folder, { recursive: true });
+    const lines = [
+      `# ${phrase(between(3, 6))}`,
+      '',
+      Array.from({ length: between(2, 4) }, sentence).join(' '),
+    ];
+    for (let s = between(3, 6); s > 0; s--) {
+      lines.push('', `## ${phrase(between(2, 5))}`, '');
+      for (let p = between(1, 3); p > 0; p--)
+        lines.push(Array.from({ length: between(3, 6) }, sentence).join(' '), '');
+    }
+    writeFileSync(join(folder, `article-${String(i).padStart(4, '0')}.md`), `${lines.join('\n')}\n`);
+  }
+}

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type CostEstimate, estimateCost } from '../../infra/cost/estimate.ts';
+import { prices } from '../../infra/cost/prices.ts';
+import { workload } from '../../infra/cost/workload.ts';
+import { type SynthesizedLantern, synthesizeLantern, templatesOf } from './support/lantern-app.ts';
+
+const synthesized: SynthesizedLantern[] = [];
+const estimate = (context: Record<string, unknown> = {}): CostEstimate => {
+  const lantern = synthesizeLantern({ bundle: false, context });
+  synthesized.push(lantern);
+  return estimateCost(
+    templatesOf(lantern).map((template) => template.toJSON()),
+    prices,
+    workload,
+  );
+};
+afterAll(() => {
+  for (const lantern of synthesized) lantern.cleanUp();
+});
+const line = (lines: CostEstimate['idle'], item: string) => lines.find((l) => l.item.startsWith(item));
+
+const defaults = estimate();
+
+describe('npm run cost', () => {
+  it('is the script package.json runs, reading prices from one dated file', () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    expect(pkg.scripts.cost).toBe('tsx infra/cost/cli.ts');
+    expect(prices.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('idles under $1 a month once CloudWatch’s always-free dashboards and alarms are counted', () => {
+    expect(defaults.totals.idleAfterAlwaysFree).toBeLessThan(1);
+    expect(defaults.totals.idleRequestsAfterAlwaysFree).toBe(0);
+    expect(defaults.warnings).toEqual([]);
+  });
+
+  it('prices what the templates hold: one secret, one dashboard, ten alarm metrics', () => {
+    expect(line(defaults.idle, 'Secrets Manager')?.usd).toBeCloseTo(0.4);
+    expect(line(defaults.idle, 'CloudWatch dashboard')).toMatchObject({ usd: 3, alwaysFreeUsd: 3 });
+    expect(line(defaults.idle, 'CloudWatch alarms')?.basis).toMatch(/^10 alarm metrics/);
+    expect(line(defaults.idleRequests, 'SQS long polling')?.usd).toBeGreaterThan(0);
+    expect(defaults.idle.some((l) => l.item.startsWith('OpenSearch'))).toBe(false);
+  });
+
+  it('prices 1,000 conversations from the chat function, the model, the embedding model and the guardrail', () => {
+    const items = defaults.perThousandConversations.map((l) => l.item);
+    expect(items).toEqual(
+      expect.arrayContaining([
+        'API Gateway REST requests',
+        'Lambda (chat)',
+        'DynamoDB requests',
+        'Generation (anthropic.claude-3-5-haiku-20241022-v1:0)',
+        'Query embeddings (amazon.titan-embed-text-v2:0)',
+        'S3 Vectors queries',
+        'Bedrock Guardrails',
+      ]),
+    );
+    expect(defaults.totals.perThousandConversations).toBeGreaterThan(5);
+    expect(defaults.totals.perThousandConversations).toBeLessThan(100);
+  });
+
+  it('follows the options: no Slack secret or polling, a WAF fee, the OpenSearch floor, the model', () => {
+    const minimal = estimate({ slack: 'false', guardrail: 'false' });
+    expect(line(minimal.idle, 'Secrets Manager')).toBeUndefined();
+    expect(minimal.idleRequests).toEqual([]);
+    expect(line(minimal.perThousandConversations, 'Bedrock Guardrails')).toBeUndefined();
+    expect(minimal.totals.idleAfterAlwaysFree).toBeLessThan(0.1);
+
+    const heavy = estimate({
+      waf: 'true',
+      vectorStore: 'opensearch-serverless',
+      model: 'amazon.nova-micro-v1:0',
+    });
+    expect(line(heavy.idle, 'AWS WAF web ACL')?.usd).toBe(9);
+    expect(line(heavy.idle, 'OpenSearch Serverless (minimum OCUs)')?.usd).toBeCloseTo(175.2);
+    expect(line(heavy.perThousandConversations, 'Generation (amazon.nova-micro-v1:0)')?.usd).toBeLessThan(1);
+  });
+
+  it('says so when it cannot price a model', () => {
+    const unknown = estimate({ model: 'acme.mystery-model-v1:0' });
+    expect(unknown.warnings).toEqual(['No price for model acme.mystery-model-v1:0; generation not priced.']);
+  });
+});

@@ -1,0 +1,253 @@
+import { App } from 'aws-cdk-lib';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readSettings } from '../../infra/lib/settings.ts';
+import {
+  EVERYTHING_CONTEXT,
+  grantsByAction,
+  logicalIdOf,
+  MINIMAL_CONTEXT,
+  type SynthesizedLantern,
+  statementsOfRole,
+  synthesizeLantern,
+} from './support/lantern-app.ts';
+
+const synthesized: SynthesizedLantern[] = [];
+const synth = (context: Record<string, unknown>) => {
+  const lantern = synthesizeLantern({ bundle: false, context });
+  synthesized.push(lantern);
+  return lantern;
+};
+afterAll(() => {
+  for (const lantern of synthesized) lantern.cleanUp();
+});
+
+const settingsOf = (context: Record<string, unknown>) => readSettings(new App({ context }).node);
+const chatFunctionId = (t: Template) =>
+  logicalIdOf(t, 'AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^POST /v1/chat:') });
+const chatEnvironment = (t: Template) =>
+  t.toJSON().Resources[chatFunctionId(t)].Properties.Environment.Variables as Record<string, unknown>;
+const chatStatements = (t: Template) =>
+  statementsOfRole(t, t.toJSON().Resources[chatFunctionId(t)].Properties.Role['Fn::GetAtt'][0]);
+
+describe('context settings', () => {
+  it('defaults to the config files, S3 Vectors, Slack and the guardrail on, WAF and invocation logging off', () => {
+    expect(settingsOf({})).toEqual({
+      model: 'anthropic.claude-3-5-haiku-20241022-v1:0',
+      embedding: { modelId: 'amazon.titan-embed-text-v2:0', dimensions: 1024, configurableDimensions: true },
+      vectorStore: 's3-vectors',
+      slack: true,
+      guardrail: true,
+      waf: false,
+      modelInvocationLogging: false,
+      logRetentionDays: 30,
+      sessionTtlDays: 30,
+      usagePlan: { rateLimit: 10, burstLimit: 20, monthlyQuota: 100_000 },
+    });
+  });
+
+  it('refuses values that would only fail at deployment, naming the key', () => {
+    const refused: Array<[Record<string, unknown>, RegExp]> = [
+      [{ slak: 'false' }, /Unknown context "slak"/],
+      [{ model: 'gpt-4' }, /"model" must be a Bedrock model id/],
+      [{ vectorStore: 'pinecone' }, /"vectorStore" must be one of s3-vectors, opensearch-serverless/],
+      [{ confluenceHostUrl: 'https://example.atlassian.net' }, /must be given together/],
+      [
+        { confluenceHostUrl: 'https://wiki.example.com', confluenceSecretArn: 'x' },
+        /"confluenceHostUrl" must be/,
+      ],
+      [{ confluenceAuthType: 'BASIC' }, /need "confluenceHostUrl"/],
+      [{ logRetentionDays: '45' }, /"logRetentionDays" must be a period CloudWatch Logs supports/],
+      [{ sessionTtlDays: '0' }, /"sessionTtlDays" must be an integer from 1 to 365/],
+      [{ slack: 'yes' }, /"slack" must be true or false/],
+      [{ embeddingModel: 'acme.embed-v1:0' }, /"embeddingDimensions" is required/],
+      [{ embeddingDimensions: '768' }, /must be one of 1024, 512, 256/],
+      [
+        { ...confluence(), confluenceFilters: '[{"objectType":"Page","inclusionFilters":["("]}]' },
+        /invalid regular expression/,
+      ],
+      [
+        { ...confluence(), confluenceFilters: '[{"objectType":"Folder","inclusionFilters":["a"]}]' },
+        /objectType/,
+      ],
+      [{ alarmEmail: 'ops' }, /"alarmEmail" must be an email address/],
+    ];
+    for (const [context, message] of refused) {
+      expect(() => settingsOf(context), JSON.stringify(context)).toThrow(message);
+    }
+  });
+
+  it('accepts model ids, inference profiles and model ARNs', () => {
+    for (const model of [
+      'amazon.nova-lite-v1:0',
+      'us.anthropic.claude-3-5-haiku-20241022-v1:0',
+      'global.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0',
+      'arn:aws:bedrock:us-east-1:111122223333:inference-profile/eu.anthropic.claude-3-5-haiku-20241022-v1:0',
+      'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/a1b2c3d4e5f6',
+      'arn:aws:bedrock:us-east-1:111122223333:provisioned-model/abcdefgh1234',
+    ]) {
+      expect(settingsOf({ model }).model).toBe(model);
+    }
+  });
+});
+
+describe('generation model', () => {
+  it('calls a system inference profile in this account and region, and its model anywhere only through it', () => {
+    const t = synth({ model: 'us.anthropic.claude-3-5-haiku-20241022-v1:0' }).statelessTemplate;
+    const profileArn = {
+      'Fn::Join': [
+        '',
+        [
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':bedrock:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':inference-profile/us.anthropic.claude-3-5-haiku-20241022-v1:0',
+        ],
+      ],
+    };
+    expect(chatEnvironment(t).MODEL_ARN).toEqual(profileArn);
+    const statements = chatStatements(t);
+    expect(statements.find((s) => s.Sid === 'GenerateWithTheModel')?.Resource).toEqual(profileArn);
+    expect(statements.find((s) => s.Sid === 'ReadTheInferenceProfile')).toMatchObject({
+      Action: 'bedrock:GetInferenceProfile',
+      Resource: profileArn,
+    });
+    expect(statements.find((s) => s.Sid === 'GenerateThroughTheInferenceProfile')).toMatchObject({
+      Action: 'bedrock:InvokeModel',
+      Resource: {
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':bedrock:*::foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0',
+          ],
+        ],
+      },
+      Condition: { StringEquals: { 'bedrock:InferenceProfileArn': profileArn } },
+    });
+  });
+
+  it('uses a provisioned-throughput ARN as given, with no any-region grant', () => {
+    const arn = 'arn:aws:bedrock:us-east-1:111122223333:provisioned-model/abcdefgh1234';
+    const t = synth({ model: arn }).statelessTemplate;
+    expect(chatEnvironment(t).MODEL_ARN).toBe(arn);
+    expect(grantsByAction(chatStatements(t)).get('bedrock:InvokeModel')).toEqual([arn]);
+  });
+
+  it('allows any model through an application inference profile, and only through it', () => {
+    const arn = 'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/a1b2c3d4e5f6';
+    const statements = chatStatements(synth({ model: arn }).statelessTemplate);
+    expect(statements.find((s) => s.Sid === 'GenerateThroughTheInferenceProfile')).toMatchObject({
+      Resource: 'arn:aws:bedrock:*::foundation-model/*',
+      Condition: { StringEquals: { 'bedrock:InferenceProfileArn': arn } },
+    });
+  });
+});
+
+describe('every option on', () => {
+  const everything = synth(EVERYTHING_CONTEXT);
+  const t = everything.statelessTemplate;
+
+  it('puts a WAF web ACL with managed rules and a rate limit in front of the API stage', () => {
+    t.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'REGIONAL',
+      DefaultAction: { Allow: {} },
+      Rules: Match.arrayWith([
+        Match.objectLike({
+          Name: 'AWSManagedRulesCommonRuleSet',
+          Statement: {
+            ManagedRuleGroupStatement: Match.objectLike({
+              VendorName: 'AWS',
+              RuleActionOverrides: [{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }],
+            }),
+          },
+        }),
+        Match.objectLike({ Name: 'RateLimitPerIp', Action: { Block: {} } }),
+      ]),
+    });
+    const stageId = logicalIdOf(t, 'AWS::ApiGateway::Stage');
+    const association = Object.values(t.findResources('AWS::WAFv2::WebACLAssociation'))[0];
+    expect(JSON.stringify(association?.Properties.ResourceArn)).toContain(`{"Ref":"${stageId}"}`);
+  });
+
+  it('turns on Bedrock model invocation logging to its own log group, through a role only Bedrock can assume', () => {
+    const resource = Object.values(t.findResources('Custom::BedrockModelInvocationLogging'))[0];
+    const create = JSON.stringify(resource?.Properties.Create);
+    expect(create).toContain('PutModelInvocationLoggingConfiguration');
+    expect(create).toContain('textDataDeliveryEnabled');
+    expect(JSON.stringify(resource?.Properties.Delete)).toContain(
+      'DeleteModelInvocationLoggingConfiguration',
+    );
+    t.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({ Principal: { Service: 'bedrock.amazonaws.com' } })],
+      },
+    });
+  });
+
+  it('keeps every log group for the configured retention', () => {
+    for (const group of Object.values(t.findResources('AWS::Logs::LogGroup'))) {
+      expect(group.Properties.RetentionInDays).toBe(90);
+    }
+  });
+
+  it('mails alarms to the configured address', () => {
+    t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+  });
+});
+
+describe('every option off', () => {
+  const t = synth(MINIMAL_CONTEXT).statelessTemplate;
+
+  it('has no Slack route, queue or functions', () => {
+    t.resourceCountIs('AWS::Lambda::Function', 4);
+    t.resourceCountIs('AWS::SQS::Queue', 0);
+    expect(JSON.stringify(t.toJSON().Resources)).not.toContain('"PathPart":"slack"');
+    expect(Object.keys(t.toJSON().Outputs)).not.toContain('SlackRequestUrl');
+  });
+
+  it('has no guardrail version, variables or grant', () => {
+    t.resourceCountIs('AWS::Bedrock::GuardrailVersion', 0);
+    expect(chatEnvironment(t)).not.toHaveProperty('GUARDRAIL_ID');
+    expect(grantsByAction(chatStatements(t)).has('bedrock:ApplyGuardrail')).toBe(false);
+  });
+
+  it('alarms on throttles of the four remaining functions, and on no dead-letter queue', () => {
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+  });
+});
+
+describe('API settings', () => {
+  it('restricts CORS to the configured origins, sets the session lifetime and the usage plan', () => {
+    const t = synth({
+      corsAllowOrigins: 'https://app.example.com',
+      sessionTtlDays: '7',
+      apiRateLimit: '5',
+      apiBurstLimit: '8',
+      apiMonthlyQuota: '5000',
+    }).statelessTemplate;
+    const preflight = Object.values(t.findResources('AWS::ApiGateway::Method')).find(
+      (method) => method.Properties.HttpMethod === 'OPTIONS',
+    );
+    expect(JSON.stringify(preflight?.Properties.Integration)).toContain("'https://app.example.com'");
+    for (const fn of Object.values(t.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.Environment.Variables.SESSION_TTL_DAYS).toBe('7');
+    }
+    t.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+      Throttle: { RateLimit: 5, BurstLimit: 8 },
+      Quota: { Limit: 5000, Period: 'MONTH' },
+    });
+  });
+});
+
+function confluence() {
+  return {
+    confluenceHostUrl: 'https://example.atlassian.net',
+    confluenceSecretArn: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:conf-AbCdEf',
+  };
+}

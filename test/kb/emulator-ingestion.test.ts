@@ -1,0 +1,518 @@
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  BedrockAgentClient,
+  ConflictException,
+  GetDataSourceCommand,
+  GetIngestionJobCommand,
+  type IngestionJob,
+  ListIngestionJobsCommand,
+  ResourceNotFoundException,
+  ServiceQuotaExceededException,
+  StartIngestionJobCommand,
+  StopIngestionJobCommand,
+  ValidationException,
+} from '@aws-sdk/client-bedrock-agent';
+import {
+  BedrockAgentRuntimeClient,
+  RetrieveAndGenerateCommand,
+  RetrieveCommand,
+} from '@aws-sdk/client-bedrock-agent-runtime';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
+import {
+  type BedrockEmulator,
+  type EmulatorKnowledgeBase,
+  type StartEmulatorOptions,
+  startBedrockEmulator,
+} from '../../local/bedrock-emulator/index.ts';
+
+const KB = 'KBINGEST01';
+const DS = 'DSDOCS0001';
+const CONFLUENCE = 'DSCONF0001';
+const SAMPLE_CONFLUENCE = join(import.meta.dirname, '..', '..', 'local', 'sample-confluence');
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+const REFUNDS = '# Refund policy\n\nAnnual plans are refunded within 30 days of purchase.\n';
+const WEBHOOKS =
+  '# Webhook retries\n\nBrambledesk retries a failed webhook delivery for 24 hours with growing pauses.\n';
+const QUOKKA =
+  '# Quokka export\n\nThe quokka exporter writes every conversation to a quokka archive each night.\n';
+
+const folders: string[] = [];
+function docsFolder(files: Record<string, string> = { 'refunds.md': REFUNDS, 'webhooks.md': WEBHOOKS }) {
+  const folder = mkdtempSync(join(tmpdir(), 'lantern-kb-ingest-'));
+  folders.push(folder);
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(folder, name, '..'), { recursive: true });
+    writeFileSync(join(folder, name), text);
+  }
+  return folder;
+}
+
+async function emulatorWith(
+  knowledgeBases: EmulatorKnowledgeBase[],
+  options: Partial<StartEmulatorOptions> = {},
+): Promise<{ emulator: BedrockEmulator; agent: BedrockAgentClient; runtime: BedrockAgentRuntimeClient }> {
+  const emulator = await startBedrockEmulator({ port: 0, knowledgeBases, ...options });
+  open.push(emulator);
+  await emulator.ingest();
+  const agent = new BedrockAgentClient({
+    endpoint: emulator.url,
+    region: 'us-east-1',
+    credentials,
+    maxAttempts: 1,
+  });
+  const runtime = new BedrockAgentRuntimeClient({
+    endpoint: emulator.url,
+    region: 'us-east-1',
+    credentials,
+    maxAttempts: 1,
+  });
+  clients.push(agent, runtime);
+  return { emulator, agent, runtime };
+}
+
+const open: BedrockEmulator[] = [];
+const clients: { destroy(): void }[] = [];
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.destroy();
+  await Promise.all(open.splice(0).map((emulator) => emulator.close()));
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+const s3Source = (folder: string) => ({ dataSourceId: DS, type: 'S3' as const, folder, bucketName: 'docs' });
+
+async function start(
+  agent: BedrockAgentClient,
+  dataSourceId = DS,
+  clientToken?: string,
+): Promise<IngestionJob> {
+  const response = await agent.send(
+    new StartIngestionJobCommand({
+      knowledgeBaseId: KB,
+      dataSourceId,
+      ...(clientToken ? { clientToken } : {}),
+    }),
+  );
+  expect(response.$metadata.httpStatusCode).toBe(202);
+  if (!response.ingestionJob) throw new Error('no ingestion job');
+  return response.ingestionJob;
+}
+
+/** Polls GetIngestionJob until the job is terminal (bounded); returns every status seen. */
+async function waitForJob(
+  agent: BedrockAgentClient,
+  job: IngestionJob,
+  timeoutMs = 10_000,
+): Promise<{ job: IngestionJob; seen: string[] }> {
+  const seen: string[] = [job.status ?? ''];
+  const deadline = Date.now() + timeoutMs;
+  let current = job;
+  while (!['COMPLETE', 'FAILED', 'STOPPED'].includes(current.status ?? '')) {
+    if (Date.now() > deadline) throw new Error(`job ${job.ingestionJobId} still ${current.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const response = await agent.send(
+      new GetIngestionJobCommand({
+        knowledgeBaseId: KB,
+        dataSourceId: current.dataSourceId ?? DS,
+        ingestionJobId: job.ingestionJobId ?? '',
+      }),
+    );
+    current = response.ingestionJob ?? current;
+    if (seen.at(-1) !== current.status) seen.push(current.status ?? '');
+  }
+  return { job: current, seen };
+}
+
+async function sync(agent: BedrockAgentClient, dataSourceId = DS) {
+  return (await waitForJob(agent, await start(agent, dataSourceId))).job;
+}
+
+/** Every retrieved chunk (up to 50) as its source URI and text. */
+async function retrieve(runtime: BedrockAgentRuntimeClient, text: string) {
+  const response = await runtime.send(
+    new RetrieveCommand({
+      knowledgeBaseId: KB,
+      retrievalQuery: { text },
+      retrievalConfiguration: { vectorSearchConfiguration: { numberOfResults: 50 } },
+    }),
+  );
+  return (response.retrievalResults ?? []).map((r) => ({
+    uri: r.location?.s3Location?.uri ?? '',
+    text: r.content?.text ?? '',
+  }));
+}
+
+async function answer(runtime: BedrockAgentRuntimeClient, text: string) {
+  return runtime.send(
+    new RetrieveAndGenerateCommand({
+      input: { text },
+      retrieveAndGenerateConfiguration: {
+        type: 'KNOWLEDGE_BASE',
+        knowledgeBaseConfiguration: {
+          knowledgeBaseId: KB,
+          modelArn: knowledgeBaseSettings.generationModelId,
+        },
+      },
+    }),
+  );
+}
+
+async function rejection(
+  promise: Promise<unknown>,
+): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the call to fail');
+}
+
+describe('ingestion jobs over the real bedrock-agent client', () => {
+  it('answers StartIngestionJob with 202 STARTING, then runs IN_PROGRESS to COMPLETE with statistics', async () => {
+    const folder = docsFolder();
+    const { agent } = await emulatorWith([{ knowledgeBaseId: KB, dataSources: [s3Source(folder)] }], {
+      ingestionPacing: { startDelayMs: 30, documentDelayMs: 30 },
+    });
+    writeFileSync(join(folder, 'quokka.md'), QUOKKA);
+    const job = await start(agent);
+    expect(job).toMatchObject({ knowledgeBaseId: KB, dataSourceId: DS, status: 'STARTING' });
+    expect(job.ingestionJobId).toMatch(/^[0-9A-Z]{10}$/);
+    expect(job.startedAt).toBeInstanceOf(Date);
+    expect(job.updatedAt).toBeInstanceOf(Date);
+    const { job: done, seen } = await waitForJob(agent, job);
+    expect(seen).toEqual(['STARTING', 'IN_PROGRESS', 'COMPLETE']);
+    expect(done.statistics).toEqual({
+      numberOfDocumentsScanned: 3,
+      numberOfMetadataDocumentsScanned: 0,
+      numberOfNewDocumentsIndexed: 1,
+      numberOfModifiedDocumentsIndexed: 0,
+      numberOfMetadataDocumentsModified: 0,
+      numberOfDocumentsDeleted: 0,
+      numberOfDocumentsFailed: 0,
+      numberOfDocumentsSkipped: 0,
+    });
+    expect(done.failureReasons).toBeUndefined();
+    expect(done.updatedAt?.getTime()).toBeGreaterThan(done.startedAt?.getTime() ?? Infinity);
+  });
+
+  it('refuses a second job on the same data source with a 409 ConflictException while one runs', async () => {
+    const { agent } = await emulatorWith([{ knowledgeBaseId: KB, dataSources: [s3Source(docsFolder())] }], {
+      ingestionPacing: { startDelayMs: 200 },
+    });
+    const first = await start(agent);
+    const error = await rejection(start(agent));
+    expect(error).toBeInstanceOf(ConflictException);
+    expect(error.$metadata?.httpStatusCode).toBe(409);
+    await waitForJob(agent, first);
+    // Once it has finished, a new job starts.
+    expect((await sync(agent)).status).toBe('COMPLETE');
+  });
+
+  it('runs one job per knowledge base (409 on its other data source) and five per account (402)', async () => {
+    const { agent } = await emulatorWith(
+      [
+        {
+          knowledgeBaseId: KB,
+          dataSources: [
+            s3Source(docsFolder()),
+            { dataSourceId: CONFLUENCE, type: 'CONFLUENCE', folder: SAMPLE_CONFLUENCE },
+          ],
+        },
+        {
+          knowledgeBaseId: 'KBOTHER001',
+          dataSources: [{ ...s3Source(docsFolder()), dataSourceId: 'DSOTHER001' }],
+        },
+      ],
+      { ingestionPacing: { startDelayMs: 200 }, ingestionLimits: { perAccount: 1 } },
+    );
+    const first = await start(agent);
+    expect(await rejection(start(agent, CONFLUENCE))).toBeInstanceOf(ConflictException);
+    const quota = await rejection(
+      agent.send(new StartIngestionJobCommand({ knowledgeBaseId: 'KBOTHER001', dataSourceId: 'DSOTHER001' })),
+    );
+    expect(quota).toBeInstanceOf(ServiceQuotaExceededException);
+    expect(quota.$metadata?.httpStatusCode).toBe(402);
+    await waitForJob(agent, first);
+  });
+
+  it('returns the same job for the same clientToken, even after it finished', async () => {
+    const { agent } = await emulatorWith([{ knowledgeBaseId: KB, dataSources: [s3Source(docsFolder())] }], {
+      ingestionPacing: { startDelayMs: 100 },
+    });
+    const token = 'lantern-test-0123456789abcdef0123456789abcdef';
+    const first = await start(agent, DS, token);
+    const again = await start(agent, DS, token);
+    expect(again.ingestionJobId).toBe(first.ingestionJobId);
+    await waitForJob(agent, first);
+    const later = await start(agent, DS, token);
+    expect(later).toMatchObject({ ingestionJobId: first.ingestionJobId, status: 'COMPLETE' });
+    const other = await start(agent, DS, `${token}0`);
+    expect(other.ingestionJobId).not.toBe(first.ingestionJobId);
+    await waitForJob(agent, other);
+  });
+
+  it('validates like the model and answers 404 for unknown knowledge bases, data sources and jobs', async () => {
+    const { agent } = await emulatorWith([{ knowledgeBaseId: KB, dataSources: [s3Source(docsFolder())] }]);
+    const send = (knowledgeBaseId: string, dataSourceId: string, clientToken?: string) =>
+      rejection(
+        agent.send(
+          new StartIngestionJobCommand({
+            knowledgeBaseId,
+            dataSourceId,
+            ...(clientToken ? { clientToken } : {}),
+          }),
+        ),
+      );
+    expect(await send('KBMISSING1', DS)).toBeInstanceOf(ResourceNotFoundException);
+    expect(await send(KB, 'DSMISSING1')).toBeInstanceOf(ResourceNotFoundException);
+    const invalid = await send('short', DS);
+    expect(invalid).toBeInstanceOf(ValidationException);
+    expect(invalid.message).toMatch(/knowledgeBaseId.*\[0-9a-zA-Z\]\{10\}/);
+    expect(await send(KB, DS, 'too-short')).toBeInstanceOf(ValidationException);
+    const unknownJob = await rejection(
+      agent.send(
+        new GetIngestionJobCommand({ knowledgeBaseId: KB, dataSourceId: DS, ingestionJobId: 'NOSUCHJOB1' }),
+      ),
+    );
+    expect(unknownJob).toBeInstanceOf(ResourceNotFoundException);
+  });
+
+  it('lists jobs newest first, filters by status and pages with nextToken', async () => {
+    const { agent } = await emulatorWith([{ knowledgeBaseId: KB, dataSources: [s3Source(docsFolder())] }]);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await sync(agent)).ingestionJobId ?? '');
+    const list = await agent.send(new ListIngestionJobsCommand({ knowledgeBaseId: KB, dataSourceId: DS }));
+    const listed = list.ingestionJobSummaries ?? [];
+    // Three jobs of ours, then the start-up ingestion.
+    expect(listed.map((j) => j.ingestionJobId).slice(0, 3)).toEqual([...ids].reverse());
+    expect(listed).toHaveLength(4);
+    expect(listed[3]?.description).toBe('Emulator start-up ingestion');
+    expect(listed[0]?.statistics?.numberOfDocumentsScanned).toBe(2);
+
+    const page1 = await agent.send(
+      new ListIngestionJobsCommand({
+        knowledgeBaseId: KB,
+        dataSourceId: DS,
+        maxResults: 2,
+        sortBy: { attribute: 'STARTED_AT', order: 'ASCENDING' },
+      }),
+    );
+    expect(page1.ingestionJobSummaries).toHaveLength(2);
+    const page2 = await agent.send(
+      new ListIngestionJobsCommand({
+        knowledgeBaseId: KB,
+        dataSourceId: DS,
+        maxResults: 2,
+        sortBy: { attribute: 'STARTED_AT', order: 'ASCENDING' },
+        nextToken: page1.nextToken,
+      }),
+    );
+    expect(page2.nextToken).toBeUndefined();
+    expect(page2.ingestionJobSummaries?.map((j) => j.ingestionJobId)).toEqual(ids.slice(1));
+    const failed = await agent.send(
+      new ListIngestionJobsCommand({
+        knowledgeBaseId: KB,
+        dataSourceId: DS,
+        filters: [{ attribute: 'STATUS', operator: 'EQ', values: ['FAILED'] }],
+      }),
+    );
+    expect(failed.ingestionJobSummaries).toEqual([]);
+  });
+
+  it('fails a job whose data source cannot be read, with the reason', async () => {
+    const folder = docsFolder();
+    const { agent } = await emulatorWith([{ knowledgeBaseId: KB, dataSources: [s3Source(folder)] }]);
+    rmSync(folder, { recursive: true, force: true });
+    const job = await sync(agent);
+    expect(job.status).toBe('FAILED');
+    expect(job.failureReasons?.[0]).toMatch(/bucket docs .*does not exist/);
+  });
+
+  it('stops a running job with StopIngestionJob', async () => {
+    const { agent } = await emulatorWith([{ knowledgeBaseId: KB, dataSources: [s3Source(docsFolder())] }], {
+      ingestionPacing: { startDelayMs: 100 },
+    });
+    const job = await start(agent);
+    const stopping = await agent.send(
+      new StopIngestionJobCommand({
+        knowledgeBaseId: KB,
+        dataSourceId: DS,
+        ingestionJobId: job.ingestionJobId,
+      }),
+    );
+    expect(stopping.ingestionJob?.status).toBe('STOPPING');
+    expect((await waitForJob(agent, job)).job.status).toBe('STOPPED');
+  });
+
+  it('describes S3 and Confluence data sources with GetDataSource', async () => {
+    const { agent } = await emulatorWith([
+      {
+        knowledgeBaseId: KB,
+        dataSources: [
+          s3Source(docsFolder()),
+          { dataSourceId: CONFLUENCE, type: 'CONFLUENCE', folder: SAMPLE_CONFLUENCE },
+        ],
+      },
+    ]);
+    const s3 = await agent.send(new GetDataSourceCommand({ knowledgeBaseId: KB, dataSourceId: DS }));
+    expect(s3.dataSource).toMatchObject({
+      knowledgeBaseId: KB,
+      dataSourceId: DS,
+      status: 'AVAILABLE',
+      dataSourceConfiguration: { type: 'S3', s3Configuration: { bucketArn: 'arn:aws:s3:::docs' } },
+    });
+    const confluence = await agent.send(
+      new GetDataSourceCommand({ knowledgeBaseId: KB, dataSourceId: CONFLUENCE }),
+    );
+    expect(confluence.dataSource?.dataSourceConfiguration).toMatchObject({
+      type: 'CONFLUENCE',
+      confluenceConfiguration: {
+        sourceConfiguration: { hostUrl: 'https://brambledesk.atlassian.net', hostType: 'SAAS' },
+      },
+    });
+  });
+});
+
+describe('incremental ingestion: statistics and no stale or orphan chunks', () => {
+  let folder: string;
+  let agent: BedrockAgentClient;
+  let runtime: BedrockAgentRuntimeClient;
+  let emulator: BedrockEmulator;
+
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'lantern-kb-incremental-'));
+    cpSync(join(import.meta.dirname, '..', '..', 'local', 'sample-kb'), folder, { recursive: true });
+    emulator = await startBedrockEmulator({
+      port: 0,
+      knowledgeBases: [{ knowledgeBaseId: KB, dataSources: [s3Source(folder)] }],
+    });
+    await emulator.ingest();
+    agent = new BedrockAgentClient({
+      endpoint: emulator.url,
+      region: 'us-east-1',
+      credentials,
+      maxAttempts: 1,
+    });
+    runtime = new BedrockAgentRuntimeClient({
+      endpoint: emulator.url,
+      region: 'us-east-1',
+      credentials,
+      maxAttempts: 1,
+    });
+  });
+  afterAll(async () => {
+    agent?.destroy();
+    runtime?.destroy();
+    await emulator?.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('re-ingests nothing when nothing changed', async () => {
+    const job = await sync(agent);
+    expect(job.statistics).toMatchObject({
+      numberOfDocumentsScanned: 26,
+      numberOfNewDocumentsIndexed: 0,
+      numberOfModifiedDocumentsIndexed: 0,
+      numberOfDocumentsDeleted: 0,
+      numberOfDocumentsFailed: 0,
+    });
+  });
+
+  it('indexes an added document, which then answers', async () => {
+    writeFileSync(join(folder, 'integrations', 'quokka-export.md'), QUOKKA);
+    const job = await sync(agent);
+    expect(job.statistics).toMatchObject({ numberOfDocumentsScanned: 27, numberOfNewDocumentsIndexed: 1 });
+    const rag = await answer(runtime, 'How often does the quokka exporter run?');
+    expect(rag.output?.text).toContain('quokka archive each night');
+    expect(rag.citations?.[0]?.retrievedReferences?.[0]?.location?.s3Location?.uri).toBe(
+      's3://docs/integrations/quokka-export.md',
+    );
+  });
+
+  it('replaces a modified document: its old text is gone from Retrieve and RetrieveAndGenerate', async () => {
+    // A shorter new version: fewer chunks than before must leave no chunk of the old one behind.
+    const SSO = 's3://docs/account/single-sign-on.md';
+    const before = (await retrieve(runtime, 'single sign-on SAML identity provider')).filter(
+      (r) => r.uri === SSO,
+    );
+    expect(before.some((r) => /SAML/.test(r.text))).toBe(true);
+    writeFileSync(
+      join(folder, 'account', 'single-sign-on.md'),
+      '# Single sign-on\n\nSingle sign-on now works only through the Brambledesk passkey broker.\n',
+    );
+    const job = await sync(agent);
+    expect(job.statistics).toMatchObject({
+      numberOfDocumentsScanned: 27,
+      numberOfNewDocumentsIndexed: 0,
+      numberOfModifiedDocumentsIndexed: 1,
+      numberOfDocumentsDeleted: 0,
+    });
+    // Whatever the query, the document has exactly one chunk now: its new text.
+    for (const query of ['single sign-on SAML identity provider Okta', 'passkey broker single sign-on']) {
+      const chunks = (await retrieve(runtime, query)).filter((r) => r.uri === SSO);
+      expect(chunks.map((r) => r.text)).toEqual([
+        'Single sign-on\nSingle sign-on now works only through the Brambledesk passkey broker.',
+      ]);
+    }
+    const rag = await answer(runtime, 'How does single sign-on work?');
+    expect(rag.output?.text).toContain('passkey broker');
+    expect(rag.output?.text).not.toMatch(/SAML/);
+  });
+
+  it('drops every chunk of a deleted document', async () => {
+    rmSync(join(folder, 'integrations', 'quokka-export.md'));
+    rmSync(join(folder, 'billing', 'refund-policy.md'));
+    const job = await sync(agent);
+    expect(job.statistics).toMatchObject({
+      numberOfDocumentsScanned: 25,
+      numberOfNewDocumentsIndexed: 0,
+      numberOfModifiedDocumentsIndexed: 0,
+      numberOfDocumentsDeleted: 2,
+    });
+    expect(
+      (await retrieve(runtime, 'quokka exporter archive')).filter((r) => /quokka/i.test(r.text)),
+    ).toEqual([]);
+    const uris = (await retrieve(runtime, 'refund policy refunded money back')).map((r) => r.uri);
+    expect(uris.length).toBeGreaterThan(0);
+    expect(uris).not.toContain('s3://docs/billing/refund-policy.md');
+    const rag = await answer(runtime, 'How often does the quokka exporter run?');
+    expect(rag.citations ?? []).toEqual([]);
+    expect(rag.output?.text).toBe(knowledgeBaseSettings.noAnswerText);
+  });
+});
+
+describe('Confluence data source', () => {
+  it('ingests exported pages with their page URLs and titles, and counts pages missing from pages.json as failed', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'lantern-confluence-'));
+    folders.push(folder);
+    cpSync(SAMPLE_CONFLUENCE, folder, { recursive: true });
+    const { agent, runtime } = await emulatorWith([
+      { knowledgeBaseId: KB, dataSources: [{ dataSourceId: CONFLUENCE, type: 'CONFLUENCE', folder }] },
+    ]);
+    const rag = await answer(runtime, 'Who approves a refund over $1,000?');
+    expect(rag.output?.text).toMatch(/Finance/);
+    const reference = rag.citations?.[0]?.retrievedReferences?.[0];
+    expect(reference?.location).toEqual({
+      type: 'CONFLUENCE',
+      confluenceLocation: {
+        url: 'https://brambledesk.atlassian.net/wiki/spaces/SUP/pages/4128801/Refund+approval+runbook',
+      },
+    });
+    expect(reference?.metadata?.title).toBe('Refund approval runbook');
+
+    writeFileSync(join(folder, 'draft-page.md'), '# Draft\n\nNot exported with a URL.\n');
+    const job = await sync(agent, CONFLUENCE);
+    expect(job.status).toBe('COMPLETE');
+    expect(job.statistics).toMatchObject({ numberOfDocumentsScanned: 5, numberOfDocumentsFailed: 1 });
+    expect(job.failureReasons).toEqual(['draft-page.md is not listed in pages.json.']);
+
+    rmSync(join(folder, 'pages.json'));
+    const failed = await sync(agent, CONFLUENCE);
+    expect(failed.status).toBe('FAILED');
+    expect(failed.failureReasons?.[0]).toMatch(/no pages\.json/);
+  });
+});
