@@ -6,7 +6,7 @@ import {
   type ServerResponse,
   STATUS_CODES,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { ApiHandler } from '../../shared/http/handler.ts';
@@ -57,6 +57,9 @@ export function apiKeyIdFor(key: string): string {
  */
 export async function startLocalGateway(options: GatewayOptions): Promise<LocalGateway> {
   const keyIds = new Map(options.apiKeys.map((key) => [key, apiKeyIdFor(key)]));
+  /** The first bytes each connection sent, and connections that had a request parsed. */
+  const firstBytes = new WeakMap<Duplex, string>();
+  const requestsSeen = new WeakSet<Duplex>();
   const server = createServer((req, res) => {
     const started = performance.now();
     handle(req, res, options, keyIds)
@@ -86,8 +89,17 @@ export async function startLocalGateway(options: GatewayOptions): Promise<LocalG
         : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
           ? [408, 'BAD_REQUEST', 'The request took too long to arrive']
           : [400, 'BAD_REQUEST', 'The request is not valid HTTP'];
-    writeRawError(socket, status, code, message);
+    // A HEAD request's answer has no body, even for an error: a client would choke on one.
+    const rawPacket = (error as { rawPacket?: Buffer }).rawPacket;
+    const head =
+      rawPacket?.subarray(0, 5).toString('latin1') === 'HEAD ' ||
+      (!requestsSeen.has(socket) && firstBytes.get(socket) === 'HEAD ');
+    writeRawError(socket, status, code, message, head);
   });
+  server.on('connection', (socket: Socket) => {
+    socket.once('data', (chunk: Buffer) => firstBytes.set(socket, chunk.subarray(0, 5).toString('latin1')));
+  });
+  server.on('request', (req: IncomingMessage) => requestsSeen.add(req.socket));
   server.on('connect', (req: IncomingMessage, socket: Duplex) => {
     writeRawError(socket, 404, 'NOT_FOUND', `No route for ${req.method ?? 'CONNECT'} ${req.url ?? ''}`);
   });
@@ -285,7 +297,13 @@ function decodePath(pathname: string): string {
 }
 
 /** An error response written straight to the socket, for requests the HTTP server could not parse. */
-function writeRawError(socket: Duplex, status: number, code: string, message: string): void {
+function writeRawError(
+  socket: Duplex,
+  status: number,
+  code: string,
+  message: string,
+  headOnly = false,
+): void {
   if (!socket.writable) {
     socket.destroy();
     return;
@@ -296,7 +314,7 @@ function writeRawError(socket: Duplex, status: number, code: string, message: st
       'content-type: application/json; charset=utf-8\r\n' +
       `content-length: ${Buffer.byteLength(body)}\r\n` +
       'connection: close\r\n\r\n' +
-      body,
+      (headOnly ? '' : body),
   );
 }
 

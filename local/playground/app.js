@@ -163,7 +163,7 @@ async function send() {
     await ask(turn, request, controller.signal);
   } catch (error) {
     if (controller.signal.aborted) {
-      endTurn(turn, 'stopped', 'Stopped. The part of the answer shown above was kept.');
+      endTurn(turn, 'stopped', turn.text ? 'Stopped. The answer so far is kept above.' : 'Stopped.');
     } else {
       endTurn(turn, 'error', explain(error, request));
       // Give the question back, so it can be sent again once the problem is fixed.
@@ -273,7 +273,7 @@ function onStreamEvent(turn, event, payload) {
       }
       return false;
     case 'guardrail':
-      showGuardrail(turn, payload.action);
+      showGuardrail(turn, payload);
       return false;
     case 'done':
       applyAnswer(turn, payload);
@@ -302,7 +302,7 @@ function applyAnswer(turn, answer) {
   turn.sessionId = state.sessionId;
   if (typeof answer.answer === 'string') turn.text = answer.answer;
   if (Array.isArray(answer.citations)) turn.citations = answer.citations.filter(isCitation);
-  showGuardrail(turn, answer.guardrail?.action);
+  showGuardrail(turn, answer.guardrail);
   renderAnswer(turn);
   renderSources(turn);
   endTurn(turn, 'done');
@@ -391,9 +391,23 @@ function endTurn(turn, outcome, message) {
   });
 }
 
-/** @param {Turn} turn @param {unknown} action */
-function showGuardrail(turn, action) {
-  if (action === 'INTERVENED') part(turn.el, 'guardrail-notice').hidden = false;
+/**
+ * A notice when the guardrail intervened: it either blocked the question (the reply is its
+ * standard message) or masked something in it (the answer still came).
+ * @param {Turn} turn
+ * @param {any} guardrail `{action, blocked?, policies?}`
+ */
+function showGuardrail(turn, guardrail) {
+  if (guardrail?.action !== 'INTERVENED') return;
+  const policies = Array.isArray(guardrail.policies) ? guardrail.policies : [];
+  const notice = part(turn.el, 'guardrail-notice');
+  notice.textContent = guardrail.blocked
+    ? 'The guardrail blocked this question, so the reply is its standard message and the knowledge base was not asked.'
+    : policies.includes('sensitiveInformationPolicy')
+      ? 'The guardrail masked personal information in your question before it was answered and stored.'
+      : 'The guardrail intervened in this turn.';
+  notice.dataset.blocked = String(Boolean(guardrail.blocked));
+  notice.hidden = false;
 }
 
 /** @param {unknown} value @returns {value is Citation} */
@@ -643,7 +657,7 @@ function restoreAnswer(message) {
   turn.sessionId = state.sessionId;
   renderAnswer(turn);
   renderSources(turn);
-  if (message.status === 'blocked') showGuardrail(turn, 'INTERVENED');
+  if (message.status === 'blocked') showGuardrail(turn, { action: 'INTERVENED', blocked: true });
   if (message.status === 'incomplete')
     endTurn(turn, 'incomplete', 'This answer was cut off before it finished.');
   else endTurn(turn, 'done');

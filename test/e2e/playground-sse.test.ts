@@ -24,7 +24,9 @@ function parseWithPage(chunks: readonly string[]): { event: string; data: string
 
 function parseWithLibrary(chunks: readonly string[]): { event: string; data: string }[] {
   const events: { event: string; data: string }[] = [];
-  const parser = createParser({ onEvent: ({ event, data }) => events.push({ event: event ?? 'message', data }) });
+  const parser = createParser({
+    onEvent: ({ event, data }) => events.push({ event: event ?? 'message', data }),
+  });
   for (const chunk of chunks) parser.feed(chunk);
   // The library keeps a final CR waiting for a possible LF even at the end of the stream; the
   // format says the CR ended its line. An LF completes it as CRLF.
@@ -119,7 +121,9 @@ describe('the playground page SSE parser', () => {
   it('follows the edge rules of the format', () => {
     // A leading BOM is dropped; `data` without a colon is an empty line of data; an event without
     // data is not dispatched; unknown fields and comments are ignored.
-    expect(parseWithPage(['\uFEFFdata\n\nevent: lonely\n\n: note\nretry: 10\nfoo: bar\ndata: x\n\n'])).toEqual([
+    expect(
+      parseWithPage(['\uFEFFdata\n\nevent: lonely\n\n: note\nretry: 10\nfoo: bar\ndata: x\n\n']),
+    ).toEqual([
       { event: 'message', data: '' },
       { event: 'message', data: 'x' },
     ]);

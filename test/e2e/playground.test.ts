@@ -92,7 +92,10 @@ describe('playground page', () => {
     expect(await settledAnswer(1)).toBe('done');
     const lengths = (await page.evaluate('window.__answerLengths')) as number[];
     const grown = lengths.filter((length) => length > 0);
-    expect(new Set(grown).size, `answer lengths seen while streaming: ${lengths.join(', ')}`).toBeGreaterThanOrEqual(2);
+    expect(
+      new Set(grown).size,
+      `answer lengths seen while streaming: ${lengths.join(', ')}`,
+    ).toBeGreaterThanOrEqual(2);
     expect(grown).toEqual([...grown].sort((a, b) => a - b));
 
     const sessionId = (await page.getByTestId('session-id').textContent()) ?? '';

@@ -245,7 +245,9 @@ export function renderHtmlReport(report: EvalReport, diff?: BaselineDiff): strin
   const { summary: s, run } = report;
   const delta = (metric: string) => {
     const d = diff?.summary.find((x) => x.metric === metric);
-    return d && d.delta !== null ? ` <span class="${verdictOf(d)}">${escapeHtml(formatDelta(d))}</span>` : '';
+    return d && d.delta !== null && d.delta !== 0
+      ? ` <span class="${verdictOf(d)}">${escapeHtml(formatDelta(d))}</span>`
+      : '';
   };
   const before = (metric: string) => diff?.summary.find((x) => x.metric === metric)?.before ?? null;
   const card = (label: string, value: string, metric?: string, note?: string) =>

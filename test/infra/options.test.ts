@@ -1,6 +1,7 @@
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
+import { resolveGenerationModel } from '../../infra/lib/bedrock-arns.ts';
 import { readSettings } from '../../infra/lib/settings.ts';
 import {
   EVERYTHING_CONTEXT,
@@ -77,6 +78,19 @@ describe('context settings', () => {
     }
   });
 
+  it('reads the embedding dimension for models that offer a choice', () => {
+    expect(settingsOf({ embeddingDimensions: '512' }).embedding).toEqual({
+      modelId: 'amazon.titan-embed-text-v2:0',
+      dimensions: 512,
+      configurableDimensions: true,
+    });
+    expect(settingsOf({ embeddingModel: 'cohere.embed-english-v3' }).embedding).toEqual({
+      modelId: 'cohere.embed-english-v3',
+      dimensions: 1024,
+      configurableDimensions: false,
+    });
+  });
+
   it('accepts model ids, inference profiles and model ARNs', () => {
     for (const model of [
       'amazon.nova-lite-v1:0',
@@ -92,9 +106,13 @@ describe('context settings', () => {
   });
 });
 
+// Every option on (a system inference profile as the model, custom API settings); every option off.
+const everything = synth(EVERYTHING_CONTEXT);
+const minimal = synth(MINIMAL_CONTEXT);
+
 describe('generation model', () => {
   it('calls a system inference profile in this account and region, and its model anywhere only through it', () => {
-    const t = synth({ model: 'us.anthropic.claude-3-5-haiku-20241022-v1:0' }).statelessTemplate;
+    const t = everything.statelessTemplate;
     const profileArn = {
       'Fn::Join': [
         '',
@@ -132,11 +150,27 @@ describe('generation model', () => {
     });
   });
 
-  it('uses a provisioned-throughput ARN as given, with no any-region grant', () => {
-    const arn = 'arn:aws:bedrock:us-east-1:111122223333:provisioned-model/abcdefgh1234';
-    const t = synth({ model: arn }).statelessTemplate;
-    expect(chatEnvironment(t).MODEL_ARN).toBe(arn);
-    expect(grantsByAction(chatStatements(t)).get('bedrock:InvokeModel')).toEqual([arn]);
+  it('uses a foundation-model or provisioned-throughput ARN as given, with no any-region grant', () => {
+    const stack = new Stack(new App(), 'Models', { env: { region: 'eu-west-1', account: '111122223333' } });
+    for (const arn of [
+      'arn:aws:bedrock:us-east-1:111122223333:provisioned-model/abcdefgh1234',
+      'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0',
+    ]) {
+      const model = resolveGenerationModel(stack, arn);
+      expect(model.modelArn).toBe(arn);
+      expect(model.routedFoundationModelArns).toEqual([]);
+    }
+    expect(resolveGenerationModel(stack, 'amazon.nova-lite-v1:0')).toEqual({
+      kind: 'foundation-model',
+      modelArn: 'arn:aws:bedrock:eu-west-1::foundation-model/amazon.nova-lite-v1:0',
+      routedFoundationModelArns: [],
+    });
+    expect(resolveGenerationModel(stack, 'global.anthropic.claude-sonnet-4-5-20250929-v1:0')).toEqual({
+      kind: 'inference-profile',
+      modelArn:
+        'arn:aws:bedrock:eu-west-1:111122223333:inference-profile/global.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      routedFoundationModelArns: ['arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0'],
+    });
   });
 
   it('allows any model through an application inference profile, and only through it', () => {
@@ -150,7 +184,6 @@ describe('generation model', () => {
 });
 
 describe('every option on', () => {
-  const everything = synth(EVERYTHING_CONTEXT);
   const t = everything.statelessTemplate;
 
   it('puts a WAF web ACL with managed rules and a rate limit in front of the API stage', () => {
@@ -202,7 +235,7 @@ describe('every option on', () => {
 });
 
 describe('every option off', () => {
-  const t = synth(MINIMAL_CONTEXT).statelessTemplate;
+  const t = minimal.statelessTemplate;
 
   it('has no Slack route, queue or functions', () => {
     t.resourceCountIs('AWS::Lambda::Function', 4);
@@ -224,13 +257,7 @@ describe('every option off', () => {
 
 describe('API settings', () => {
   it('restricts CORS to the configured origins, sets the session lifetime and the usage plan', () => {
-    const t = synth({
-      corsAllowOrigins: 'https://app.example.com',
-      sessionTtlDays: '7',
-      apiRateLimit: '5',
-      apiBurstLimit: '8',
-      apiMonthlyQuota: '5000',
-    }).statelessTemplate;
+    const t = everything.statelessTemplate;
     const preflight = Object.values(t.findResources('AWS::ApiGateway::Method')).find(
       (method) => method.Properties.HttpMethod === 'OPTIONS',
     );

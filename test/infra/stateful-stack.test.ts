@@ -27,6 +27,8 @@ afterAll(() => {
 
 const lantern = synth();
 const { stateful, statefulTemplate: template } = lantern;
+// Every option on: Confluence with OAuth 2.0 and filters, on OpenSearch Serverless.
+const everything = synth(EVERYTHING_CONTEXT);
 
 const documentsBucketId = logicalIdOf(template, 'AWS::S3::Bucket', {
   LoggingConfiguration: Match.anyValue(),
@@ -227,9 +229,6 @@ describe('guardrail', () => {
     template.hasOutput('GuardrailId', { Value: Match.anyValue() });
   });
 
-  it('is left out with -c guardrail=false', () => {
-    synth({ guardrail: 'false' }).statefulTemplate.resourceCountIs('AWS::Bedrock::Guardrail', 0);
-  });
 });
 
 describe('Slack secret', () => {
@@ -292,7 +291,6 @@ describe('Confluence data source', () => {
   });
 
   it('passes OAuth 2.0 and the crawler filters through, and has no warning on OpenSearch Serverless', () => {
-    const everything = synth(EVERYTHING_CONTEXT);
     everything.statefulTemplate.hasResourceProperties('AWS::Bedrock::DataSource', {
       DataSourceConfiguration: {
         Type: 'CONFLUENCE',
@@ -320,7 +318,7 @@ describe('Confluence data source', () => {
 });
 
 describe('OpenSearch Serverless vector store', () => {
-  const t = synth({ vectorStore: 'opensearch-serverless' }).statefulTemplate;
+  const t = everything.statefulTemplate;
   const collectionId = logicalIdOf(t, 'AWS::OpenSearchServerless::Collection');
 
   it('creates a vector search collection without standby replicas, behind encryption and network policies', () => {
@@ -402,17 +400,6 @@ describe('OpenSearch Serverless vector store', () => {
 
 describe('embedding model', () => {
   it('sizes the index from the chosen model and dimension', () => {
-    const titan512 = synth({ embeddingDimensions: '512' }).statefulTemplate;
-    titan512.hasResourceProperties('AWS::S3Vectors::Index', { Dimension: 512 });
-    titan512.hasResourceProperties('AWS::Bedrock::KnowledgeBase', {
-      KnowledgeBaseConfiguration: Match.objectLike({
-        VectorKnowledgeBaseConfiguration: Match.objectLike({
-          EmbeddingModelConfiguration: {
-            BedrockEmbeddingModelConfiguration: { Dimensions: 512, EmbeddingDataType: 'FLOAT32' },
-          },
-        }),
-      }),
-    });
     const cohere = synth({ embeddingModel: 'cohere.embed-english-v3' }).statefulTemplate;
     cohere.hasResourceProperties('AWS::S3Vectors::Index', { Dimension: 1024 });
     // Cohere Embed v3 has one size; Bedrock is not told a dimension for it.

@@ -166,12 +166,13 @@ describe('admin routes', () => {
 
   it('refuse chat API keys, in either header', async () => {
     for (const [method, path, body] of adminRequests) {
-      for (const headers of [
+      const variants: Record<string, string>[] = [
         { 'x-api-key': API_KEY },
         { 'x-admin-key': API_KEY },
         { 'x-api-key': API_KEY, 'x-admin-key': OTHER_API_KEY },
         { 'x-admin-key': `${ADMIN_KEY}x` },
-      ]) {
+      ];
+      for (const headers of variants) {
         expectRefused(
           'admin',
           await send(method, path, headers, body),

@@ -112,6 +112,11 @@ export const EVERYTHING_CONTEXT = {
   model: 'us.anthropic.claude-3-5-haiku-20241022-v1:0',
   alarmEmail: 'ops@example.com',
   logRetentionDays: '90',
+  corsAllowOrigins: 'https://app.example.com',
+  sessionTtlDays: '7',
+  apiRateLimit: '5',
+  apiBurstLimit: '8',
+  apiMonthlyQuota: '5000',
 } as const;
 
 /** Everything optional off. */
