@@ -103,15 +103,7 @@ export class ConversationEngine {
   }
 
   private async answer(turn: ChatTurn): Promise<ChatAnswer> {
-    const [session, verdict] = await Promise.all([this.loadSession(turn), this.screen(turn.message)]);
-    const askedAt = this.now().toISOString();
-    const base = {
-      turn,
-      session,
-      sessionId: session?.sessionId ?? turn.sessionId ?? this.newId(),
-      messageId: this.newId(),
-      askedAt,
-    };
+    const { base, session, verdict } = await this.beginTurn(turn);
     if (verdict.blocked) return this.recordTurn({ ...base, ...blockedTurn(verdict, session) });
     const rag = await this.withSessionRecovery(session, verdict.text, (request) =>
       this.deps.rag.generate(request),
@@ -153,15 +145,7 @@ export class ConversationEngine {
     turn: ChatTurn,
     options: { signal?: AbortSignal },
   ): AsyncGenerator<ChatStreamEvent> {
-    const [session, verdict] = await Promise.all([this.loadSession(turn), this.screen(turn.message)]);
-    const askedAt = this.now().toISOString();
-    const base = {
-      turn,
-      session,
-      sessionId: session?.sessionId ?? turn.sessionId ?? this.newId(),
-      messageId: this.newId(),
-      askedAt,
-    };
+    const { base, session, verdict } = await this.beginTurn(turn);
     if (verdict.blocked) {
       const blocked = blockedTurn(verdict, session);
       yield { type: 'session', sessionId: base.sessionId, messageId: base.messageId };
@@ -272,6 +256,19 @@ export class ConversationEngine {
       const history = await this.deps.store.listMessages(session.sessionId);
       return ask({ text: condenseHistory(history.slice(-6), message) });
     }
+  }
+
+  /** Loads the session and screens the question at once, and names the turn's ids. */
+  private async beginTurn(turn: ChatTurn) {
+    const [session, verdict] = await Promise.all([this.loadSession(turn), this.screen(turn.message)]);
+    const base = {
+      turn,
+      session,
+      sessionId: session?.sessionId ?? turn.sessionId ?? this.newId(),
+      messageId: this.newId(),
+      askedAt: this.now().toISOString(),
+    };
+    return { base, session, verdict };
   }
 
   /** The stored answer of an earlier request with this client message id; 409 while it is running. */

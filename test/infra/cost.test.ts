@@ -1,26 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type CostEstimate, estimateCost } from '../../infra/cost/estimate.ts';
+import { type CostEstimate, estimateCost, type Template } from '../../infra/cost/estimate.ts';
 import { prices } from '../../infra/cost/prices.ts';
 import { workload } from '../../infra/cost/workload.ts';
 import { type SynthesizedLantern, synthesizeLantern, templatesOf } from './support/lantern-app.ts';
 
 const synthesized: SynthesizedLantern[] = [];
-const estimate = (context: Record<string, unknown> = {}): CostEstimate => {
+const templatesFor = (context: Record<string, unknown> = {}) => {
   const lantern = synthesizeLantern({ bundle: false, context });
   synthesized.push(lantern);
-  return estimateCost(
-    templatesOf(lantern).map((template) => template.toJSON()),
-    prices,
-    workload,
-  );
+  return templatesOf(lantern).map((template) => template.toJSON() as Template);
 };
+const estimate = (context: Record<string, unknown> = {}): CostEstimate =>
+  estimateCost(templatesFor(context), prices, workload);
 afterAll(() => {
   for (const lantern of synthesized) lantern.cleanUp();
 });
 const line = (lines: CostEstimate['idle'], item: string) => lines.find((l) => l.item.startsWith(item));
 
-const defaults = estimate();
+const defaultTemplates = templatesFor();
+const defaults = estimateCost(defaultTemplates, prices, workload);
 
 describe('npm run cost', () => {
   it('is the script package.json runs, reading prices from one dated file', () => {
@@ -78,7 +77,13 @@ describe('npm run cost', () => {
   });
 
   it('says so when it cannot price a model', () => {
-    const unknown = estimate({ model: 'acme.mystery-model-v1:0' });
+    const unknownModel = JSON.parse(
+      JSON.stringify(defaultTemplates).replaceAll(
+        'foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0',
+        'foundation-model/acme.mystery-model-v1:0',
+      ),
+    ) as Template[];
+    const unknown = estimateCost(unknownModel, prices, workload);
     expect(unknown.warnings).toEqual(['No price for model acme.mystery-model-v1:0; generation not priced.']);
   });
 });

@@ -169,7 +169,9 @@ describe('generation model', () => {
       kind: 'inference-profile',
       modelArn:
         'arn:aws:bedrock:eu-west-1:111122223333:inference-profile/global.anthropic.claude-sonnet-4-5-20250929-v1:0',
-      routedFoundationModelArns: ['arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0'],
+      routedFoundationModelArns: [
+        'arn:aws:bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0',
+      ],
     });
   });
 

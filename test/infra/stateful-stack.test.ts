@@ -228,7 +228,6 @@ describe('guardrail', () => {
     });
     template.hasOutput('GuardrailId', { Value: Match.anyValue() });
   });
-
 });
 
 describe('Slack secret', () => {
