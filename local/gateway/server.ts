@@ -160,6 +160,11 @@ async function handle(
     );
   }
 
+  // SigV4 signs the payload, so API Gateway refuses an oversized one before it checks the signature.
+  if (match.route.authorization === 'IAM' && Number(req.headers['content-length'] ?? 0) > MAX_PAYLOAD_BYTES) {
+    req.resume();
+    return send(res, 413, errorBody('PAYLOAD_TOO_LARGE', `Request body exceeds ${MAX_PAYLOAD_BYTES} bytes`));
+  }
   const admin =
     match.route.authorization === 'IAM'
       ? adminIdentity(req.headers['x-admin-key'], options.adminKeys)

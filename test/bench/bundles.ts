@@ -66,6 +66,8 @@ export interface FunctionBundle {
   /** Median import time of the bundle in a fresh process, ms. */
   readonly initMs: number;
   readonly floorInitMs: number;
+  /** Median over runs of (bundle import ÷ floor import), each pair measured back to back. */
+  readonly initRatio: number;
   /** Median wall time of the whole fresh process (Node start + import + exit), ms. */
   readonly processMs: number;
 }
@@ -209,7 +211,7 @@ export async function benchBundles(options: BundleBenchOptions): Promise<Functio
   mkdirSync(options.outDir, { recursive: true });
   const probe = join(options.outDir, 'probe.mjs');
   writeFileSync(probe, PROBE);
-  const floors = new Map<string, { file: string; bytes: number; initMs: number[] }>();
+  const floors = new Map<string, { file: string; bytes: number }>();
   const results: FunctionBundle[] = [];
   for (const { name, entry } of functionEntries()) {
     options.onProgress?.(`bundling ${name}`);
@@ -236,18 +238,19 @@ export async function benchBundles(options: BundleBenchOptions): Promise<Functio
         },
         outfile: file,
       });
-      floor = { file, bytes: statSync(file).size, initMs: [] };
+      floor = { file, bytes: statSync(file).size };
       floors.set(key, floor);
     }
     options.onProgress?.(`cold init of ${name} (${options.runs} runs)`);
     const initMs: number[] = [];
     const processMs: number[] = [];
-    // Alternate bundle and floor so drift in the machine's load hits both alike.
+    const floorInitMs: number[] = [];
+    // Alternate bundle and floor, run by run, so drift in the machine's load hits both alike.
     for (let run = 0; run < options.runs; run++) {
       const own = await coldInit(probe, outfile);
       initMs.push(own.initMs);
       processMs.push(own.processMs);
-      if (floor.initMs.length < options.runs) floor.initMs.push((await coldInit(probe, floor.file)).initMs);
+      floorInitMs.push((await coldInit(probe, floor.file)).initMs);
     }
     results.push({
       name,
@@ -255,7 +258,8 @@ export async function benchBundles(options: BundleBenchOptions): Promise<Functio
       clients,
       floorBytes: floor.bytes,
       initMs: median(initMs),
-      floorInitMs: median(floor.initMs),
+      floorInitMs: median(floorInitMs),
+      initRatio: median(initMs.map((own, i) => own / (floorInitMs[i] ?? Number.NaN))),
       processMs: median(processMs),
     });
   }

@@ -176,7 +176,7 @@ for (const b of bundles ?? []) {
     `cold init (import), ${b.name}`,
     msText(b.initMs),
     `floor ${msText(b.floorInitMs)}; whole process ${msText(b.processMs)}`,
-    ratio(b, b.initMs, b.floorInitMs),
+    b.clients.length && Number.isFinite(b.initRatio) ? `${b.initRatio.toFixed(2)}×` : '—',
   ]);
 }
 if (stackStartMs !== undefined)

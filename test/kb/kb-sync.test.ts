@@ -67,7 +67,7 @@ class FakeAdmin implements KnowledgeBaseAdmin {
     const earlier = request.clientToken ? this.byToken.get(request.clientToken) : undefined;
     if (earlier) return this.view(earlier);
     const jobId = `JOB${String(this.jobs.size + 1).padStart(7, '0')}`;
-    const at = new Date((this.clock += 1000)).toISOString();
+    const at = this.tick();
     this.jobs.set(jobId, {
       job: {
         jobId,
@@ -93,7 +93,7 @@ class FakeAdmin implements KnowledgeBaseAdmin {
     entry.job = {
       ...entry.job,
       status,
-      updatedAt: new Date((this.clock += 1000)).toISOString(),
+      updatedAt: this.tick(),
       statistics: { scanned: 26, new: 1, modified: 1, deleted: 1, failed: status === 'FAILED' ? 1 : 0 },
       ...(status === 'FAILED' ? { failureReasons: ['The bucket does not exist.'] } : {}),
     };
@@ -104,6 +104,12 @@ class FakeAdmin implements KnowledgeBaseAdmin {
     const source = this.sources.find((s) => s.dataSourceId === dataSourceId);
     if (!source) throw new Error(`unknown data source ${dataSourceId}`);
     return source;
+  }
+
+  /** A second later than the last timestamp handed out. */
+  private tick(): string {
+    this.clock += 1000;
+    return new Date(this.clock).toISOString();
   }
 
   private view(jobId: string): IngestionJob {

@@ -243,7 +243,7 @@ describe('each fault, seen through the public API', () => {
       .map((e) => e.data.text)
       .join('');
     expect(partial.length).toBeGreaterThan(0);
-    const { sessionId, messageId } = sse.events[0]?.data;
+    const { sessionId, messageId } = sse.events[0]?.data ?? {};
     const transcript = await alice().request('GET', `/v1/sessions/${sessionId}`);
     expect(transcript.body.messages).toEqual([
       expect.objectContaining({ role: 'user', text: asked, status: 'complete' }),
