@@ -171,7 +171,7 @@ export class SessionStore {
    */
   async setFeedback(sessionId: string, messageId: string, feedback: Feedback): Promise<boolean> {
     const message = (await this.listMessages(sessionId)).find((m) => m.messageId === messageId);
-    if (!message || message.role !== 'assistant') return false;
+    if (message?.role !== 'assistant') return false;
     try {
       await this.db.send(
         new UpdateCommand({

@@ -17,7 +17,8 @@ interface ContentTypeAware {
 export function installLambdaStreamingGlobals(): void {
   // The AWS SDK already creates an empty `awslambda` object (for its invoke store): add to it.
   const target = globalThis as { awslambda?: Record<string, unknown> };
-  const runtime = (target.awslambda ??= {});
+  target.awslambda ??= {};
+  const runtime = target.awslambda;
   runtime.streamifyResponse ??= <T extends object>(handler: T): T => {
     Object.defineProperty(handler, STREAMING_HANDLER, { value: 'response' });
     return handler;
@@ -68,9 +69,8 @@ export class LambdaResponseStream extends Writable implements ContentTypeAware {
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     try {
       const body = this.headSent ? chunk : this.takePrelude(chunk);
-      if (body === undefined || body.length === 0) return callback();
-      if (this.target.write(body)) return callback();
-      this.target.onDrain(() => callback());
+      if (body === undefined || body.length === 0 || this.target.write(body)) callback();
+      else this.target.onDrain(() => callback());
     } catch (error) {
       callback(error as Error);
     }

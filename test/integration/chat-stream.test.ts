@@ -96,7 +96,7 @@ describe('POST /v1/chat/stream', () => {
       .join('');
     expect(partial.length).toBeGreaterThan(0);
 
-    const { sessionId, messageId } = res.events[0]?.data;
+    const { sessionId, messageId } = res.events[0]?.data ?? {};
     const transcript = await apiClient(stack.url).request('GET', `/v1/sessions/${sessionId}`);
     expect(transcript.body.messages[1]).toMatchObject({
       messageId,
@@ -108,7 +108,7 @@ describe('POST /v1/chat/stream', () => {
 
   it('keeps the partial answer when the client goes away mid-stream', async () => {
     const res = await stream({ message: 'How do I reset my password?' }, headers, { stopAfter: 3 });
-    const { sessionId, messageId } = res.events[0]?.data;
+    const { sessionId, messageId } = res.events[0]?.data ?? {};
     const assistant = await waitFor(async () => {
       const transcript = await apiClient(stack.url).request('GET', `/v1/sessions/${sessionId}`);
       return transcript.body?.messages?.find((m: { messageId: string }) => m.messageId === messageId);
