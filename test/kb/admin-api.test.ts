@@ -40,7 +40,7 @@ beforeAll(async () => {
     confluenceDir: confluence,
     watchDocs: false,
     // Long enough in STARTING for a second request to meet the first job.
-    ingestionPacing: { startDelayMs: 300 },
+    ingestionPacing: { startDelayMs: 800 },
     faults: ({ operation }) => {
       if (operation !== 'StartIngestionJob') return;
       startCalls += 1;

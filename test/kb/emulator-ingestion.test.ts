@@ -175,7 +175,7 @@ describe('ingestion jobs over the real bedrock-agent client', () => {
   it('answers StartIngestionJob with 202 STARTING, then runs IN_PROGRESS to COMPLETE with statistics', async () => {
     const folder = docsFolder();
     const { agent } = await emulatorWith([{ knowledgeBaseId: KB, dataSources: [s3Source(folder)] }], {
-      ingestionPacing: { startDelayMs: 30, documentDelayMs: 30 },
+      ingestionPacing: { startDelayMs: 30, documentDelayMs: 100 },
     });
     writeFileSync(join(folder, 'quokka.md'), QUOKKA);
     const job = await start(agent);
@@ -201,7 +201,7 @@ describe('ingestion jobs over the real bedrock-agent client', () => {
 
   it('refuses a second job on the same data source with a 409 ConflictException while one runs', async () => {
     const { agent } = await emulatorWith([{ knowledgeBaseId: KB, dataSources: [s3Source(docsFolder())] }], {
-      ingestionPacing: { startDelayMs: 200 },
+      ingestionPacing: { startDelayMs: 600 },
     });
     const first = await start(agent);
     const error = await rejection(start(agent));
@@ -227,7 +227,7 @@ describe('ingestion jobs over the real bedrock-agent client', () => {
           dataSources: [{ ...s3Source(docsFolder()), dataSourceId: 'DSOTHER001' }],
         },
       ],
-      { ingestionPacing: { startDelayMs: 200 }, ingestionLimits: { perAccount: 1 } },
+      { ingestionPacing: { startDelayMs: 600 }, ingestionLimits: { perAccount: 1 } },
     );
     const first = await start(agent);
     expect(await rejection(start(agent, CONFLUENCE))).toBeInstanceOf(ConflictException);
@@ -241,7 +241,7 @@ describe('ingestion jobs over the real bedrock-agent client', () => {
 
   it('returns the same job for the same clientToken, even after it finished', async () => {
     const { agent } = await emulatorWith([{ knowledgeBaseId: KB, dataSources: [s3Source(docsFolder())] }], {
-      ingestionPacing: { startDelayMs: 100 },
+      ingestionPacing: { startDelayMs: 500 },
     });
     const token = 'lantern-test-0123456789abcdef0123456789abcdef';
     const first = await start(agent, DS, token);
@@ -334,7 +334,7 @@ describe('ingestion jobs over the real bedrock-agent client', () => {
 
   it('stops a running job with StopIngestionJob', async () => {
     const { agent } = await emulatorWith([{ knowledgeBaseId: KB, dataSources: [s3Source(docsFolder())] }], {
-      ingestionPacing: { startDelayMs: 100 },
+      ingestionPacing: { startDelayMs: 500 },
     });
     const job = await start(agent);
     const stopping = await agent.send(

@@ -9,6 +9,8 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseFaults } from '../../local/bedrock-emulator/index.ts';
 import { LOCAL_KNOWLEDGE_BASE_ID, LOCAL_MODEL_ARN, type LocalStack } from '../../local/stack.ts';
+import { createAgentRuntimeClient, createRuntimeClient } from '../../shared/aws-clients.ts';
+import { parseConfig } from '../../shared/config.ts';
 import { API_KEY, apiClient, bootStack, tempDir } from '../helpers/local-stack.ts';
 import { postSse } from '../helpers/sse.ts';
 import { BedrockRecorder, RAG_OPERATIONS } from './support.ts';
@@ -183,6 +185,15 @@ describe('each fault, seen by an AWS SDK client without retries', () => {
 });
 
 describe('each fault, seen through the public API', () => {
+  it("retries Bedrock calls in the SDK's adaptive mode, four attempts in all", async () => {
+    const config = parseConfig({ TABLE_NAME: 't', KNOWLEDGE_BASE_ID: 'KB1', MODEL_ARN: 'm' });
+    for (const client of [createAgentRuntimeClient(config), createRuntimeClient(config)]) {
+      expect(await client.config.retryStrategy()).toMatchObject({ mode: 'adaptive' });
+      expect(await client.config.maxAttempts()).toBe(4);
+      client.destroy();
+    }
+  });
+
   it('retries internal errors in the SDK, then answers 503 with Retry-After, never 500 or 502', async () => {
     stack.emulator.faults.set({ error: 1 });
     const rest = question();
