@@ -54,10 +54,17 @@ export function composeLanternApp(app: App): LanternStacks {
   });
   const stateless = new StatelessStack(app, 'Lantern-Stateless', {
     env,
-    description: 'Lantern: REST API, Lambda functions, Slack queue, dashboard and alarms',
+    description:
+      'Lantern: REST API, Lambda functions, Slack and knowledge-base sync queues, dashboard and alarms',
     table: stateful.table,
     knowledgeBaseId: stateful.knowledgeBaseId,
     knowledgeBaseArn: stateful.knowledgeBaseArn,
+    documentsBucketName: stateful.documentsBucket.bucketName,
+    dataSourceIds: [
+      stateful.dataSourceId,
+      ...(stateful.confluenceDataSourceId ? [stateful.confluenceDataSourceId] : []),
+    ],
+    crawlSchedule: settings.confluence?.syncSchedule,
     guardrail: stateful.guardrail,
     slackSecret: stateful.slackSecret,
     model: settings.model,

@@ -168,7 +168,7 @@ export function estimateCost(
     const requests = sqsSources.length * workload.idleSqsPollers * (SECONDS_PER_MONTH / 20);
     const usd = (requests / 1e6) * prices.sqs.requestsPerMillion;
     idleRequests.push({
-      item: 'SQS long polling by the Slack worker',
+      item: 'SQS long polling by the queue consumers (Slack worker, kb-sync)',
       usd,
       basis: `${sqsSources.length} × ${workload.idleSqsPollers} pollers × one 20 s poll ≈ ${(requests / 1e6).toFixed(2)} M requests × $${prices.sqs.requestsPerMillion}/M`,
       alwaysFreeUsd:

@@ -1,4 +1,5 @@
 import type { Node } from 'constructs';
+import { ingestionSettings } from '../../config/ingestion.ts';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
 
 /** Where the knowledge base keeps its vectors. */
@@ -24,7 +25,12 @@ export interface ConfluenceSettings {
   readonly secretArn: string;
   readonly authType: ConfluenceAuthType;
   readonly filters?: readonly ConfluenceFilter[];
+  /** When kb-sync crawls it: an EventBridge `rate(…)` or `cron(…)` expression. */
+  readonly syncSchedule: string;
 }
+
+/** The Confluence sync schedule unless `confluenceSyncSchedule` says otherwise (`config/ingestion.ts`). */
+export const DEFAULT_CONFLUENCE_SYNC_SCHEDULE = `rate(${ingestionSettings.confluenceSyncIntervalMinutes} minutes)`;
 
 /** The embedding model and the dimension of the vectors it produces. */
 export interface EmbeddingSettings {
@@ -91,6 +97,7 @@ export const CONTEXT_KEYS = [
   'confluenceSecretArn',
   'confluenceAuthType',
   'confluenceFilters',
+  'confluenceSyncSchedule',
   'slack',
   'guardrail',
   'waf',
@@ -145,9 +152,16 @@ export function readSettings(node: Node): LanternSettings {
     'OAUTH2_CLIENT_CREDENTIALS',
   ] as const);
   const confluenceFilters = filtersContext(ctx('confluenceFilters'));
-  if (confluenceHostUrl === undefined && (confluenceAuthType || confluenceFilters)) {
+  const confluenceSyncSchedule = stringContext('confluenceSyncSchedule', ctx('confluenceSyncSchedule'), {
+    pattern: SCHEDULE_EXPRESSION,
+    hint: 'an EventBridge schedule expression such as rate(60 minutes), rate(1 hour) or cron(0 6 * * ? *)',
+  });
+  if (
+    confluenceHostUrl === undefined &&
+    (confluenceAuthType || confluenceFilters || confluenceSyncSchedule)
+  ) {
     throw new SettingsError(
-      'Context "confluenceAuthType" and "confluenceFilters" need "confluenceHostUrl" and "confluenceSecretArn"',
+      'Context "confluenceAuthType", "confluenceFilters" and "confluenceSyncSchedule" need "confluenceHostUrl" and "confluenceSecretArn"',
     );
   }
 
@@ -175,6 +189,7 @@ export function readSettings(node: Node): LanternSettings {
             secretArn: confluenceSecretArn,
             authType: confluenceAuthType ?? 'BASIC',
             ...(confluenceFilters ? { filters: confluenceFilters } : {}),
+            syncSchedule: confluenceSyncSchedule ?? DEFAULT_CONFLUENCE_SYNC_SCHEDULE,
           },
         }
       : {}),
@@ -194,6 +209,13 @@ export function readSettings(node: Node): LanternSettings {
     ...(alarmEmail ? { alarmEmail } : {}),
   };
 }
+
+/**
+ * EventBridge schedule expressions: `rate(1 minute)`, `rate(N minutes|hours|days)` (singular for 1),
+ * or a six-field `cron(…)`.
+ */
+const SCHEDULE_EXPRESSION =
+  /^(rate\(1 (minute|hour|day)\)|rate\(([2-9]|[1-9][0-9]+) (minutes|hours|days)\)|cron\(\S+( \S+){5}\))$/;
 
 /** `provider.name[-version][:n]`, optionally prefixed by an inference profile's geography. */
 const MODEL_ID = /^([a-z-]+\.)?[a-z0-9-]+\.[A-Za-z0-9._:-]+$/;

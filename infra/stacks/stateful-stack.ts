@@ -12,6 +12,7 @@ import {
   BlockPublicAccess,
   Bucket,
   BucketEncryption,
+  type CfnBucket,
   type IBucket,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
@@ -54,6 +55,8 @@ export class StatefulStack extends Stack {
   public readonly knowledgeBaseId: string;
   public readonly knowledgeBaseArn: string;
   public readonly dataSourceId: string;
+  /** The Confluence data source, when one is configured. */
+  public readonly confluenceDataSourceId?: string;
   /** The guardrail, unless turned off. */
   public readonly guardrail?: LanternGuardrail;
   /** `{"signingSecret","botToken"}` of the Slack app, unless Slack is turned off. */
@@ -94,6 +97,12 @@ export class StatefulStack extends Stack {
       serverAccessLogsPrefix: 'documents/',
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // Object Created/Deleted events go to EventBridge, whose rule queues them for kb-sync (stateless
+    // stack). Set on the CloudFormation bucket itself: the `eventBridgeEnabled` prop would configure it
+    // through a custom resource, i.e. a Python Lambda function with an AWS-managed policy.
+    (documentsBucket.node.defaultChild as CfnBucket).notificationConfiguration = {
+      eventBridgeConfiguration: { eventBridgeEnabled: true },
+    };
 
     const knowledgeBase = new LanternKnowledgeBase(this, 'KnowledgeBase', {
       documentsBucket,
@@ -113,6 +122,7 @@ export class StatefulStack extends Stack {
     this.knowledgeBaseId = knowledgeBase.knowledgeBaseId;
     this.knowledgeBaseArn = knowledgeBase.knowledgeBaseArn;
     this.dataSourceId = knowledgeBase.dataSourceId;
+    this.confluenceDataSourceId = knowledgeBase.confluenceDataSourceId;
 
     if (props.guardrail ?? true) {
       this.guardrail = new LanternGuardrail(this, 'Guardrail');

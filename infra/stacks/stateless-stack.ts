@@ -12,6 +12,7 @@ import {
   AccessLogField,
   AccessLogFormat,
   ApiKey,
+  AuthorizationType,
   type CfnMethod,
   Cors,
   EndpointType,
@@ -40,6 +41,7 @@ import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
 import { slackSettings } from '../../config/slack.ts';
 import { ApiFirewall } from '../constructs/api-firewall.ts';
 import type { LanternGuardrail } from '../constructs/guardrail.ts';
+import { KnowledgeBaseReload } from '../constructs/knowledge-base-reload.ts';
 import { LanternFunction } from '../constructs/lantern-function.ts';
 import { ModelInvocationLogging } from '../constructs/model-invocation-logging.ts';
 import { LanternMonitoring } from '../constructs/monitoring.ts';
@@ -52,6 +54,12 @@ export interface StatelessStackProps extends StackProps {
   readonly table: ITable;
   readonly knowledgeBaseId: string;
   readonly knowledgeBaseArn: string;
+  /** The documents bucket, whose changes (EventBridge events) trigger a knowledge-base sync. */
+  readonly documentsBucketName: string;
+  /** The knowledge base's data sources: the documents bucket's, then Confluence's when configured. */
+  readonly dataSourceIds: readonly string[];
+  /** When to sync the crawled data sources (Confluence), as a schedule expression. @default no schedule */
+  readonly crawlSchedule?: string;
   /** The guardrail that screens questions and answers. @default none */
   readonly guardrail?: LanternGuardrail;
   /** The Slack app's secret; the Slack route, queue and functions exist only with it. @default no Slack */
@@ -97,7 +105,12 @@ const GATEWAY_ERRORS: ReadonlyArray<{
     code: 'NOT_FOUND',
     message: 'Not found',
   },
+  // IAM-authorized (admin) routes: a valid signature without execute-api:Invoke, a bad signature, an
+  // expired session. (An unsigned request is MISSING_AUTHENTICATION_TOKEN, indistinguishable from an
+  // unknown route: 404 above.)
   { type: ResponseType.ACCESS_DENIED, code: 'FORBIDDEN' },
+  { type: ResponseType.INVALID_SIGNATURE, code: 'FORBIDDEN' },
+  { type: ResponseType.EXPIRED_TOKEN, code: 'FORBIDDEN' },
   { type: ResponseType.REQUEST_TOO_LARGE, code: 'PAYLOAD_TOO_LARGE', message: 'Request body too large' },
   { type: ResponseType.THROTTLED, code: 'THROTTLED', message: 'Too many requests' },
   { type: ResponseType.QUOTA_EXCEEDED, code: 'THROTTLED', message: 'API key quota exceeded' },
@@ -117,7 +130,14 @@ const KEYLESS_ROUTE_THROTTLE = {
   '/v1/health/GET': { throttlingRateLimit: 10, throttlingBurstLimit: 20 },
   // Slack's Events API sends at most 30,000 events an hour per workspace (about 8 a second).
   '/v1/slack/events/POST': { throttlingRateLimit: 20, throttlingBurstLimit: 40 },
+  // Operators' IAM-authorized routes.
+  '/v1/admin/knowledge-base/sync/POST': { throttlingRateLimit: 1, throttlingBurstLimit: 2 },
+  '/v1/admin/knowledge-base/jobs/GET': { throttlingRateLimit: 5, throttlingBurstLimit: 10 },
+  '/v1/admin/knowledge-base/jobs/{jobId}/GET': { throttlingRateLimit: 5, throttlingBurstLimit: 10 },
 } as const;
+
+/** Where the admin routes live, under the API's base URL. */
+const ADMIN_PATH = 'v1/admin/knowledge-base';
 
 /** The streamed chat route's limits: API Gateway allows STREAM integrations up to 15 minutes. */
 const STREAM_INTEGRATION_TIMEOUT = Duration.minutes(15);
@@ -138,6 +158,8 @@ export class StatelessStack extends Stack {
   public readonly slackWorkerFunction?: LanternFunction;
   public readonly slackQueue?: Queue;
   public readonly slackDeadLetterQueue?: Queue;
+  /** kb-admin, kb-sync, the S3 change queue and the crawl schedule. */
+  public readonly knowledgeBaseReload: KnowledgeBaseReload;
   /** The generation model the functions call, and what they are granted on it. */
   public readonly model: GenerationModel;
   public readonly monitoring: LanternMonitoring;
@@ -222,6 +244,16 @@ export class StatelessStack extends Stack {
     }
     this.grantConversation(answering, props);
 
+    this.knowledgeBaseReload = new KnowledgeBaseReload(this, 'KnowledgeBaseReload', {
+      table,
+      knowledgeBaseArn: props.knowledgeBaseArn,
+      documentsBucketName: props.documentsBucketName,
+      dataSourceIds: props.dataSourceIds,
+      environment,
+      crawlSchedule: props.crawlSchedule,
+      logRetention,
+    });
+
     this.api = this.createApi(props);
     if (props.waf) new ApiFirewall(this, 'Firewall', { stage: this.api.deploymentStage });
     this.acknowledgeApiFindings(this.api, props.waf ?? false);
@@ -239,13 +271,21 @@ export class StatelessStack extends Stack {
       health: this.healthFunction,
       ...(this.slackEventsFunction ? { 'slack-events': this.slackEventsFunction } : {}),
       ...(this.slackWorkerFunction ? { 'slack-worker': this.slackWorkerFunction } : {}),
+      'kb-admin': this.knowledgeBaseReload.adminFunction,
+      'kb-sync': this.knowledgeBaseReload.syncFunction,
     };
     this.monitoring = new LanternMonitoring(this, 'Monitoring', {
       api: this.api,
       chatFunction: this.chatFunction,
       functions,
-      queues: this.slackQueue ? { Slack: this.slackQueue } : {},
-      deadLetterQueues: this.slackDeadLetterQueue ? { Slack: this.slackDeadLetterQueue } : {},
+      queues: {
+        ...(this.slackQueue ? { Slack: this.slackQueue } : {}),
+        KbSync: this.knowledgeBaseReload.queue,
+      },
+      deadLetterQueues: {
+        ...(this.slackDeadLetterQueue ? { Slack: this.slackDeadLetterQueue } : {}),
+        KbSync: this.knowledgeBaseReload.deadLetterQueue,
+      },
       alarmEmail: props.alarmEmail,
     });
 
@@ -258,6 +298,11 @@ export class StatelessStack extends Stack {
         description: 'Event Subscriptions request URL of the Slack app',
       });
     }
+    new CfnOutput(this, 'AdminApiUrl', {
+      value: `${this.api.url}${ADMIN_PATH}/`,
+      description:
+        'Knowledge-base admin routes (sync, jobs): sign with SigV4; callers need execute-api:Invoke on them',
+    });
     new CfnOutput(this, 'DashboardUrl', {
       value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards/dashboard/${this.monitoring.dashboard.dashboardName}`,
     });
@@ -449,6 +494,10 @@ export class StatelessStack extends Stack {
         methodOptions: {
           '/v1/health/GET': KEYLESS_ROUTE_THROTTLE['/v1/health/GET'],
           ...(slack ? { '/v1/slack/events/POST': KEYLESS_ROUTE_THROTTLE['/v1/slack/events/POST'] } : {}),
+          '/v1/admin/knowledge-base/sync/POST': KEYLESS_ROUTE_THROTTLE['/v1/admin/knowledge-base/sync/POST'],
+          '/v1/admin/knowledge-base/jobs/GET': KEYLESS_ROUTE_THROTTLE['/v1/admin/knowledge-base/jobs/GET'],
+          '/v1/admin/knowledge-base/jobs/{jobId}/GET':
+            KEYLESS_ROUTE_THROTTLE['/v1/admin/knowledge-base/jobs/{jobId}/GET'],
         },
         accessLogDestination: new LogGroupLogDestination(accessLogs),
         accessLogFormat: AccessLogFormat.custom(
@@ -473,7 +522,8 @@ export class StatelessStack extends Stack {
       defaultCorsPreflightOptions: {
         allowOrigins,
         allowMethods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
-        allowHeaders: ['content-type', 'x-api-key'],
+        // SigV4's headers too, for the IAM-authorized admin routes.
+        allowHeaders: ['content-type', 'x-api-key', 'authorization', 'x-amz-date', 'x-amz-security-token'],
         maxAge: Duration.hours(1),
       },
     });
@@ -578,6 +628,22 @@ export class StatelessStack extends Stack {
         .addMethod('POST', integration(this.slackEventsFunction), { apiKeyRequired: false });
     }
 
+    // Operators only: IAM (SigV4) instead of an API key, so access is whatever IAM grants execute-api:Invoke
+    // on these methods. The handler reads the caller's ARN (requestContext.identity.userArn) for the job record.
+    const adminFunction = this.knowledgeBaseReload.adminFunction;
+    const iamOnly: MethodOptions = { authorizationType: AuthorizationType.IAM, apiKeyRequired: false };
+    const admin = ADMIN_PATH.split('/')
+      .slice(1)
+      .reduce((parent, part) => parent.addResource(part), v1);
+    admin.addResource('sync').addMethod('POST', integration(adminFunction), iamOnly);
+    const jobs = admin.addResource('jobs');
+    jobs.addMethod('GET', integration(adminFunction), iamOnly);
+    jobs.addResource('{jobId}').addMethod('GET', integration(adminFunction), {
+      ...iamOnly,
+      requestValidator: validator,
+      requestParameters: { 'method.request.path.jobId': true },
+    });
+
     const plan = props.usagePlan ?? { rateLimit: 10, burstLimit: 20, monthlyQuota: 100_000 };
     const usagePlan = api.addUsagePlan('UsagePlan', {
       name: 'lantern-default',
@@ -601,7 +667,17 @@ export class StatelessStack extends Stack {
   private acknowledgeApiFindings(api: RestApi, waf: boolean): void {
     // cdk-nag does not flag the CORS preflight (OPTIONS) methods, so only the routes need a reason.
     for (const method of api.methods.filter((m) => m.httpMethod !== 'OPTIONS')) {
-      const keyed = (method.node.defaultChild as CfnMethod).apiKeyRequired === true;
+      const cfnMethod = method.node.defaultChild as CfnMethod;
+      if (cfnMethod.authorizationType === AuthorizationType.IAM) {
+        // IAM authorization satisfies APIG4; only the Cognito rule remains.
+        Validations.of(method).acknowledge({
+          id: 'AwsSolutions-COG4',
+          reason:
+            'Operator-only admin route, authorized by IAM (SigV4): callers need execute-api:Invoke on this method; a Cognito user pool would add a second identity store for the same operators.',
+        });
+        continue;
+      }
+      const keyed = cfnMethod.apiKeyRequired === true;
       const reason = keyed
         ? 'Callers authenticate with an API key bound to a usage plan; v1 has no end-user identity, and a session belongs to the key that created it.'
         : method.resource.path === '/v1/slack/events'

@@ -29,6 +29,28 @@ const STOP_WORDS = new Set(
 );
 
 /**
+ * Conversational words that are not function words but still say nothing about the topic: how
+ * people feel about the problem ("honestly", "confused", "dumb question"), who else is involved
+ * ("my boss"), and verbs of asking and trying ("who
+ * do we talk to", "keeps doing", "trying to figure out"). They are indexed like any word, but a
+ * question's relevance threshold counts them for little, so wrapping a real question in them
+ * does not get it declined. General English, not any corpus's vocabulary. Words of time ("today",
+ * "last year") are left out: they are the topic of many off-topic questions (forecasts, scores).
+ */
+const FILLER_WORDS = new Set(
+  `keep keeps kept keeping ask asked asking talk talking speak speaking say said saying think thought
+  guess wonder wondering try tried trying figure figured suppose supposed seem seems seemed mean meant
+  go goes going gone went come comes coming came look looking looked sure able possible probably
+  honestly totally literally seriously basically definitely obviously apparently sorry dumb stupid
+  silly confused confusing lost stuck frustrated frustrating annoying annoyed weird strange beginner
+  newbie total idea clue chance question questions boss manager guy guys folks lately always usually
+  sometimes hmm um uh oh yeah yes alright cool awesome appreciate wish hope trouble fine happy glad bit
+  little mind care worry worried bother wonderful terrible awful hard easy help helping helped whether though although anyway anyways`
+    .split(/\s+/)
+    .filter((word) => word.length > 0),
+);
+
+/**
  * Irregular verb forms Porter stemming cannot join to their verb ("wrote" and "write", "lost" and
  * "lose"). Forms that are also everyday words of another meaning ("left") are not listed.
  */
@@ -98,6 +120,12 @@ export function analyze(text: string): string[] {
     if (term !== null) terms.push(term);
   }
   return terms;
+}
+
+/** Whether a word is conversational filler (see FILLER_WORDS); inflections of it are too. */
+export function isFillerWord(word: string): boolean {
+  const lower = word.toLowerCase().replace(/['’](s|re|ve|ll|d|m)$/, '');
+  return FILLER_WORDS.has(lower) || FILLER_WORDS.has(lower.replace(/(es|s|ed|ing)$/, ''));
 }
 
 export function isStopWord(word: string): boolean {

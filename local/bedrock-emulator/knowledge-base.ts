@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
-import { analyze, nameTerms, normalizeTerm, tokenize } from './analyzer.ts';
+import { analyze, isFillerWord, nameTerms, normalizeTerm, tokenize } from './analyzer.ts';
 import { chunkText } from './chunker.ts';
 import type { DataSourceConfig, LocationType, PreparedDocument, S3DataSourceConfig } from './data-sources.ts';
 import { listDocumentFiles, loadDocument } from './documents.ts';
@@ -15,14 +15,15 @@ import {
   type Coverage,
   conceptIdf,
   coverage,
+  FILLER_WEIGHT,
   focus,
   isRelevant,
   proximity,
   type QueryConcept,
 } from './relevance.ts';
 import { SearchIndex } from './search-index.ts';
-import { isInstruction, splitSentences } from './sentences.ts';
-import { rewritePhrases, synonymsOf } from './synonyms.ts';
+import { isInstruction, isTaskTitle, splitSentences, tellsHow } from './sentences.ts';
+import { invertUndo, rewritePhrases, synonymsOf } from './synonyms.ts';
 
 export type { DataSourceConfig } from './data-sources.ts';
 // Incremental ingestion lives in ingestion.ts; re-exported for existing callers.
@@ -92,6 +93,16 @@ const REMOVE = normalizeTerm('remove') ?? 'remov';
 const PHRASE_BOOST = 1;
 /** How much a chunk holding a procedure gains when the question asks how to do something. */
 const STEPS_BOOST = 0.5;
+/** How much a chunk gains, for how-to questions, when one instruction in it covers the question. */
+const HOW_BOOST = 1;
+/** An instruction that takes its goal from the sentence before ("To do so, …", "Then …"). */
+const LEANS_BACK = /^(?:(?:\d+[.)]|[-*•])\s+)?(?:to do (?:so|this|that)|then|next|just|simply|once)\b/i;
+/** How many of the best candidates tell a question's topic words from its specific ones. */
+const TOPIC_CANDIDATES = 8;
+/** How much a word every one of them has loses, when judging instructions. */
+const TOPIC_DISCOUNT = 0.8;
+/** What a task section ("Add custom icons") keeps of its rank for a what-is question. */
+const TASK_SECTION_PENALTY = 0.6;
 /** How much a document's opening gains, for what-is questions, when it names what is asked about. */
 const OVERVIEW_BOOST = 1;
 /** How many opening sentences say what a document is about. */
@@ -112,6 +123,10 @@ export class KnowledgeBase {
   readonly #sequences = new Map<string, readonly (readonly string[])[]>();
   /** Per chunk: how much of a procedure it holds, 0..1 (three instructions or more: 1). */
   readonly #steps = new Map<string, number>();
+  /** Per chunk: the units (as in #units) that tell how to do something, for how-to questions. */
+  readonly #howUnits = new Map<string, readonly ReadonlySet<string>[]>();
+  /** Chunks of documents whose title names a task ("Add custom icons"), not a subject. */
+  readonly #taskChunks = new Set<string>();
   /** Per document's first chunk: its title and opening sentences as term sequences. */
   readonly #leads = new Map<string, readonly (readonly string[])[]>();
   /** Keyed by source URI, so re-ingestion can replace exactly a document's own chunks. */
@@ -180,10 +195,23 @@ export class KnowledgeBase {
         this.#leads.set(chunk.id, [analyze(indexedTitle), ...opening.map((o) => analyze(o.text))]);
       }
       this.#sequences.set(chunk.id, sequences);
-      this.#units.set(
-        chunk.id,
-        sequences.map((sequence) => new Set(sequence)),
-      );
+      const units = sequences.map((sequence) => new Set(sequence));
+      this.#units.set(chunk.id, units);
+      // The title counts as telling how when it names a task: "Convert to editable" heads the
+      // section that explains it.
+      const taskTitle = !document.titleFromFirstSentence && isTaskTitle(chunk.title);
+      if (taskTitle) this.#taskChunks.add(chunk.id);
+      // An instruction with the sentence before it, which often names its goal ("If you want to
+      // make your Compose columns editable, … To do so, just right click …").
+      const howUnits: ReadonlySet<string>[] = taskTitle ? [units[0] ?? new Set()] : [];
+      sentences.forEach((sentence, k) => {
+        if (!tellsHow(sentence.text)) return;
+        const leansBack = LEANS_BACK.test(sentence.text) || /:$/.test(sentences[k - 1]?.text ?? '');
+        howUnits.push(
+          leansBack ? new Set([...(units[k] ?? []), ...(units[k + 1] ?? [])]) : (units[k + 1] ?? new Set()),
+        );
+      });
+      this.#howUnits.set(chunk.id, howUnits);
       this.#index.add({ id: chunk.id, title: indexedTitle, text: chunk.text });
       return chunk.id;
     });
@@ -206,6 +234,8 @@ export class KnowledgeBase {
       this.#sequences.delete(id);
       this.#steps.delete(id);
       this.#leads.delete(id);
+      this.#howUnits.delete(id);
+      this.#taskChunks.delete(id);
     }
     this.#documents.delete(sourceUri);
   }
@@ -229,7 +259,8 @@ export class KnowledgeBase {
     judged: QueryConcept[];
   } {
     const history = query.history ?? [];
-    const question = toConcepts(query.text, 1, this.#index);
+    const text = invertUndo(query.text, history.at(-1) ?? '');
+    const question = toConcepts(text, 1, this.#index);
     const ownUnknown = coverage(question, new Set(), this.#index).unknownShare;
     const followUp =
       history.length > 0 &&
@@ -241,6 +272,27 @@ export class KnowledgeBase {
     // undo that?" is about starring docs even though "undo" appears nowhere.
     const judged = followUp ? withHistory(question, history.slice(-1), [1], this.#index) : question;
     return { question, concepts, judged };
+  }
+
+  /** Whether a chunk's title has one of the question's words (a task on the subject asked about). */
+  #titleNames(id: string, question: readonly QueryConcept[]): boolean {
+    const title = this.#units.get(id)?.[0];
+    return title !== undefined && question.some((concept) => concept.terms.some((t) => title.has(t)));
+  }
+
+  /**
+   * The question's concepts re-weighted by how much they tell the best candidates apart: words
+   * every sibling section shares ("Compose column") are the topic, the rest ("editable", "bold")
+   * the specific thing asked about, which an instruction must name.
+   */
+  #distinctive(question: readonly QueryConcept[], hits: readonly { id: string }[]): QueryConcept[] {
+    if (hits.length < 2) return [...question];
+    return question.map((concept) => {
+      const having = hits.filter((hit) =>
+        concept.terms.some((t) => this.#index.termsOf(hit.id).has(t)),
+      ).length;
+      return { ...concept, weight: concept.weight * (1 - TOPIC_DISCOUNT * (having / hits.length)) };
+    });
   }
 
   /**
@@ -289,11 +341,16 @@ export class KnowledgeBase {
     const overview = wantsOverview(query.text);
 
     const hits = this.#index.search(searchWeights(concepts, stats), CANDIDATES);
+    const specific = steps ? this.#distinctive(question, hits.slice(0, TOPIC_CANDIDATES)) : question;
     const ranked = hits.map((hit) => {
       const terms = this.#index.termsOf(hit.id);
       const overall = coverage(concepts, terms, stats).share;
       const near = focus(concepts, this.#units.get(hit.id) ?? [], stats);
       const phrase = proximity(question, this.#sequences.get(hit.id) ?? [], stats);
+      // For a how-to question: how much of it one instruction covers ("make … bold" in "You can
+      // format these values by … bold"), so the section that says how beats the intro that names
+      // the topic. Judged on the question itself: a follow-up's new part matters most.
+      const how = steps ? focus(specific, this.#howUnits.get(hit.id) ?? [], stats) : 0;
       return {
         hit,
         overall,
@@ -305,8 +362,11 @@ export class KnowledgeBase {
           (0.25 + overall) *
           (0.05 + near) ** 2 *
           (1 + PHRASE_BOOST * phrase) *
-          (steps ? 1 + STEPS_BOOST * (this.#steps.get(hit.id) ?? 0) : 1) *
-          (overview ? 1 + OVERVIEW_BOOST * this.#introduces(hit.id, question) : 1),
+          (steps ? (1 + STEPS_BOOST * (this.#steps.get(hit.id) ?? 0)) * (1 + HOW_BOOST * how) : 1) *
+          (overview
+            ? (1 + OVERVIEW_BOOST * this.#introduces(hit.id, question)) *
+              (this.#taskChunks.has(hit.id) && this.#titleNames(hit.id, question) ? TASK_SECTION_PENALTY : 1)
+            : 1),
         judgement: coverage(judged, terms, stats),
       };
     });
@@ -356,7 +416,8 @@ function toConcepts(text: string, weight: number, index: SearchIndex): QueryConc
       }
     }
     alternatives.delete(term);
-    concepts.set(term, { terms: [term, ...alternatives], weight, isName: names.has(term) });
+    const isFiller = isFillerWord(token) && !names.has(term);
+    concepts.set(term, { terms: [term, ...alternatives], weight, isName: names.has(term), isFiller });
   }
   return [...concepts.values()];
 }
@@ -393,7 +454,9 @@ function searchWeights(concepts: readonly QueryConcept[], stats: CorpusStatistic
     concept.terms.forEach((term, i) => {
       const idf = stats.idf(term);
       const weight =
-        concept.weight * (i === 0 ? 1 : SYNONYM_WEIGHT * (idf > worth && idf > 0 ? worth / idf : 1));
+        concept.weight *
+        (concept.isFiller ? FILLER_WEIGHT : 1) *
+        (i === 0 ? 1 : SYNONYM_WEIGHT * (idf > worth && idf > 0 ? worth / idf : 1));
       weights.set(term, Math.max(weights.get(term) ?? 0, weight));
     });
   }

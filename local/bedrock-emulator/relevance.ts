@@ -16,7 +16,15 @@ export interface QueryConcept {
   readonly weight: number;
   /** Written as a name ("Netflix", "iPhone"). */
   readonly isName?: boolean;
+  /** Conversational filler ("honestly", "keeps", "talk to"): counts for little either way. */
+  readonly isFiller?: boolean;
 }
+
+/**
+ * What a filler word weighs against a content word of the same IDF. Not zero: "who do we talk
+ * to?" alone still says something, and a chunk that has the word is a slightly better match.
+ */
+export const FILLER_WEIGHT = 0.2;
 
 export interface CorpusStatistics {
   idf(term: string): number;
@@ -34,6 +42,8 @@ export interface Coverage {
   readonly unknownNames: number;
   /** How many of the question's concepts the chunk contains. */
   readonly matchedConcepts: number;
+  /** How many of them are content words, not conversational filler. */
+  readonly matchedContent?: number;
 }
 
 /**
@@ -49,13 +59,21 @@ export const MIN_COVERAGE_SHARE = 0.4;
 export const MIN_SINGLE_CONCEPT_SHARE = 0.5;
 /** And the overlap must include something specific, not only words every page uses. */
 export const MIN_MATCHED_IDF = 2;
+/**
+ * Below that share, a question wrapped in unknown words still passes when the chunk has this many
+ * of its content words, this specific together, and covers at least this share.
+ */
+export const MIN_CONTENT_MATCHES = 3;
+export const MIN_CONTENT_MATCHED_IDF = 4;
+export const MIN_WRAPPED_SHARE = 0.3;
 
 /** The IDF a concept carries: its own word's, or (if the corpus lacks it) its commonest synonym's. */
 export function conceptIdf(concept: QueryConcept, stats: CorpusStatistics): number {
   const [word, ...synonyms] = concept.terms;
-  if (stats.isKnown(word)) return stats.idf(word);
+  if (stats.isKnown(word)) return (concept.isFiller ? FILLER_WEIGHT : 1) * stats.idf(word);
   const known = synonyms.filter((term) => stats.isKnown(term)).map((term) => stats.idf(term));
-  return known.length > 0 ? Math.min(...known) : stats.idf(word);
+  const idf = known.length > 0 ? Math.min(...known) : stats.idf(word);
+  return concept.isFiller ? FILLER_WEIGHT * idf : idf;
 }
 
 function matches(concept: QueryConcept, terms: ReadonlySet<string>): boolean {
@@ -72,24 +90,28 @@ export function coverage(
   let unknown = 0;
   let unknownNames = 0;
   let matchedConcepts = 0;
+  let matchedContent = 0;
   for (const concept of concepts) {
     const weight = concept.weight * conceptIdf(concept, stats);
     total += weight;
     if (matches(concept, chunkTerms)) {
       matched += weight;
       matchedConcepts += 1;
+      if (!concept.isFiller && concept.weight >= 1) matchedContent += 1;
     } else if (!concept.terms.some((term) => stats.isKnown(term))) {
       unknown += weight;
       if (concept.isName) unknownNames += 1;
     }
   }
-  if (total === 0) return { share: 0, matchedIdf: 0, unknownShare: 0, unknownNames, matchedConcepts };
+  if (total === 0)
+    return { share: 0, matchedIdf: 0, unknownShare: 0, unknownNames, matchedConcepts, matchedContent };
   return {
     share: matched / total,
     matchedIdf: matched,
     unknownShare: unknown / total,
     unknownNames,
     matchedConcepts,
+    matchedContent,
   };
 }
 
@@ -98,7 +120,16 @@ export function isRelevant(c: Coverage): boolean {
   // A question made only of the corpus's everyday words ("What can Coda AI do?") is specific
   // enough when the chunk has every one of them.
   const specific = c.matchedIdf >= MIN_MATCHED_IDF || (c.share === 1 && c.matchedConcepts > 1);
-  return c.unknownNames === 0 && specific && c.share >= minShare;
+  if (c.unknownNames > 0 || !specific) return false;
+  if (c.share >= minShare) return true;
+  // A long, chatty question ("my doc list keeps getting cluttered, how do I keep my favourite
+  // docs handy?") has words no help center uses besides its topic; when the chunk still has
+  // several of its content words, and specific ones, the topic is there.
+  return (
+    (c.matchedContent ?? 0) >= MIN_CONTENT_MATCHES &&
+    c.matchedIdf >= MIN_CONTENT_MATCHED_IDF &&
+    c.share >= MIN_WRAPPED_SHARE
+  );
 }
 
 /**

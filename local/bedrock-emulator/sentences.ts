@@ -93,3 +93,26 @@ export function isInstruction(text: string): boolean {
   const body = text.replace(LIST_MARKER, '');
   return INSTRUCTION_VERB.test(body) || /^to \p{L}+[^,.]{0,60}, /iu.test(body);
 }
+
+/** "You can format these values by selecting …", "To do so, just right click …". */
+const TELLS_HOW =
+  /\b(?:you can|you'll need to|you need to|you will need to|you must|you should)\b[^.!?]{0,120}?\b(?:by|typing|clicking|selecting)\b|^(?:to do so|to do this|simply|just|then)\b/i;
+
+/**
+ * Whether a sentence tells the reader how to do something: a step of a procedure, or a sentence
+ * that names the means ("You can format these values by selecting the column chip …"). An
+ * overview that only lists what a feature can do ("you can reference columns, format text") does
+ * not.
+ */
+export function tellsHow(text: string): boolean {
+  return isInstruction(text) || TELLS_HOW.test(text.replace(LIST_MARKER, ''));
+}
+
+/** Verbs a task section's heading opens with ("Add custom icons", "Convert to editable"). */
+const TASK_HEADING =
+  /^(?:add|remove|delete|install|uninstall|import|export|request|convert|use|reference|format|get|invite|access|customize|customise|manage|create|edit|share|set|connect|change|cancel|downgrade|upgrade|upload|download|find|enable|disable|move|copy|star|pin|open|sync|build|make|write|run|update|restore|turn)\b/i;
+
+/** Whether a title names a task ("Add a new Compose column") rather than a subject. */
+export function isTaskTitle(title: string): boolean {
+  return TASK_HEADING.test(title.replace(/^[*_#\s]+/, ''));
+}

@@ -129,3 +129,52 @@ export function rewritePhrases(text: string): string {
   for (const [pattern, replacement] of PHRASES) rewritten = rewritten.replace(pattern, replacement);
   return rewritten;
 }
+
+/**
+ * Actions and what undoes them, both ways: "and how do I undo that?" after starring a doc asks
+ * how to unstar it. General software verbs, not any product's.
+ */
+const INVERSES: readonly (readonly [string, string])[] = [
+  ['star', 'unstar remove'],
+  ['pin', 'unpin remove'],
+  ['install', 'uninstall remove'],
+  ['add', 'remove'],
+  ['upload', 'remove delete'],
+  ['create', 'delete'],
+  ['enable', 'disable'],
+  ['connect', 'disconnect remove'],
+  ['share', 'unshare remove'],
+  ['invite', 'remove'],
+  ['subscribe', 'cancel'],
+  ['upgrade', 'downgrade'],
+  ['archive', 'restore'],
+  ['hide', 'show'],
+  ['lock', 'unlock'],
+  ['import', 'delete'],
+];
+const INVERSE = new Map<string, string>();
+for (const [action, inverse] of INVERSES) {
+  const a = normalizeTerm(action);
+  const firstInverse = inverse.split(' ')[0] ?? '';
+  const b = normalizeTerm(firstInverse);
+  if (a !== null) INVERSE.set(a, inverse);
+  if (b !== null && !INVERSE.has(b)) INVERSE.set(b, action);
+}
+
+/** "undo that", "revert it", "take it back", "reverse this". */
+const UNDO = /\b(?:undo|revert|reverse|roll\s+(?:it|that|this)\s+back|take\s+(?:it|that|this)\s+back)\b/i;
+
+/**
+ * A follow-up asking to undo the previous question's action, with "undo" replaced by the
+ * inverse action ("and how do I undo that?" after "How do I install a Pack?" reads "… uninstall
+ * remove that"). Unchanged when there is no undo or no known action to invert.
+ */
+export function invertUndo(question: string, previous: string): string {
+  if (!UNDO.test(question)) return question;
+  for (const token of previous.toLowerCase().match(/[\p{L}]+/gu) ?? []) {
+    const term = normalizeTerm(token);
+    const inverse = term === null ? undefined : INVERSE.get(term);
+    if (inverse !== undefined) return question.replace(UNDO, inverse);
+  }
+  return question;
+}

@@ -1,6 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ingestionSettings } from '../../config/ingestion.ts';
 import { resolveGenerationModel } from '../../infra/lib/bedrock-arns.ts';
 import { readSettings } from '../../infra/lib/settings.ts';
 import {
@@ -58,6 +59,12 @@ describe('context settings', () => {
         /"confluenceHostUrl" must be/,
       ],
       [{ confluenceAuthType: 'BASIC' }, /need "confluenceHostUrl"/],
+      [{ confluenceSyncSchedule: 'rate(1 hour)' }, /need "confluenceHostUrl"/],
+      [
+        { ...confluence(), confluenceSyncSchedule: 'hourly' },
+        /"confluenceSyncSchedule" must be an EventBridge/,
+      ],
+      [{ ...confluence(), confluenceSyncSchedule: 'rate(1 hours)' }, /"confluenceSyncSchedule" must be/],
       [{ logRetentionDays: '45' }, /"logRetentionDays" must be a period CloudWatch Logs supports/],
       [{ sessionTtlDays: '0' }, /"sessionTtlDays" must be an integer from 1 to 365/],
       [{ slack: 'yes' }, /"slack" must be true or false/],
@@ -75,6 +82,17 @@ describe('context settings', () => {
     ];
     for (const [context, message] of refused) {
       expect(() => settingsOf(context), JSON.stringify(context)).toThrow(message);
+    }
+  });
+
+  it('syncs Confluence on the config/ingestion.ts interval unless confluenceSyncSchedule says otherwise', () => {
+    expect(settingsOf(confluence()).confluence?.syncSchedule).toBe(
+      `rate(${ingestionSettings.confluenceSyncIntervalMinutes} minutes)`,
+    );
+    for (const schedule of ['rate(1 hour)', 'rate(15 minutes)', 'cron(0 6 ? * MON-FRI *)']) {
+      expect(settingsOf({ ...confluence(), confluenceSyncSchedule: schedule }).confluence?.syncSchedule).toBe(
+        schedule,
+      );
     }
   });
 
@@ -232,6 +250,49 @@ describe('every option on', () => {
     }
   });
 
+  it('syncs Confluence on a schedule: the Scheduled Event itself to kb-sync, retried twice', () => {
+    const kbSyncId = logicalIdOf(t, 'AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Syncs the knowledge base'),
+    });
+    const scheduleId = logicalIdOf(t, 'AWS::Events::Rule', { ScheduleExpression: Match.anyValue() });
+    const schedule = t.toJSON().Resources[scheduleId].Properties;
+    expect(schedule.ScheduleExpression).toBe(
+      `rate(${ingestionSettings.confluenceSyncIntervalMinutes} minutes)`,
+    );
+    expect(schedule.Targets).toEqual([
+      {
+        Arn: { 'Fn::GetAtt': [kbSyncId, 'Arn'] },
+        Id: 'Target0',
+        RetryPolicy: { MaximumRetryAttempts: 2 },
+      },
+    ]);
+    t.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [kbSyncId, 'Arn'] },
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [scheduleId, 'Arn'] },
+    });
+    // Both data sources, the bucket's first.
+    expect(
+      t.toJSON().Resources[kbSyncId].Properties.Environment.Variables.KNOWLEDGE_BASE_DATA_SOURCE_IDS,
+    ).toEqual({
+      'Fn::Join': [
+        '',
+        [
+          {
+            'Fn::ImportValue': expect.stringMatching(/^Lantern-Stateful:.*DocumentsDataSource.*DataSourceId/),
+          },
+          ',',
+          {
+            'Fn::ImportValue': expect.stringMatching(
+              /^Lantern-Stateful:.*ConfluenceDataSource.*DataSourceId/,
+            ),
+          },
+        ],
+      ],
+    });
+  });
+
   it('mails alarms to the configured address', () => {
     t.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
   });
@@ -240,9 +301,11 @@ describe('every option on', () => {
 describe('every option off', () => {
   const t = minimal.statelessTemplate;
 
-  it('has no Slack route, queue or functions', () => {
-    t.resourceCountIs('AWS::Lambda::Function', 4);
-    t.resourceCountIs('AWS::SQS::Queue', 0);
+  it('has no Slack route, queue or functions, and no crawl schedule', () => {
+    t.resourceCountIs('AWS::Lambda::Function', 6);
+    // kb-sync's queue and its dead-letter queue.
+    t.resourceCountIs('AWS::SQS::Queue', 2);
+    t.resourceCountIs('AWS::Events::Rule', 1);
     expect(JSON.stringify(t.toJSON().Resources)).not.toContain('"PathPart":"slack"');
     expect(Object.keys(t.toJSON().Outputs)).not.toContain('SlackRequestUrl');
   });
@@ -253,8 +316,11 @@ describe('every option off', () => {
     expect(grantsByAction(chatStatements(t)).has('bedrock:ApplyGuardrail')).toBe(false);
   });
 
-  it('alarms on throttles of the four remaining functions, and on no dead-letter queue', () => {
-    t.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+  it('alarms on throttles of the six remaining functions, and on the kb-sync dead-letter queue only', () => {
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 5);
+    expect(
+      Object.keys(t.findResources('AWS::CloudWatch::Alarm')).filter((id) => id.includes('DeadLetters')),
+    ).toEqual([expect.stringMatching(/^MonitoringKbSyncDeadLetters/)]);
   });
 });
 
@@ -269,7 +335,7 @@ describe('API settings', () => {
     const lanternFunctions = Object.values(t.findResources('AWS::Lambda::Function')).filter(
       (fn) => fn.Properties.Environment?.Variables?.TABLE_NAME,
     );
-    expect(lanternFunctions).toHaveLength(6);
+    expect(lanternFunctions).toHaveLength(8);
     for (const fn of lanternFunctions) {
       expect(fn.Properties.Environment.Variables.SESSION_TTL_DAYS).toBe('7');
     }

@@ -118,6 +118,17 @@ describe('buckets', () => {
       },
     });
   });
+
+  it("sends the documents bucket's events to EventBridge natively, with no notifications custom resource", () => {
+    const buckets = template.findResources('AWS::S3::Bucket');
+    expect(buckets[documentsBucketId]?.Properties.NotificationConfiguration).toEqual({
+      EventBridgeConfiguration: { EventBridgeEnabled: true },
+    });
+    const others = Object.entries(buckets).filter(([id]) => id !== documentsBucketId);
+    for (const [, bucket] of others) expect(bucket.Properties.NotificationConfiguration).toBeUndefined();
+    template.resourceCountIs('Custom::S3BucketNotifications', 0);
+    template.resourceCountIs('AWS::Lambda::Function', 0);
+  });
 });
 
 describe('knowledge base', () => {

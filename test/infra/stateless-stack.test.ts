@@ -2,10 +2,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ingestionSettings } from '../../config/ingestion.ts';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
 import { slackSettings } from '../../config/slack.ts';
 import { foundationModelArn } from '../../infra/lib/bedrock-arns.ts';
-import { grantsByAction, logicalIdOf, statementsOfRole, synthesizeLantern } from './support/lantern-app.ts';
+import {
+  grantsByAction,
+  logicalIdOf,
+  type Statement,
+  statementsOfRole,
+  synthesizeLantern,
+} from './support/lantern-app.ts';
 
 // The one synthesis of this file that bundles the handlers (the bundle test reads them).
 const lantern = synthesizeLantern();
@@ -59,6 +66,8 @@ const ids = {
   health: functionId('GET /v1/health'),
   slackEvents: functionId('POST /v1/slack/events'),
   slackWorker: functionId('Answers queued Slack questions'),
+  kbAdmin: functionId('POST /v1/admin/knowledge-base/sync'),
+  kbSync: functionId('Syncs the knowledge base'),
 };
 const props = (id: string): Json => resources[id]?.Properties;
 const roleOf = (id: string) => (props(id).Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
@@ -88,13 +97,28 @@ const conversationActions = [
   'bedrock:ApplyGuardrail',
 ];
 const sorted = (list: Iterable<string>) => [...list].sort();
+const adminRoutes = [
+  'POST /v1/admin/knowledge-base/sync',
+  'GET /v1/admin/knowledge-base/jobs',
+  'GET /v1/admin/knowledge-base/jobs/{jobId}',
+];
+/** The Slack queue and its dead-letter queue (kb-sync's are told apart by their own settings). */
+const slackQueueId = logicalIdOf(template, 'AWS::SQS::Queue', {
+  VisibilityTimeout: slackSettings.queueVisibilityTimeoutSeconds,
+});
+const slackDeadLetterId =
+  resources[slackQueueId].Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0];
+const kbQueueId = logicalIdOf(template, 'AWS::SQS::Queue', {
+  VisibilityTimeout: ingestionSettings.queueVisibilityTimeoutSeconds,
+});
+const kbDeadLetterId = resources[kbQueueId].Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0];
 
 describe('functions', () => {
   const functions = Object.entries(template.findResources('AWS::Lambda::Function'));
 
-  it('deploys chat, chat-stream, sessions, health and the two Slack handlers', () => {
-    expect(functions).toHaveLength(6);
-    expect(new Set(Object.values(ids)).size).toBe(6);
+  it('deploys chat, chat-stream, sessions, health, the two Slack handlers, kb-admin and kb-sync', () => {
+    expect(functions).toHaveLength(8);
+    expect(new Set(Object.values(ids)).size).toBe(8);
   });
 
   it('runs every function on Node.js 22+ and arm64, with memory for latency, tracing and a log retention', () => {
@@ -154,14 +178,14 @@ describe('functions', () => {
   });
 
   it('gives the Slack functions the secret and the events function the queue', () => {
-    const queueUrl = { Ref: logicalIdOf(template, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() }) };
+    const queueUrl = { Ref: slackQueueId };
     expect(environmentOf(ids.slackEvents)).toMatchObject({
       SLACK_SECRET_ARN: secretRef,
       SLACK_QUEUE_URL: queueUrl,
     });
     expect(environmentOf(ids.slackWorker)).toMatchObject({ SLACK_SECRET_ARN: secretRef });
     expect(environmentOf(ids.slackWorker)).not.toHaveProperty('SLACK_QUEUE_URL');
-    for (const id of [ids.chat, ids.chatStream, ids.sessions, ids.health]) {
+    for (const id of [ids.chat, ids.chatStream, ids.sessions, ids.health, ids.kbAdmin, ids.kbSync]) {
       expect(environmentOf(id)).not.toHaveProperty('SLACK_SECRET_ARN');
     }
   });
@@ -178,7 +202,7 @@ describe('functions', () => {
       const hash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
       return join(lantern.assembly.directory, `asset.${hash}`);
     });
-    expect(new Set(assetDirs).size).toBe(6);
+    expect(new Set(assetDirs).size).toBe(8);
     for (const dir of assetDirs) {
       const bundle = readFileSync(join(dir, 'index.mjs'), 'utf8');
       expect(bundle.startsWith("import { createRequire } from 'node:module';")).toBe(true);
@@ -286,8 +310,11 @@ describe('REST API', () => {
     });
     expect(sorted([...routes.keys()].filter((r) => !r.startsWith('OPTIONS')))).toEqual([
       'DELETE /v1/sessions/{id}',
+      'GET /v1/admin/knowledge-base/jobs',
+      'GET /v1/admin/knowledge-base/jobs/{jobId}',
       'GET /v1/health',
       'GET /v1/sessions/{id}',
+      'POST /v1/admin/knowledge-base/sync',
       'POST /v1/chat',
       'POST /v1/chat/stream',
       'POST /v1/sessions/{id}/feedback',
@@ -307,11 +334,12 @@ describe('REST API', () => {
     }
     expect(functionBehind('GET /v1/health')).toBe(ids.health);
     expect(functionBehind('POST /v1/slack/events')).toBe(ids.slackEvents);
+    for (const name of adminRoutes) expect(functionBehind(name)).toBe(ids.kbAdmin);
   });
 
-  it('requires an API key everywhere but health and the Slack events endpoint, whose signature is the auth', () => {
+  it('requires an API key everywhere but health, the Slack events endpoint (signed) and the admin routes (IAM)', () => {
     for (const [name, method] of routes) {
-      if (name.startsWith('OPTIONS')) continue;
+      if (name.startsWith('OPTIONS') || adminRoutes.includes(name)) continue;
       const keyless = name === 'GET /v1/health' || name === 'POST /v1/slack/events';
       expect(method.ApiKeyRequired, name).toBe(!keyless);
       expect(method.AuthorizationType, name).toBe('NONE');
@@ -393,12 +421,20 @@ describe('REST API', () => {
     });
   });
 
-  it('answers CORS preflights for browser frontends, allowing content-type and x-api-key', () => {
-    for (const path of ['/v1/chat', '/v1/chat/stream', '/v1/sessions/{id}', '/v1/sessions/{id}/feedback']) {
+  it('answers CORS preflights for browser frontends, allowing content-type, x-api-key and the SigV4 headers', () => {
+    for (const path of [
+      '/v1/chat',
+      '/v1/chat/stream',
+      '/v1/sessions/{id}',
+      '/v1/sessions/{id}/feedback',
+      '/v1/admin/knowledge-base/sync',
+      '/v1/admin/knowledge-base/jobs/{jobId}',
+    ]) {
       const preflight = route(`OPTIONS ${path}`);
       expect(preflight.ApiKeyRequired).not.toBe(true);
+      expect(preflight.AuthorizationType).toBe('NONE');
       expect(JSON.stringify(preflight.Integration)).toContain(
-        '"method.response.header.Access-Control-Allow-Headers":"\'content-type,x-api-key\'"',
+        '"method.response.header.Access-Control-Allow-Headers":"\'content-type,x-api-key,authorization,x-amz-date,x-amz-security-token\'"',
       );
     }
   });
@@ -424,6 +460,21 @@ describe('REST API', () => {
           HttpMethod: 'POST',
           ThrottlingRateLimit: 20,
         }),
+        Match.objectLike({
+          ResourcePath: '/~1v1~1admin~1knowledge-base~1sync',
+          HttpMethod: 'POST',
+          ThrottlingRateLimit: 1,
+        }),
+        Match.objectLike({
+          ResourcePath: '/~1v1~1admin~1knowledge-base~1jobs',
+          HttpMethod: 'GET',
+          ThrottlingRateLimit: 5,
+        }),
+        Match.objectLike({
+          ResourcePath: '/~1v1~1admin~1knowledge-base~1jobs~1{jobId}',
+          HttpMethod: 'GET',
+          ThrottlingRateLimit: 5,
+        }),
       ],
     });
   });
@@ -446,7 +497,16 @@ describe('REST API', () => {
     const responses = Object.values(template.findResources('AWS::ApiGateway::GatewayResponse'));
     const byType = new Map(responses.map((r) => [r.Properties.ResponseType, r.Properties]));
     expect(byType.get('INVALID_API_KEY')).toMatchObject({ StatusCode: '401' });
+    // Also what an unsigned admin request gets: API Gateway cannot tell it from an unknown route.
     expect(byType.get('MISSING_AUTHENTICATION_TOKEN')).toMatchObject({ StatusCode: '404' });
+    for (const type of ['ACCESS_DENIED', 'INVALID_SIGNATURE', 'EXPIRED_TOKEN']) {
+      const response = byType.get(type);
+      expect(response, type).toBeDefined();
+      expect(response.StatusCode, type).toBeUndefined(); // API Gateway's own 403
+      expect(response.ResponseTemplates['application/json'], type).toBe(
+        '{"error":{"code":"FORBIDDEN","message":$context.error.messageString}}',
+      );
+    }
     for (const response of byType.values()) {
       const body = response.ResponseTemplates['application/json'].replace(
         '$context.error.messageString',
@@ -476,12 +536,15 @@ describe('REST API', () => {
     expect(slackUrl).toContain('v1/slack/events');
     template.hasOutput('DashboardUrl', { Value: Match.anyValue() });
     template.hasOutput('AlarmTopicArn', { Value: Match.anyValue() });
+    const adminUrl = template.toJSON().Outputs.AdminApiUrl;
+    expect(JSON.stringify(adminUrl.Value)).toMatch(/v1\/admin\/knowledge-base\/"\]\]\}$/);
+    expect(adminUrl.Description).toContain('execute-api:Invoke');
   });
 });
 
 describe('Slack queue', () => {
-  const queueId = logicalIdOf(template, 'AWS::SQS::Queue', { RedrivePolicy: Match.anyValue() });
-  const deadLetterId = logicalIdOf(template, 'AWS::SQS::Queue', { MessageRetentionPeriod: 1_209_600 });
+  const queueId = slackQueueId;
+  const deadLetterId = slackDeadLetterId;
 
   it('is encrypted, leases a job longer than the worker runs, and dead-letters after maxReceiveCount tries', () => {
     template.hasResourceProperties('AWS::SQS::Queue', {
@@ -498,9 +561,9 @@ describe('Slack queue', () => {
     );
   });
 
-  it('refuses requests without TLS on both queues', () => {
+  it('refuses requests without TLS on every queue', () => {
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy'));
-    expect(policies).toHaveLength(2);
+    expect(policies).toHaveLength(4);
     for (const policy of policies) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
@@ -518,10 +581,11 @@ describe('Slack queue', () => {
   });
 });
 
+// The dashboard body is a Fn::Join of JSON text and references.
+const body = Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]?.Properties.DashboardBody;
+
 describe('dashboard and alarms', () => {
-  // The body is a Fn::Join of JSON text and references; join the text to read it.
-  const body = Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]?.Properties
-    .DashboardBody;
+  // Join the text to read it.
   const dashboard = (body['Fn::Join'][1] as unknown[])
     .map((part) => (typeof part === 'string' ? part : 'REF'))
     .join('');
@@ -553,7 +617,7 @@ describe('dashboard and alarms', () => {
   });
 
   it('alarms on 5xx, latency, throttles, failed ingestion jobs and dead letters, notifying one topic', () => {
-    expect(Object.keys(alarms)).toHaveLength(5);
+    expect(Object.keys(alarms)).toHaveLength(6);
     for (const properties of Object.values(alarms)) {
       expect(properties.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(properties.Properties.TreatMissingData).toBe('notBreaching');
@@ -577,6 +641,11 @@ describe('dashboard and alarms', () => {
       MetricName: 'ApproximateNumberOfMessagesVisible',
       Threshold: 1,
     });
+    expect(alarm('KbSyncDeadLetters')).toMatchObject({
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [kbDeadLetterId, 'QueueName'] } }],
+      Threshold: 1,
+    });
   });
 
   it('requires TLS to publish to the alarm topic', () => {
@@ -587,5 +656,164 @@ describe('dashboard and alarms', () => {
         ],
       },
     });
+  });
+});
+
+describe('knowledge-base reload', () => {
+  const documentsBucketName = imported(/^Lantern-Stateful:.*DocumentsBucket/);
+  const dataSourceId = imported(/^Lantern-Stateful:.*DocumentsDataSource.*DataSourceId/);
+  const ruleId = logicalIdOf(template, 'AWS::Events::Rule', { EventPattern: Match.anyValue() });
+  const jobItemsOnly = {
+    'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['INGESTIONJOB', 'INGESTIONJOB#*'] },
+  };
+  const jobActions = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
+  /** Statements beyond the log group and tracing, by Sid or by their actions. */
+  const ownStatements = (id: string) =>
+    statementsOfRole(template, roleOf(id))
+      .filter((statement) => !logsAndTracing.some((action) => [statement.Action].flat().includes(action)))
+      .map((statement) => ({ ...statement, Action: sorted([statement.Action].flat()) }));
+
+  it('gives kb-admin and kb-sync the configuration contract plus the data source ids, and their timeouts', () => {
+    for (const id of [ids.kbAdmin, ids.kbSync]) {
+      expect(environmentOf(id)).toMatchObject({ KNOWLEDGE_BASE_DATA_SOURCE_IDS: dataSourceId });
+    }
+    for (const id of [ids.chat, ids.chatStream, ids.sessions, ids.health, ids.slackEvents, ids.slackWorker]) {
+      expect(environmentOf(id)).not.toHaveProperty('KNOWLEDGE_BASE_DATA_SOURCE_IDS');
+    }
+    expect(props(ids.kbAdmin).Timeout).toBe(29);
+    expect(props(ids.kbSync).Timeout).toBe(ingestionSettings.syncTimeoutSeconds);
+  });
+
+  it('lets kb-admin start and read ingestion jobs on the knowledge base, and record them in INGESTIONJOB items only', () => {
+    expect(ownStatements(ids.kbAdmin)).toEqual([
+      {
+        Sid: 'RunIngestionJobs',
+        Effect: 'Allow',
+        Action: ['bedrock:GetIngestionJob', 'bedrock:StartIngestionJob'],
+        Resource: knowledgeBaseArn,
+      },
+      {
+        Sid: 'RecordIngestionJobs',
+        Effect: 'Allow',
+        Action: jobActions,
+        Resource: tableArn,
+        Condition: jobItemsOnly,
+      },
+    ]);
+  });
+
+  it('lets kb-sync do the same, describe the data sources and consume its queue', () => {
+    const statements = ownStatements(ids.kbSync);
+    expect(statements).toContainEqual({
+      Sid: 'RunIngestionJobs',
+      Effect: 'Allow',
+      Action: ['bedrock:GetDataSource', 'bedrock:GetIngestionJob', 'bedrock:StartIngestionJob'],
+      Resource: knowledgeBaseArn,
+    });
+    expect(statements).toContainEqual({
+      Sid: 'RecordIngestionJobs',
+      Effect: 'Allow',
+      Action: jobActions,
+      Resource: tableArn,
+      Condition: jobItemsOnly,
+    });
+    const grants = grantsOf(ids.kbSync);
+    expect(sorted(grants.keys())).toEqual(
+      sorted([
+        ...logsAndTracing,
+        'bedrock:GetDataSource',
+        'bedrock:GetIngestionJob',
+        'bedrock:StartIngestionJob',
+        ...jobActions,
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:ReceiveMessage',
+      ]),
+    );
+    expect(grants.get('sqs:ReceiveMessage')).toEqual([{ 'Fn::GetAtt': [kbQueueId, 'Arn'] }]);
+  });
+
+  it('serves the admin routes with IAM (SigV4) authorization and no API key', () => {
+    for (const name of adminRoutes) {
+      expect(route(name).AuthorizationType, name).toBe('AWS_IAM');
+      expect(route(name).ApiKeyRequired, name).toBe(false);
+    }
+    expect(route('GET /v1/admin/knowledge-base/jobs/{jobId}').RequestParameters).toEqual({
+      'method.request.path.jobId': true,
+    });
+  });
+
+  it('queues Object Created and Object Deleted events of the documents bucket, and only them', () => {
+    expect(props(ruleId).EventPattern).toEqual({
+      source: ['aws.s3'],
+      'detail-type': ['Object Created', 'Object Deleted'],
+      detail: { bucket: { name: [documentsBucketName] } },
+    });
+    expect(props(ruleId).Targets).toEqual([{ Arn: { 'Fn::GetAtt': [kbQueueId, 'Arn'] }, Id: 'Target0' }]);
+  });
+
+  it('uses an encrypted queue leasing a batch longer than kb-sync runs, dead-lettering after maxReceiveCount', () => {
+    expect(props(kbQueueId)).toMatchObject({
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: ingestionSettings.queueVisibilityTimeoutSeconds,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [kbDeadLetterId, 'Arn'] },
+        maxReceiveCount: ingestionSettings.maxReceiveCount,
+      },
+    });
+    expect(props(kbDeadLetterId)).toMatchObject({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 1_209_600,
+    });
+    expect(ingestionSettings.queueVisibilityTimeoutSeconds).toBeGreaterThanOrEqual(
+      ingestionSettings.syncTimeoutSeconds,
+    );
+  });
+
+  it('lets only the rule send to the queue, over TLS', () => {
+    const policy = Object.values(template.findResources('AWS::SQS::QueuePolicy')).find(
+      (p) => JSON.stringify(p.Properties.Queues) === JSON.stringify([{ Ref: kbQueueId }]),
+    );
+    const statements = policy?.Properties.PolicyDocument.Statement;
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+    );
+    const allows = statements
+      .filter((statement: Statement) => statement.Effect === 'Allow')
+      .map((statement: Statement) => ({ ...statement, Action: sorted([statement.Action].flat()) }));
+    expect(allows).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+        Resource: { 'Fn::GetAtt': [kbQueueId, 'Arn'] },
+        Condition: { ArnEquals: { 'aws:SourceArn': { 'Fn::GetAtt': [ruleId, 'Arn'] } } },
+      },
+    ]);
+  });
+
+  it('feeds kb-sync batches of up to 1,000 changes after a 60 s window, two invocations at most', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [kbQueueId, 'Arn'] },
+      FunctionName: { Ref: ids.kbSync },
+      BatchSize: ingestionSettings.batchSize,
+      MaximumBatchingWindowInSeconds: ingestionSettings.batchingWindowSeconds,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+  });
+
+  it('schedules no crawl without Confluence', () => {
+    expect(Object.keys(template.findResources('AWS::Events::Rule'))).toEqual([ruleId]);
+    template.resourceCountIs('AWS::Scheduler::Schedule', 0);
+  });
+
+  it('charts both functions and the queue, and alarms on its dead letters', () => {
+    const raw = JSON.stringify(body);
+    for (const id of [ids.kbAdmin, ids.kbSync]) expect(raw).toContain(`{"Ref":"${id}"}`);
+    for (const id of [kbQueueId, kbDeadLetterId])
+      expect(raw).toContain(`{"Fn::GetAtt":["${id}","QueueName"]}`);
   });
 });

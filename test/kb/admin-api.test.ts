@@ -26,6 +26,7 @@ const TERMINAL = ['COMPLETE', 'FAILED', 'STOPPED'];
 let stack: LocalStack;
 let admin: ApiClient;
 let docs: string;
+let confluence: string;
 /** StartIngestionJob calls the emulator answers with 402 before letting one through. */
 let quotaRefusals = 0;
 let startCalls = 0;
@@ -33,7 +34,7 @@ let startCalls = 0;
 beforeAll(async () => {
   docs = tempDir('admin-docs');
   cpSync(SAMPLE_KB, docs, { recursive: true });
-  const confluence = tempDir('admin-confluence');
+  confluence = tempDir('admin-confluence');
   cpSync(SAMPLE_CONFLUENCE, confluence, { recursive: true });
   stack = await bootStack({
     docsDir: docs,
@@ -57,6 +58,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
   rmSync(docs, { recursive: true, force: true });
+  rmSync(confluence, { recursive: true, force: true });
 });
 
 const asAdmin = { 'x-admin-key': ADMIN_KEY };

@@ -65,6 +65,8 @@ export interface LoadReport {
   readonly mismatched: number;
   /** Chats the client gave up on that the server still stored, once (it finished after a timeout). */
   readonly storedAfterGivingUp: number;
+  /** Whether the transcripts had stopped changing before they were checked. */
+  readonly settled: boolean;
   readonly latency: { readonly p50: number; readonly p95: number; readonly max: number };
   readonly chatLatency: { readonly p50: number; readonly p95: number; readonly max: number };
   readonly wallMs: number;
@@ -82,6 +84,11 @@ const QUESTIONS = [
   'Can I merge two tickets?',
   'How do I set up an email channel?',
 ];
+
+/** Rounds of reads of every transcript while waiting for turns still running on the server. */
+const MAX_SETTLE_READS = 90;
+const SETTLE_PAUSE_MS = 2_000;
+const SETTLE_QUIET_READS = 4;
 
 interface Checks {
   lost: number;
@@ -103,7 +110,8 @@ export async function runLoad(baseUrl: string, apiKey: string, options: LoadOpti
   const maxAttempts = options.maxAttempts ?? 6;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 5_000;
   const maxRequests =
-    options.maxRequests ?? (options.chats + options.sessions) * maxAttempts + options.sessions * 4;
+    options.maxRequests ??
+    (options.chats + options.sessions) * maxAttempts + options.sessions * (4 + MAX_SETTLE_READS);
   const deadline = AbortSignal.timeout(options.timeoutMs ?? 120_000);
   const runTag = randomUUID().slice(0, 8);
   const started = performance.now();
@@ -122,9 +130,10 @@ export async function runLoad(baseUrl: string, apiKey: string, options: LoadOpti
     method: string,
     path: string,
     body?: unknown,
+    signal: AbortSignal = deadline,
   ): Promise<{ status: number; retryAfter: string | null; json: unknown } | { error: string }> => {
     if (requests >= maxRequests) return { error: 'request cap reached' };
-    if (deadline.aborted) return { error: 'deadline passed' };
+    if (signal.aborted) return { error: 'deadline passed' };
     requests++;
     const t = performance.now();
     try {
@@ -132,7 +141,7 @@ export async function runLoad(baseUrl: string, apiKey: string, options: LoadOpti
         method,
         headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: deadline,
+        signal,
       });
       const text = await response.text();
       latencies.push(performance.now() - t);
@@ -217,7 +226,14 @@ export async function runLoad(baseUrl: string, apiKey: string, options: LoadOpti
         );
   const outcomes = [...openers, ...turns];
 
-  // 3. Every transcript, read twice: each answered chat's pair exactly once, nothing else.
+  // 3. A chat the client gave up on may still be running on the server (past a timeout): wait until
+  // the transcripts stop changing, so the check below sees what stays.
+  const settled = outcomes.every((o) => o.answer) || (await settle());
+  if (!settled) problem('the transcripts were still changing when the check began');
+
+  // 4. Every transcript, read twice: each answered chat's pair exactly once, nothing else. The check
+  // has its own time budget, so a run that used up its deadline is still checked.
+  const checkDeadline = AbortSignal.timeout(60_000);
   const checks: Checks = {
     lost: 0,
     duplicated: 0,
@@ -227,8 +243,8 @@ export async function runLoad(baseUrl: string, apiKey: string, options: LoadOpti
     storedAfterGivingUp: 0,
   };
   for (const sessionId of sessionIds) {
-    const first = await send('GET', `/v1/sessions/${sessionId}`);
-    const second = await send('GET', `/v1/sessions/${sessionId}`);
+    const first = await send('GET', `/v1/sessions/${sessionId}`, undefined, checkDeadline);
+    const second = await send('GET', `/v1/sessions/${sessionId}`, undefined, checkDeadline);
     if ('error' in first || 'error' in second || first.status !== 200 || second.status !== 200) {
       problem(`session ${sessionId}: the transcript could not be read`);
       checks.lost += outcomes.filter((o) => o.answer?.sessionId === sessionId).length * 2;
@@ -244,6 +260,26 @@ export async function runLoad(baseUrl: string, apiKey: string, options: LoadOpti
       checks,
       problem,
     );
+  }
+
+  /** Settled: the same transcript sizes in SETTLE_QUIET_READS reads in a row, SETTLE_PAUSE_MS apart. */
+  async function settle(): Promise<boolean> {
+    let previous = '';
+    let unchanged = 0;
+    for (let read = 0; read < MAX_SETTLE_READS && !deadline.aborted; read++) {
+      const sizes = await Promise.all(
+        sessionIds.map(async (id) => {
+          const res = await send('GET', `/v1/sessions/${id}`);
+          return 'error' in res ? 'error' : String((res.json as { messages?: unknown[] })?.messages?.length);
+        }),
+      );
+      const current = sizes.join();
+      unchanged = current === previous ? unchanged + 1 : 0;
+      if (unchanged >= SETTLE_QUIET_READS - 1) return true;
+      previous = current;
+      await pause(SETTLE_PAUSE_MS, deadline);
+    }
+    return false;
   }
 
   const answered = outcomes.filter((o) => o.answer);
@@ -266,6 +302,7 @@ export async function runLoad(baseUrl: string, apiKey: string, options: LoadOpti
     missingRetryAfter,
     networkErrors,
     ...checks,
+    settled,
     latency: summary(latencies),
     chatLatency: summary(answered.map((o) => o.ms)),
     wallMs: performance.now() - started,
@@ -397,6 +434,7 @@ export function formatLoadReport(
     ['transcripts out of order', report.misordered],
     ['stored answers differing from the response', report.mismatched],
     ['chats given up but stored later (once)', report.storedAfterGivingUp],
+    ['transcripts settled before the check', report.settled ? 'yes' : 'no'],
     ['HTTP requests (all)', report.requests],
     [
       'statuses',

@@ -89,11 +89,12 @@ try {
     report.misordered === 0 &&
     report.mismatched === 0 &&
     report.otherServerErrors === 0 &&
-    report.missingRetryAfter === 0;
+    report.missingRetryAfter === 0 &&
+    report.settled;
   const allAnswered = report.gaveUp === 0;
   console.log(
     !consistent
-      ? '\nFAILED: a message was lost, duplicated or misordered, or a 5xx other than 503 was seen.'
+      ? '\nFAILED: a message was lost, duplicated or misordered, a 5xx other than 503 was seen, or the transcripts never settled.'
       : allAnswered
         ? '\nOK: every chat answered; no message lost or duplicated; no 5xx but 503.'
         : `\nNO LOSS, BUT ${report.gaveUp} chats were still unanswered after ${maxAttempts} attempts: ` +

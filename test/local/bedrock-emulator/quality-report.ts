@@ -20,6 +20,9 @@ import {
   articleOf,
   codaCorpusFolder,
   type FollowUp,
+  fillerHeldOutFollowUps,
+  fillerHeldOutOffTopic,
+  fillerHeldOutQuestions,
   followUps,
   heldOutQuestions,
   type OnTopicQuestion,
@@ -49,6 +52,12 @@ interface Corpus {
   readonly offTopicFollowUps: readonly FollowUp[];
   /** Groups files into articles, where the corpus is cut into sections. */
   readonly articleOf?: (file: string) => number;
+  /** A second held-out set (filler, sibling sections, follow-ups on a new sub-aspect). */
+  readonly secondHeldOut?: {
+    readonly questions: readonly OnTopicQuestion[];
+    readonly followUps: readonly FollowUp[];
+    readonly offTopic: readonly string[];
+  };
 }
 
 const corpora: readonly Corpus[] = [
@@ -62,6 +71,11 @@ const corpora: readonly Corpus[] = [
     offTopic: offTopicQuestions,
     offTopicFollowUps,
     articleOf,
+    secondHeldOut: {
+      questions: fillerHeldOutQuestions,
+      followUps: fillerHeldOutFollowUps,
+      offTopic: fillerHeldOutOffTopic,
+    },
   },
   {
     name: 'sample-kb',
@@ -131,9 +145,9 @@ async function onTopicFigures(corpus: Corpus, questions: readonly OnTopicQuestio
   return { first, any, article, total: questions.length };
 }
 
-async function followUpFigures(corpus: Corpus) {
+async function followUpFigures(corpus: Corpus, runs: readonly FollowUp[] = corpus.followUps) {
   let right = 0;
-  for (const { turns, expected } of corpus.followUps) {
+  for (const { turns, expected } of runs) {
     let sessionId: string | undefined;
     let last: Awaited<ReturnType<typeof ask>> | undefined;
     for (const turn of turns) {
@@ -200,6 +214,20 @@ for (const corpus of corpora) {
     lines.push(
       `  off-topic follow-ups declined:         ${pct(offTopicFollowUpsDeclined, corpus.offTopicFollowUps.length)}`,
     );
+  const second = tuning ? undefined : corpus.secondHeldOut;
+  if (second !== undefined) {
+    const q = await onTopicFigures(corpus, second.questions, ' held-out-2');
+    const f = await followUpFigures(corpus, second.followUps);
+    const o = await declinedFigures(
+      corpus,
+      second.offTopic.map((t) => [t]),
+    );
+    lines.push(
+      `  held-out-2: first / any citation right: ${pct(q.first, q.total)} / ${pct(q.any, q.total)}`,
+      `  held-out-2 follow-ups citing right:     ${pct(f, second.followUps.length)}`,
+      `  held-out-2 off-topic declined:          ${pct(o, second.offTopic.length)}`,
+    );
+  }
   summaries.push(lines.join('\n'));
 }
 
