@@ -34,19 +34,29 @@ export interface SourceDocument {
   readonly text: string;
 }
 
-/** Lists the supported files below `folder`, sorted so ingestion order (and chunk ids) are stable. */
+/**
+ * Lists the supported files below `folder`, sorted so ingestion order (and chunk ids) are stable.
+ * Symbolic links are listed (and followed when read), and so is anything else named like a
+ * document (a folder called `guide.md`): reading it fails, and the ingestion job reports why
+ * instead of silently leaving it out.
+ */
 export async function listDocumentFiles(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { withFileTypes: true, recursive: true });
   return entries
-    .filter((entry) => entry.isFile() && extname(entry.name).toLowerCase() in FORMATS)
+    .filter((entry) => extname(entry.name).toLowerCase() in FORMATS)
     .map((entry) => relative(folder, join(entry.parentPath, entry.name)).split(sep).join('/'))
     .filter((path) => !path.split('/').some((part) => part.startsWith('.')))
     .sort();
 }
 
 export async function loadDocument(folder: string, relativePath: string): Promise<SourceDocument> {
+  return documentFromText(relativePath, await readFile(join(folder, relativePath), 'utf8'));
+}
+
+/** A document from its file's text (already read), its format told by the file name. */
+export function documentFromText(relativePath: string, content: string): SourceDocument {
   const format = FORMATS[extname(relativePath).toLowerCase()] ?? 'text';
-  const raw = (await readFile(join(folder, relativePath), 'utf8')).replace(/^\uFEFF/, '');
+  const raw = content.replace(/^\uFEFF/, '');
   const extracted = extractText(format, raw);
   const { title, fromFirstSentence } = titleOf(extracted, relativePath);
   return {

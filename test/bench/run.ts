@@ -12,10 +12,11 @@ import { benchBundles, type FunctionBundle } from './bundles.ts';
 import { benchChatLatency, type LevelLatency } from './chat-latency.ts';
 import { benchDynamoDbCalls, formatOperations, type TurnCalls } from './dynamodb-calls.ts';
 import { benchIngestion, type IngestionRate, vocabularyOf, writeSyntheticCorpus } from './ingestion.ts';
+import { type AckLatency, benchSlackAck } from './slack-ack.ts';
 import { startStackProcess } from './stack-child.ts';
 import { benchStreamFirstByte, type FirstByte } from './stream-first-byte.ts';
 
-const SECTIONS = ['bundles', 'chat', 'stream', 'dynamodb', 'ingestion'] as const;
+const SECTIONS = ['bundles', 'chat', 'stream', 'dynamodb', 'ingestion', 'slack'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const usage = `Usage: npm run bench -- [options]
@@ -29,6 +30,8 @@ const usage = `Usage: npm run bench -- [options]
   --stream-runs N       paired streaming first-byte runs (default: 100)
   --synthetic-docs N    size of the generated ingestion corpus, 0 to skip (default: 1000)
   --ingest-runs N       ingestion runs per corpus (default: 3)
+  --slack-events N      signed app_mention events per Slack ack round (default: 500)
+  --slack-levels LIST   Slack ack concurrency levels (default: 1,8)
   --help                this text`;
 
 function fail(message: string): never {
@@ -49,6 +52,8 @@ function parse() {
       'stream-runs': { type: 'string', default: '100' },
       'synthetic-docs': { type: 'string', default: '1000' },
       'ingest-runs': { type: 'string', default: '3' },
+      'slack-events': { type: 'string', default: '500' },
+      'slack-levels': { type: 'string', default: '1,8' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -91,6 +96,10 @@ const initRuns = whole('init-runs', args['init-runs'], 5, 50);
 const streamRuns = whole('stream-runs', args['stream-runs'], 5, 2_000);
 const syntheticDocs = whole('synthetic-docs', args['synthetic-docs'], 0, 20_000);
 const ingestRuns = whole('ingest-runs', args['ingest-runs'], 1, 10);
+const slackEvents = whole('slack-events', args['slack-events'], 10, 10_000);
+const slackLevels = args['slack-levels']
+  .split(',')
+  .map((level) => whole('slack-levels', level.trim(), 1, 64));
 
 const cases = loadDataset(join(import.meta.dirname, '..', 'eval', 'datasets', corpus.dataset));
 const questions = cases
@@ -111,6 +120,7 @@ let chat: LevelLatency[] | undefined;
 let stream: FirstByte | undefined;
 let stackStartMs: number | undefined;
 let dynamo: TurnCalls[] | undefined;
+let slackAck: { levels: AckLatency[]; replies: number; answered: number } | undefined;
 const ingestion: { label: string; rate: IngestionRate }[] = [];
 
 try {
@@ -136,6 +146,17 @@ try {
   if (only.has('dynamodb')) {
     progress('counting DynamoDB calls per turn');
     dynamo = await benchDynamoDbCalls({ docsDir: corpus.docs, questions: followUpPair, repeats: 3 });
+  }
+  if (only.has('slack')) {
+    progress(`Slack acknowledgement latency on ${corpus.name} (local stack in this process)`);
+    slackAck = await benchSlackAck({
+      docsDir: corpus.docs,
+      questions,
+      requests: slackEvents,
+      rounds,
+      levels: slackLevels,
+      onProgress: progress,
+    });
   }
   if (only.has('ingestion')) {
     progress(`ingesting coda-help (${ingestRuns} runs)`);
@@ -201,6 +222,16 @@ if (stream) {
 }
 for (const calls of dynamo ?? [])
   rows.push([`DynamoDB calls per turn, ${calls.scenario}`, String(calls.total), formatOperations(calls), '']);
+for (const level of slackAck?.levels ?? []) {
+  rows.push([
+    `Slack ack p50 / p95 / p99, concurrency ${level.concurrency}, workers ${level.workers}`,
+    `${msText(level.p50)} / ${msText(level.p95)} / ${msText(level.p99)}`,
+    `max ${msText(level.max)}${level.drainMs !== undefined ? `; queue drained ${msText(level.drainMs)} after the last ack` : ''}${level.errors ? `; ${level.errors} errors` : ''}`,
+    '',
+  ]);
+}
+if (slackAck && slackAck.replies !== slackAck.answered)
+  rows.push(['Slack replies ≠ events answered', `${slackAck.replies} ≠ ${slackAck.answered}`, '', '']);
 for (const { label, rate } of ingestion) {
   rows.push([
     `ingestion, ${label} (${rate.documents} docs, ${rate.chunks} chunks)`,
@@ -214,7 +245,8 @@ const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
 console.log(`
 Lantern benchmarks — Node ${process.version}, ${cpus().length} × ${cpu}, ${new Date().toISOString().slice(0, 10)}
 Chat figures on the ${corpus.name} corpus: ${requests} requests × ${rounds} rounds per level (medians of rounds),
-stack in its own process; cold init: median of ${initRuns} fresh processes; ingestion: median of ${ingestRuns} runs.
+stack in its own process; cold init: median of ${initRuns} fresh processes; ingestion: median of ${ingestRuns} runs;
+Slack acks: ${slackEvents} signed app_mentions × ${rounds} rounds per level (medians of rounds), stack in the bench process.
 
 | figure | value | beside it | ratio |
 | --- | ---: | --- | ---: |

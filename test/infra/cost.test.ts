@@ -28,17 +28,20 @@ describe('npm run cost', () => {
     expect(prices.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 
-  it('idles under $1 a month once CloudWatch’s always-free dashboards and alarms are counted', () => {
-    expect(defaults.totals.idleAfterAlwaysFree).toBeLessThan(1);
-    expect(defaults.totals.idleRequestsAfterAlwaysFree).toBe(0);
+  it('idles under $1 a month once CloudWatch’s and SQS’s always-free allowances are counted', () => {
+    expect(defaults.totals.idleAfterAlwaysFree + defaults.totals.idleRequestsAfterAlwaysFree).toBeLessThan(1);
+    // Two SQS event sources (Slack worker, kb-sync) poll a little more than SQS's free million requests.
+    expect(defaults.totals.idleRequestsAfterAlwaysFree).toBeGreaterThan(0);
+    expect(defaults.totals.idleRequestsAfterAlwaysFree).toBeLessThan(0.25);
     expect(defaults.warnings).toEqual([]);
   });
 
-  it('prices what the templates hold: one secret, one dashboard, ten alarm metrics', () => {
+  it('prices what the templates hold: one secret, one dashboard, 13 alarm metrics, two polled queues', () => {
     expect(line(defaults.idle, 'Secrets Manager')?.usd).toBeCloseTo(0.4);
     expect(line(defaults.idle, 'CloudWatch dashboard')).toMatchObject({ usd: 3, alwaysFreeUsd: 3 });
-    expect(line(defaults.idle, 'CloudWatch alarms')?.basis).toMatch(/^10 alarm metrics/);
-    expect(line(defaults.idleRequests, 'SQS long polling')?.usd).toBeGreaterThan(0);
+    // 5xx, latency, ingestion failures, two dead-letter queues, and throttles summed over eight functions.
+    expect(line(defaults.idle, 'CloudWatch alarms')?.basis).toMatch(/^13 alarm metrics/);
+    expect(line(defaults.idleRequests, 'SQS long polling')?.basis).toMatch(/^2 × 5 pollers/);
     expect(defaults.idle.some((l) => l.item.startsWith('OpenSearch'))).toBe(false);
   });
 
@@ -62,7 +65,9 @@ describe('npm run cost', () => {
   it('follows the options: no Slack secret or polling, a WAF fee, the OpenSearch floor, the model', () => {
     const minimal = estimate({ slack: 'false', guardrail: 'false' });
     expect(line(minimal.idle, 'Secrets Manager')).toBeUndefined();
-    expect(minimal.idleRequests).toEqual([]);
+    // kb-sync's queue only, within SQS's free million requests.
+    expect(minimal.idleRequests.map((l) => l.basis)).toEqual([expect.stringMatching(/^1 × 5 pollers/)]);
+    expect(minimal.totals.idleRequestsAfterAlwaysFree).toBe(0);
     expect(line(minimal.perThousandConversations, 'Bedrock Guardrails')).toBeUndefined();
     expect(minimal.totals.idleAfterAlwaysFree).toBeLessThan(0.1);
 

@@ -87,6 +87,14 @@ const sessionStore = () =>
     ),
     { tableName: LOCAL_TABLE_NAME, ttlDays: 30 },
   );
+/** Polls `condition` every 10 ms, failing after `timeoutMs`. */
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 const callsIn = (channel: string, methods: string[]) =>
   slack.calls.filter((c) => methods.includes(c.method) && c.args.channel === channel);
 const sourcesOf = (message: FakeSlackMessage) =>
@@ -189,6 +197,83 @@ describe('Slack path on the local stack', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(slack.thread(envelope.event.ts)).toHaveLength(1);
     expect(callsIn('C0RETRY', ['chat.startStream', 'chat.postMessage'])).toHaveLength(1);
+  });
+
+  it('answers the full retry schedule (original + X-Slack-Retry-Num 1, 2, 3) exactly once: one reply, one turn', async () => {
+    const ws = workspace();
+    const envelope = appMentionEnvelope(ws, {
+      text: 'How do I reset my password?',
+      channel: 'C0SCHEDULE',
+    });
+    const thread = envelope.event.ts;
+    const retry = (retryNum: number) =>
+      sendSignedEvent(eventsUrl, SECRET, envelope, { retryNum, retryReason: 'http_timeout' });
+    const finished = () => slack.thread(thread).filter((m) => !m.streaming);
+    // Slack's 429 holds the worker mid-answer for a second: the window for a retry "while working".
+    slack.rateLimitOnce('chat.startStream', 1);
+
+    const acks = [await sendSignedEvent(eventsUrl, SECRET, envelope)];
+    await until(() => callsIn('C0SCHEDULE', ['chat.startStream']).some((c) => c.status === 429));
+    acks.push(await retry(1));
+    expect(finished()).toEqual([]); // retry 1 arrived while the first delivery was being answered
+    acks.push(await retry(2));
+    await slack.waitForReplies(1, { threadTs: thread });
+    await stack.slack.queue.idle();
+    acks.push(await retry(3)); // after the answer was posted
+    await stack.slack.queue.idle();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    expect(acks.map((a) => [a.status, a.body])).toEqual(Array(4).fill([200, { ok: true }]));
+    expect(slack.thread(thread)).toHaveLength(1);
+    expect(
+      callsIn('C0SCHEDULE', ['chat.startStream', 'chat.postMessage'])
+        .filter((c) => c.ok)
+        .map((c) => c.method),
+    ).toEqual(['chat.startStream']);
+    expect(slack.reactions.filter((r) => r.channel === 'C0SCHEDULE')).toHaveLength(1);
+    const messages = await sessionStore().listMessages(threadSessionId(ws.teamId, 'C0SCHEDULE', thread));
+    expect(messages.map((m) => [m.role, m.text])).toEqual([
+      ['user', 'How do I reset my password?'],
+      ['assistant', expect.stringMatching(/password/i)],
+    ]);
+  });
+
+  it('answers 20 concurrent @mentions: 20 replies, one per thread, none twice', async () => {
+    const ws = workspace();
+    const questions = [
+      'How do I reset my password?',
+      'How do I cancel my subscription?',
+      'How do I turn on two-factor authentication?',
+      'Can I get a refund?',
+      'How do I invite a teammate?',
+    ];
+    const envelopes = Array.from({ length: 20 }, (_, i) =>
+      appMentionEnvelope(ws, {
+        text: questions[i % questions.length] as string,
+        channel: `C0BURST${String(i).padStart(2, '0')}`,
+      }),
+    );
+    expect(new Set(envelopes.map((e) => e.event_id)).size).toBe(20);
+    const before = slack.messages.length;
+
+    const acks = await Promise.all(envelopes.map((e) => sendSignedEvent(eventsUrl, SECRET, e)));
+    expect(acks.map((a) => a.status)).toEqual(Array(20).fill(200));
+    for (const e of envelopes) await slack.waitForReplies(1, { threadTs: e.event.ts, timeoutMs: 30_000 });
+    await stack.slack.queue.idle(30_000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+
+    const posted = slack.messages.slice(before);
+    expect(posted).toHaveLength(20);
+    expect(posted.every((m) => !m.streaming)).toBe(true);
+    for (const e of envelopes) {
+      const replies = slack.thread(e.event.ts);
+      expect(replies, `thread ${e.event.channel}`).toHaveLength(1);
+      expect(replies[0]).toMatchObject({ channel: e.event.channel, threadTs: e.event.ts });
+      expect(
+        callsIn(e.event.channel, ['chat.startStream', 'chat.postMessage']).filter((c) => c.ok),
+      ).toHaveLength(1);
+    }
+    expect(stack.slack.queue.deadLetters).toEqual([]);
   });
 
   it('understands a follow-up in the thread: the same Lantern session', async () => {
