@@ -5,21 +5,31 @@
  * only what changed, as Bedrock does.
  */
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { lstat, open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { listDocumentFiles, loadDocument } from './documents.ts';
+import { documentFromText, listDocumentFiles, type SourceDocument } from './documents.ts';
 
-export interface S3DataSourceConfig {
+/** Bedrock's limit on one file of a data source: 50 MB. */
+export const DEFAULT_MAX_DOCUMENT_BYTES = 50 * 1024 * 1024;
+
+interface DataSourceBase {
   readonly dataSourceId: string;
+  /**
+   * Files larger than this fail (with the reason) without being read.
+   * @default DEFAULT_MAX_DOCUMENT_BYTES (50 MB, Bedrock's limit)
+   */
+  readonly maxDocumentBytes?: number;
+}
+
+export interface S3DataSourceConfig extends DataSourceBase {
   readonly type: 'S3';
   /** A local folder standing for the bucket: documents get `s3://<bucketName>/<relative path>` URIs. */
   readonly folder: string;
   readonly bucketName: string;
 }
 
-export interface ConfluenceDataSourceConfig {
-  readonly dataSourceId: string;
+export interface ConfluenceDataSourceConfig extends DataSourceBase {
   readonly type: 'CONFLUENCE';
   /**
    * A folder of exported pages (Markdown, HTML or text) and `pages.json`:
@@ -57,10 +67,24 @@ export interface ScannedDocument {
   load(): Promise<PreparedDocument>;
 }
 
+/** A file the scan set aside, and why. */
+export interface SetAside {
+  readonly relativePath: string;
+  /** The URI it would have (absent when it has none, e.g. a page missing from `pages.json`). */
+  readonly sourceUri?: string;
+  /** One line naming the file and the reason. */
+  readonly reason: string;
+}
+
 export interface DataSourceScan {
   readonly documents: readonly ScannedDocument[];
-  /** Files found that cannot be ingested, with the reason (they count as failed documents). */
-  readonly rejected: readonly { readonly relativePath: string; readonly reason: string }[];
+  /**
+   * Files that cannot be ingested: unreadable, binary, over the size cap, or (Confluence) without
+   * a URL. They count as failed documents and keep whatever they had indexed before.
+   */
+  readonly rejected: readonly SetAside[];
+  /** Files with nothing to ingest (empty): counted as skipped; an earlier version leaves the index. */
+  readonly skipped: readonly SetAside[];
 }
 
 /** The data source cannot be read at all: the whole ingestion job fails. */
@@ -85,29 +109,18 @@ export async function scanDataSource(source: DataSourceConfig): Promise<DataSour
 }
 
 async function scanS3(source: S3DataSourceConfig): Promise<DataSourceScan> {
-  const documents: ScannedDocument[] = [];
-  for (const relativePath of await listDocumentFiles(source.folder)) {
-    const raw = await readIfPresent(join(source.folder, relativePath));
-    // Deleted between listing and reading: it is simply not there any more.
-    if (raw === undefined) continue;
-    const sourceUri = `s3://${source.bucketName}/${relativePath}`;
-    documents.push({
-      relativePath,
-      sourceUri,
-      contentHash: sha256(raw),
-      load: async () => {
-        const document = await loadDocument(source.folder, relativePath);
-        return {
-          sourceUri,
-          locationType: 'S3',
-          title: document.title,
-          ...(document.titleFromFirstSentence ? { titleFromFirstSentence: true } : {}),
-          text: document.text,
-        };
-      },
-    });
-  }
-  return { documents, rejected: [] };
+  const files = await listDocumentFiles(source.folder);
+  return scanFiles(source, files, (relativePath) => ({
+    sourceUri: `s3://${source.bucketName}/${relativePath}`,
+    hashSuffix: '',
+    prepare: (document) => ({
+      sourceUri: `s3://${source.bucketName}/${relativePath}`,
+      locationType: 'S3',
+      title: document.title,
+      ...(document.titleFromFirstSentence ? { titleFromFirstSentence: true } : {}),
+      text: document.text,
+    }),
+  }));
 }
 
 const manifestSchema = z.object({
@@ -128,6 +141,7 @@ async function scanConfluence(source: ConfluenceDataSourceConfig): Promise<DataS
   const documents: ScannedDocument[] = [];
   const rejected: { relativePath: string; reason: string }[] = [];
   const urls = new Set<string>();
+  const listed = new Map<string, { url: string; title?: string }>();
   for (const relativePath of await listDocumentFiles(source.folder)) {
     const page = pages.get(relativePath);
     if (page === undefined) {
@@ -146,28 +160,184 @@ async function scanConfluence(source: ConfluenceDataSourceConfig): Promise<DataS
       continue;
     }
     urls.add(url);
-    const raw = await readIfPresent(join(source.folder, relativePath));
-    if (raw === undefined) continue;
-    documents.push({
-      relativePath,
-      sourceUri: url,
-      contentHash: sha256(Buffer.concat([raw, Buffer.from(`\n${url}\n${page.title ?? ''}`)])),
-      load: async () => {
-        const document = await loadDocument(source.folder, relativePath);
-        const title = page.title ?? document.title;
-        return {
-          sourceUri: url,
-          locationType: 'CONFLUENCE',
-          title,
-          ...(page.title === undefined && document.titleFromFirstSentence
-            ? { titleFromFirstSentence: true }
-            : {}),
-          text: document.text,
-        };
-      },
-    });
+    listed.set(relativePath, { url, ...(page.title === undefined ? {} : { title: page.title }) });
   }
-  return { documents, rejected };
+  const scan = await scanFiles(source, [...listed.keys()], (relativePath) => {
+    const { url, title } = listed.get(relativePath) ?? { url: '' };
+    return {
+      sourceUri: url,
+      hashSuffix: `\n${url}\n${title ?? ''}`,
+      prepare: (document) => ({
+        sourceUri: url,
+        locationType: 'CONFLUENCE',
+        title: title ?? document.title,
+        ...(title === undefined && document.titleFromFirstSentence ? { titleFromFirstSentence: true } : {}),
+        text: document.text,
+      }),
+    };
+  });
+  return { ...scan, rejected: [...rejected, ...scan.rejected] };
+}
+
+/** How many files are read at once while scanning. */
+const READ_CONCURRENCY = 16;
+/**
+ * File contents a scan keeps for the ingestion that follows (so a new or changed document is read
+ * once, and indexed as it was hashed); past this, documents are read again when ingested.
+ */
+const RETAINED_BYTES = 256 * 1024 * 1024;
+/** A text with more than this share of invalid UTF-8 sequences is not text. */
+const MAX_INVALID_UTF8_SHARE = 0.01;
+
+interface FileTarget {
+  readonly sourceUri: string;
+  /** Hashed after the bytes (Confluence: the page's URL and title). */
+  readonly hashSuffix: string;
+  prepare(document: SourceDocument): PreparedDocument;
+}
+
+/**
+ * Reads and hashes the files (a bounded number at once), sorting them into documents, rejected
+ * files (unreadable, binary, too large) and skipped ones (empty). Listing order is kept.
+ */
+async function scanFiles(
+  source: DataSourceConfig,
+  files: readonly string[],
+  target: (relativePath: string) => FileTarget,
+): Promise<DataSourceScan> {
+  const maxBytes = source.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
+  const results: (ScannedDocument | { rejected: SetAside } | { skipped: SetAside } | undefined)[] = [];
+  let retained = 0;
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const index = next++;
+      const relativePath = files[index] as string;
+      const { sourceUri, hashSuffix, prepare } = target(relativePath);
+      const read = await readDocumentFile(source.folder, relativePath, maxBytes);
+      if (read.kind === 'gone') continue; // deleted between listing and reading
+      if (read.kind === 'failed') {
+        results[index] = { rejected: { relativePath, sourceUri, reason: `${relativePath}: ${read.reason}` } };
+        continue;
+      }
+      let { text } = read;
+      const contentHash = sha256(hashSuffix ? Buffer.concat([read.raw, Buffer.from(hashSuffix)]) : read.raw);
+      const keep = retained + read.raw.length <= RETAINED_BYTES;
+      if (keep) retained += read.raw.length;
+      else text = undefined;
+      results[index] = {
+        relativePath,
+        sourceUri,
+        contentHash,
+        load: async () => {
+          let content = text;
+          text = undefined;
+          if (content === undefined) {
+            const again = await readDocumentFile(source.folder, relativePath, maxBytes);
+            if (again.kind !== 'text') {
+              throw new Error(again.kind === 'failed' ? again.reason : 'the file disappeared while ingesting.');
+            }
+            content = again.text;
+          }
+          return prepare(documentFromText(relativePath, content));
+        },
+      };
+      if (read.text.trim().length === 0) {
+        results[index] = { skipped: { relativePath, sourceUri, reason: `${relativePath}: the file is empty.` } };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
+  const documents: ScannedDocument[] = [];
+  const rejected: SetAside[] = [];
+  const skipped: SetAside[] = [];
+  for (const result of results) {
+    if (result === undefined) continue;
+    if ('rejected' in result) rejected.push(result.rejected);
+    else if ('skipped' in result) skipped.push(result.skipped);
+    else documents.push(result);
+  }
+  return { documents, rejected, skipped };
+}
+
+type FileRead =
+  | { readonly kind: 'text'; readonly raw: Buffer; text: string | undefined }
+  | { readonly kind: 'gone' }
+  | { readonly kind: 'failed'; readonly reason: string };
+
+/**
+ * Reads one document file as UTF-8 text, or says why it cannot be ingested: it cannot be opened
+ * (permissions, a dangling link), is not a regular file, is over `maxBytes` (checked before
+ * reading, so a huge file is never loaded), or is binary (NUL bytes, or mostly invalid UTF-8).
+ */
+async function readDocumentFile(folder: string, relativePath: string, maxBytes: number): Promise<FileRead> {
+  const path = join(folder, relativePath);
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      // A link whose target is missing is there, and broken; a missing file was just deleted.
+      const link = await lstat(path).then(
+        (s) => s.isSymbolicLink(),
+        () => false,
+      );
+      return link ? { kind: 'failed', reason: 'cannot be read: it is a link to a file that does not exist.' } : { kind: 'gone' };
+    }
+    if (code === 'EACCES' || code === 'EPERM') return { kind: 'failed', reason: 'cannot be read: permission denied.' };
+    if (code === 'ELOOP') return { kind: 'failed', reason: 'cannot be read: too many levels of symbolic links.' };
+    return { kind: 'failed', reason: `cannot be read (${code ?? String(error)}).` };
+  }
+  try {
+    const info = await handle.stat();
+    if (info.isDirectory()) return { kind: 'failed', reason: 'is a folder, not a file.' };
+    if (!info.isFile()) return { kind: 'failed', reason: 'is not a regular file.' };
+    if (info.size > maxBytes) {
+      return {
+        kind: 'failed',
+        reason: `is ${formatBytes(info.size)}, over the ${formatBytes(maxBytes)} limit for one document.`,
+      };
+    }
+    const raw = Buffer.allocUnsafe(info.size);
+    let length = 0;
+    while (length < raw.length) {
+      const { bytesRead } = await handle.read(raw, length, raw.length - length, length);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    const bytes = raw.subarray(0, length);
+    if (bytes.includes(0)) return { kind: 'failed', reason: 'is binary (it has NUL bytes), not text.' };
+    const text = bytes.toString('utf8');
+    const invalid = countInvalid(bytes, text);
+    if (invalid > 0 && invalid > MAX_INVALID_UTF8_SHARE * text.length) {
+      return { kind: 'failed', reason: `is not UTF-8 text (${invalid} invalid byte sequences).` };
+    }
+    return { kind: 'text', raw: bytes, text };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') return { kind: 'failed', reason: 'is a folder, not a file.' };
+    return { kind: 'failed', reason: `cannot be read (${code ?? (error instanceof Error ? error.message : String(error))}).` };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Replacement characters the decoding introduced (those written in the file itself not counted). */
+function countInvalid(bytes: Buffer, text: string): number {
+  let replaced = 0;
+  for (let i = text.indexOf('\uFFFD'); i !== -1; i = text.indexOf('\uFFFD', i + 1)) replaced += 1;
+  if (replaced === 0) return 0;
+  // U+FFFD written in the file is EF BF BD.
+  let written = 0;
+  for (let i = bytes.indexOf('\uFFFD'); i !== -1; i = bytes.indexOf('\uFFFD', i + 1)) written += 1;
+  return replaced - written;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${bytes} bytes`;
 }
 
 /** The Confluence site of a data source, for GetDataSource. */
