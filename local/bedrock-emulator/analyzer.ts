@@ -98,6 +98,20 @@ export function tokenize(text: string): string[] {
  * "add" alone; undoubling everywhere makes both "ad" and keeps the two forms together.
  */
 export function normalizeTerm(token: string): string | null {
+  const cached = TERM_CACHE.get(token);
+  if (cached !== undefined) return cached;
+  const term = computeTerm(token);
+  // Ingestion and retrieval normalise the same words over and over (a corpus has a few tens of
+  // thousands of distinct words); the cache is bounded so an odd corpus cannot grow it forever.
+  if (TERM_CACHE.size >= TERM_CACHE_SIZE) TERM_CACHE.clear();
+  TERM_CACHE.set(token, term);
+  return term;
+}
+
+const TERM_CACHE_SIZE = 200_000;
+const TERM_CACHE = new Map<string, string | null>();
+
+function computeTerm(token: string): string | null {
   let word = token.toLowerCase().replace(/’/g, "'");
   word = word.replace(/n't$/, '').replace(/'(s|re|ve|ll|d|m|t)$/, '');
   word = word.replace(/'/g, '');

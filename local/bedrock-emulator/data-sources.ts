@@ -138,8 +138,7 @@ async function scanConfluence(source: ConfluenceDataSourceConfig): Promise<DataS
   const manifest = await readManifest(source.folder);
   const base = manifest.hostUrl ?? source.hostUrl;
   const pages = new Map(manifest.pages.map((page) => [page.file.replace(/^\.\//, ''), page]));
-  const documents: ScannedDocument[] = [];
-  const rejected: { relativePath: string; reason: string }[] = [];
+  const rejected: SetAside[] = [];
   const urls = new Set<string>();
   const listed = new Map<string, { url: string; title?: string }>();
   for (const relativePath of await listDocumentFiles(source.folder)) {
@@ -220,7 +219,11 @@ async function scanFiles(
         results[index] = { rejected: { relativePath, sourceUri, reason: `${relativePath}: ${read.reason}` } };
         continue;
       }
-      let { text } = read;
+      if (read.text.trim().length === 0) {
+        results[index] = { skipped: { relativePath, sourceUri, reason: `${relativePath}: the file is empty.` } };
+        continue;
+      }
+      let text: string | undefined = read.text;
       const contentHash = sha256(hashSuffix ? Buffer.concat([read.raw, Buffer.from(hashSuffix)]) : read.raw);
       const keep = retained + read.raw.length <= RETAINED_BYTES;
       if (keep) retained += read.raw.length;
@@ -242,9 +245,6 @@ async function scanFiles(
           return prepare(documentFromText(relativePath, content));
         },
       };
-      if (read.text.trim().length === 0) {
-        results[index] = { skipped: { relativePath, sourceUri, reason: `${relativePath}: the file is empty.` } };
-      }
     }
   };
   await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, worker));
@@ -261,7 +261,7 @@ async function scanFiles(
 }
 
 type FileRead =
-  | { readonly kind: 'text'; readonly raw: Buffer; text: string | undefined }
+  | { readonly kind: 'text'; readonly raw: Buffer; readonly text: string }
   | { readonly kind: 'gone' }
   | { readonly kind: 'failed'; readonly reason: string };
 

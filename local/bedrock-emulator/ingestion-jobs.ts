@@ -22,11 +22,10 @@ export type IngestionJobStatus = 'STARTING' | 'IN_PROGRESS' | 'COMPLETE' | 'FAIL
 
 const TERMINAL: ReadonlySet<IngestionJobStatus> = new Set(['COMPLETE', 'FAILED', 'STOPPED']);
 
-/** The model's `IngestionJobStatistics` (the metadata and skipped counters stay 0 locally). */
+/** The model's `IngestionJobStatistics` (the metadata counters stay 0 locally). */
 export interface IngestionJobStatistics extends SyncStatistics {
   numberOfMetadataDocumentsScanned: number;
   numberOfMetadataDocumentsModified: number;
-  numberOfDocumentsSkipped: number;
 }
 
 /** An `IngestionJob` as it goes on the wire (timestamps are ISO 8601 strings). */
@@ -341,7 +340,7 @@ export class IngestionJobs {
       update(job, {
         status: outcome.stopped ? 'STOPPED' : 'COMPLETE',
         statistics: { ...job.statistics, ...outcome.statistics },
-        failureReasons: outcome.failures.slice(0, MAX_FAILURE_REASONS),
+        failureReasons: bounded(outcome.failures),
       });
     } catch (error) {
       const reason =
@@ -365,8 +364,14 @@ export class IngestionJobs {
 const EXTRA_COUNTERS = {
   numberOfMetadataDocumentsScanned: 0,
   numberOfMetadataDocumentsModified: 0,
-  numberOfDocumentsSkipped: 0,
 } as const;
+
+/** At most MAX_FAILURE_REASONS lines, the last saying how many more there were. */
+function bounded(reasons: readonly string[]): string[] {
+  if (reasons.length <= MAX_FAILURE_REASONS) return [...reasons];
+  const kept = reasons.slice(0, MAX_FAILURE_REASONS - 1);
+  return [...kept, `… and ${reasons.length - kept.length} more documents failed or were skipped.`];
+}
 
 function update(job: Job, changes: Partial<Pick<Job, 'status' | 'statistics' | 'failureReasons'>>): void {
   // A stop requested while the job works wins over IN_PROGRESS, not over how it ended.

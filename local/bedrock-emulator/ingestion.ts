@@ -3,6 +3,16 @@
  * documents whose content hash is unchanged are skipped, new and modified ones are (re)chunked and
  * replace exactly their own chunks, and documents gone from the source leave the index with all of
  * their chunks. Boot ingestion (`emulator.ingest()`) and StartIngestionJob both come through here.
+ *
+ * The index keeps serving while a sync runs, and is updated document by document: each document's
+ * old chunks are swapped for its new ones synchronously (no query can run in between), so there is
+ * no moment where a document is missing or has both versions; queries between two documents see
+ * some documents new and the others still old.
+ *
+ * Bad files never fail the job: an empty file (or one with no text) is skipped, counted in
+ * `numberOfDocumentsSkipped`, and an earlier version of it leaves the index; an unreadable, binary
+ * or oversized file counts in `numberOfDocumentsFailed` and keeps what it had indexed before (as on
+ * Bedrock). Either way its reason goes to the job's `failureReasons`.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type DataSourceConfig, type DataSourceScan, scanDataSource } from './data-sources.ts';
@@ -15,6 +25,8 @@ export interface SyncStatistics {
   numberOfModifiedDocumentsIndexed: number;
   numberOfDocumentsDeleted: number;
   numberOfDocumentsFailed: number;
+  /** Files with nothing to ingest (empty, or no text once markup is removed). */
+  numberOfDocumentsSkipped: number;
 }
 
 export const emptyStatistics = (): SyncStatistics => ({
@@ -23,6 +35,7 @@ export const emptyStatistics = (): SyncStatistics => ({
   numberOfModifiedDocumentsIndexed: 0,
   numberOfDocumentsDeleted: 0,
   numberOfDocumentsFailed: 0,
+  numberOfDocumentsSkipped: 0,
 });
 
 export interface SyncHooks {
@@ -34,7 +47,7 @@ export interface SyncHooks {
 
 export interface SyncOutcome {
   readonly statistics: SyncStatistics;
-  /** One line per document that failed, for the job's `failureReasons`. */
+  /** One line per document that failed, then per document skipped, for the job's `failureReasons`. */
   readonly failures: readonly string[];
   readonly stopped: boolean;
 }
@@ -57,24 +70,40 @@ export async function applyScan(
 ): Promise<SyncOutcome> {
   const statistics = emptyStatistics();
   const failures: string[] = [];
+  const skips: string[] = [];
+  const outcome = (stopped: boolean): SyncOutcome => ({ statistics, failures: [...failures, ...skips], stopped });
   const before = new Set(kb.documentUris(source.dataSourceId));
   const present = new Set<string>();
 
-  for (const { reason } of scan.rejected) {
+  for (const { sourceUri, reason } of scan.rejected) {
     statistics.numberOfDocumentsScanned += 1;
     statistics.numberOfDocumentsFailed += 1;
     failures.push(reason);
+    // A file that cannot be read keeps whatever it had indexed before, as on Bedrock.
+    if (sourceUri !== undefined) present.add(sourceUri);
+  }
+  for (const { reason } of scan.skipped) {
+    statistics.numberOfDocumentsScanned += 1;
+    statistics.numberOfDocumentsSkipped += 1;
+    skips.push(reason);
   }
   for (const document of scan.documents) {
-    if (hooks.shouldStop?.()) return { statistics, failures, stopped: true };
+    if (hooks.shouldStop?.()) return outcome(true);
     statistics.numberOfDocumentsScanned += 1;
     present.add(document.sourceUri);
     const known = before.has(document.sourceUri);
     if (!known || kb.contentHashOf(document.sourceUri) !== document.contentHash) {
       try {
-        kb.ingestDocument(source.dataSourceId, await document.load(), document.contentHash);
-        if (known) statistics.numberOfModifiedDocumentsIndexed += 1;
-        else statistics.numberOfNewDocumentsIndexed += 1;
+        const prepared = await document.load();
+        if (prepared.text.trim().length === 0) {
+          statistics.numberOfDocumentsSkipped += 1;
+          skips.push(`${document.relativePath}: it has no text to index.`);
+          present.delete(document.sourceUri);
+        } else {
+          kb.ingestDocument(source.dataSourceId, prepared, document.contentHash);
+          if (known) statistics.numberOfModifiedDocumentsIndexed += 1;
+          else statistics.numberOfNewDocumentsIndexed += 1;
+        }
       } catch (error) {
         // A document that cannot be read keeps whatever it had indexed before, as on Bedrock.
         statistics.numberOfDocumentsFailed += 1;
@@ -85,13 +114,13 @@ export async function applyScan(
     }
     await hooks.onDocument?.(document.relativePath, statistics);
   }
-  if (hooks.shouldStop?.()) return { statistics, failures, stopped: true };
+  if (hooks.shouldStop?.()) return outcome(true);
   for (const uri of before) {
     if (present.has(uri)) continue;
     kb.removeDocument(uri);
     statistics.numberOfDocumentsDeleted += 1;
   }
-  return { statistics, failures, stopped: false };
+  return outcome(false);
 }
 
 /**

@@ -79,10 +79,17 @@ export function vocabularyOf(folder: string | undefined, limit = 3_000): string[
 }
 
 /**
- * Writes `count` help-center-like Markdown articles (a title, 3–6 sections of 1–3 paragraphs,
- * about 300–900 words) into `dir`, in 10 topic folders. Same seed, same files.
+ * Writes `count` help-center-like Markdown articles into `dir`, in 10 topic folders: a title, an
+ * introduction, then `##` sections of 1–3 paragraphs until the article reaches about
+ * `averageBytes` (each article's target drawn from ±25 % around it). Same seed, same files.
  */
-export function writeSyntheticCorpus(dir: string, count: number, words: readonly string[], seed = 42): void {
+export function writeSyntheticCorpus(
+  dir: string,
+  count: number,
+  words: readonly string[],
+  seed = 42,
+  averageBytes = 2_048,
+): void {
   const random = prng(seed);
   const pick = () => words[Math.floor(random() * words.length)] ?? 'word';
   const between = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
@@ -94,15 +101,15 @@ export function writeSyntheticCorpus(dir: string, count: number, words: readonly
   for (let i = 0; i < count; i++) {
     const folder = join(dir, `topic-${i % 10}`);
     mkdirSync(folder, { recursive: true });
-    const lines = [
-      `# ${phrase(between(3, 6))}`,
-      '',
-      Array.from({ length: between(2, 4) }, sentence).join(' '),
-    ];
-    for (let s = between(3, 6); s > 0; s--) {
-      lines.push('', `## ${phrase(between(2, 5))}`, '');
-      for (let p = between(1, 3); p > 0; p--)
-        lines.push(Array.from({ length: between(3, 6) }, sentence).join(' '), '');
+    const target = averageBytes * (0.75 + 0.5 * random());
+    const lines = [`# ${phrase(between(3, 6))}`, '', Array.from({ length: between(2, 4) }, sentence).join(' ')];
+    let size = lines.join('\n').length;
+    while (size < target) {
+      const section = ['', `## ${phrase(between(2, 5))}`, ''];
+      for (let p = between(1, 3); p > 0 && size + section.join('\n').length < target; p--)
+        section.push(Array.from({ length: between(3, 6) }, sentence).join(' '), '');
+      lines.push(...section);
+      size += section.join('\n').length + 1;
     }
     writeFileSync(join(folder, `article-${String(i).padStart(4, '0')}.md`), `${lines.join('\n')}\n`);
   }
