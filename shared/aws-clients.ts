@@ -3,6 +3,7 @@ import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AdaptiveRetryStrategy, DefaultRateLimiter } from '@smithy/core/retry';
 import type { LanternConfig } from './config.ts';
 import { tracer } from './observability.ts';
 
@@ -12,9 +13,20 @@ import { tracer } from './observability.ts';
  */
 /**
  * Bedrock throttles in bursts: the adaptive mode retries with backoff and also slows this
- * container's own request rate while throttling lasts, instead of hammering the service.
+ * client's own request rate while throttling lasts, instead of hammering the service. Its rate
+ * limiter may fall to 0.5 requests/s by default, which starves every turn queued behind it (a
+ * Lambda container then times out instead of answering 503); a floor of a few requests a second
+ * keeps the back-off but never drops a container below what a single conversation needs.
+ * One strategy per client: each keeps its own measure of its service's throttling.
  */
-const BEDROCK_RETRIES = { retryMode: 'adaptive', maxAttempts: 4 } as const;
+const MAX_ATTEMPTS = 4;
+const MIN_REQUESTS_PER_SECOND = 25;
+const bedrockRetries = () => ({
+  maxAttempts: MAX_ATTEMPTS,
+  retryStrategy: new AdaptiveRetryStrategy(MAX_ATTEMPTS, {
+    rateLimiter: new DefaultRateLimiter({ minFillRate: MIN_REQUESTS_PER_SECOND }),
+  }),
+});
 
 export function createDocumentClient(config: LanternConfig): DynamoDBDocumentClient {
   const client = tracer.captureAWSv3Client(
@@ -30,7 +42,7 @@ export function createAgentRuntimeClient(config: LanternConfig): BedrockAgentRun
     new BedrockAgentRuntimeClient({
       region: config.region,
       endpoint: config.endpoints.bedrockAgentRuntime,
-      ...BEDROCK_RETRIES,
+      ...bedrockRetries(),
     }),
   );
 }
@@ -40,7 +52,7 @@ export function createRuntimeClient(config: LanternConfig): BedrockRuntimeClient
     new BedrockRuntimeClient({
       region: config.region,
       endpoint: config.endpoints.bedrockRuntime,
-      ...BEDROCK_RETRIES,
+      ...bedrockRetries(),
     }),
   );
 }
@@ -51,7 +63,7 @@ export function createAgentClient(config: LanternConfig): BedrockAgentClient {
     new BedrockAgentClient({
       region: config.region,
       endpoint: config.endpoints.bedrockAgent,
-      ...BEDROCK_RETRIES,
+      ...bedrockRetries(),
     }),
   );
 }

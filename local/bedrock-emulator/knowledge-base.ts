@@ -172,9 +172,13 @@ export class KnowledgeBase {
     const { sourceUri } = document;
     this.removeDocument(sourceUri);
     const pieces = chunkText(document.text, knowledgeBaseSettings.chunking);
+    const idPrefix = chunkIdPrefix(dataSourceId, sourceUri);
+    // A title made of the first sentence is in the text already: it names nothing more.
+    const indexedTitle = document.titleFromFirstSentence ? '' : document.title;
+    const titleTerms = analyze(indexedTitle);
     const chunkIds = pieces.map((piece, i) => {
       const chunk: KnowledgeBaseChunk = {
-        id: chunkId(dataSourceId, sourceUri, i),
+        id: `${idPrefix}:${i}`,
         text: piece.text,
         title: document.title,
         sourceUri,
@@ -182,17 +186,15 @@ export class KnowledgeBase {
         ...(document.locationType === 'S3' ? {} : { locationType: document.locationType }),
       };
       this.#chunks.set(chunk.id, chunk);
-      // A title made of the first sentence is in the text already: it names nothing more.
-      const indexedTitle = document.titleFromFirstSentence ? '' : chunk.title;
       const sentences = splitSentences(chunk.text);
-      const sequences = [analyze(indexedTitle), ...sentences.map((sentence) => analyze(sentence.text))];
+      const sequences = [titleTerms, ...sentences.map((sentence) => analyze(sentence.text))];
       const instructions = sentences.filter((sentence) => isInstruction(sentence.text)).length;
       this.#steps.set(chunk.id, Math.min(1, instructions / 3));
       if (i === 0) {
         const opening = sentences
           .filter((sentence) => !looksLikeHeading(sentence.text))
           .slice(0, LEAD_SENTENCES);
-        this.#leads.set(chunk.id, [analyze(indexedTitle), ...opening.map((o) => analyze(o.text))]);
+        this.#leads.set(chunk.id, [titleTerms, ...opening.map((o) => analyze(o.text))]);
       }
       this.#sequences.set(chunk.id, sequences);
       const units = sequences.map((sequence) => new Set(sequence));
@@ -467,7 +469,6 @@ function searchWeights(concepts: readonly QueryConcept[], stats: CorpusStatistic
  * Deterministic per data source, document and position: re-ingesting a document reuses its ids,
  * and a later ingestion job can account for chunks per document. Bedrock's ids are opaque too.
  */
-function chunkId(dataSourceId: string, sourceUri: string, index: number): string {
-  const digest = createHash('sha256').update(`${dataSourceId}\n${sourceUri}`).digest('hex').slice(0, 24);
-  return `${digest}:${index}`;
+function chunkIdPrefix(dataSourceId: string, sourceUri: string): string {
+  return createHash('sha256').update(`${dataSourceId}\n${sourceUri}`).digest('hex').slice(0, 24);
 }

@@ -3,7 +3,7 @@
  * document frequencies the relevance threshold and the generator need for IDF weights.
  */
 import MiniSearch from 'minisearch';
-import { analyze, normalizeTerm, tokenize } from './analyzer.ts';
+import { normalizeTerm, tokenize } from './analyzer.ts';
 
 export interface IndexedChunk {
   readonly id: string;
@@ -23,9 +23,11 @@ const MIN_CORRECTABLE_LENGTH = 5;
 const TITLE_BOOST = 2;
 
 export class SearchIndex {
+  /** The tokens of the chunk being added, so MiniSearch does not tokenize its fields again. */
+  #tokenized: ReadonlyMap<string, string[]> | undefined;
   readonly #search = new MiniSearch<IndexedChunk>({
     fields: ['title', 'text'],
-    tokenize,
+    tokenize: (text) => this.#tokenized?.get(text) ?? tokenize(text),
     processTerm: normalizeTerm,
     searchOptions: { boost: { title: TITLE_BOOST } },
   });
@@ -39,13 +41,27 @@ export class SearchIndex {
   }
 
   add(chunk: IndexedChunk): void {
-    const terms = new Set([...analyze(chunk.title), ...analyze(chunk.text)]);
-    for (const token of tokenize(`${chunk.title} ${chunk.text}`)) {
-      if (token.length < MIN_CORRECTABLE_LENGTH - 1 || this.#wordForms.has(token)) continue;
-      const term = normalizeTerm(token);
-      if (term !== null) this.#wordForms.set(token, term);
+    const titleTokens = tokenize(chunk.title);
+    const textTokens = tokenize(chunk.text);
+    const terms = new Set<string>();
+    for (const tokens of [titleTokens, textTokens]) {
+      for (const token of tokens) {
+        const term = normalizeTerm(token);
+        if (term === null) continue;
+        terms.add(term);
+        if (token.length >= MIN_CORRECTABLE_LENGTH - 1 && !this.#wordForms.has(token))
+          this.#wordForms.set(token, term);
+      }
     }
-    this.#search.add(chunk);
+    this.#tokenized = new Map([
+      [chunk.title, titleTokens],
+      [chunk.text, textTokens],
+    ]);
+    try {
+      this.#search.add(chunk);
+    } finally {
+      this.#tokenized = undefined;
+    }
     this.#termsById.set(chunk.id, terms);
     for (const term of terms) this.#documentFrequency.set(term, (this.#documentFrequency.get(term) ?? 0) + 1);
   }

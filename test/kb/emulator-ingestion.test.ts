@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -21,6 +21,8 @@ import {
 } from '@aws-sdk/client-bedrock-agent-runtime';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
+import { syncDataSource } from '../../local/bedrock-emulator/ingestion.ts';
+import { KnowledgeBase } from '../../local/bedrock-emulator/knowledge-base.ts';
 import {
   type BedrockEmulator,
   type EmulatorKnowledgeBase,
@@ -514,5 +516,151 @@ describe('Confluence data source', () => {
     const failed = await sync(agent, CONFLUENCE);
     expect(failed.status).toBe('FAILED');
     expect(failed.failureReasons?.[0]).toMatch(/no pages\.json/);
+  });
+});
+
+describe('bad files never crash a job', () => {
+  it('skips empty files and fails unreadable, binary and oversized ones, with reasons, and completes', async () => {
+    const folder = docsFolder({
+      'refunds.md': REFUNDS,
+      'empty.md': '',
+      'blank.txt': '  \n\n ',
+      'folder.md/webhooks.md': WEBHOOKS,
+    });
+    writeFileSync(join(folder, 'binary.md'), Buffer.from([0x23, 0x20, 0x41, 0x00, 0x01, 0x02, 0xff, 0x0a]));
+    writeFileSync(join(folder, 'latin1.txt'), Buffer.from(Array.from({ length: 200 }, (_, i) => 0xe0 + (i % 16))));
+    writeFileSync(join(folder, 'huge.md'), `# Huge\n\n${'All work and no play. '.repeat(500)}\n`);
+    symlinkSync(join(folder, 'missing.md'), join(folder, 'dangling.md'));
+    const { agent, runtime } = await emulatorWith([
+      {
+        knowledgeBaseId: KB,
+        dataSources: [{ ...s3Source(folder), maxDocumentBytes: 4096 }],
+      },
+    ]);
+    const job = await sync(agent);
+    expect(job.status).toBe('COMPLETE');
+    expect(job.statistics).toMatchObject({
+      numberOfDocumentsScanned: 9,
+      numberOfNewDocumentsIndexed: 0,
+      numberOfDocumentsFailed: 5,
+      numberOfDocumentsSkipped: 2,
+    });
+    const reasons = job.failureReasons ?? [];
+    expect(reasons).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^binary\.md: is binary/),
+        expect.stringMatching(/^latin1\.txt: is not UTF-8 text/),
+        expect.stringMatching(/^huge\.md: is 10\.\d KB, over the 4\.0 KB limit/),
+        expect.stringMatching(/^dangling\.md: cannot be read: it is a link to a file that does not exist/),
+        expect.stringMatching(/^folder\.md: is a folder, not a file/),
+        'empty.md: the file is empty.',
+        'blank.txt: the file is empty.',
+      ]),
+    );
+    expect(reasons).toHaveLength(7);
+    // The good documents (one of them inside the folder named like a document) answer.
+    const uris = (await retrieve(runtime, 'webhook delivery retries refunded annual plans')).map((r) => r.uri);
+    expect(new Set(uris)).toEqual(new Set(['s3://docs/refunds.md', 's3://docs/folder.md/webhooks.md']));
+  });
+
+  it.skipIf(process.getuid?.() === 0)('fails a file it has no permission to read (not as root)', async () => {
+    const folder = docsFolder();
+    chmodSync(join(folder, 'webhooks.md'), 0o000);
+    try {
+      const { agent } = await emulatorWith([{ knowledgeBaseId: KB, dataSources: [s3Source(folder)] }]);
+      const job = await sync(agent);
+      expect(job.status).toBe('COMPLETE');
+      expect(job.statistics).toMatchObject({ numberOfDocumentsFailed: 1 });
+      expect(job.failureReasons).toEqual(['webhooks.md: cannot be read: permission denied.']);
+    } finally {
+      chmodSync(join(folder, 'webhooks.md'), 0o644);
+    }
+  });
+
+  it('keeps the last good version of a file that turns binary, and drops one that turns empty', async () => {
+    const folder = docsFolder();
+    const { agent, runtime } = await emulatorWith([{ knowledgeBaseId: KB, dataSources: [s3Source(folder)] }]);
+    writeFileSync(join(folder, 'refunds.md'), Buffer.from([0x00, 0x01, 0x02]));
+    writeFileSync(join(folder, 'webhooks.md'), '');
+    const job = await sync(agent);
+    expect(job.status).toBe('COMPLETE');
+    expect(job.statistics).toMatchObject({
+      numberOfDocumentsFailed: 1,
+      numberOfDocumentsSkipped: 1,
+      numberOfDocumentsDeleted: 1,
+    });
+    expect((await retrieve(runtime, 'refunded annual plans')).map((r) => r.uri)).toContain('s3://docs/refunds.md');
+    expect((await retrieve(runtime, 'webhook delivery retries')).map((r) => r.uri)).not.toContain(
+      's3://docs/webhooks.md',
+    );
+  });
+
+  it('caps failureReasons, saying how many more there were', async () => {
+    const files: Record<string, string> = { 'refunds.md': REFUNDS };
+    for (let i = 0; i < 60; i++) files[`empty-${String(i).padStart(2, '0')}.md`] = '';
+    const { agent } = await emulatorWith([{ knowledgeBaseId: KB, dataSources: [s3Source(docsFolder(files))] }]);
+    const job = await sync(agent);
+    expect(job.status).toBe('COMPLETE');
+    expect(job.statistics).toMatchObject({ numberOfDocumentsSkipped: 60, numberOfDocumentsScanned: 61 });
+    expect(job.failureReasons).toHaveLength(50);
+    expect(job.failureReasons?.at(-1)).toBe('… and 11 more documents failed or were skipped.');
+  });
+});
+
+describe('several syncs: the index matches the folder exactly', () => {
+  it('follows documents added, modified and deleted over several syncs', async () => {
+    const folder = docsFolder({});
+    const source = s3Source(folder);
+    const kb = new KnowledgeBase(KB, [source]);
+    // Each document has a word of its own and a version word, so retrieval tells exactly which
+    // version of which document is indexed.
+    const words = ['aardvark', 'bison', 'cheetah', 'dingo', 'ermine', 'ferret', 'gazelle', 'hyena'];
+    const write = (word: string, version: number) =>
+      writeFileSync(
+        join(folder, `${word}.md`),
+        `# The ${word} guide\n\nThe ${word} feature is in release v${version}x of Brambledesk.\n\n${'Filler sentence about nothing in particular. '.repeat(version * 40)}\n`,
+      );
+    const expected = new Map<string, number>();
+    const steps: { add?: string[]; modify?: string[]; remove?: string[] }[] = [
+      { add: ['aardvark', 'bison', 'cheetah', 'dingo'] },
+      { add: ['ermine'], modify: ['bison'], remove: ['cheetah'] },
+      { add: ['ferret', 'cheetah'], modify: ['bison', 'ermine'], remove: ['aardvark'] },
+      { add: ['gazelle', 'hyena'], modify: ['dingo'], remove: ['bison', 'ferret', 'ermine'] },
+      { remove: ['dingo', 'gazelle'] },
+    ];
+    for (const [n, step] of steps.entries()) {
+      for (const word of [...(step.add ?? []), ...(step.modify ?? [])]) {
+        const version = (expected.get(word) ?? 0) + 1 + n;
+        write(word, version);
+        expected.set(word, version);
+      }
+      for (const word of step.remove ?? []) {
+        rmSync(join(folder, `${word}.md`));
+        expected.delete(word);
+      }
+      const outcome = await syncDataSource(kb, source);
+      expect(outcome.statistics).toMatchObject({
+        numberOfDocumentsScanned: expected.size,
+        numberOfNewDocumentsIndexed: step.add?.length ?? 0,
+        numberOfModifiedDocumentsIndexed: step.modify?.length ?? 0,
+        numberOfDocumentsDeleted: step.remove?.length ?? 0,
+        numberOfDocumentsFailed: 0,
+      });
+      expect(kb.documentUris(DS).sort()).toEqual([...expected.keys()].map((w) => `s3://docs/${w}.md`).sort());
+      for (const word of words) {
+        const hits = kb.retrieve({ text: `${word} feature release` }, 50).filter((h) => h.chunk.text.includes(word));
+        const version = expected.get(word);
+        if (version === undefined) {
+          expect(hits).toEqual([]);
+          continue;
+        }
+        // Only the current version: no chunk of an earlier one is left.
+        expect(hits.length).toBeGreaterThan(0);
+        expect(hits.every((h) => h.chunk.sourceUri === `s3://docs/${word}.md`)).toBe(true);
+        const versions = new Set(hits.map((h) => /release v(\d+)x/.exec(h.chunk.text)?.[1]).filter(Boolean));
+        expect([...versions]).toEqual([String(version)]);
+        expect(hits[0]?.relevant).toBe(true);
+      }
+    }
   });
 });
