@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { LanternError, ServiceUnavailableError } from '../errors.ts';
+import { ConflictError, LanternError, ServiceUnavailableError } from '../errors.ts';
 import { countMetric, logger } from '../observability.ts';
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
@@ -21,8 +21,15 @@ export function errorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof LanternError) {
     if (error.status >= 500)
       logger.warn('request failed upstream', { code: error.code, cause: describeCause(error) });
+    // A 409 means the same request is still being answered: worth retrying shortly too.
+    const retryAfter =
+      error instanceof ServiceUnavailableError
+        ? error.retryAfterSeconds
+        : error instanceof ConflictError
+          ? 1
+          : undefined;
     const headers: Record<string, string> =
-      error instanceof ServiceUnavailableError ? { 'retry-after': String(error.retryAfterSeconds) } : {};
+      retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) };
     return jsonResponse(error.status, { error: { code: error.code, message: error.message } }, headers);
   }
   countMetric('ChatError', { code: 'INTERNAL_ERROR' });

@@ -1,11 +1,14 @@
 /**
- * Ingestion throughput of the local knowledge base (the Bedrock emulator's ingestion job: read,
- * chunk, index), on a real corpus and on a synthetic one generated here. Each run uses a fresh
- * emulator, since a second ingestion skips unchanged documents.
+ * Ingestion throughput and peak memory of the local knowledge base (the Bedrock emulator's
+ * ingestion job: read, chunk, index), and Retrieve latency at that size, on a real corpus and on a
+ * synthetic one generated here (by default 5,000 articles of about 2 KB). Each run is a fresh
+ * emulator in a fresh process (`ingestion-process.ts`).
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startBedrockEmulator } from '../../local/bedrock-emulator/index.ts';
+import type { IngestionRun } from './ingestion-process.ts';
 import { median } from './stats.ts';
 
 export interface IngestionRate {
@@ -14,31 +17,46 @@ export interface IngestionRate {
   /** Median over runs. */
   readonly ms: number;
   readonly docsPerSecond: number;
+  /** Highest peak RSS of the ingesting process over the runs, in bytes. */
+  readonly peakRssBytes: number;
+  /** Retrieve p50/p95 over the SDK client at this size (first run only), when asked for. */
+  readonly retrieve?: IngestionRun['retrieve'];
 }
 
-export async function benchIngestion(folder: string, runs: number): Promise<IngestionRate> {
-  const times: number[] = [];
-  let documents = 0;
-  let chunks = 0;
-  for (let run = 0; run < runs; run++) {
-    const emulator = await startBedrockEmulator({
-      knowledgeBases: [
-        {
-          knowledgeBaseId: 'BENCHKB001',
-          dataSources: [{ dataSourceId: 'BENCHDS001', type: 'S3', folder, bucketName: 'bench-documents' }],
-        },
-      ],
-    });
-    try {
-      const started = performance.now();
-      ({ documents, chunks } = await emulator.ingest());
-      times.push(performance.now() - started);
-    } finally {
-      await emulator.close();
-    }
-  }
-  const ms = median(times);
-  return { documents, chunks, ms, docsPerSecond: documents / (ms / 1000) };
+/**
+ * Ingests `folder` `runs` times, each in a fresh process (a second ingestion in the same emulator
+ * would skip unchanged documents, and a process of its own makes its peak RSS the ingestion's).
+ * With `queries`, the first run then times that many Retrieve calls.
+ */
+export async function benchIngestion(folder: string, runs: number, queries = 0): Promise<IngestionRate> {
+  const results: IngestionRun[] = [];
+  for (let run = 0; run < runs; run++) results.push(await ingestInChild(folder, run === 0 ? queries : 0));
+  const ms = median(results.map((r) => r.ms));
+  const { documents, chunks, retrieve } = results[0] as IngestionRun;
+  return {
+    documents,
+    chunks,
+    ms,
+    docsPerSecond: documents / (ms / 1000),
+    peakRssBytes: Math.max(...results.map((r) => r.maxRssBytes)),
+    ...(retrieve ? { retrieve } : {}),
+  };
+}
+
+async function ingestInChild(folder: string, queries: number): Promise<IngestionRun> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'ingestion-process.ts'), folder, '--queries', String(queries)],
+    { cwd: join(import.meta.dirname, '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (data: string) => {
+    output += data;
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  const line = output.trim().split('\n').at(-1) ?? '';
+  if (code !== 0 || !line.startsWith('{')) throw new Error(`ingestion process exited with ${code}: ${output}`);
+  return JSON.parse(line) as IngestionRun;
 }
 
 /** A small deterministic PRNG (mulberry32), so the synthetic corpus is the same on every machine. */
