@@ -220,7 +220,9 @@ async function scanFiles(
         continue;
       }
       if (read.text.trim().length === 0) {
-        results[index] = { skipped: { relativePath, sourceUri, reason: `${relativePath}: the file is empty.` } };
+        results[index] = {
+          skipped: { relativePath, sourceUri, reason: `${relativePath}: the file is empty.` },
+        };
         continue;
       }
       let text: string | undefined = read.text;
@@ -238,7 +240,9 @@ async function scanFiles(
           if (content === undefined) {
             const again = await readDocumentFile(source.folder, relativePath, maxBytes);
             if (again.kind !== 'text') {
-              throw new Error(again.kind === 'failed' ? again.reason : 'the file disappeared while ingesting.');
+              throw new Error(
+                again.kind === 'failed' ? again.reason : 'the file disappeared while ingesting.',
+              );
             }
             content = again.text;
           }
@@ -283,10 +287,14 @@ async function readDocumentFile(folder: string, relativePath: string, maxBytes: 
         (s) => s.isSymbolicLink(),
         () => false,
       );
-      return link ? { kind: 'failed', reason: 'cannot be read: it is a link to a file that does not exist.' } : { kind: 'gone' };
+      return link
+        ? { kind: 'failed', reason: 'cannot be read: it is a link to a file that does not exist.' }
+        : { kind: 'gone' };
     }
-    if (code === 'EACCES' || code === 'EPERM') return { kind: 'failed', reason: 'cannot be read: permission denied.' };
-    if (code === 'ELOOP') return { kind: 'failed', reason: 'cannot be read: too many levels of symbolic links.' };
+    if (code === 'EACCES' || code === 'EPERM')
+      return { kind: 'failed', reason: 'cannot be read: permission denied.' };
+    if (code === 'ELOOP')
+      return { kind: 'failed', reason: 'cannot be read: too many levels of symbolic links.' };
     return { kind: 'failed', reason: `cannot be read (${code ?? String(error)}).` };
   }
   try {
@@ -317,7 +325,10 @@ async function readDocumentFile(folder: string, relativePath: string, maxBytes: 
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EISDIR') return { kind: 'failed', reason: 'is a folder, not a file.' };
-    return { kind: 'failed', reason: `cannot be read (${code ?? (error instanceof Error ? error.message : String(error))}).` };
+    return {
+      kind: 'failed',
+      reason: `cannot be read (${code ?? (error instanceof Error ? error.message : String(error))}).`,
+    };
   } finally {
     await handle.close();
   }

@@ -71,7 +71,11 @@ export async function applyScan(
   const statistics = emptyStatistics();
   const failures: string[] = [];
   const skips: string[] = [];
-  const outcome = (stopped: boolean): SyncOutcome => ({ statistics, failures: [...failures, ...skips], stopped });
+  const outcome = (stopped: boolean): SyncOutcome => ({
+    statistics,
+    failures: [...failures, ...skips],
+    stopped,
+  });
   const before = new Set(kb.documentUris(source.dataSourceId));
   const present = new Set<string>();
 

@@ -17,8 +17,10 @@ export interface IngestionRun {
   readonly documents: number;
   readonly chunks: number;
   readonly ms: number;
-  /** Peak resident set size of the process, in bytes. */
+  /** Peak resident set size of the process by the end of the ingestion, in bytes. */
   readonly maxRssBytes: number;
+  /** The same after the Retrieve calls too (retrieval allocates on its own account). */
+  readonly maxRssAfterRetrieveBytes: number;
   /** Retrieve latencies over the SDK client, when queries were asked for. */
   readonly retrieve?: { readonly queries: number; readonly p50: number; readonly p95: number };
 }
@@ -44,6 +46,8 @@ try {
   const started = performance.now();
   const { documents, chunks } = await emulator.ingest();
   const ms = performance.now() - started;
+  // maxRSS is in kilobytes.
+  const maxRssBytes = process.resourceUsage().maxRSS * 1024;
   const queries = Number(values.queries);
   let retrieve: IngestionRun['retrieve'];
   if (queries > 0) {
@@ -70,8 +74,8 @@ try {
     documents,
     chunks,
     ms,
-    // maxRSS is in kilobytes.
-    maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    maxRssBytes,
+    maxRssAfterRetrieveBytes: process.resourceUsage().maxRSS * 1024,
     ...(retrieve ? { retrieve } : {}),
   };
   console.log(JSON.stringify(run));
@@ -92,7 +96,10 @@ function questionsFrom(dir: string, count: number): string[] {
   const questions: string[] = [];
   while (questions.length < count && files.length > 0) {
     const file = files[Math.floor(random() * files.length)] as string;
-    const words = readFileSync(file, 'utf8').toLowerCase().match(/[a-z]{3,}/g) ?? [];
+    const words =
+      readFileSync(file, 'utf8')
+        .toLowerCase()
+        .match(/[a-z]{3,}/g) ?? [];
     if (words.length < 5) continue;
     const at = Math.floor(random() * (words.length - 4));
     questions.push(`How do I ${words.slice(at, at + 2 + Math.floor(random() * 3)).join(' ')}?`);

@@ -21,6 +21,8 @@ export interface IngestionRate {
   readonly peakRssBytes: number;
   /** Retrieve p50/p95 over the SDK client at this size (first run only), when asked for. */
   readonly retrieve?: IngestionRun['retrieve'];
+  /** Peak RSS of the first run's process once the Retrieve calls were made too. */
+  readonly peakRssAfterRetrieveBytes?: number;
 }
 
 /**
@@ -39,14 +41,23 @@ export async function benchIngestion(folder: string, runs: number, queries = 0):
     ms,
     docsPerSecond: documents / (ms / 1000),
     peakRssBytes: Math.max(...results.map((r) => r.maxRssBytes)),
-    ...(retrieve ? { retrieve } : {}),
+    ...(retrieve
+      ? { retrieve, peakRssAfterRetrieveBytes: (results[0] as IngestionRun).maxRssAfterRetrieveBytes }
+      : {}),
   };
 }
 
 async function ingestInChild(folder: string, queries: number): Promise<IngestionRun> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(import.meta.dirname, 'ingestion-process.ts'), folder, '--queries', String(queries)],
+    [
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'ingestion-process.ts'),
+      folder,
+      '--queries',
+      String(queries),
+    ],
     { cwd: join(import.meta.dirname, '..', '..'), stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let output = '';
@@ -55,7 +66,8 @@ async function ingestInChild(folder: string, queries: number): Promise<Ingestion
   });
   const [code] = (await once(child, 'exit')) as [number | null];
   const line = output.trim().split('\n').at(-1) ?? '';
-  if (code !== 0 || !line.startsWith('{')) throw new Error(`ingestion process exited with ${code}: ${output}`);
+  if (code !== 0 || !line.startsWith('{'))
+    throw new Error(`ingestion process exited with ${code}: ${output}`);
   return JSON.parse(line) as IngestionRun;
 }
 
@@ -120,7 +132,11 @@ export function writeSyntheticCorpus(
     const folder = join(dir, `topic-${i % 10}`);
     mkdirSync(folder, { recursive: true });
     const target = averageBytes * (0.75 + 0.5 * random());
-    const lines = [`# ${phrase(between(3, 6))}`, '', Array.from({ length: between(2, 4) }, sentence).join(' ')];
+    const lines = [
+      `# ${phrase(between(3, 6))}`,
+      '',
+      Array.from({ length: between(2, 4) }, sentence).join(' '),
+    ];
     let size = lines.join('\n').length;
     while (size < target) {
       const section = ['', `## ${phrase(between(2, 5))}`, ''];

@@ -28,8 +28,9 @@ const usage = `Usage: npm run bench -- [options]
   --rounds N            rounds per level; the table shows medians of rounds (default: 3)
   --init-runs N         fresh-process imports per bundle, at least 5 (default: 7)
   --stream-runs N       paired streaming first-byte runs (default: 100)
-  --synthetic-docs N    size of the generated ingestion corpus, 0 to skip (default: 1000)
-  --ingest-runs N       ingestion runs per corpus (default: 3)
+  --synthetic-docs N    size of the generated ingestion corpus (~2 KB articles), 0 to skip (default: 5000)
+  --ingest-runs N       ingestion runs per corpus, each in a fresh process (default: 3)
+  --retrieve-queries N  Retrieve calls timed after ingesting the synthetic corpus, 0 to skip (default: 500)
   --slack-events N      signed app_mention events per Slack ack round (default: 500)
   --slack-levels LIST   Slack ack concurrency levels (default: 1,8)
   --help                this text`;
@@ -50,8 +51,9 @@ function parse() {
       rounds: { type: 'string', default: '3' },
       'init-runs': { type: 'string', default: '7' },
       'stream-runs': { type: 'string', default: '100' },
-      'synthetic-docs': { type: 'string', default: '1000' },
+      'synthetic-docs': { type: 'string', default: '5000' },
       'ingest-runs': { type: 'string', default: '3' },
+      'retrieve-queries': { type: 'string', default: '500' },
       'slack-events': { type: 'string', default: '500' },
       'slack-levels': { type: 'string', default: '1,8' },
       help: { type: 'boolean', default: false },
@@ -96,6 +98,7 @@ const initRuns = whole('init-runs', args['init-runs'], 5, 50);
 const streamRuns = whole('stream-runs', args['stream-runs'], 5, 2_000);
 const syntheticDocs = whole('synthetic-docs', args['synthetic-docs'], 0, 20_000);
 const ingestRuns = whole('ingest-runs', args['ingest-runs'], 1, 10);
+const retrieveQueries = whole('retrieve-queries', args['retrieve-queries'], 0, 10_000);
 const slackEvents = whole('slack-events', args['slack-events'], 10, 10_000);
 const slackLevels = args['slack-levels']
   .split(',')
@@ -165,7 +168,10 @@ try {
       const folder = join(work, 'synthetic');
       writeSyntheticCorpus(folder, syntheticDocs, vocabularyOf(CODA_HELP));
       progress(`ingesting a synthetic corpus of ${syntheticDocs} documents (${ingestRuns} runs)`);
-      ingestion.push({ label: 'synthetic', rate: await benchIngestion(folder, ingestRuns) });
+      ingestion.push({
+        label: 'synthetic',
+        rate: await benchIngestion(folder, ingestRuns, retrieveQueries),
+      });
     }
   }
 } finally {
@@ -174,6 +180,7 @@ try {
 
 const kb = (bytes: number) =>
   `${(bytes / 1024).toLocaleString('en-US', { maximumFractionDigits: 1, minimumFractionDigits: 1 })} KB`;
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 const msText = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)} ms` : '—');
 const times = (a: number, b: number) => (b > 0 && Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : '—');
 const short = (pkg: string) => pkg.replace('@aws-sdk/client-', '').replace('@aws-sdk/', '');
@@ -236,9 +243,17 @@ for (const { label, rate } of ingestion) {
   rows.push([
     `ingestion, ${label} (${rate.documents} docs, ${rate.chunks} chunks)`,
     `${rate.docsPerSecond.toFixed(1)} docs/s`,
-    `${msText(rate.ms)} per ingestion`,
+    `${msText(rate.ms)} per ingestion; peak RSS while ingesting ${mib(rate.peakRssBytes)}`,
     '',
   ]);
+  if (rate.retrieve) {
+    rows.push([
+      `Retrieve p50 / p95 over the SDK client, ${label} (${rate.retrieve.queries} queries)`,
+      `${msText(rate.retrieve.p50)} / ${msText(rate.retrieve.p95)}`,
+      `at ${rate.documents} docs, ${rate.chunks} chunks; peak RSS then ${mib(rate.peakRssAfterRetrieveBytes ?? 0)}`,
+      '',
+    ]);
+  }
 }
 
 const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';

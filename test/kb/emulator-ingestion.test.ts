@@ -21,14 +21,14 @@ import {
 } from '@aws-sdk/client-bedrock-agent-runtime';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
-import { syncDataSource } from '../../local/bedrock-emulator/ingestion.ts';
-import { KnowledgeBase } from '../../local/bedrock-emulator/knowledge-base.ts';
 import {
   type BedrockEmulator,
   type EmulatorKnowledgeBase,
   type StartEmulatorOptions,
   startBedrockEmulator,
 } from '../../local/bedrock-emulator/index.ts';
+import { syncDataSource } from '../../local/bedrock-emulator/ingestion.ts';
+import { KnowledgeBase } from '../../local/bedrock-emulator/knowledge-base.ts';
 
 const KB = 'KBINGEST01';
 const DS = 'DSDOCS0001';
@@ -528,7 +528,10 @@ describe('bad files never crash a job', () => {
       'folder.md/webhooks.md': WEBHOOKS,
     });
     writeFileSync(join(folder, 'binary.md'), Buffer.from([0x23, 0x20, 0x41, 0x00, 0x01, 0x02, 0xff, 0x0a]));
-    writeFileSync(join(folder, 'latin1.txt'), Buffer.from(Array.from({ length: 200 }, (_, i) => 0xe0 + (i % 16))));
+    writeFileSync(
+      join(folder, 'latin1.txt'),
+      Buffer.from(Array.from({ length: 200 }, (_, i) => 0xe0 + (i % 16))),
+    );
     writeFileSync(join(folder, 'huge.md'), `# Huge\n\n${'All work and no play. '.repeat(500)}\n`);
     symlinkSync(join(folder, 'missing.md'), join(folder, 'dangling.md'));
     const { agent, runtime } = await emulatorWith([
@@ -559,7 +562,9 @@ describe('bad files never crash a job', () => {
     );
     expect(reasons).toHaveLength(7);
     // The good documents (one of them inside the folder named like a document) answer.
-    const uris = (await retrieve(runtime, 'webhook delivery retries refunded annual plans')).map((r) => r.uri);
+    const uris = (await retrieve(runtime, 'webhook delivery retries refunded annual plans')).map(
+      (r) => r.uri,
+    );
     expect(new Set(uris)).toEqual(new Set(['s3://docs/refunds.md', 's3://docs/folder.md/webhooks.md']));
   });
 
@@ -589,7 +594,9 @@ describe('bad files never crash a job', () => {
       numberOfDocumentsSkipped: 1,
       numberOfDocumentsDeleted: 1,
     });
-    expect((await retrieve(runtime, 'refunded annual plans')).map((r) => r.uri)).toContain('s3://docs/refunds.md');
+    expect((await retrieve(runtime, 'refunded annual plans')).map((r) => r.uri)).toContain(
+      's3://docs/refunds.md',
+    );
     expect((await retrieve(runtime, 'webhook delivery retries')).map((r) => r.uri)).not.toContain(
       's3://docs/webhooks.md',
     );
@@ -598,7 +605,9 @@ describe('bad files never crash a job', () => {
   it('caps failureReasons, saying how many more there were', async () => {
     const files: Record<string, string> = { 'refunds.md': REFUNDS };
     for (let i = 0; i < 60; i++) files[`empty-${String(i).padStart(2, '0')}.md`] = '';
-    const { agent } = await emulatorWith([{ knowledgeBaseId: KB, dataSources: [s3Source(docsFolder(files))] }]);
+    const { agent } = await emulatorWith([
+      { knowledgeBaseId: KB, dataSources: [s3Source(docsFolder(files))] },
+    ]);
     const job = await sync(agent);
     expect(job.status).toBe('COMPLETE');
     expect(job.statistics).toMatchObject({ numberOfDocumentsSkipped: 60, numberOfDocumentsScanned: 61 });
@@ -648,7 +657,9 @@ describe('several syncs: the index matches the folder exactly', () => {
       });
       expect(kb.documentUris(DS).sort()).toEqual([...expected.keys()].map((w) => `s3://docs/${w}.md`).sort());
       for (const word of words) {
-        const hits = kb.retrieve({ text: `${word} feature release` }, 50).filter((h) => h.chunk.text.includes(word));
+        const hits = kb
+          .retrieve({ text: `${word} feature release` }, 50)
+          .filter((h) => h.chunk.text.includes(word));
         const version = expected.get(word);
         if (version === undefined) {
           expect(hits).toEqual([]);
