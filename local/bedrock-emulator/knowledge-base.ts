@@ -18,6 +18,7 @@ import {
   FILLER_WEIGHT,
   focus,
   isRelevant,
+  memoizeStatistics,
   proximity,
   type QueryConcept,
 } from './relevance.ts';
@@ -302,11 +303,11 @@ export class KnowledgeBase {
    * the question it covers and, for questions of several words, whether it has them together
    * ("Coda AI is a work assistant" for "What can Coda AI do?").
    */
-  #introduces(id: string, question: readonly QueryConcept[]): number {
+  #introduces(id: string, question: readonly QueryConcept[], stats: CorpusStatistics): number {
     const lead = this.#leads.get(id);
     if (lead === undefined) return 0;
-    const share = coverage(question, new Set(lead.flat()), this.#index).share;
-    return question.length < 2 ? share : (share + proximity(question, lead, this.#index)) / 2;
+    const share = coverage(question, new Set(lead.flat()), stats).share;
+    return question.length < 2 ? share : (share + proximity(question, lead, stats)) / 2;
   }
 
   /**
@@ -338,7 +339,7 @@ export class KnowledgeBase {
    */
   retrieve(query: RetrievalQuery, numberOfResults: number): RetrievedChunk[] {
     const { question, concepts, judged } = this.#understand(query);
-    const stats = this.#index;
+    const stats = memoizeStatistics(this.#index);
     const steps = wantsSteps(query.text);
     const overview = wantsOverview(query.text);
 
@@ -366,7 +367,7 @@ export class KnowledgeBase {
           (1 + PHRASE_BOOST * phrase) *
           (steps ? (1 + STEPS_BOOST * (this.#steps.get(hit.id) ?? 0)) * (1 + HOW_BOOST * how) : 1) *
           (overview
-            ? (1 + OVERVIEW_BOOST * this.#introduces(hit.id, question)) *
+            ? (1 + OVERVIEW_BOOST * this.#introduces(hit.id, question, stats)) *
               (this.#taskChunks.has(hit.id) && this.#titleNames(hit.id, question) ? TASK_SECTION_PENALTY : 1)
             : 1),
         judgement: coverage(judged, terms, stats),

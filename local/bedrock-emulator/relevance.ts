@@ -67,8 +67,52 @@ export const MIN_CONTENT_MATCHES = 3;
 export const MIN_CONTENT_MATCHED_IDF = 4;
 export const MIN_WRAPPED_SHARE = 0.3;
 
+/** Concept IDFs worked out under statistics made by `memoizeStatistics`. */
+const CONCEPT_IDF = new WeakMap<CorpusStatistics, WeakMap<QueryConcept, number>>();
+
+/**
+ * The same statistics, each term's IDF (and each concept's) worked out once: ranking a hundred
+ * candidates sentence by sentence asks for the same few terms thousands of times. For one query
+ * at a time: it does not see the index change.
+ */
+export function memoizeStatistics(stats: CorpusStatistics): CorpusStatistics {
+  const idf = new Map<string, number>();
+  const known = new Map<string, boolean>();
+  const memoized: CorpusStatistics = {
+    idf(term) {
+      let value = idf.get(term);
+      if (value === undefined) {
+        value = stats.idf(term);
+        idf.set(term, value);
+      }
+      return value;
+    },
+    isKnown(term) {
+      let value = known.get(term);
+      if (value === undefined) {
+        value = stats.isKnown(term);
+        known.set(term, value);
+      }
+      return value;
+    },
+  };
+  CONCEPT_IDF.set(memoized, new WeakMap());
+  return memoized;
+}
+
 /** The IDF a concept carries: its own word's, or (if the corpus lacks it) its commonest synonym's. */
 export function conceptIdf(concept: QueryConcept, stats: CorpusStatistics): number {
+  const memo = CONCEPT_IDF.get(stats);
+  if (memo === undefined) return computeConceptIdf(concept, stats);
+  let value = memo.get(concept);
+  if (value === undefined) {
+    value = computeConceptIdf(concept, stats);
+    memo.set(concept, value);
+  }
+  return value;
+}
+
+function computeConceptIdf(concept: QueryConcept, stats: CorpusStatistics): number {
   const [word, ...synonyms] = concept.terms;
   if (stats.isKnown(word)) return (concept.isFiller ? FILLER_WEIGHT : 1) * stats.idf(word);
   const known = synonyms.filter((term) => stats.isKnown(term)).map((term) => stats.idf(term));
@@ -77,7 +121,8 @@ export function conceptIdf(concept: QueryConcept, stats: CorpusStatistics): numb
 }
 
 function matches(concept: QueryConcept, terms: ReadonlySet<string>): boolean {
-  return concept.terms.some((term) => terms.has(term));
+  for (const term of concept.terms) if (terms.has(term)) return true;
+  return false;
 }
 
 export function coverage(
@@ -142,8 +187,18 @@ export function focus(
   units: readonly ReadonlySet<string>[],
   stats: CorpusStatistics,
 ): number {
+  // coverage(concepts, unit, stats).share for each unit, with the weights worked out once.
+  const weights = concepts.map((concept) => concept.weight * conceptIdf(concept, stats));
+  let total = 0;
+  for (const weight of weights) total += weight;
   let best = 0;
-  for (const unit of units) best = Math.max(best, coverage(concepts, unit, stats).share);
+  for (const unit of units) {
+    let matched = 0;
+    concepts.forEach((concept, i) => {
+      if (matches(concept, unit)) matched += weights[i] ?? 0;
+    });
+    best = Math.max(best, total === 0 ? 0 : matched / total);
+  }
   return best;
 }
 

@@ -150,6 +150,48 @@ describe('typo correction', () => {
   });
 });
 
+describe('search index', () => {
+  const scores = (index: SearchIndex, terms: string[]) =>
+    Object.fromEntries(index.search(new Map(terms.map((t) => [t, 1])), 10).map((hit) => [hit.id, hit.score]));
+
+  it('ranks by BM25 with title matches boosted, best first, at most `limit` hits', () => {
+    const index = new SearchIndex();
+    index.add({ id: 'text', title: 'Other', text: 'Invoices are sent monthly.' });
+    index.add({ id: 'title', title: 'Invoices', text: 'They are sent monthly.' });
+    index.add({ id: 'none', title: 'Passwords', text: 'Reset your password.' });
+    const hits = index.search(new Map([['invoic', 1]]), 10);
+    expect(hits.map((hit) => hit.id)).toEqual(['title', 'text']);
+    expect(index.search(new Map([['invoic', 1]]), 1).map((hit) => hit.id)).toEqual(['title']);
+  });
+
+  it('keeps the order chunks were added in among equal scores', () => {
+    const index = new SearchIndex();
+    for (const id of ['b', 'a', 'c']) index.add({ id, title: '', text: 'Export the table.' });
+    expect(index.search(new Map([['export', 1]]), 10).map((hit) => hit.id)).toEqual(['b', 'a', 'c']);
+  });
+
+  it('forgets removed chunks, and scores as if they had never been added', () => {
+    const index = new SearchIndex();
+    index.add({ id: 'x', title: 'Exports', text: 'Export a table to CSV.' });
+    index.add({ id: 'y', title: 'Imports', text: 'Import a CSV file, then export it again.' });
+    index.add({ id: 'z', title: 'Tables', text: 'A table holds rows.' });
+    index.remove('y');
+    const fresh = new SearchIndex();
+    fresh.add({ id: 'x', title: 'Exports', text: 'Export a table to CSV.' });
+    fresh.add({ id: 'z', title: 'Tables', text: 'A table holds rows.' });
+    const after = scores(index, ['export', 'csv', 'tabl']);
+    const expected = scores(fresh, ['export', 'csv', 'tabl']);
+    expect(Object.keys(after)).toEqual(Object.keys(expected));
+    for (const [id, score] of Object.entries(expected)) expect(after[id]).toBeCloseTo(score, 10);
+    expect(index.isKnown('import')).toBe(false);
+    expect(index.termsOf('y').size).toBe(0);
+
+    index.add({ id: 'y', title: 'Imports', text: 'Import a spreadsheet.' });
+    expect(index.search(new Map([['csv', 1]]), 10).map((hit) => hit.id)).toEqual(['x']);
+    expect(index.search(new Map([['spreadsheet', 1]]), 10).map((hit) => hit.id)).toEqual(['y']);
+  });
+});
+
 describe('retrieval over coda-help', () => {
   let kb: KnowledgeBase;
   beforeAll(async () => {
