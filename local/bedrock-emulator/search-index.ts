@@ -22,6 +22,10 @@ const MIN_CORRECTABLE_LENGTH = 5;
 /** A title names what a chunk is about, so a match there counts double. */
 const TITLE_BOOST = 2;
 
+/** A term in more than this share of the chunks (and in at least a few) does not select candidates. */
+const COMMON_TERM_SHARE = 0.1;
+const COMMON_TERM_MIN_CHUNKS = 50;
+
 export class SearchIndex {
   /** The tokens of the chunk being added, so MiniSearch does not tokenize its fields again. */
   #tokenized: ReadonlyMap<string, string[]> | undefined;
@@ -67,6 +71,18 @@ export class SearchIndex {
     this.#termsById.set(chunk.id, terms);
     this.#chunks.set(chunk.id, chunk);
     for (const term of terms) this.#documentFrequency.set(term, (this.#documentFrequency.get(term) ?? 0) + 1);
+  }
+
+  /**
+   * The query terms worth looking up. A term in a large share of the chunks adds almost nothing to
+   * a BM25 ranking but makes an OR query match (and score, and sort) most of the index: on a large
+   * corpus that is most of the search time. Such terms still count when candidates are re-ranked
+   * and judged; they only stop pulling in candidates, unless nothing rarer is asked.
+   */
+  #selective(terms: readonly string[]): string[] {
+    const cap = Math.max(COMMON_TERM_MIN_CHUNKS, COMMON_TERM_SHARE * this.size);
+    const rare = terms.filter((term) => (this.#documentFrequency.get(term) ?? 0) <= cap);
+    return rare.length > 0 ? rare : [...terms];
   }
 
   remove(id: string): void {
@@ -126,7 +142,7 @@ export class SearchIndex {
 
   /** Searches with analysed terms, each weighted (1 for the question, less for earlier turns). */
   search(weights: ReadonlyMap<string, number>, limit: number): IndexHit[] {
-    const terms = [...weights.keys()];
+    const terms = this.#selective([...weights.keys()]);
     if (terms.length === 0 || this.size === 0) return [];
     const results = this.#search.search(terms.join(' '), {
       tokenize: (query) => query.split(' '),
