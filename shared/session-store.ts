@@ -45,15 +45,8 @@ export type ClientMessageClaim =
   | { readonly state: 'pending' }
   | { readonly state: 'complete'; readonly answer: ChatAnswer };
 
-export interface NewMessage {
-  readonly messageId: string;
-  readonly role: MessageRole;
-  readonly text: string;
-  readonly citations?: readonly Citation[];
-  readonly status: MessageStatus;
-  readonly createdAt: string;
-  readonly clientMessageId?: string;
-}
+/** A message as the engine hands it over: its session is given separately, feedback comes later. */
+export type NewMessage = Omit<StoredMessage, 'sessionId' | 'feedback'>;
 
 export interface SessionStoreOptions {
   readonly tableName: string;
