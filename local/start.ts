@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { ingestionSettings } from '../config/ingestion.ts';
 import { type FaultSettings, parseFaults } from './bedrock-emulator/index.ts';
+import { cliFail, parseCli } from './cli.ts';
 import { startLocalStack } from './stack.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -26,13 +27,11 @@ const usage = `Usage: npm start -- [options]
   --help            this text`;
 
 function fail(message: string): never {
-  console.error(`error: ${message}\n\n${usage}`);
-  process.exit(2);
+  return cliFail(usage, message);
 }
 
-let args: ReturnType<typeof parse>;
-function parse() {
-  return parseArgs({
+const args = parseCli(usage, () =>
+  parseArgs({
     options: {
       docs: { type: 'string', default: join(projectRoot, 'local', 'sample-kb') },
       confluence: { type: 'string' },
@@ -45,17 +44,8 @@ function parse() {
       help: { type: 'boolean', default: false },
     },
     strict: true,
-  }).values;
-}
-try {
-  args = parse();
-} catch (error) {
-  fail((error as Error).message);
-}
-if (args.help) {
-  console.log(usage);
-  process.exit(0);
-}
+  }),
+).values;
 
 const docsDir = resolve(args.docs);
 if (!existsSync(docsDir) || !statSync(docsDir).isDirectory()) fail(`--docs ${args.docs} is not a directory`);

@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { threadSessionId } from '../../shared/slack/thread-session.ts';
+import { cliFail, parseCli } from '../cli.ts';
 import { type LocalStack, startLocalStack } from '../stack.ts';
 import { type FakeSlackApi, type FakeSlackMessage, startFakeSlackApi } from './fake-slack-api.ts';
 import { appMentionEnvelope, directMessageEnvelope, sendSignedEvent } from './signed-event.ts';
@@ -25,13 +26,11 @@ const usage = `Usage: npm run slack:simulate -- "question" [options]
   --help             this text`;
 
 function fail(message: string): never {
-  console.error(`error: ${message}\n\n${usage}`);
-  process.exit(2);
+  return cliFail(usage, message);
 }
 
-let parsed: ReturnType<typeof parse>;
-function parse() {
-  return parseArgs({
+const { values: args, positionals } = parseCli(usage, () =>
+  parseArgs({
     allowPositionals: true,
     options: {
       'follow-up': { type: 'string' },
@@ -42,18 +41,8 @@ function parse() {
       help: { type: 'boolean', default: false },
     },
     strict: true,
-  });
-}
-try {
-  parsed = parse();
-} catch (error) {
-  fail((error as Error).message);
-}
-const { values: args, positionals } = parsed;
-if (args.help) {
-  console.log(usage);
-  process.exit(0);
-}
+  }),
+);
 const question = positionals.join(' ').trim();
 if (!question) fail('a question is required, e.g. npm run slack:simulate -- "How do I reset my password?"');
 const docsDir = resolve(args.docs);

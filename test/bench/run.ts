@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { cliFail, parseCli } from '../../local/cli.ts';
 import { loadDataset } from '../eval/dataset.ts';
 import { CODA_HELP, SAMPLE_KB } from '../helpers/local-stack.ts';
 import { benchBundles, type FunctionBundle } from './bundles.ts';
@@ -36,13 +37,11 @@ const usage = `Usage: npm run bench -- [options]
   --help                this text`;
 
 function fail(message: string): never {
-  console.error(`error: ${message}\n\n${usage}`);
-  process.exit(2);
+  return cliFail(usage, message);
 }
 
-let args: ReturnType<typeof parse>;
-function parse() {
-  return parseArgs({
+const args = parseCli(usage, () =>
+  parseArgs({
     options: {
       only: { type: 'string' },
       corpus: { type: 'string', default: 'coda' },
@@ -59,17 +58,8 @@ function parse() {
       help: { type: 'boolean', default: false },
     },
     strict: true,
-  }).values;
-}
-try {
-  args = parse();
-} catch (error) {
-  fail((error as Error).message);
-}
-if (args.help) {
-  console.log(usage);
-  process.exit(0);
-}
+  }),
+).values;
 
 function whole(name: string, value: string, min: number, max: number): number {
   const n = Number(value);

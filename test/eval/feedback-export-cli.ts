@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { cliFail, parseCli } from '../../local/cli.ts';
 import { startLocalDynamoDb } from '../../local/dynamodb.ts';
 import { LOCAL_TABLE_NAME } from '../../local/stack.ts';
 import type { Rating } from '../../shared/types.ts';
@@ -29,13 +30,11 @@ Options:
   --help             this text`;
 
 function fail(message: string): never {
-  console.error(`error: ${message}\n\n${usage}`);
-  process.exit(2);
+  return cliFail(usage, message);
 }
 
-let args: ReturnType<typeof parse>;
-function parse() {
-  return parseArgs({
+const args = parseCli(usage, () =>
+  parseArgs({
     options: {
       'data-dir': { type: 'string' },
       endpoint: { type: 'string' },
@@ -46,17 +45,8 @@ function parse() {
       help: { type: 'boolean', default: false },
     },
     strict: true,
-  }).values;
-}
-try {
-  args = parse();
-} catch (error) {
-  fail((error as Error).message);
-}
-if (args.help) {
-  console.log(usage);
-  process.exit(0);
-}
+  }),
+).values;
 if (args['data-dir'] && args.endpoint) fail('give either --data-dir or --endpoint, not both');
 if (args.rating !== undefined && args.rating !== 'up' && args.rating !== 'down')
   fail('--rating must be up or down');

@@ -10,6 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
+import { cliFail, parseCli } from '../../local/cli.ts';
 import { CODA_HELP, SAMPLE_KB } from '../helpers/local-stack.ts';
 import { type BaselineDiff, diffReports, loadReport } from './baseline.ts';
 import type { LanternTarget } from './client.ts';
@@ -39,13 +40,11 @@ const usage = `Usage: npm run eval -- [options]
   --help             this text`;
 
 function fail(message: string): never {
-  console.error(`error: ${message}\n\n${usage}`);
-  process.exit(2);
+  return cliFail(usage, message);
 }
 
-let args: ReturnType<typeof parse>;
-function parse() {
-  return parseArgs({
+const args = parseCli(usage, () =>
+  parseArgs({
     options: {
       dataset: { type: 'string' },
       corpus: { type: 'string' },
@@ -58,17 +57,8 @@ function parse() {
       help: { type: 'boolean', default: false },
     },
     strict: true,
-  }).values;
-}
-try {
-  args = parse();
-} catch (error) {
-  fail((error as Error).message);
-}
-if (args.help) {
-  console.log(usage);
-  process.exit(0);
-}
+  }),
+).values;
 
 const corpus = args.corpus ?? 'coda';
 const shipped = SHIPPED[corpus];

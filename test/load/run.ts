@@ -8,6 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { FaultContext } from '../../local/bedrock-emulator/index.ts';
+import { cliFail, parseCli } from '../../local/cli.ts';
 import { API_KEY, bootStack } from '../helpers/local-stack.ts';
 import { formatLoadReport, runLoad } from './load-run.ts';
 
@@ -15,25 +16,22 @@ const usage =
   'Usage: npm run load -- [--chats 200] [--sessions 50] [--throttle 0.2] [--max-attempts 6] [--timeout 180]';
 
 function fail(message: string): never {
-  console.error(`error: ${message}\n${usage}`);
-  process.exit(2);
+  return cliFail(usage, message);
 }
 
-let values: Record<string, string | undefined>;
-try {
-  values = parseArgs({
+const values: Record<string, string | boolean | undefined> = parseCli(usage, () =>
+  parseArgs({
     options: {
       chats: { type: 'string', default: '200' },
       sessions: { type: 'string', default: '50' },
       throttle: { type: 'string', default: '0.2' },
       'max-attempts': { type: 'string', default: '6' },
       timeout: { type: 'string', default: '180' },
+      help: { type: 'boolean', default: false },
     },
     strict: true,
-  }).values;
-} catch (error) {
-  fail((error as Error).message);
-}
+  }),
+).values;
 
 function whole(name: string, min: number, max: number): number {
   const value = Number(values[name]);
