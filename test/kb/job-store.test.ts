@@ -1,31 +1,17 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../local/dynamodb.ts';
 import { IngestionJobStore } from '../../shared/knowledge-base/job-store.ts';
 import type { IngestionJob } from '../../shared/knowledge-base/types.ts';
+import { startTestTable, type TestTable } from '../helpers/dynamodb.ts';
 
-let dynamo: LocalDynamoDb;
-let db: DynamoDBDocumentClient;
+let table: TestTable;
 let clock = new Date('2026-11-22T10:00:00Z');
 let store: IngestionJobStore;
 
 beforeAll(async () => {
-  dynamo = await startLocalDynamoDb({ tableName: 'jobs-test' });
-  db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-    }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
-  store = new IngestionJobStore(db, { tableName: 'jobs-test', retentionDays: 1, now: () => clock });
+  table = await startTestTable('jobs-test');
+  store = new IngestionJobStore(table.db, { tableName: 'jobs-test', retentionDays: 1, now: () => clock });
 });
-afterAll(async () => {
-  db?.destroy();
-  await dynamo?.close();
-});
+afterAll(() => table?.close());
 
 const job = (jobId: string, startedAt: string, changes: Partial<IngestionJob> = {}): IngestionJob => ({
   jobId,

@@ -1,30 +1,16 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../local/dynamodb.ts';
 import { SessionStore } from '../../shared/session-store.ts';
+import { startTestTable, type TestTable } from '../helpers/dynamodb.ts';
 
-let dynamo: LocalDynamoDb;
-let db: DynamoDBDocumentClient;
+let table: TestTable;
 let clock = new Date('2026-11-22T10:00:00Z');
 let store: SessionStore;
 
 beforeAll(async () => {
-  dynamo = await startLocalDynamoDb({ tableName: 'store-test' });
-  db = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-    }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
-  store = new SessionStore(db, { tableName: 'store-test', ttlDays: 1, now: () => clock });
+  table = await startTestTable('store-test');
+  store = new SessionStore(table.db, { tableName: 'store-test', ttlDays: 1, now: () => clock });
 });
-afterAll(async () => {
-  db?.destroy();
-  await dynamo?.close();
-});
+afterAll(() => table?.close());
 
 const message = (messageId: string, createdAt: string, role: 'user' | 'assistant' = 'user') => ({
   messageId,
