@@ -192,8 +192,7 @@ export class ConversationEngine {
           yield { type: 'guardrail', ...guardrail };
         }
       }
-      // An aborted SDK stream just ends, as if the answer were whole: it is not.
-      finished = !options.signal?.aborted;
+      finished = true;
     } finally {
       // Runs when the upstream stream breaks and when the consumer walks away mid-answer.
       if (!finished) {

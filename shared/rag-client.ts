@@ -87,7 +87,7 @@ export class BedrockRag implements RagGenerator {
       if (!response.stream) throw new Error('Bedrock returned no event stream');
       return {
         bedrockSessionId: response.sessionId ?? request.bedrockSessionId ?? '',
-        events: streamEvents(response.stream),
+        events: streamEvents(response.stream, signal),
       };
     } catch (error) {
       throw translateBedrockError(error, hadSession);
@@ -134,6 +134,7 @@ export function translateBedrockError(error: unknown, hadSession: boolean): Erro
 /** Bedrock's event union as Lantern's stream events; modeled exceptions mid-stream are translated too. */
 async function* streamEvents(
   stream: AsyncIterable<RetrieveAndGenerateStreamResponseOutput>,
+  signal: AbortSignal | undefined,
 ): AsyncGenerator<RagStreamEvent> {
   try {
     for await (const event of stream) {
@@ -146,4 +147,11 @@ async function* streamEvents(
   } catch (error) {
     throw translateBedrockError(error, false);
   }
+  // An aborted SDK stream just ends, as if the answer were whole: say that it is not.
+  if (signal?.aborted) throw new StreamAbortedError('The answer stream was cancelled');
+}
+
+/** The caller cancelled the stream before Bedrock finished the answer. */
+export class StreamAbortedError extends Error {
+  override readonly name = 'StreamAbortedError';
 }
