@@ -129,7 +129,7 @@ export class ConversationEngine {
     const clientMessageId = turn.clientMessageId;
     if (!clientMessageId) return yield* this.streamAnswer(turn, options);
     const earlier = await this.claim(turn.owner, clientMessageId);
-    if (earlier) return yield* replay(earlier);
+    if (earlier) return yield* replayAnswer(earlier);
     let answer: ChatAnswer | undefined;
     try {
       for await (const event of this.streamAnswer(turn, options)) {
@@ -377,8 +377,8 @@ export class ConversationEngine {
 /** Longer than any turn takes; a claim older than this belonged to a request that died. */
 const CLAIM_LEASE_MS = 5 * 60_000;
 
-/** A stored answer, told again as the events of a stream. */
-function* replay(answer: ChatAnswer): Generator<ChatStreamEvent> {
+/** A finished answer, told again as the events of a stream. */
+export async function* replayAnswer(answer: ChatAnswer): AsyncGenerator<ChatStreamEvent> {
   yield { type: 'session', sessionId: answer.sessionId, messageId: answer.messageId };
   if (answer.guardrail.action === 'INTERVENED') yield { type: 'guardrail', ...answer.guardrail };
   yield { type: 'text', text: answer.answer };

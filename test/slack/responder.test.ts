@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeSlackApi, startFakeSlackApi } from '../../local/slack/fake-slack-api.ts';
+import { replayAnswer } from '../../shared/conversation.ts';
 import type { AnswerEvent } from '../../shared/slack/answer-stream.ts';
-import { answerAsStream } from '../../shared/slack/answer-stream.ts';
 import {
   INTERRUPTED_NOTICE,
   type ReplyTarget,
@@ -129,7 +129,7 @@ describe('SlackResponder.deliver', () => {
     slack.setStreaming('not_allowed');
     const where = target();
     const reply = responder();
-    const first = await reply.deliver(where, answerAsStream(Promise.resolve(ANSWER)));
+    const first = await reply.deliver(where, replayAnswer(ANSWER));
     expect(first.mode).toBe('posted');
     expect(slack.calls.map((c) => `${c.method}:${c.ok ? 'ok' : c.error}`)).toEqual([
       'chat.startStream:not_allowed',
@@ -143,7 +143,7 @@ describe('SlackResponder.deliver', () => {
       }),
     ]);
     slack.reset();
-    await reply.deliver(where, answerAsStream(Promise.resolve(ANSWER)));
+    await reply.deliver(where, replayAnswer(ANSWER));
     expect(slack.calls.map((c) => c.method)).toEqual(['chat.postMessage']);
   });
 
@@ -151,15 +151,12 @@ describe('SlackResponder.deliver', () => {
     const where = target();
     const reply = responder();
     slack.failOnce('chat.startStream', 'invalid_arguments');
-    expect((await reply.deliver(where, answerAsStream(Promise.resolve(ANSWER)))).mode).toBe('posted');
-    expect((await reply.deliver(where, answerAsStream(Promise.resolve(ANSWER)))).mode).toBe('streamed');
+    expect((await reply.deliver(where, replayAnswer(ANSWER))).mode).toBe('posted');
+    expect((await reply.deliver(where, replayAnswer(ANSWER))).mode).toBe('streamed');
   });
 
   it('posts directly when streaming is switched off', async () => {
-    const result = await responder({ streaming: false }).deliver(
-      target(),
-      answerAsStream(Promise.resolve(ANSWER)),
-    );
+    const result = await responder({ streaming: false }).deliver(target(), replayAnswer(ANSWER));
     expect(result.mode).toBe('posted');
     expect(slack.calls.map((c) => c.method)).toEqual(['chat.postMessage']);
   });
@@ -196,7 +193,7 @@ describe('SlackResponder.deliver', () => {
       answer: 'Sorry, I cannot help with that.',
       guardrail: { action: 'INTERVENED' },
     };
-    await responder({ streaming: false }).deliver(target(), answerAsStream(Promise.resolve(blocked)));
+    await responder({ streaming: false }).deliver(target(), replayAnswer(blocked));
     expect(slack.messages.map((m) => m.text)).toEqual(['Sorry, I cannot help with that.']);
   });
 
