@@ -78,6 +78,11 @@ export interface BedrockEmulator {
     documents: number;
     chunks: number;
   }>;
+  /**
+   * Resolves once every knowledge base has scored its common terms after its last change. Until
+   * then Retrieve works, only some questions wait for a term to be scored.
+   */
+  settled(): Promise<void>;
   /** Injected faults (throttling, errors, latency, cut streams); `faults.set()` changes them live. */
   readonly faults: FaultPolicy;
   close(): Promise<void>;
@@ -128,8 +133,12 @@ export async function startBedrockEmulator(options: StartEmulatorOptions): Promi
       ingesting = run.catch(() => undefined);
       return run;
     },
+    settled: async () => {
+      await Promise.all([...knowledgeBases.values()].map((kb) => kb.settled()));
+    },
     close: async () => {
       await ingestionJobs.close();
+      for (const kb of knowledgeBases.values()) kb.close();
       await server.close();
     },
   };

@@ -243,6 +243,15 @@ export class KnowledgeBase {
     this.#documents.delete(sourceUri);
   }
 
+  /** Resolves once the index has scored its common terms ahead of questions (see term-scores.ts). */
+  settled(): Promise<void> {
+    return this.#index.settled();
+  }
+
+  close(): void {
+    this.#index.close();
+  }
+
   /** Source URIs currently ingested from one data source (for sync: what disappeared). */
   documentUris(dataSourceId: string): string[] {
     return [...this.#documents].filter(([, doc]) => doc.dataSourceId === dataSourceId).map(([uri]) => uri);

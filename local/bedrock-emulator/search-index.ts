@@ -1,9 +1,14 @@
 /**
  * The lexical index behind retrieval: MiniSearch (BM25, title boosted) over chunks, plus the
  * document frequencies the relevance threshold and the generator need for IDF weights.
+ *
+ * A question is scored one term at a time: MiniSearch scores each term over the index, and the
+ * per-term scores, weighted, are summed here, so each term's scores can be kept between questions
+ * (`term-scores.ts`).
  */
 import MiniSearch from 'minisearch';
 import { normalizeTerm, tokenize } from './analyzer.ts';
+import { TermScoreCache, type TermScores } from './term-scores.ts';
 
 export interface IndexedChunk {
   readonly id: string;
@@ -26,6 +31,9 @@ const TITLE_BOOST = 2;
 const COMMON_TERM_SHARE = 0.1;
 const COMMON_TERM_MIN_CHUNKS = 50;
 
+/** Terms in fewer chunks than this are quick to score when asked; the rest are scored ahead. */
+const SCORE_AHEAD_MIN_CHUNKS = 100;
+
 export class SearchIndex {
   /** The tokens of the chunk being added, so MiniSearch does not tokenize its fields again. */
   #tokenized: ReadonlyMap<string, string[]> | undefined;
@@ -41,6 +49,20 @@ export class SearchIndex {
   readonly #documentFrequency = new Map<string, number>();
   /** Every word form seen, with its term, to correct misspelt question words against. */
   readonly #wordForms = new Map<string, string>();
+  /** Dense numbers for chunk ids, so a question's scores add up in a typed array. */
+  readonly #slotOf = new Map<string, number>();
+  readonly #idAt: (string | undefined)[] = [];
+  readonly #freeSlots: number[] = [];
+  readonly #termScores = new TermScoreCache({
+    score: (term) => this.#score(term),
+    commonTerms: () =>
+      [...this.#documentFrequency]
+        .filter(([, df]) => df >= SCORE_AHEAD_MIN_CHUNKS)
+        .sort((a, b) => b[1] - a[1])
+        .map(([term]) => term),
+  });
+  /** A question's summed scores by chunk slot; all zero between questions. */
+  #totals = new Float64Array(0);
 
   get size(): number {
     return this.#termsById.size;
@@ -70,6 +92,10 @@ export class SearchIndex {
     }
     this.#termsById.set(chunk.id, terms);
     this.#chunks.set(chunk.id, chunk);
+    const slot = this.#freeSlots.pop() ?? this.#idAt.length;
+    this.#idAt[slot] = chunk.id;
+    this.#slotOf.set(chunk.id, slot);
+    this.#termScores.invalidate();
     for (const term of terms) this.#documentFrequency.set(term, (this.#documentFrequency.get(term) ?? 0) + 1);
   }
 
@@ -94,6 +120,13 @@ export class SearchIndex {
     if (chunk) this.#search.remove(chunk);
     this.#chunks.delete(id);
     this.#termsById.delete(id);
+    const slot = this.#slotOf.get(id);
+    if (slot !== undefined) {
+      this.#idAt[slot] = undefined;
+      this.#slotOf.delete(id);
+      this.#freeSlots.push(slot);
+    }
+    this.#termScores.invalidate();
     for (const term of terms) {
       const df = (this.#documentFrequency.get(term) ?? 1) - 1;
       if (df > 0) this.#documentFrequency.set(term, df);
@@ -140,26 +173,72 @@ export class SearchIndex {
     return best;
   }
 
-  /** Searches with analysed terms, each weighted (1 for the question, less for earlier turns). */
+  /**
+   * Searches with analysed terms, each weighted (1 for the question, less for earlier turns): the
+   * `limit` chunks with the highest sum of weighted BM25 scores over the terms they contain.
+   */
   search(weights: ReadonlyMap<string, number>, limit: number): IndexHit[] {
     const terms = this.#selective([...weights.keys()]);
     if (terms.length === 0 || this.size === 0) return [];
-    const results = this.#search.search(terms.join(' '), {
-      tokenize: (query) => query.split(' '),
-      processTerm: (term) => term,
-      boostTerm: (term) => weights.get(term) ?? 1,
-      combineWith: 'OR',
-    });
-    // MiniSearch multiplies a document's score by how many query terms it matched; coverage is
-    // judged separately (per concept, synonyms together), so that factor is taken back out here.
-    return results
-      .map((result) => ({
-        id: String(result.id),
-        score: result.score / Math.max(1, result.queryTerms.length),
-      }))
-      .sort((a, b) => b.score - a.score)
-      .slice(0, limit);
+    if (this.#totals.length < this.#idAt.length) this.#totals = new Float64Array(this.#idAt.length * 2);
+    const totals = this.#totals;
+    const matched: number[] = [];
+    for (const term of terms) {
+      const weight = weights.get(term) ?? 1;
+      const { slots, scores } = this.#termScores.get(term);
+      for (let i = 0; i < slots.length; i++) {
+        const slot = slots[i] as number;
+        if (totals[slot] === 0) matched.push(slot);
+        totals[slot] = (totals[slot] as number) + weight * (scores[i] as number);
+      }
+    }
+    const hits = topSlots(matched, totals, limit).map((slot) => ({
+      id: this.#idAt[slot] as string,
+      score: totals[slot] as number,
+    }));
+    for (const slot of matched) totals[slot] = 0;
+    return hits;
   }
+
+  /** Resolves once the common terms of the index as it is now are scored ahead of questions. */
+  settled(): Promise<void> {
+    return this.#termScores.settled();
+  }
+
+  /** Stops scoring terms ahead of questions. */
+  close(): void {
+    this.#termScores.close();
+  }
+
+  /** One term's BM25 score (title boosted) in every chunk that has it, from MiniSearch. */
+  #score(term: string): TermScores {
+    const results = this.#search.search(term, { tokenize: (query) => [query], processTerm: (t) => t });
+    const slots = new Int32Array(results.length);
+    const scores = new Float64Array(results.length);
+    for (let i = 0; i < results.length; i++) {
+      const result = results[i] as (typeof results)[number];
+      slots[i] = this.#slotOf.get(String(result.id)) ?? 0;
+      scores[i] = result.score;
+    }
+    return { slots, scores };
+  }
+}
+
+/**
+ * The `limit` slots with the highest totals, best first (ties by slot, so results are stable).
+ * A numeric sort of the totals finds the cut-off score, so only the chunks above it are sorted
+ * by comparison. Sorts `matched` in place when it is no longer than `limit`.
+ */
+function topSlots(matched: number[], totals: Float64Array, limit: number): number[] {
+  let chosen = matched;
+  if (matched.length > limit) {
+    const sorted = new Float64Array(matched.length);
+    for (let i = 0; i < matched.length; i++) sorted[i] = totals[matched[i] as number] as number;
+    sorted.sort();
+    const cutoff = sorted[sorted.length - limit] as number;
+    chosen = matched.filter((slot) => (totals[slot] as number) >= cutoff);
+  }
+  return chosen.sort((a, b) => (totals[b] as number) - (totals[a] as number) || a - b).slice(0, limit);
 }
 
 /**

@@ -21,8 +21,18 @@ export interface IngestionRun {
   readonly maxRssBytes: number;
   /** The same after the Retrieve calls too (retrieval allocates on its own account). */
   readonly maxRssAfterRetrieveBytes: number;
-  /** Retrieve latencies over the SDK client, when queries were asked for. */
-  readonly retrieve?: { readonly queries: number; readonly p50: number; readonly p95: number };
+  /** Retrieve latencies over the SDK client once the index settled, when queries were asked for. */
+  readonly retrieve?: Latencies;
+  /** The same for the questions asked between the end of ingestion and the index settling. */
+  readonly retrieveWhileSettling?: Latencies;
+  /** From the end of ingestion until the index had scored its common terms ahead. */
+  readonly settleMs?: number;
+}
+
+export interface Latencies {
+  readonly queries: number;
+  readonly p50: number;
+  readonly p95: number;
 }
 
 const { positionals, values } = parseArgs({
@@ -49,38 +59,67 @@ try {
   // maxRSS is in kilobytes.
   const maxRssBytes = process.resourceUsage().maxRSS * 1024;
   const queries = Number(values.queries);
-  let retrieve: IngestionRun['retrieve'];
-  if (queries > 0) {
-    const client = new BedrockAgentRuntimeClient({
-      endpoint: emulator.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
-    const questions = questionsFrom(folder, queries + 20);
-    const ask = (text: string) =>
-      client.send(new RetrieveCommand({ knowledgeBaseId: KB, retrievalQuery: { text } }));
-    for (const text of questions.slice(0, 20)) await ask(text); // warm-up
-    const times: number[] = [];
-    for (const text of questions.slice(20)) {
-      const t = performance.now();
-      await ask(text);
-      times.push(performance.now() - t);
-    }
-    client.destroy();
-    retrieve = { queries: times.length, p50: percentileOf(times, 0.5), p95: percentileOf(times, 0.95) };
-  }
+  let retrieve: Pick<IngestionRun, 'retrieve' | 'retrieveWhileSettling' | 'settleMs'> = {};
+  if (queries > 0) retrieve = await timeRetrieve(queries);
   const run: IngestionRun = {
     documents,
     chunks,
     ms,
     maxRssBytes,
     maxRssAfterRetrieveBytes: process.resourceUsage().maxRSS * 1024,
-    ...(retrieve ? { retrieve } : {}),
+    ...retrieve,
   };
   console.log(JSON.stringify(run));
 } finally {
   await emulator.close();
+}
+
+/**
+ * Times Retrieve calls through the SDK client: those asked while the index settles after the
+ * ingestion (scoring its common terms ahead), then `count` more once it has settled.
+ */
+async function timeRetrieve(
+  count: number,
+): Promise<Pick<IngestionRun, 'retrieve' | 'retrieveWhileSettling' | 'settleMs'>> {
+  const settleStarted = performance.now();
+  let settleMs: number | undefined;
+  const settled = emulator.settled().then(() => {
+    settleMs = performance.now() - settleStarted;
+  });
+  const client = new BedrockAgentRuntimeClient({
+    endpoint: emulator.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  try {
+    const questions = questionsFrom(folder as string, 2 * count + 20);
+    const timed = async (texts: string[], until?: () => boolean) => {
+      const times: number[] = [];
+      for (const text of texts) {
+        if (until?.()) break;
+        const started = performance.now();
+        await client.send(new RetrieveCommand({ knowledgeBaseId: KB, retrievalQuery: { text } }));
+        times.push(performance.now() - started);
+      }
+      return times;
+    };
+    const whileSettling = await timed(questions.slice(0, count), () => settleMs !== undefined);
+    await settled;
+    await timed(questions.slice(count, count + 20)); // warm-up of the client and the JIT
+    const after = await timed(questions.slice(count + 20));
+    return {
+      settleMs: settleMs ?? 0,
+      retrieve: latencies(after),
+      ...(whileSettling.length > 0 ? { retrieveWhileSettling: latencies(whileSettling) } : {}),
+    };
+  } finally {
+    client.destroy();
+  }
+}
+
+function latencies(times: number[]): Latencies {
+  return { queries: times.length, p50: percentileOf(times, 0.5), p95: percentileOf(times, 0.95) };
 }
 
 /**

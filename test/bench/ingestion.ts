@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { IngestionRun } from './ingestion-process.ts';
+import type { IngestionRun, Latencies } from './ingestion-process.ts';
 import { median } from './stats.ts';
 
 export interface IngestionRate {
@@ -19,22 +19,38 @@ export interface IngestionRate {
   readonly docsPerSecond: number;
   /** Highest peak RSS of the ingesting process over the runs, in bytes. */
   readonly peakRssBytes: number;
-  /** Retrieve p50/p95 over the SDK client at this size (first run only), when asked for. */
+  /** Retrieve p50/p95 over the SDK client at this size once the index settled (medians over runs). */
   readonly retrieve?: IngestionRun['retrieve'];
-  /** Peak RSS of the first run's process once the Retrieve calls were made too. */
+  /** The same for the questions asked while the index settled after the ingestion. */
+  readonly retrieveWhileSettling?: IngestionRun['retrieveWhileSettling'];
+  /** Median over runs of the time from the end of ingestion until the index settled. */
+  readonly settleMs?: number;
+  /** Highest peak RSS over the runs once the Retrieve calls were made too. */
   readonly peakRssAfterRetrieveBytes?: number;
 }
 
 /**
  * Ingests `folder` `runs` times, each in a fresh process (a second ingestion in the same emulator
  * would skip unchanged documents, and a process of its own makes its peak RSS the ingestion's).
- * With `queries`, the first run then times that many Retrieve calls.
+ * With `queries`, each run then times Retrieve calls: those asked while the index settles, and
+ * `queries` more once it has.
  */
 export async function benchIngestion(folder: string, runs: number, queries = 0): Promise<IngestionRate> {
   const results: IngestionRun[] = [];
-  for (let run = 0; run < runs; run++) results.push(await ingestInChild(folder, run === 0 ? queries : 0));
+  for (let run = 0; run < runs; run++) results.push(await ingestInChild(folder, queries));
   const ms = median(results.map((r) => r.ms));
-  const { documents, chunks, retrieve } = results[0] as IngestionRun;
+  const { documents, chunks } = results[0] as IngestionRun;
+  const medianOf = (pick: (run: IngestionRun) => Latencies | undefined): Latencies | undefined => {
+    const picked = results.map(pick).filter((l): l is Latencies => l !== undefined);
+    if (picked.length === 0) return undefined;
+    return {
+      queries: picked.reduce((sum, l) => sum + l.queries, 0),
+      p50: median(picked.map((l) => l.p50)),
+      p95: median(picked.map((l) => l.p95)),
+    };
+  };
+  const retrieve = medianOf((r) => r.retrieve);
+  const retrieveWhileSettling = medianOf((r) => r.retrieveWhileSettling);
   return {
     documents,
     chunks,
@@ -42,8 +58,13 @@ export async function benchIngestion(folder: string, runs: number, queries = 0):
     docsPerSecond: documents / (ms / 1000),
     peakRssBytes: Math.max(...results.map((r) => r.maxRssBytes)),
     ...(retrieve
-      ? { retrieve, peakRssAfterRetrieveBytes: (results[0] as IngestionRun).maxRssAfterRetrieveBytes }
+      ? {
+          retrieve,
+          settleMs: median(results.map((r) => r.settleMs ?? 0)),
+          peakRssAfterRetrieveBytes: Math.max(...results.map((r) => r.maxRssAfterRetrieveBytes)),
+        }
       : {}),
+    ...(retrieveWhileSettling ? { retrieveWhileSettling } : {}),
   };
 }
 
