@@ -4,6 +4,7 @@ import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AdaptiveRetryStrategy, DefaultRateLimiter } from '@smithy/core/retry';
+import { NodeHttp2Handler } from '@smithy/node-http-handler';
 import type { LanternConfig } from './config.ts';
 import { tracer } from './observability.ts';
 
@@ -28,6 +29,16 @@ const bedrockRetries = () => ({
   }),
 });
 
+/**
+ * The Bedrock runtime clients open a new HTTP/2 connection, on AWS with its own TLS handshake, for
+ * every request by default (`disableConcurrentStreams: true`). Every turn makes a plain request
+ * (ApplyGuardrail) before it can ask the knowledge base, so those requests share one connection
+ * per container here; the SDK still gives each event stream a connection of its own. A connection
+ * that died while the container was frozen fails its request with a network error, which the
+ * retry strategy retries on a new one.
+ */
+const sharedHttp2Connection = () => new NodeHttp2Handler({ disableConcurrentStreams: false });
+
 export function createDocumentClient(config: LanternConfig): DynamoDBDocumentClient {
   const client = tracer.captureAWSv3Client(
     new DynamoDBClient({ region: config.region, endpoint: config.endpoints.dynamodb }),
@@ -42,6 +53,7 @@ export function createAgentRuntimeClient(config: LanternConfig): BedrockAgentRun
     new BedrockAgentRuntimeClient({
       region: config.region,
       endpoint: config.endpoints.bedrockAgentRuntime,
+      requestHandler: sharedHttp2Connection(),
       ...bedrockRetries(),
     }),
   );
@@ -52,6 +64,7 @@ export function createRuntimeClient(config: LanternConfig): BedrockRuntimeClient
     new BedrockRuntimeClient({
       region: config.region,
       endpoint: config.endpoints.bedrockRuntime,
+      requestHandler: sharedHttp2Connection(),
       ...bedrockRetries(),
     }),
   );
