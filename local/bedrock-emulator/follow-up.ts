@@ -41,6 +41,24 @@ export function wantsSteps(question: string): boolean {
   return ACTION_FIRST.test(text);
 }
 
+/** Verbs that carry little of the task themselves ("make it editable", "get AI to …"). */
+const LIGHT_VERBS = new Set(['be', 'do', 'get', 'go', 'have', 'let', 'make', 'use', 'try', 'able']);
+
+/**
+ * The verb naming the task a how-to question asks about ("remove" in "how to remove an icon we
+ * uploaded"; "uninstall" in "uninstall a pack"), if it says one: the word right after "how do I",
+ * "how to", "steps to", or opening the request. The other words say what it is done to or when.
+ */
+export function actionOf(question: string): string | undefined {
+  const text = question.replace(CONTINUATIONS, '').trim();
+  const verb =
+    /\bhow\s+(?:do|does|can|could|should|would|will)\s+(?:i|we|you|one|they)\s+(\p{L}+)/iu.exec(text)?.[1] ??
+    /\b(?:how|steps?|way)\s+to\s+(\p{L}+)/iu.exec(text)?.[1] ??
+    ACTION_FIRST.exec(text)?.[0].replace(/^\s*(?:please\s+)?/i, '');
+  const word = verb?.toLowerCase();
+  return word === undefined || LIGHT_VERBS.has(word) ? undefined : word;
+}
+
 /**
  * Whether the question asks what something is or does ("What can Coda AI do?", "what is the
  * point of starring docs", "what are pack column formats?"): the answer is then the passage that

@@ -8,7 +8,7 @@ import { analyze, isFillerWord, nameTerms, normalizeTerm, tokenize } from './ana
 import { chunkText } from './chunker.ts';
 import type { DataSourceConfig, LocationType, PreparedDocument, S3DataSourceConfig } from './data-sources.ts';
 import { listDocumentFiles, loadDocument } from './documents.ts';
-import { isFollowUp, wantsOverview, wantsSteps } from './follow-up.ts';
+import { actionOf, isFollowUp, wantsOverview, wantsSteps } from './follow-up.ts';
 import type { QueryWeights } from './generator.ts';
 import {
   type CorpusStatistics,
@@ -21,6 +21,7 @@ import {
   memoizeStatistics,
   proximity,
   type QueryConcept,
+  similarity,
 } from './relevance.ts';
 import { SearchIndex } from './search-index.ts';
 import { isInstruction, isTaskTitle, splitSentences, tellsHow } from './sentences.ts';
@@ -96,6 +97,10 @@ const PHRASE_BOOST = 1;
 const STEPS_BOOST = 0.5;
 /** How much a chunk gains, for how-to questions, when one instruction in it covers the question. */
 const HOW_BOOST = 1;
+/** How much a chunk gains, for a how-to follow-up, when its heading names the follow-up's words. */
+const HEADING_BOOST = 1;
+/** How much more the task a how-to question names counts, when judging its instructions. */
+const ACTION_WEIGHT = 2;
 /** An instruction that takes its goal from the sentence before ("To do so, …", "Then …"). */
 const LEANS_BACK = /^(?:(?:\d+[.)]|[-*•])\s+)?(?:to do (?:so|this|that)|then|next|just|simply|once)\b/i;
 /** How many of the best candidates tell a question's topic words from its specific ones. */
@@ -104,12 +109,32 @@ const TOPIC_CANDIDATES = 8;
 const TOPIC_DISCOUNT = 0.8;
 /** What a task section ("Add custom icons") keeps of its rank for a what-is question. */
 const TASK_SECTION_PENALTY = 0.6;
-/** How much a document's opening gains, for what-is questions, when it names what is asked about. */
+/**
+ * How much a document's opening gains, for what-is questions, when it names what is asked about
+ * (squared: long sections that repeat the subject's words score high in BM25 alone).
+ */
 const OVERVIEW_BOOST = 1;
+/** What a section on one part of the subject ("AI chat") keeps of its rank for a what-is question. */
+const SUBTOPIC_PENALTY = 0.6;
 /** How many opening sentences say what a document is about. */
 const LEAD_SENTENCES = 2;
+/**
+ * Without a heading to name its subject, an opening section often leads up to it ("Have you ever
+ * wanted to …? … Now you can do all that with the Compose feature. With this feature, …").
+ */
+const UNTITLED_LEAD_SENTENCES = 5;
 /** A hit below the best is answered from only when it ranks at least this close to it. */
 const CLOSE_RANK = 0.6;
+/** What a follow-up's candidate keeps of its rank when it has none of the follow-up's own words. */
+const REPEAT_PENALTY = 0.3;
+/** How long an FAQ question may be: longer lines ending in "?" are prose. */
+const MAX_HEADING_WORDS = 25;
+/**
+ * How much a chunk gains when one of its FAQ questions is the customer's question: beyond half of
+ * it covered (sharing the topic alone is not asking the same thing), up to this much when all is.
+ */
+const ASKED_BOOST = 2;
+const ASKED_FROM = 0.5;
 /** How many index hits are re-ranked; more than any numberOfResults a caller sensibly asks for. */
 const CANDIDATES = 100;
 
@@ -126,6 +151,8 @@ export class KnowledgeBase {
   readonly #steps = new Map<string, number>();
   /** Per chunk: the units (as in #units) that tell how to do something, for how-to questions. */
   readonly #howUnits = new Map<string, readonly ReadonlySet<string>[]>();
+  /** Per chunk: the questions it answers under their own heading (an FAQ's "How can I …?"). */
+  readonly #asked = new Map<string, readonly ReadonlySet<string>[]>();
   /** Chunks of documents whose title names a task ("Add custom icons"), not a subject. */
   readonly #taskChunks = new Set<string>();
   /** Per document's first chunk: its title and opening sentences as term sequences. */
@@ -194,7 +221,7 @@ export class KnowledgeBase {
       if (i === 0) {
         const opening = sentences
           .filter((sentence) => !looksLikeHeading(sentence.text))
-          .slice(0, LEAD_SENTENCES);
+          .slice(0, document.titleFromFirstSentence ? UNTITLED_LEAD_SENTENCES : LEAD_SENTENCES);
         this.#leads.set(chunk.id, [titleTerms, ...opening.map((o) => analyze(o.text))]);
       }
       this.#sequences.set(chunk.id, sequences);
@@ -214,7 +241,15 @@ export class KnowledgeBase {
           leansBack ? new Set([...(units[k] ?? []), ...(units[k + 1] ?? [])]) : (units[k + 1] ?? new Set()),
         );
       });
+      const asked = questionHeadings(chunk.text);
+      // An FAQ's "How can I delete a Coda workspace?" heads the answer on how to, as a task
+      // heading does.
+      for (const line of asked) if (wantsSteps(line)) howUnits.push(new Set(analyze(line)));
       this.#howUnits.set(chunk.id, howUnits);
+      this.#asked.set(
+        chunk.id,
+        asked.map((line) => new Set(analyze(line))),
+      );
       this.#index.add({ id: chunk.id, title: indexedTitle, text: chunk.text });
       return chunk.id;
     });
@@ -238,6 +273,7 @@ export class KnowledgeBase {
       this.#steps.delete(id);
       this.#leads.delete(id);
       this.#howUnits.delete(id);
+      this.#asked.delete(id);
       this.#taskChunks.delete(id);
     }
     this.#documents.delete(sourceUri);
@@ -269,6 +305,7 @@ export class KnowledgeBase {
     question: QueryConcept[];
     concepts: QueryConcept[];
     judged: QueryConcept[];
+    followUp: boolean;
   } {
     const history = query.history ?? [];
     const text = invertUndo(query.text, history.at(-1) ?? '');
@@ -283,7 +320,20 @@ export class KnowledgeBase {
     // A follow-up is judged together with the question it follows, at full weight: "and how do I
     // undo that?" is about starring docs even though "undo" appears nowhere.
     const judged = followUp ? withHistory(question, history.slice(-1), [1], this.#index) : question;
-    return { question, concepts, judged };
+    return { question, concepts, judged, followUp };
+  }
+
+  /** How closely the chunk's closest FAQ question says what the customer asks, 0..1. */
+  #asks(id: string, question: readonly QueryConcept[], stats: CorpusStatistics): number {
+    let best = 0;
+    for (const asked of this.#asked.get(id) ?? []) best = Math.max(best, similarity(question, asked, stats));
+    return best;
+  }
+
+  /** A chunk's analysed title as a one-unit list, for focus; none when it only repeats the text. */
+  #titleUnit(id: string): readonly ReadonlySet<string>[] {
+    const title = this.#units.get(id)?.[0];
+    return title === undefined ? [] : [title];
   }
 
   /** Whether a chunk's title has one of the question's words (a task on the subject asked about). */
@@ -308,6 +358,32 @@ export class KnowledgeBase {
   }
 
   /**
+   * For a what-is question, what a chunk's rank is multiplied by: the opening that introduces the
+   * subject gains most; a task section on it ("Add custom icons") and a section on one part of it
+   * ("AI chat" for "What can Coda AI do?") lose; a section headed by something else ("FAQs",
+   * "Tips & tricks for prompts") only mentions the subject on its way, and is left as it is.
+   */
+  #overviewFit(id: string, question: readonly QueryConcept[], stats: CorpusStatistics): number {
+    const names = this.#titleNames(id, question);
+    if (this.#taskChunks.has(id)) return names ? TASK_SECTION_PENALTY : 1;
+    const titled = (this.#units.get(id)?.[0]?.size ?? 0) > 0;
+    if (titled && !names) return 1;
+    const part = titled && this.#titleNamesPart(id, question) ? SUBTOPIC_PENALTY : 1;
+    return (1 + OVERVIEW_BOOST * this.#introduces(id, question, stats)) ** 2 * part;
+  }
+
+  /**
+   * Whether a chunk's title names one part of the question's subject: it lacks some of the
+   * question's words and adds one of its own ("AI chat" for "Coda AI").
+   */
+  #titleNamesPart(id: string, question: readonly QueryConcept[]): boolean {
+    const title = this.#units.get(id)?.[0] ?? new Set<string>();
+    const lacks = question.some((concept) => !concept.isFiller && !concept.terms.some((t) => title.has(t)));
+    const adds = [...title].some((term) => !question.some((concept) => concept.terms.includes(term)));
+    return lacks && adds;
+  }
+
+  /**
    * How well a chunk's document opening names what the question asks about, 0..1: the share of
    * the question it covers and, for questions of several words, whether it has them together
    * ("Coda AI is a work assistant" for "What can Coda AI do?").
@@ -315,7 +391,10 @@ export class KnowledgeBase {
   #introduces(id: string, question: readonly QueryConcept[], stats: CorpusStatistics): number {
     const lead = this.#leads.get(id);
     if (lead === undefined) return 0;
-    const share = coverage(question, new Set(lead.flat()), stats).share;
+    // Of the question's words the chunk has, the share its opening names: a word no chunk has
+    // ("what is the point of …") says nothing about which one introduces the subject.
+    const has = coverage(question, this.#index.termsOf(id), stats).share;
+    const share = has === 0 ? 0 : coverage(question, new Set(lead.flat()), stats).share / has;
     return question.length < 2 ? share : (share + proximity(question, lead, stats)) / 2;
   }
 
@@ -347,13 +426,16 @@ export class KnowledgeBase {
    * the document whose opening names it.
    */
   retrieve(query: RetrievalQuery, numberOfResults: number): RetrievedChunk[] {
-    const { question, concepts, judged } = this.#understand(query);
+    const { question, concepts, judged, followUp } = this.#understand(query);
     const stats = memoizeStatistics(this.#index);
     const steps = wantsSteps(query.text);
     const overview = wantsOverview(query.text);
 
     const hits = this.#index.search(searchWeights(concepts, stats), CANDIDATES);
-    const specific = steps ? this.#distinctive(question, hits.slice(0, TOPIC_CANDIDATES)) : question;
+    const specific = withAction(
+      this.#distinctive(question, hits.slice(0, TOPIC_CANDIDATES)),
+      steps ? actionOf(rewritePhrases(query.text)) : undefined,
+    );
     const ranked = hits.map((hit) => {
       const terms = this.#index.termsOf(hit.id);
       const overall = coverage(concepts, terms, stats).share;
@@ -363,6 +445,18 @@ export class KnowledgeBase {
       // format these values by … bold"), so the section that says how beats the intro that names
       // the topic. Judged on the question itself: a follow-up's new part matters most.
       const how = steps ? focus(specific, this.#howUnits.get(hit.id) ?? [], stats) : 0;
+      // In a follow-up, the earlier question holds the topic and this one the specific thing
+      // asked about: a heading that names it ("Convert to editable" for "how do I make it
+      // editable?" after a Compose question) marks its section, rather than a sibling on the topic.
+      const heading = steps && followUp ? focus(question, this.#titleUnit(hit.id), stats) : 0;
+      // An FAQ entry asking what the customer asks ("How can I delete a Coda workspace?") is
+      // the answer, over a section that shares the words in another sense.
+      const asked = this.#asks(hit.id, specific, stats);
+      const askedGain = 1 + (ASKED_BOOST * Math.max(0, asked - ASKED_FROM)) / (1 - ASKED_FROM);
+      // A follow-up asks about its own words ("and how do I refresh it?"): a chunk with none of
+      // them answers the previous question again, however well it matches that one.
+      const repeats =
+        followUp && question.length > 0 && coverage(question, terms, stats).matchedConcepts === 0;
       return {
         hit,
         overall,
@@ -372,13 +466,16 @@ export class KnowledgeBase {
         rank:
           hit.score *
           (0.25 + overall) *
+          (repeats ? REPEAT_PENALTY : 1) *
+          askedGain *
           (0.05 + near) ** 2 *
           (1 + PHRASE_BOOST * phrase) *
-          (steps ? (1 + STEPS_BOOST * (this.#steps.get(hit.id) ?? 0)) * (1 + HOW_BOOST * how) : 1) *
-          (overview
-            ? (1 + OVERVIEW_BOOST * this.#introduces(hit.id, question, stats)) *
-              (this.#taskChunks.has(hit.id) && this.#titleNames(hit.id, question) ? TASK_SECTION_PENALTY : 1)
-            : 1),
+          (steps
+            ? (1 + STEPS_BOOST * (this.#steps.get(hit.id) ?? 0)) *
+              (1 + HOW_BOOST * how) *
+              (1 + HEADING_BOOST * heading)
+            : 1) *
+          (overview ? this.#overviewFit(hit.id, question, stats) : 1),
         judgement: coverage(judged, terms, stats),
       };
     });
@@ -399,6 +496,14 @@ export class KnowledgeBase {
       return [{ chunk, score, coverage: judgement, relevant }];
     });
   }
+}
+
+/** An FAQ's question: a line of its own that ends with a question mark, short as headings are. */
+function questionHeadings(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.endsWith('?') && line.split(/\s+/).length <= MAX_HEADING_WORDS);
 }
 
 /** A heading or FAQ question rather than a sentence: short and unpunctuated, or a question. */
@@ -432,6 +537,18 @@ function toConcepts(text: string, weight: number, index: SearchIndex): QueryConc
     concepts.set(term, { terms: [term, ...alternatives], weight, isName: names.has(term), isFiller });
   }
   return [...concepts.values()];
+}
+
+/**
+ * The question's concepts with the task it asks how to do weighing more: an instruction must do
+ * that ("remove" in "how to remove an icon we uploaded"), whatever else it shares with the question.
+ */
+function withAction(concepts: QueryConcept[], action: string | undefined): QueryConcept[] {
+  const term = action === undefined ? null : normalizeTerm(action);
+  if (term === null) return concepts;
+  return concepts.map((concept) =>
+    concept.terms.includes(term) ? { ...concept, weight: concept.weight * ACTION_WEIGHT } : concept,
+  );
 }
 
 /** Earlier questions join the query at lower weights, unless the current one already has the word. */

@@ -238,3 +238,27 @@ function inOrder(first: QueryConcept, second: QueryConcept, sequence: readonly s
   }
   return false;
 }
+
+/**
+ * How closely a short unit (an FAQ's question) says what the question says, 0..1: the harmonic
+ * mean of the IDF-weighted share of the question it covers and the share of its own words the
+ * question has. A heading that names only the topic ("How is a Compose column different from a
+ * normal canvas column?" for "what is a compose column?") covers the question and still scores
+ * lower than one asking it, because most of it asks something else.
+ */
+export function similarity(
+  concepts: readonly QueryConcept[],
+  unit: ReadonlySet<string>,
+  stats: CorpusStatistics,
+): number {
+  const recall = coverage(concepts, unit, stats).share;
+  let total = 0;
+  let matched = 0;
+  for (const term of unit) {
+    const idf = stats.idf(term);
+    total += idf;
+    if (concepts.some((concept) => concept.terms.includes(term))) matched += idf;
+  }
+  const precision = total === 0 ? 0 : matched / total;
+  return recall + precision === 0 ? 0 : (2 * recall * precision) / (recall + precision);
+}

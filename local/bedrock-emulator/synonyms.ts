@@ -33,6 +33,8 @@ const GROUPS: readonly (readonly string[])[] = [
   ['company', 'organization', 'organisation', 'org'],
   ['favorite', 'favourite', 'star', 'bookmark'],
   ['quick', 'quickly', 'fast', 'faster'],
+  ['whole', 'entire'],
+  ['normal', 'regular', 'ordinary'],
   ['slow', 'forever', 'delay', 'delayed', 'late', 'lag'],
   ['picture', 'image', 'photo', 'pic'],
   ['document', 'doc'],
@@ -70,6 +72,8 @@ const NARROWER: Readonly<Record<string, readonly string[]>> = {
   expensive: ['price', 'plan'],
   cheap: ['price', 'plan'],
   upload: ['add'],
+  // Reading someone's data is one kind of access to it ("what can a pack read" asks about access).
+  read: ['access'],
   coworker: ['invite'],
   colleague: ['invite'],
   '2fa': ['two', 'factor'],
@@ -92,7 +96,8 @@ const PHRASES: readonly (readonly [RegExp, string])[] = [
   [/\bstop paying\b/gi, 'cancel subscription'],
   [/\bmoney back\b/gi, 'refund'],
   [/\b(?:i|we)(?:'ve| have)? already (?:have|had|got|made|created|use)\b/gi, 'existing'],
-  [/\b(?:my|our|the) (?:whole|entire) (?:team|company|workspace)\b/gi, 'everyone team'],
+  // "my whole workspace": everyone in it, and still the workspace.
+  [/\b(?:my|our|the) (?:whole|entire) (team|company|workspace)\b/gi, 'everyone $1'],
   [/\bget(?:ting)? back (?:in|into|to)\b/gi, 'access again'],
   [/\b(?:turn|switch)(?:ed|ing)? off\b/gi, 'turn off disable'],
   [/\b(?:turn|switch)(?:ed|ing)? on\b/gi, 'turn on enable'],

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { analyze, nameTerms } from '../../../local/bedrock-emulator/analyzer.ts';
-import { isFollowUp, wantsOverview, wantsSteps } from '../../../local/bedrock-emulator/follow-up.ts';
+import {
+  actionOf,
+  isFollowUp,
+  wantsOverview,
+  wantsSteps,
+} from '../../../local/bedrock-emulator/follow-up.ts';
 import { rewritePhrases, synonymsOf } from '../../../local/bedrock-emulator/synonyms.ts';
 
 const term = (word: string) => analyze(word)[0] ?? '';
@@ -66,6 +71,13 @@ describe('rewritePhrases', () => {
     expect(analyze(rewritePhrases('how do I get rid of it later'))).toEqual(analyze('remove'));
     expect(analyze(rewritePhrases('hook up slack'))).toEqual(analyze('connect slack'));
     expect(analyze(rewritePhrases('a doc I already have'))).toEqual(analyze('doc existing'));
+    // "whole" says everyone; the workspace is still what is asked about.
+    expect(analyze(rewritePhrases('install it across my whole workspace'))).toEqual(
+      analyze('install it across everyone workspace'),
+    );
+    expect(analyze(rewritePhrases('star docs for my whole team'))).toEqual(
+      analyze('star docs for everyone team'),
+    );
   });
 
   it('leaves other text alone', () => {
@@ -116,5 +128,27 @@ describe('wantsSteps and wantsOverview', () => {
     for (const q of ['How do I star a doc?', 'what happens to my formulas?', 'Who can upload icons?']) {
       expect([q, wantsOverview(q)]).toEqual([q, false]);
     }
+  });
+});
+
+describe('actionOf', () => {
+  it('finds the task a how-to question names, after the phrase rewrites', () => {
+    const cases: [string, string | undefined][] = [
+      ['how to get rid of an icon we uploaded', 'remove'],
+      ['How do I install a Pack in my doc?', 'install'],
+      ['uninstall a pack', 'uninstall'],
+      ['steps to downgrade my workspace', 'downgrade'],
+      ['and how do I refresh it?', 'refresh'],
+    ];
+    for (const [q, action] of cases) expect([q, actionOf(rewritePhrases(q))]).toEqual([q, action]);
+  });
+
+  it('names none for light verbs and for questions that are not how-to', () => {
+    for (const q of [
+      'How do I make text bold in Compose?',
+      'how do I get AI to fill a column',
+      'What can Coda AI do?',
+    ])
+      expect([q, actionOf(q)]).toEqual([q, undefined]);
   });
 });

@@ -162,6 +162,43 @@ export const onTopicQuestions: readonly OnTopicQuestion[] = [
   { question: 'how do i change how often a pack column refreshes', expected: ['section_47.md'] },
   { question: 'difference between pack url columns and sync tables', expected: ['section_47.md'] },
   { question: 'can a pack button post a slack message?', expected: ['section_49.md'] },
+
+  // Added for the sibling-section work, written from the articles before tuning it: how-to
+  // questions whose instruction sits in one section of an article, what-is questions the opening
+  // section answers, and questions worded unlike the article.
+  { question: 'How do I make text bold in Compose?', expected: ['section_10.md', 'section_12.md'] },
+  { question: 'how do I add a heading or an emoji inside a compose column', expected: ['section_12.md'] },
+  { question: 'how do I use a formula in a compose column', expected: ['section_11.md'] },
+  { question: 'how do I pull a value from another column into my compose text', expected: ['section_10.md'] },
+  { question: 'how do I put a doc in my shortcuts', expected: ['section_1.md'] },
+  { question: 'how do I have AI edit a paragraph I wrote', expected: ['section_22.md'] },
+  { question: 'how do I find action items with an AI block', expected: ['section_24.md'] },
+  { question: 'how do I put the AI chat answer into my page', expected: ['section_25.md'] },
+  { question: 'how do I add an icon from the workspace page', expected: ['section_30.md'] },
+  { question: 'how do I add a pack from inside the doc I am working in', expected: ['section_34.md'] },
+  { question: 'how do I turn a field of a Jira link into its own column', expected: ['section_46.md'] },
+  { question: 'how do I fill only a few cells with AI', expected: ['section_23.md'] },
+  { question: 'what is coda ai', expected: ['section_21.md'] },
+  { question: 'tell me about coda ai', expected: ['section_21.md'] },
+  { question: 'what does starring a doc do?', expected: ['section_0.md'] },
+  { question: 'what are pack buttons?', expected: ['section_49.md'] },
+  { question: 'what are pack column formats good for?', expected: ['section_44.md'] },
+  { question: 'what is a compose column?', expected: ['section_8.md'] },
+  { question: 'what does the AI block do?', expected: ['section_24.md'] },
+  { question: 'what is AI chat?', expected: ['section_25.md'] },
+  { question: 'install a pack in every doc at once', expected: ['section_34.md'] },
+  { question: 'can I install a pack across my whole workspace?', expected: ['section_34.md'] },
+  { question: 'what can a pack read from my account?', expected: ['section_37.md'] },
+  { question: 'can a pack see what is in my doc?', expected: ['section_37.md'] },
+  { question: 'can coda ai browse the web for me?', expected: ['section_26.md'] },
+  { question: 'turn my compose column back into regular cells I can type in', expected: ['section_13.md'] },
+  { question: "why don't people in my google group get an email when I share?", expected: ['section_19.md'] },
+  {
+    question: 'do I have to sign in with google to open a doc shared with my group?',
+    expected: ['section_18.md'],
+  },
+  { question: 'who decides on my pack request?', expected: ['section_35.md'] },
+  { question: 'what happens to my paid packs after I downgrade?', expected: ['section_6.md'] },
 ];
 
 /**
@@ -268,6 +305,24 @@ export const followUps: readonly FollowUp[] = [
     expected: ['section_29.md', 'section_30.md'],
   },
   { turns: ['What can Coda AI do?', 'how do i delete my account'], expected: ['section_6.md'] },
+  // Added for the sibling-section work: the second turn asks about one part of the first's topic.
+  { turns: ['What is Compose?', 'how do I make it editable?'], expected: ['section_13.md'] },
+  { turns: ['What can Coda AI do?', 'what about the AI assistant?'], expected: ['section_22.md'] },
+  {
+    turns: ['How do I add a Pack column to my table?', 'and how do I refresh it?'],
+    expected: ['section_47.md'],
+  },
+  { turns: ['What are custom icons?', 'how do I remove one?'], expected: ['section_31.md'] },
+  {
+    turns: ['How do I import Airtable into a new doc?', 'and into a doc I already have?'],
+    expected: ['section_41.md'],
+  },
+  { turns: ['What can Coda AI do?', 'and the AI column?'], expected: ['section_23.md'] },
+  { turns: ['What is Compose?', 'how do I format the text?'], expected: ['section_12.md'] },
+  {
+    turns: ['How do I install a Pack?', 'can I install it in every doc at once?'],
+    expected: ['section_34.md'],
+  },
 ];
 
 /** Off-topic questions asked as the second turn of a session, after an on-topic first turn. */

@@ -6,6 +6,7 @@ import {
   isRelevant,
   proximity,
   type QueryConcept,
+  similarity,
 } from '../../../local/bedrock-emulator/relevance.ts';
 
 /** A toy corpus of 100 chunks: document frequencies per term; anything else is unknown. */
@@ -100,5 +101,23 @@ describe('isRelevant for questions made of everyday corpus words', () => {
     expect(
       isRelevant({ share: 1, matchedIdf: 1.9, unknownShare: 0, unknownNames: 0, matchedConcepts: 1 }),
     ).toBe(false);
+  });
+});
+
+describe('similarity', () => {
+  it('is high for a heading asking the same thing, lower for one that asks much else besides', () => {
+    const question = [concept('delet', ['remov']), concept('icon')];
+    // "How can I remove an icon?"
+    const same = similarity(question, new Set(['remov', 'icon']), stats);
+    expect(same).toBe(1);
+    // "What happens to formulas, rollups, and grouping when importing into Coda?"
+    expect(
+      similarity(question, new Set(['happen', 'formula', 'rollup', 'group', 'import', 'coda']), stats),
+    ).toBe(0);
+    // "Can I delete icons, packs and docs I installed in Paris?"
+    const long = similarity(question, new Set(['delet', 'icon', 'pack', 'doc', 'instal', 'pari']), stats);
+    expect(long).toBeGreaterThan(0);
+    expect(long).toBeLessThan(0.7);
+    expect(similarity(question, new Set(), stats)).toBe(0);
   });
 });
