@@ -212,10 +212,21 @@ if (stream) {
   rows.push([
     'first `output` event, direct SDK RetrieveAndGenerateStream p50',
     msText(stream.directP50),
-    '',
+    'the request Lantern sends (output guardrail riding along)',
     '',
   ]);
-  rows.push(['streaming first-byte overhead p50 (paired difference)', msText(stream.overheadP50), '', '']);
+  rows.push([
+    'streaming first-byte overhead p50 (paired difference)',
+    msText(stream.overheadP50),
+    'gateway, handler, input ApplyGuardrail, SSE path',
+    '',
+  ]);
+  rows.push([
+    'first `output` event, bare direct request p50',
+    msText(stream.bareDirectP50),
+    `no guardrail: overhead against it ${msText(stream.bareOverheadP50)}`,
+    '',
+  ]);
 }
 for (const calls of dynamo ?? [])
   rows.push([`DynamoDB calls per turn, ${calls.scenario}`, String(calls.total), formatOperations(calls), '']);

@@ -1,21 +1,34 @@
 import {
   BedrockAgentRuntimeClient,
   RetrieveAndGenerateStreamCommand,
+  type RetrieveAndGenerateStreamCommandInput,
 } from '@aws-sdk/client-bedrock-agent-runtime';
+import { localGuardrail } from '../../config/guardrail.ts';
+import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
 import { LOCAL_KNOWLEDGE_BASE_ID, LOCAL_MODEL_ARN } from '../../local/stack.ts';
+import { BedrockRag } from '../../shared/rag-client.ts';
 import { postSse } from '../helpers/sse.ts';
 import { median } from './stats.ts';
 
 export interface FirstByte {
   readonly lanternP50: number;
+  /** The direct call sending the very request Lantern sends (with the output guardrail). */
   readonly directP50: number;
   /** Median over runs of (Lantern first `text` − direct first `output`), paired run by run. */
   readonly overheadP50: number;
+  /** The same against a bare request (no guardrail riding along, default retrieval settings). */
+  readonly bareDirectP50: number;
+  readonly bareOverheadP50: number;
 }
 
 /**
  * Time to the first `text` event of `POST /v1/chat/stream`, against the time to the first `output`
- * event of a direct SDK `RetrieveAndGenerateStream` call to the same emulator, alternating the two.
+ * event of a direct SDK `RetrieveAndGenerateStream` call to the same emulator, the three calls
+ * taking turns. The direct call sends the request Lantern's RAG adapter builds, output guardrail
+ * included, so the difference is what Lantern adds on the way: the gateway, the handler, the input
+ * check (ApplyGuardrail) it must make before asking the knowledge base, and the SSE path back. A
+ * bare request (no guardrail) is timed too, since the emulator's output screening costs time of
+ * its own.
  */
 export async function benchStreamFirstByte(
   stack: { readonly url: string; readonly emulatorUrl: string },
@@ -28,17 +41,23 @@ export async function benchStreamFirstByte(
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  const direct = async (text: string) => {
+  const lanternRequest = (text: string) =>
+    new BedrockRag(client, {
+      knowledgeBaseId: LOCAL_KNOWLEDGE_BASE_ID,
+      modelArn: LOCAL_MODEL_ARN,
+      numberOfResults: knowledgeBaseSettings.numberOfResults,
+      guardrail: { guardrailId: localGuardrail.id, guardrailVersion: localGuardrail.version },
+    }).input({ text });
+  const bareRequest = (text: string) => ({
+    input: { text },
+    retrieveAndGenerateConfiguration: {
+      type: 'KNOWLEDGE_BASE' as const,
+      knowledgeBaseConfiguration: { knowledgeBaseId: LOCAL_KNOWLEDGE_BASE_ID, modelArn: LOCAL_MODEL_ARN },
+    },
+  });
+  const direct = async (request: RetrieveAndGenerateStreamCommandInput) => {
     const started = performance.now();
-    const response = await client.send(
-      new RetrieveAndGenerateStreamCommand({
-        input: { text },
-        retrieveAndGenerateConfiguration: {
-          type: 'KNOWLEDGE_BASE',
-          knowledgeBaseConfiguration: { knowledgeBaseId: LOCAL_KNOWLEDGE_BASE_ID, modelArn: LOCAL_MODEL_ARN },
-        },
-      }),
-    );
+    const response = await client.send(new RetrieveAndGenerateStreamCommand(request));
     let first = Number.NaN;
     for await (const event of response.stream ?? []) {
       if (event.output && Number.isNaN(first)) first = performance.now() - started;
@@ -51,26 +70,31 @@ export async function benchStreamFirstByte(
   };
 
   try {
+    const question = (i: number) => questions[i % questions.length] ?? 'hello';
     for (let i = 0; i < 10; i++) {
-      await direct(questions[i % questions.length] ?? 'hello');
-      await lantern(questions[i % questions.length] ?? 'hello');
+      await direct(lanternRequest(question(i)));
+      await direct(bareRequest(question(i)));
+      await lantern(question(i));
     }
-    const lanternTimes: number[] = [];
-    const directTimes: number[] = [];
-    const differences: number[] = [];
+    const times = { lantern: [] as number[], direct: [] as number[], bare: [] as number[] };
+    const overhead = { direct: [] as number[], bare: [] as number[] };
     for (let i = 0; i < runs; i++) {
-      const question = questions[i % questions.length] ?? 'hello';
-      const d = await direct(question);
-      const l = await lantern(question);
-      if (Number.isNaN(d) || Number.isNaN(l)) continue; // a declined question streams no text
-      directTimes.push(d);
-      lanternTimes.push(l);
-      differences.push(l - d);
+      const d = await direct(lanternRequest(question(i)));
+      const b = await direct(bareRequest(question(i)));
+      const l = await lantern(question(i));
+      if ([d, b, l].some(Number.isNaN)) continue; // a declined question streams no text
+      times.lantern.push(l);
+      times.direct.push(d);
+      times.bare.push(b);
+      overhead.direct.push(l - d);
+      overhead.bare.push(l - b);
     }
     return {
-      lanternP50: median(lanternTimes),
-      directP50: median(directTimes),
-      overheadP50: median(differences),
+      lanternP50: median(times.lantern),
+      directP50: median(times.direct),
+      overheadP50: median(overhead.direct),
+      bareDirectP50: median(times.bare),
+      bareOverheadP50: median(overhead.bare),
     };
   } finally {
     client.destroy();
