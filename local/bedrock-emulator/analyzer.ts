@@ -51,6 +51,26 @@ const FILLER_WORDS = new Set(
 );
 
 /**
+ * Vague words that pad a question without naming anything ("what are all the different things
+ * Coda AI can do?", "what kinds of stuff can I do with Packs?", "various", "sort of", "lots of").
+ * Many are stop words already; these are not, because some also carry meaning in a help
+ * center's text ("multiple cells", "a different plan"). A question's relevance never counts
+ * them against a chunk: matched they help a little, like filler, missing they cost nothing.
+ * General English, not any corpus's vocabulary.
+ */
+const VAGUE_WORDS = new Set(
+  `different various variety assorted several numerous multiple diverse everything general overall
+  kinds sorts types range list options`
+    .split(/\s+/)
+    .filter((word) => word.length > 0),
+);
+/**
+ * Of those, the ones that are vague only before "of" ("kinds of stuff", "a list of things"):
+ * "column types", "a select list", "options dialog" name things.
+ */
+const VAGUE_BEFORE_OF = new Set(['kinds', 'sorts', 'types', 'range', 'list', 'options', 'variety']);
+
+/**
  * Irregular verb forms Porter stemming cannot join to their verb ("wrote" and "write", "lost" and
  * "lose"). Forms that are also everyday words of another meaning ("left") are not listed.
  */
@@ -140,6 +160,16 @@ export function analyze(text: string): string[] {
 export function isFillerWord(word: string): boolean {
   const lower = word.toLowerCase().replace(/['’](s|re|ve|ll|d|m)$/, '');
   return FILLER_WORDS.has(lower) || FILLER_WORDS.has(lower.replace(/(es|s|ed|ing)$/, ''));
+}
+
+/**
+ * Whether a word only pads the question (see VAGUE_WORDS); `next` is the word after it, for the
+ * words that are vague only before "of".
+ */
+export function isVagueWord(word: string, next?: string): boolean {
+  const lower = word.toLowerCase();
+  if (VAGUE_BEFORE_OF.has(lower) || VAGUE_BEFORE_OF.has(`${lower}s`)) return next?.toLowerCase() === 'of';
+  return VAGUE_WORDS.has(lower);
 }
 
 export function isStopWord(word: string): boolean {

@@ -44,6 +44,33 @@ export function wantsSteps(question: string): boolean {
 /** Verbs that carry little of the task themselves ("make it editable", "get AI to …"). */
 const LIGHT_VERBS = new Set(['be', 'do', 'get', 'go', 'have', 'let', 'make', 'use', 'try', 'able']);
 
+/** Forms of the verbs that, before "it" or "that", make something be or do ("make it editable"). */
+const CAUSATIVE_VERBS = new Set([
+  'make',
+  'makes',
+  'making',
+  'made',
+  'get',
+  'gets',
+  'getting',
+  'got',
+  'have',
+  'has',
+  'had',
+  'let',
+  'lets',
+]);
+const CAUSATIVE_OBJECTS = new Set(['it', 'that', 'this', 'them', 'these', 'those', 'everything']);
+
+/**
+ * Whether a word is a light verb used causatively, with `next` the word after it: "make it
+ * editable", "make that value bold", "get them to refresh". The task is the word that follows;
+ * the verb says nothing ("make" a table is another matter, and is left alone).
+ */
+export function isCausative(word: string, next: string | undefined): boolean {
+  return CAUSATIVE_VERBS.has(word.toLowerCase()) && CAUSATIVE_OBJECTS.has(next?.toLowerCase() ?? '');
+}
+
 /**
  * The verb naming the task a how-to question asks about ("remove" in "how to remove an icon we
  * uploaded"; "uninstall" in "uninstall a pack"), if it says one: the word right after "how do I",
@@ -65,10 +92,53 @@ export function actionOf(question: string): string | undefined {
  * introduces it, rather than one that only mentions it on the way.
  */
 export function wantsOverview(question: string): boolean {
-  const text = question.replace(CONTINUATIONS, '').trim();
+  const text = withoutPadding(question.replace(CONTINUATIONS, '').trim());
   if (/^what(?:'s|s|\s+is|\s+are)\s+(?!happen|wrong|the difference|the best\b)/i.test(text)) return true;
   if (/^what\s+(?:can|does|do|will)\s+.+\s+do\b/i.test(text)) return true;
   return /^(?:what features|what kind of things|tell me about|explain|why (?:should|would) (?:i|we) use)\b/i.test(
     text,
   );
+}
+
+/**
+ * Vague padding in front of what is asked about ("all the different", "various", "kinds of",
+ * "lots of", "sort of"), and "stuff"/"things" right after "what": "what kinds of stuff can I do
+ * with Coda AI?" asks what "what can I do with Coda AI?" asks.
+ */
+const PADDING =
+  /\b(?:all\s+(?:of\s+)?(?:the\s+)?|(?:different|various|varied|diverse|numerous|several|multiple)\s+|(?:a\s+)?(?:lots?|kinds?|sorts?|types?|variety|range|bunch)\s+of\s+)/gi;
+
+export function withoutPadding(question: string): string {
+  return question
+    .replace(PADDING, '')
+    .replace(/^(what|which)\s+(?:stuff|things?)\b\s*/i, '$1 ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Where a question's sentences (and comma-joined clauses that open a new question) part. */
+const CLAUSE_BREAK =
+  /(?<=[.!?])\s+|,\s*(?=(?:so\s+|but\s+|and\s+)?(?:how|is there|are there|can|could|what|where|why|which|do|does|should)\b)/i;
+/** A clause that asks: a question mark, or opening on a question word or a request for steps. */
+const ASKS =
+  /\?\s*$|^\s*(?:(?:so|but|and|then|ok|okay)\s+)?(?:how|what|where|why|which|who|when|can|could|is|are|do|does|should|would|will)\b/i;
+
+/**
+ * A question that describes its situation before asking ("In Compose I @-mentioned another column.
+ * How do I make that value bold?"): the clauses that ask, and the ones that set the scene. The
+ * scene names the topic, often at length; the asking clause names the task. Undefined when every
+ * clause asks, or none does.
+ */
+export function askingParts(question: string): { asking: string; context: string } | undefined {
+  const clauses = question
+    .split(CLAUSE_BREAK)
+    .map((clause) => clause.trim())
+    .filter((clause) => clause.length > 0);
+  if (clauses.length < 2) return undefined;
+  const asking = clauses.filter((clause) => ASKS.test(clause) || wantsSteps(clause));
+  if (asking.length === 0 || asking.length === clauses.length) return undefined;
+  return {
+    asking: asking.join(' '),
+    context: clauses.filter((clause) => !asking.includes(clause)).join(' '),
+  };
 }

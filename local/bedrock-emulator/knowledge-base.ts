@@ -4,11 +4,11 @@
  */
 import { createHash } from 'node:crypto';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
-import { analyze, isFillerWord, nameTerms, normalizeTerm, tokenize } from './analyzer.ts';
+import { analyze, isFillerWord, isVagueWord, nameTerms, normalizeTerm, tokenize } from './analyzer.ts';
 import { chunkText } from './chunker.ts';
 import type { DataSourceConfig, LocationType, PreparedDocument, S3DataSourceConfig } from './data-sources.ts';
 import { listDocumentFiles, loadDocument } from './documents.ts';
-import { actionOf, isFollowUp, wantsOverview, wantsSteps } from './follow-up.ts';
+import { actionOf, askingParts, isCausative, isFollowUp, wantsOverview, wantsSteps } from './follow-up.ts';
 import type { QueryWeights } from './generator.ts';
 import {
   type CorpusStatistics,
@@ -135,6 +135,8 @@ const MAX_HEADING_WORDS = 25;
  */
 const ASKED_BOOST = 2;
 const ASKED_FROM = 0.5;
+/** What the words of the clauses that only set the scene weigh, in ranking, beside the asking one's. */
+const CONTEXT_WEIGHT = 0.5;
 /** How many index hits are re-ranked; more than any numberOfResults a caller sensibly asks for. */
 const CANDIDATES = 100;
 
@@ -305,22 +307,39 @@ export class KnowledgeBase {
     question: QueryConcept[];
     concepts: QueryConcept[];
     judged: QueryConcept[];
+    /** The query at full weight for the whole question (a scene set first names the topic). */
+    topic: QueryConcept[];
     followUp: boolean;
+    /**
+     * The concepts of what is asked apart from its topic: a follow-up's own words, or the clause
+     * that asks after one setting the scene. Absent for a question that is all asking.
+     */
+    asking?: QueryConcept[];
   } {
     const history = query.history ?? [];
     const text = invertUndo(query.text, history.at(-1) ?? '');
-    const question = toConcepts(text, 1, this.#index);
-    const ownUnknown = coverage(question, new Set(), this.#index).unknownShare;
+    const whole = toConcepts(text, 1, this.#index);
+    const ownUnknown = coverage(whole, new Set(), this.#index).unknownShare;
     const followUp =
       history.length > 0 &&
-      (question.length === 0 || isFollowUp(query.text)) &&
+      (whole.length === 0 || isFollowUp(query.text)) &&
       ownUnknown < MAX_FOLLOW_UP_UNKNOWN_SHARE;
     const weights = followUp ? FOLLOW_UP_HISTORY_WEIGHTS : FRESH_HISTORY_WEIGHTS;
+    // Ranking leans on the clause that asks; relevance is judged on all the customer wrote.
+    const asked = askedTerms(text, this.#index);
+    const question =
+      asked === undefined
+        ? whole
+        : whole.map((concept) =>
+            asked.has(concept.terms[0]) ? concept : { ...concept, weight: concept.weight * CONTEXT_WEIGHT },
+          );
     const concepts = withHistory(question, history, weights, this.#index);
     // A follow-up is judged together with the question it follows, at full weight: "and how do I
     // undo that?" is about starring docs even though "undo" appears nowhere.
-    const judged = followUp ? withHistory(question, history.slice(-1), [1], this.#index) : question;
-    return { question, concepts, judged, followUp };
+    const judged = followUp ? withHistory(whole, history.slice(-1), [1], this.#index) : whole;
+    const asking = asked === undefined ? undefined : whole.filter((concept) => asked.has(concept.terms[0]));
+    const topic = asked === undefined ? concepts : withHistory(whole, history, weights, this.#index);
+    return { question, concepts, judged, topic, followUp, asking: followUp ? question : asking };
   }
 
   /** How closely the chunk's closest FAQ question says what the customer asks, 0..1. */
@@ -378,7 +397,9 @@ export class KnowledgeBase {
    */
   #titleNamesPart(id: string, question: readonly QueryConcept[]): boolean {
     const title = this.#units.get(id)?.[0] ?? new Set<string>();
-    const lacks = question.some((concept) => !concept.isFiller && !concept.terms.some((t) => title.has(t)));
+    const lacks = question.some(
+      (concept) => !concept.isFiller && !concept.isVague && !concept.terms.some((t) => title.has(t)),
+    );
     const adds = [...title].some((term) => !question.some((concept) => concept.terms.includes(term)));
     return lacks && adds;
   }
@@ -426,7 +447,7 @@ export class KnowledgeBase {
    * the document whose opening names it.
    */
   retrieve(query: RetrievalQuery, numberOfResults: number): RetrievedChunk[] {
-    const { question, concepts, judged, followUp } = this.#understand(query);
+    const { question, concepts, judged, topic, followUp, asking } = this.#understand(query);
     const stats = memoizeStatistics(this.#index);
     const steps = wantsSteps(query.text);
     const overview = wantsOverview(query.text);
@@ -436,19 +457,26 @@ export class KnowledgeBase {
       this.#distinctive(question, hits.slice(0, TOPIC_CANDIDATES)),
       steps ? actionOf(rewritePhrases(query.text)) : undefined,
     );
+    // The asking part's words, weighted by how much they tell the candidates apart ("AI" heads
+    // every section on Coda AI; "edit" one of them).
+    const askingTerms = new Set(asking?.map((concept) => concept.terms[0]));
+    const headed = asking === undefined ? undefined : specific.filter((c) => askingTerms.has(c.terms[0]));
     const ranked = hits.map((hit) => {
       const terms = this.#index.termsOf(hit.id);
-      const overall = coverage(concepts, terms, stats).share;
+      // Whether the chunk is on the topic at all: a scene set first names it, at full weight.
+      const overall = coverage(topic, terms, stats).share;
       const near = focus(concepts, this.#units.get(hit.id) ?? [], stats);
       const phrase = proximity(question, this.#sequences.get(hit.id) ?? [], stats);
       // For a how-to question: how much of it one instruction covers ("make … bold" in "You can
       // format these values by … bold"), so the section that says how beats the intro that names
       // the topic. Judged on the question itself: a follow-up's new part matters most.
-      const how = steps ? focus(specific, this.#howUnits.get(hit.id) ?? [], stats) : 0;
+      const how = steps ? focus(specific, this.#howUnits.get(hit.id) ?? [], stats, SYNONYM_WEIGHT) : 0;
       // In a follow-up, the earlier question holds the topic and this one the specific thing
       // asked about: a heading that names it ("Convert to editable" for "how do I make it
       // editable?" after a Compose question) marks its section, rather than a sibling on the topic.
-      const heading = steps && followUp ? focus(question, this.#titleUnit(hit.id), stats) : 0;
+      // A heading with only a broader word ("Format text" for "underline") names it less.
+      const heading =
+        steps && headed !== undefined ? focus(headed, this.#titleUnit(hit.id), stats, SYNONYM_WEIGHT) : 0;
       // An FAQ entry asking what the customer asks ("How can I delete a Coda workspace?") is
       // the answer, over a section that shares the words in another sense.
       const asked = this.#asks(hit.id, specific, stats);
@@ -515,9 +543,10 @@ function looksLikeHeading(text: string): boolean {
 function toConcepts(text: string, weight: number, index: SearchIndex): QueryConcept[] {
   const names = new Set(nameTerms(text));
   const concepts = new Map<string, QueryConcept>();
-  for (const token of tokenize(rewritePhrases(text))) {
+  const tokens = tokenize(rewritePhrases(text));
+  tokens.forEach((token, position) => {
     const term = normalizeTerm(token);
-    if (term === null || concepts.has(term)) continue;
+    if (term === null || concepts.has(term)) return;
     const alternatives = new Set(synonymsOf(term));
     if (!index.isKnown(term)) {
       // A misspelling ("subscripton") reads as the word it misspells.
@@ -529,14 +558,33 @@ function toConcepts(text: string, weight: number, index: SearchIndex): QueryConc
       if (base !== null && index.isKnown(base) && !concepts.has(base)) {
         concepts.set(base, { terms: [base, ...synonymsOf(base)], weight, isName: false });
         if (!concepts.has(REMOVE)) concepts.set(REMOVE, { terms: [REMOVE, ...synonymsOf(REMOVE)], weight });
-        continue;
+        return;
       }
     }
     alternatives.delete(term);
-    const isFiller = isFillerWord(token) && !names.has(term);
-    concepts.set(term, { terms: [term, ...alternatives], weight, isName: names.has(term), isFiller });
-  }
+    const isName = names.has(term);
+    const isFiller = (isFillerWord(token) || isCausative(token, tokens[position + 1])) && !isName;
+    const isVague = !isFiller && !isName && isVagueWord(token, tokens[position + 1]);
+    concepts.set(term, { terms: [term, ...alternatives], weight, isName, isFiller, isVague });
+  });
   return [...concepts.values()];
+}
+
+/**
+ * The terms of the clause that asks, when a question sets the scene first ("In Compose I
+ * @-mentioned another column. How do I make that value bold?"). In ranking the scene's words weigh
+ * less: they name the topic, which sibling sections share; the asking clause names what to find
+ * among them. Undefined when the whole question asks.
+ */
+function askedTerms(text: string, index: SearchIndex): Set<string> | undefined {
+  const parts = askingParts(text);
+  if (parts === undefined) return undefined;
+  const asked = new Set(
+    toConcepts(parts.asking, 1, index)
+      .filter((concept) => !concept.isFiller && !concept.isVague)
+      .map((concept) => concept.terms[0]),
+  );
+  return asked.size === 0 ? undefined : asked;
 }
 
 /**
@@ -584,7 +632,7 @@ function searchWeights(concepts: readonly QueryConcept[], stats: CorpusStatistic
       const idf = stats.idf(term);
       const weight =
         concept.weight *
-        (concept.isFiller ? FILLER_WEIGHT : 1) *
+        (concept.isFiller || concept.isVague ? FILLER_WEIGHT : 1) *
         (i === 0 ? 1 : SYNONYM_WEIGHT * (idf > worth && idf > 0 ? worth / idf : 1));
       weights.set(term, Math.max(weights.get(term) ?? 0, weight));
     });

@@ -18,6 +18,11 @@ export interface QueryConcept {
   readonly isName?: boolean;
   /** Conversational filler ("honestly", "keeps", "talk to"): counts for little either way. */
   readonly isFiller?: boolean;
+  /**
+   * Vague padding ("all the different things", "kinds of stuff", "various"): weighs as filler
+   * when a chunk has it, and nothing when it does not, so it never counts against a match.
+   */
+  readonly isVague?: boolean;
 }
 
 /**
@@ -114,10 +119,10 @@ export function conceptIdf(concept: QueryConcept, stats: CorpusStatistics): numb
 
 function computeConceptIdf(concept: QueryConcept, stats: CorpusStatistics): number {
   const [word, ...synonyms] = concept.terms;
-  if (stats.isKnown(word)) return (concept.isFiller ? FILLER_WEIGHT : 1) * stats.idf(word);
+  const scale = concept.isFiller || concept.isVague ? FILLER_WEIGHT : 1;
+  if (stats.isKnown(word)) return scale * stats.idf(word);
   const known = synonyms.filter((term) => stats.isKnown(term)).map((term) => stats.idf(term));
-  const idf = known.length > 0 ? Math.min(...known) : stats.idf(word);
-  return concept.isFiller ? FILLER_WEIGHT * idf : idf;
+  return scale * (known.length > 0 ? Math.min(...known) : stats.idf(word));
 }
 
 function matches(concept: QueryConcept, terms: ReadonlySet<string>): boolean {
@@ -138,8 +143,11 @@ export function coverage(
   let matchedContent = 0;
   for (const concept of concepts) {
     const weight = concept.weight * conceptIdf(concept, stats);
+    const found = matches(concept, chunkTerms);
+    // Vague padding the chunk lacks is not part of what the question asks.
+    if (concept.isVague && !found) continue;
     total += weight;
-    if (matches(concept, chunkTerms)) {
+    if (found) {
       matched += weight;
       matchedConcepts += 1;
       if (!concept.isFiller && concept.weight >= 1) matchedContent += 1;
@@ -181,23 +189,31 @@ export function isRelevant(c: Coverage): boolean {
  * The best share of the query that one unit of a chunk covers on its own: its title or a single
  * sentence. A chunk whose query words sit together in one sentence ("You'll then see an Installed
  * Packs list") is more likely to answer than one that mentions each word in a different paragraph.
+ * `synonymCredit` is what a unit having only a synonym of a word ("format" for "underline") earns.
  */
 export function focus(
   concepts: readonly QueryConcept[],
   units: readonly ReadonlySet<string>[],
   stats: CorpusStatistics,
+  synonymCredit = 1,
 ): number {
   // coverage(concepts, unit, stats).share for each unit, with the weights worked out once.
   const weights = concepts.map((concept) => concept.weight * conceptIdf(concept, stats));
   let total = 0;
-  for (const weight of weights) total += weight;
+  concepts.forEach((concept, i) => {
+    if (!concept.isVague) total += weights[i] ?? 0;
+  });
   let best = 0;
   for (const unit of units) {
     let matched = 0;
+    let vague = 0;
     concepts.forEach((concept, i) => {
-      if (matches(concept, unit)) matched += weights[i] ?? 0;
+      if (!matches(concept, unit)) return;
+      const credit = synonymCredit === 1 || unit.has(concept.terms[0]) ? 1 : synonymCredit;
+      matched += credit * (weights[i] ?? 0);
+      if (concept.isVague) vague += weights[i] ?? 0;
     });
-    best = Math.max(best, total === 0 ? 0 : matched / total);
+    best = Math.max(best, total + vague === 0 ? 0 : matched / (total + vague));
   }
   return best;
 }
@@ -212,10 +228,14 @@ export const PHRASE_WINDOW = 3;
  * together tells "delete a workspace" from "delete icons from the workspace library".
  */
 export function proximity(
-  concepts: readonly QueryConcept[],
+  allConcepts: readonly QueryConcept[],
   sequences: readonly (readonly string[])[],
   stats: CorpusStatistics,
 ): number {
+  // "the different things Coda AI can do" pairs "Coda AI", not "different things".
+  const concepts = allConcepts.some((concept) => concept.isVague)
+    ? allConcepts.filter((concept) => !concept.isVague)
+    : allConcepts;
   let total = 0;
   let matched = 0;
   for (let i = 0; i + 1 < concepts.length; i += 1) {

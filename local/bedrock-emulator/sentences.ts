@@ -105,7 +105,18 @@ const TELLS_HOW =
  * not.
  */
 export function tellsHow(text: string): boolean {
-  return isInstruction(text) || TELLS_HOW.test(text.replace(LIST_MARKER, ''));
+  const body = text.replace(LIST_MARKER, '');
+  return isInstruction(text) || TELLS_HOW.test(body) || conditionalStep(body);
+}
+
+/** "Whenever you need to update the summary block, just hover over the block and click …". */
+const CONDITION =
+  /^(?:when|whenever|if|once|after|anytime|any time)\b[^,.!?]{0,100},\s*(?:just\s+|simply\s+|then\s+)?/i;
+
+/** A step under a condition: the condition names the goal, the imperative after it the means. */
+function conditionalStep(text: string): boolean {
+  const condition = CONDITION.exec(text);
+  return condition !== null && INSTRUCTION_VERB.test(text.slice(condition[0].length));
 }
 
 /** Verbs a task section's heading opens with ("Add custom icons", "Convert to editable"). */

@@ -50,12 +50,16 @@ const GROUPS: readonly (readonly string[])[] = [
   ['automatic', 'automatically', 'automate', 'auto'],
   ['password', 'passcode', 'pwd'],
   ['shortcut', 'hotkey'],
+  ['refresh', 'reload', 'update'],
   // Word families Porter stemming leaves apart.
   ['summary', 'summarize', 'summarise'],
   ['pay', 'payment'],
   ['info', 'information'],
   ['accident', 'accidentally'],
   ['exist', 'existing'],
+  ['hour', 'hourly'],
+  ['day', 'daily'],
+  ['week', 'weekly'],
 ];
 
 /** One-way: the word on the left also means the words on the right. */
@@ -96,6 +100,11 @@ const PHRASES: readonly (readonly [RegExp, string])[] = [
   [/\bstop paying\b/gi, 'cancel subscription'],
   [/\bmoney back\b/gi, 'refund'],
   [/\b(?:i|we)(?:'ve| have)? already (?:have|had|got|made|created|use)\b/gi, 'existing'],
+  // "text the AI already wrote", "what is already on the page": what exists, as help centers say.
+  [
+    /\b(?:already|previously)(?=\s+(?:wrote|written|typed|generated|created|made|added|there|on|in)\b)/gi,
+    'existing',
+  ],
   // "my whole workspace": everyone in it, and still the workspace.
   [/\b(?:my|our|the) (?:whole|entire) (team|company|workspace)\b/gi, 'everyone $1'],
   [/\bget(?:ting)? back (?:in|into|to)\b/gi, 'access again'],

@@ -2,8 +2,9 @@
  * Each term's BM25 scores over the index, kept between questions until the index changes. Scoring
  * a term costs in proportion to the chunks that have it, and the costly terms (those in many
  * chunks) are the very ones that come back in question after question. Once the index has been
- * quiet for a moment, the most common terms are scored ahead of time, a few at a time between
- * other work, so a question rarely waits for one.
+ * quiet for a moment, the most common terms are scored ahead of time, one at a time and only
+ * while no questions are being asked, so questions neither wait for that work nor, later, for
+ * most of their terms.
  */
 
 /** One term's score in each chunk that has it, by chunk slot. */
@@ -26,7 +27,9 @@ export interface TermScoreOptions {
 /** About 100 MB of scores: far more than the common terms of a 5,000-document corpus need. */
 const MAX_SCORES = 8_000_000;
 const QUIET_MS = 100;
-/** Scoring ahead yields to requests after this much work at a time. */
+/** Scoring ahead gives way to questions: it waits until none was asked for this long. */
+const QUESTIONS_QUIET_MS = 20;
+/** Scoring ahead yields to other work after this much of it at a time. */
 const SLICE_MS = 0.5;
 
 export class TermScoreCache {
@@ -38,6 +41,7 @@ export class TermScoreCache {
   /** Bumped by every change of the index, so scoring ahead for an older index stops. */
   #generation = 0;
   #quietTimer: NodeJS.Timeout | undefined;
+  #lastAskedAt = Number.NEGATIVE_INFINITY;
   /** True from a change of the index until its common terms are scored. */
   #settling = false;
   readonly #waiting: (() => void)[] = [];
@@ -48,6 +52,7 @@ export class TermScoreCache {
   }
 
   get(term: string): TermScores {
+    this.#lastAskedAt = performance.now();
     const kept = this.#kept.get(term);
     if (kept !== undefined) {
       this.#kept.delete(term);
@@ -106,6 +111,11 @@ export class TermScoreCache {
     let next = 0;
     const slice = () => {
       if (generation !== this.#generation) return;
+      const askedAgo = performance.now() - this.#lastAskedAt;
+      if (askedAgo < QUESTIONS_QUIET_MS) {
+        setTimeout(slice, QUESTIONS_QUIET_MS - askedAgo);
+        return;
+      }
       const until = performance.now() + SLICE_MS;
       while (next < terms.length && performance.now() < until) {
         const term = terms[next++] as string;

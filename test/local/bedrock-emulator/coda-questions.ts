@@ -199,6 +199,44 @@ export const onTopicQuestions: readonly OnTopicQuestion[] = [
   },
   { question: 'who decides on my pack request?', expected: ['section_35.md'] },
   { question: 'what happens to my paid packs after I downgrade?', expected: ['section_6.md'] },
+
+  // Added for the vague-padding / scene-first work, written from the articles: what-is questions
+  // padded with vague words, and how-to questions that describe the situation before asking.
+  { question: 'what are all the different things coda ai can do?', expected: ['section_21.md'] },
+  { question: 'what kinds of stuff can I do with coda ai?', expected: ['section_21.md'] },
+  { question: 'what sort of things can pack buttons do?', expected: ['section_49.md'] },
+  { question: 'what are the various things compose columns can do?', expected: ['section_8.md'] },
+  { question: 'what kinds of things can pack column formats do for me?', expected: ['section_44.md'] },
+  { question: 'what are all the different things I can do with custom icons?', expected: ['section_29.md'] },
+  {
+    question: "I've installed a bunch of Packs in our doc over time. How do I see which ones are there?",
+    expected: ['section_37.md'],
+  },
+  {
+    question: 'I uploaded a custom icon to our workspace last week. How do I delete it?',
+    expected: ['section_31.md'],
+  },
+  {
+    question: 'The Pack column in my table shows old data. How do I make it refresh every hour?',
+    expected: ['section_47.md'],
+  },
+  {
+    question: 'I have a table of meeting notes in my doc. How do I get AI to pull out the action items?',
+    expected: ['section_24.md'],
+  },
+  {
+    question: 'Our Airtable base has a lot of tables. How do I bring it into a doc that I already have?',
+    expected: ['section_41.md'],
+  },
+  {
+    question: 'My team writes meeting notes every day, is there a way to get Coda AI to summarize them?',
+    expected: ['section_24.md'],
+  },
+  {
+    question:
+      'We use the Jira Pack URL column in our table. How do I add one of the issue fields as its own column?',
+    expected: ['section_46.md'],
+  },
 ];
 
 /**
@@ -323,6 +361,30 @@ export const followUps: readonly FollowUp[] = [
     turns: ['How do I install a Pack?', 'can I install it in every doc at once?'],
     expected: ['section_34.md'],
   },
+  // Added for the scene-first work: the follow-up's task words pick the section on the topic.
+  {
+    turns: ['Can AI write notes into a column for me?', 'how do I refresh it when the notes change?'],
+    expected: ['section_24.md'],
+  },
+  {
+    turns: [
+      'How do I edit the prompt of an AI column?',
+      'and for a paragraph the AI assistant already wrote?',
+    ],
+    expected: ['section_22.md'],
+  },
+  {
+    turns: ['How do I make an AI block that finds action items?', 'how do I update it later?'],
+    expected: ['section_24.md'],
+  },
+  {
+    turns: ['What is an AI column?', 'how do I try the prompt on one cell first?'],
+    expected: ['section_23.md'],
+  },
+  {
+    turns: ['Can I summarize notes with an AI block?', 'how do I change its prompt later?'],
+    expected: ['section_27.md'],
+  },
 ];
 
 /** Off-topic questions asked as the second turn of a session, after an on-topic first turn. */
@@ -393,7 +455,20 @@ export const knownOffTopicMisses: readonly string[] = [
   'How do I add a song to my Spotify playlist?',
 ];
 
-export const offTopicQuestions: readonly string[] = [...classicOffTopicQuestions, ...moreOffTopicQuestions];
+/** Added for the vague-padding work: off-topic questions padded the same way must still be declined. */
+export const vagueOffTopicQuestions: readonly string[] = [
+  'what kinds of stuff can I cook for dinner?',
+  'what are the various football scores this week?',
+  'what are all the different things to see in Rome?',
+  'what sort of things can I do about the weather in Paris?',
+  'what are all the different kinds of pizza?',
+];
+
+export const offTopicQuestions: readonly string[] = [
+  ...classicOffTopicQuestions,
+  ...moreOffTopicQuestions,
+  ...vagueOffTopicQuestions,
+];
 
 /**
  * Second held-out set (40 questions), written before the filler/sibling/follow-up work and never
