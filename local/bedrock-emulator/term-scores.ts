@@ -2,9 +2,9 @@
  * Each term's BM25 scores over the index, kept between questions until the index changes. Scoring
  * a term costs in proportion to the chunks that have it, and the costly terms (those in many
  * chunks) are the very ones that come back in question after question. Once the index has been
- * quiet for a moment, the most common terms are scored ahead of time, one at a time and only
- * while no questions are being asked, so questions neither wait for that work nor, later, for
- * most of their terms.
+ * quiet for a moment, the most common terms are scored ahead of time, half a millisecond at a
+ * time and only while no questions are being asked, so questions neither wait for that work nor,
+ * later, for most of their terms.
  */
 
 /** One term's score in each chunk that has it, by chunk slot. */

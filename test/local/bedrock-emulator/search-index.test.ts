@@ -167,6 +167,20 @@ describe('TermScoreCache', () => {
     expect(scored).toEqual(['x', 'y', 'z']);
   });
 
+  it('gives way to questions: scores ahead only once none has been asked for a moment', async () => {
+    const { scored, score } = recording(2);
+    const cache = new TermScoreCache({ score, commonTerms: () => ['x', 'y'], quietMs: 1 });
+    cache.invalidate();
+    const asking = Date.now();
+    while (Date.now() - asking < 80) {
+      cache.get('asked');
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    expect(scored.filter((term) => term !== 'asked')).toEqual([]);
+    await cache.settled();
+    expect(scored.filter((term) => term !== 'asked')).toEqual(['x', 'y']);
+  });
+
   it('stops scoring ahead when closed, and settles', async () => {
     const { scored, score } = recording(1);
     const cache = new TermScoreCache({
