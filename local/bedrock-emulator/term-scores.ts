@@ -22,6 +22,8 @@ export interface TermScoreOptions {
   readonly maxScores?: number;
   /** How long the index stays unchanged before scoring ahead starts. */
   readonly quietMs?: number;
+  /** How long no question may have been asked before scoring ahead goes on. */
+  readonly questionsQuietMs?: number;
 }
 
 /** About 100 MB of scores: far more than the common terms of a 5,000-document corpus need. */
@@ -112,8 +114,9 @@ export class TermScoreCache {
     const slice = () => {
       if (generation !== this.#generation) return;
       const askedAgo = performance.now() - this.#lastAskedAt;
-      if (askedAgo < QUESTIONS_QUIET_MS) {
-        setTimeout(slice, QUESTIONS_QUIET_MS - askedAgo);
+      const questionsQuietMs = this.#options.questionsQuietMs ?? QUESTIONS_QUIET_MS;
+      if (askedAgo < questionsQuietMs) {
+        setTimeout(slice, questionsQuietMs - askedAgo);
         return;
       }
       const until = performance.now() + SLICE_MS;

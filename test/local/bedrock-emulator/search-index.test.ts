@@ -169,7 +169,12 @@ describe('TermScoreCache', () => {
 
   it('gives way to questions: scores ahead only once none has been asked for a moment', async () => {
     const { scored, score } = recording(2);
-    const cache = new TermScoreCache({ score, commonTerms: () => ['x', 'y'], quietMs: 1 });
+    const cache = new TermScoreCache({
+      score,
+      commonTerms: () => ['x', 'y'],
+      quietMs: 1,
+      questionsQuietMs: 300,
+    });
     cache.invalidate();
     const asking = Date.now();
     while (Date.now() - asking < 80) {
