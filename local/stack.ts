@@ -140,6 +140,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     POWERTOOLS_METRICS_DISABLED:
       process.env.POWERTOOLS_METRICS_DISABLED ?? String(options.logLevel !== 'INFO'),
     POWERTOOLS_TRACE_ENABLED: 'false',
+    // With tracing off, keep the X-Ray SDK (loaded by Powertools Tracer) from installing its async
+    // context hooks, which otherwise run for every promise the process creates. Read when the
+    // handlers are first imported, below.
+    AWS_XRAY_MANUAL_MODE: 'true',
   });
   const apiRoutes = await loadRoutes(environment);
   const slack = await startLocalSlack(environment, options.slack);
