@@ -172,6 +172,32 @@ export function isVagueWord(word: string, next?: string): boolean {
   return VAGUE_WORDS.has(lower);
 }
 
+/**
+ * Nouns for the things customers name themselves in document and spreadsheet tools: "the Owner
+ * column", "our Roadmap doc", "a Tasks table". General vocabulary of such tools, not any corpus's.
+ */
+const LABELLED_NOUNS = new Set(
+  `column columns table tables field fields row rows sheet sheets tab tabs page pages doc docs
+  document documents folder folders view views list lists board boards file files record records`
+    .split(/\s+/)
+    .filter((word) => word.length > 0),
+);
+/** Words that introduce a label after the noun: "a column called Owner", "the page named Roadmap". */
+const LABEL_INTRODUCERS = new Set(['called', 'named', 'titled', 'labelled', 'labeled']);
+
+/**
+ * Whether a word stands where customers put their own label for a thing: right before a noun
+ * such as "column" or "doc" ("the Owner column"), or after "called"/"named" ("a table named
+ * Tasks"). `previous` and `next` are the words around it. Only meaningful for a word the corpus
+ * lacks: a help center cannot know a customer's column names, and not knowing them says nothing
+ * about whether the question is on its topic.
+ */
+export function isLabelPosition(previous: string | undefined, next: string | undefined): boolean {
+  return (
+    LABELLED_NOUNS.has(next?.toLowerCase() ?? '') || LABEL_INTRODUCERS.has(previous?.toLowerCase() ?? '')
+  );
+}
+
 export function isStopWord(word: string): boolean {
   return STOP_WORDS.has(word.toLowerCase());
 }

@@ -37,6 +37,8 @@ const ACTION_FIRST =
 export function wantsSteps(question: string): boolean {
   const text = question.replace(CONTINUATIONS, '');
   if (/\bhow\s+(?:do|does|can|could|should|would|to|will)\b|\bhow'?d\b/i.test(text)) return true;
+  // "… show the column value in bold, how?": the request first, the question word last.
+  if (/[,;:]\s*how\s*\?*\s*$|^\s*how\s*\?+\s*$/i.test(text)) return true;
   if (/\b(?:steps?|instructions|walk me through|where do i (?:go|click|find))\b/i.test(text)) return true;
   return ACTION_FIRST.test(text);
 }
@@ -69,6 +71,20 @@ const CAUSATIVE_OBJECTS = new Set(['it', 'that', 'this', 'them', 'these', 'those
  */
 export function isCausative(word: string, next: string | undefined): boolean {
   return CAUSATIVE_VERBS.has(word.toLowerCase()) && CAUSATIVE_OBJECTS.has(next?.toLowerCase() ?? '');
+}
+
+/** Verbs asking for a problem to go away ("fix that", "sort it out", "get them back"). */
+const REMEDY_VERBS = /^(?:fix|solve|resolve|repair|sort)(?:s|es|ed|ing)?$/;
+
+/**
+ * Whether a word only asks for the problem just described to go away, with `previous` and `next`
+ * the words around it: "fix" in "how do I fix that?", "back" in "how do I get them back". The
+ * problem is the topic; the request says nothing about which passage explains it.
+ */
+export function isRemedy(previous: string | undefined, word: string, next: string | undefined): boolean {
+  const lower = word.toLowerCase();
+  if (REMEDY_VERBS.test(lower)) return CAUSATIVE_OBJECTS.has(next?.toLowerCase() ?? '');
+  return lower === 'back' && CAUSATIVE_OBJECTS.has(previous?.toLowerCase() ?? '');
 }
 
 /**
@@ -122,6 +138,12 @@ const CLAUSE_BREAK =
 /** A clause that asks: a question mark, or opening on a question word or a request for steps. */
 const ASKS =
   /\?\s*$|^\s*(?:(?:so|but|and|then|ok|okay)\s+)?(?:how|what|where|why|which|who|when|can|could|is|are|do|does|should|would|will)\b/i;
+/**
+ * A clause asking yes or no ("can I just do it from the billing tab?"), not how or what ("is
+ * there a way to …" asks how).
+ */
+const YES_NO =
+  /^\s*(?:(?:so|but|and|then|ok|okay)\s+)?(?:can|could|is|are|do|does|did|should|would|will|may|am|was|were|has|have)\b(?!\s+there\b)/i;
 
 /**
  * A question that describes its situation before asking ("In Compose I @-mentioned another column.
@@ -137,6 +159,10 @@ export function askingParts(question: string): { asking: string; context: string
   if (clauses.length < 2) return undefined;
   const asking = clauses.filter((clause) => ASKS.test(clause) || wantsSteps(clause));
   if (asking.length === 0 || asking.length === clauses.length) return undefined;
+  // A yes-or-no question asks whether what the scene describes holds ("we're an enterprise
+  // customer and want to downgrade. can I just do it from the billing tab?"): the scene is
+  // part of what is asked, not only its topic.
+  if (asking.every((clause) => YES_NO.test(clause) && !wantsSteps(clause))) return undefined;
   return {
     asking: asking.join(' '),
     context: clauses.filter((clause) => !asking.includes(clause)).join(' '),

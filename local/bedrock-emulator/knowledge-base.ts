@@ -4,11 +4,27 @@
  */
 import { createHash } from 'node:crypto';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
-import { analyze, isFillerWord, isVagueWord, nameTerms, normalizeTerm, tokenize } from './analyzer.ts';
+import {
+  analyze,
+  isFillerWord,
+  isLabelPosition,
+  isVagueWord,
+  nameTerms,
+  normalizeTerm,
+  tokenize,
+} from './analyzer.ts';
 import { chunkText } from './chunker.ts';
 import type { DataSourceConfig, LocationType, PreparedDocument, S3DataSourceConfig } from './data-sources.ts';
 import { listDocumentFiles, loadDocument } from './documents.ts';
-import { actionOf, askingParts, isCausative, isFollowUp, wantsOverview, wantsSteps } from './follow-up.ts';
+import {
+  actionOf,
+  askingParts,
+  isCausative,
+  isFollowUp,
+  isRemedy,
+  wantsOverview,
+  wantsSteps,
+} from './follow-up.ts';
 import type { QueryWeights } from './generator.ts';
 import {
   type CorpusStatistics,
@@ -464,7 +480,8 @@ export class KnowledgeBase {
     const ranked = hits.map((hit) => {
       const terms = this.#index.termsOf(hit.id);
       // Whether the chunk is on the topic at all: a scene set first names it, at full weight.
-      const overall = coverage(topic, terms, stats).share;
+      // A synonym counts for less than the word the customer wrote ("change" for "editable").
+      const overall = coverage(topic, terms, stats, SYNONYM_WEIGHT).share;
       const near = focus(concepts, this.#units.get(hit.id) ?? [], stats);
       const phrase = proximity(question, this.#sequences.get(hit.id) ?? [], stats);
       // For a how-to question: how much of it one instruction covers ("make … bold" in "You can
@@ -562,9 +579,20 @@ function toConcepts(text: string, weight: number, index: SearchIndex): QueryConc
       }
     }
     alternatives.delete(term);
-    const isName = names.has(term);
-    const isFiller = (isFillerWord(token) || isCausative(token, tokens[position + 1])) && !isName;
-    const isVague = !isFiller && !isName && isVagueWord(token, tokens[position + 1]);
+    // The customer's own name for a column or doc ("the Owner column"), which no help center
+    // has: it names nothing to look for, so it weighs as vague padding does, not as an unknown
+    // topic ("weather") or product ("Netflix") would.
+    const isLabel =
+      !index.isKnown(term) &&
+      alternatives.size === 0 &&
+      isLabelPosition(tokens[position - 1], tokens[position + 1]);
+    const isName = names.has(term) && !isLabel;
+    const isFiller =
+      (isFillerWord(token) ||
+        isCausative(token, tokens[position + 1]) ||
+        isRemedy(tokens[position - 1], token, tokens[position + 1])) &&
+      !isName;
+    const isVague = isLabel || (!isFiller && !isName && isVagueWord(token, tokens[position + 1]));
     concepts.set(term, { terms: [term, ...alternatives], weight, isName, isFiller, isVague });
   });
   return [...concepts.values()];

@@ -130,10 +130,26 @@ function matches(concept: QueryConcept, terms: ReadonlySet<string>): boolean {
   return false;
 }
 
+/**
+ * What a set of terms that matches a concept earns of its weight: all of it with the word the
+ * user wrote, or when the corpus lacks that word (a misspelling, "favourite" where it says
+ * "star"); `synonymCredit` with only a synonym of a word the corpus has ("change" for "editable").
+ */
+function credit(
+  concept: QueryConcept,
+  terms: ReadonlySet<string>,
+  stats: CorpusStatistics,
+  synonymCredit: number,
+): number {
+  if (synonymCredit === 1 || terms.has(concept.terms[0])) return 1;
+  return stats.isKnown(concept.terms[0]) ? synonymCredit : 1;
+}
+
 export function coverage(
   concepts: readonly QueryConcept[],
   chunkTerms: ReadonlySet<string>,
   stats: CorpusStatistics,
+  synonymCredit = 1,
 ): Coverage {
   let total = 0;
   let matched = 0;
@@ -148,7 +164,7 @@ export function coverage(
     if (concept.isVague && !found) continue;
     total += weight;
     if (found) {
-      matched += weight;
+      matched += weight * credit(concept, chunkTerms, stats, synonymCredit);
       matchedConcepts += 1;
       if (!concept.isFiller && concept.weight >= 1) matchedContent += 1;
     } else if (!concept.terms.some((term) => stats.isKnown(term))) {
@@ -209,8 +225,7 @@ export function focus(
     let vague = 0;
     concepts.forEach((concept, i) => {
       if (!matches(concept, unit)) return;
-      const credit = synonymCredit === 1 || unit.has(concept.terms[0]) ? 1 : synonymCredit;
-      matched += credit * (weights[i] ?? 0);
+      matched += credit(concept, unit, stats, synonymCredit) * (weights[i] ?? 0);
       if (concept.isVague) vague += weights[i] ?? 0;
     });
     best = Math.max(best, total + vague === 0 ? 0 : matched / (total + vague));

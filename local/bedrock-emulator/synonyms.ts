@@ -111,6 +111,26 @@ const PHRASES: readonly (readonly [RegExp, string])[] = [
   [/\b(?:turn|switch)(?:ed|ing)? off\b/gi, 'turn off disable'],
   [/\b(?:turn|switch)(?:ed|ing)? on\b/gi, 'turn on enable'],
   [/\btak(?:e|es|ing) (?:forever|ages)\b/gi, 'taking long slow'],
+  // Something that runs, loads or hangs "forever" or "for hours" is taking long.
+  [
+    /\b(?:run|load|spin|process|hang|go|sit|stuck)\w*\s+(?:(?:for\s+)?(?:forever|ages|hours|days)|so\s+long)\b/gi,
+    'taking long slow',
+  ],
+  // "show the value in bold", "put it in italics": the verb says nothing the formatting does not.
+  [
+    /\b(?:show|display|put|write|set|have)(?:s|ed|ing)?\s+(?=[^.?!]{0,60}?\bin\s+(?:bold|italics?|underline|strikethrough)\b)/gi,
+    '',
+  ],
+  // When something happened to the customer ("a few weeks ago") is not what they ask about.
+  [
+    /\b(?:a\s+)?(?:few|couple(?:\s+of)?|several|some|\d+|one|two|three|four|five|six)\s+(?:minutes?|hours?|days?|weeks?|months?|years?)\s+ago\b/gi,
+    '',
+  ],
+  // Pulling data in from somewhere else is referencing it, as help centers say.
+  [
+    /\b(?:pull|fetch|grab|bring|get|look)(?:s|ed|ing)?\s+(?:up\s+|in\s+)?(?:the\s+|some\s+)?(?:data|values?|info(?:rmation)?|numbers?)\s+(?:in\s+)?from\b/gi,
+    'reference data from',
+  ],
   [/\bso long\b/gi, 'long slow'],
 ];
 
@@ -179,16 +199,21 @@ for (const [action, inverse] of INVERSES) {
 const UNDO = /\b(?:undo|revert|reverse|roll\s+(?:it|that|this)\s+back|take\s+(?:it|that|this)\s+back)\b/i;
 
 /**
- * A follow-up asking to undo the previous question's action, with "undo" replaced by the
- * inverse action ("and how do I undo that?" after "How do I install a Pack?" reads "… uninstall
+ * A question asking to undo an action, with "undo" replaced by the inverse action: the action it
+ * names itself ("can I undo a star?" reads "can I unstar remove a star?"), or else the previous
+ * question's ("and how do I undo that?" after "How do I install a Pack?" reads "… uninstall
  * remove that"). Unchanged when there is no undo or no known action to invert.
  */
 export function invertUndo(question: string, previous: string): string {
-  if (!UNDO.test(question)) return question;
-  for (const token of previous.toLowerCase().match(/[\p{L}]+/gu) ?? []) {
-    const term = normalizeTerm(token);
-    const inverse = term === null ? undefined : INVERSE.get(term);
-    if (inverse !== undefined) return question.replace(UNDO, inverse);
+  const undo = UNDO.exec(question);
+  if (undo === null) return question;
+  const own = question.slice(undo.index + undo[0].length);
+  for (const text of [own, previous]) {
+    for (const token of text.toLowerCase().match(/[\p{L}]+/gu) ?? []) {
+      const term = normalizeTerm(token);
+      const inverse = term === null ? undefined : INVERSE.get(term);
+      if (inverse !== undefined) return question.replace(UNDO, inverse);
+    }
   }
   return question;
 }
