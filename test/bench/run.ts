@@ -260,7 +260,7 @@ for (const { label, rate } of ingestion) {
     rows.push([
       `Retrieve p50 / p95 while the index settled, ${label} (${settling.queries} queries)`,
       `${msText(settling.p50)} / ${msText(settling.p95)}`,
-      'asked right after the ingestion, while common terms were scored ahead',
+      'asked right after the ingestion, before the index settled (scoring ahead waits while questions come)',
       '',
     ]);
   }
