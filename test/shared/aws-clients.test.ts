@@ -1,0 +1,77 @@
+import diagnostics from 'node:diagnostics_channel';
+import { RetrieveCommand } from '@aws-sdk/client-bedrock-agent-runtime';
+import { ApplyGuardrailCommand } from '@aws-sdk/client-bedrock-runtime';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { localGuardrail } from '../../config/guardrail.ts';
+import { type BedrockEmulator, startBedrockEmulator } from '../../local/bedrock-emulator/index.ts';
+import { createAgentRuntimeClient, createRuntimeClient } from '../../shared/aws-clients.ts';
+import { parseConfig } from '../../shared/config.ts';
+import { SAMPLE_KB } from '../helpers/local-stack.ts';
+
+let emulator: BedrockEmulator;
+/** Connections the emulator accepted (every TCP server of this process reports here). */
+let connections = 0;
+const countConnection = () => {
+  connections += 1;
+};
+
+beforeAll(async () => {
+  // The SDK's credential chain reads these; the emulator accepts any signature.
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
+  emulator = await startBedrockEmulator({
+    port: 0,
+    knowledgeBases: [
+      {
+        knowledgeBaseId: 'KB1',
+        dataSources: [{ dataSourceId: 'DS1', type: 'S3', folder: SAMPLE_KB, bucketName: 'docs' }],
+      },
+    ],
+  });
+  await emulator.ingest();
+  diagnostics.subscribe('net.server.socket', countConnection);
+});
+
+afterAll(async () => {
+  diagnostics.unsubscribe('net.server.socket', countConnection);
+  vi.unstubAllEnvs();
+  await emulator.close();
+});
+
+describe('Bedrock runtime clients', () => {
+  const config = () =>
+    parseConfig({
+      TABLE_NAME: 't',
+      KNOWLEDGE_BASE_ID: 'KB1',
+      MODEL_ARN: 'm',
+      BEDROCK_RUNTIME_ENDPOINT: emulator.url,
+      BEDROCK_AGENT_RUNTIME_ENDPOINT: emulator.url,
+    });
+
+  // The SDK's default opens a connection (on AWS, a TLS handshake) per request, and every turn
+  // makes an ApplyGuardrail request before it may ask the knowledge base.
+  it('send one plain request after another over one connection', async () => {
+    const guardrail = createRuntimeClient(config());
+    const runtime = createAgentRuntimeClient(config());
+    try {
+      const before = connections;
+      for (let i = 0; i < 5; i++) {
+        await guardrail.send(
+          new ApplyGuardrailCommand({
+            guardrailIdentifier: localGuardrail.id,
+            guardrailVersion: localGuardrail.version,
+            source: 'INPUT',
+            content: [{ text: { text: `How do I reset my password? (${i})` } }],
+          }),
+        );
+        await runtime.send(
+          new RetrieveCommand({ knowledgeBaseId: 'KB1', retrievalQuery: { text: 'reset my password' } }),
+        );
+      }
+      expect(connections - before).toBe(2);
+    } finally {
+      guardrail.destroy();
+      runtime.destroy();
+    }
+  });
+});
