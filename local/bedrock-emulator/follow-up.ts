@@ -134,10 +134,10 @@ export function withoutPadding(question: string): string {
 
 /** Where a question's sentences (and comma-joined clauses that open a new question) part. */
 const CLAUSE_BREAK =
-  /(?<=[.!?])\s+|,\s*(?=(?:so\s+|but\s+|and\s+)?(?:how|is there|are there|can|could|what|where|why|which|do|does|should)\b)/i;
+  /(?<=[.!?])\s+|,\s*(?=(?:so\s+|but\s+|and\s+|now\s+|then\s+)?(?:how|is there|are there|can|could|what|where|why|which|do|does|should)\b)/i;
 /** A clause that asks: a question mark, or opening on a question word or a request for steps. */
 const ASKS =
-  /\?\s*$|^\s*(?:(?:so|but|and|then|ok|okay)\s+)?(?:how|what|where|why|which|who|when|can|could|is|are|do|does|should|would|will)\b/i;
+  /\?\s*$|^\s*(?:(?:so|but|and|then|now|ok|okay)\s+)?(?:how|what|where|why|which|who|when|can|could|is|are|do|does|should|would|will)\b/i;
 /**
  * A clause asking yes or no ("can I just do it from the billing tab?"), not how or what ("is
  * there a way to …" asks how).
@@ -167,4 +167,12 @@ export function askingParts(question: string): { asking: string; context: string
     asking: asking.join(' '),
     context: clauses.filter((clause) => !asking.includes(clause)).join(' '),
   };
+}
+
+/**
+ * What the customer rules out ("instead of making a new doc", "rather than starting over"): the
+ * words after "instead of" or "rather than" to the end of the clause, if any.
+ */
+export function ruledOut(question: string): string | undefined {
+  return /\b(?:instead of|rather than)\b([^.?!,;]*)/i.exec(question)?.[1]?.trim() || undefined;
 }

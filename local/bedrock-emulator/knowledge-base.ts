@@ -22,6 +22,7 @@ import {
   isCausative,
   isFollowUp,
   isRemedy,
+  ruledOut,
   wantsOverview,
   wantsSteps,
 } from './follow-up.ts';
@@ -143,6 +144,16 @@ const UNTITLED_LEAD_SENTENCES = 5;
 const CLOSE_RANK = 0.6;
 /** What a follow-up's candidate keeps of its rank when it has none of the follow-up's own words. */
 const REPEAT_PENALTY = 0.3;
+/**
+ * What an article's introduction keeps of its rank for a how-to question when no instruction in it
+ * names what is asked: it names the feature; a sibling section says how.
+ */
+const INTRODUCTION_PENALTY = 0.4;
+/**
+ * What a section keeps of its rank when its title names what the question rules out ("Import to
+ * Coda as a new doc" for "… instead of making a new doc").
+ */
+const RULED_OUT_PENALTY = 0.5;
 /** How long an FAQ question may be: longer lines ending in "?" are prose. */
 const MAX_HEADING_WORDS = 25;
 /**
@@ -173,6 +184,11 @@ export class KnowledgeBase {
   readonly #asked = new Map<string, readonly ReadonlySet<string>[]>();
   /** Chunks of documents whose title names a task ("Add custom icons"), not a subject. */
   readonly #taskChunks = new Set<string>();
+  /**
+   * Openings of documents without a heading that hold no instruction: an article's introduction
+   * ("Have you ever wanted to …? … the Compose feature"), whose steps live in its sibling sections.
+   */
+  readonly #introductions = new Set<string>();
   /** Per document's first chunk: its title and opening sentences as term sequences. */
   readonly #leads = new Map<string, readonly (readonly string[])[]>();
   /** Keyed by source URI, so re-ingestion can replace exactly a document's own chunks. */
@@ -241,6 +257,7 @@ export class KnowledgeBase {
           .filter((sentence) => !looksLikeHeading(sentence.text))
           .slice(0, document.titleFromFirstSentence ? UNTITLED_LEAD_SENTENCES : LEAD_SENTENCES);
         this.#leads.set(chunk.id, [titleTerms, ...opening.map((o) => analyze(o.text))]);
+        if (document.titleFromFirstSentence && instructions === 0) this.#introductions.add(chunk.id);
       }
       this.#sequences.set(chunk.id, sequences);
       const units = sequences.map((sequence) => new Set(sequence));
@@ -293,6 +310,7 @@ export class KnowledgeBase {
       this.#howUnits.delete(id);
       this.#asked.delete(id);
       this.#taskChunks.delete(id);
+      this.#introductions.delete(id);
     }
     this.#documents.delete(sourceUri);
   }
@@ -369,6 +387,25 @@ export class KnowledgeBase {
   #titleUnit(id: string): readonly ReadonlySet<string>[] {
     const title = this.#units.get(id)?.[0];
     return title === undefined ? [] : [title];
+  }
+
+  /**
+   * The terms of what the question rules out ("instead of making a new doc": make, new) that the
+   * rest of it does not also ask for ("I already have a coda doc": doc stays).
+   */
+  #ruledOutTerms(text: string): ReadonlySet<string> {
+    const clause = ruledOut(text);
+    if (clause === undefined) return new Set();
+    const kept = new Set(analyze(rewritePhrases(text.replace(clause, ''))));
+    return new Set(analyze(clause).filter((term) => !kept.has(term)));
+  }
+
+  /** Whether a chunk's title has any of these terms. */
+  #titleHasAny(id: string, terms: ReadonlySet<string>): boolean {
+    const title = this.#units.get(id)?.[0];
+    if (title === undefined || terms.size === 0) return false;
+    for (const term of terms) if (title.has(term)) return true;
+    return false;
   }
 
   /** Whether a chunk's title has one of the question's words (a task on the subject asked about). */
@@ -475,6 +512,7 @@ export class KnowledgeBase {
     );
     // The asking part's words, weighted by how much they tell the candidates apart ("AI" heads
     // every section on Coda AI; "edit" one of them).
+    const rejected = this.#ruledOutTerms(query.text);
     const askingTerms = new Set(asking?.map((concept) => concept.terms[0]));
     const headed = asking === undefined ? undefined : specific.filter((c) => askingTerms.has(c.terms[0]));
     const ranked = hits.map((hit) => {
@@ -515,6 +553,8 @@ export class KnowledgeBase {
           askedGain *
           (0.05 + near) ** 2 *
           (1 + PHRASE_BOOST * phrase) *
+          (steps && how === 0 && this.#introductions.has(hit.id) ? INTRODUCTION_PENALTY : 1) *
+          (this.#titleHasAny(hit.id, rejected) ? RULED_OUT_PENALTY : 1) *
           (steps
             ? (1 + STEPS_BOOST * (this.#steps.get(hit.id) ?? 0)) *
               (1 + HOW_BOOST * how) *

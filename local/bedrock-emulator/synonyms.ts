@@ -132,6 +132,11 @@ const PHRASES: readonly (readonly [RegExp, string])[] = [
     'reference data from',
   ],
   [/\bso long\b/gi, 'long slow'],
+  // Something that "still isn't done" has not completed, as help centers say.
+  [
+    /\b(?:still\s+)?(?:isn'?t|is not|hasn'?t|has not|not|never)\s+(?:done|finished|complete[ds]?)\b/gi,
+    'not complete',
+  ],
 ];
 
 const SYNONYMS = new Map<string, Set<string>>();
