@@ -219,12 +219,20 @@ async function invokeStreaming(
   context: Context,
   res: ServerResponse,
 ): Promise<void> {
+  let bodyStarted = false;
   const stream = new LambdaResponseStream({
     head: (statusCode, headers) => {
       res.writeHead(statusCode, { ...CORS_HEADERS, ...lowerCaseKeys(headers) });
-      res.flushHeaders();
+      // The first event usually follows at once and carries the headers in its packet; they go
+      // on their own only when it does not come within this turn of the event loop.
+      setImmediate(() => {
+        if (!bodyStarted && !res.destroyed) res.flushHeaders();
+      });
     },
-    write: (chunk) => res.write(chunk),
+    write: (chunk) => {
+      bodyStarted = true;
+      return res.write(chunk);
+    },
     end: () => res.end(),
     onDrain: (listener) => res.once('drain', listener),
   });

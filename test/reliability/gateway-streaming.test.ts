@@ -1,0 +1,57 @@
+import type { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installLambdaStreamingGlobals } from '../../local/gateway/lambda-streaming.ts';
+import { type LocalGateway, startLocalGateway } from '../../local/gateway/server.ts';
+import { API_KEY } from '../helpers/local-stack.ts';
+
+/**
+ * The local gateway's STREAM mode with a handler that writes its prelude and then waits for the
+ * test to let it go on: the status and headers must reach the client before any event does.
+ */
+let gateway: LocalGateway;
+let release: () => void = () => undefined;
+
+beforeAll(async () => {
+  installLambdaStreamingGlobals();
+  const waitsBeforeItsFirstEvent = awslambda.streamifyResponse(
+    async (_event: unknown, responseStream: Writable) => {
+      const stream = awslambda.HttpResponseStream.from(responseStream, {
+        statusCode: 200,
+        headers: { 'content-type': 'text/event-stream' },
+      });
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      stream.write('event: text\ndata: {"text":"late"}\n\n');
+      stream.end();
+    },
+  );
+  gateway = await startLocalGateway({
+    routes: [
+      {
+        method: 'POST',
+        resource: '/slow-stream',
+        handler: waitsBeforeItsFirstEvent,
+        apiKeyRequired: true,
+        functionName: 'slow-stream',
+      },
+    ],
+    apiKeys: [API_KEY],
+  });
+});
+afterAll(() => gateway?.close());
+
+describe('streaming through the local gateway', () => {
+  it('sends the status and headers as soon as the prelude is written, before the first event', async () => {
+    const response = await fetch(`${gateway.url}/slow-stream`, {
+      method: 'POST',
+      headers: { 'x-api-key': API_KEY },
+      body: '{}',
+    });
+    // Only now may the handler write its event: had the headers waited for it, fetch would hang.
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/event-stream');
+    release();
+    expect(await response.text()).toBe('event: text\ndata: {"text":"late"}\n\n');
+  });
+});
