@@ -29,6 +29,7 @@ import {
 } from '../../local/bedrock-emulator/index.ts';
 import { syncDataSource } from '../../local/bedrock-emulator/ingestion.ts';
 import { KnowledgeBase } from '../../local/bedrock-emulator/knowledge-base.ts';
+import { rejection } from '../helpers/rejection.ts';
 
 const KB = 'KBINGEST01';
 const DS = 'DSDOCS0001';
@@ -160,17 +161,6 @@ async function answer(runtime: BedrockAgentRuntimeClient, text: string) {
       },
     }),
   );
-}
-
-async function rejection(
-  promise: Promise<unknown>,
-): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('ingestion jobs over the real bedrock-agent client', () => {

@@ -15,6 +15,7 @@ import {
   startBedrockEmulator,
 } from '../../../local/bedrock-emulator/index.ts';
 import { splitSentences } from '../../../local/bedrock-emulator/sentences.ts';
+import { rejection } from '../../helpers/rejection.ts';
 import { codaCorpusFolder, onTopicQuestions } from './coda-questions.ts';
 
 const KB_ID = 'CODAKB';
@@ -52,15 +53,6 @@ const citedFiles = (response: RetrieveAndGenerateCommandOutput) =>
   (response.citations ?? []).map((c) =>
     c.retrievedReferences?.[0]?.location?.s3Location?.uri?.split('/').pop(),
   );
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('Bedrock emulator over the real SDK client', () => {
   let emulator: BedrockEmulator;

@@ -7,16 +7,8 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardrailPolicy } from '../../../../config/guardrail.ts';
+import { rejection } from '../../../helpers/rejection.ts';
 import { type GuardrailFixture, runtimeClient, startGuardrailEmulator } from './emulator-fixture.ts';
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('ApplyGuardrail over the real SDK client', () => {
   let fixture: GuardrailFixture;
