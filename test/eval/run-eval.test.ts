@@ -12,6 +12,14 @@ import type { EvalReport } from './scoring.ts';
 const run = promisify(execFile);
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
 
+/** `npm run eval` as a child process against `url`, with these further arguments. */
+const runEvalCli = (url: string, ...args: string[]) =>
+  run(
+    process.execPath,
+    ['--import', 'tsx', 'test/eval/run-eval.ts', '--url', url, '--api-key', API_KEY, ...args],
+    { cwd: REPO_ROOT, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
+  );
+
 const DATASET = [
   {
     id: 'reset',
@@ -141,24 +149,14 @@ describe('npm run eval (the CLI) against a running Lantern', () => {
       join(dir, 'baseline.json'),
       JSON.stringify({ ...report, results: report.results.filter((r) => r.id !== 'refund') }),
     );
-    const { stdout } = await run(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'test/eval/run-eval.ts',
-        '--dataset',
-        datasetPath,
-        '--url',
-        stack.url,
-        '--api-key',
-        API_KEY,
-        '--out',
-        join(dir, 'out'),
-        '--baseline',
-        join(dir, 'baseline.json'),
-      ],
-      { cwd: REPO_ROOT, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
+    const { stdout } = await runEvalCli(
+      stack.url,
+      '--dataset',
+      datasetPath,
+      '--out',
+      join(dir, 'out'),
+      '--baseline',
+      join(dir, 'baseline.json'),
     );
     expect(stdout).toContain('| citationHitRate | 75.0 % (of 4) |');
     expect(stdout).toContain('MISS wrong-source');
@@ -182,21 +180,9 @@ describe('npm run eval (the CLI) against a running Lantern', () => {
     const dir = tempDir('eval-cli');
     const datasetPath = join(dir, 'broken.jsonl');
     writeFileSync(datasetPath, '{"id":"a","question":"ok"}\n{"id":"b"}\n');
-    const failure = await run(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'test/eval/run-eval.ts',
-        '--dataset',
-        datasetPath,
-        '--url',
-        stack.url,
-        '--api-key',
-        API_KEY,
-      ],
-      { cwd: REPO_ROOT },
-    ).catch((error: { code: number; stderr: string }) => error);
+    const failure = await runEvalCli(stack.url, '--dataset', datasetPath).catch(
+      (error: { code: number; stderr: string }) => error,
+    );
     expect(failure).toMatchObject({
       code: 2,
       stderr: expect.stringContaining('broken.jsonl:2: needs exactly one of "question" and "turns"'),
