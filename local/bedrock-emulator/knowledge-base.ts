@@ -166,6 +166,7 @@ const ASKED_FROM = 0.5;
 const CONTEXT_WEIGHT = 0.5;
 /** How many index hits are re-ranked; more than any numberOfResults a caller sensibly asks for. */
 const CANDIDATES = 100;
+const NO_TERMS: ReadonlySet<string> = new Set();
 
 export class KnowledgeBase {
   readonly id: string;
@@ -389,6 +390,11 @@ export class KnowledgeBase {
     return title === undefined ? [] : [title];
   }
 
+  /** A chunk's analysed title (empty when it has none). */
+  #title(id: string): ReadonlySet<string> {
+    return this.#units.get(id)?.[0] ?? NO_TERMS;
+  }
+
   /**
    * The terms of what the question rules out ("instead of making a new doc": make, new) that the
    * rest of it does not also ask for ("I already have a coda doc": doc stays).
@@ -402,16 +408,14 @@ export class KnowledgeBase {
 
   /** Whether a chunk's title has any of these terms. */
   #titleHasAny(id: string, terms: ReadonlySet<string>): boolean {
-    const title = this.#units.get(id)?.[0];
-    if (title === undefined || terms.size === 0) return false;
-    for (const term of terms) if (title.has(term)) return true;
-    return false;
+    const title = this.#title(id);
+    return [...terms].some((term) => title.has(term));
   }
 
   /** Whether a chunk's title has one of the question's words (a task on the subject asked about). */
   #titleNames(id: string, question: readonly QueryConcept[]): boolean {
-    const title = this.#units.get(id)?.[0];
-    return title !== undefined && question.some((concept) => concept.terms.some((t) => title.has(t)));
+    const title = this.#title(id);
+    return question.some((concept) => concept.terms.some((t) => title.has(t)));
   }
 
   /**
@@ -438,7 +442,7 @@ export class KnowledgeBase {
   #overviewFit(id: string, question: readonly QueryConcept[], stats: CorpusStatistics): number {
     const names = this.#titleNames(id, question);
     if (this.#taskChunks.has(id)) return names ? TASK_SECTION_PENALTY : 1;
-    const titled = (this.#units.get(id)?.[0]?.size ?? 0) > 0;
+    const titled = this.#title(id).size > 0;
     if (titled && !names) return 1;
     const part = titled && this.#titleNamesPart(id, question) ? SUBTOPIC_PENALTY : 1;
     return (1 + OVERVIEW_BOOST * this.#introduces(id, question, stats)) ** 2 * part;
@@ -449,7 +453,7 @@ export class KnowledgeBase {
    * question's words and adds one of its own ("AI chat" for "Coda AI").
    */
   #titleNamesPart(id: string, question: readonly QueryConcept[]): boolean {
-    const title = this.#units.get(id)?.[0] ?? new Set<string>();
+    const title = this.#title(id);
     const lacks = question.some(
       (concept) => !concept.isFiller && !concept.isVague && !concept.terms.some((t) => title.has(t)),
     );
