@@ -41,13 +41,13 @@ export async function benchStreamFirstByte(
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  const lanternRequest = (text: string) =>
-    new BedrockRag(client, {
-      knowledgeBaseId: LOCAL_KNOWLEDGE_BASE_ID,
-      modelArn: LOCAL_MODEL_ARN,
-      numberOfResults: knowledgeBaseSettings.numberOfResults,
-      guardrail: { guardrailId: localGuardrail.id, guardrailVersion: localGuardrail.version },
-    }).input({ text });
+  const lanternRag = new BedrockRag(client, {
+    knowledgeBaseId: LOCAL_KNOWLEDGE_BASE_ID,
+    modelArn: LOCAL_MODEL_ARN,
+    numberOfResults: knowledgeBaseSettings.numberOfResults,
+    guardrail: { guardrailId: localGuardrail.id, guardrailVersion: localGuardrail.version },
+  });
+  const lanternRequest = (text: string) => lanternRag.input({ text });
   const bareRequest = (text: string) => ({
     input: { text },
     retrieveAndGenerateConfiguration: {
