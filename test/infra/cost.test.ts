@@ -1,21 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type CostEstimate, estimateCost, type Template } from '../../infra/cost/estimate.ts';
 import { prices } from '../../infra/cost/prices.ts';
 import { workload } from '../../infra/cost/workload.ts';
-import { type SynthesizedLantern, synthesizeLantern, templatesOf } from './support/lantern-app.ts';
+import { templatesOf, unbundledSynthesizer } from './support/lantern-app.ts';
 
-const synthesized: SynthesizedLantern[] = [];
-const templatesFor = (context: Record<string, unknown> = {}) => {
-  const lantern = synthesizeLantern({ bundle: false, context });
-  synthesized.push(lantern);
-  return templatesOf(lantern).map((template) => template.toJSON() as Template);
-};
+const synth = unbundledSynthesizer();
+const templatesFor = (context: Record<string, unknown> = {}) =>
+  templatesOf(synth(context)).map((template) => template.toJSON() as Template);
 const estimate = (context: Record<string, unknown> = {}): CostEstimate =>
   estimateCost(templatesFor(context), prices, workload);
-afterAll(() => {
-  for (const lantern of synthesized) lantern.cleanUp();
-});
 const line = (lines: CostEstimate['idle'], item: string) => lines.find((l) => l.item.startsWith(item));
 
 const defaultTemplates = templatesFor();

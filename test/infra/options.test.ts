@@ -1,6 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ingestionSettings } from '../../config/ingestion.ts';
 import { resolveGenerationModel } from '../../infra/lib/bedrock-arns.ts';
 import { readSettings } from '../../infra/lib/settings.ts';
@@ -9,20 +9,12 @@ import {
   grantsByAction,
   logicalIdOf,
   MINIMAL_CONTEXT,
-  type SynthesizedLantern,
   statementsOfRole,
-  synthesizeLantern,
+  unbundledSynthesizer,
 } from './support/lantern-app.ts';
 
-const synthesized: SynthesizedLantern[] = [];
-const synth = (context: Record<string, unknown>) => {
-  const lantern = synthesizeLantern({ bundle: false, context });
-  synthesized.push(lantern);
-  return lantern;
-};
-afterAll(() => {
-  for (const lantern of synthesized) lantern.cleanUp();
-});
+// One synthesis per configuration, unbundled, cleaned up at the end.
+const synth = unbundledSynthesizer();
 
 const settingsOf = (context: Record<string, unknown>) => readSettings(new App({ context }).node);
 const chatFunctionId = (t: Template) =>

@@ -1,5 +1,5 @@
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { guardrailPolicy } from '../../config/guardrail.ts';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
 import { foundationModelArn } from '../../infra/lib/bedrock-arns.ts';
@@ -9,21 +9,12 @@ import {
   grantsByAction,
   logicalIdOf,
   MINIMAL_CONTEXT,
-  type SynthesizedLantern,
   statementsOfRole,
-  synthesizeLantern,
+  unbundledSynthesizer,
 } from './support/lantern-app.ts';
 
-// The stateful stack has no functions: skip bundling. One synthesis per configuration, cleaned up at the end.
-const synthesized: SynthesizedLantern[] = [];
-const synth = (context?: Record<string, unknown>) => {
-  const lantern = synthesizeLantern({ bundle: false, context });
-  synthesized.push(lantern);
-  return lantern;
-};
-afterAll(() => {
-  for (const lantern of synthesized) lantern.cleanUp();
-});
+// One synthesis per configuration, unbundled, cleaned up at the end.
+const synth = unbundledSynthesizer();
 
 const lantern = synth();
 const { stateful, statefulTemplate: template } = lantern;

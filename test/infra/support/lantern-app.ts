@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { afterAll } from 'vitest';
 import { composeLanternApp, type LanternStacks } from '../../../infra/lantern-app.ts';
 
 /** A synthesized Lantern app: its stacks, their templates and the cloud assembly. */
@@ -46,6 +47,22 @@ export function synthesizeLantern(options: SynthesizeOptions = {}): SynthesizedL
 }
 
 /** An IAM policy statement as it appears in a template. */
+/**
+ * Synthesizes without bundling (no test here needs the bundled handlers) and removes every
+ * synthesized folder once the calling test file is done.
+ */
+export function unbundledSynthesizer(): (context?: Record<string, unknown>) => SynthesizedLantern {
+  const synthesized: SynthesizedLantern[] = [];
+  afterAll(() => {
+    for (const lantern of synthesized) lantern.cleanUp();
+  });
+  return (context) => {
+    const lantern = synthesizeLantern({ bundle: false, ...(context ? { context } : {}) });
+    synthesized.push(lantern);
+    return lantern;
+  };
+}
+
 export interface Statement {
   readonly Sid?: string;
   readonly Effect: string;
