@@ -12,6 +12,7 @@
 import type { GuardrailContentFilterType, GuardrailFilterStrength } from '../../../config/guardrail.ts';
 import { foldText, unleet } from './normalize.ts';
 import { type PatternRule, promptAttackHits } from './prompt-attack.ts';
+import { rememberLast } from './remember-last.ts';
 
 export type Confidence = 'NONE' | 'LOW' | 'MEDIUM' | 'HIGH';
 
@@ -134,10 +135,16 @@ function maxConfidence(confidences: readonly Confidence[]): Confidence {
   return confidences.reduce<Confidence>((best, c) => (RANK[c] > RANK[best] ? c : best), 'NONE');
 }
 
+/** The readings the category rules scan: folded, and folded with leetspeak read as letters. */
+const readings = rememberLast((text: string): readonly string[] => {
+  const folded = foldText(text);
+  return [...new Set([folded, unleet(folded)])];
+});
+
 /** The classifier's confidence that `text` belongs to the category. */
 export function classify(type: GuardrailContentFilterType, text: string): Confidence {
   if (type === 'PROMPT_ATTACK') return maxConfidence(promptAttackHits(text).map((hit) => hit.confidence));
-  const variants = [...new Set([foldText(text), unleet(foldText(text))])];
+  const variants = readings(text);
   return maxConfidence(
     RULES[type]
       .filter((rule) => variants.some((variant) => rule.pattern.test(variant)))

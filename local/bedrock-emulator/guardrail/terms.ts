@@ -4,6 +4,7 @@
  * retrieval tuning changes its stop words.
  */
 import { stemmer } from 'stemmer';
+import { rememberLast } from './remember-last.ts';
 
 /** Function words and the words people wrap questions in; they carry no topic. */
 const STOP_WORDS = new Set(
@@ -30,12 +31,12 @@ export interface Word {
 }
 
 /** The content words of a text, in order, with their stems and positions. */
-export function words(text: string): Word[] {
-  return [...text.matchAll(/[\p{L}\p{N}]+(?:['’]\p{L}+)?/gu)]
+export const words = rememberLast((text: string): readonly Word[] =>
+  [...text.matchAll(/[\p{L}\p{N}]+(?:['’]\p{L}+)?/gu)]
     .map((m) => ({ text: m[0].replace(/['’]\p{L}+$/u, ''), start: m.index }))
     .filter((w) => w.text.length > 0 && !STOP_WORDS.has(w.text.toLowerCase()))
-    .map((w) => ({ ...w, stem: stem(w.text) }));
-}
+    .map((w) => ({ ...w, stem: stem(w.text) })),
+);
 
 /** The distinct stems of a text's content words. */
 export function contentTerms(text: string): Set<string> {

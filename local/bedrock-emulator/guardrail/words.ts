@@ -58,6 +58,7 @@ const LEET_FOR_WORDS: Readonly<Record<string, readonly string[]>> = {
 };
 
 interface Token {
+  /** Lower-cased, as every list pattern expects it. */
   readonly text: string;
   readonly start: number;
   readonly end: number;
@@ -69,7 +70,7 @@ function tokens(text: string): Token[] {
   for (const m of text.matchAll(/[\p{L}\p{N}*@$!]+(?:['’]\p{L}+)?/gu)) {
     // A trailing "!" is punctuation ("moron!"); inside a word it is a disguised "i" ("sh!t").
     const word = m[0].replace(/!+$/, '');
-    if (word.length > 0) found.push({ text: word, start: m.index, end: m.index + word.length });
+    if (word.length > 0) found.push({ text: word.toLowerCase(), start: m.index, end: m.index + word.length });
   }
   return found;
 }
@@ -95,18 +96,29 @@ function wordPattern(word: string, disguised: boolean): RegExp {
 
 export interface WordList {
   readonly entries: readonly { readonly text: string; readonly patterns: readonly RegExp[] }[];
+  /** Any entry's first word: most tokens start no entry, and one test tells so. */
+  readonly anyFirstWord: RegExp;
 }
 
 export function compileWordList(words: readonly string[], options: { disguised: boolean }): WordList {
-  return {
-    entries: words.map((text) => ({
-      text,
-      patterns: text
-        .trim()
-        .split(/\s+/)
-        .map((word) => wordPattern(word, options.disguised)),
-    })),
-  };
+  const entries = words.map((text) => ({
+    text,
+    patterns: text
+      .trim()
+      .split(/\s+/)
+      .map((word) => wordPattern(word, options.disguised)),
+  }));
+  const firstWords = entries.flatMap((entry) => entry.patterns.slice(0, 1).map((p) => `(?:${p.source})`));
+  // An empty list matches nothing.
+  return { entries, anyFirstWord: new RegExp(firstWords.join('|') || '(?!)', 'u') };
+}
+
+/** Whether the entry's words match the tokens from `at` on. A plain loop: it runs once per token and entry. */
+function matchesAt(patterns: readonly RegExp[], words: readonly Token[], at: number): boolean {
+  for (let k = 0; k < patterns.length; k++) {
+    if (!patterns[k]?.test(words[at + k]?.text ?? '')) return false;
+  }
+  return true;
 }
 
 /** Every occurrence of a listed word or phrase, as it appears in `text`. */
@@ -114,11 +126,11 @@ export function findWords(text: string, list: WordList): WordMatch[] {
   const words = tokens(text);
   const found: WordMatch[] = [];
   for (let i = 0; i < words.length; i++) {
+    if (!list.anyFirstWord.test(words[i]?.text ?? '')) continue;
     for (const entry of list.entries) {
       const n = entry.patterns.length;
       if (i + n > words.length) continue;
-      if (!entry.patterns.every((pattern, k) => pattern.test(words[i + k]?.text.toLowerCase() ?? '')))
-        continue;
+      if (!matchesAt(entry.patterns, words, i)) continue;
       const first = words[i];
       const last = words[i + n - 1];
       if (first === undefined || last === undefined) continue;
