@@ -4,7 +4,7 @@ import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AdaptiveRetryStrategy, DefaultRateLimiter } from '@smithy/core/retry';
-import { NodeHttp2Handler } from '@smithy/node-http-handler';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { LanternConfig } from './config.ts';
 import { tracer } from './observability.ts';
 
@@ -30,14 +30,15 @@ const bedrockRetries = () => ({
 });
 
 /**
- * The Bedrock runtime clients open a new HTTP/2 connection, on AWS with its own TLS handshake, for
- * every request by default (`disableConcurrentStreams: true`). Every turn makes a plain request
- * (ApplyGuardrail) before it can ask the knowledge base, so those requests share one connection
- * per container here; the SDK still gives each event stream a connection of its own. A connection
- * that died while the container was frozen fails its request with a network error, which the
- * retry strategy retries on a new one.
+ * The Bedrock runtime clients default to HTTP/2 and open a new connection, on AWS with its own TLS
+ * handshake, for every request (`disableConcurrentStreams: true`) and for every event stream
+ * whatever the setting. A turn makes two requests in a row (ApplyGuardrail, then the answer
+ * stream), a container one turn at a time: HTTP/1.1 keep-alive serves both on one connection that
+ * lives from turn to turn, handshake paid once per container. A connection that died while the
+ * container was frozen fails its request with a network error, which the retry strategy retries
+ * on a new one.
  */
-const sharedHttp2Connection = () => new NodeHttp2Handler({ disableConcurrentStreams: false });
+export const keptAliveConnection = (): NodeHttpHandler => new NodeHttpHandler();
 
 export function createDocumentClient(config: LanternConfig): DynamoDBDocumentClient {
   const client = tracer.captureAWSv3Client(
@@ -53,7 +54,7 @@ export function createAgentRuntimeClient(config: LanternConfig): BedrockAgentRun
     new BedrockAgentRuntimeClient({
       region: config.region,
       endpoint: config.endpoints.bedrockAgentRuntime,
-      requestHandler: sharedHttp2Connection(),
+      requestHandler: keptAliveConnection(),
       ...bedrockRetries(),
     }),
   );
@@ -64,7 +65,7 @@ export function createRuntimeClient(config: LanternConfig): BedrockRuntimeClient
     new BedrockRuntimeClient({
       region: config.region,
       endpoint: config.endpoints.bedrockRuntime,
-      requestHandler: sharedHttp2Connection(),
+      requestHandler: keptAliveConnection(),
       ...bedrockRetries(),
     }),
   );

@@ -227,6 +227,12 @@ if (stream) {
     `no guardrail: overhead against it ${msText(stream.bareOverheadP50)}`,
     '',
   ]);
+  rows.push([
+    "first `output` event, direct call over Lantern's transport p50",
+    msText(stream.sameTransportDirectP50),
+    `HTTP/1.1 kept alive: overhead against it ${msText(stream.sameTransportOverheadP50)}`,
+    '',
+  ]);
 }
 for (const calls of dynamo ?? [])
   rows.push([`DynamoDB calls per turn, ${calls.scenario}`, String(calls.total), formatOperations(calls), '']);

@@ -6,6 +6,7 @@ import {
 import { localGuardrail } from '../../config/guardrail.ts';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
 import { LOCAL_KNOWLEDGE_BASE_ID, LOCAL_MODEL_ARN } from '../../local/stack.ts';
+import { keptAliveConnection } from '../../shared/aws-clients.ts';
 import { BedrockRag } from '../../shared/rag-client.ts';
 import { postSse } from '../helpers/sse.ts';
 import { median } from './stats.ts';
@@ -19,6 +20,13 @@ export interface FirstByte {
   /** The same against a bare request (no guardrail riding along, default retrieval settings). */
   readonly bareDirectP50: number;
   readonly bareOverheadP50: number;
+  /**
+   * The same against a direct call over Lantern's own transport (HTTP/1.1 kept alive, where the
+   * SDK's default HTTP/2 handler opens a connection per event stream): what Lantern adds when
+   * connection handling is left out of the comparison.
+   */
+  readonly sameTransportDirectP50: number;
+  readonly sameTransportOverheadP50: number;
 }
 
 /**
@@ -28,7 +36,7 @@ export interface FirstByte {
  * included, so the difference is what Lantern adds on the way: the gateway, the handler, the input
  * check (ApplyGuardrail) it must make before asking the knowledge base, and the SSE path back. A
  * bare request (no guardrail) is timed too, since the emulator's output screening costs time of
- * its own.
+ * its own, and so is Lantern's request over Lantern's transport.
  */
 export async function benchStreamFirstByte(
   stack: { readonly url: string; readonly emulatorUrl: string },
@@ -36,10 +44,15 @@ export async function benchStreamFirstByte(
   questions: readonly string[],
   runs: number,
 ): Promise<FirstByte> {
-  const client = new BedrockAgentRuntimeClient({
+  const clientSettings = {
     endpoint: stack.emulatorUrl,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  };
+  const client = new BedrockAgentRuntimeClient(clientSettings);
+  const keptAliveClient = new BedrockAgentRuntimeClient({
+    ...clientSettings,
+    requestHandler: keptAliveConnection(),
   });
   const lanternRag = new BedrockRag(client, {
     knowledgeBaseId: LOCAL_KNOWLEDGE_BASE_ID,
@@ -55,9 +68,9 @@ export async function benchStreamFirstByte(
       knowledgeBaseConfiguration: { knowledgeBaseId: LOCAL_KNOWLEDGE_BASE_ID, modelArn: LOCAL_MODEL_ARN },
     },
   });
-  const direct = async (request: RetrieveAndGenerateStreamCommandInput) => {
+  const direct = async (request: RetrieveAndGenerateStreamCommandInput, via = client) => {
     const started = performance.now();
-    const response = await client.send(new RetrieveAndGenerateStreamCommand(request));
+    const response = await via.send(new RetrieveAndGenerateStreamCommand(request));
     let first = Number.NaN;
     for await (const event of response.stream ?? []) {
       if (event.output && Number.isNaN(first)) first = performance.now() - started;
@@ -74,16 +87,23 @@ export async function benchStreamFirstByte(
     for (let i = 0; i < 10; i++) {
       await direct(lanternRequest(question(i)));
       await direct(bareRequest(question(i)));
+      await direct(lanternRequest(question(i)), keptAliveClient);
       await lantern(question(i));
     }
-    const times = { lantern: [] as number[], direct: [] as number[], bare: [] as number[] };
-    const overhead = { direct: [] as number[], bare: [] as number[] };
+    const times = {
+      lantern: [] as number[],
+      direct: [] as number[],
+      bare: [] as number[],
+      same: [] as number[],
+    };
+    const overhead = { direct: [] as number[], bare: [] as number[], same: [] as number[] };
     for (let i = 0; i < runs; i++) {
       // Each call can leave work behind for the next (a closing connection, a stored turn), so
-      // the three take turns at going first.
+      // the calls take turns at going first.
       const calls = [
         () => direct(lanternRequest(question(i))),
         () => direct(bareRequest(question(i))),
+        () => direct(lanternRequest(question(i)), keptAliveClient),
         () => lantern(question(i)),
       ];
       const results: number[] = [];
@@ -91,13 +111,15 @@ export async function benchStreamFirstByte(
         const at = (k + i) % calls.length;
         results[at] = await (calls[at] as () => Promise<number>)();
       }
-      const [d, b, l] = results as [number, number, number];
-      if ([d, b, l].some(Number.isNaN)) continue; // a declined question streams no text
+      const [d, b, s, l] = results as [number, number, number, number];
+      if ([d, b, s, l].some(Number.isNaN)) continue; // a declined question streams no text
       times.lantern.push(l);
       times.direct.push(d);
       times.bare.push(b);
+      times.same.push(s);
       overhead.direct.push(l - d);
       overhead.bare.push(l - b);
+      overhead.same.push(l - s);
     }
     return {
       lanternP50: median(times.lantern),
@@ -105,8 +127,11 @@ export async function benchStreamFirstByte(
       overheadP50: median(overhead.direct),
       bareDirectP50: median(times.bare),
       bareOverheadP50: median(overhead.bare),
+      sameTransportDirectP50: median(times.same),
+      sameTransportOverheadP50: median(overhead.same),
     };
   } finally {
     client.destroy();
+    keptAliveClient.destroy();
   }
 }

@@ -4,8 +4,10 @@ import { ApplyGuardrailCommand } from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { localGuardrail } from '../../config/guardrail.ts';
 import { type BedrockEmulator, startBedrockEmulator } from '../../local/bedrock-emulator/index.ts';
+import { LOCAL_MODEL_ARN } from '../../local/stack.ts';
 import { createAgentRuntimeClient, createRuntimeClient } from '../../shared/aws-clients.ts';
 import { parseConfig } from '../../shared/config.ts';
+import { BedrockRag } from '../../shared/rag-client.ts';
 import { SAMPLE_KB } from '../helpers/local-stack.ts';
 
 let emulator: BedrockEmulator;
@@ -48,22 +50,32 @@ describe('Bedrock runtime clients', () => {
       BEDROCK_AGENT_RUNTIME_ENDPOINT: emulator.url,
     });
 
-  // The SDK's default opens a connection (on AWS, a TLS handshake) per request, and every turn
-  // makes an ApplyGuardrail request before it may ask the knowledge base.
-  it('send one plain request after another over one connection', async () => {
+  const screen = (client: ReturnType<typeof createRuntimeClient>, text: string) =>
+    client.send(
+      new ApplyGuardrailCommand({
+        guardrailIdentifier: localGuardrail.id,
+        guardrailVersion: localGuardrail.version,
+        source: 'INPUT',
+        content: [{ text: { text } }],
+      }),
+    );
+  const answerText = async (stream: Awaited<ReturnType<BedrockRag['stream']>>) => {
+    let text = '';
+    for await (const event of stream.events) if (event.type === 'text') text += event.text;
+    return text;
+  };
+
+  // The SDK's default opens a connection (on AWS, a TLS handshake) per plain request and per event
+  // stream, and every turn makes an ApplyGuardrail request before it may ask the knowledge base.
+  it('answer turn after turn over one kept-alive connection per client', async () => {
     const guardrail = createRuntimeClient(config());
     const runtime = createAgentRuntimeClient(config());
+    const rag = new BedrockRag(runtime, { knowledgeBaseId: 'KB1', modelArn: LOCAL_MODEL_ARN });
     try {
       const before = connections;
       for (let i = 0; i < 5; i++) {
-        await guardrail.send(
-          new ApplyGuardrailCommand({
-            guardrailIdentifier: localGuardrail.id,
-            guardrailVersion: localGuardrail.version,
-            source: 'INPUT',
-            content: [{ text: { text: `How do I reset my password? (${i})` } }],
-          }),
-        );
+        await screen(guardrail, `How do I reset my password? (${i})`);
+        expect(await answerText(await rag.stream({ text: 'How do I reset my password?' }))).not.toBe('');
         await runtime.send(
           new RetrieveCommand({ knowledgeBaseId: 'KB1', retrievalQuery: { text: 'reset my password' } }),
         );
@@ -71,6 +83,22 @@ describe('Bedrock runtime clients', () => {
       expect(connections - before).toBe(2);
     } finally {
       guardrail.destroy();
+      runtime.destroy();
+    }
+  });
+
+  it('give up the connection of an abandoned answer and answer the next one on a new connection', async () => {
+    const runtime = createAgentRuntimeClient(config());
+    const rag = new BedrockRag(runtime, { knowledgeBaseId: 'KB1', modelArn: LOCAL_MODEL_ARN });
+    try {
+      const before = connections;
+      const abort = new AbortController();
+      const abandoned = await rag.stream({ text: 'How do I reset my password?' }, abort.signal);
+      abort.abort();
+      await expect(answerText(abandoned)).rejects.toThrow();
+      expect(await answerText(await rag.stream({ text: 'How do I reset my password?' }))).not.toBe('');
+      expect(connections - before).toBe(2);
+    } finally {
       runtime.destroy();
     }
   });
