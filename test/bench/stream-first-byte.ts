@@ -31,12 +31,13 @@ export interface FirstByte {
 
 /**
  * Time to the first `text` event of `POST /v1/chat/stream`, against the time to the first `output`
- * event of a direct SDK `RetrieveAndGenerateStream` call to the same emulator, the three calls
- * taking turns. The direct call sends the request Lantern's RAG adapter builds, output guardrail
- * included, so the difference is what Lantern adds on the way: the gateway, the handler, the input
- * check (ApplyGuardrail) it must make before asking the knowledge base, and the SSE path back. A
- * bare request (no guardrail) is timed too, since the emulator's output screening costs time of
- * its own, and so is Lantern's request over Lantern's transport.
+ * event of a direct SDK `RetrieveAndGenerateStream` call to the same emulator, the calls taking
+ * turns. The direct call sends the request Lantern's RAG adapter builds, output guardrail included,
+ * from a default SDK client, so the difference is what Lantern adds on the way: the gateway, the
+ * handler, the input check (ApplyGuardrail) it must make before asking the knowledge base, and the
+ * SSE path back, less what its kept-alive transport saves. A bare request (no guardrail) is timed
+ * too, since the emulator's output screening costs time of its own, and so is Lantern's request
+ * over Lantern's transport.
  */
 export async function benchStreamFirstByte(
   stack: { readonly url: string; readonly emulatorUrl: string },
