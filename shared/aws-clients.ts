@@ -32,11 +32,11 @@ const bedrockRetries = () => ({
 /**
  * The Bedrock runtime clients default to HTTP/2 and open a new connection, on AWS with its own TLS
  * handshake, for every request (`disableConcurrentStreams: true`) and for every event stream
- * whatever the setting. A turn makes two requests in a row (ApplyGuardrail, then the answer
- * stream), a container one turn at a time: HTTP/1.1 keep-alive serves both on one connection that
- * lives from turn to turn, handshake paid once per container. A connection that died while the
- * container was frozen fails its request with a network error, which the retry strategy retries
- * on a new one.
+ * whatever the setting. Every turn makes one request of each client (ApplyGuardrail, then the
+ * answer stream) and a container runs one turn at a time, so with HTTP/1.1 keep-alive each client
+ * keeps one connection from turn to turn: the handshake is paid once per container. A connection
+ * that died while the container was frozen fails its request with a network error, which the
+ * retry strategy retries on a new one.
  */
 export const keptAliveConnection = (): NodeHttpHandler => new NodeHttpHandler();
 
