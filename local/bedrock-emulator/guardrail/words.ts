@@ -108,7 +108,7 @@ export function compileWordList(words: readonly string[], options: { disguised: 
       .split(/\s+/)
       .map((word) => wordPattern(word, options.disguised)),
   }));
-  const firstWords = entries.flatMap((entry) => entry.patterns.slice(0, 1).map((p) => `(?:${p.source})`));
+  const firstWords = entries.map((entry) => `(?:${entry.patterns[0]?.source ?? '(?!)'})`);
   // An empty list matches nothing.
   return { entries, anyFirstWord: new RegExp(firstWords.join('|') || '(?!)', 'u') };
 }
