@@ -18,20 +18,10 @@ export interface ProxyRequest {
 
 /** Builds the REST API (v1 payload) Lambda proxy event API Gateway would send for this request. */
 export function toProxyEvent(request: ProxyRequest): APIGatewayProxyEvent {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined) continue;
-    const values = Array.isArray(value) ? value : [value];
-    multiValueHeaders[name] = values;
-    headers[name] = values.at(-1) ?? '';
-  }
-  const query: Record<string, string> = {};
-  const multiQuery: Record<string, string[]> = {};
-  for (const [name, value] of request.query) {
-    query[name] = value;
-    multiQuery[name] = [...(multiQuery[name] ?? []), value];
-  }
+  const multiValueHeaders = definedValues(Object.entries(request.headers));
+  const headers = lastValues(multiValueHeaders);
+  const multiQuery = definedValues(request.query);
+  const query = lastValues(multiQuery);
   const now = new Date();
   const requestId = randomUUID();
   return {
@@ -79,6 +69,26 @@ export function toProxyEvent(request: ProxyRequest): APIGatewayProxyEvent {
       },
     },
   };
+}
+
+// Names come from the client, so they are gathered in a Map and turned into own properties
+// with Object.fromEntries: `?__proto__` or `?constructor` must reach the handler as plain keys,
+// as they do in API Gateway's JSON event, not collide with Object.prototype.
+function definedValues(
+  pairs: Iterable<readonly [string, string | readonly string[] | undefined]>,
+): Record<string, string[]> {
+  const gathered = new Map<string, string[]>();
+  for (const [name, value] of pairs) {
+    if (value === undefined) continue;
+    const values = gathered.get(name) ?? [];
+    values.push(...(typeof value === 'string' ? [value] : value));
+    gathered.set(name, values);
+  }
+  return Object.fromEntries(gathered);
+}
+
+function lastValues(multi: Record<string, string[]>): Record<string, string> {
+  return Object.fromEntries(Object.entries(multi).map(([name, values]) => [name, values.at(-1) ?? '']));
 }
 
 /** A Lambda context for one invocation, with the remaining-time clock Lambda provides. */
