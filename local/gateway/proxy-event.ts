@@ -18,9 +18,9 @@ export interface ProxyRequest {
 
 /** Builds the REST API (v1 payload) Lambda proxy event API Gateway would send for this request. */
 export function toProxyEvent(request: ProxyRequest): APIGatewayProxyEvent {
-  const multiValueHeaders = definedValues(Object.entries(request.headers));
+  const multiValueHeaders = valuesByName(Object.entries(request.headers));
   const headers = lastValues(multiValueHeaders);
-  const multiQuery = definedValues(request.query);
+  const multiQuery = valuesByName(request.query);
   const query = lastValues(multiQuery);
   const now = new Date();
   const requestId = randomUUID();
@@ -74,7 +74,7 @@ export function toProxyEvent(request: ProxyRequest): APIGatewayProxyEvent {
 // Names come from the client, so they are gathered in a Map and turned into own properties
 // with Object.fromEntries: `?__proto__` or `?constructor` must reach the handler as plain keys,
 // as they do in API Gateway's JSON event, not collide with Object.prototype.
-function definedValues(
+function valuesByName(
   pairs: Iterable<readonly [string, string | readonly string[] | undefined]>,
 ): Record<string, string[]> {
   const gathered = new Map<string, string[]>();

@@ -136,9 +136,9 @@ export async function benchStreamFirstByte(
 
 /**
  * Milliseconds from sending the request to the first `text` event, reading the whole stream. Read
- * over `node:http` (kept alive), the stack the SDK's direct calls sit on, rather than `fetch`,
- * whose WHATWG streams cost about a millisecond more per answer here (0.9 ms, paired p50): the client's own cost
- * is not Lantern's.
+ * over `node:http` (kept alive), the stack the SDK's direct calls sit on, rather than `fetch` (the
+ * tests' `postSse`), whose WHATWG streams cost 0.9 ms more per answer here (paired p50): the
+ * client's own cost is not Lantern's.
  */
 function firstTextEvent(
   url: string,

@@ -1,12 +1,12 @@
 import diagnostics from 'node:diagnostics_channel';
 import { RetrieveCommand } from '@aws-sdk/client-bedrock-agent-runtime';
-import { ApplyGuardrailCommand } from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { localGuardrail } from '../../config/guardrail.ts';
 import { type BedrockEmulator, startBedrockEmulator } from '../../local/bedrock-emulator/index.ts';
 import { LOCAL_MODEL_ARN } from '../../local/stack.ts';
 import { createAgentRuntimeClient, createRuntimeClient } from '../../shared/aws-clients.ts';
 import { parseConfig } from '../../shared/config.ts';
+import { BedrockGuardrail } from '../../shared/guardrail-client.ts';
 import { BedrockRag } from '../../shared/rag-client.ts';
 import { SAMPLE_KB } from '../helpers/local-stack.ts';
 
@@ -50,15 +50,6 @@ describe('Bedrock runtime clients', () => {
       BEDROCK_AGENT_RUNTIME_ENDPOINT: emulator.url,
     });
 
-  const screen = (client: ReturnType<typeof createRuntimeClient>, text: string) =>
-    client.send(
-      new ApplyGuardrailCommand({
-        guardrailIdentifier: localGuardrail.id,
-        guardrailVersion: localGuardrail.version,
-        source: 'INPUT',
-        content: [{ text: { text } }],
-      }),
-    );
   const answerText = async (stream: Awaited<ReturnType<BedrockRag['stream']>>) => {
     let text = '';
     for await (const event of stream.events) if (event.type === 'text') text += event.text;
@@ -68,13 +59,17 @@ describe('Bedrock runtime clients', () => {
   // The SDK's default opens a connection (on AWS, a TLS handshake) per plain request and per event
   // stream, and every turn makes an ApplyGuardrail request before it may ask the knowledge base.
   it('answer turn after turn over one kept-alive connection per client', async () => {
-    const guardrail = createRuntimeClient(config());
+    const guardrailClient = createRuntimeClient(config());
+    const guardrail = new BedrockGuardrail(guardrailClient, {
+      guardrailId: localGuardrail.id,
+      guardrailVersion: localGuardrail.version,
+    });
     const runtime = createAgentRuntimeClient(config());
     const rag = new BedrockRag(runtime, { knowledgeBaseId: 'KB1', modelArn: LOCAL_MODEL_ARN });
     try {
       const before = connections;
       for (let i = 0; i < 5; i++) {
-        await screen(guardrail, `How do I reset my password? (${i})`);
+        await guardrail.screenInput(`How do I reset my password? (${i})`);
         expect(await answerText(await rag.stream({ text: 'How do I reset my password?' }))).not.toBe('');
         await runtime.send(
           new RetrieveCommand({ knowledgeBaseId: 'KB1', retrievalQuery: { text: 'reset my password' } }),
@@ -82,7 +77,7 @@ describe('Bedrock runtime clients', () => {
       }
       expect(connections - before).toBe(2);
     } finally {
-      guardrail.destroy();
+      guardrailClient.destroy();
       runtime.destroy();
     }
   });
