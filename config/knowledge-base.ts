@@ -12,8 +12,14 @@ export const knowledgeBaseSettings = {
   noAnswerText: 'Sorry, I am unable to assist you with this request.',
   /** Embedding model and its dimension, used on AWS for the S3 Vectors index. */
   embedding: { modelId: 'amazon.titan-embed-text-v2:0', dimensions: 1024 },
-  /** Default generation model for RetrieveAndGenerate on AWS. */
-  generationModelId: 'anthropic.claude-3-5-haiku-20241022-v1:0',
+  /**
+   * Default generation model for RetrieveAndGenerate on AWS: Amazon Nova Lite through its US
+   * cross-Region inference profile. Active, listed for knowledge-base generation, and Amazon's own,
+   * so no Marketplace subscription or Anthropic use-case form stands between a fresh account and the
+   * first answer (`config/bedrock-models.json` holds the facts and their pages). Outside the US the
+   * CDK app picks the profile of the stack's geography (`eu.amazon.nova-lite-v1:0`).
+   */
+  generationModelId: 'us.amazon.nova-lite-v1:0',
 } as const;
 
 export type KnowledgeBaseSettings = typeof knowledgeBaseSettings;
