@@ -2,13 +2,22 @@
  * Data sources as the emulator reads them: a folder standing for an S3 bucket, or a folder of
  * exported Confluence pages with a `pages.json` manifest giving each page its URL and title.
  * Scanning lists a data source's documents with a content hash each, so an ingestion job re-indexes
- * only what changed, as Bedrock does.
+ * only what changed, as Bedrock does. Nothing outside a data source's folder is read: entries that
+ * lead out of it through links are rejected with the reason (see documents.ts).
  */
 import { createHash } from 'node:crypto';
-import { lstat, open, readFile, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, open, readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { documentFromText, listDocumentFiles, type SourceDocument } from './documents.ts';
+import {
+  documentFromText,
+  isInside,
+  listDocuments,
+  OUTSIDE_FILE_REASON,
+  OUTSIDE_FOLDER_REASON,
+  type SourceDocument,
+} from './documents.ts';
 
 /** Bedrock's limit on one file of a data source: 50 MB. */
 export const DEFAULT_MAX_DOCUMENT_BYTES = 50 * 1024 * 1024;
@@ -79,8 +88,8 @@ export interface SetAside {
 export interface DataSourceScan {
   readonly documents: readonly ScannedDocument[];
   /**
-   * Files that cannot be ingested: unreadable, binary, over the size cap, or (Confluence) without
-   * a URL. They count as failed documents and keep whatever they had indexed before.
+   * Files that cannot be ingested: unreadable, binary, over the size cap, links leading outside the
+   * folder, or (Confluence) without a URL. They count as failed documents and keep whatever they had indexed before.
    */
   readonly rejected: readonly SetAside[];
   /** Files with nothing to ingest (empty): counted as skipped; an earlier version leaves the index. */
@@ -94,23 +103,27 @@ export class DataSourceUnavailableError extends Error {
 
 /** Lists a data source's documents and hashes their content, without chunking anything. */
 export async function scanDataSource(source: DataSourceConfig): Promise<DataSourceScan> {
-  const isFolder = await stat(source.folder).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
-  if (!isFolder) {
+  // Resolved once per scan: the folder may have been replaced since the last one.
+  const root = await realpath(source.folder).catch(() => undefined);
+  const isFolder =
+    root !== undefined &&
+    (await stat(root).then(
+      (s) => s.isDirectory(),
+      () => false,
+    ));
+  if (root === undefined || !isFolder) {
     throw new DataSourceUnavailableError(
       source.type === 'S3'
         ? `The S3 bucket ${source.bucketName} (local folder ${source.folder}) does not exist or cannot be read.`
         : `The Confluence export folder ${source.folder} does not exist or cannot be read.`,
     );
   }
-  return source.type === 'S3' ? scanS3(source) : scanConfluence(source);
+  return source.type === 'S3' ? scanS3(source, root) : scanConfluence(source, root);
 }
 
-async function scanS3(source: S3DataSourceConfig): Promise<DataSourceScan> {
-  const files = await listDocumentFiles(source.folder);
-  return scanFiles(source, files, (relativePath) => ({
+async function scanS3(source: S3DataSourceConfig, root: string): Promise<DataSourceScan> {
+  const { files, refused } = await listDocuments(source.folder);
+  const scan = await scanFiles(source, root, files, (relativePath) => ({
     sourceUri: `s3://${source.bucketName}/${relativePath}`,
     hashSuffix: '',
     prepare: (document) => ({
@@ -121,6 +134,11 @@ async function scanS3(source: S3DataSourceConfig): Promise<DataSourceScan> {
       text: document.text,
     }),
   }));
+  return { ...scan, rejected: [...refusedFolders(refused), ...scan.rejected] };
+}
+
+function refusedFolders(refused: readonly { relativePath: string; reason: string }[]): SetAside[] {
+  return refused.map(({ relativePath, reason }) => ({ relativePath, reason: `${relativePath}: ${reason}` }));
 }
 
 const manifestSchema = z.object({
@@ -134,14 +152,15 @@ const manifestSchema = z.object({
   ),
 });
 
-async function scanConfluence(source: ConfluenceDataSourceConfig): Promise<DataSourceScan> {
+async function scanConfluence(source: ConfluenceDataSourceConfig, root: string): Promise<DataSourceScan> {
   const manifest = await readManifest(source.folder);
   const base = manifest.hostUrl ?? source.hostUrl;
   const pages = new Map(manifest.pages.map((page) => [page.file.replace(/^\.\//, ''), page]));
-  const rejected: SetAside[] = [];
+  const { files, refused } = await listDocuments(source.folder);
+  const rejected: SetAside[] = refusedFolders(refused);
   const urls = new Set<string>();
   const listed = new Map<string, { url: string; title?: string }>();
-  for (const relativePath of await listDocumentFiles(source.folder)) {
+  for (const relativePath of files) {
     const page = pages.get(relativePath);
     if (page === undefined) {
       rejected.push({ relativePath, reason: `${relativePath} is not listed in ${CONFLUENCE_MANIFEST}.` });
@@ -161,7 +180,7 @@ async function scanConfluence(source: ConfluenceDataSourceConfig): Promise<DataS
     urls.add(url);
     listed.set(relativePath, { url, ...(page.title === undefined ? {} : { title: page.title }) });
   }
-  const scan = await scanFiles(source, [...listed.keys()], (relativePath) => {
+  const scan = await scanFiles(source, root, [...listed.keys()], (relativePath) => {
     const { url, title } = listed.get(relativePath) ?? { url: '' };
     return {
       sourceUri: url,
@@ -201,6 +220,7 @@ interface FileTarget {
  */
 async function scanFiles(
   source: DataSourceConfig,
+  root: string,
   files: readonly string[],
   target: (relativePath: string) => FileTarget,
 ): Promise<DataSourceScan> {
@@ -213,7 +233,7 @@ async function scanFiles(
       const index = next++;
       const relativePath = files[index] as string;
       const { sourceUri, hashSuffix, prepare } = target(relativePath);
-      const read = await readDocumentFile(source.folder, relativePath, maxBytes);
+      const read = await readDocumentFile(root, source.folder, relativePath, maxBytes);
       if (read.kind === 'gone') continue; // deleted between listing and reading
       if (read.kind === 'failed') {
         results[index] = { rejected: { relativePath, sourceUri, reason: `${relativePath}: ${read.reason}` } };
@@ -238,7 +258,7 @@ async function scanFiles(
           let content = text;
           text = undefined;
           if (content === undefined) {
-            const again = await readDocumentFile(source.folder, relativePath, maxBytes);
+            const again = await readDocumentFile(root, source.folder, relativePath, maxBytes);
             if (again.kind !== 'text') {
               throw new Error(
                 again.kind === 'failed' ? again.reason : 'the file disappeared while ingesting.',
@@ -270,15 +290,30 @@ type FileRead =
   | { readonly kind: 'failed'; readonly reason: string };
 
 /**
- * Reads one document file as UTF-8 text, or says why it cannot be ingested: it cannot be opened
- * (permissions, a dangling link), is not a regular file, is over `maxBytes` (checked before
- * reading, so a huge file is never loaded), or is binary (NUL bytes, or mostly invalid UTF-8).
+ * Reads one document file as UTF-8 text, or says why it cannot be ingested: it leads outside the
+ * folder's real path `root` through links, cannot be opened (permissions, a dangling link), is not
+ * a regular file, is over `maxBytes` (checked before reading, so a huge file is never loaded), or
+ * is binary (NUL bytes, or mostly invalid UTF-8).
  */
-async function readDocumentFile(folder: string, relativePath: string, maxBytes: number): Promise<FileRead> {
+async function readDocumentFile(
+  root: string,
+  folder: string,
+  relativePath: string,
+  maxBytes: number,
+): Promise<FileRead> {
   const path = join(folder, relativePath);
   let handle: Awaited<ReturnType<typeof open>>;
   try {
-    handle = await open(path, 'r');
+    const real = await realpath(path);
+    if (!isInside(root, real)) {
+      const folderTarget = await stat(real).then(
+        (s) => s.isDirectory(),
+        () => false,
+      );
+      return { kind: 'failed', reason: folderTarget ? OUTSIDE_FOLDER_REASON : OUTSIDE_FILE_REASON };
+    }
+    // The checked path itself, not following a link swapped in since the check.
+    handle = await open(real, constants.O_RDONLY | constants.O_NOFOLLOW);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {

@@ -1,10 +1,12 @@
 /**
  * Reads a data-source folder into plain-text documents. The folder stands for an S3 bucket, so
  * every supported file below it (recursively) is one object; hidden files and folders are skipped
- * the way a sync tool would skip `.git`.
+ * the way a sync tool would skip `.git`. Nothing outside the folder is ever read: a symbolic link
+ * whose target (after every link in the chain) lies outside it is refused, so a link to
+ * `/etc/passwd` cannot end up quoted in an answer.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { extname, join, relative, sep } from 'node:path';
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { extname, isAbsolute, join, relative, sep } from 'node:path';
 import type { DocumentText } from './document-text.ts';
 import { htmlToDocumentText } from './html-text.ts';
 import { markdownToDocumentText } from './markdown-text.ts';
@@ -34,23 +36,88 @@ export interface SourceDocument {
   readonly text: string;
 }
 
+/** An entry of the folder that is not listed as a document, and why (one line, no path). */
+export interface RefusedEntry {
+  readonly relativePath: string;
+  readonly reason: string;
+}
+
+export interface DocumentListing {
+  /** Paths below the folder with `/` separators, sorted so ingestion order (and chunk ids) are stable. */
+  readonly files: readonly string[];
+  /** Links to folders outside the data source folder: their documents are not ingested. */
+  readonly refused: readonly RefusedEntry[];
+}
+
+export const OUTSIDE_FILE_REASON = 'is a link to a file outside the data source folder; it is not read.';
+export const OUTSIDE_FOLDER_REASON =
+  'is a link to a folder outside the data source folder; nothing in it is ingested.';
+
 /**
- * Lists the supported files below `folder`, sorted so ingestion order (and chunk ids) are stable.
- * Symbolic links are listed (and followed when read), and so is anything else named like a
- * document (a folder called `guide.md`): reading it fails, and the ingestion job reports why
- * instead of silently leaving it out.
+ * Lists the supported files below `folder`. Symbolic links named like documents are listed, and
+ * so is anything else named like one (a folder called `guide.md`): reading it fails (a link
+ * leading outside the folder included), and the ingestion job reports why instead of silently
+ * leaving it out. Links to folders are never walked: one leading outside is refused with its
+ * reason, and one staying inside is not needed, its documents are listed where they really are.
  */
-export async function listDocumentFiles(folder: string): Promise<string[]> {
+export async function listDocuments(folder: string): Promise<DocumentListing> {
+  const root = await realpath(folder);
   const entries = await readdir(folder, { withFileTypes: true, recursive: true });
-  return entries
-    .filter((entry) => extname(entry.name).toLowerCase() in FORMATS)
-    .map((entry) => relative(folder, join(entry.parentPath, entry.name)).split(sep).join('/'))
-    .filter((path) => !path.split('/').some((part) => part.startsWith('.')))
-    .sort();
+  const files: string[] = [];
+  const refused: RefusedEntry[] = [];
+  for (const entry of entries) {
+    const path = relative(folder, join(entry.parentPath, entry.name)).split(sep).join('/');
+    if (path.split('/').some((part) => part.startsWith('.'))) continue;
+    if (extname(entry.name).toLowerCase() in FORMATS) files.push(path);
+    else if (entry.isSymbolicLink() && (await isFolderOutside(root, join(folder, path)))) {
+      refused.push({ relativePath: path, reason: OUTSIDE_FOLDER_REASON });
+    }
+  }
+  const byPath = (a: { relativePath: string }, b: { relativePath: string }) =>
+    a.relativePath < b.relativePath ? -1 : a.relativePath > b.relativePath ? 1 : 0;
+  return { files: files.sort(), refused: refused.sort(byPath) };
+}
+
+/** The supported files below `folder` (see listDocuments). */
+export async function listDocumentFiles(folder: string): Promise<string[]> {
+  return [...(await listDocuments(folder)).files];
+}
+
+/** A link (or chain of links) whose final target is a folder outside `root`. */
+async function isFolderOutside(root: string, path: string): Promise<boolean> {
+  const target = await realpath(path).catch(() => undefined);
+  if (target === undefined || isInside(root, target)) return false;
+  return stat(target).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}
+
+/** Whether the real path `target` is `root` or below it (both already resolved by realpath). */
+export function isInside(root: string, target: string): boolean {
+  const path = relative(root, target);
+  return path === '' || (!isAbsolute(path) && path !== '..' && !path.startsWith(`..${sep}`));
+}
+
+/**
+ * Where a path below `folder` really is, when that is inside the folder's real path `root`.
+ * Rejects (with the reason) a path that leads outside it through a link.
+ */
+export async function resolveInside(root: string, folder: string, relativePath: string): Promise<string> {
+  const real = await realpath(join(folder, relativePath));
+  if (!isInside(root, real)) throw new OutsideDataSourceError(`${relativePath}: ${OUTSIDE_FILE_REASON}`);
+  return real;
+}
+
+/** A path of the data source leads outside its folder. */
+export class OutsideDataSourceError extends Error {
+  override readonly name = 'OutsideDataSourceError';
 }
 
 export async function loadDocument(folder: string, relativePath: string): Promise<SourceDocument> {
-  return documentFromText(relativePath, await readFile(join(folder, relativePath), 'utf8'));
+  const real = await resolveInside(await realpath(folder), folder, relativePath);
+  if (!(await lstat(real)).isFile()) throw new Error(`${relativePath} is not a regular file.`);
+  return documentFromText(relativePath, await readFile(real, 'utf8'));
 }
 
 /** A document from its file's text (already read), its format told by the file name. */

@@ -606,6 +606,102 @@ describe('bad files never crash a job', () => {
   });
 });
 
+describe('links out of the data source folder', () => {
+  const SECRET = '# Vault codes\n\nThe narwhal vault opens with the code walrus-nine-nine.\n';
+  const MANUAL = '# Pelican manual\n\nThe pelican console reboots when the lever is pulled twice.\n';
+
+  /** A docs folder with links out of it (file, folder, chain, absolute) and links that stay inside. */
+  function folderWithLinks() {
+    const outside = docsFolder({ 'vault.md': SECRET, 'manuals/pelican.md': MANUAL });
+    const folder = docsFolder({ 'refunds.md': REFUNDS, 'guides/webhooks.md': WEBHOOKS });
+    symlinkSync(join(outside, 'vault.md'), join(folder, 'vault.md'));
+    symlinkSync(join(outside, 'manuals'), join(folder, 'manuals'));
+    symlinkSync(join(outside, 'vault.md'), join(folder, 'relay'));
+    symlinkSync('relay', join(folder, 'chain.md'));
+    symlinkSync('/etc/passwd', join(folder, 'passwd.txt'));
+    symlinkSync(join(folder, 'missing.md'), join(folder, 'dangling.md'));
+    symlinkSync('refunds.md', join(folder, 'alias.md'));
+    symlinkSync('guides', join(folder, 'shortcut'));
+    return folder;
+  }
+
+  const refusals = [
+    'chain.md: is a link to a file outside the data source folder; it is not read.',
+    'dangling.md: cannot be read: it is a link to a file that does not exist.',
+    'manuals: is a link to a folder outside the data source folder; nothing in it is ingested.',
+    'passwd.txt: is a link to a file outside the data source folder; it is not read.',
+    'vault.md: is a link to a file outside the data source folder; it is not read.',
+  ];
+
+  async function everything(runtime: BedrockAgentRuntimeClient) {
+    const found = [];
+    for (const text of [
+      'narwhal vault code walrus',
+      'pelican console lever reboots',
+      'root bin bash nologin',
+    ])
+      found.push(...(await retrieve(runtime, text)));
+    return found;
+  }
+
+  it('never ingests what a link outside points to, and lists each refusal in the job', async () => {
+    const folder = folderWithLinks();
+    const { agent, runtime } = await emulatorWith([{ knowledgeBaseId: KB, dataSources: [s3Source(folder)] }]);
+    const leaked = (found: { uri: string; text: string }[]) =>
+      found.filter((r) => /walrus|pelican|root:/.test(r.text) || !/^s3:\/\/docs\//.test(r.uri));
+    expect(leaked(await everything(runtime))).toEqual([]);
+
+    writeFileSync(join(folder, 'refunds.md'), `${REFUNDS}Monthly plans are never refunded.\n`);
+    const job = await sync(agent);
+    expect(job.status).toBe('COMPLETE');
+    expect([...(job.failureReasons ?? [])].sort()).toEqual(refusals);
+    expect(job.statistics).toMatchObject({
+      numberOfDocumentsScanned: 8,
+      numberOfDocumentsFailed: 5,
+      numberOfModifiedDocumentsIndexed: 2,
+    });
+    expect(leaked(await everything(runtime))).toEqual([]);
+    // Links that stay inside are fine; a linked folder's documents come once, from where they are.
+    const uris = (await retrieve(runtime, 'webhook delivery retries refunded annual monthly plans')).map(
+      (r) => r.uri,
+    );
+    expect(new Set(uris)).toEqual(
+      new Set(['s3://docs/refunds.md', 's3://docs/alias.md', 's3://docs/guides/webhooks.md']),
+    );
+  });
+
+  it('refuses a document swapped for a link outside, keeping only what it had indexed from inside', async () => {
+    const folder = docsFolder();
+    const outside = docsFolder({ 'vault.md': SECRET });
+    const { agent, runtime } = await emulatorWith([{ knowledgeBaseId: KB, dataSources: [s3Source(folder)] }]);
+    rmSync(join(folder, 'webhooks.md'));
+    symlinkSync(join(outside, 'vault.md'), join(folder, 'webhooks.md'));
+    const job = await sync(agent);
+    expect(job.failureReasons).toEqual([
+      'webhooks.md: is a link to a file outside the data source folder; it is not read.',
+    ]);
+    expect((await retrieve(runtime, 'narwhal vault code walrus')).map((r) => r.text).join('\n')).not.toMatch(
+      /walrus/,
+    );
+  });
+
+  it('follows a data source folder that is itself a link, and what stays inside its target', async () => {
+    const target = docsFolder({ 'refunds.md': REFUNDS });
+    const parent = docsFolder({});
+    symlinkSync(target, join(parent, 'docs'));
+    symlinkSync('refunds.md', join(target, 'alias.md'));
+    const { agent, runtime } = await emulatorWith([
+      { knowledgeBaseId: KB, dataSources: [s3Source(join(parent, 'docs'))] },
+    ]);
+    const job = await sync(agent);
+    expect(job.status).toBe('COMPLETE');
+    expect(job.failureReasons).toBeUndefined();
+    expect(new Set((await retrieve(runtime, 'refunded annual plans')).map((r) => r.uri))).toEqual(
+      new Set(['s3://docs/refunds.md', 's3://docs/alias.md']),
+    );
+  });
+});
+
 describe('several syncs: the index matches the folder exactly', () => {
   it('follows documents added, modified and deleted over several syncs', async () => {
     const folder = docsFolder({});
