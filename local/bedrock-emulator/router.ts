@@ -1,9 +1,11 @@
 /**
- * Maps restJson1 routes (method + URI template, as in the service models) to operations.
+ * Maps restJson1 routes (method + URI template, as in the service models) to operations, and
+ * checks each request against its operation's input shape in AWS's model before it runs.
  * Both transports feed it, so an operation never knows which protocol carried the request.
  */
 import { AwsServiceError, toErrorFrame } from './errors.ts';
 import type { FaultHook } from './faults.ts';
+import { type RequestValidator, requestValidator } from './protocol/validate-request.ts';
 import type { EmulatorRequest, EmulatorResponse, RequestHandler } from './transport.ts';
 
 export interface OperationInput {
@@ -28,6 +30,7 @@ export interface Route {
 interface CompiledRoute extends Route {
   readonly pattern: RegExp;
   readonly labels: readonly string[];
+  readonly validate: RequestValidator;
 }
 
 export function createRouter(routes: readonly Route[], options: { faults?: FaultHook } = {}): RequestHandler {
@@ -42,12 +45,14 @@ export function createRouter(routes: readonly Route[], options: { faults?: Fault
         );
       }
       const body = parseJsonBody(request.body);
+      // Injected faults come first: a throttled request is refused before AWS would look at it.
       await options.faults?.({
         operation: match.route.operation,
         method: request.method,
         path: request.path,
         body,
       });
+      match.route.validate({ params: match.params, query: request.query, headers: request.headers, body });
       return await match.route.handler({ params: match.params, body, request });
     } catch (error) {
       return toErrorFrame(error);
@@ -66,7 +71,7 @@ function compile(route: Route): CompiledRoute {
       return '([^/]+)';
     })
     .join('/');
-  return { ...route, labels, pattern: new RegExp(`^${source}/?$`) };
+  return { ...route, labels, pattern: new RegExp(`^${source}/?$`), validate: requestValidator(route) };
 }
 
 function findRoute(

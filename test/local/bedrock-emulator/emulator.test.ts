@@ -18,7 +18,7 @@ import { splitSentences } from '../../../local/bedrock-emulator/sentences.ts';
 import { rejection } from '../../helpers/rejection.ts';
 import { codaCorpusFolder, onTopicQuestions } from './coda-questions.ts';
 
-const KB_ID = 'CODAKB';
+const KB_ID = 'CODAKB0001';
 const knowledgeBases = [
   {
     knowledgeBaseId: KB_ID,
@@ -175,11 +175,11 @@ describe('Bedrock emulator over the real SDK client', () => {
 
   it('answers an unknown knowledge base with ResourceNotFoundException', async () => {
     expect(
-      await rejection(client.send(ragCommand('How do I star a doc?', undefined, 'NOSUCHKB'))),
+      await rejection(client.send(ragCommand('How do I star a doc?', undefined, 'NOSUCHKB01'))),
     ).toBeInstanceOf(ResourceNotFoundException);
     expect(
       await rejection(
-        client.send(new RetrieveCommand({ knowledgeBaseId: 'NOSUCHKB', retrievalQuery: { text: 'star' } })),
+        client.send(new RetrieveCommand({ knowledgeBaseId: 'NOSUCHKB01', retrievalQuery: { text: 'star' } })),
       ),
     ).toBeInstanceOf(ResourceNotFoundException);
   });
