@@ -5,36 +5,63 @@ import type {
 import type { Citation, CitationReference } from './types.ts';
 
 const EXCERPT_LIMIT = 600;
+/** A structured (SQL) source has no document: the query that produced the rows is its source. */
+const SQL_TITLE = 'SQL query';
+
+/**
+ * Where a span's `end` points. Recorded responses show `RetrieveAndGenerate` ending spans inclusive
+ * (`text[start..end]`) and `RetrieveAndGenerateStream` exclusive (`text[start..end)`).
+ */
+export type SpanEnd = 'inclusive' | 'exclusive';
 
 /**
  * Maps Bedrock citations to Lantern's citation contract. The one mapper behind REST, SSE and Slack.
- * Bedrock documents `span.end` loosely (models have returned it both inclusive and exclusive), so the
- * span is re-anchored on the cited text itself: Lantern guarantees `answer.slice(start, end) === text`.
+ * Some models' spans drift a few characters or run past the answer, so the span is re-anchored on the
+ * cited text itself and the span end rule only decides when that text cannot be found: Lantern
+ * guarantees `answer.slice(start, end) === text`.
  */
-export function mapCitations(answer: string, citations: readonly BedrockCitation[] | undefined): Citation[] {
-  return (citations ?? []).flatMap((citation) => mapCitation(answer, citation) ?? []);
+export function mapCitations(
+  answer: string,
+  citations: readonly BedrockCitation[] | undefined,
+  spanEnd: SpanEnd = 'inclusive',
+): Citation[] {
+  return (citations ?? []).flatMap((citation) => mapCitation(answer, citation, spanEnd) ?? []);
 }
 
 /**
  * Maps one Bedrock citation against the answer text it cites — the whole answer, or in a stream the
- * text received so far. Undefined when the citation names no source.
+ * text received so far (hence exclusive ends by default). Undefined when the citation names no source.
  */
-export function mapCitation(answer: string, citation: BedrockCitation): Citation | undefined {
+export function mapCitation(
+  answer: string,
+  citation: BedrockCitation,
+  spanEnd: SpanEnd = 'exclusive',
+): Citation | undefined {
   const part = citation.generatedResponsePart?.textResponsePart;
   const references = dedupeReferences((citation.retrievedReferences ?? []).map(mapReference));
   if (references.length === 0) return undefined;
-  return { ...anchorSpan(answer, part?.text ?? '', part?.span?.start, part?.span?.end), references };
+  const end = part?.span?.end;
+  const exclusiveEnd = end !== undefined && spanEnd === 'inclusive' ? end + 1 : end;
+  return { ...anchorSpan(answer, part?.text ?? '', part?.span?.start, exclusiveEnd), references };
 }
 
-export function mapReference(
-  reference: NonNullable<BedrockCitation['retrievedReferences']>[number],
-): CitationReference {
+/** A cited passage: a citation's retrieved reference, or a `Retrieve` result (which adds `score`). */
+export type BedrockReference = NonNullable<BedrockCitation['retrievedReferences']>[number] & {
+  readonly score?: number | undefined;
+};
+
+export function mapReference(reference: BedrockReference): CitationReference {
   const metadata = reference.metadata ?? {};
   const sourceUri =
     locationUri(reference.location) ?? stringValue(metadata['x-amz-bedrock-kb-source-uri']) ?? 'unknown';
   const title =
-    stringValue(metadata.title) ?? stringValue(metadata['x-amz-bedrock-kb-title']) ?? titleFromUri(sourceUri);
-  const score = numberValue(metadata.score) ?? numberValue(metadata['x-amz-bedrock-kb-score']);
+    stringValue(metadata.title) ??
+    stringValue(metadata['x-amz-bedrock-kb-title']) ??
+    (reference.location?.sqlLocation ? SQL_TITLE : titleFromUri(sourceUri));
+  const score =
+    numberValue(reference.score) ??
+    numberValue(metadata.score) ??
+    numberValue(metadata['x-amz-bedrock-kb-score']);
   return {
     sourceUri,
     ...(title ? { title } : {}),
@@ -52,29 +79,41 @@ function locationUri(location: RetrievalResultLocation | undefined): string | un
     location.sharePointLocation?.url ??
     location.salesforceLocation?.url ??
     location.kendraDocumentLocation?.uri ??
-    location.customDocumentLocation?.id
+    location.customDocumentLocation?.id ??
+    location.oneDriveLocation?.url ??
+    location.googleDriveLocation?.url ??
+    stringValue(location.sqlLocation?.query)
   );
 }
 
-/** Places the cited text in the answer: trust the span when it matches, else find the text near it. */
+/**
+ * Places the cited text in the answer: where the span starts when it matches, else the occurrence
+ * nearest the span's start; without the text in the answer, the span (`end` exclusive) clamped to it.
+ */
 export function anchorSpan(
   answer: string,
   text: string,
   start: number | undefined,
   end: number | undefined,
 ): Pick<Citation, 'start' | 'end' | 'text'> {
-  if (text && start !== undefined) {
-    if (answer.slice(start, start + text.length) === text) return { start, end: start + text.length, text };
-    const near = answer.indexOf(text, Math.max(0, start - text.length));
-    if (near >= 0) return { start: near, end: near + text.length, text };
-  }
   if (text) {
-    const found = answer.indexOf(text);
+    const found = nearestOccurrence(answer, text, start ?? 0);
     if (found >= 0) return { start: found, end: found + text.length, text };
   }
   const from = clamp(start ?? 0, 0, answer.length);
   const to = clamp(end ?? answer.length, from, answer.length);
   return { start: from, end: to, text: answer.slice(from, to) };
+}
+
+/** The index of `text` in `answer` closest to `near` (the earlier one on a tie), or -1. */
+function nearestOccurrence(answer: string, text: string, near: number): number {
+  let best = -1;
+  // Each step moves past the previous match, so this ends after at most answer.length steps.
+  for (let at = answer.indexOf(text); at >= 0; at = answer.indexOf(text, at + 1)) {
+    if (best < 0 || Math.abs(at - near) < Math.abs(best - near)) best = at;
+    if (at > near) break;
+  }
+  return best;
 }
 
 function dedupeReferences(references: CitationReference[]): CitationReference[] {

@@ -1,6 +1,7 @@
 import {
   type BedrockAgentRuntimeClient,
   type Citation as BedrockCitation,
+  type CitationEvent,
   ResourceNotFoundException,
   RetrieveAndGenerateCommand,
   type RetrieveAndGenerateCommandInput,
@@ -69,7 +70,7 @@ export class BedrockRag implements RagGenerator {
       return {
         bedrockSessionId: response.sessionId ?? request.bedrockSessionId ?? '',
         answer,
-        citations: mapCitations(answer, response.citations),
+        citations: mapCitations(answer, response.citations, 'inclusive'),
         guardrailAction: response.guardrailAction === 'INTERVENED' ? 'INTERVENED' : 'NONE',
       };
     } catch (error) {
@@ -139,7 +140,7 @@ async function* streamEvents(
   try {
     for await (const event of stream) {
       if (event.output?.text) yield { type: 'text', text: event.output.text };
-      else if (event.citation) yield { type: 'citation', citation: event.citation };
+      else if (event.citation) yield { type: 'citation', citation: citationOf(event.citation) };
       else if (event.guardrail?.action) {
         yield { type: 'guardrail', action: event.guardrail.action === 'INTERVENED' ? 'INTERVENED' : 'NONE' };
       }
@@ -149,6 +150,19 @@ async function* streamEvents(
   }
   // An aborted SDK stream just ends, as if the answer were whole: say that it is not.
   if (signal?.aborted) throw new StreamAbortedError('The answer stream was cancelled');
+}
+
+/**
+ * A streamed citation's parts. They travel at the event's top level; the nested `citation` that
+ * repeated them is deprecated (and may stop coming), yet a response carrying only it is still read.
+ */
+export function citationOf(event: CitationEvent): BedrockCitation {
+  const topLevel = event.generatedResponsePart !== undefined || event.retrievedReferences !== undefined;
+  const parts = topLevel ? event : (event.citation ?? {});
+  return {
+    ...(parts.generatedResponsePart ? { generatedResponsePart: parts.generatedResponsePart } : {}),
+    ...(parts.retrievedReferences ? { retrievedReferences: parts.retrievedReferences } : {}),
+  };
 }
 
 /** The caller cancelled the stream before Bedrock finished the answer. */

@@ -23,9 +23,18 @@ export const eventCallbackSchema = z.looseObject({
   event_id: z.string().min(1).max(128),
   event_time: z.number().optional(),
   event: inner,
-  /** Who the event is for: the first entry's `user_id` is the bot user of this installation. */
+  /**
+   * Who the event is for. The first entry's `user_id` is the bot user of this installation unless
+   * `is_bot` is false: then it is the user who installed the app (a user-token installation).
+   */
   authorizations: z
-    .array(z.looseObject({ user_id: z.string().optional(), team_id: z.string().nullish() }))
+    .array(
+      z.looseObject({
+        user_id: z.string().optional(),
+        team_id: z.string().nullish(),
+        is_bot: z.boolean().optional(),
+      }),
+    )
     .optional(),
 });
 
@@ -126,7 +135,8 @@ export function classifySlackEvent(callback: SlackEventCallback): SlackEventDeci
   if (!isMention && !isDirectMessage) return { handle: false, reason: 'unsupported_event' };
   if (event.bot_id || event.subtype === 'bot_message') return { handle: false, reason: 'bot_message' };
   if (event.subtype) return { handle: false, reason: 'subtype' };
-  const botUserId = callback.authorizations?.[0]?.user_id;
+  const authorization = callback.authorizations?.[0];
+  const botUserId = authorization?.is_bot === false ? undefined : authorization?.user_id;
   if (!event.user || !event.channel || !event.ts) return { handle: false, reason: 'incomplete' };
   if (botUserId && event.user === botUserId) return { handle: false, reason: 'own_message' };
   return {
