@@ -178,3 +178,57 @@ export function getSlackConfig(): SlackConfig {
   cachedSlack ??= parseSlackConfig(process.env);
   return cachedSlack;
 }
+
+/**
+ * Which browser origins may read the API's responses (`CORS_ALLOW_ORIGINS`): `*` for any, or a
+ * comma-separated list of origins, each exactly as a browser sends it in `Origin`
+ * (`https://app.example.com`, `http://localhost:5173`: scheme, host, port when not the default, no
+ * path or trailing slash). Parsed apart from the rest so every HTTP function can read it, whatever
+ * else it is configured with. Unset or empty: no cross-origin reads.
+ */
+const corsOrigin = z.string().refine((value) => value === '*' || isSerializedOrigin(value), {
+  message: 'must list `*` or origins such as https://app.example.com (no path, no trailing slash)',
+});
+
+const corsEnvironmentSchema = z.object({
+  CORS_ALLOW_ORIGINS: z
+    .string()
+    .optional()
+    .transform((value) =>
+      [...new Set((value ?? '').split(',').map((origin) => origin.trim()))].filter(Boolean),
+    )
+    .pipe(z.array(corsOrigin)),
+});
+
+function isSerializedOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value;
+  } catch {
+    return false;
+  }
+}
+
+export interface CorsConfig {
+  /** `['*']` for any origin; otherwise the exact origins allowed (possibly none). */
+  readonly allowOrigins: readonly string[];
+}
+
+export function parseCorsConfig(env: Record<string, string | undefined>): CorsConfig {
+  const result = corsEnvironmentSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+    throw new ConfigError(`Invalid CORS configuration: ${problems.join('; ')}`);
+  }
+  const origins = result.data.CORS_ALLOW_ORIGINS;
+  // API Gateway's CORS options refuse `*` beside named origins; here `*` simply wins.
+  return { allowOrigins: origins.includes('*') ? ['*'] : origins };
+}
+
+let cachedCors: CorsConfig | undefined;
+
+/** The process's CORS allow-list, parsed on first use. */
+export function getCorsConfig(): CorsConfig {
+  cachedCors ??= parseCorsConfig(process.env);
+  return cachedCors;
+}

@@ -6,6 +6,7 @@ import type { ChatStreamEvent, ConversationEngine } from '../../shared/conversat
 import { createConversationEngine } from '../../shared/dependencies.ts';
 import { LanternError } from '../../shared/errors.ts';
 import { callerOf, parseJsonBody } from '../../shared/http/request.ts';
+import { openResponseStream } from '../../shared/http/response-stream.ts';
 import { errorResponse } from '../../shared/http/responses.ts';
 import { formatSseEvent, SSE_HEADERS, writeChunk } from '../../shared/http/sse.ts';
 import { logger, publishMetrics } from '../../shared/observability.ts';
@@ -29,7 +30,7 @@ export const makeHandler =
       first = await events.next();
     } catch (error) {
       const response = errorResponse(error);
-      const stream = awslambda.HttpResponseStream.from(responseStream, {
+      const stream = openResponseStream(responseStream, event, {
         statusCode: response.statusCode,
         headers: response.headers as Record<string, string>,
       });
@@ -39,7 +40,7 @@ export const makeHandler =
       return;
     }
 
-    const stream = awslambda.HttpResponseStream.from(responseStream, {
+    const stream = openResponseStream(responseStream, event, {
       statusCode: 200,
       headers: SSE_HEADERS,
     });

@@ -1,10 +1,11 @@
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { ServiceUnavailableError } from '../errors.ts';
 import { logger, metrics, tracer } from '../observability.ts';
+import { withCors } from './cors.ts';
 import { errorResponse } from './responses.ts';
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -15,6 +16,7 @@ export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Prom
  * A handler still running just before the function times out answers 503 with Retry-After, not 500:
  * running out of time (Bedrock retries under throttling) is temporary, and a retry with the same
  * `clientMessageId` gets the turn once it is stored.
+ * Every response, errors included, carries the CORS headers for the caller's origin.
  */
 export function restHandler(fn: ApiHandler) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>({
@@ -22,6 +24,7 @@ export function restHandler(fn: ApiHandler) {
       throw new ServiceUnavailableError('The request took too long to answer; please retry.', 2);
     },
   })
+    .use(corsHeadersMiddleware)
     .use(captureLambdaHandler(tracer))
     .use(logMetrics(metrics))
     .use(httpHeaderNormalizer())
@@ -39,3 +42,16 @@ export function restHandler(fn: ApiHandler) {
     })
     .handler(fn);
 }
+
+/**
+ * Used first, so its `after` and `onError` run last (middy runs them in reverse): they see the
+ * response the others settled on, the handler's or the error mapper's.
+ */
+const corsHeadersMiddleware: MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> = {
+  after: (request) => {
+    if (request.response) request.response = withCors(request.response, request.event);
+  },
+  onError: (request) => {
+    if (request.response) request.response = withCors(request.response, request.event);
+  },
+};

@@ -2,14 +2,20 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { ChatTurn } from '../../shared/conversation.ts';
-import { ServiceUnavailableError } from '../../shared/errors.ts';
+import { installLambdaStreamingGlobals, LambdaResponseStream } from '../../local/gateway/lambda-streaming.ts';
+import type { ChatStreamEvent, ChatTurn } from '../../shared/conversation.ts';
+import { NotFoundError, ServiceUnavailableError, ValidationError } from '../../shared/errors.ts';
 import type { ChatAnswer } from '../../shared/types.ts';
 
 process.env.TABLE_NAME ??= 'sessions';
 process.env.KNOWLEDGE_BASE_ID ??= 'KB12345678';
 process.env.MODEL_ARN ??= 'anthropic.claude-3-haiku-20240307-v1:0';
+const ALLOWED_ORIGIN = 'https://app.example.com';
+process.env.CORS_ALLOW_ORIGINS = `${ALLOWED_ORIGIN},http://localhost:5173`;
+installLambdaStreamingGlobals();
 const { makeHandler: makeChatHandler } = await import('../../functions/chat/handler.ts');
+const { makeHandler: makeStreamHandler } = await import('../../functions/chat-stream/handler.ts');
+const { makeHandler: makeSessionsHandler } = await import('../../functions/sessions/handler.ts');
 const { handler: healthHandler } = await import('../../functions/health/handler.ts');
 
 const event = (name: string): APIGatewayProxyEvent =>
@@ -81,5 +87,142 @@ describe('health handler', () => {
     const res = await healthHandler(event('health-get.json'), context);
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body)).toEqual({ status: 'ok' });
+  });
+});
+
+const fromOrigin = (name: string, origin: string | undefined): APIGatewayProxyEvent => {
+  const e = event(name);
+  // API Gateway passes header names as the client sent them.
+  if (origin !== undefined) e.headers = { ...e.headers, Origin: origin };
+  return e;
+};
+
+const ALLOWED = {
+  vary: 'Origin',
+  'access-control-allow-origin': ALLOWED_ORIGIN,
+  'access-control-expose-headers': 'retry-after',
+};
+
+/** Runs the streaming chat handler the way the Lambda runtime does and collects what it wrote. */
+async function runStream(
+  events: () => AsyncGenerator<ChatStreamEvent>,
+  request: APIGatewayProxyEvent,
+): Promise<{ statusCode: number; headers: Record<string, string>; body: string }> {
+  let head: { statusCode: number; headers: Record<string, string> } | undefined;
+  const chunks: Buffer[] = [];
+  const stream = new LambdaResponseStream({
+    head: (statusCode, headers) => {
+      head = { statusCode, headers };
+    },
+    write: (chunk) => chunks.push(chunk) > 0,
+    end: () => undefined,
+    onDrain: () => undefined,
+  });
+  await makeStreamHandler({ streamChat: events })(request, stream, context);
+  if (!head) throw new Error('the handler wrote no prelude');
+  return { ...head, body: Buffer.concat(chunks).toString('utf8') };
+}
+
+describe('CORS on every Lambda response', () => {
+  const chat = makeChatHandler({ chat: async () => answer });
+
+  it('echoes a listed origin with Vary on a JSON answer', async () => {
+    const res = await chat(fromOrigin('chat-post.json', ALLOWED_ORIGIN), context);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers).toEqual({ 'content-type': 'application/json; charset=utf-8', ...ALLOWED });
+  });
+
+  it('gives an unlisted origin no allow-origin, only Vary', async () => {
+    const res = await chat(fromOrigin('chat-post.json', 'https://evil.example'), context);
+    expect(res.statusCode).toBe(200);
+    expect(res.headers).toEqual({ 'content-type': 'application/json; charset=utf-8', vary: 'Origin' });
+  });
+
+  it('carries them on 4xx errors of the error mapper', async () => {
+    const invalid = fromOrigin('chat-post.json', ALLOWED_ORIGIN);
+    invalid.body = '{"message":""}';
+    const res = await chat(invalid, context);
+    expect(res.statusCode).toBe(400);
+    expect(res.headers).toEqual({ 'content-type': 'application/json; charset=utf-8', ...ALLOWED });
+
+    const sessions = makeSessionsHandler({
+      getSession: async () => {
+        throw new NotFoundError('Session s-1 was not found');
+      },
+      deleteSession: async () => undefined,
+      rateAnswer: async () => undefined,
+    });
+    const missing = await sessions(fromOrigin('session-get.json', 'https://evil.example'), context);
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers).toEqual({ 'content-type': 'application/json; charset=utf-8', vary: 'Origin' });
+  });
+
+  it('carries them on the generic 500 and on 503 with Retry-After', async () => {
+    const failing = makeChatHandler({
+      chat: async () => {
+        throw new Error('boom');
+      },
+    });
+    const res = await failing(fromOrigin('chat-post.json', ALLOWED_ORIGIN), context);
+    expect(res.statusCode).toBe(500);
+    expect(res.headers).toEqual({ 'content-type': 'application/json; charset=utf-8', ...ALLOWED });
+
+    const busy = makeChatHandler({
+      chat: async () => {
+        throw new ServiceUnavailableError('busy', 3);
+      },
+    });
+    const unavailable = await busy(fromOrigin('chat-post.json', ALLOWED_ORIGIN), context);
+    expect(unavailable.headers).toEqual({
+      'content-type': 'application/json; charset=utf-8',
+      'retry-after': '3',
+      ...ALLOWED,
+    });
+  });
+
+  it('carries them on 204s and on the keyless health route', async () => {
+    const sessions = makeSessionsHandler({
+      getSession: async () => {
+        throw new Error('not called');
+      },
+      deleteSession: async () => undefined,
+      rateAnswer: async () => undefined,
+    });
+    const deleted = await sessions(fromOrigin('session-delete.json', ALLOWED_ORIGIN), context);
+    expect(deleted.statusCode).toBe(204);
+    expect(deleted.headers).toEqual(ALLOWED);
+    const health = await healthHandler(fromOrigin('health-get.json', 'http://localhost:5173'), context);
+    expect(health.headers?.['access-control-allow-origin']).toBe('http://localhost:5173');
+  });
+
+  it('puts them in the SSE prelude of the streamed route', async () => {
+    async function* turn(): AsyncGenerator<ChatStreamEvent> {
+      yield { type: 'session', sessionId: 's-1', messageId: 'm-1' };
+      yield { type: 'done', answer };
+    }
+    const allowed = await runStream(turn, fromOrigin('chat-post.json', ALLOWED_ORIGIN));
+    expect(allowed.statusCode).toBe(200);
+    expect(allowed.headers).toEqual({
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      'x-accel-buffering': 'no',
+      ...ALLOWED,
+    });
+    expect(allowed.body).toContain('event: done');
+
+    const unlisted = await runStream(turn, fromOrigin('chat-post.json', 'https://evil.example'));
+    expect(unlisted.headers.vary).toBe('Origin');
+    expect(unlisted.headers).not.toHaveProperty('access-control-allow-origin');
+  });
+
+  it('puts them on the JSON error a stream answers before its first event', async () => {
+    async function* refused(): AsyncGenerator<ChatStreamEvent> {
+      yield* [];
+      throw new ValidationError('message: too long');
+    }
+    const res = await runStream(refused, fromOrigin('chat-post.json', ALLOWED_ORIGIN));
+    expect(res.statusCode).toBe(400);
+    expect(res.headers).toEqual({ 'content-type': 'application/json; charset=utf-8', ...ALLOWED });
+    expect(JSON.parse(res.body).error.code).toBe('VALIDATION_ERROR');
   });
 });
