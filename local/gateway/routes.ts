@@ -58,3 +58,18 @@ function matchSegments(template: string[], segments: string[]): Record<string, s
   }
   return params;
 }
+
+/**
+ * Whether a path is a resource of the API: a route's resource or any resource above it
+ * (`/v1/sessions` above `/v1/sessions/{id}`), each of which answers OPTIONS on AWS.
+ */
+export function isResourcePath(routes: readonly Route[], path: string): boolean {
+  const segments = path.split('/').filter(Boolean);
+  return routes.some((route) => {
+    const template = route.resource.split('/').filter(Boolean);
+    return (
+      segments.length <= template.length &&
+      matchSegments(template.slice(0, segments.length), segments) !== undefined
+    );
+  });
+}

@@ -10,18 +10,15 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { ApiHandler } from '../../shared/http/handler.ts';
+import { gatewayResponseHeaders, preflightHeaders } from './cors.ts';
 import { isStreamingHandler, LambdaResponseStream } from './lambda-streaming.ts';
+import { isLoopbackAuthority } from './loopback-host.ts';
 import { lambdaContext, toProxyEvent } from './proxy-event.ts';
-import { matchRoute, type Route } from './routes.ts';
+import { isResourcePath, matchRoute, type Route } from './routes.ts';
 import { type StaticSite, serveStatic } from './static-files.ts';
 
 /** API Gateway's payload limit for REST APIs. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
-const CORS_HEADERS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-headers': 'content-type,x-api-key,x-admin-key',
-  'access-control-allow-methods': 'GET,POST,DELETE,OPTIONS',
-};
 
 export interface GatewayOptions {
   readonly routes: readonly Route[];
@@ -37,6 +34,12 @@ export interface GatewayOptions {
   /** The playground page, served at `/` (local only; API Gateway serves no pages). */
   readonly site?: StaticSite;
   readonly onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
+  /**
+   * The CORS allow-list of the deployed API (`corsAllowOrigins`): `['*']` or exact origins. Only
+   * the OPTIONS answers and the gateway's own errors use it; Lambda responses pass through as the
+   * handlers wrote them. Empty: no origin is named.
+   */
+  readonly corsAllowOrigins?: readonly string[];
 }
 
 export interface LocalGateway {
@@ -65,7 +68,7 @@ export async function startLocalGateway(options: GatewayOptions): Promise<LocalG
     handle(req, res, options, keyIds)
       .catch((error: unknown) => {
         console.error('local gateway: unexpected failure', error);
-        if (!res.headersSent) send(res, 502, errorBody('INTERNAL_ERROR', 'Internal server error'));
+        if (!res.headersSent) gatewayError(res, options, 502, 'INTERNAL_ERROR', 'Internal server error');
         else res.destroy();
       })
       .finally(() => {
@@ -126,24 +129,42 @@ async function handle(
   keyIds: Map<string, string>,
 ): Promise<void> {
   const method = (req.method ?? 'GET').toUpperCase();
+  const fail = (status: number, code: string, message: string, headers: Record<string, string> = {}) =>
+    gatewayError(res, options, status, code, message, headers);
+  // Before anything else, so a request addressed to another name reaches no handler and no page.
+  if (!isLoopbackAuthority(authorityOf(req))) {
+    req.resume();
+    return send(
+      res,
+      421,
+      errorBody(
+        'MISDIRECTED_REQUEST',
+        'This local server answers only requests addressed to localhost or 127.0.0.1',
+      ),
+    );
+  }
   let url: URL;
   let path: string;
   try {
     url = new URL(req.url ?? '/', 'http://localhost');
     path = decodePath(url.pathname);
   } catch {
-    return send(res, 400, errorBody('BAD_REQUEST', 'The request path is not valid'));
+    return fail(400, 'BAD_REQUEST', 'The request path is not valid');
   }
-  if (method === 'OPTIONS') return send(res, 204, '', CORS_HEADERS);
+  // API Gateway answers preflights with the CDK's mock integration on every resource, without
+  // an API key, and never calls a function for them.
+  if (method === 'OPTIONS' && isResourcePath(options.routes, path)) {
+    return send(res, 204, '', preflightHeaders(options.corsAllowOrigins ?? [], originOf(req)));
+  }
   if (options.site && method === 'GET' && (await serveStatic(options.site, path, res))) return;
 
   const { match, pathExists } = matchRoute(options.routes, method === 'HEAD' ? 'GET' : method, path);
   if (!match) {
     const message = pathExists ? `${method} is not supported on ${path}` : `No route for ${method} ${path}`;
-    return send(res, 404, errorBody('NOT_FOUND', message));
+    return fail(404, 'NOT_FOUND', message);
   }
   if (match.route.resource === '/v1/health' && options.isReady && !options.isReady()) {
-    return send(res, 503, errorBody('SERVICE_UNAVAILABLE', options.notReadyReason?.() ?? 'Starting up'), {
+    return fail(503, 'SERVICE_UNAVAILABLE', options.notReadyReason?.() ?? 'Starting up', {
       'retry-after': '1',
     });
   }
@@ -152,18 +173,18 @@ async function handle(
   const keyValue = typeof presentedKey === 'string' ? presentedKey : undefined;
   const keyId = keyValue ? keyIds.get(keyValue) : undefined;
   if (match.route.apiKeyRequired && !keyId) {
-    return send(
-      res,
-      // The deployed API's gateway responses answer the same 401 (infra/stacks/stateless-stack.ts).
+    // The deployed API's gateway responses answer the same 401 (infra/stacks/stateless-stack.ts).
+    return fail(
       401,
-      errorBody('UNAUTHORIZED', keyValue ? 'The API key is not valid' : 'An x-api-key header is required'),
+      'UNAUTHORIZED',
+      keyValue ? 'The API key is not valid' : 'An x-api-key header is required',
     );
   }
 
   // SigV4 signs the payload, so API Gateway refuses an oversized one before it checks the signature.
   if (match.route.authorization === 'IAM' && Number(req.headers['content-length'] ?? 0) > MAX_PAYLOAD_BYTES) {
     req.resume();
-    return send(res, 413, errorBody('PAYLOAD_TOO_LARGE', `Request body exceeds ${MAX_PAYLOAD_BYTES} bytes`));
+    return fail(413, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${MAX_PAYLOAD_BYTES} bytes`);
   }
   const admin =
     match.route.authorization === 'IAM'
@@ -171,17 +192,12 @@ async function handle(
       : undefined;
   if (match.route.authorization === 'IAM' && !admin) {
     // What API Gateway answers for a missing or invalid SigV4 signature.
-    return send(
-      res,
-      403,
-      errorBody('FORBIDDEN', 'This route needs operator credentials (x-admin-key locally)'),
-    );
+    return fail(403, 'FORBIDDEN', 'This route needs operator credentials (x-admin-key locally)');
   }
 
   const body = await readBody(req);
-  if (body === undefined) {
-    return send(res, 413, errorBody('PAYLOAD_TOO_LARGE', `Request body exceeds ${MAX_PAYLOAD_BYTES} bytes`));
-  }
+  if (body === undefined)
+    return fail(413, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${MAX_PAYLOAD_BYTES} bytes`);
 
   const event = toProxyEvent({
     method,
@@ -202,11 +218,11 @@ async function handle(
   );
   const { handler } = match.route;
   if (isStreamingHandler(handler)) {
-    await invokeStreaming(handler as awslambda.StreamingHandler, event, context, res);
+    await invokeStreaming(handler as awslambda.StreamingHandler, event, context, res, fail);
     return;
   }
   const result = await (handler as ApiHandler)(event, context);
-  writeProxyResult(res, result, method === 'HEAD');
+  writeProxyResult(res, result, method === 'HEAD', fail);
 }
 
 /**
@@ -218,11 +234,12 @@ async function invokeStreaming(
   event: APIGatewayProxyEvent,
   context: Context,
   res: ServerResponse,
+  fail: GatewayFailure,
 ): Promise<void> {
   let bodyStarted = false;
   const stream = new LambdaResponseStream({
     head: (statusCode, headers) => {
-      res.writeHead(statusCode, { ...CORS_HEADERS, ...lowerCaseKeys(headers) });
+      res.writeHead(statusCode, lowerCaseKeys(headers));
       // The first event usually follows at once and carries the headers in its packet; they go
       // on their own only when it does not come within this turn of the event loop.
       setImmediate(() => {
@@ -245,7 +262,7 @@ async function invokeStreaming(
   } catch (error) {
     console.error('local gateway: streaming handler failed', error);
     if (!stream.headersSent && !res.headersSent) {
-      send(res, 502, errorBody('INTERNAL_ERROR', 'Internal server error'));
+      fail(502, 'INTERNAL_ERROR', 'Internal server error');
       return;
     }
   }
@@ -258,13 +275,19 @@ function lowerCaseKeys(headers: Record<string, string>): Record<string, string> 
   );
 }
 
-function writeProxyResult(res: ServerResponse, result: APIGatewayProxyResult, headOnly: boolean): void {
+function writeProxyResult(
+  res: ServerResponse,
+  result: APIGatewayProxyResult,
+  headOnly: boolean,
+  fail: GatewayFailure,
+): void {
   if (!result || typeof result.statusCode !== 'number') {
     // What API Gateway does with a malformed Lambda proxy response.
-    send(res, 502, errorBody('INTERNAL_ERROR', 'Internal server error'));
+    fail(502, 'INTERNAL_ERROR', 'Internal server error');
     return;
   }
-  const headers: Record<string, string | string[]> = { ...CORS_HEADERS };
+  // Passed through as the function wrote them: API Gateway adds no CORS headers to a proxy response.
+  const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(result.headers ?? {}))
     headers[name.toLowerCase()] = String(value);
   for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) {
@@ -335,9 +358,48 @@ function errorBody(code: string, message: string): string {
   return JSON.stringify({ error: { code, message } });
 }
 
+type GatewayFailure = (
+  status: number,
+  code: string,
+  message: string,
+  headers?: Record<string, string>,
+) => void;
+
+/** An error API Gateway itself answers: one of the stack's gateway responses, with their CORS headers. */
+function gatewayError(
+  res: ServerResponse,
+  options: GatewayOptions,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  send(res, status, errorBody(code, message), {
+    ...gatewayResponseHeaders(options.corsAllowOrigins ?? []),
+    ...headers,
+  });
+}
+
+/** The authority the request is addressed to: an absolute request target's wins over `Host`. */
+function authorityOf(req: IncomingMessage): string | undefined {
+  const target = req.url ?? '';
+  if (!target.startsWith('/')) {
+    try {
+      return new URL(target).host;
+    } catch {
+      return undefined;
+    }
+  }
+  return req.headers.host;
+}
+
+function originOf(req: IncomingMessage): string | undefined {
+  const origin = req.headers.origin;
+  return typeof origin === 'string' ? origin : undefined;
+}
+
 function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
   res.writeHead(status, {
-    ...CORS_HEADERS,
     ...(body ? { 'content-type': 'application/json; charset=utf-8' } : {}),
     'content-length': String(Buffer.byteLength(body)),
     ...headers,
