@@ -1,51 +1,17 @@
 /**
  * The bedrock-agent operations Lantern calls (HTTP/1.1, restJson1): StartIngestionJob,
  * GetIngestionJob, ListIngestionJobs, StopIngestionJob and GetDataSource, with the model's routes,
- * constraints, shapes and statuses (see docs/aws-reference.md §3).
+ * shapes and statuses (see docs/aws-reference.md §3); the router checks requests against the model.
  */
-import { z } from 'zod';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
 import { confluenceHostUrl, type DataSourceConfig } from './data-sources.ts';
-import type { IngestionJobs } from './ingestion-jobs.ts';
+import type { IngestionJobs, ListIngestionJobsRequest } from './ingestion-jobs.ts';
 import { jsonResponse, type Route } from './router.ts';
-import { parseRequest } from './schemas.ts';
+import type { StartIngestionJobRequest } from './schemas.ts';
 
-const resourceId = z.string().regex(/^[0-9a-zA-Z]{10}$/);
-
-const dataSourcePath = z.object({ knowledgeBaseId: resourceId, dataSourceId: resourceId });
-const jobPath = dataSourcePath.extend({ ingestionJobId: resourceId });
-
-const startRequest = z.looseObject({
-  clientToken: z
-    .string()
-    .min(33)
-    .max(256)
-    .regex(/^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,256}$/)
-    .optional(),
-  description: z.string().min(1).max(200).optional(),
-});
-
-const listRequest = z.looseObject({
-  filters: z
-    .array(
-      z.object({
-        attribute: z.enum(['STATUS']),
-        operator: z.enum(['EQ']),
-        values: z.array(z.string()).min(1).max(10),
-      }),
-    )
-    .min(1)
-    .max(1)
-    .optional(),
-  sortBy: z
-    .object({
-      attribute: z.enum(['STATUS', 'STARTED_AT']),
-      order: z.enum(['ASCENDING', 'DESCENDING']),
-    })
-    .optional(),
-  maxResults: z.number().int().min(1).max(1000).optional(),
-  nextToken: z.string().min(1).max(2048).optional(),
-});
+/** URI labels; the router has checked them against the model's patterns. */
+type Labels = Readonly<Record<string, string>>;
+const label = (params: Labels, name: string): string => params[name] ?? '';
 
 const PREFIX = '/knowledgebases/{knowledgeBaseId}/datasources/{dataSourceId}';
 
@@ -56,8 +22,11 @@ export function agentRoutes(jobs: IngestionJobs): Route[] {
       method: 'PUT',
       path: `${PREFIX}/ingestionjobs`,
       handler: ({ params, body }) => {
-        const { knowledgeBaseId, dataSourceId } = parseRequest(dataSourcePath, params);
-        const request = parseRequest(startRequest, body);
+        const [knowledgeBaseId, dataSourceId] = [
+          label(params, 'knowledgeBaseId'),
+          label(params, 'dataSourceId'),
+        ];
+        const request = body as StartIngestionJobRequest;
         const ingestionJob = jobs.start(knowledgeBaseId, dataSourceId, {
           ...(request.clientToken === undefined ? {} : { clientToken: request.clientToken }),
           ...(request.description === undefined ? {} : { description: request.description }),
@@ -70,8 +39,13 @@ export function agentRoutes(jobs: IngestionJobs): Route[] {
       method: 'POST',
       path: `${PREFIX}/ingestionjobs`,
       handler: ({ params, body }) => {
-        const { knowledgeBaseId, dataSourceId } = parseRequest(dataSourcePath, params);
-        return jsonResponse(jobs.list(knowledgeBaseId, dataSourceId, parseRequest(listRequest, body)));
+        return jsonResponse(
+          jobs.list(
+            label(params, 'knowledgeBaseId'),
+            label(params, 'dataSourceId'),
+            body as ListIngestionJobsRequest,
+          ),
+        );
       },
     },
     {
@@ -79,8 +53,12 @@ export function agentRoutes(jobs: IngestionJobs): Route[] {
       method: 'GET',
       path: `${PREFIX}/ingestionjobs/{ingestionJobId}`,
       handler: ({ params }) => {
-        const { knowledgeBaseId, dataSourceId, ingestionJobId } = parseRequest(jobPath, params);
-        return jsonResponse({ ingestionJob: jobs.get(knowledgeBaseId, dataSourceId, ingestionJobId) });
+        const ingestionJob = jobs.get(
+          label(params, 'knowledgeBaseId'),
+          label(params, 'dataSourceId'),
+          label(params, 'ingestionJobId'),
+        );
+        return jsonResponse({ ingestionJob });
       },
     },
     {
@@ -88,8 +66,11 @@ export function agentRoutes(jobs: IngestionJobs): Route[] {
       method: 'POST',
       path: `${PREFIX}/ingestionjobs/{ingestionJobId}/stop`,
       handler: ({ params }) => {
-        const { knowledgeBaseId, dataSourceId, ingestionJobId } = parseRequest(jobPath, params);
-        const ingestionJob = jobs.stop(knowledgeBaseId, dataSourceId, ingestionJobId);
+        const ingestionJob = jobs.stop(
+          label(params, 'knowledgeBaseId'),
+          label(params, 'dataSourceId'),
+          label(params, 'ingestionJobId'),
+        );
         return { ...jsonResponse({ ingestionJob }), status: 202 };
       },
     },
@@ -98,7 +79,10 @@ export function agentRoutes(jobs: IngestionJobs): Route[] {
       method: 'GET',
       path: PREFIX,
       handler: async ({ params }) => {
-        const { knowledgeBaseId, dataSourceId } = parseRequest(dataSourcePath, params);
+        const [knowledgeBaseId, dataSourceId] = [
+          label(params, 'knowledgeBaseId'),
+          label(params, 'dataSourceId'),
+        ];
         const { source } = jobs.resolve(knowledgeBaseId, dataSourceId);
         const createdAt = jobs.createdAt.toISOString();
         return jsonResponse({

@@ -18,6 +18,7 @@ import {
 import { IngestionJobs, type IngestionLimits, type IngestionPacing } from './ingestion-jobs.ts';
 import { KnowledgeBase } from './knowledge-base.ts';
 import { agentRuntimeRoutes } from './operations.ts';
+import { controlPlaneRoutes } from './protocol/control-plane-operations.ts';
 import { createRouter } from './router.ts';
 import { SessionStore } from './sessions.ts';
 import { type StreamFaults, type StreamPacing, streamRoutes } from './stream-operation.ts';
@@ -65,6 +66,11 @@ export interface StartEmulatorOptions {
   ingestionLimits?: IngestionLimits;
   /** Slows jobs started with StartIngestionJob, so tests can watch STARTING and IN_PROGRESS. */
   ingestionPacing?: IngestionPacing;
+  /**
+   * The day model lifecycles (`config/bedrock-models.json`) are judged on: a generation model past
+   * its end of life is refused, and the control-plane reads report its status. @default the current time
+   */
+  now?: () => Date;
 }
 
 export interface BedrockEmulator {
@@ -100,12 +106,14 @@ export async function startBedrockEmulator(options: StartEmulatorOptions): Promi
     options.sessionIdleMs === undefined ? {} : { idleMs: options.sessionIdleMs },
   );
   const guardrail = serveGuardrail(options.guardrail);
-  const context = { knowledgeBases, sessions, guardrail };
+  const now = options.now ?? (() => new Date());
+  const context = { knowledgeBases, sessions, guardrail, now };
   const streamFaults: StreamFaults = {};
   const routes = [
     ...agentRuntimeRoutes(context),
     ...streamRoutes(context, options.streamPacing, streamFaults),
     ...guardrailRuntimeRoutes(guardrail),
+    ...controlPlaneRoutes({ now }),
   ];
   const faults = createFaultPolicy(streamFaults, options.faultSettings);
   const custom = options.faults;

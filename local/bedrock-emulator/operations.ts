@@ -16,20 +16,19 @@ import {
 } from './guardrail/rag-screening.ts';
 import type { ServedGuardrail } from './guardrail/served-guardrail.ts';
 import type { KnowledgeBase, KnowledgeBaseChunk, RetrievedChunk } from './knowledge-base.ts';
+import { assertModelServed, signedRegion } from './protocol/model-lifecycle.ts';
 import { jsonResponse, type Route } from './router.ts';
-import {
-  parseRequest,
-  retrieveAndGenerateRequestSchema,
-  retrievePathSchema,
-  retrieveRequestSchema,
-} from './schemas.ts';
+import type { RetrieveAndGenerateRequest, RetrieveRequest } from './schemas.ts';
 import type { SessionStore } from './sessions.ts';
+import type { EmulatorRequest } from './transport.ts';
 
 export interface OperationContext {
   readonly knowledgeBases: ReadonlyMap<string, KnowledgeBase>;
   readonly sessions: SessionStore;
   /** The guardrail the emulator serves; requests attach it by id and version. */
   readonly guardrail?: ServedGuardrail;
+  /** The day model lifecycles are judged on (a model past its end of life is refused). */
+  readonly now: () => Date;
 }
 
 export function agentRuntimeRoutes(context: OperationContext): Route[] {
@@ -38,23 +37,25 @@ export function agentRuntimeRoutes(context: OperationContext): Route[] {
       operation: 'Retrieve',
       method: 'POST',
       path: '/knowledgebases/{knowledgeBaseId}/retrieve',
-      handler: ({ params, body }) => jsonResponse(retrieve(context, params.knowledgeBaseId ?? '', body)),
+      handler: ({ params, body }) =>
+        jsonResponse(
+          retrieve(context, {
+            ...(body as object),
+            knowledgeBaseId: params.knowledgeBaseId ?? '',
+          } as RetrieveRequest),
+        ),
     },
     {
       operation: 'RetrieveAndGenerate',
       method: 'POST',
       path: '/retrieveAndGenerate',
-      handler: ({ body }) => jsonResponse(retrieveAndGenerate(context, body)),
+      handler: ({ body, request }) => jsonResponse(retrieveAndGenerate(context, body, request)),
     },
   ];
 }
 
-function retrieve(context: OperationContext, knowledgeBaseId: string, body: unknown) {
-  const kb = findKnowledgeBase(
-    context,
-    parseRequest(retrievePathSchema, { knowledgeBaseId }).knowledgeBaseId,
-  );
-  const request = parseRequest(retrieveRequestSchema, body);
+function retrieve(context: OperationContext, request: RetrieveRequest) {
+  const kb = findKnowledgeBase(context, request.knowledgeBaseId);
   const numberOfResults =
     request.retrievalConfiguration?.vectorSearchConfiguration?.numberOfResults ??
     knowledgeBaseSettings.numberOfResults;
@@ -65,8 +66,8 @@ function retrieve(context: OperationContext, knowledgeBaseId: string, body: unkn
   };
 }
 
-function retrieveAndGenerate(context: OperationContext, body: unknown) {
-  const turn = startAnswer(context, body);
+function retrieveAndGenerate(context: OperationContext, body: unknown, request: EmulatorRequest) {
+  const turn = startAnswer(context, body, request);
   const { answer, guardrailAction } = screenedAnswer(turn);
   turn.finish(answer.text);
   return {
@@ -110,17 +111,22 @@ export interface AnswerTurn {
   readonly inputScreen?: GuardrailScreen;
 }
 
-/** Validates a RetrieveAndGenerate request, resolves the session and retrieves the passages. */
-export function startAnswer(context: OperationContext, body: unknown): AnswerTurn {
-  const request = parseRequest(retrieveAndGenerateRequestSchema, body);
+/**
+ * Resolves a RetrieveAndGenerate request (already checked against the model by the router): the
+ * knowledge base, the model, the session, and the passages to answer from.
+ */
+export function startAnswer(context: OperationContext, body: unknown, wire: EmulatorRequest): AnswerTurn {
+  const request = body as RetrieveAndGenerateRequest;
   const configuration = request.retrieveAndGenerateConfiguration;
-  const kbConfiguration = configuration.knowledgeBaseConfiguration;
-  if (configuration.type !== 'KNOWLEDGE_BASE' || kbConfiguration === undefined) {
+  const kbConfiguration = configuration?.knowledgeBaseConfiguration;
+  if (configuration?.type !== 'KNOWLEDGE_BASE' || kbConfiguration === undefined) {
+    // Not AWS's rule but the emulator's limit: it has no external sources to generate from.
     throw validationError(
       'The emulator supports retrieveAndGenerateConfiguration.type KNOWLEDGE_BASE with a knowledgeBaseConfiguration only.',
     );
   }
   const kb = findKnowledgeBase(context, kbConfiguration.knowledgeBaseId);
+  assertModelServed(kbConfiguration.modelArn, context.now(), signedRegion(wire.headers));
   const guardrail = ragGuardrail(
     context.guardrail,
     kbConfiguration.generationConfiguration?.guardrailConfiguration,

@@ -1,90 +1,42 @@
 /**
- * Request validation with the constraints of the bedrock-agent-runtime model (lengths, patterns,
- * ranges), reported the way AWS reports them: "1 validation error detected: Value at 'input.text'
- * failed to satisfy constraint: Member must have length less than or equal to 1000".
+ * The request members the operations read, typed. The router has already checked every request
+ * against its operation's input shape in AWS's model (protocol/validate-request.ts), so these are
+ * plain types, not a second set of rules. `parseRequest` remains for checks a handler still makes
+ * with zod; its messages follow AWS's wording too.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { validationError } from './errors.ts';
 
-const knowledgeBaseIdSchema = z
-  .string()
-  .max(10)
-  .regex(/^[0-9a-zA-Z]+$/);
+interface RetrievalConfiguration {
+  readonly vectorSearchConfiguration?: { readonly numberOfResults?: number };
+}
 
-/** The URI labels of Retrieve. */
-export const retrievePathSchema = z.object({ knowledgeBaseId: knowledgeBaseIdSchema });
+export interface RetrieveRequest {
+  readonly knowledgeBaseId: string;
+  readonly retrievalQuery: { readonly text: string };
+  readonly retrievalConfiguration?: RetrievalConfiguration;
+}
 
-const sessionIdSchema = z
-  .string()
-  .min(2)
-  .max(100)
-  .regex(/^[0-9a-zA-Z._:-]+$/);
+export interface RetrieveAndGenerateRequest {
+  readonly input: { readonly text: string };
+  readonly sessionId?: string;
+  readonly retrieveAndGenerateConfiguration?: {
+    readonly type: 'KNOWLEDGE_BASE' | 'EXTERNAL_SOURCES';
+    readonly knowledgeBaseConfiguration?: {
+      readonly knowledgeBaseId: string;
+      readonly modelArn: string;
+      readonly retrievalConfiguration?: RetrievalConfiguration;
+      readonly generationConfiguration?: {
+        readonly guardrailConfiguration?: { readonly guardrailId: string; readonly guardrailVersion: string };
+      };
+    };
+  };
+}
 
-const vectorSearchConfigurationSchema = z.looseObject({
-  numberOfResults: z.number().int().min(1).max(100).optional(),
-  overrideSearchType: z.enum(['HYBRID', 'SEMANTIC']).optional(),
-  // Metadata filters are accepted and not applied: local documents carry no custom metadata.
-  filter: z.record(z.string(), z.unknown()).optional(),
-});
-
-const retrievalConfigurationSchema = z.looseObject({
-  vectorSearchConfiguration: vectorSearchConfigurationSchema.optional(),
-});
-
-const guardrailConfigurationSchema = z.object({
-  guardrailId: z
-    .string()
-    .max(64)
-    .regex(/^[a-z0-9]+$/),
-  guardrailVersion: z.string().regex(/^([1-9][0-9]{0,7}|DRAFT)$/),
-});
-
-const generationConfigurationSchema = z.looseObject({
-  promptTemplate: z.looseObject({ textPromptTemplate: z.string().min(1).max(4000).optional() }).optional(),
-  guardrailConfiguration: guardrailConfigurationSchema.optional(),
-  inferenceConfig: z
-    .looseObject({
-      textInferenceConfig: z
-        .looseObject({
-          temperature: z.number().min(0).max(1).optional(),
-          topP: z.number().min(0).max(1).optional(),
-          maxTokens: z.number().int().min(0).max(65536).optional(),
-          stopSequences: z.array(z.string()).max(4).optional(),
-        })
-        .optional(),
-    })
-    .optional(),
-});
-
-export const retrieveRequestSchema = z.looseObject({
-  retrievalQuery: z.looseObject({
-    text: z.string().max(20000),
-    type: z.enum(['TEXT', 'IMAGE']).optional(),
-  }),
-  retrievalConfiguration: retrievalConfigurationSchema.optional(),
-  guardrailConfiguration: guardrailConfigurationSchema.optional(),
-  nextToken: z.string().optional(),
-});
-
-export const retrieveAndGenerateRequestSchema = z.looseObject({
-  input: z.object({ text: z.string().max(1000) }),
-  retrieveAndGenerateConfiguration: z.looseObject({
-    type: z.enum(['KNOWLEDGE_BASE', 'EXTERNAL_SOURCES']),
-    knowledgeBaseConfiguration: z
-      .looseObject({
-        knowledgeBaseId: knowledgeBaseIdSchema,
-        modelArn: z.string().min(1).max(2048),
-        retrievalConfiguration: retrievalConfigurationSchema.optional(),
-        generationConfiguration: generationConfigurationSchema.optional(),
-      })
-      .optional(),
-  }),
-  sessionConfiguration: z.object({ kmsKeyArn: z.string().min(1).max(2048) }).optional(),
-  sessionId: sessionIdSchema.optional(),
-});
-
-export type RetrieveRequest = z.infer<typeof retrieveRequestSchema>;
-export type RetrieveAndGenerateRequest = z.infer<typeof retrieveAndGenerateRequestSchema>;
+export interface StartIngestionJobRequest {
+  readonly clientToken?: string;
+  readonly description?: string;
+}
 
 /** Parses or throws a ValidationException worded like AWS's. */
 export function parseRequest<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {

@@ -47,9 +47,9 @@ export function streamRoutes(
       operation: 'RetrieveAndGenerateStream',
       method: 'POST',
       path: '/retrieveAndGenerateStream',
-      handler: ({ body }) => {
+      handler: ({ body, request }) => {
         // Validation and session errors happen before the stream starts, as plain HTTP errors.
-        const turn = startAnswer(context, body);
+        const turn = startAnswer(context, body, request);
         return {
           status: 200,
           headers: {

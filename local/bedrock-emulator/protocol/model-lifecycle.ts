@@ -1,0 +1,51 @@
+/**
+ * What the dated model file (`config/bedrock-models.json`) says about a model a request names, so
+ * the emulator refuses a model past its end of life as AWS does, and serves the control-plane
+ * reads from the same facts. A model the file does not list (such as the emulator's own extractive
+ * model) is accepted: the file records what Lantern relies on, not every model AWS has.
+ */
+import {
+  type BedrockModelFacts,
+  lifecycleOn,
+  lookupModel,
+  parseModelReference,
+} from '../../../config/bedrock-models.ts';
+import { resourceNotFoundError } from '../errors.ts';
+
+/**
+ * AWS's answer to a model past its end of life, as reported from live calls to InvokeModel and
+ * Converse (aws-samples/amazon-bedrock-ai-karaoke#21, 2024; aws-solutions-library-samples/
+ * accelerated-intelligent-document-processing-on-aws#708, 2026): ResourceNotFoundException,
+ * "This model version has reached the end of its life. Please refer to the AWS documentation for
+ * more details." Knowledge-base generation invokes the model the same way, so it is used there too.
+ */
+export const END_OF_LIFE_MESSAGE =
+  'This model version has reached the end of its life. Please refer to the AWS documentation for more details.';
+
+export const DEFAULT_REGION = 'us-east-1';
+
+/** The region a request was signed for (SigV4 credential scope), which is where AWS would serve it. */
+export function signedRegion(headers: Readonly<Record<string, string | string[] | undefined>>): string {
+  const authorization = headers.authorization;
+  const text = Array.isArray(authorization) ? authorization[0] : authorization;
+  return /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\//.exec(text ?? '')?.[1] ?? DEFAULT_REGION;
+}
+
+export interface LifecycleLookup {
+  readonly facts: BedrockModelFacts;
+  readonly status: 'ACTIVE' | 'LEGACY' | 'EOL';
+}
+
+/** The file's facts and the model's status on `now` in `region`, or undefined for an unlisted model. */
+export function modelLifecycle(idOrArn: string, now: Date, region: string): LifecycleLookup | undefined {
+  const facts = lookupModel(idOrArn);
+  if (facts === undefined) return undefined;
+  const arnRegion = parseModelReference(idOrArn).region;
+  return { facts, status: lifecycleOn(facts, now, arnRegion ?? region) };
+}
+
+/** Throws AWS's end-of-life error when the model a request names is past its end of life. */
+export function assertModelServed(idOrArn: string, now: Date, region: string): void {
+  if (modelLifecycle(idOrArn, now, region)?.status === 'EOL')
+    throw resourceNotFoundError(END_OF_LIFE_MESSAGE);
+}
