@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { mapCitation } from './citations.ts';
-import { ConflictError, NotFoundError } from './errors.ts';
+import { NotFoundError } from './errors.ts';
 import type { GuardrailVerdict, InputGuardrail } from './guardrail-client.ts';
-import { condenseHistory } from './history.ts';
+import { condenseHistory, fitRagInput } from './history.ts';
 import { countMetric, logger } from './observability.ts';
 import { type RagGenerator, type RagRequest, SessionRejectedError } from './rag-client.ts';
-import { SessionExistsError, type SessionStore } from './session-store.ts';
+import { type NewMessage, SessionExistsError, SessionGoneError, type SessionStore } from './session-store.ts';
+import { normalizeForScreening } from './text-normalization.ts';
+import { type TurnAnchor, TurnClaims, type TurnIdempotency } from './turn-claims.ts';
 import type {
   ChatAnswer,
   Citation,
@@ -23,6 +25,11 @@ export interface ChatTurn {
   readonly sessionId?: string;
   readonly clientMessageId?: string;
   /**
+   * How long this request may still run (the function's remaining time). A claim on its
+   * `clientMessageId` lasts no longer, so a retry after a crash waits for nothing more.
+   */
+  readonly leaseMs?: number;
+  /**
    * Create the session under `sessionId` when it does not exist yet, instead of answering 404.
    * For callers that derive a stable session id themselves (a Slack thread); never for REST input.
    */
@@ -34,7 +41,11 @@ export type ChatStreamEvent =
   | { readonly type: 'session'; readonly sessionId: string; readonly messageId: string }
   | { readonly type: 'text'; readonly text: string }
   | { readonly type: 'citation'; readonly citation: Citation }
-  | ({ readonly type: 'guardrail' } & GuardrailOutcome)
+  | ({
+      readonly type: 'guardrail';
+      /** The output guardrail intervened after text was sent: show `done.answer` instead of it. */
+      readonly replaceAnswer?: boolean;
+    } & GuardrailOutcome)
   | { readonly type: 'done'; readonly answer: ChatAnswer };
 
 export interface SessionView {
@@ -44,7 +55,19 @@ export interface SessionView {
 }
 
 export interface ConversationEngineDeps {
-  readonly store: SessionStore;
+  readonly store: Pick<
+    SessionStore,
+    | 'getSession'
+    | 'createSession'
+    | 'touchSession'
+    | 'saveMessage'
+    | 'removeMessages'
+    | 'listMessages'
+    | 'setFeedback'
+    | 'deleteSession'
+  >;
+  /** Remembers turns by `clientMessageId`, so a retried request completes the same turn. */
+  readonly idempotency: TurnIdempotency;
   readonly rag: RagGenerator;
   /** Screens each question before retrieval; without one, questions go to Bedrock as asked. */
   readonly guardrail?: InputGuardrail;
@@ -56,9 +79,7 @@ export interface ConversationEngineDeps {
 interface TurnRecord {
   readonly turn: ChatTurn;
   readonly session: StoredSession | undefined;
-  readonly sessionId: string;
-  readonly messageId: string;
-  readonly askedAt: string;
+  readonly anchor: TurnAnchor;
   /** The question as it may be stored: masked by the guardrail, or withheld when it was blocked. */
   readonly question: string;
   readonly bedrockSessionId: string | undefined;
@@ -78,102 +99,117 @@ export const WITHHELD_QUESTION = '[withheld: blocked by the guardrail]';
 export class ConversationEngine {
   private readonly now: () => Date;
   private readonly newId: () => string;
+  private readonly claims: TurnClaims;
 
   constructor(private readonly deps: ConversationEngineDeps) {
     this.now = deps.now ?? (() => new Date());
     this.newId = deps.newId ?? randomUUID;
+    this.claims = new TurnClaims(deps.idempotency);
   }
 
   /**
    * One turn. With a `clientMessageId`, a repeat of the request returns the stored answer (same
-   * message id) without asking Bedrock again or storing a second pair of messages.
+   * message id) without asking Bedrock again, and a retry of one that failed or was cut short
+   * completes the same turn: one question and one answer per `clientMessageId`, however often sent.
    */
   async chat(turn: ChatTurn): Promise<ChatAnswer> {
-    const clientMessageId = turn.clientMessageId;
-    if (!clientMessageId) return this.answer(turn);
-    const earlier = await this.claim(turn.owner, clientMessageId);
-    if (earlier) return earlier;
-    let answer: ChatAnswer | undefined;
+    const start = await this.claims.start(turn, this.freshAnchor(turn));
+    if (start.replay) return start.replay;
+    const progress = { stored: false };
     try {
-      answer = await this.answer(turn);
+      const answer = await this.answer(turn, start.anchor, progress);
+      await this.claims.finish(turn, answer);
       return answer;
-    } finally {
-      await this.settleClaim(turn.owner, clientMessageId, answer);
+    } catch (error) {
+      await this.claims.abandon(turn, progress.stored);
+      throw error;
     }
   }
 
-  private async answer(turn: ChatTurn): Promise<ChatAnswer> {
-    const { base, session, verdict } = await this.beginTurn(turn);
-    if (verdict.blocked) return this.recordTurn({ ...base, ...blockedTurn(verdict, session) });
+  private async answer(turn: ChatTurn, anchor: TurnAnchor, progress: TurnProgress): Promise<ChatAnswer> {
+    const { session, verdict } = await this.beginTurn(turn, anchor);
+    const base = { turn, session, anchor };
+    if (verdict.blocked) return this.recordTurn({ ...base, ...blockedTurn(verdict, session) }, progress);
     const rag = await this.withSessionRecovery(session, verdict.text, (request) =>
       this.deps.rag.generate(request),
     );
-    return this.recordTurn({
-      ...base,
-      question: verdict.text,
-      bedrockSessionId: rag.bedrockSessionId || undefined,
-      answer: rag.answer,
-      citations: rag.citations,
-      guardrail: withOutput(inputOutcome(verdict), rag.guardrailAction),
-      status: 'complete',
-    });
+    return this.recordTurn(
+      {
+        ...base,
+        question: verdict.text,
+        bedrockSessionId: rag.bedrockSessionId || undefined,
+        answer: rag.answer,
+        citations: rag.citations,
+        guardrail: withOutput(inputOutcome(verdict), rag.guardrailAction),
+        status: 'complete',
+      },
+      progress,
+    );
   }
 
   /**
    * The same turn as `chat`, streamed: each piece of the answer is passed on as it arrives. Errors
    * before the first event (unknown session, Bedrock refusing the request) throw from the first
    * `next()`, so an HTTP caller can still answer with a status code. If the stream breaks or the
-   * consumer stops early, the partial answer is stored with status `incomplete`.
+   * consumer stops early, the partial answer is stored with status `incomplete`, and a retry with
+   * the same `clientMessageId` replaces it.
    */
   async *streamChat(turn: ChatTurn, options: { signal?: AbortSignal } = {}): AsyncGenerator<ChatStreamEvent> {
-    const clientMessageId = turn.clientMessageId;
-    if (!clientMessageId) return yield* this.streamAnswer(turn, options);
-    const earlier = await this.claim(turn.owner, clientMessageId);
-    if (earlier) return yield* replayAnswer(earlier);
+    const start = await this.claims.start(turn, this.freshAnchor(turn));
+    if (start.replay) return yield* replayAnswer(start.replay);
+    const progress = { stored: false };
     let answer: ChatAnswer | undefined;
     try {
-      for await (const event of this.streamAnswer(turn, options)) {
+      for await (const event of this.streamAnswer(turn, start.anchor, progress, options)) {
         if (event.type === 'done') answer = event.answer;
         yield event;
       }
     } finally {
-      await this.settleClaim(turn.owner, clientMessageId, answer);
+      if (answer) await this.claims.finish(turn, answer);
+      else await this.claims.abandon(turn, progress.stored);
     }
   }
 
   private async *streamAnswer(
     turn: ChatTurn,
+    anchor: TurnAnchor,
+    progress: TurnProgress,
     options: { signal?: AbortSignal },
   ): AsyncGenerator<ChatStreamEvent> {
-    const { base, session, verdict } = await this.beginTurn(turn);
+    const { session, verdict } = await this.beginTurn(turn, anchor);
+    const base = { turn, session, anchor };
+    const opening = { type: 'session', sessionId: anchor.sessionId, messageId: anchor.messageId } as const;
     if (verdict.blocked) {
       const blocked = blockedTurn(verdict, session);
-      yield { type: 'session', sessionId: base.sessionId, messageId: base.messageId };
+      yield opening;
       yield { type: 'guardrail', ...blocked.guardrail };
       yield { type: 'text', text: blocked.answer };
-      yield { type: 'done', answer: await this.recordTurn({ ...base, ...blocked }) };
+      yield { type: 'done', answer: await this.recordTurn({ ...base, ...blocked }, progress) };
       return;
     }
 
     const stream = await this.withSessionRecovery(session, verdict.text, (request) =>
       this.deps.rag.stream(request, options.signal),
     );
-    yield { type: 'session', sessionId: base.sessionId, messageId: base.messageId };
+    yield opening;
     let guardrail = inputOutcome(verdict);
     if (guardrail.action === 'INTERVENED') yield { type: 'guardrail', ...guardrail };
 
     let answer = '';
     const citations: Citation[] = [];
     const record = (status: MessageStatus) =>
-      this.recordTurn({
-        ...base,
-        question: verdict.text,
-        bedrockSessionId: stream.bedrockSessionId || undefined,
-        answer,
-        citations,
-        guardrail,
-        status,
-      });
+      this.recordTurn(
+        {
+          ...base,
+          question: verdict.text,
+          bedrockSessionId: stream.bedrockSessionId || undefined,
+          answer,
+          citations,
+          guardrail,
+          status,
+        },
+        progress,
+      );
 
     let finished = false;
     try {
@@ -189,7 +225,8 @@ export class ConversationEngine {
           }
         } else if (event.action === 'INTERVENED') {
           guardrail = withOutput(guardrail, event.action);
-          yield { type: 'guardrail', ...guardrail };
+          // What was already shown may be what the guardrail objected to: `done` carries the answer to keep.
+          yield { type: 'guardrail', ...guardrail, ...(answer ? { replaceAnswer: true } : {}) };
         }
       }
       finished = true;
@@ -198,8 +235,8 @@ export class ConversationEngine {
       if (!finished) {
         await record('incomplete').catch((error: unknown) =>
           logger.error('could not store an incomplete turn', {
-            sessionId: base.sessionId,
-            messageId: base.messageId,
+            sessionId: anchor.sessionId,
+            messageId: anchor.messageId,
             error: String(error),
           }),
         );
@@ -214,16 +251,20 @@ export class ConversationEngine {
     return { sessionId, createdAt: session.createdAt, messages };
   }
 
-  /** Records a rating of one of the session's answers (owner-checked, like every session access). */
+  /**
+   * Records a rating of one of the session's answers (owner-checked, like every session access). A
+   * comment is screened like a question: stored masked, or withheld when the guardrail blocks it.
+   */
   async rateAnswer(
     sessionId: string,
     owner: string,
     feedback: { messageId: string; rating: Rating; comment?: string | undefined },
   ): Promise<void> {
     await this.requireSession(sessionId, owner);
+    const comment = feedback.comment ? await this.screenComment(feedback.comment) : undefined;
     const stored = await this.deps.store.setFeedback(sessionId, feedback.messageId, {
       rating: feedback.rating,
-      ...(feedback.comment ? { comment: feedback.comment } : {}),
+      ...(comment ? { comment } : {}),
       createdAt: this.now().toISOString(),
     });
     if (!stored)
@@ -231,8 +272,11 @@ export class ConversationEngine {
     logger.info('feedback stored', { sessionId, messageId: feedback.messageId, rating: feedback.rating });
   }
 
+  /** Deletes the session and everything of it, the `clientMessageId`s of its turns included. */
   async deleteSession(sessionId: string, owner: string): Promise<void> {
-    if (!(await this.deps.store.deleteSession(sessionId, owner))) throw sessionNotFound(sessionId);
+    const deleted = await this.deps.store.deleteSession(sessionId, owner);
+    if (!deleted) throw sessionNotFound(sessionId);
+    await this.claims.forget(owner, deleted.clientMessageIds);
   }
 
   /**
@@ -245,126 +289,139 @@ export class ConversationEngine {
     ask: (request: RagRequest) => Promise<T>,
   ): Promise<T> {
     const bedrockSessionId = session?.bedrockSessionId;
+    const text = fitRagInput(message);
     try {
-      return await ask({ text: message, ...(bedrockSessionId ? { bedrockSessionId } : {}) });
+      return await ask({ text, ...(bedrockSessionId ? { bedrockSessionId } : {}) });
     } catch (error) {
       if (!(error instanceof SessionRejectedError) || !session) throw error;
       logger.warn('Bedrock rejected the stored session; retrying in a new one', {
         sessionId: session.sessionId,
       });
       const history = await this.deps.store.listMessages(session.sessionId);
-      return ask({ text: condenseHistory(history.slice(-6), message) });
+      return ask({ text: condenseHistory(history.slice(-6), text) });
     }
   }
 
-  /** Loads the session and screens the question at once, and names the turn's ids. */
-  private async beginTurn(turn: ChatTurn) {
-    const [session, verdict] = await Promise.all([this.loadSession(turn), this.screen(turn.message)]);
-    const base = {
-      turn,
-      session,
-      sessionId: session?.sessionId ?? turn.sessionId ?? this.newId(),
+  /** The ids a new turn gets; a retried turn keeps the ones its first attempt got. */
+  private freshAnchor(turn: ChatTurn): TurnAnchor {
+    return {
+      sessionId: turn.sessionId ?? this.newId(),
+      userMessageId: this.newId(),
       messageId: this.newId(),
       askedAt: this.now().toISOString(),
     };
-    return { base, session, verdict };
   }
 
-  /** The stored answer of an earlier request with this client message id; 409 while it is running. */
-  private async claim(owner: string, clientMessageId: string): Promise<ChatAnswer | undefined> {
-    const earlier = await this.deps.store.claimClientMessage(owner, clientMessageId, CLAIM_LEASE_MS);
-    if (!earlier) return undefined;
-    if (earlier.state === 'complete') return earlier.answer;
-    throw new ConflictError(
-      'A request with this clientMessageId is still being answered; retry in a moment.',
-    );
-  }
-
-  /** Keeps the answer for repeats, or frees the id so the client's retry can answer afresh. */
-  private async settleClaim(
-    owner: string,
-    clientMessageId: string,
-    answer: ChatAnswer | undefined,
-  ): Promise<void> {
-    try {
-      if (answer) await this.deps.store.completeClientMessage(owner, clientMessageId, answer);
-      else await this.deps.store.releaseClientMessage(owner, clientMessageId);
-    } catch (error) {
-      logger.error('could not settle a client message id', { error: String(error) });
-    }
+  /** Loads the session and screens the question at once. */
+  private async beginTurn(turn: ChatTurn, anchor: TurnAnchor) {
+    const [session, verdict] = await Promise.all([this.loadSession(turn, anchor), this.screen(turn.message)]);
+    return { session, verdict };
   }
 
   /** Screens a question; every intervening policy is counted, never the text logged. */
   private async screen(message: string): Promise<GuardrailVerdict> {
-    if (!this.deps.guardrail) return { action: 'NONE', blocked: false, text: message, policies: [] };
-    const verdict = await this.deps.guardrail.screenInput(message);
+    // Full-width digits or zero-width characters must not carry a card number past the guardrail.
+    const text = normalizeForScreening(message);
+    if (!this.deps.guardrail) return { action: 'NONE', blocked: false, text, policies: [] };
+    const verdict = await this.deps.guardrail.screenInput(text);
     for (const policy of verdict.policies) countMetric('GuardrailIntervention', { policy, source: 'INPUT' });
     return verdict;
   }
 
-  /** Stores the session (created or kept alive) and both messages of the turn. */
-  private async recordTurn(record: TurnRecord): Promise<ChatAnswer> {
-    const { turn, sessionId, messageId } = record;
-    await this.saveSession(sessionId, turn, record.session, record.bedrockSessionId);
-    const answeredAt = laterThan(record.askedAt, this.now());
-    await Promise.all([
-      this.deps.store.appendMessage(sessionId, {
-        messageId: this.newId(),
+  private async screenComment(comment: string): Promise<string> {
+    const verdict = await this.screen(comment);
+    return verdict.blocked ? WITHHELD_COMMENT : verdict.text;
+  }
+
+  /**
+   * Stores the session (created or kept alive) and both messages of the turn. A session deleted
+   * while the turn ran stays deleted: the turn answers 404 and leaves nothing behind.
+   */
+  private async recordTurn(record: TurnRecord, progress: TurnProgress): Promise<ChatAnswer> {
+    const { turn, anchor } = record;
+    const { sessionId, messageId } = anchor;
+    await this.saveSession(turn, anchor, record.session, record.bedrockSessionId);
+    progress.stored = true;
+    const messages: NewMessage[] = [
+      {
+        messageId: anchor.userMessageId,
         role: 'user',
         text: record.question,
         status: record.status === 'blocked' ? 'blocked' : 'complete',
-        createdAt: record.askedAt,
+        createdAt: anchor.askedAt,
+        sortAt: anchor.askedAt,
         ...(turn.clientMessageId ? { clientMessageId: turn.clientMessageId } : {}),
-      }),
-      this.deps.store.appendMessage(sessionId, {
+      },
+      {
         messageId,
         role: 'assistant',
         text: record.answer,
         citations: record.citations,
         status: record.status,
-        createdAt: answeredAt,
-      }),
-    ]);
+        createdAt: laterThan(anchor.askedAt, this.now()),
+        // Right after its question, whenever it was answered, so every attempt writes the same item.
+        sortAt: laterThan(anchor.askedAt, new Date(0)),
+      },
+    ];
+    const [, stored] = await Promise.all(messages.map((m) => this.deps.store.saveMessage(sessionId, m)));
+    if (!(await this.deps.store.getSession(sessionId, turn.owner))) {
+      await this.deps.store.removeMessages(sessionId, messages);
+      throw sessionNotFound(sessionId);
+    }
     countMetric('ChatTurn');
     logger.info('chat turn stored', {
       sessionId,
       messageId,
       citations: record.citations.length,
       guardrailAction: record.guardrail.action,
-      status: record.status,
+      status: stored?.status ?? record.status,
       newSession: !record.session,
     });
+    // An earlier attempt at this turn already stored its finished answer: that one stands.
+    const kept =
+      stored && (stored.text !== record.answer || stored.status !== record.status) ? stored : undefined;
     return {
       sessionId,
       messageId,
-      answer: record.answer,
-      citations: record.citations,
+      answer: kept?.text ?? record.answer,
+      citations: kept?.citations ?? record.citations,
       guardrail: record.guardrail,
     };
   }
 
   private async saveSession(
-    sessionId: string,
     turn: ChatTurn,
+    anchor: TurnAnchor,
     session: StoredSession | undefined,
     bedrockSessionId: string | undefined,
   ): Promise<void> {
-    if (session) return this.deps.store.touchSession(sessionId, bedrockSessionId);
+    const { sessionId } = anchor;
     try {
-      await this.deps.store.createSession(sessionId, turn.owner, bedrockSessionId);
+      if (session) return await this.deps.store.touchSession(sessionId, bedrockSessionId);
+      try {
+        await this.deps.store.createSession(sessionId, turn.owner, bedrockSessionId);
+      } catch (error) {
+        if (!(error instanceof SessionExistsError)) throw error;
+        // A concurrent first turn (or an earlier attempt at this one) created it, or it belongs to
+        // someone else (who must not learn so).
+        if (!(await this.deps.store.getSession(sessionId, turn.owner))) throw sessionNotFound(sessionId);
+        await this.deps.store.touchSession(sessionId, bedrockSessionId);
+      }
     } catch (error) {
-      if (!(error instanceof SessionExistsError)) throw error;
-      // A concurrent first turn created it, or it belongs to someone else (who must not learn so).
-      if (!(await this.deps.store.getSession(sessionId, turn.owner))) throw sessionNotFound(sessionId);
-      await this.deps.store.touchSession(sessionId, bedrockSessionId);
+      if (error instanceof SessionGoneError) throw sessionNotFound(sessionId);
+      throw error;
     }
   }
 
-  private async loadSession(turn: ChatTurn): Promise<StoredSession | undefined> {
-    if (!turn.sessionId) return undefined;
-    if (!turn.createSessionIfMissing) return this.requireSession(turn.sessionId, turn.owner);
+  /**
+   * The turn's session: the one the request names (404 if it is not the caller's), or for a new
+   * conversation none yet, unless an earlier attempt at this turn already created it.
+   */
+  private async loadSession(turn: ChatTurn, anchor: TurnAnchor): Promise<StoredSession | undefined> {
+    if (turn.sessionId && !turn.createSessionIfMissing)
+      return this.requireSession(turn.sessionId, turn.owner);
     // Someone else's session under this id stays hidden: creating it later fails its condition.
-    return this.deps.store.getSession(turn.sessionId, turn.owner);
+    return this.deps.store.getSession(anchor.sessionId, turn.owner);
   }
 
   private async requireSession(sessionId: string, owner: string): Promise<StoredSession> {
@@ -374,8 +431,13 @@ export class ConversationEngine {
   }
 }
 
-/** Longer than any turn takes; a claim older than this belonged to a request that died. */
-const CLAIM_LEASE_MS = 5 * 60_000;
+/** Whether a turn has begun writing, so a failed attempt knows whether a retry has anything to finish. */
+interface TurnProgress {
+  stored: boolean;
+}
+
+/** Stored instead of a feedback comment the guardrail blocked. */
+export const WITHHELD_COMMENT = '[withheld: blocked by the guardrail]';
 
 /** A finished answer, told again as the events of a stream. */
 export async function* replayAnswer(answer: ChatAnswer): AsyncGenerator<ChatStreamEvent> {

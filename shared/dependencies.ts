@@ -3,15 +3,14 @@ import { createAgentRuntimeClient, createDocumentClient, createRuntimeClient } f
 import type { LanternConfig } from './config.ts';
 import { ConversationEngine } from './conversation.ts';
 import { BedrockGuardrail } from './guardrail-client.ts';
+import { IdempotencyStore } from './idempotency.ts';
 import { BedrockRag } from './rag-client.ts';
 import { SessionStore } from './session-store.ts';
 
 /** Wires the conversation engine to its real adapters; handlers call this once, at module scope. */
 export function createConversationEngine(config: LanternConfig): ConversationEngine {
-  const store = new SessionStore(createDocumentClient(config), {
-    tableName: config.tableName,
-    ttlDays: config.sessionTtlDays,
-  });
+  const db = createDocumentClient(config);
+  const store = new SessionStore(db, { tableName: config.tableName, ttlDays: config.sessionTtlDays });
   const rag = new BedrockRag(createAgentRuntimeClient(config), {
     knowledgeBaseId: config.knowledgeBaseId,
     modelArn: config.modelArn,
@@ -21,5 +20,24 @@ export function createConversationEngine(config: LanternConfig): ConversationEng
   const guardrail = config.guardrail
     ? new BedrockGuardrail(createRuntimeClient(config), config.guardrail)
     : undefined;
-  return new ConversationEngine({ store, rag, ...(guardrail ? { guardrail } : {}) });
+  return new ConversationEngine({
+    store,
+    idempotency: createIdempotencyStore(config, db),
+    rag,
+    ...(guardrail ? { guardrail } : {}),
+  });
+}
+
+/** How long an idempotency key is remembered: clients and Slack retry within minutes, not days. */
+const IDEMPOTENCY_TTL_SECONDS = 86_400;
+
+/** The one idempotency store, for chat turns and Slack events alike. */
+export function createIdempotencyStore(
+  config: LanternConfig,
+  db = createDocumentClient(config),
+): IdempotencyStore {
+  return new IdempotencyStore(db, {
+    tableName: config.tableName,
+    ttlSeconds: IDEMPOTENCY_TTL_SECONDS,
+  });
 }

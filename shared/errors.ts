@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  | 'IDEMPOTENCY_KEY_REUSED'
   | 'PAYLOAD_TOO_LARGE'
   | 'THROTTLED'
   | 'UPSTREAM_ERROR'
@@ -65,8 +66,24 @@ export class NotFoundError extends LanternError {
 
 export class ConflictError extends LanternError {
   override readonly name: string = 'ConflictError';
-  constructor(message: string, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    /** When the conflict will have cleared at the latest, for `Retry-After`. */
+    readonly retryAfterSeconds = 1,
+    options?: ErrorOptions,
+  ) {
     super(409, 'CONFLICT', message, options);
+  }
+}
+
+/**
+ * An idempotency key (`clientMessageId`) came back with a different request: answering it with the
+ * earlier request's result would be wrong, and so would answering it afresh (as payment APIs do).
+ */
+export class IdempotencyKeyReusedError extends LanternError {
+  override readonly name: string = 'IdempotencyKeyReusedError';
+  constructor(message: string, options?: ErrorOptions) {
+    super(422, 'IDEMPOTENCY_KEY_REUSED', message, options);
   }
 }
 

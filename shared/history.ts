@@ -33,6 +33,21 @@ export function condenseHistory(
   return `${header}${lines.join('\n')}\n${tail}`;
 }
 
+/**
+ * What is sent to the knowledge base for a question that grew past its input limit once the
+ * guardrail masked it (a masked value can be longer than the value): white space collapsed, then if
+ * need be the middle shortened, keeping the opening and the end, where a question usually asks.
+ */
+export function fitRagInput(text: string, limit = RAG_INPUT_LIMIT): string {
+  if (text.length <= limit) return text;
+  const collapsed = text.replace(/\s+/g, ' ').trim();
+  if (collapsed.length <= limit) return collapsed;
+  const gap = ' … ';
+  const tail = Math.floor((limit - gap.length) / 2);
+  const head = limit - gap.length - tail;
+  return `${collapsed.slice(0, head).trimEnd()}${gap}${collapsed.slice(collapsed.length - tail).trimStart()}`;
+}
+
 function shorten(text: string, max: number): string {
   if (text.length <= max) return text;
   const cut = text.lastIndexOf(' ', max - 1);

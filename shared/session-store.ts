@@ -10,7 +10,6 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { sessionTable } from '../config/table.ts';
 import type {
-  ChatAnswer,
   Citation,
   Feedback,
   MessageRole,
@@ -26,12 +25,8 @@ const MESSAGE_PREFIX = 'MSG#';
 const BATCH_SIZE = 25;
 
 const sessionPk = (sessionId: string) => `SESSION#${sessionId}`;
-const clientMessagePk = (owner: string, clientMessageId: string) => `CLIENTMSG#${owner}#${clientMessageId}`;
-const CLAIM_SK = 'CLAIM';
-/** How long a client message id is remembered: clients retry within minutes, not days. */
-const CLIENT_MESSAGE_TTL_SECONDS = 86_400;
-/** Messages sort by creation time, then id, so concurrent turns keep a stable order. */
-const messageSk = (createdAt: string, messageId: string) => `${MESSAGE_PREFIX}${createdAt}#${messageId}`;
+/** Messages sort by the time their turn began, then id, so concurrent turns keep a stable order. */
+const messageSk = (sortAt: string, messageId: string) => `${MESSAGE_PREFIX}${sortAt}#${messageId}`;
 
 /** A live session already holds this id. */
 export class SessionExistsError extends Error {
@@ -41,12 +36,25 @@ export class SessionExistsError extends Error {
   }
 }
 
-export type ClientMessageClaim =
-  | { readonly state: 'pending' }
-  | { readonly state: 'complete'; readonly answer: ChatAnswer };
+/** The session is gone (deleted or expired) while a turn was being stored in it. */
+export class SessionGoneError extends Error {
+  override readonly name = 'SessionGoneError';
+  constructor(sessionId: string, options?: ErrorOptions) {
+    super(`Session ${sessionId} no longer exists`, options);
+  }
+}
 
-/** A message as the engine hands it over: its session is given separately, feedback comes later. */
-export type NewMessage = Omit<StoredMessage, 'sessionId' | 'feedback'>;
+/**
+ * A message as the engine hands it over: its session is given separately, feedback comes later.
+ * `sortAt` places it in the transcript; it is fixed when a turn begins, so every attempt at the same
+ * turn writes the same items.
+ */
+export type NewMessage = Omit<StoredMessage, 'sessionId' | 'feedback'> & { readonly sortAt: string };
+
+/** What deleting a session removed: the client message ids of its turns, so they can be forgotten. */
+export interface DeletedSession {
+  readonly clientMessageIds: readonly string[];
+}
 
 export interface SessionStoreOptions {
   readonly tableName: string;
@@ -121,41 +129,65 @@ export class SessionStore {
     };
   }
 
-  /** Records the Bedrock session now in use and keeps the session alive for another TTL period. */
+  /**
+   * Records the Bedrock session now in use and keeps the session alive for another TTL period.
+   * Throws `SessionGoneError` when it was deleted meanwhile.
+   */
   async touchSession(sessionId: string, bedrockSessionId: string | undefined): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.options.tableName,
-        Key: { [PK]: sessionPk(sessionId), [SK]: SESSION_SK },
-        UpdateExpression: bedrockSessionId ? 'SET #ttl = :ttl, bedrockSessionId = :bid' : 'SET #ttl = :ttl',
-        ConditionExpression: 'attribute_exists(#pk)',
-        ExpressionAttributeNames: { '#pk': PK, '#ttl': TTL },
-        ExpressionAttributeValues: {
-          ':ttl': this.expiry(),
-          ...(bedrockSessionId ? { ':bid': bedrockSessionId } : {}),
-        },
-      }),
-    );
+    await this.db
+      .send(
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key: { [PK]: sessionPk(sessionId), [SK]: SESSION_SK },
+          UpdateExpression: bedrockSessionId ? 'SET #ttl = :ttl, bedrockSessionId = :bid' : 'SET #ttl = :ttl',
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': PK, '#ttl': TTL },
+          ExpressionAttributeValues: {
+            ':ttl': this.expiry(),
+            ...(bedrockSessionId ? { ':bid': bedrockSessionId } : {}),
+          },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (error instanceof ConditionalCheckFailedException)
+          throw new SessionGoneError(sessionId, { cause: error });
+        throw error;
+      });
   }
 
-  /** Stores one message; a repeated message id is a conflict, never an overwrite. */
-  async appendMessage(sessionId: string, message: NewMessage): Promise<StoredMessage> {
-    const stored: StoredMessage = { sessionId, ...message };
-    await this.db.send(
-      new PutCommand({
-        TableName: this.options.tableName,
-        Item: {
-          [PK]: sessionPk(sessionId),
-          [SK]: messageSk(message.createdAt, message.messageId),
-          type: 'message',
-          ...stored,
-          [TTL]: this.expiry(),
-        },
-        ConditionExpression: 'attribute_not_exists(#pk)',
-        ExpressionAttributeNames: { '#pk': PK },
-      }),
+  /**
+   * Stores one message of a turn. Writing the same message again (a retried turn) keeps what is
+   * stored, except that an `incomplete` answer is replaced by the retry's. Returns what is stored.
+   */
+  async saveMessage(sessionId: string, message: NewMessage): Promise<StoredMessage> {
+    const { sortAt, ...fields } = message;
+    const stored: StoredMessage = { sessionId, ...fields };
+    const Key = { [PK]: sessionPk(sessionId), [SK]: messageSk(sortAt, message.messageId) };
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.options.tableName,
+          Item: { ...Key, type: 'message', ...stored, [TTL]: this.expiry() },
+          ConditionExpression: 'attribute_not_exists(#pk) OR #status = :incomplete',
+          ExpressionAttributeNames: { '#pk': PK, '#status': 'status' },
+          ExpressionAttributeValues: { ':incomplete': 'incomplete' },
+        }),
+      );
+      return stored;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.options.tableName, Key, ConsistentRead: true }),
     );
-    return stored;
+    return Item ? toMessage(Item) : stored;
+  }
+
+  /** Removes messages of a turn that was stored into a session deleted meanwhile. */
+  async removeMessages(sessionId: string, messages: readonly NewMessage[]): Promise<void> {
+    await this.deleteBatch(
+      messages.map((m) => ({ [PK]: sessionPk(sessionId), [SK]: messageSk(m.sortAt, m.messageId) })),
+    );
   }
 
   /**
@@ -163,13 +195,13 @@ export class SessionStore {
    * the session has no such assistant message.
    */
   async setFeedback(sessionId: string, messageId: string, feedback: Feedback): Promise<boolean> {
-    const message = (await this.listMessages(sessionId)).find((m) => m.messageId === messageId);
-    if (message?.role !== 'assistant') return false;
+    const item = (await this.messageItems(sessionId)).find((i) => i.messageId === messageId);
+    if (item?.role !== 'assistant') return false;
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.options.tableName,
-          Key: { [PK]: sessionPk(sessionId), [SK]: messageSk(message.createdAt, messageId) },
+          Key: { [PK]: item[PK], [SK]: item[SK] },
           UpdateExpression: 'SET feedback = :feedback',
           ConditionExpression: 'attribute_exists(#pk)',
           ExpressionAttributeNames: { '#pk': PK },
@@ -183,92 +215,13 @@ export class SessionStore {
     }
   }
 
-  /**
-   * Claims a client message id for one request, so a retried request cannot start a second
-   * answer. A claim left pending longer than `leaseMs` (its request died) can be taken over.
-   * Returns undefined when claimed, else what the earlier request left: pending or its answer.
-   */
-  async claimClientMessage(
-    owner: string,
-    clientMessageId: string,
-    leaseMs: number,
-  ): Promise<ClientMessageClaim | undefined> {
-    const now = this.now().getTime();
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.options.tableName,
-          Item: {
-            [PK]: clientMessagePk(owner, clientMessageId),
-            [SK]: CLAIM_SK,
-            type: 'client-message',
-            state: 'pending',
-            leaseUntil: now + leaseMs,
-            [TTL]: this.epochSeconds() + CLIENT_MESSAGE_TTL_SECONDS,
-          },
-          ConditionExpression:
-            'attribute_not_exists(#pk) OR #ttl <= :nowSeconds OR (#state = :pending AND leaseUntil < :now)',
-          ExpressionAttributeNames: { '#pk': PK, '#ttl': TTL, '#state': 'state' },
-          ExpressionAttributeValues: {
-            ':nowSeconds': this.epochSeconds(),
-            ':pending': 'pending',
-            ':now': now,
-          },
-        }),
-      );
-      return undefined;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
-    const { Item } = await this.db.send(
-      new GetCommand({
-        TableName: this.options.tableName,
-        Key: { [PK]: clientMessagePk(owner, clientMessageId), [SK]: CLAIM_SK },
-        ConsistentRead: true,
-      }),
-    );
-    if (Item?.state === 'complete' && Item.answer)
-      return { state: 'complete', answer: Item.answer as ChatAnswer };
-    return { state: 'pending' };
-  }
-
-  /** Records the answer of a claimed client message id; repeats of the request get it back. */
-  async completeClientMessage(owner: string, clientMessageId: string, answer: ChatAnswer): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.options.tableName,
-        Item: {
-          [PK]: clientMessagePk(owner, clientMessageId),
-          [SK]: CLAIM_SK,
-          type: 'client-message',
-          state: 'complete',
-          answer,
-          [TTL]: this.epochSeconds() + CLIENT_MESSAGE_TTL_SECONDS,
-        },
-      }),
-    );
-  }
-
-  /** Gives a claim back when its request failed, so the client's retry can answer afresh. */
-  async releaseClientMessage(owner: string, clientMessageId: string): Promise<void> {
-    await this.db
-      .send(
-        new DeleteCommand({
-          TableName: this.options.tableName,
-          Key: { [PK]: clientMessagePk(owner, clientMessageId), [SK]: CLAIM_SK },
-          ConditionExpression: '#state = :pending',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':pending': 'pending' },
-        }),
-      )
-      .catch((error: unknown) => {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      });
-  }
-
   /** The live messages of a session, oldest first. */
   async listMessages(sessionId: string): Promise<StoredMessage[]> {
-    const messages: StoredMessage[] = [];
+    return (await this.messageItems(sessionId)).map(toMessage);
+  }
+
+  private async messageItems(sessionId: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
     // Bounded: a session holds at most a few thousand messages, a page at most 1 MB.
     for (let page = 0; page < 100; page++) {
@@ -287,18 +240,18 @@ export class SessionStore {
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of result.Items ?? []) messages.push(toMessage(item));
+      items.push(...(result.Items ?? []));
       startKey = result.LastEvaluatedKey;
       if (!startKey) break;
     }
-    return messages;
+    return items;
   }
 
   /**
    * Deletes a session owned by `owner`. The session item goes first, under a condition on its
    * owner, so a half-finished delete leaves an unreachable session rather than a foreign one.
    */
-  async deleteSession(sessionId: string, owner: string): Promise<boolean> {
+  async deleteSession(sessionId: string, owner: string): Promise<DeletedSession | undefined> {
     try {
       await this.db.send(
         new DeleteCommand({
@@ -310,19 +263,23 @@ export class SessionStore {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
     }
-    const keys = (await this.listMessages(sessionId)).map((m) => ({
-      [PK]: sessionPk(sessionId),
-      [SK]: messageSk(m.createdAt, m.messageId),
-    }));
-    for (let i = 0; i < keys.length; i += BATCH_SIZE) await this.deleteBatch(keys.slice(i, i + BATCH_SIZE));
-    return true;
+    const items = await this.messageItems(sessionId);
+    await this.deleteBatch(items.map((item) => ({ [PK]: item[PK], [SK]: item[SK] })));
+    const clientMessageIds = items.flatMap((item) =>
+      typeof item.clientMessageId === 'string' ? [item.clientMessageId] : [],
+    );
+    return { clientMessageIds };
+  }
+
+  private async deleteBatch(keys: Record<string, unknown>[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += BATCH_SIZE) await this.deleteChunk(keys.slice(i, i + BATCH_SIZE));
   }
 
   /** BatchWriteItem may hand back unprocessed items under load; retry those a bounded number of times. */
-  private async deleteBatch(keys: Record<string, string>[]): Promise<void> {
+  private async deleteChunk(keys: Record<string, unknown>[]): Promise<void> {
     let pending = keys.map((Key) => ({ DeleteRequest: { Key } }));
     for (let attempt = 0; pending.length > 0 && attempt < 5; attempt++) {
       if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));

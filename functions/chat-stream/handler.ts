@@ -26,7 +26,8 @@ export const makeHandler =
     try {
       const owner = callerOf(event);
       const request = parseJsonBody(event, chatRequestSchema);
-      events = engine.streamChat({ owner, ...request }, { signal: abort.signal });
+      const leaseMs = context.getRemainingTimeInMillis();
+      events = engine.streamChat({ owner, ...request, leaseMs }, { signal: abort.signal });
       first = await events.next();
     } catch (error) {
       const response = errorResponse(error);

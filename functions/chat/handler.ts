@@ -8,10 +8,11 @@ import { jsonResponse } from '../../shared/http/responses.ts';
 
 /** `POST /v1/chat`: one question in, one grounded answer with citations out. */
 export const makeHandler = (engine: Pick<ConversationEngine, 'chat'>) =>
-  restHandler(async (event) => {
+  restHandler(async (event, context) => {
     const owner = callerOf(event);
     const request = parseJsonBody(event, chatRequestSchema);
-    return jsonResponse(200, await engine.chat({ owner, ...request }));
+    const leaseMs = context.getRemainingTimeInMillis();
+    return jsonResponse(200, await engine.chat({ owner, ...request, leaseMs }));
   });
 
 export const handler = makeHandler(createConversationEngine(getConfig()));

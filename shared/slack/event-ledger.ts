@@ -1,16 +1,14 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { sessionTable } from '../../config/table.ts';
+import { IdempotencyStore } from '../idempotency.ts';
 
 const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = sessionTable;
 const EVENT_SK = 'EVENT';
 const eventPk = (eventId: string) => `SLACKEVENT#${eventId}`;
+/** Answering an event is work guarded by Lantern's one idempotency mechanism. */
+const workKey = (eventId: string) => `slack-event#${eventId}`;
+const WORK_STATUS = { in_progress: 'working', released: 'failed', completed: 'answered' } as const;
 
 export type WorkClaim = 'claimed' | 'answered' | 'busy';
 
@@ -28,17 +26,21 @@ export interface SlackEventLedgerOptions {
  *
  * - the events function records each delivery; Slack's retries of the same event find it and are
  *   acknowledged without being queued again;
- * - the worker claims the event before answering (a lease, so a crashed worker's claim runs out) and
- *   marks it answered afterwards, so a queue redelivery never posts a second answer.
+ * - the worker claims the event before answering, through the same `IdempotencyStore` as chat turns
+ *   (a lease, so a crashed worker's claim runs out), and marks it answered afterwards, so a queue
+ *   redelivery never posts a second answer. The answer itself is stored once per event because the
+ *   worker asks the engine with the event id as the turn's `clientMessageId`.
  */
 export class SlackEventLedger {
   private readonly now: () => Date;
+  private readonly work: IdempotencyStore;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly options: SlackEventLedgerOptions,
   ) {
     this.now = options.now ?? (() => new Date());
+    this.work = new IdempotencyStore(db, options);
   }
 
   /** Records the first delivery of an event: true if it is new, false for a retry or duplicate. */
@@ -93,68 +95,25 @@ export class SlackEventLedger {
    * means) is claimed too.
    */
   async beginWork(eventId: string, leaseMs: number): Promise<WorkClaim> {
-    const nowMs = this.now().getTime();
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.options.tableName,
-          Key: { [PK]: eventPk(eventId), [SK]: EVENT_SK },
-          UpdateExpression:
-            'SET #status = :working, leaseUntil = :lease, #type = :type, #ttl = if_not_exists(#ttl, :ttl) ADD attempts :one',
-          ConditionExpression:
-            'attribute_not_exists(#pk) OR (#status <> :answered AND (attribute_not_exists(leaseUntil) OR leaseUntil < :nowMs))',
-          ExpressionAttributeNames: { '#pk': PK, '#status': 'status', '#type': 'type', '#ttl': TTL },
-          ExpressionAttributeValues: {
-            ':working': 'working',
-            ':answered': 'answered',
-            ':lease': nowMs + leaseMs,
-            ':nowMs': nowMs,
-            ':type': 'slack-event',
-            ':ttl': this.epochSeconds() + this.options.ttlSeconds,
-            ':one': 1,
-          },
-        }),
-      );
-      return 'claimed';
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return (await this.status(eventId)) === 'answered' ? 'answered' : 'busy';
-    }
+    const claim = await this.work.begin(workKey(eventId), { fingerprint: eventId, leaseMs, data: {} });
+    if (claim.status === 'claimed') return 'claimed';
+    return claim.status === 'completed' ? 'answered' : 'busy';
   }
 
   /** Marks the event answered: redeliveries of its job are dropped from now on. */
   async finishWork(eventId: string): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.options.tableName,
-        Key: { [PK]: eventPk(eventId), [SK]: EVENT_SK },
-        UpdateExpression: 'SET #status = :answered, answeredAt = :at REMOVE leaseUntil',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':answered': 'answered', ':at': this.now().toISOString() },
-      }),
-    );
+    await this.work.complete(workKey(eventId), { answeredAt: this.now().toISOString() });
   }
 
   /** Releases a claim after a failure, so the queue's next delivery can start at once. */
   async abandonWork(eventId: string): Promise<void> {
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.options.tableName,
-          Key: { [PK]: eventPk(eventId), [SK]: EVENT_SK },
-          UpdateExpression: 'SET #status = :failed REMOVE leaseUntil',
-          ConditionExpression: '#status = :working',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':failed': 'failed', ':working': 'working' },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    await this.work.release(workKey(eventId));
   }
 
   /** The event's status (`received`, `working`, `answered`, `failed`), for tests and diagnostics. */
   async status(eventId: string): Promise<string | undefined> {
+    const work = await this.work.status(workKey(eventId));
+    if (work) return WORK_STATUS[work];
     const { Item } = await this.db.send(
       new GetCommand({
         TableName: this.options.tableName,

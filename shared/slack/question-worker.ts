@@ -56,7 +56,7 @@ export async function answerSlackJob(
   const target = replyTarget(question);
   try {
     await deps.responder.showWorking(target);
-    await answer(deps, question, target, log);
+    await answer(deps, question, target, delivery, log);
     await deps.ledger.finishWork(question.eventId);
     return 'answered';
   } catch (error) {
@@ -86,6 +86,7 @@ async function answer(
   deps: SlackWorkerDeps,
   question: SlackQuestion,
   target: ReplyTarget,
+  delivery: Delivery,
   log: Record<string, unknown>,
 ): Promise<void> {
   const botUserId = question.botUserId ?? (await deps.botUserId());
@@ -99,24 +100,26 @@ async function answer(
     return logger.info('Slack question too long; replied politely', { ...log, length: message.length });
   }
   const sessionId = threadSessionId(question.teamId, question.channel, question.threadTs);
-  const delivery = await deps.responder.deliver(
+  const delivered = await deps.responder.deliver(
     target,
     deps.answers.stream({
       owner: slackOwner(question.teamId),
       message,
       sessionId,
       createSessionIfMissing: true,
+      // One stored turn per event, however often the queue delivers it.
       clientMessageId: question.eventId,
+      leaseMs: delivery.leaseMs,
     }),
   );
   logger.info('Slack question answered', {
     ...log,
     sessionId,
-    messageId: delivery.answer.messageId,
-    mode: delivery.mode,
-    replaced: delivery.replaced ?? false,
-    citations: delivery.answer.citations.length,
-    guardrailAction: delivery.answer.guardrail.action,
+    messageId: delivered.answer.messageId,
+    mode: delivered.mode,
+    replaced: delivered.replaced ?? false,
+    citations: delivered.answer.citations.length,
+    guardrailAction: delivered.answer.guardrail.action,
   });
 }
 

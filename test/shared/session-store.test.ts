@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SessionStore } from '../../shared/session-store.ts';
+import { SessionGoneError, SessionStore } from '../../shared/session-store.ts';
 import { startTestTable, type TestTable } from '../helpers/dynamodb.ts';
 
 let table: TestTable;
@@ -18,6 +18,7 @@ const message = (messageId: string, createdAt: string, role: 'user' | 'assistant
   text: `text of ${messageId}`,
   status: 'complete' as const,
   createdAt,
+  sortAt: createdAt,
 });
 
 describe('SessionStore on dynalite', () => {
@@ -36,24 +37,63 @@ describe('SessionStore on dynalite', () => {
     expect(await store.getSession('s-owner', 'alice')).toMatchObject({ sessionId: 's-owner' });
   });
 
-  it('lists messages by time, then id, and refuses a duplicate message id', async () => {
+  it('lists messages by time, then id, and keeps the first copy of a message written twice', async () => {
     await store.createSession('s-order', 'alice');
     const t = '2026-11-22T10:00:01.000Z';
-    await store.appendMessage('s-order', message('b', t));
-    await store.appendMessage('s-order', message('a', t));
-    await store.appendMessage('s-order', message('c', '2026-11-22T10:00:00.500Z'));
-    await expect(store.appendMessage('s-order', message('a', t))).rejects.toThrow();
-    expect((await store.listMessages('s-order')).map((m) => m.messageId)).toEqual(['c', 'a', 'b']);
+    await store.saveMessage('s-order', message('b', t));
+    await store.saveMessage('s-order', message('a', t));
+    await store.saveMessage('s-order', message('c', '2026-11-22T10:00:00.500Z'));
+    const again = await store.saveMessage('s-order', { ...message('a', t), text: 'another text' });
+    expect(again.text).toBe('text of a');
+    const messages = await store.listMessages('s-order');
+    expect(messages.map((m) => [m.messageId, m.text])).toEqual([
+      ['c', 'text of c'],
+      ['a', 'text of a'],
+      ['b', 'text of b'],
+    ]);
+  });
+
+  it('replaces an incomplete answer with the retry answer, and keeps a finished one', async () => {
+    await store.createSession('s-retry', 'alice');
+    const t = '2026-11-22T10:00:02.000Z';
+    const cut = { ...message('r', t, 'assistant'), text: 'half an ans', status: 'incomplete' as const };
+    await store.saveMessage('s-retry', cut);
+    await store.saveMessage('s-retry', {
+      ...cut,
+      text: 'half an answer, then all of it',
+      status: 'complete',
+    });
+    await store.saveMessage('s-retry', { ...cut, text: 'a third attempt', status: 'complete' });
+    expect((await store.listMessages('s-retry')).map((m) => [m.text, m.status])).toEqual([
+      ['half an answer, then all of it', 'complete'],
+    ]);
+  });
+
+  it('sorts a message by the time of its turn, whatever time it was written with', async () => {
+    await store.createSession('s-sort', 'alice');
+    await store.saveMessage('s-sort', {
+      ...message('late', '2026-11-22T10:09:00.000Z', 'assistant'),
+      sortAt: '2026-11-22T10:00:00.001Z',
+    });
+    await store.saveMessage('s-sort', message('early', '2026-11-22T10:00:00.000Z'));
+    const messages = await store.listMessages('s-sort');
+    expect(messages.map((m) => [m.messageId, m.createdAt])).toEqual([
+      ['early', '2026-11-22T10:00:00.000Z'],
+      ['late', '2026-11-22T10:09:00.000Z'],
+    ]);
+    const feedback = { rating: 'up', createdAt: '2026-11-22T10:10:00.000Z' } as const;
+    expect(await store.setFeedback('s-sort', 'late', feedback)).toBe(true);
+    expect((await store.listMessages('s-sort')).map((m) => m.feedback)).toEqual([undefined, feedback]);
   });
 
   it('filters expired sessions and messages on read, though DynamoDB has not deleted them yet', async () => {
     clock = new Date('2026-11-22T10:00:00Z');
     await store.createSession('s-ttl', 'alice');
-    await store.appendMessage('s-ttl', message('m1', clock.toISOString()));
+    await store.saveMessage('s-ttl', message('m1', clock.toISOString()));
     clock = new Date('2026-11-23T10:00:01Z'); // one day and a second later
     expect(await store.getSession('s-ttl', 'alice')).toBeUndefined();
     expect(await store.listMessages('s-ttl')).toEqual([]);
-    expect(await store.deleteSession('s-ttl', 'alice')).toBe(false);
+    expect(await store.deleteSession('s-ttl', 'alice')).toBeUndefined();
     clock = new Date('2026-11-22T10:00:00Z');
   });
 
@@ -69,16 +109,20 @@ describe('SessionStore on dynalite', () => {
   });
 
   it('refuses to touch a session that does not exist (no item is created)', async () => {
-    await expect(store.touchSession('s-missing', 'bedrock-x')).rejects.toThrow();
+    await expect(store.touchSession('s-missing', 'bedrock-x')).rejects.toThrow(SessionGoneError);
     expect(await store.getSession('s-missing', 'alice')).toBeUndefined();
   });
 
   it('deletes a session and all its messages for the owner only', async () => {
     await store.createSession('s-del', 'alice');
-    await store.appendMessage('s-del', message('m1', '2026-11-22T10:00:01.000Z'));
-    expect(await store.deleteSession('s-del', 'bob')).toBe(false);
-    expect(await store.listMessages('s-del')).toHaveLength(1);
-    expect(await store.deleteSession('s-del', 'alice')).toBe(true);
+    await store.saveMessage('s-del', {
+      ...message('m1', '2026-11-22T10:00:01.000Z'),
+      clientMessageId: 'c-1',
+    });
+    await store.saveMessage('s-del', message('m2', '2026-11-22T10:00:01.001Z', 'assistant'));
+    expect(await store.deleteSession('s-del', 'bob')).toBeUndefined();
+    expect(await store.listMessages('s-del')).toHaveLength(2);
+    expect(await store.deleteSession('s-del', 'alice')).toEqual({ clientMessageIds: ['c-1'] });
     expect(await store.getSession('s-del', 'alice')).toBeUndefined();
     expect(await store.listMessages('s-del')).toEqual([]);
   });

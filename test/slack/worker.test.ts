@@ -76,6 +76,7 @@ describe('slack-worker', () => {
         sessionId: threadSessionId('T0TEST', 'C0HELP', envelope.event.ts),
         createSessionIfMissing: true,
         clientMessageId: envelope.event_id,
+        leaseMs: expect.any(Number),
       },
     ]);
     expect(responder.log).toEqual([

@@ -1,0 +1,101 @@
+import { ConflictError, IdempotencyKeyReusedError } from './errors.ts';
+import { fingerprintOf, type IdempotencyStore } from './idempotency.ts';
+import { logger } from './observability.ts';
+import type { ChatAnswer } from './types.ts';
+
+/** The ids and time a turn is stored under, fixed by its first attempt and kept by every retry. */
+export interface TurnAnchor {
+  readonly sessionId: string;
+  readonly userMessageId: string;
+  readonly messageId: string;
+  readonly askedAt: string;
+}
+
+/** What a turn needs of the idempotency store. */
+export type TurnIdempotency = Pick<IdempotencyStore, 'begin' | 'complete' | 'release' | 'forget'>;
+
+/** The parts of a turn that name it. */
+interface TurnRequest {
+  readonly owner: string;
+  readonly message: string;
+  readonly sessionId?: string;
+  readonly clientMessageId?: string;
+  readonly leaseMs?: number;
+}
+
+export type TurnStart =
+  | { readonly replay: ChatAnswer; readonly anchor?: undefined }
+  | { readonly replay?: undefined; readonly anchor: TurnAnchor };
+
+/**
+ * When no lease is given: just under the REST integration's 29 s, the longest a synchronous turn
+ * can run on AWS.
+ */
+const DEFAULT_LEASE_MS = 28_000;
+
+/**
+ * A chat turn's `clientMessageId` as an idempotency key, owned by its caller: one answer per key,
+ * a retry of a failed or cut-short attempt completes the same turn (same anchor), a repeat of a
+ * finished one gets its answer back, and a key reused for another request is refused.
+ */
+export class TurnClaims {
+  constructor(private readonly store: TurnIdempotency) {}
+
+  async start(turn: TurnRequest, fresh: TurnAnchor): Promise<TurnStart> {
+    if (!turn.clientMessageId) return { anchor: fresh };
+    const claim = await this.store.begin<ChatAnswer, TurnAnchor>(keyOf(turn.owner, turn.clientMessageId), {
+      fingerprint: fingerprintOf([turn.message, turn.sessionId]),
+      leaseMs: Math.max(1_000, turn.leaseMs ?? DEFAULT_LEASE_MS),
+      data: fresh,
+    });
+    switch (claim.status) {
+      case 'claimed':
+        if (claim.attempt > 1)
+          logger.info('retrying an unfinished turn', { sessionId: claim.data.sessionId });
+        return { anchor: claim.data };
+      case 'completed':
+        return { replay: claim.result };
+      case 'in_progress':
+        throw new ConflictError(
+          'A request with this clientMessageId is still being answered; retry after the time in Retry-After.',
+          Math.max(1, Math.ceil(claim.retryAfterMs / 1000)),
+        );
+      case 'mismatch':
+        throw new IdempotencyKeyReusedError(
+          'This clientMessageId was already used for a different message or session; use a new clientMessageId for a new question.',
+        );
+    }
+  }
+
+  /** Keeps the answer for repeats of the request. */
+  async finish(turn: TurnRequest, answer: ChatAnswer): Promise<void> {
+    if (!turn.clientMessageId) return;
+    await this.settle(() => this.store.complete(keyOf(turn.owner, turn.clientMessageId as string), answer));
+  }
+
+  /**
+   * Frees the key for the client's retry: keeping the anchor when part of the turn was stored (the
+   * retry replaces it), forgetting it when nothing was.
+   */
+  async abandon(turn: TurnRequest, stored: boolean): Promise<void> {
+    if (!turn.clientMessageId) return;
+    const key = keyOf(turn.owner, turn.clientMessageId);
+    await this.settle(() => (stored ? this.store.release(key) : this.store.forget(key)));
+  }
+
+  /** Forgets the keys of a deleted session's turns. */
+  async forget(owner: string, clientMessageIds: readonly string[]): Promise<void> {
+    await Promise.all(clientMessageIds.map((id) => this.settle(() => this.store.forget(keyOf(owner, id)))));
+  }
+
+  private async settle(write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      // The key's lease runs out by itself; the client's retry then proceeds.
+      logger.error('could not settle a client message id', { error: String(error) });
+    }
+  }
+}
+
+const keyOf = (owner: string, clientMessageId: string) => `turn#${owner}#${clientMessageId}`;
