@@ -5,15 +5,23 @@
  * other than 503 was seen.
  *
  *   npm run load -- [--chats 200] [--sessions 50] [--throttle 0.2] [--max-attempts 6] [--timeout 180]
+ *
+ * `--chaos` runs the chaos run instead (test/load/chaos-run.ts): the stack in a child process,
+ * streams cut, clients hanging up, a kill -9 and restart, deletes racing turns; only its report is
+ * printed to stdout. There `--chats` is the number of concurrent turns and `--max-attempts` defaults
+ * to 25.
  */
 import { parseArgs } from 'node:util';
 import type { FaultContext } from '../../local/bedrock-emulator/index.ts';
 import { cliFail, parseCli } from '../../local/cli.ts';
 import { API_KEY, bootStack } from '../helpers/local-stack.ts';
+import { chaosPassed, defaultChaosOptions, formatChaosReport, runChaos } from './chaos-run.ts';
 import { formatLoadReport, runLoad } from './load-run.ts';
 
 const usage =
-  'Usage: npm run load -- [--chats 200] [--sessions 50] [--throttle 0.2] [--max-attempts 6] [--timeout 180]';
+  'Usage: npm run load -- [--chats 200] [--sessions 50] [--throttle 0.2] [--max-attempts 6] [--timeout 180]\n' +
+  '       npm run load -- --chaos [--chats 200] [--sessions 50] [--throttle 0.2] [--stream-cut 0.25]\n' +
+  '                       [--hang-up 0.15] [--deletes 4] [--no-kill] [--max-attempts 25] [--timeout 240]';
 
 function fail(message: string): never {
   return cliFail(usage, message);
@@ -25,27 +33,54 @@ const values: Record<string, string | boolean | undefined> = parseCli(usage, () 
       chats: { type: 'string', default: '200' },
       sessions: { type: 'string', default: '50' },
       throttle: { type: 'string', default: '0.2' },
-      'max-attempts': { type: 'string', default: '6' },
-      timeout: { type: 'string', default: '180' },
+      'max-attempts': { type: 'string' },
+      timeout: { type: 'string' },
+      chaos: { type: 'boolean', default: false },
+      'stream-cut': { type: 'string', default: '0.25' },
+      'hang-up': { type: 'string', default: '0.15' },
+      deletes: { type: 'string', default: '4' },
+      'no-kill': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
     strict: true,
   }),
 ).values;
 
-function whole(name: string, min: number, max: number): number {
-  const value = Number(values[name]);
+function whole(name: string, min: number, max: number, fallback?: number): number {
+  const value = values[name] === undefined ? Number(fallback) : Number(values[name]);
   if (!Number.isInteger(value) || value < min || value > max)
     fail(`--${name} must be a whole number from ${min} to ${max}`);
   return value;
 }
 const chats = whole('chats', 1, 5_000);
 const sessions = whole('sessions', 1, 1_000);
-const maxAttempts = whole('max-attempts', 1, 20);
-const timeoutSeconds = whole('timeout', 5, 1_800);
-const throttle = Number(values.throttle);
-if (!Number.isFinite(throttle) || throttle < 0 || throttle > 1)
-  fail('--throttle must be a share from 0 to 1');
+const chaos = values.chaos === true;
+const maxAttempts = whole('max-attempts', 1, 40, chaos ? defaultChaosOptions.maxAttempts : 6);
+const timeoutSeconds = whole('timeout', 5, 1_800, chaos ? defaultChaosOptions.timeoutMs / 1000 : 180);
+function share(name: string): number {
+  const value = Number(values[name]);
+  if (!Number.isFinite(value) || value < 0 || value > 1) fail(`--${name} must be a share from 0 to 1`);
+  return value;
+}
+const throttle = share('throttle');
+
+if (chaos) {
+  const options = {
+    ...defaultChaosOptions,
+    turns: chats,
+    sessions,
+    throttle,
+    streamCutShare: share('stream-cut'),
+    hangUpShare: share('hang-up'),
+    deletes: whole('deletes', 0, 1_000),
+    kill: values['no-kill'] !== true,
+    maxAttempts,
+    timeoutMs: timeoutSeconds * 1000,
+  };
+  const report = await runChaos(options);
+  console.log(formatChaosReport(report, options));
+  process.exit(chaosPassed(report) ? 0 : 1);
+}
 
 // Powertools warns on every invocation that published no metric; it would bury the figures.
 const warn = console.warn.bind(console);
