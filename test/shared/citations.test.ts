@@ -1,6 +1,6 @@
 import type { Citation as BedrockCitation } from '@aws-sdk/client-bedrock-agent-runtime';
 import { describe, expect, it } from 'vitest';
-import { anchorSpan, mapCitations, titleFromUri } from '../../shared/citations.ts';
+import { anchorSpan, mapCitation, mapCitations, mapReference, titleFromUri } from '../../shared/citations.ts';
 
 const answer = 'Open Settings to reset your password. You will get an email within five minutes.';
 const first = 'Open Settings to reset your password.';
@@ -124,9 +124,56 @@ describe('mapCitations', () => {
   });
 });
 
+describe('span end rules', () => {
+  const withoutText = (start: number, end: number): BedrockCitation => {
+    const citation = bedrockCitation(first, start, end);
+    return { ...citation, generatedResponsePart: { textResponsePart: { span: { start, end } } } };
+  };
+
+  it('reads a RetrieveAndGenerate span without its text as ending inclusive', () => {
+    const [mapped] = mapCitations(answer, [withoutText(0, first.length - 1)], 'inclusive');
+    expect(mapped).toMatchObject({ start: 0, end: first.length, text: first });
+  });
+
+  it('reads a streamed span without its text as ending exclusive', () => {
+    const mapped = mapCitation(answer, withoutText(0, first.length));
+    expect(mapped).toMatchObject({ start: 0, end: first.length, text: first });
+  });
+
+  it('places a repeated text at its occurrence nearest a span that ran past the answer', () => {
+    const repeated = 'Yes. It is. Yes.';
+    const [mapped] = mapCitations(repeated, [bedrockCitation('Yes.', 15, 19)], 'inclusive');
+    expect(mapped).toMatchObject({ start: 12, end: 16, text: 'Yes.' });
+  });
+});
+
 describe('anchorSpan', () => {
   it('clamps a span without text to the answer', () => {
     expect(anchorSpan('short', '', 2, 99)).toEqual({ start: 2, end: 5, text: 'ort' });
+  });
+});
+
+describe('mapReference', () => {
+  const content = { type: 'TEXT' as const, text: 'A passage.' };
+
+  it('names a structured source by its query and a drive document by its url', () => {
+    const query = 'SELECT plan FROM accounts WHERE id = 7';
+    expect(mapReference({ content, location: { type: 'SQL', sqlLocation: { query } } })).toMatchObject({
+      sourceUri: query,
+      title: 'SQL query',
+    });
+    const url = 'https://drive.example.com/docs/refund-policy.docx';
+    expect(
+      mapReference({ content, location: { type: 'ONEDRIVE', oneDriveLocation: { url } } }),
+    ).toMatchObject({ sourceUri: url, title: 'Refund policy' });
+    expect(
+      mapReference({ content, location: { type: 'GOOGLEDRIVE', googleDriveLocation: { url } } }).sourceUri,
+    ).toBe(url);
+  });
+
+  it('keeps the score a Retrieve result carries, above 1 too', () => {
+    const location = { type: 'S3' as const, s3Location: { uri: 's3://b/a.md' } };
+    expect(mapReference({ content, location, score: 1.397601 }).score).toBe(1.397601);
   });
 });
 
