@@ -12,6 +12,7 @@ describe('toVerdict', () => {
         {
           sensitiveInformationPolicy: {
             piiEntities: [{ action: 'ANONYMIZED', detected: true, match: '1 Main Street', type: 'ADDRESS' }],
+            regexes: [],
           },
         },
       ],
