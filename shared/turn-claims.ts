@@ -33,6 +33,9 @@ export type TurnStart =
  */
 const DEFAULT_LEASE_MS = 28_000;
 
+/** The longest Retry-After a 409 suggests: most claims end with their request's answer, soon. */
+const RETRY_HINT_SECONDS = 3;
+
 /**
  * A chat turn's `clientMessageId` as an idempotency key, owned by its caller: one answer per key,
  * a retry of a failed or cut-short attempt completes the same turn (same anchor), a repeat of a
@@ -55,11 +58,14 @@ export class TurnClaims {
         return { anchor: claim.data };
       case 'completed':
         return { replay: claim.result };
-      case 'in_progress':
+      case 'in_progress': {
+        // A live request usually finishes within seconds; a dead one's claim lasts at most this long.
+        const heldSeconds = Math.max(1, Math.ceil(claim.retryAfterMs / 1000));
         throw new ConflictError(
-          'A request with this clientMessageId is still being answered; retry after the time in Retry-After.',
-          Math.max(1, Math.ceil(claim.retryAfterMs / 1000)),
+          `A request with this clientMessageId is still being answered (for at most ${heldSeconds} more seconds); retry after the time in Retry-After.`,
+          Math.min(heldSeconds, RETRY_HINT_SECONDS),
         );
+      }
       case 'mismatch':
         throw new IdempotencyKeyReusedError(
           'This clientMessageId was already used for a different message or session; use a new clientMessageId for a new question.',
