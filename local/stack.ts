@@ -28,6 +28,12 @@ export interface LocalStackOptions {
   /** Accepted as `x-admin-key` on the admin routes (IAM-authorized on AWS). */
   readonly adminKeys?: readonly string[];
   readonly port?: number;
+  /**
+   * Browser origins allowed to read the API (`corsAllowOrigins` on AWS): exact origins, or `*`.
+   * With a fixed `port`, the playground's own origins are added. The handlers read the list once
+   * per process (`CORS_ALLOW_ORIGINS`), so a second stack in one process answers with the first's.
+   */
+  readonly corsOrigins?: readonly string[];
   /** Where dynalite keeps its files; in memory when absent. */
   readonly dataDir?: string;
   readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
@@ -63,6 +69,10 @@ export interface LocalStack {
   readonly emulator: BedrockEmulator;
   readonly emulatorUrl: string;
   readonly dynamoDbEndpoint: string;
+  /** The origins the API answers cross-origin reads for (`['*']` for any). */
+  readonly corsAllowOrigins: readonly string[];
+  /** The local AWS endpoints, so the AWS CLI or an SDK can be pointed at them. */
+  readonly aws: LocalAwsEndpoints;
   /** Settles when the first ingestion finished; `/v1/health` answers 200 from then on. */
   readonly ingestion: Promise<{ documents: number; chunks: number }>;
   /** The Slack path: its in-process queue to the worker (tests wait on `slack.queue.idle()`). */
@@ -110,12 +120,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ...(options.faultSettings ? { faultSettings: options.faultSettings } : {}),
   });
 
+  const corsAllowOrigins = allowedOrigins(options);
   const environment = {
+    CORS_ALLOW_ORIGINS: corsAllowOrigins.join(','),
     TABLE_NAME: LOCAL_TABLE_NAME,
     KNOWLEDGE_BASE_ID: LOCAL_KNOWLEDGE_BASE_ID,
     MODEL_ARN: LOCAL_MODEL_ARN,
     SESSION_TTL_DAYS: '30',
-    AWS_REGION: 'us-east-1',
+    AWS_REGION: LOCAL_REGION,
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     BEDROCK_AGENT_RUNTIME_ENDPOINT: emulator.url,
     BEDROCK_RUNTIME_ENDPOINT: emulator.url,
@@ -131,8 +143,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // The SDK's credential chain would otherwise look for real credentials (or the instance metadata
   // service); local servers accept any signature.
   Object.assign(process.env, environment, {
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? options.logLevel ?? 'WARN',
     POWERTOOLS_DEV: 'true',
@@ -170,6 +182,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     isReady: () => ready,
     notReadyReason: () => `Ingesting the knowledge base (${progress.done}/${progress.total} documents)`,
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+    corsAllowOrigins,
   });
   const ingestion = emulator
     .ingest((p) => {
@@ -189,6 +202,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     emulator,
     emulatorUrl: emulator.url,
     dynamoDbEndpoint: dynamo.endpoint,
+    corsAllowOrigins,
+    aws: localAwsEndpoints(emulator.url, dynamo.endpoint, Boolean(options.confluenceDir)),
     ingestion,
     slack,
     knowledgeBase,
@@ -199,6 +214,73 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await emulator.close();
       await dynamo.close();
     },
+  };
+}
+
+/**
+ * The allow-list the handlers and the gateway share: the given origins first (API Gateway's own
+ * errors name only the first), then the playground's, which is same-origin and so needs none, but
+ * stays allowed whatever else is listed. `*` stands alone, as API Gateway's CORS options require.
+ */
+function allowedOrigins(options: LocalStackOptions): string[] {
+  const given = options.corsOrigins ?? [];
+  if (given.includes('*')) return ['*'];
+  const playground = options.port
+    ? [`http://127.0.0.1:${options.port}`, `http://localhost:${options.port}`]
+    : [];
+  return [...new Set([...given, ...playground])];
+}
+
+export interface LocalAwsService {
+  /** The AWS CLI's name for the service. */
+  readonly service: string;
+  readonly url: string;
+  /** A read-only AWS CLI call against it. */
+  readonly example: string;
+}
+
+export interface LocalAwsEndpoints {
+  readonly region: string;
+  /** Any values work: the local servers accept every signature. */
+  readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string };
+  readonly services: readonly LocalAwsService[];
+}
+
+const LOCAL_REGION = 'us-east-1';
+const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+function localAwsEndpoints(emulatorUrl: string, dynamoDbUrl: string, confluence: boolean): LocalAwsEndpoints {
+  const on = (url: string) => `--endpoint-url ${url} --region ${LOCAL_REGION}`;
+  return {
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    services: [
+      {
+        service: 'bedrock-agent-runtime',
+        url: emulatorUrl,
+        example: `aws bedrock-agent-runtime retrieve ${on(emulatorUrl)} --knowledge-base-id ${LOCAL_KNOWLEDGE_BASE_ID} --retrieval-query text="reset password"`,
+      },
+      {
+        service: 'bedrock-agent',
+        url: emulatorUrl,
+        example: `aws bedrock-agent list-ingestion-jobs ${on(emulatorUrl)} --knowledge-base-id ${LOCAL_KNOWLEDGE_BASE_ID} --data-source-id ${confluence ? LOCAL_CONFLUENCE_DATA_SOURCE_ID : LOCAL_DATA_SOURCE_ID}`,
+      },
+      {
+        service: 'bedrock-runtime',
+        url: emulatorUrl,
+        example: `aws bedrock-runtime apply-guardrail ${on(emulatorUrl)} --guardrail-identifier ${localGuardrail.id} --guardrail-version ${localGuardrail.version} --source INPUT --content '[{"text":{"text":"My card is 4111 1111 1111 1111"}}]'`,
+      },
+      {
+        service: 'bedrock',
+        url: emulatorUrl,
+        example: `aws bedrock get-foundation-model ${on(emulatorUrl)} --model-identifier ${LOCAL_MODEL_ARN.slice(LOCAL_MODEL_ARN.lastIndexOf('/') + 1)}`,
+      },
+      {
+        service: 'dynamodb',
+        url: dynamoDbUrl,
+        example: `aws dynamodb scan ${on(dynamoDbUrl)} --table-name ${LOCAL_TABLE_NAME} --max-items 5`,
+      },
+    ],
   };
 }
 

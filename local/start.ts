@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { ingestionSettings } from '../config/ingestion.ts';
+import { parseCorsConfig } from '../shared/config.ts';
 import { type FaultSettings, parseFaults } from './bedrock-emulator/index.ts';
 import { cliFail, parseCli } from './cli.ts';
 import { startLocalStack } from './stack.ts';
@@ -19,6 +20,9 @@ const usage = `Usage: npm start -- [options]
   --confluence DIR  a folder of exported Confluence pages with a pages.json manifest of their URLs,
                     added as a second data source (try local/sample-confluence); synced hourly
   --port N          port of the local API (default: 3000)
+  --cors-origin O   a browser origin allowed to call the API from another page, such as
+                    http://localhost:5173 (repeat it or separate with commas; * for any);
+                    the playground's own origin is always allowed
   --api-key KEY     API key clients send as x-api-key (default: lantern-dev-key)
   --admin-key KEY   admin key for /v1/admin routes, sent as x-admin-key (default: lantern-admin-dev-key)
   --data-dir DIR    where sessions are kept between runs (default: .lantern/data)
@@ -36,6 +40,7 @@ const args = parseCli(usage, () =>
       docs: { type: 'string', default: join(projectRoot, 'local', 'sample-kb') },
       confluence: { type: 'string' },
       port: { type: 'string', default: '3000' },
+      'cors-origin': { type: 'string', multiple: true, default: [] },
       'api-key': { type: 'string', default: 'lantern-dev-key' },
       'admin-key': { type: 'string', default: 'lantern-admin-dev-key' },
       'data-dir': { type: 'string', default: join(projectRoot, '.lantern', 'data') },
@@ -57,6 +62,14 @@ const port = Number(args.port);
 if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(`--port must be a number between 0 and 65535`);
 const apiKey = args['api-key'];
 if (apiKey.length < 8) fail('--api-key must be at least 8 characters');
+
+let corsOrigins: readonly string[];
+try {
+  // The handlers' own parser, so a value npm start accepts is one they accept.
+  corsOrigins = parseCorsConfig({ CORS_ALLOW_ORIGINS: args['cors-origin'].join(',') }).allowOrigins;
+} catch {
+  fail(`--cors-origin takes origins such as http://localhost:5173 (scheme, host, port; no path), or *`);
+}
 
 let faultSettings: FaultSettings | undefined;
 try {
@@ -83,6 +96,7 @@ const stack = await startLocalStack({
   apiKeys: [apiKey],
   adminKeys: [args['admin-key']],
   port,
+  corsOrigins,
   dataDir: resolve(args['data-dir']),
   logLevel: args.verbose ? 'INFO' : 'WARN',
   ...(faultSettings ? { faultSettings } : {}),
@@ -138,6 +152,9 @@ try {
   process.exit(1);
 }
 
+const awsLines = stack.aws.services
+  .map((s) => `  ${s.service.padEnd(22)} ${s.url}\n    ${s.example}`)
+  .join('\n');
 const curl = `curl -s ${stack.url}/v1/chat -H 'content-type: application/json' -H 'x-api-key: ${apiKey}' -d '{"message":"How do I reset my password?"}'`;
 console.log(`
 Lantern is running offline at ${stack.url}
@@ -148,8 +165,19 @@ Lantern is running offline at ${stack.url}
 Try it:
   ${curl}
 
+Cross-origin pages allowed to call it: ${describeOrigins(stack.corsAllowOrigins)}
+
+Local AWS endpoints (region ${stack.aws.region}; any credentials work, e.g.
+  AWS_ACCESS_KEY_ID=${stack.aws.credentials.accessKeyId} AWS_SECRET_ACCESS_KEY=${stack.aws.credentials.secretAccessKey} AWS_REGION=${stack.aws.region}):
+${awsLines}
+
 Edit files in ${docsDir} and they are re-ingested a second later; reload by hand with
   npm run kb:sync -- --url ${stack.url} --admin-key ${args['admin-key']}
 
 Press Ctrl+C to stop.`);
 if (faultSettings) console.log(`Injecting Bedrock faults: ${args.faults}`);
+
+function describeOrigins(origins: readonly string[]): string {
+  if (origins.includes('*')) return 'any (--cors-origin *)';
+  return origins.length > 0 ? origins.join(', ') : 'none (add some with --cors-origin)';
+}
