@@ -1,29 +1,11 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type ReplayContext, type Replayer, replayConfig } from './context.ts';
+import { type ReplayContext, replayConfig } from './context.ts';
 import { loadRecordings, operationKey, RECORDINGS_DIR } from './recordings.ts';
-import { replayApiGatewayEvent } from './replayers/api-gateway-event.ts';
-import { replayApplyGuardrail } from './replayers/apply-guardrail.ts';
-import { replayConverse } from './replayers/converse.ts';
-import { replayGetIngestionJob, replayStartIngestionJob } from './replayers/ingestion-job.ts';
-import { replayRetrieve } from './replayers/retrieve.ts';
-import { replayRetrieveAndGenerate } from './replayers/retrieve-and-generate.ts';
-import { replayRetrieveAndGenerateStream } from './replayers/retrieve-and-generate-stream.ts';
-import { replaySlackEvent } from './replayers/slack-event.ts';
+import { REPLAYERS } from './replayers/index.ts';
 import { WireServer } from './wire-server.ts';
-
-/** Which replayer reads a recording, by `service:Operation` (see `operationKey`). */
-const REPLAYERS: Readonly<Record<string, Replayer>> = {
-  'bedrock-agent-runtime:RetrieveAndGenerate': replayRetrieveAndGenerate,
-  'bedrock-agent-runtime:RetrieveAndGenerateStream': replayRetrieveAndGenerateStream,
-  'bedrock-agent-runtime:Retrieve': replayRetrieve,
-  'bedrock-runtime:ApplyGuardrail': replayApplyGuardrail,
-  'bedrock-runtime:Converse': replayConverse,
-  'bedrock-agent:StartIngestionJob': replayStartIngestionJob,
-  'bedrock-agent:GetIngestionJob': replayGetIngestionJob,
-  'apigateway:Lambda': replayApiGatewayEvent,
-  'slack-events-api:event_callback': replaySlackEvent,
-  'slack-events-api:url_verification': replaySlackEvent,
-};
 
 const recordings = loadRecordings();
 const passed = new Map<string, string[]>();
@@ -47,6 +29,23 @@ afterAll(async () => {
 describe('AWS recordings replayed through Lantern', () => {
   it('finds the recordings', () => {
     expect(recordings.length).toBeGreaterThan(0);
+  });
+
+  it('has no replayer for a recording of an operation nobody wrote one for', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lantern-recordings-'));
+    try {
+      const recording = {
+        service: 'bedrock-runtime',
+        operation: 'InvokeModel',
+        kind: 'captured',
+        payload: {},
+      };
+      writeFileSync(join(dir, 'bedrock-runtime-InvokeModel-1.json'), JSON.stringify(recording));
+      const [dropped] = loadRecordings(dir);
+      expect(dropped && REPLAYERS[operationKey(dropped)]).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each(recordings.map((r) => [r.file, r] as const))('%s', async (_file, recording) => {
