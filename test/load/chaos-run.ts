@@ -7,6 +7,7 @@
  * run. Then every transcript is read through the API and the whole table is audited.
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { rmSync } from 'node:fs';
 import { API_KEY, tempDir } from '../helpers/local-stack.ts';
 import {
@@ -129,6 +130,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
 async function drive(stack: ChaosStack, options: ChaosOptions, started: number): Promise<ChaosReport> {
   const runTag = randomUUID().slice(0, 8);
   const deadline = AbortSignal.timeout(options.timeoutMs);
+  // Every turn's attempts and pauses listen to the deadline at once.
+  setMaxListeners(0, deadline);
   const problems: string[] = [];
   const problem = (text: string) => {
     if (problems.length < 40) problems.push(text);
@@ -242,7 +245,7 @@ async function drive(stack: ChaosStack, options: ChaosOptions, started: number):
     ...judge(outcomes, transcripts, audit, deleted, problem),
     deletedStillReadable: [...deleted].filter((id) => audit.sessions.has(id)).length,
     statuses: tally.statuses,
-    ...serverErrorsOf(tally.statuses, deleteStatuses),
+    ...serverErrorsOf(tally.streamErrors, tally.statuses, deleteStatuses),
     streamErrors: tally.streamErrors,
     missingRetryAfter: tally.missingRetryAfter,
     hangUps: tally.hangUps,
@@ -370,14 +373,23 @@ function judge(
   };
 }
 
-function serverErrorsOf(...tallies: Readonly<Record<string, number>>[]) {
+/**
+ * 5xx by status, the `error` events of streams counted as the status they stand for: a stream
+ * that already answered 200 can only report an internal error in-band.
+ */
+function serverErrorsOf(
+  streamErrors: Readonly<Record<string, number>>,
+  ...tallies: Readonly<Record<string, number>>[]
+) {
   const serverErrors: Record<string, number> = {};
+  const internal = streamErrors.INTERNAL_ERROR ?? 0;
+  if (internal > 0) serverErrors['500 (stream error event)'] = internal;
   for (const statuses of tallies)
     for (const [status, n] of Object.entries(statuses))
       if (/^5\d\d$/.test(status)) serverErrors[status] = (serverErrors[status] ?? 0) + n;
   // 503 with Retry-After is the promised answer to throttling; its header is checked on its own.
   const unexpectedServerErrors = Object.entries(serverErrors)
-    .filter(([status]) => status !== '503')
+    .filter(([status]) => !status.startsWith('503'))
     .reduce((sum, [, n]) => sum + n, 0);
   return { serverErrors, unexpectedServerErrors };
 }
@@ -475,7 +487,7 @@ export function formatChaosReport(report: ChaosReport, options: ChaosOptions): s
     ['stored answers differing from the one sent', report.mismatched],
     ['deleted sessions still in the table', report.deletedStillReadable],
     ['5xx seen, by status', list(report.serverErrors)],
-    ['unexpected 5xx (other than 503)', report.unexpectedServerErrors],
+    ['unexpected 5xx (other than 503; stream INTERNAL_ERROR events included)', report.unexpectedServerErrors],
     [
       '409 / 422 / 404 seen by turns',
       `${statuses['409'] ?? 0} / ${statuses['422'] ?? 0} / ${statuses['404'] ?? 0}`,
