@@ -259,6 +259,8 @@ function onStreamEvent(turn, event, payload) {
       turn.sessionId = state.sessionId;
       return false;
     case 'text':
+      // Text after the guardrail withdrew the answer belongs to what it withdrew.
+      if (turn.withdrawn) return false;
       if (typeof payload.text === 'string' && payload.text) {
         turn.text += payload.text;
         setTurnState(turn, 'streaming');
@@ -266,6 +268,7 @@ function onStreamEvent(turn, event, payload) {
       }
       return false;
     case 'citation':
+      if (turn.withdrawn) return false;
       if (isCitation(payload.citation)) {
         turn.citations = [...turn.citations, payload.citation];
         renderAnswer(turn);
@@ -273,6 +276,7 @@ function onStreamEvent(turn, event, payload) {
       }
       return false;
     case 'guardrail':
+      if (replacesAnswer(payload)) withdrawAnswer(turn);
       showGuardrail(turn, payload);
       return false;
     case 'done':
@@ -316,7 +320,7 @@ function applyAnswer(turn, answer) {
  * @typedef {{ start: number, end: number, text: string, references: { sourceUri: string, title?: string, excerpt?: string }[] }} Citation
  * @typedef {{
  *   id: number, el: HTMLElement, answer: HTMLElement, text: string, citations: Citation[],
- *   messageId?: string, sessionId?: string
+ *   messageId?: string, sessionId?: string, withdrawn?: boolean
  * }} Turn
  */
 
@@ -392,8 +396,8 @@ function endTurn(turn, outcome, message) {
 }
 
 /**
- * A notice when the guardrail intervened: it either blocked the question (the reply is its
- * standard message) or masked something in it (the answer still came).
+ * A notice when the guardrail intervened: it blocked the question (the reply is its standard
+ * message), withdrew or reviewed the answer, or masked something in the question.
  * @param {Turn} turn
  * @param {any} guardrail `{action, blocked?, policies?}`
  */
@@ -403,11 +407,44 @@ function showGuardrail(turn, guardrail) {
   const notice = part(turn.el, 'guardrail-notice');
   notice.textContent = guardrail.blocked
     ? 'The guardrail blocked this question, so the reply is its standard message and the knowledge base was not asked.'
-    : policies.includes('sensitiveInformationPolicy')
-      ? 'The guardrail masked personal information in your question before it was answered and stored.'
-      : 'The guardrail intervened in this turn.';
+    : turn.withdrawn
+      ? turn.text
+        ? 'The guardrail intervened in the answer: the text streamed first was withdrawn and this reviewed answer replaces it.'
+        : 'The guardrail intervened in the answer: the text streamed so far was withdrawn.'
+      : policies.includes('output')
+        ? 'The guardrail intervened in the answer; this is the reviewed answer.'
+        : policies.includes('sensitiveInformationPolicy')
+          ? 'The guardrail masked personal information in your question before it was answered and stored.'
+          : 'The guardrail intervened in this turn.';
   notice.dataset.blocked = String(Boolean(guardrail.blocked));
   notice.hidden = false;
+}
+
+/**
+ * The output guardrail intervened after text was streamed: what was shown is not the answer, and
+ * `done.answer` is. Older servers say so only by listing the `output` policy.
+ * @param {any} guardrail
+ */
+function replacesAnswer(guardrail) {
+  if (guardrail?.replaceAnswer === true) return true;
+  return (
+    guardrail?.action === 'INTERVENED' &&
+    Array.isArray(guardrail.policies) &&
+    guardrail.policies.includes('output')
+  );
+}
+
+/**
+ * Takes the streamed text and sources off the page at once, so nothing the guardrail objected to
+ * stays readable while `done` is on its way, or if it never comes.
+ * @param {Turn} turn
+ */
+function withdrawAnswer(turn) {
+  turn.withdrawn = true;
+  turn.text = '';
+  turn.citations = [];
+  renderAnswer(turn);
+  renderSources(turn);
 }
 
 /** @param {unknown} value @returns {value is Citation} */
