@@ -349,7 +349,7 @@ export class ConversationEngine {
         text: record.question,
         status: record.status === 'blocked' ? 'blocked' : 'complete',
         createdAt: anchor.askedAt,
-        sortAt: anchor.askedAt,
+        sortKey: `${turnSortKey(anchor)}#1`,
         ...(turn.clientMessageId ? { clientMessageId: turn.clientMessageId } : {}),
       },
       {
@@ -360,7 +360,7 @@ export class ConversationEngine {
         status: record.status,
         createdAt: laterThan(anchor.askedAt, this.now()),
         // Right after its question, whenever it was answered, so every attempt writes the same item.
-        sortAt: laterThan(anchor.askedAt, new Date(0)),
+        sortKey: `${turnSortKey(anchor)}#2`,
       },
     ];
     const [, stored] = await Promise.all(messages.map((m) => this.deps.store.saveMessage(sessionId, m)));
@@ -476,6 +476,11 @@ function withOutput(outcome: GuardrailOutcome, outputAction: GuardrailOutcome['a
 /** The same 404 whether the session never existed, expired, or belongs to someone else. */
 function sessionNotFound(sessionId: string): NotFoundError {
   return new NotFoundError(`Session ${sessionId} was not found`);
+}
+
+/** Turns list in the order they were asked; ties (the same millisecond) by the question's id. */
+function turnSortKey(anchor: TurnAnchor): string {
+  return `${anchor.askedAt}#${anchor.userMessageId}`;
 }
 
 /** Guarantees the answer sorts after the question even when both land in the same millisecond. */

@@ -25,8 +25,8 @@ const MESSAGE_PREFIX = 'MSG#';
 const BATCH_SIZE = 25;
 
 const sessionPk = (sessionId: string) => `SESSION#${sessionId}`;
-/** Messages sort by the time their turn began, then id, so concurrent turns keep a stable order. */
-const messageSk = (sortAt: string, messageId: string) => `${MESSAGE_PREFIX}${sortAt}#${messageId}`;
+/** A message's place in its session: see `NewMessage.sortKey`. */
+const messageSk = (sortKey: string) => `${MESSAGE_PREFIX}${sortKey}`;
 
 /** A live session already holds this id. */
 export class SessionExistsError extends Error {
@@ -46,10 +46,10 @@ export class SessionGoneError extends Error {
 
 /**
  * A message as the engine hands it over: its session is given separately, feedback comes later.
- * `sortAt` places it in the transcript; it is fixed when a turn begins, so every attempt at the same
- * turn writes the same items.
+ * `sortKey` places it in the transcript (messages list in its order); the engine fixes it when a
+ * turn begins, so every attempt at the same turn writes the same items.
  */
-export type NewMessage = Omit<StoredMessage, 'sessionId' | 'feedback'> & { readonly sortAt: string };
+export type NewMessage = Omit<StoredMessage, 'sessionId' | 'feedback'> & { readonly sortKey: string };
 
 /** What deleting a session removed: the client message ids of its turns, so they can be forgotten. */
 export interface DeletedSession {
@@ -160,9 +160,9 @@ export class SessionStore {
    * stored, except that an `incomplete` answer is replaced by the retry's. Returns what is stored.
    */
   async saveMessage(sessionId: string, message: NewMessage): Promise<StoredMessage> {
-    const { sortAt, ...fields } = message;
+    const { sortKey, ...fields } = message;
     const stored: StoredMessage = { sessionId, ...fields };
-    const Key = { [PK]: sessionPk(sessionId), [SK]: messageSk(sortAt, message.messageId) };
+    const Key = { [PK]: sessionPk(sessionId), [SK]: messageSk(sortKey) };
     try {
       await this.db.send(
         new PutCommand({
@@ -185,9 +185,7 @@ export class SessionStore {
 
   /** Removes messages of a turn that was stored into a session deleted meanwhile. */
   async removeMessages(sessionId: string, messages: readonly NewMessage[]): Promise<void> {
-    await this.deleteBatch(
-      messages.map((m) => ({ [PK]: sessionPk(sessionId), [SK]: messageSk(m.sortAt, m.messageId) })),
-    );
+    await this.deleteBatch(messages.map((m) => ({ [PK]: sessionPk(sessionId), [SK]: messageSk(m.sortKey) })));
   }
 
   /**

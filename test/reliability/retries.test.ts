@@ -210,7 +210,7 @@ describe('questions the guardrail changes', () => {
     );
     expect(rated.status).toBe(204);
     const stored = (await transcript(answered.body.sessionId)).find((m) => m.role === 'assistant');
-    const kept = String(stored?.feedback?.comment);
+    const kept = String((stored as { feedback?: { comment?: string } } | undefined)?.feedback?.comment);
     expect(kept).toContain('Wrong!');
     expect(kept).not.toMatch(/4111|6789|jane\.doe/);
     const items = [...(await snapshotTable(stack)).values()];

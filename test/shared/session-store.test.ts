@@ -18,7 +18,7 @@ const message = (messageId: string, createdAt: string, role: 'user' | 'assistant
   text: `text of ${messageId}`,
   status: 'complete' as const,
   createdAt,
-  sortAt: createdAt,
+  sortKey: `${createdAt}#${messageId}`,
 });
 
 describe('SessionStore on dynalite', () => {
@@ -69,11 +69,11 @@ describe('SessionStore on dynalite', () => {
     ]);
   });
 
-  it('sorts a message by the time of its turn, whatever time it was written with', async () => {
+  it('lists messages by their sort key, whatever time they were written with', async () => {
     await store.createSession('s-sort', 'alice');
     await store.saveMessage('s-sort', {
       ...message('late', '2026-11-22T10:09:00.000Z', 'assistant'),
-      sortAt: '2026-11-22T10:00:00.001Z',
+      sortKey: '2026-11-22T10:00:00.000Z#early#2',
     });
     await store.saveMessage('s-sort', message('early', '2026-11-22T10:00:00.000Z'));
     const messages = await store.listMessages('s-sort');
