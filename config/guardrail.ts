@@ -176,8 +176,9 @@ const pii = (
  *   "kill the process" is not violence; SEXUAL, HATE and MISCONDUCT at HIGH.
  * - **Denied topic**: investment advice, which a support bot must never give.
  * - **Words**: AWS's managed profanity list plus a few abusive words it may not carry.
- * - **Contextual grounding**: answers must be grounded in the retrieved passages and relevant to
- *   the question.
+ * - **Contextual grounding**: not in the default policy. AWS documents that contextual grounding
+ *   does not support conversational QA / chatbot use cases, and on a stream an ungrounded answer is
+ *   flagged only after it was sent; {@link withContextualGrounding} adds it (`-c contextualGrounding=true`).
  */
 export const guardrailPolicy = {
   name: 'lantern-support-guardrail',
@@ -233,13 +234,26 @@ export const guardrailPolicy = {
       pii('PASSWORD', 'ANONYMIZE'),
     ],
   },
-  contextualGroundingPolicyConfig: {
-    filtersConfig: [
-      { type: 'GROUNDING', threshold: 0.7 },
-      { type: 'RELEVANCE', threshold: 0.5 },
-    ],
-  },
 } as const satisfies GuardrailPolicy;
+
+/**
+ * Contextual grounding checks, off by default: answers must be grounded in the retrieved passages
+ * (score ≥ 0.7) and relevant to the question (≥ 0.5). AWS documents that the check does not support
+ * conversational QA / chatbot use cases
+ * (https://docs.aws.amazon.com/bedrock/latest/userguide/guardrails-contextual-grounding-check.html),
+ * so turning it on is the operator's call.
+ */
+export const contextualGroundingPolicy = {
+  filtersConfig: [
+    { type: 'GROUNDING', threshold: 0.7 },
+    { type: 'RELEVANCE', threshold: 0.5 },
+  ],
+} as const satisfies NonNullable<GuardrailPolicy['contextualGroundingPolicyConfig']>;
+
+/** `policy` with {@link contextualGroundingPolicy} added. */
+export function withContextualGrounding(policy: GuardrailPolicy): GuardrailPolicy {
+  return { ...policy, contextualGroundingPolicyConfig: contextualGroundingPolicy };
+}
 
 /**
  * The guardrail the local emulator serves by default, standing in for the deployed one's id and

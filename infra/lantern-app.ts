@@ -1,7 +1,8 @@
-import { type App, Validations } from 'aws-cdk-lib';
+import { Annotations, type App, Validations } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { CloudFormationSpecCheck } from './lib/cfn-spec.ts';
+import { checkModel } from './lib/model-check.ts';
 import { type LanternSettings, readSettings } from './lib/settings.ts';
 import { StatefulStack } from './stacks/stateful-stack.ts';
 import { StatelessStack } from './stacks/stateless-stack.ts';
@@ -13,6 +14,8 @@ const VALIDATE_AGAINST_DEFAULT_RULES = '@aws-cdk/core:validateAgainstDefaultRule
 /** The stacks of a composed Lantern app, and the settings they were built from. */
 export interface LanternStacks {
   readonly settings: LanternSettings;
+  /** The generation model the functions call (the default moves to the region's inference profile). */
+  readonly model: string;
   readonly stateful: StatefulStack;
   readonly stateless: StatelessStack;
 }
@@ -24,11 +27,14 @@ export interface LanternStacks {
  * also makes aws-cdk-lib's own CloudFormation Validate plugin (resource provider schemas and default
  * rules, always run) fail synthesis instead of warning.
  *
- * Settings come from CDK context (see `readSettings` and the README's "Configuration (AWS)"). The account
- * and region come from `CDK_DEFAULT_ACCOUNT` and `CDK_DEFAULT_REGION` when set; without them the stacks are
- * environment-agnostic.
+ * Settings come from CDK context (see `readSettings` and the README's "Configuration (AWS)"). The region
+ * must be chosen (`-c region=`, `AWS_REGION`, or the profile's region through `CDK_DEFAULT_REGION`): the
+ * templates are region-specific, because the model's ARN and inference-profile geography are. The
+ * account comes from `CDK_DEFAULT_ACCOUNT` when set, else from the deployment. The generation and
+ * embedding models are judged against `config/bedrock-models.json` on `today`: synthesis fails for a
+ * model past its end of life and warns for a Legacy or unknown one.
  */
-export function composeLanternApp(app: App): LanternStacks {
+export function composeLanternApp(app: App, today: Date = new Date()): LanternStacks {
   // Deliver S3 server access logs through a bucket policy instead of the legacy log-delivery ACL, so the
   // log bucket can keep ACLs disabled (BucketOwnerEnforced). Must be set before any stack exists.
   if (app.node.tryGetContext(S3_ACCESS_LOGS_USE_BUCKET_POLICY) === undefined) {
@@ -37,11 +43,22 @@ export function composeLanternApp(app: App): LanternStacks {
   if (app.node.tryGetContext(VALIDATE_AGAINST_DEFAULT_RULES) === undefined) {
     app.node.setContext(VALIDATE_AGAINST_DEFAULT_RULES, true);
   }
-  const settings = readSettings(app.node);
-  const env = {
-    account: process.env.CDK_DEFAULT_ACCOUNT,
-    region: process.env.CDK_DEFAULT_REGION,
-  };
+  const settings = readSettings(app.node, process.env);
+  const env = { account: process.env.CDK_DEFAULT_ACCOUNT, region: settings.region };
+  const generation = checkModel({
+    reference: settings.model,
+    contextKey: 'model',
+    isDefault: settings.modelIsDefault,
+    region: settings.region,
+    today,
+  });
+  const embedding = checkModel({
+    reference: settings.embedding.modelId,
+    contextKey: 'embeddingModel',
+    isDefault: false,
+    region: settings.region,
+    today,
+  });
 
   const stateful = new StatefulStack(app, 'Lantern-Stateful', {
     env,
@@ -50,6 +67,7 @@ export function composeLanternApp(app: App): LanternStacks {
     vectorStore: settings.vectorStore,
     confluence: settings.confluence,
     guardrail: settings.guardrail,
+    contextualGrounding: settings.contextualGrounding,
     slack: settings.slack,
   });
   const stateless = new StatelessStack(app, 'Lantern-Stateless', {
@@ -67,7 +85,7 @@ export function composeLanternApp(app: App): LanternStacks {
     crawlSchedule: settings.confluence?.syncSchedule,
     guardrail: stateful.guardrail,
     slackSecret: stateful.slackSecret,
-    model: settings.model,
+    model: generation.reference,
     sessionTtlDays: settings.sessionTtlDays,
     corsAllowOrigins: settings.corsAllowOrigins,
     usagePlan: settings.usagePlan,
@@ -77,6 +95,13 @@ export function composeLanternApp(app: App): LanternStacks {
     alarmEmail: settings.alarmEmail,
   });
 
+  for (const warning of embedding.warnings) {
+    Annotations.of(stateful).addWarningV2('lantern:embedding-model', warning);
+  }
+  for (const warning of generation.warnings) {
+    Annotations.of(stateless).addWarningV2('lantern:generation-model', warning);
+  }
+
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new CloudFormationSpecCheck());
-  return { settings, stateful, stateless };
+  return { settings, model: generation.reference, stateful, stateless };
 }

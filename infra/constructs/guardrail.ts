@@ -3,7 +3,7 @@ import { CfnGuardrail, CfnGuardrailVersion } from 'aws-cdk-lib/aws-bedrock';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { type GuardrailPolicy, guardrailPolicy } from '../../config/guardrail.ts';
+import { type GuardrailPolicy, guardrailPolicy, withContextualGrounding } from '../../config/guardrail.ts';
 
 /** Props of {@link LanternGuardrail}. */
 export interface LanternGuardrailProps {
@@ -16,6 +16,13 @@ export interface LanternGuardrailProps {
   readonly guardrailName?: string;
   /** Customer-managed key that encrypts the guardrail. @default an AWS-owned key */
   readonly kmsKey?: IKey;
+  /**
+   * Add `config/guardrail.ts`'s contextual grounding checks to the policy. AWS documents that they do
+   * not support conversational QA / chatbot use cases, and on a stream an irrelevant answer is flagged
+   * only after it was sent, so they are off unless asked for.
+   * @default false
+   */
+  readonly contextualGrounding?: boolean;
 }
 
 /**
@@ -38,7 +45,8 @@ export class LanternGuardrail extends Construct {
 
   constructor(scope: Construct, id: string, props: LanternGuardrailProps = {}) {
     super(scope, id);
-    const policy = props.policy ?? guardrailPolicy;
+    const basePolicy = props.policy ?? guardrailPolicy;
+    const policy = props.contextualGrounding ? withContextualGrounding(basePolicy) : basePolicy;
     this.policy = policy;
 
     const guardrail = new CfnGuardrail(this, 'Resource', {

@@ -32,8 +32,11 @@ export interface KnowledgeBaseReloadProps {
  */
 const JOB_PARTITIONS = ['INGESTIONJOB', 'INGESTIONJOB#*'];
 
-/** The admin API answers within API Gateway's 29-second integration timeout. */
-const ADMIN_TIMEOUT = Duration.seconds(29);
+/**
+ * The admin API answers within API Gateway's 29-second integration timeout, with a second to spare
+ * so its own timeout response, not the gateway's 504, reaches the caller.
+ */
+const ADMIN_TIMEOUT = Duration.seconds(28);
 /** kb-sync invocations at once: ingestion jobs run one at a time per data source anyway. */
 const SYNC_MAX_CONCURRENCY = 2;
 /** EventBridge retries of the scheduled invocation (Lambda then retries it asynchronously too). */

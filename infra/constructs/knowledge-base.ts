@@ -123,6 +123,22 @@ export class LanternKnowledgeBase extends Construct {
                     actions: ['secretsmanager:GetSecretValue'],
                     resources: [confluence.secretArn],
                   }),
+                  // A secret under a customer-managed key is unreadable without kms:Decrypt on that key;
+                  // only through Secrets Manager in this region, for nothing else the key protects.
+                  ...(confluence.kmsKeyArn
+                    ? [
+                        new PolicyStatement({
+                          sid: 'DecryptTheConfluenceCredentials',
+                          actions: ['kms:Decrypt'],
+                          resources: [confluence.kmsKeyArn],
+                          conditions: {
+                            StringEquals: {
+                              'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com`,
+                            },
+                          },
+                        }),
+                      ]
+                    : []),
                 ]
               : []),
             ...store.statements,

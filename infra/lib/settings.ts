@@ -27,6 +27,8 @@ export interface ConfluenceSettings {
   readonly filters?: readonly ConfluenceFilter[];
   /** When kb-sync crawls it: an EventBridge `rate(…)` or `cron(…)` expression. */
   readonly syncSchedule: string;
+  /** The customer-managed KMS key the secret is encrypted with; the knowledge-base role may decrypt with it. */
+  readonly kmsKeyArn?: string;
 }
 
 /** The Confluence sync schedule unless `confluenceSyncSchedule` says otherwise (`config/ingestion.ts`). */
@@ -49,13 +51,19 @@ export interface UsagePlanSettings {
 
 /** Everything the CDK app reads from context, validated. */
 export interface LanternSettings {
+  /** The region both stacks deploy to (see {@link readRegion}). */
+  readonly region: string;
   /** Generation model: a model id, an inference profile id, or a Bedrock model/profile ARN. */
   readonly model: string;
+  /** True when `model` is `config/knowledge-base.ts`'s default, not the operator's `-c model=`. */
+  readonly modelIsDefault: boolean;
   readonly embedding: EmbeddingSettings;
   readonly vectorStore: VectorStoreKind;
   readonly confluence?: ConfluenceSettings;
   readonly slack: boolean;
   readonly guardrail: boolean;
+  /** Add contextual grounding checks to the guardrail (AWS: not for chatbots; off by default). */
+  readonly contextualGrounding: boolean;
   readonly waf: boolean;
   readonly modelInvocationLogging: boolean;
   /** Days CloudWatch Logs keeps function, access and invocation logs. */
@@ -89,6 +97,7 @@ export const LOG_RETENTION_DAYS = [
 
 /** Every context key the app reads, for the unknown-key check and the README. */
 export const CONTEXT_KEYS = [
+  'region',
   'model',
   'embeddingModel',
   'embeddingDimensions',
@@ -98,8 +107,10 @@ export const CONTEXT_KEYS = [
   'confluenceAuthType',
   'confluenceFilters',
   'confluenceSyncSchedule',
+  'confluenceKmsKeyArn',
   'slack',
   'guardrail',
+  'contextualGrounding',
   'waf',
   'modelInvocationLogging',
   'logRetentionDays',
@@ -115,11 +126,50 @@ export class SettingsError extends Error {
   override readonly name = 'SettingsError';
 }
 
+/** Where the app looks for the region: the environment variables it may read. */
+export interface RegionEnvironment {
+  readonly AWS_REGION?: string;
+  readonly AWS_DEFAULT_REGION?: string;
+  readonly CDK_DEFAULT_REGION?: string;
+}
+
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+
+/**
+ * The region to deploy to, which must be chosen, never assumed: `-c region=`, else `AWS_REGION` or
+ * `AWS_DEFAULT_REGION`, else `CDK_DEFAULT_REGION` (the CLI sets it from the profile). The CDK CLI also
+ * sets `CDK_DEFAULT_REGION=us-east-1` when nothing names a region, so that value alone is refused:
+ * Lantern's templates are region-specific (model ARNs, inference-profile geography), and a stack
+ * silently built for us-east-1 fails elsewhere.
+ */
+export function readRegion(node: Node, env: RegionEnvironment): string {
+  const hint =
+    'Choose the region: npx cdk synth -c region=eu-west-1 (or set AWS_REGION, or a region in your AWS profile)';
+  const fromContext = stringContext('region', node.tryGetContext('region'), {
+    pattern: REGION,
+    hint: 'an AWS region code such as us-east-1 or eu-west-1',
+  });
+  if (fromContext) return fromContext;
+  const fromEnv = env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  if (fromEnv) {
+    if (!REGION.test(fromEnv)) throw new SettingsError(`AWS_REGION "${fromEnv}" is not an AWS region code`);
+    return fromEnv;
+  }
+  const fromCli = env.CDK_DEFAULT_REGION;
+  if (fromCli && fromCli !== 'us-east-1') return fromCli;
+  if (fromCli === 'us-east-1') {
+    throw new SettingsError(
+      `No region chosen: CDK_DEFAULT_REGION is us-east-1, which the CDK CLI also sets when no region is configured. ${hint}; -c region=us-east-1 if you mean it.`,
+    );
+  }
+  throw new SettingsError(`No region chosen. ${hint}.`);
+}
+
 /**
  * Reads Lantern's settings from CDK context (`-c key=value` or `cdk.json`) and validates them, so a bad
  * value fails `cdk synth` with a message naming the key instead of failing a deployment.
  */
-export function readSettings(node: Node): LanternSettings {
+export function readSettings(node: Node, env: RegionEnvironment = {}): LanternSettings {
   const ctx = (key: (typeof CONTEXT_KEYS)[number]): unknown => node.tryGetContext(key);
   // A mistyped key (`-c slak=false`) would otherwise be ignored without a word. CDK's own keys all
   // contain ':', '/', '@' or '-', so a plain word that is not Lantern's is a typo.
@@ -156,14 +206,22 @@ export function readSettings(node: Node): LanternSettings {
     pattern: SCHEDULE_EXPRESSION,
     hint: 'an EventBridge schedule expression such as rate(60 minutes), rate(1 hour) or cron(0 6 * * ? *)',
   });
+  const confluenceKmsKeyArn = stringContext('confluenceKmsKeyArn', ctx('confluenceKmsKeyArn'), {
+    pattern: /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/,
+    hint: 'the ARN of the customer-managed KMS key the Confluence secret is encrypted with (arn:aws:kms:<region>:<account>:key/<id>)',
+  });
   if (
     confluenceHostUrl === undefined &&
-    (confluenceAuthType || confluenceFilters || confluenceSyncSchedule)
+    (confluenceAuthType || confluenceFilters || confluenceSyncSchedule || confluenceKmsKeyArn)
   ) {
     throw new SettingsError(
-      'Context "confluenceAuthType", "confluenceFilters" and "confluenceSyncSchedule" need "confluenceHostUrl" and "confluenceSecretArn"',
+      'Context "confluenceAuthType", "confluenceFilters", "confluenceSyncSchedule" and "confluenceKmsKeyArn" need "confluenceHostUrl" and "confluenceSecretArn"',
     );
   }
+  const model = stringContext('model', ctx('model'), {
+    pattern: MODEL_REFERENCE,
+    hint: 'a Bedrock model id, inference profile id, or a foundation-model, inference-profile, application-inference-profile or provisioned-model ARN',
+  });
 
   const alarmEmail = stringContext('alarmEmail', ctx('alarmEmail'), {
     pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/,
@@ -172,11 +230,9 @@ export function readSettings(node: Node): LanternSettings {
   const corsAllowOrigins = listContext(ctx('corsAllowOrigins'));
 
   return {
-    model:
-      stringContext('model', ctx('model'), {
-        pattern: MODEL_REFERENCE,
-        hint: 'a Bedrock model id, inference profile id, or a foundation-model, inference-profile, application-inference-profile or provisioned-model ARN',
-      }) ?? knowledgeBaseSettings.generationModelId,
+    region: readRegion(node, env),
+    model: model ?? knowledgeBaseSettings.generationModelId,
+    modelIsDefault: model === undefined,
     embedding: embeddingSettings(
       embeddingModelId ?? knowledgeBaseSettings.embedding.modelId,
       integerContext('embeddingDimensions', ctx('embeddingDimensions'), 1, 4096),
@@ -190,11 +246,13 @@ export function readSettings(node: Node): LanternSettings {
             authType: confluenceAuthType ?? 'BASIC',
             ...(confluenceFilters ? { filters: confluenceFilters } : {}),
             syncSchedule: confluenceSyncSchedule ?? DEFAULT_CONFLUENCE_SYNC_SCHEDULE,
+            ...(confluenceKmsKeyArn ? { kmsKeyArn: confluenceKmsKeyArn } : {}),
           },
         }
       : {}),
     slack: booleanContext('slack', ctx('slack')) ?? true,
     guardrail: booleanContext('guardrail', ctx('guardrail')) ?? true,
+    contextualGrounding: booleanContext('contextualGrounding', ctx('contextualGrounding')) ?? false,
     waf: booleanContext('waf', ctx('waf')) ?? false,
     modelInvocationLogging: booleanContext('modelInvocationLogging', ctx('modelInvocationLogging')) ?? false,
     logRetentionDays: retentionContext(ctx('logRetentionDays')) ?? 30,

@@ -34,6 +34,8 @@ export interface StatefulStackProps extends StackProps {
   readonly confluence?: ConfluenceSettings;
   /** Create the Bedrock guardrail. @default true */
   readonly guardrail?: boolean;
+  /** Add contextual grounding checks to the guardrail. @default false */
+  readonly contextualGrounding?: boolean;
   /** Create the Slack app's secret. @default true */
   readonly slack?: boolean;
 }
@@ -125,7 +127,9 @@ export class StatefulStack extends Stack {
     this.confluenceDataSourceId = knowledgeBase.confluenceDataSourceId;
 
     if (props.guardrail ?? true) {
-      this.guardrail = new LanternGuardrail(this, 'Guardrail');
+      this.guardrail = new LanternGuardrail(this, 'Guardrail', {
+        contextualGrounding: props.contextualGrounding ?? false,
+      });
       new CfnOutput(this, 'GuardrailId', { value: this.guardrail.guardrailId });
     }
 

@@ -139,6 +139,13 @@ const KEYLESS_ROUTE_THROTTLE = {
 /** Where the admin routes live, under the API's base URL. */
 const ADMIN_PATH = 'v1/admin/knowledge-base';
 
+/**
+ * Functions behind a buffered REST integration stop before its 29-second limit, so the handler's own
+ * 503 with Retry-After (middy's early timeout response) reaches the client instead of the gateway's
+ * 504: one second is left for the response to travel back.
+ */
+export const REST_FUNCTION_TIMEOUT = Duration.seconds(28);
+
 /** The streamed chat route's limits: API Gateway allows STREAM integrations up to 15 minutes. */
 const STREAM_INTEGRATION_TIMEOUT = Duration.minutes(15);
 const STREAM_FUNCTION_TIMEOUT = Duration.minutes(5);
@@ -186,6 +193,7 @@ export class StatelessStack extends Stack {
     this.chatFunction = new LanternFunction(this, 'Chat', {
       entry: 'functions/chat/handler.ts',
       description: 'POST /v1/chat: grounded answer with citations',
+      timeout: REST_FUNCTION_TIMEOUT,
       logRetention,
       environment: { ...environment, ...guardrailEnvironment },
     });
@@ -353,9 +361,10 @@ export class StatelessStack extends Stack {
         actions: ['bedrock:Retrieve'],
         resources: [knowledgeBaseArn],
       }),
+      // The streamed path (RetrieveAndGenerateStream) generates with InvokeModelWithResponseStream.
       new PolicyStatement({
         sid: 'GenerateWithTheModel',
-        actions: ['bedrock:InvokeModel'],
+        actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
         resources: [model.modelArn],
       }),
       // RetrieveAndGenerate has no resource type in IAM, so it can only be granted on "*". What it may reach
@@ -376,7 +385,7 @@ export class StatelessStack extends Stack {
         }),
         new PolicyStatement({
           sid: 'GenerateThroughTheInferenceProfile',
-          actions: ['bedrock:InvokeModel'],
+          actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
           resources: [...model.routedFoundationModelArns],
           conditions: { StringEquals: { 'bedrock:InferenceProfileArn': model.modelArn } },
         }),

@@ -98,8 +98,14 @@ describe('LanternGuardrail', () => {
     });
   });
 
-  it('sets the contextual grounding thresholds', () => {
-    template.hasResourceProperties('AWS::Bedrock::Guardrail', {
+  it('leaves contextual grounding out unless asked, since AWS does not support it for chatbots', () => {
+    expect(guardrailProperties()).not.toHaveProperty('ContextualGroundingPolicyConfig');
+  });
+
+  it('sets the contextual grounding thresholds when asked', () => {
+    const stack = new Stack(new App(), 'GroundedGuardrail');
+    new LanternGuardrail(stack, 'Guardrail', { contextualGrounding: true });
+    Template.fromStack(stack).hasResourceProperties('AWS::Bedrock::Guardrail', {
       ContextualGroundingPolicyConfig: {
         FiltersConfig: [
           { Type: 'GROUNDING', Threshold: 0.7 },

@@ -16,7 +16,8 @@ import {
 // One synthesis per configuration, unbundled, cleaned up at the end.
 const synth = unbundledSynthesizer();
 
-const settingsOf = (context: Record<string, unknown>) => readSettings(new App({ context }).node);
+const settingsOf = (context: Record<string, unknown>) =>
+  readSettings(new App({ context: { region: 'us-east-1', ...context } }).node);
 const chatFunctionId = (t: Template) =>
   logicalIdOf(t, 'AWS::Lambda::Function', { Description: Match.stringLikeRegexp('^POST /v1/chat:') });
 const chatEnvironment = (t: Template) =>
@@ -27,7 +28,10 @@ const chatStatements = (t: Template) =>
 describe('context settings', () => {
   it('defaults to the config files, S3 Vectors, Slack and the guardrail on, WAF and invocation logging off', () => {
     expect(settingsOf({})).toEqual({
-      model: 'anthropic.claude-3-5-haiku-20241022-v1:0',
+      region: 'us-east-1',
+      model: 'us.amazon.nova-lite-v1:0',
+      modelIsDefault: true,
+      contextualGrounding: false,
       embedding: { modelId: 'amazon.titan-embed-text-v2:0', dimensions: 1024, configurableDimensions: true },
       vectorStore: 's3-vectors',
       slack: true,
@@ -104,10 +108,10 @@ describe('context settings', () => {
   it('accepts model ids, inference profiles and model ARNs', () => {
     for (const model of [
       'amazon.nova-lite-v1:0',
-      'us.anthropic.claude-3-5-haiku-20241022-v1:0',
+      'us.anthropic.claude-haiku-4-5-20251001-v1:0',
       'global.anthropic.claude-sonnet-4-5-20250929-v1:0',
       'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0',
-      'arn:aws:bedrock:us-east-1:111122223333:inference-profile/eu.anthropic.claude-3-5-haiku-20241022-v1:0',
+      'arn:aws:bedrock:us-east-1:111122223333:inference-profile/eu.anthropic.claude-haiku-4-5-20251001-v1:0',
       'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/a1b2c3d4e5f6',
       'arn:aws:bedrock:us-east-1:111122223333:provisioned-model/abcdefgh1234',
     ]) {
@@ -129,30 +133,31 @@ describe('generation model', () => {
         [
           'arn:',
           { Ref: 'AWS::Partition' },
-          ':bedrock:',
-          { Ref: 'AWS::Region' },
-          ':',
+          ':bedrock:us-east-1:',
           { Ref: 'AWS::AccountId' },
-          ':inference-profile/us.anthropic.claude-3-5-haiku-20241022-v1:0',
+          ':inference-profile/us.anthropic.claude-haiku-4-5-20251001-v1:0',
         ],
       ],
     };
     expect(chatEnvironment(t).MODEL_ARN).toEqual(profileArn);
     const statements = chatStatements(t);
-    expect(statements.find((s) => s.Sid === 'GenerateWithTheModel')?.Resource).toEqual(profileArn);
+    expect(statements.find((s) => s.Sid === 'GenerateWithTheModel')).toMatchObject({
+      Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+      Resource: profileArn,
+    });
     expect(statements.find((s) => s.Sid === 'ReadTheInferenceProfile')).toMatchObject({
       Action: 'bedrock:GetInferenceProfile',
       Resource: profileArn,
     });
     expect(statements.find((s) => s.Sid === 'GenerateThroughTheInferenceProfile')).toMatchObject({
-      Action: 'bedrock:InvokeModel',
+      Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
       Resource: {
         'Fn::Join': [
           '',
           [
             'arn:',
             { Ref: 'AWS::Partition' },
-            ':bedrock:*::foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0',
+            ':bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0',
           ],
         ],
       },

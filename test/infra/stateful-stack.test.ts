@@ -408,7 +408,10 @@ describe('embedding model', () => {
       KnowledgeBaseConfiguration: Match.objectLike({
         VectorKnowledgeBaseConfiguration: Match.objectLike({
           EmbeddingModelArn: Match.objectLike({
-            'Fn::Join': ['', Match.arrayWith(['::foundation-model/cohere.embed-english-v3'])],
+            'Fn::Join': [
+              '',
+              Match.arrayWith([':bedrock:us-east-1::foundation-model/cohere.embed-english-v3']),
+            ],
           }),
           EmbeddingModelConfiguration: {
             BedrockEmbeddingModelConfiguration: { EmbeddingDataType: 'FLOAT32' },

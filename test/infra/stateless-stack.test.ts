@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ingestionSettings } from '../../config/ingestion.ts';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
 import { slackSettings } from '../../config/slack.ts';
-import { foundationModelArn } from '../../infra/lib/bedrock-arns.ts';
+import { resolveGenerationModel } from '../../infra/lib/bedrock-arns.ts';
+import { REST_FUNCTION_TIMEOUT } from '../../infra/stacks/stateless-stack.ts';
 import {
   grantsByAction,
   logicalIdOf,
@@ -22,7 +23,10 @@ const { stateless, statelessTemplate: template } = lantern;
 type Json = ReturnType<Template['toJSON']>;
 const resources: Json = template.toJSON().Resources;
 
-const modelArn = stateless.resolve(foundationModelArn(stateless, knowledgeBaseSettings.generationModelId));
+// The default model is a cross-Region inference profile: the profile, and its model in every region.
+const generationModel = resolveGenerationModel(stateless, lantern.model);
+const modelArn = stateless.resolve(generationModel.modelArn);
+const routedModelArns = generationModel.routedFoundationModelArns.map((arn) => stateless.resolve(arn));
 const imported = (pattern: RegExp) => ({ 'Fn::ImportValue': expect.stringMatching(pattern) });
 const tableArn = imported(/^Lantern-Stateful:.*Table.*Arn/);
 const knowledgeBaseArn = imported(/^Lantern-Stateful:.*KnowledgeBaseArn/);
@@ -94,6 +98,8 @@ const conversationActions = [
   'bedrock:Retrieve',
   'bedrock:RetrieveAndGenerate',
   'bedrock:InvokeModel',
+  'bedrock:InvokeModelWithResponseStream',
+  'bedrock:GetInferenceProfile',
   'bedrock:ApplyGuardrail',
 ];
 const sorted = (list: Iterable<string>) => [...list].sort();
@@ -149,7 +155,7 @@ describe('functions', () => {
       });
     }
     expect(JSON.stringify(modelArn)).toContain(
-      `::foundation-model/${knowledgeBaseSettings.generationModelId}`,
+      `:inference-profile/${knowledgeBaseSettings.generationModelId}`,
     );
   });
 
@@ -192,7 +198,9 @@ describe('functions', () => {
 
   it('gives the streaming function minutes for long answers and the Slack functions their configured timeouts', () => {
     expect(props(ids.chatStream).Timeout).toBe(300);
-    expect(props(ids.chat).Timeout).toBe(30);
+    // Below the REST integration's 29 s, so the handler's own 503 with Retry-After reaches the client.
+    expect(props(ids.chat).Timeout).toBe(REST_FUNCTION_TIMEOUT.toSeconds());
+    expect(props(ids.chat).Timeout).toBeLessThan(29);
     expect(props(ids.slackEvents).Timeout).toBe(slackSettings.eventsTimeoutSeconds);
     expect(props(ids.slackWorker).Timeout).toBe(slackSettings.workerTimeoutSeconds);
   });
@@ -230,7 +238,10 @@ describe('least-privilege IAM', () => {
         expect(grants.get(action)).toEqual([tableArn]);
       }
       expect(grants.get('bedrock:Retrieve')).toEqual([knowledgeBaseArn]);
-      expect(grants.get('bedrock:InvokeModel')).toEqual([modelArn]);
+      // The streamed path generates with InvokeModelWithResponseStream: both, on the same resources.
+      expect(grants.get('bedrock:InvokeModel')).toEqual([modelArn, ...routedModelArns]);
+      expect(grants.get('bedrock:InvokeModelWithResponseStream')).toEqual([modelArn, ...routedModelArns]);
+      expect(grants.get('bedrock:GetInferenceProfile')).toEqual([modelArn]);
       expect(grants.get('bedrock:ApplyGuardrail')).toEqual([guardrailArn]);
     }
   });
@@ -370,9 +381,7 @@ describe('REST API', () => {
         [
           'arn:',
           { Ref: 'AWS::Partition' },
-          ':apigateway:',
-          { Ref: 'AWS::Region' },
-          ':lambda:path/2021-11-15/functions/',
+          ':apigateway:us-east-1:lambda:path/2021-11-15/functions/',
           { 'Fn::GetAtt': [ids.chatStream, 'Arn'] },
           '/response-streaming-invocations',
         ],
@@ -680,7 +689,7 @@ describe('knowledge-base reload', () => {
     for (const id of [ids.chat, ids.chatStream, ids.sessions, ids.health, ids.slackEvents, ids.slackWorker]) {
       expect(environmentOf(id)).not.toHaveProperty('KNOWLEDGE_BASE_DATA_SOURCE_IDS');
     }
-    expect(props(ids.kbAdmin).Timeout).toBe(29);
+    expect(props(ids.kbAdmin).Timeout).toBe(REST_FUNCTION_TIMEOUT.toSeconds());
     expect(props(ids.kbSync).Timeout).toBe(ingestionSettings.syncTimeoutSeconds);
   });
 

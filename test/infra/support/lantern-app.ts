@@ -30,6 +30,8 @@ export function synthesizeLantern(options: SynthesizeOptions = {}): SynthesizedL
   const app = new App({
     outdir,
     context: {
+      // Synthesis needs a chosen region; tests that are about the region pass their own.
+      region: 'us-east-1',
       ...options.context,
       ...(options.bundle === false ? { 'aws:cdk:bundling-stacks': [] } : {}),
     },
@@ -126,7 +128,9 @@ export const EVERYTHING_CONTEXT = {
   vectorStore: 'opensearch-serverless',
   waf: 'true',
   modelInvocationLogging: 'true',
-  model: 'us.anthropic.claude-3-5-haiku-20241022-v1:0',
+  contextualGrounding: 'true',
+  confluenceKmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+  model: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
   alarmEmail: 'ops@example.com',
   logRetentionDays: '90',
   corsAllowOrigins: 'https://app.example.com',
