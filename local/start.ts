@@ -63,13 +63,22 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(`--port must be a
 const apiKey = args['api-key'];
 if (apiKey.length < 8) fail('--api-key must be at least 8 characters');
 
-let corsOrigins: readonly string[];
-try {
-  // The handlers' own parser, so a value npm start accepts is one they accept.
-  corsOrigins = parseCorsConfig({ CORS_ALLOW_ORIGINS: args['cors-origin'].join(',') }).allowOrigins;
-} catch {
-  fail(`--cors-origin takes origins such as http://localhost:5173 (scheme, host, port; no path), or *`);
+const corsValues = args['cors-origin'].flatMap((value) => value.split(',')).map((value) => value.trim());
+// The handlers' own parser, so a value npm start accepts is one they accept.
+const badOrigin = corsValues.find((value) => {
+  try {
+    parseCorsConfig({ CORS_ALLOW_ORIGINS: value });
+    return false;
+  } catch {
+    return true;
+  }
+});
+if (badOrigin !== undefined) {
+  fail(
+    `--cors-origin ${badOrigin} is not an origin such as http://localhost:5173 (scheme, host, port; no path), or *`,
+  );
 }
+const corsOrigins = parseCorsConfig({ CORS_ALLOW_ORIGINS: corsValues.join(',') }).allowOrigins;
 
 let faultSettings: FaultSettings | undefined;
 try {
