@@ -379,6 +379,28 @@ describe('Slack path on the local stack', () => {
     }
   });
 
+  it('stores one turn for an event delivered again and again after cut answers', async () => {
+    stack.emulator.faults.set({ streamCutAfter: 3 });
+    try {
+      const ws = workspace();
+      const envelope = appMentionEnvelope(ws, { text: 'How do I merge two tickets?', channel: 'C0CUT' });
+      const ack = await sendSignedEvent(eventsUrl, SECRET, envelope);
+      expect(ack.status).toBe(200);
+      // Every delivery is cut; the last one apologizes in the thread.
+      await until(() => slack.thread(envelope.event.ts).some((m) => /try again/i.test(m.text)), 20_000);
+      await stack.slack.queue.idle(10_000);
+      const messages = await sessionStore().listMessages(
+        threadSessionId(ws.teamId, 'C0CUT', envelope.event.ts),
+      );
+      expect(messages.map((m) => [m.role, m.status])).toEqual([
+        ['user', 'complete'],
+        ['assistant', 'incomplete'],
+      ]);
+    } finally {
+      stack.emulator.faults.set({});
+    }
+  });
+
   it('answers direct messages (message.im) in a thread', async () => {
     const envelope = directMessageEnvelope(workspace(), { text: 'Can I get a refund?', channel: 'D0DIRECT' });
     const [reply] = await askAndWait(envelope);
