@@ -44,21 +44,24 @@ function translate(pattern: string): CompiledPattern {
   if (pattern.includes('&&')) return { ok: false, reason: 'Java character-class intersection (&&)' };
   if (/\\[QE]/.test(pattern)) return { ok: false, reason: 'Java quoting (\\Q…\\E)' };
   if (/\(\?[a-zA-Z-]/.test(pattern)) return { ok: false, reason: 'Java inline flags' };
-  let source = pattern
-    // Possessive quantifiers only forbid backtracking; as greedy ones they accept a superset.
-    .replace(/([*+?}])\+/g, '$1')
-    .replace(/\\A/g, '^')
-    .replace(/\\[zZ]/g, '$');
+  let source = pattern.replace(/\\A/g, '^').replace(/\\[zZ]/g, '$');
   let unknownClass: string | undefined;
-  source = source.replace(/\\([pP])\{(?:Is)?(\w+)\}/g, (whole, kind: string, name: string) => {
+  source = source.replace(/\\([pP])\{(?:Is)?(\w+)\}/g, (whole, kind: string, name: string, at: number) => {
     const range = posixClasses[name];
-    if (range !== undefined) return kind === 'p' ? `[${range}]` : `[^${range}]`;
+    if (range !== undefined) {
+      if (!insideClass(source, at)) return kind === 'p' ? `[${range}]` : `[^${range}]`;
+      if (kind === 'p') return range;
+      unknownClass = `negated ${name} inside a class`;
+      return whole;
+    }
     // Unicode properties JavaScript knows (L, Lu, N, …) need the `u` flag and keep their meaning.
     if (/^(L[ultmo]?|M[nce]?|N[dlo]?|P[cdseifo]?|S[mcko]?|Z[slp]?|C[cfson]?)$/.test(name)) return whole;
     unknownClass = name;
     return whole;
   });
   if (unknownClass !== undefined) return { ok: false, reason: `Java class \\p{${unknownClass}}` };
+  // Possessive quantifiers only forbid backtracking; as greedy ones they accept a superset.
+  source = source.replace(/(?<!\\)(\*|\+|\?|\{\d+(?:,\d*)?\})\+/g, '$1');
   // `u` matches by code point as Java does; AWS's patterns also escape characters needlessly
   // (`\!`, `\'`), which only the non-unicode syntax allows.
   for (const flags of ['u', '']) {
@@ -69,4 +72,16 @@ function translate(pattern: string): CompiledPattern {
     }
   }
   return { ok: false, reason: 'not a valid JavaScript regular expression' };
+}
+
+/** Whether position `at` lies inside a `[...]` class (escapes honoured; Java's nested classes aside). */
+function insideClass(source: string, at: number): boolean {
+  let inside = false;
+  for (let i = 0; i < at; i++) {
+    const char = source[i];
+    if (char === '\\') i++;
+    else if (char === '[') inside = true;
+    else if (char === ']') inside = false;
+  }
+  return inside;
 }

@@ -136,7 +136,8 @@ class Walker {
     sensitive: boolean,
     report: (constraint: string) => void,
   ): void {
-    if (shape.document) return;
+    // An event stream is a sequence of messages, each checked against its event's shape on its own.
+    if (shape.document || shape.eventstream) return;
     if (!isRecord(value)) {
       report('Member must be a structure');
       return;
