@@ -22,6 +22,14 @@ export interface DocsWatcherOptions {
   readonly maxReceiveCount?: number;
   /** kb-sync's timeout, for its Lambda context. @default 5 minutes */
   readonly timeoutMs?: number;
+  /**
+   * How often the watcher checks that its folder is still the one it watches (a folder removed or
+   * replaced under it may send no event), and the longest pause between looks for a missing folder.
+   * @default 1 s
+   */
+  readonly checkIntervalMs?: number;
+  /** Where the watcher says what it does (watch lost, waiting, re-attached). @default stderr */
+  readonly log?: (message: string) => void;
   /** After each kb-sync invocation: how many changes it carried and how many it handed back. */
   readonly onBatch?: (batch: {
     readonly records: number;
@@ -36,9 +44,22 @@ export interface DocsWatcherOptions {
  * invokes kb-sync with an SQS event whose records carry EventBridge `Object Created`/`Object
  * Deleted` events. One invocation at a time; records kb-sync hands back (partial batch failure)
  * are delivered again after `retryDelayMs`. Editor swap and temporary files are ignored.
+ *
+ * The watch is on the folder itself (its inode), so it ends when the folder is moved away, removed
+ * or replaced by a new one at the same path — which editors, `git` tools and sync scripts do. The
+ * watcher notices (an event on the folder itself, an error, or a periodic check finding another
+ * folder or none), waits for a folder to be at the path again (polling, backing off up to
+ * `checkIntervalMs`), watches it, and syncs once, since anything may have changed meanwhile.
  */
+/** The first look for a missing folder; later looks back off up to `checkIntervalMs`. */
+const FIRST_LOOK_MS = 50;
+
 export class DocsWatcher {
   private watcher?: FSWatcher;
+  /** The watched folder's device and inode, to tell a replacement at the same path. */
+  private watched?: { readonly dev: number; readonly ino: number };
+  private checkTimer?: NodeJS.Timeout;
+  private lookTimer?: NodeJS.Timeout;
   private readonly changed = new Set<string>();
   private debounce?: NodeJS.Timeout;
   private firstChangeAt?: number;
@@ -49,16 +70,87 @@ export class DocsWatcher {
 
   constructor(private readonly options: DocsWatcherOptions) {}
 
-  /** Starts watching; a folder that cannot be watched is reported, not fatal. */
+  /** Starts watching; a folder that is missing or cannot be watched is waited for, not fatal. */
   start(): void {
-    try {
-      this.watcher = watch(this.options.folder, { recursive: true }, (_event, filename) => {
-        this.onChange(filename === null ? undefined : String(filename));
-      });
-      this.watcher.on('error', (error) => console.error(`docs watcher: ${error.message}`));
-    } catch (error) {
-      console.error(`docs watcher: cannot watch ${this.options.folder}: ${(error as Error).message}`);
+    const failure = this.attach();
+    if (failure !== undefined) {
+      this.log(`cannot watch ${this.options.folder} (${failure}); waiting for it`);
+      this.lookAgain(FIRST_LOOK_MS, true);
     }
+    this.checkTimer = setInterval(() => this.check(), this.checkInterval);
+    this.checkTimer.unref();
+  }
+
+  /** Whether the folder is being watched now (false while it is missing). */
+  get watching(): boolean {
+    return this.watcher !== undefined;
+  }
+
+  private get checkInterval(): number {
+    return this.options.checkIntervalMs ?? 1_000;
+  }
+
+  private log(message: string): void {
+    (this.options.log ?? ((line: string) => console.error(line)))(`docs watcher: ${message}`);
+  }
+
+  /** Watches the folder at the path now; says why not when it cannot. */
+  private attach(): string | undefined {
+    const { folder } = this.options;
+    try {
+      const stats = statSync(folder);
+      if (!stats.isDirectory()) return 'it is not a folder';
+      const watcher = watch(folder, { recursive: true }, (_event, filename) => {
+        if (watcher !== this.watcher) return;
+        const key = filename === null ? '' : String(filename);
+        // An event on the folder itself: it was moved, removed or replaced, and the watch with it.
+        if (key === '') this.lose(watcher, 'the folder was moved, removed or replaced');
+        else this.onChange(key);
+      });
+      watcher.on('error', (error) => this.lose(watcher, error.message));
+      this.watcher = watcher;
+      this.watched = { dev: stats.dev, ino: stats.ino };
+      return undefined;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      return code === 'ENOENT' ? 'it does not exist' : (error as Error).message;
+    }
+  }
+
+  /** A folder replaced with no event on the old one (or none delivered) is found here. */
+  private check(): void {
+    const { watcher, watched } = this;
+    if (this.closed || watcher === undefined || watched === undefined) return;
+    const stats = statSync(this.options.folder, { throwIfNoEntry: false });
+    if (stats === undefined) this.lose(watcher, 'the folder is gone');
+    else if (stats.dev !== watched.dev || stats.ino !== watched.ino)
+      this.lose(watcher, 'another folder is at its path now');
+  }
+
+  private lose(watcher: FSWatcher, why: string): void {
+    if (this.closed || watcher !== this.watcher) return;
+    watcher.close();
+    this.watcher = undefined;
+    this.watched = undefined;
+    this.log(`lost the watch on ${this.options.folder} (${why})`);
+    this.lookAgain(FIRST_LOOK_MS, false);
+  }
+
+  /** Looks for the folder after `delayMs`, backing off while it is missing; syncs once back. */
+  private lookAgain(delayMs: number, saidWaiting: boolean): void {
+    clearTimeout(this.lookTimer);
+    this.lookTimer = setTimeout(() => {
+      this.lookTimer = undefined;
+      if (this.closed || this.watcher !== undefined) return;
+      const failure = this.attach();
+      if (failure === undefined) {
+        this.log(`watching ${this.options.folder} again; syncing it`);
+        this.onChange('');
+        return;
+      }
+      if (!saidWaiting) this.log(`waiting for ${this.options.folder} to be there again (${failure})`);
+      this.lookAgain(Math.min(delayMs * 2, Math.max(FIRST_LOOK_MS, this.checkInterval)), true);
+    }, delayMs);
   }
 
   /** Resolves once no change is waiting, no invocation runs and no retry is due (bounded). */
@@ -73,6 +165,9 @@ export class DocsWatcher {
   async close(): Promise<void> {
     this.closed = true;
     this.watcher?.close();
+    this.watcher = undefined;
+    clearInterval(this.checkTimer);
+    clearTimeout(this.lookTimer);
     clearTimeout(this.debounce);
     this.debounce = undefined;
     for (const timer of this.retryTimers) clearTimeout(timer);
@@ -81,9 +176,10 @@ export class DocsWatcher {
     await Promise.race([this.pumping, new Promise((resolve) => setTimeout(resolve, 5_000))]);
   }
 
-  private onChange(filename: string | undefined): void {
+  /** `filename` relative to the folder; '' for the whole folder. */
+  private onChange(filename: string): void {
     if (this.closed) return;
-    const key = filename === undefined ? '' : filename.split(sep).join('/');
+    const key = filename.split(sep).join('/');
     if (key && isIgnored(key)) return;
     this.changed.add(key);
     this.firstChangeAt ??= Date.now();

@@ -1,6 +1,6 @@
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
 import { isIgnored } from '../../local/knowledge-base/docs-watcher.ts';
 import type { LocalStack } from '../../local/stack.ts';
@@ -29,6 +29,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close();
   rmSync(docs, { recursive: true, force: true });
+  rmSync(`${docs}-away`, { recursive: true, force: true });
+});
+afterEach(() => {
+  vi.restoreAllMocks();
 });
 
 /** Asks until the answer satisfies `done` (bounded); returns the answer and how long it took. */
@@ -130,6 +134,61 @@ describe('the docs folder watcher (S3 events, locally)', () => {
     await stack.knowledgeBase.watcher?.idle();
     expect(batches.length).toBe(quiet);
   });
+});
+
+describe('the docs watcher when its folder is replaced or moved away and back', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const away = () => `${docs}-away`;
+
+  /** Ways the folder at the docs path stops being the one the watcher started on. */
+  const replacements: Record<string, () => Promise<void>> = {
+    'renamed away, a new folder put in its place': async () => {
+      renameSync(docs, away());
+      cpSync(SAMPLE_KB, docs, { recursive: true });
+      rmSync(away(), { recursive: true, force: true });
+    },
+    'removed (rm -rf), then made again': async () => {
+      rmSync(docs, { recursive: true, force: true });
+      await sleep(300);
+      mkdirSync(docs);
+      cpSync(SAMPLE_KB, docs, { recursive: true });
+    },
+    'moved away, then back': async () => {
+      renameSync(docs, away());
+      // Long enough for the watcher to find the folder missing at least once.
+      await sleep(500);
+      renameSync(away(), docs);
+    },
+  };
+
+  it.each(Object.keys(replacements).map((how, i) => [how, ['heron', 'bison', 'walrus'][i] as string]))(
+    'watches the folder again after it is %s, and ingests a file added then',
+    async (how, animal) => {
+      const lines: string[] = [];
+      vi.spyOn(console, 'error').mockImplementation((line: unknown) => {
+        lines.push(String(line));
+      });
+      await stack.knowledgeBase.watcher?.idle();
+      await replacements[how]?.();
+      // Whatever the replacement itself set off is over before the new file is written, so only
+      // a live watch can bring it in.
+      await sleep(DEBOUNCE_MS * 3);
+      await stack.knowledgeBase.watcher?.idle();
+      const question = `How do I turn on ${animal} mode?`;
+      writeFileSync(
+        join(docs, `${animal}-mode.md`),
+        `# ${animal} mode\n\nThe ${animal} mode shows a ${animal} next to every ticket. Turn it on in Settings → Appearance → ${animal} mode.\n`,
+      );
+      const { body } = await askUntil(question, cites(`s3://lantern-documents/${animal}-mode.md`), 20_000);
+      expect(body.answer).toContain(`shows a ${animal} next to every ticket`);
+      await stack.knowledgeBase.watcher?.idle();
+      const said = lines.filter((line) => line.startsWith('docs watcher:'));
+      expect(said[0]).toMatch(/^docs watcher: lost the watch on .+ \(.+\)$/);
+      expect(said.at(-1)).toBe(`docs watcher: watching ${docs} again; syncing it`);
+      if (how.startsWith('moved away'))
+        expect(said).toContain(`docs watcher: waiting for ${docs} to be there again (it does not exist)`);
+    },
+  );
 });
 
 describe('isIgnored', () => {
