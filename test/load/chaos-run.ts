@@ -57,7 +57,7 @@ export const defaultChaosOptions: ChaosOptions = {
   deletes: 4,
   kill: true,
   downMs: 500,
-  maxAttempts: 25,
+  maxAttempts: 60,
   maxRetryAfterMs: 35_000,
   timeoutMs: 240_000,
 };

@@ -9,7 +9,7 @@
  * `--chaos` runs the chaos run instead (test/load/chaos-run.ts): the stack in a child process,
  * streams cut, clients hanging up, a kill -9 and restart, deletes racing turns; only its report is
  * printed to stdout. There `--chats` is the number of concurrent turns and `--max-attempts` defaults
- * to 25.
+ * to 60 (409s ask for short waits while a crashed attempt's lease runs out).
  */
 import { parseArgs } from 'node:util';
 import type { FaultContext } from '../../local/bedrock-emulator/index.ts';
@@ -21,7 +21,7 @@ import { formatLoadReport, runLoad } from './load-run.ts';
 const usage =
   'Usage: npm run load -- [--chats 200] [--sessions 50] [--throttle 0.2] [--max-attempts 6] [--timeout 180]\n' +
   '       npm run load -- --chaos [--chats 200] [--sessions 50] [--throttle 0.2] [--stream-cut 0.25]\n' +
-  '                       [--hang-up 0.15] [--deletes 4] [--no-kill] [--max-attempts 25] [--timeout 240]';
+  '                       [--hang-up 0.15] [--deletes 4] [--no-kill] [--max-attempts 60] [--timeout 240]';
 
 function fail(message: string): never {
   return cliFail(usage, message);
@@ -55,7 +55,7 @@ function whole(name: string, min: number, max: number, fallback?: number): numbe
 const chats = whole('chats', 1, 5_000);
 const sessions = whole('sessions', 1, 1_000);
 const chaos = values.chaos === true;
-const maxAttempts = whole('max-attempts', 1, 40, chaos ? defaultChaosOptions.maxAttempts : 6);
+const maxAttempts = whole('max-attempts', 1, 100, chaos ? defaultChaosOptions.maxAttempts : 6);
 const timeoutSeconds = whole('timeout', 5, 1_800, chaos ? defaultChaosOptions.timeoutMs / 1000 : 180);
 function share(name: string): number {
   const value = Number(values[name]);
