@@ -320,12 +320,12 @@ export class ConversationEngine {
 
   /** Screens a question; every intervening policy is counted, never the text logged. */
   private async screen(message: string): Promise<GuardrailVerdict> {
+    if (!this.deps.guardrail) return { action: 'NONE', blocked: false, text: message, policies: [] };
     // Full-width digits or zero-width characters must not carry a card number past the guardrail.
-    const text = normalizeForScreening(message);
-    if (!this.deps.guardrail) return { action: 'NONE', blocked: false, text, policies: [] };
-    const verdict = await this.deps.guardrail.screenInput(text);
+    const verdict = await this.deps.guardrail.screenInput(normalizeForScreening(message));
     for (const policy of verdict.policies) countMetric('GuardrailIntervention', { policy, source: 'INPUT' });
-    return verdict;
+    // Nothing to hide: the question goes on as the customer wrote it.
+    return verdict.action === 'NONE' ? { ...verdict, text: message } : verdict;
   }
 
   private async screenComment(comment: string): Promise<string> {
