@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import {
   BedrockAgentClient,
   ConflictException,
@@ -77,13 +79,58 @@ async function emulatorWith(
   return { emulator, agent, runtime };
 }
 
-const open: BedrockEmulator[] = [];
+const open: Pick<BedrockEmulator, 'close'>[] = [];
 const clients: { destroy(): void }[] = [];
 afterEach(async () => {
   for (const client of clients.splice(0)) client.destroy();
   await Promise.all(open.splice(0).map((emulator) => emulator.close()));
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
 });
+
+/** Any user but root, which reads every file whatever its mode. */
+const UNPRIVILEGED = { uid: 65534, gid: 65534 };
+
+/**
+ * The emulator in a child process, as an unprivileged user when this process is root; closed
+ * after the test. Returns a bedrock-agent client for it.
+ */
+async function unprivilegedEmulator(knowledgeBases: EmulatorKnowledgeBase[]): Promise<BedrockAgentClient> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'support', 'emulator-process.ts'),
+      JSON.stringify({ knowledgeBases }),
+    ],
+    {
+      cwd: join(import.meta.dirname, '..', '..'),
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      ...(process.getuid?.() === 0 ? UNPRIVILEGED : {}),
+    },
+  );
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  open.push({
+    close: async () => {
+      child.stdin.end();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the emulator process did not start in time')), 60_000);
+    exited.then(() => reject(new Error('the emulator process exited before starting')));
+    createInterface({ input: child.stdout }).once('line', (line) => {
+      clearTimeout(timer);
+      resolve((JSON.parse(line) as { url: string }).url);
+    });
+  });
+  const agent = new BedrockAgentClient({ endpoint: url, region: 'us-east-1', credentials, maxAttempts: 1 });
+  clients.push(agent);
+  return agent;
+}
 
 const s3Source = (folder: string) => ({ dataSourceId: DS, type: 'S3' as const, folder, bucketName: 'docs' });
 
@@ -558,18 +605,21 @@ describe('bad files never crash a job', () => {
     expect(new Set(uris)).toEqual(new Set(['s3://docs/refunds.md', 's3://docs/folder.md/webhooks.md']));
   });
 
-  it.skipIf(process.getuid?.() === 0)('fails a file it has no permission to read (not as root)', async () => {
+  it('fails a file it has no permission to read', async () => {
     const folder = docsFolder();
+    // The emulator runs as an unprivileged user when this runs as root, so the mode is enforced.
+    chmodSync(folder, 0o755);
+    chmodSync(join(folder, 'refunds.md'), 0o644);
     chmodSync(join(folder, 'webhooks.md'), 0o000);
-    try {
-      const { agent } = await emulatorWith([{ knowledgeBaseId: KB, dataSources: [s3Source(folder)] }]);
-      const job = await sync(agent);
-      expect(job.status).toBe('COMPLETE');
-      expect(job.statistics).toMatchObject({ numberOfDocumentsFailed: 1 });
-      expect(job.failureReasons).toEqual(['webhooks.md: cannot be read: permission denied.']);
-    } finally {
-      chmodSync(join(folder, 'webhooks.md'), 0o644);
-    }
+    const agent = await unprivilegedEmulator([{ knowledgeBaseId: KB, dataSources: [s3Source(folder)] }]);
+    const job = await sync(agent);
+    expect(job.status).toBe('COMPLETE');
+    expect(job.statistics).toMatchObject({
+      numberOfDocumentsScanned: 2,
+      numberOfDocumentsFailed: 1,
+      numberOfModifiedDocumentsIndexed: 0,
+    });
+    expect(job.failureReasons).toEqual(['webhooks.md: cannot be read: permission denied.']);
   });
 
   it('keeps the last good version of a file that turns binary, and drops one that turns empty', async () => {
