@@ -25,8 +25,9 @@ const emulatorModel: BedrockModelFacts = {
   source: 'local/bedrock-emulator',
 };
 
-/** The emulator answers as one account; AWS puts the caller's account in profile ARNs. */
-const LOCAL_ACCOUNT = '000000000000';
+/** The account an ARN names; otherwise the one account the emulator answers as (AWS: the caller's). */
+const accountOf = (identifier: string): string =>
+  /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(identifier)?.[1] ?? '000000000000';
 
 /** `BrandedName` is capped at 20 characters by the model (AWS's own longer names exceed it). */
 const BRANDED_NAME_MAX = 20;
@@ -70,7 +71,7 @@ export function controlPlaneRoutes(options: ControlPlaneOptions = {}): Route[] {
         servedModel(facts.modelId, now(), reference.region ?? region);
         return jsonResponse({
           inferenceProfileName: `${profileId.split('.')[0]?.toUpperCase()} ${facts.name}`.slice(0, 64),
-          inferenceProfileArn: `arn:aws:bedrock:${region}:${LOCAL_ACCOUNT}:inference-profile/${profileId}`,
+          inferenceProfileArn: `arn:aws:bedrock:${region}:${accountOf(identifier)}:inference-profile/${profileId}`,
           inferenceProfileId: profileId,
           // The profile routes to the model in several regions; the file records only the geography.
           models: [{ modelArn: foundationModelArn(region, facts.modelId) }],
