@@ -394,7 +394,7 @@ export async function confluenceHostUrl(source: ConfluenceDataSourceConfig): Pro
 }
 
 async function readManifest(folder: string): Promise<z.infer<typeof manifestSchema>> {
-  const raw = await readIfPresent(join(folder, CONFLUENCE_MANIFEST));
+  const raw = await readIfPresent(folder, CONFLUENCE_MANIFEST);
   if (raw === undefined) {
     throw new DataSourceUnavailableError(
       `The Confluence export ${folder} has no ${CONFLUENCE_MANIFEST} naming its pages' URLs.`,
@@ -426,9 +426,14 @@ function resolveUrl(url: string, base: string | undefined): string | undefined {
   }
 }
 
-async function readIfPresent(path: string): Promise<Buffer | undefined> {
+/** A file of the folder, unless missing; one that leads outside the folder through links is not read. */
+async function readIfPresent(folder: string, name: string): Promise<Buffer | undefined> {
   try {
-    return await readFile(path);
+    const real = await realpath(join(folder, name));
+    if (!isInside(await realpath(folder), real)) {
+      throw new DataSourceUnavailableError(`${name} in ${folder} ${OUTSIDE_FILE_REASON}`);
+    }
+    return await readFile(real);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;

@@ -1,5 +1,14 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -733,6 +742,34 @@ describe('links out of the data source folder', () => {
     expect((await retrieve(runtime, 'narwhal vault code walrus')).map((r) => r.text).join('\n')).not.toMatch(
       /walrus/,
     );
+  });
+
+  it('refuses, in a Confluence export, a page and a pages.json that are links outside', async () => {
+    const folder = docsFolder({});
+    cpSync(SAMPLE_CONFLUENCE, folder, { recursive: true });
+    const outside = docsFolder({ 'vault.md': SECRET });
+    const manifest = JSON.parse(readFileSync(join(folder, 'pages.json'), 'utf8')) as { pages: unknown[] };
+    manifest.pages.push({ file: 'vault.md', url: '/wiki/spaces/SUP/pages/1/Vault' });
+    writeFileSync(join(folder, 'pages.json'), JSON.stringify(manifest));
+    writeFileSync(join(outside, 'pages.json'), JSON.stringify(manifest));
+    symlinkSync(join(outside, 'vault.md'), join(folder, 'vault.md'));
+    const { agent, runtime } = await emulatorWith([
+      { knowledgeBaseId: KB, dataSources: [{ dataSourceId: CONFLUENCE, type: 'CONFLUENCE', folder }] },
+    ]);
+    const job = await sync(agent, CONFLUENCE);
+    expect(job.status).toBe('COMPLETE');
+    expect(job.failureReasons).toEqual([
+      'vault.md: is a link to a file outside the data source folder; it is not read.',
+    ]);
+    expect(JSON.stringify(await answer(runtime, 'What code opens the narwhal vault?'))).not.toMatch(/walrus/);
+
+    rmSync(join(folder, 'pages.json'));
+    symlinkSync(join(outside, 'pages.json'), join(folder, 'pages.json'));
+    const failed = await sync(agent, CONFLUENCE);
+    expect(failed.status).toBe('FAILED');
+    expect(failed.failureReasons).toEqual([
+      `pages.json in ${folder} is a link to a file outside the data source folder; it is not read.`,
+    ]);
   });
 
   it('follows a data source folder that is itself a link, and what stays inside its target', async () => {
