@@ -2,7 +2,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack.ts';
 import { API_KEY, type ApiResponse, apiClient, bootStack, OTHER_API_KEY } from '../helpers/local-stack.ts';
 import { postSse } from '../helpers/sse.ts';
-import { BedrockRecorder, inStoreOrder, RAG_OPERATIONS, type TranscriptMessage, waitFor } from './support.ts';
+import {
+  BedrockRecorder,
+  inStoreOrder,
+  RAG_OPERATIONS,
+  snapshotTable,
+  type TranscriptMessage,
+  waitFor,
+} from './support.ts';
 
 const bedrock = new BedrockRecorder();
 let stack: LocalStack;
@@ -189,13 +196,41 @@ describe('concurrent turns in one session', () => {
     }
   });
 
-  it('creates one session per first turn when many first turns race', async () => {
-    const questions = Array.from({ length: 6 }, () => unique('How do I invite a teammate?'));
-    const responses = await Promise.all(questions.map((message) => chat({ message })));
-    const ids = responses.map((r) => r.body.sessionId);
-    expect(new Set(ids).size).toBe(questions.length);
-    for (const [i, id] of ids.entries()) {
-      expect((await transcript(id)).map((m) => m.text)).toEqual([questions[i], responses[i]?.body.answer]);
+  it('opens one session with one question and one answer when the same first turn is sent 8 times at once', async () => {
+    const body = { message: unique('How do I invite a teammate?'), clientMessageId: `race-${asked}` };
+    const before = new Set((await snapshotTable(stack)).keys());
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        i % 2
+          ? postSse(`${stack.url}/v1/chat/stream`, body, { 'x-api-key': API_KEY }).then((r) => ({
+              status: r.status,
+              retryAfter: r.headers.get('retry-after'),
+              answer: r.events.find((e) => e.event === 'done')?.data,
+            }))
+          : chat(body).then((r) => ({
+              status: r.status,
+              retryAfter: r.headers.get('retry-after'),
+              answer: r.status === 200 ? r.body : undefined,
+            })),
+      ),
+    );
+    const answered = responses.filter((r) => r.status === 200 && r.answer);
+    expect(answered.length).toBeGreaterThanOrEqual(1);
+    for (const r of responses) {
+      if (r.status === 200) expect(r.answer).toEqual(answered[0]?.answer);
+      else {
+        expect(r.status).toBe(409);
+        expect(Number(r.retryAfter)).toBeGreaterThan(0);
+      }
     }
+    const sessionId = answered[0]?.answer.sessionId as string;
+    const added = [...(await snapshotTable(stack)).keys()].filter((k) => !before.has(k));
+    expect(added.filter((k) => k.startsWith('SESSION#') && k.endsWith('|SESSION'))).toEqual([
+      `SESSION#${sessionId}|SESSION`,
+    ]);
+    expect(added.filter((k) => k.startsWith(`SESSION#${sessionId}|MSG#`))).toHaveLength(2);
+    const again = await chat(body);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(answered[0]?.answer);
   });
 });
