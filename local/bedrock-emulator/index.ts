@@ -57,6 +57,8 @@ export interface StartEmulatorOptions {
   faultSettings?: FaultSettings;
   /** Consulted once per request before the operation runs; see `faults.ts`. */
   faults?: FaultHook;
+  /** Stream-only faults, read per request: a test may change this object while the emulator runs. */
+  streamFaults?: StreamFaults;
   /**
    * The one guardrail served to ApplyGuardrail and to RetrieveAndGenerate's `guardrailConfiguration`.
    * Default: id `lanternlocal`, version `1` (and `DRAFT`), the policy in `config/guardrail.ts`.
@@ -108,7 +110,7 @@ export async function startBedrockEmulator(options: StartEmulatorOptions): Promi
   const guardrail = serveGuardrail(options.guardrail);
   const now = options.now ?? (() => new Date());
   const context = { knowledgeBases, sessions, guardrail, now };
-  const streamFaults: StreamFaults = {};
+  const streamFaults: StreamFaults = options.streamFaults ?? {};
   const routes = [
     ...agentRuntimeRoutes(context),
     ...streamRoutes(context, options.streamPacing, streamFaults),

@@ -4,7 +4,7 @@
  * words each, paced like a model generating, with a `citation` event after the text it covers.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AwsServiceError } from './errors.ts';
+import { type AwsErrorShape, AwsServiceError } from './errors.ts';
 import { encodeEvent, encodeException } from './event-stream.ts';
 import type { Answer, AnswerPart } from './generator.ts';
 import type { KnowledgeBaseChunk } from './knowledge-base.ts';
@@ -30,6 +30,11 @@ export const defaultStreamPacing: StreamPacing = { chunkDelayMs: 12, chunkChars:
 export interface StreamFaults {
   /** Break the connection after this many events, like a network cut mid-answer. */
   cutAfterEvents?: number | undefined;
+  /**
+   * End the stream with a modeled exception message after this many events, the way Bedrock reports
+   * throttling or a failure once the answer has begun (the union's `throttlingException` etc.).
+   */
+  exceptionAfterEvents?: { readonly events: number; readonly shape: AwsErrorShape } | undefined;
 }
 
 /** Thrown inside the response body: the transport then resets the stream instead of ending it. */
@@ -56,7 +61,10 @@ export function streamRoutes(
             'content-type': 'application/vnd.amazon.eventstream',
             'x-amzn-bedrock-knowledge-base-session-id': turn.sessionId,
           },
-          body: cutAfter(streamAnswer(turn, pacing), faults.cutAfterEvents),
+          body: cutAfter(
+            failAfter(streamAnswer(turn, pacing), faults.exceptionAfterEvents),
+            faults.cutAfterEvents,
+          ),
         };
       },
     },
@@ -117,6 +125,24 @@ async function* cutAfter(
   let sent = 0;
   for await (const event of events) {
     if (sent >= limit) throw new StreamCutError(`Stream cut after ${limit} events (fault injection)`);
+    yield event;
+    sent++;
+  }
+}
+
+async function* failAfter(
+  events: AsyncGenerator<Uint8Array>,
+  fault: StreamFaults['exceptionAfterEvents'],
+): AsyncGenerator<Uint8Array> {
+  if (fault === undefined) return yield* events;
+  let sent = 0;
+  for await (const event of events) {
+    if (sent >= fault.events) {
+      yield encodeException(
+        new AwsServiceError(fault.shape, `Injected ${fault.shape} after ${sent} events.`),
+      );
+      return;
+    }
     yield event;
     sent++;
   }

@@ -20,12 +20,17 @@ import {
   type RetrieveAndGenerateCommandInput,
   RetrieveAndGenerateStreamCommand,
   RetrieveCommand,
+  ThrottlingException,
   ValidationException,
 } from '@aws-sdk/client-bedrock-agent-runtime';
 import { ApplyGuardrailCommand, BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localGuardrail } from '../../config/guardrail.ts';
-import { type BedrockEmulator, startBedrockEmulator } from '../../local/bedrock-emulator/index.ts';
+import {
+  type BedrockEmulator,
+  type StreamFaults,
+  startBedrockEmulator,
+} from '../../local/bedrock-emulator/index.ts';
 import type { ServiceName } from '../../local/bedrock-emulator/protocol/service-model.ts';
 import { rejection } from '../helpers/rejection.ts';
 import { judgeResponse } from './response-conformance.ts';
@@ -49,6 +54,7 @@ describe('the emulator against AWS service models', () => {
   const judged = new Set<string>();
   const events = new Map<string, number>();
   const divergences: string[] = [];
+  const streamFaults: StreamFaults = {};
 
   async function judge(service: ServiceName, operation: string, exchange: WireExchange) {
     const verdict = await judgeResponse(service, operation, exchange);
@@ -71,6 +77,7 @@ describe('the emulator against AWS service models', () => {
         },
       ],
       streamPacing: { chunkDelayMs: 0, chunkChars: 24 },
+      streamFaults,
     });
     await emulator.ingest();
     const common = { endpoint: emulator.url, region: REGION, credentials, maxAttempts: 1 };
@@ -146,6 +153,26 @@ describe('the emulator against AWS service models', () => {
       expect(verdict.events.get('output')).toBeGreaterThan(0);
       expect(verdict.events.get('citation')).toBeGreaterThan(0);
       expect(verdict.events.has('guardrail')).toBe(guarded);
+    }
+  });
+
+  it('RetrieveAndGenerateStream reports a failure after the answer began as an exception event of its union', async () => {
+    streamFaults.exceptionAfterEvents = { events: 2, shape: 'ThrottlingException' };
+    try {
+      const response = await runtime.send(
+        new RetrieveAndGenerateStreamCommand(ragInput('How do I reset my password?', false)),
+      );
+      const failure = await rejection(
+        (async () => {
+          for await (const _event of response.stream ?? []);
+        })(),
+      );
+      expect(failure).toBeInstanceOf(ThrottlingException);
+      const verdict = await judge('bedrock-agent-runtime', 'RetrieveAndGenerateStream', recorder.last());
+      expect(verdict.divergences).toEqual([]);
+      expect(verdict.events.get('throttlingException')).toBe(1);
+    } finally {
+      streamFaults.exceptionAfterEvents = undefined;
     }
   });
 
