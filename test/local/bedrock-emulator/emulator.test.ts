@@ -227,6 +227,27 @@ describe('Bedrock emulator over the real SDK client', () => {
     expect(await malformed.json()).toEqual({ message: 'The request body is not valid JSON.' });
   });
 
+  it('checks a request against the model before the operation runs, and answers as AWS does', async () => {
+    const response = await fetch(`${emulator.url}/knowledgebases/NOSUCHKB01/retrieve`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        retrievalQuery: { text: 'star a doc' },
+        retrievalConfiguration: {
+          vectorSearchConfiguration: { numberOfResults: 0, overrideSearchType: 'LEXICAL' },
+        },
+      }),
+    });
+    // The unknown knowledge base is not reached: AWS validates the request first.
+    expect(response.status).toBe(400);
+    expect(response.headers.get('x-amzn-errortype')).toBe('ValidationException');
+    expect(await response.json()).toEqual({
+      message:
+        "2 validation errors detected: Value '0' at 'retrievalConfiguration.vectorSearchConfiguration.numberOfResults' failed to satisfy constraint: Member must have value greater than or equal to 1; " +
+        "Value 'LEXICAL' at 'retrievalConfiguration.vectorSearchConfiguration.overrideSearchType' failed to satisfy constraint: Member must satisfy enum value set: [HYBRID, SEMANTIC]",
+    });
+  });
+
   it('answers over HTTP/1.1 too', async () => {
     const response = await fetch(`${emulator.url}/knowledgebases/${KB_ID}/retrieve`, {
       method: 'POST',
