@@ -38,6 +38,9 @@ export interface DocsWatcherOptions {
   }) => void;
 }
 
+/** The first look for a missing folder; later looks back off up to `checkIntervalMs`. */
+const FIRST_LOOK_MS = 50;
+
 /**
  * Locally, what S3 → EventBridge → SQS → kb-sync is on AWS: watches the documents folder
  * (recursively), collects changed paths until the folder has been quiet for `debounceMs`, and
@@ -51,9 +54,6 @@ export interface DocsWatcherOptions {
  * folder or none), waits for a folder to be at the path again (polling, backing off up to
  * `checkIntervalMs`), watches it, and syncs once, since anything may have changed meanwhile.
  */
-/** The first look for a missing folder; later looks back off up to `checkIntervalMs`. */
-const FIRST_LOOK_MS = 50;
-
 export class DocsWatcher {
   private watcher?: FSWatcher;
   /** The watched folder's device and inode, to tell a replacement at the same path. */
@@ -79,11 +79,6 @@ export class DocsWatcher {
     }
     this.checkTimer = setInterval(() => this.check(), this.checkInterval);
     this.checkTimer.unref();
-  }
-
-  /** Whether the folder is being watched now (false while it is missing). */
-  get watching(): boolean {
-    return this.watcher !== undefined;
   }
 
   private get checkInterval(): number {
