@@ -139,6 +139,18 @@ describe('the docs folder watcher (S3 events, locally)', () => {
 describe('the docs watcher when its folder is replaced or moved away and back', () => {
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const away = () => `${docs}-away`;
+  /** What the watcher logged during the current test. */
+  let lines: string[] = [];
+  const waiting = () => `docs watcher: waiting for ${docs} to be there again (it does not exist)`;
+
+  /** Waits (bounded) until the watcher has said `line`. */
+  async function logged(line: string, timeoutMs = 10_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (!lines.includes(line)) {
+      if (Date.now() > deadline) throw new Error(`the watcher never said: ${line}`);
+      await sleep(20);
+    }
+  }
 
   /** Ways the folder at the docs path stops being the one the watcher started on. */
   const replacements: Record<string, () => Promise<void>> = {
@@ -155,8 +167,7 @@ describe('the docs watcher when its folder is replaced or moved away and back', 
     },
     'moved away, then back': async () => {
       renameSync(docs, away());
-      // Long enough for the watcher to find the folder missing at least once.
-      await sleep(500);
+      await logged(waiting());
       renameSync(away(), docs);
     },
   };
@@ -164,7 +175,7 @@ describe('the docs watcher when its folder is replaced or moved away and back', 
   it.each(Object.keys(replacements).map((how, i) => [how, ['heron', 'bison', 'walrus'][i] as string]))(
     'watches the folder again after it is %s, and ingests a file added then',
     async (how, animal) => {
-      const lines: string[] = [];
+      lines = [];
       vi.spyOn(console, 'error').mockImplementation((line: unknown) => {
         lines.push(String(line));
       });
@@ -185,8 +196,7 @@ describe('the docs watcher when its folder is replaced or moved away and back', 
       const said = lines.filter((line) => line.startsWith('docs watcher:'));
       expect(said[0]).toMatch(/^docs watcher: lost the watch on .+ \(.+\)$/);
       expect(said.at(-1)).toBe(`docs watcher: watching ${docs} again; syncing it`);
-      if (how.startsWith('moved away'))
-        expect(said).toContain(`docs watcher: waiting for ${docs} to be there again (it does not exist)`);
+      if (how.startsWith('moved away')) expect(said).toContain(waiting());
     },
   );
 });
