@@ -103,14 +103,14 @@ export function isInside(root: string, target: string): boolean {
  * Where a path below `folder` really is, when that is inside the folder's real path `root`.
  * Rejects (with the reason) a path that leads outside it through a link.
  */
-export async function resolveInside(root: string, folder: string, relativePath: string): Promise<string> {
+async function resolveInside(root: string, folder: string, relativePath: string): Promise<string> {
   const real = await realpath(join(folder, relativePath));
   if (!isInside(root, real)) throw new OutsideDataSourceError(`${relativePath}: ${OUTSIDE_FILE_REASON}`);
   return real;
 }
 
 /** A path of the data source leads outside its folder. */
-export class OutsideDataSourceError extends Error {
+class OutsideDataSourceError extends Error {
   override readonly name = 'OutsideDataSourceError';
 }
 
