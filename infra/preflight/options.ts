@@ -1,0 +1,95 @@
+import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
+import { checkModel } from '../lib/model-check.ts';
+import { CHECK_IDS, type CheckId } from './check.ts';
+import type { PreflightEndpoints } from './clients.ts';
+
+export interface PreflightOptions {
+  readonly region: string;
+  readonly model: string;
+  readonly embeddingModel: string;
+  readonly toolkitStackName: string;
+  readonly endpoints: PreflightEndpoints;
+  readonly skip: ReadonlySet<CheckId>;
+}
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const USAGE = `npm run preflight -- [--region REGION] [--model ID|ARN] [--embedding-model ID]
+                        [--endpoint URL] [--agent-endpoint URL] [--s3vectors-endpoint URL]
+                        [--cloudformation-endpoint URL] [--toolkit-stack-name NAME]
+                        [--skip ${CHECK_IDS.join(',')}]
+
+Read-only checks of the account and region before \`cdk deploy\`. The region comes from --region,
+AWS_REGION or AWS_DEFAULT_REGION; credentials from the usual AWS chain. --endpoint (or
+LANTERN_PREFLIGHT_ENDPOINT) points the Bedrock control-plane reads at the local emulator.`;
+
+/** Parses the command line (and the two environment variables it may read). */
+export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): PreflightOptions {
+  const values = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 1) {
+    const flag = argv[i] as string;
+    const [name, inline] = flag.split('=', 2) as [string, string | undefined];
+    if (!name.startsWith('--')) throw new UsageError(`Unexpected argument ${flag}\n\n${USAGE}`);
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new UsageError(`${name} needs a value\n\n${USAGE}`);
+    values.set(name.slice(2), value);
+  }
+  const known = new Set([
+    'region',
+    'model',
+    'embedding-model',
+    'endpoint',
+    'agent-endpoint',
+    's3vectors-endpoint',
+    'cloudformation-endpoint',
+    'toolkit-stack-name',
+    'skip',
+  ]);
+  for (const name of values.keys()) {
+    if (!known.has(name)) throw new UsageError(`Unknown option --${name}\n\n${USAGE}`);
+  }
+  const region = values.get('region') ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (!region) throw new UsageError(`No region: pass --region or set AWS_REGION\n\n${USAGE}`);
+  const skip = new Set<CheckId>();
+  for (const id of (values.get('skip') ?? '').split(',').filter(Boolean)) {
+    if (!(CHECK_IDS as readonly string[]).includes(id)) {
+      throw new UsageError(`--skip takes ${CHECK_IDS.join(', ')}; got ${id}`);
+    }
+    skip.add(id as CheckId);
+  }
+  const endpoint = values.get('endpoint') ?? env.LANTERN_PREFLIGHT_ENDPOINT;
+  return {
+    region,
+    model: values.get('model') ?? defaultModel(region),
+    embeddingModel: values.get('embedding-model') ?? knowledgeBaseSettings.embedding.modelId,
+    toolkitStackName: values.get('toolkit-stack-name') ?? 'CDKToolkit',
+    endpoints: {
+      ...(endpoint ? { bedrock: endpoint } : {}),
+      ...optional('bedrockAgent', values.get('agent-endpoint')),
+      ...optional('s3Vectors', values.get('s3vectors-endpoint')),
+      ...optional('cloudFormation', values.get('cloudformation-endpoint')),
+    },
+    skip,
+  };
+}
+
+function optional<K extends keyof PreflightEndpoints>(key: K, value: string | undefined) {
+  return value ? ({ [key]: value } as Pick<PreflightEndpoints, K>) : {};
+}
+
+/** The model `cdk synth` would deploy in this region without `-c model=`. */
+function defaultModel(region: string): string {
+  try {
+    return checkModel({
+      reference: knowledgeBaseSettings.generationModelId,
+      contextKey: 'model',
+      isDefault: true,
+      region,
+      today: new Date(),
+    }).reference;
+  } catch {
+    return knowledgeBaseSettings.generationModelId;
+  }
+}
