@@ -1,10 +1,15 @@
 /**
  * Every operation Lantern uses, driven through the real SDK clients against the emulator, each
  * response judged on the wire by the operation's output shape in AWS's model, every event of the
- * streamed answer included. The control-plane reads have no SDK client in the project yet, so they
- * go over plain HTTP with the route and headers the SDK would send.
+ * streamed answer included.
  */
 import { join } from 'node:path';
+import {
+  BedrockClient,
+  ResourceNotFoundException as ControlPlaneNotFound,
+  GetFoundationModelCommand,
+  GetInferenceProfileCommand,
+} from '@aws-sdk/client-bedrock';
 import {
   BedrockAgentClient,
   GetDataSourceCommand,
@@ -50,6 +55,7 @@ describe('the emulator against AWS service models', () => {
   let runtime: BedrockAgentRuntimeClient;
   let guardrails: BedrockRuntimeClient;
   let agent: BedrockAgentClient;
+  let controlPlane: BedrockClient;
   /** Operations judged, and events judged by type, with every divergence found. */
   const judged = new Set<string>();
   const events = new Map<string, number>();
@@ -84,12 +90,14 @@ describe('the emulator against AWS service models', () => {
     runtime = new BedrockAgentRuntimeClient({ ...common, requestHandler: recorder.handler('h2') });
     guardrails = new BedrockRuntimeClient({ ...common, requestHandler: recorder.handler('h2') });
     agent = new BedrockAgentClient({ ...common, requestHandler: recorder.handler('http/1.1') });
+    controlPlane = new BedrockClient({ ...common, requestHandler: recorder.handler('http/1.1') });
   });
 
   afterAll(async () => {
     runtime?.destroy();
     guardrails?.destroy();
     agent?.destroy();
+    controlPlane?.destroy();
     await emulator?.close();
     // The figures the closing note reports: what was judged, and that nothing diverged.
     console.info(
@@ -213,70 +221,62 @@ describe('the emulator against AWS service models', () => {
     }
   });
 
-  /** A control-plane read as `@aws-sdk/client-bedrock` sends it: GET, the label percent-encoded, SigV4. */
-  async function controlPlane(path: string): Promise<WireExchange & { json: unknown }> {
-    const response = await fetch(`${emulator.url}${path}`, {
-      headers: {
-        authorization: `AWS4-HMAC-SHA256 Credential=local/20261207/${REGION}/bedrock/aws4_request, SignedHeaders=host, Signature=0`,
-      },
-    });
-    const body = Buffer.from(await response.arrayBuffer());
-    return {
-      method: 'GET',
-      path,
-      status: response.status,
-      headers: Object.fromEntries(response.headers),
-      body: Promise.resolve(body),
-      json: JSON.parse(body.toString('utf8')) as unknown,
-    };
-  }
-
   it('GetFoundationModel reports an Active or Legacy model from the dated file, in the region asked', async () => {
-    const active = await controlPlane(`/foundation-models/${encodeURIComponent('amazon.nova-lite-v1:0')}`);
-    expect(active.json).toEqual({
-      modelDetails: {
-        modelArn: 'arn:aws:bedrock:eu-west-1::foundation-model/amazon.nova-lite-v1:0',
-        modelId: 'amazon.nova-lite-v1:0',
-        modelName: 'Nova Lite',
-        providerName: 'Amazon',
-        modelLifecycle: { status: 'ACTIVE' },
-      },
-    });
-    expect((await judge('bedrock', 'GetFoundationModel', active)).divergences).toEqual([]);
-    const legacy = await controlPlane(
-      `/foundation-models/${encodeURIComponent('anthropic.claude-sonnet-4-5-20250929-v1:0')}`,
+    const active = await controlPlane.send(
+      new GetFoundationModelCommand({ modelIdentifier: 'amazon.nova-lite-v1:0' }),
     );
-    expect(legacy.json).toMatchObject({ modelDetails: { modelLifecycle: { status: 'LEGACY' } } });
-    expect((await judge('bedrock', 'GetFoundationModel', legacy)).divergences).toEqual([]);
+    expect(active.modelDetails).toEqual({
+      modelArn: 'arn:aws:bedrock:eu-west-1::foundation-model/amazon.nova-lite-v1:0',
+      modelId: 'amazon.nova-lite-v1:0',
+      modelName: 'Nova Lite',
+      providerName: 'Amazon',
+      modelLifecycle: { status: 'ACTIVE' },
+    });
+    expect((await judge('bedrock', 'GetFoundationModel', recorder.last())).divergences).toEqual([]);
+    const legacy = await controlPlane.send(
+      new GetFoundationModelCommand({
+        modelIdentifier:
+          'arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0',
+      }),
+    );
+    expect(legacy.modelDetails?.modelLifecycle?.status).toBe('LEGACY');
+    expect((await judge('bedrock', 'GetFoundationModel', recorder.last())).divergences).toEqual([]);
   });
 
   it('GetFoundationModel answers a model past its end of life as AWS does', async () => {
-    const gone = await controlPlane(
-      `/foundation-models/${encodeURIComponent('anthropic.claude-3-5-haiku-20241022-v1:0')}`,
+    const gone = await rejection(
+      controlPlane.send(
+        new GetFoundationModelCommand({ modelIdentifier: 'anthropic.claude-3-5-haiku-20241022-v1:0' }),
+      ),
     );
-    expect(gone.status).toBe(404);
-    expect(gone.headers['x-amzn-errortype']).toBe('ResourceNotFoundException');
-    expect(gone.json).toEqual({
-      message:
-        'This model version has reached the end of its life. Please refer to the AWS documentation for more details.',
-    });
-    expect((await judge('bedrock', 'GetFoundationModel', gone)).divergences).toEqual([]);
+    expect(gone).toBeInstanceOf(ControlPlaneNotFound);
+    expect(gone.$metadata?.httpStatusCode).toBe(404);
+    expect(gone.message).toBe(
+      'This model version has reached the end of its life. Please refer to the AWS documentation for more details.',
+    );
+    expect((await judge('bedrock', 'GetFoundationModel', recorder.last())).divergences).toEqual([]);
   });
 
   it('GetInferenceProfile describes a system-defined profile of a listed model', async () => {
-    const profile = await controlPlane(
-      `/inference-profiles/${encodeURIComponent('us.amazon.nova-lite-v1:0')}`,
+    const profile = await controlPlane.send(
+      new GetInferenceProfileCommand({ inferenceProfileIdentifier: 'us.amazon.nova-lite-v1:0' }),
     );
-    expect(profile.json).toMatchObject({
+    expect(profile).toMatchObject({
       inferenceProfileId: 'us.amazon.nova-lite-v1:0',
+      inferenceProfileArn:
+        'arn:aws:bedrock:eu-west-1:000000000000:inference-profile/us.amazon.nova-lite-v1:0',
       status: 'ACTIVE',
       type: 'SYSTEM_DEFINED',
       models: [{ modelArn: 'arn:aws:bedrock:eu-west-1::foundation-model/amazon.nova-lite-v1:0' }],
     });
-    expect((await judge('bedrock', 'GetInferenceProfile', profile)).divergences).toEqual([]);
-    const unknown = await controlPlane(`/inference-profiles/${encodeURIComponent('us.no.such-model-v1:0')}`);
-    expect(unknown.headers['x-amzn-errortype']).toBe('ResourceNotFoundException');
-    expect((await judge('bedrock', 'GetInferenceProfile', unknown)).divergences).toEqual([]);
+    expect((await judge('bedrock', 'GetInferenceProfile', recorder.last())).divergences).toEqual([]);
+    const unknown = await rejection(
+      controlPlane.send(
+        new GetInferenceProfileCommand({ inferenceProfileIdentifier: 'us.no.such-model-v1:0' }),
+      ),
+    );
+    expect(unknown).toBeInstanceOf(ControlPlaneNotFound);
+    expect((await judge('bedrock', 'GetInferenceProfile', recorder.last())).divergences).toEqual([]);
   });
 
   it('refuses an out-of-range numberOfResults with a ValidationException naming the member', async () => {
