@@ -73,7 +73,8 @@ function retrieveAndGenerate(context: OperationContext, body: unknown, request: 
   return {
     sessionId: turn.sessionId,
     output: { text: answer.text },
-    citations: answer.citations.map(citationShape),
+    // RetrieveAndGenerate's spans end inclusive (its stream's end exclusive), as AWS answers.
+    citations: answer.citations.map((citation) => citationShape(citation, 'inclusive')),
     ...(guardrailAction === undefined ? {} : { guardrailAction }),
   };
 }
@@ -172,10 +173,18 @@ export function startAnswer(context: OperationContext, body: unknown, wire: Emul
   };
 }
 
-/** A generator citation in the model's `Citation` shape. */
-export function citationShape(citation: Answer<KnowledgeBaseChunk>['citations'][number]) {
+/**
+ * A generator citation in the model's `Citation` shape. The generator's spans end exclusive; AWS's
+ * RetrieveAndGenerate answers with inclusive ends and its stream with exclusive ones.
+ */
+export function citationShape(
+  citation: Answer<KnowledgeBaseChunk>['citations'][number],
+  spanEnd: 'inclusive' | 'exclusive',
+) {
+  const { start, end } = citation.span;
+  const span = spanEnd === 'inclusive' ? { start, end: Math.max(start, end - 1) } : { start, end };
   return {
-    generatedResponsePart: { textResponsePart: { text: citation.text, span: citation.span } },
+    generatedResponsePart: { textResponsePart: { text: citation.text, span } },
     retrievedReferences: citation.references.map(chunkShape),
   };
 }

@@ -82,7 +82,7 @@ async function* streamAnswer(turn: AnswerTurn, pacing: StreamPacing): AsyncGener
     const guardrailAction = screened?.guardrailAction;
     for (const part of parts) {
       if (part.type === 'citation') {
-        yield encodeEvent('citation', citationShape(part));
+        yield encodeEvent('citation', citationShape(part, 'exclusive'));
         continue;
       }
       answer += part.text;

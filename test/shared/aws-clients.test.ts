@@ -25,7 +25,7 @@ beforeAll(async () => {
     port: 0,
     knowledgeBases: [
       {
-        knowledgeBaseId: 'KB1',
+        knowledgeBaseId: 'KB12345678',
         dataSources: [{ dataSourceId: 'DS1', type: 'S3', folder: SAMPLE_KB, bucketName: 'docs' }],
       },
     ],
@@ -44,7 +44,7 @@ describe('Bedrock runtime clients', () => {
   const config = () =>
     parseConfig({
       TABLE_NAME: 't',
-      KNOWLEDGE_BASE_ID: 'KB1',
+      KNOWLEDGE_BASE_ID: 'KB12345678',
       MODEL_ARN: 'm',
       BEDROCK_RUNTIME_ENDPOINT: emulator.url,
       BEDROCK_AGENT_RUNTIME_ENDPOINT: emulator.url,
@@ -65,14 +65,14 @@ describe('Bedrock runtime clients', () => {
       guardrailVersion: localGuardrail.version,
     });
     const runtime = createAgentRuntimeClient(config());
-    const rag = new BedrockRag(runtime, { knowledgeBaseId: 'KB1', modelArn: LOCAL_MODEL_ARN });
+    const rag = new BedrockRag(runtime, { knowledgeBaseId: 'KB12345678', modelArn: LOCAL_MODEL_ARN });
     try {
       const before = connections;
       for (let i = 0; i < 5; i++) {
         await guardrail.screenInput(`How do I reset my password? (${i})`);
         expect(await answerText(await rag.stream({ text: 'How do I reset my password?' }))).not.toBe('');
         await runtime.send(
-          new RetrieveCommand({ knowledgeBaseId: 'KB1', retrievalQuery: { text: 'reset my password' } }),
+          new RetrieveCommand({ knowledgeBaseId: 'KB12345678', retrievalQuery: { text: 'reset my password' } }),
         );
       }
       expect(connections - before).toBe(2);
@@ -84,7 +84,7 @@ describe('Bedrock runtime clients', () => {
 
   it('give up the connection of an abandoned answer and answer the next one on a new connection', async () => {
     const runtime = createAgentRuntimeClient(config());
-    const rag = new BedrockRag(runtime, { knowledgeBaseId: 'KB1', modelArn: LOCAL_MODEL_ARN });
+    const rag = new BedrockRag(runtime, { knowledgeBaseId: 'KB12345678', modelArn: LOCAL_MODEL_ARN });
     try {
       const before = connections;
       const abort = new AbortController();

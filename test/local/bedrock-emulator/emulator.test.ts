@@ -81,7 +81,8 @@ describe('Bedrock emulator over the real SDK client', () => {
     for (const citation of response.citations ?? []) {
       const part = citation.generatedResponsePart?.textResponsePart;
       // Spans are end-exclusive.
-      expect(text.slice(part?.span?.start, part?.span?.end)).toBe(part?.text);
+      // RetrieveAndGenerate spans end inclusive, as AWS answers.
+      expect(text.slice(part?.span?.start, (part?.span?.end ?? 0) + 1)).toBe(part?.text);
       for (const reference of citation.retrievedReferences ?? []) {
         expect(reference.content?.text).toContain(part?.text);
         expect(reference).toEqual({
@@ -109,7 +110,7 @@ describe('Bedrock emulator over the real SDK client', () => {
       expect(response.citations?.length, question).toBeGreaterThan(0);
       for (const citation of response.citations ?? []) {
         const part = citation.generatedResponsePart?.textResponsePart;
-        expect(text.slice(part?.span?.start, part?.span?.end), question).toBe(part?.text);
+        expect(text.slice(part?.span?.start, (part?.span?.end ?? 0) + 1), question).toBe(part?.text);
         const source = citation.retrievedReferences?.[0]?.content?.text ?? '';
         for (const sentence of splitSentences(part?.text ?? ''))
           expect(source, question).toContain(sentence.text);

@@ -6,7 +6,7 @@ import {
   ValidationException,
 } from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { guardrailPolicy } from '../../../../config/guardrail.ts';
+import { guardrailPolicy, withContextualGrounding } from '../../../../config/guardrail.ts';
 import { rejection } from '../../../helpers/rejection.ts';
 import { type GuardrailFixture, runtimeClient, startGuardrailEmulator } from './emulator-fixture.ts';
 
@@ -95,15 +95,38 @@ describe('ApplyGuardrail over the real SDK client', () => {
     });
   });
 
-  it('screens guard_content and checks grounding against grounding_source and query', async () => {
+  it('checks no grounding under the default policy, which leaves contextual grounding out', async () => {
     const response = await apply({
       source: 'OUTPUT',
       content: [
         { text: { text: 'Exports run nightly at 02:00 UTC.', qualifiers: ['grounding_source'] } },
         { text: { text: 'When do exports run?', qualifiers: ['query'] } },
-        { text: { text: 'Exports run nightly at 02:00 UTC.', qualifiers: ['guard_content'] } },
+        { text: { text: 'Exports run weekly.', qualifiers: ['guard_content'] } },
       ],
     });
+    expect(response.action).toBe('NONE');
+    expect(response.assessments?.[0]?.contextualGroundingPolicy).toBeUndefined();
+  });
+
+  it('screens guard_content and checks grounding against grounding_source and query, once turned on', async () => {
+    const grounded = await startGuardrailEmulator(undefined, {
+      policy: withContextualGrounding(guardrailPolicy),
+    });
+    const groundedClient = runtimeClient(grounded.emulator);
+    const response = await groundedClient.send(
+      new ApplyGuardrailCommand({
+        guardrailIdentifier: 'lanternlocal',
+        guardrailVersion: '1',
+        source: 'OUTPUT',
+        content: [
+          { text: { text: 'Exports run nightly at 02:00 UTC.', qualifiers: ['grounding_source'] } },
+          { text: { text: 'When do exports run?', qualifiers: ['query'] } },
+          { text: { text: 'Exports run nightly at 02:00 UTC.', qualifiers: ['guard_content'] } },
+        ],
+      }),
+    );
+    groundedClient.destroy();
+    await grounded.close();
     expect(response.action).toBe('NONE');
     expect(response.assessments?.[0]?.contextualGroundingPolicy?.filters).toEqual([
       { type: 'GROUNDING', threshold: 0.7, score: 1, action: 'NONE', detected: false },

@@ -46,7 +46,8 @@ function expectConsistentCitations(response: RetrieveAndGenerateCommandOutput) {
   const text = response.output?.text ?? '';
   for (const citation of response.citations ?? []) {
     const part = citation.generatedResponsePart?.textResponsePart;
-    expect(text.slice(part?.span?.start, part?.span?.end)).toBe(part?.text);
+    // RetrieveAndGenerate spans end inclusive, as AWS answers.
+    expect(text.slice(part?.span?.start, (part?.span?.end ?? 0) + 1)).toBe(part?.text);
   }
 }
 
