@@ -30,7 +30,11 @@ function main(argv: readonly string[]): void {
 
   const outdir = mkdtempSync(join(tmpdir(), 'lantern-cost-'));
   try {
-    const app = new App({ outdir, context: { ...context, 'aws:cdk:bundling-stacks': [] } });
+    // The prices are one region's: synthesize for it unless the caller names another.
+    const app = new App({
+      outdir,
+      context: { region: prices.region, ...context, 'aws:cdk:bundling-stacks': [] },
+    });
     const { stateful, stateless } = composeLanternApp(app);
     const assembly = app.synth();
     const templates = [stateful, stateless].map(

@@ -46,7 +46,7 @@ describe('npm run cost', () => {
         'API Gateway REST requests',
         'Lambda (chat)',
         'DynamoDB requests',
-        'Generation (anthropic.claude-3-5-haiku-20241022-v1:0)',
+        'Generation (us.amazon.nova-lite-v1:0)',
         'Query embeddings (amazon.titan-embed-text-v2:0)',
         'S3 Vectors queries',
         'Bedrock Guardrails',
@@ -78,11 +78,13 @@ describe('npm run cost', () => {
   it('says so when it cannot price a model', () => {
     const unknownModel = JSON.parse(
       JSON.stringify(defaultTemplates).replaceAll(
-        'foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0',
-        'foundation-model/acme.mystery-model-v1:0',
+        'inference-profile/us.amazon.nova-lite-v1:0',
+        'inference-profile/us.acme.mystery-model-v1:0',
       ),
     ) as Template[];
     const unknown = estimateCost(unknownModel, prices, workload);
-    expect(unknown.warnings).toEqual(['No price for model acme.mystery-model-v1:0; generation not priced.']);
+    expect(unknown.warnings).toEqual([
+      'No price for model us.acme.mystery-model-v1:0; generation not priced.',
+    ]);
   });
 });
