@@ -2,11 +2,9 @@
  * The one guardrail the emulator serves (an id, a version and the policy from
  * `config/guardrail.ts`), how requests name it, and the bedrock-runtime ApplyGuardrail operation.
  */
-import { z } from 'zod';
 import { type GuardrailPolicy, guardrailPolicy, localGuardrail } from '../../../config/guardrail.ts';
 import { resourceNotFoundError, validationError } from '../errors.ts';
 import { jsonResponse, type Route } from '../router.ts';
-import { parseRequest } from '../schemas.ts';
 import { type CompiledGuardrail, compileGuardrail, evaluateGuardrail } from './engine.ts';
 
 export interface GuardrailOptions {
@@ -25,10 +23,6 @@ export interface ServedGuardrail {
 }
 
 const GUARDRAIL_ID = /^[a-z0-9]+$/;
-const GUARDRAIL_VERSION = /^([1-9][0-9]{0,7}|DRAFT)$/;
-/** An id or a guardrail ARN, as ApplyGuardrail's `guardrailIdentifier` accepts. */
-const GUARDRAIL_IDENTIFIER =
-  /^(([a-z0-9]+)|(arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}:[0-9]{12}:guardrail\/[a-z0-9]+))$/;
 
 export function serveGuardrail(options: GuardrailOptions = {}): ServedGuardrail {
   const id = options.id ?? localGuardrail.id;
@@ -57,23 +51,17 @@ export function resolveGuardrail(
   return served;
 }
 
-const applyGuardrailPathSchema = z.object({
-  guardrailIdentifier: z.string().max(2048).regex(GUARDRAIL_IDENTIFIER),
-  guardrailVersion: z.string().regex(GUARDRAIL_VERSION),
-});
+type Qualifier = 'grounding_source' | 'query' | 'guard_content';
 
-const qualifierSchema = z.enum(['grounding_source', 'query', 'guard_content']);
-
-const applyGuardrailRequestSchema = z.looseObject({
-  source: z.enum(['INPUT', 'OUTPUT']),
-  content: z.array(
-    z.looseObject({
-      text: z.looseObject({ text: z.string(), qualifiers: z.array(qualifierSchema).optional() }).optional(),
-      image: z.unknown().optional(),
-    }),
-  ),
-  outputScope: z.enum(['INTERVENTIONS', 'FULL']).optional(),
-});
+/** The members ApplyGuardrail reads; the router has checked the request against AWS's model. */
+interface ApplyGuardrailRequest {
+  readonly source: 'INPUT' | 'OUTPUT';
+  readonly content: readonly {
+    readonly text?: { readonly text: string; readonly qualifiers?: readonly Qualifier[] };
+    readonly image?: unknown;
+  }[];
+  readonly outputScope?: 'INTERVENTIONS' | 'FULL';
+}
 
 /** bedrock-runtime's ApplyGuardrail, on the served guardrail. */
 export function guardrailRuntimeRoutes(served: ServedGuardrail | undefined): Route[] {
@@ -83,13 +71,11 @@ export function guardrailRuntimeRoutes(served: ServedGuardrail | undefined): Rou
       method: 'POST',
       path: '/guardrail/{guardrailIdentifier}/version/{guardrailVersion}/apply',
       handler: ({ params, body }) => {
-        const path = parseRequest(applyGuardrailPathSchema, params);
-        const request = parseRequest(applyGuardrailRequestSchema, body);
-        if (request.content.length === 0) {
-          throw validationError(
-            "1 validation error detected: Value '[]' at 'content' failed to satisfy constraint: Member must have length greater than or equal to 1",
-          );
-        }
+        const path = {
+          guardrailIdentifier: String(params.guardrailIdentifier),
+          guardrailVersion: String(params.guardrailVersion),
+        };
+        const request = body as ApplyGuardrailRequest;
         const blocks = request.content.map((block, i) => {
           if (block.image !== undefined) {
             throw validationError(

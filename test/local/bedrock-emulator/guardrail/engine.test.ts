@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type GuardrailPolicy, guardrailPolicy } from '../../../../config/guardrail.ts';
+import {
+  type GuardrailPolicy,
+  guardrailPolicy,
+  withContextualGrounding,
+} from '../../../../config/guardrail.ts';
 import { applyGuardrail, compileGuardrail } from '../../../../local/bedrock-emulator/guardrail/engine.ts';
 
 const metrics = (guarded: number, total = guarded) => ({
@@ -142,7 +146,8 @@ describe('applyGuardrail with Lantern policy', () => {
   });
 });
 
-describe('contextual grounding', () => {
+describe('contextual grounding, once turned on', () => {
+  const grounded = withContextualGrounding(guardrailPolicy);
   const blocks = (response: string) => [
     {
       text: 'Refunds are issued within 14 days of a cancellation.',
@@ -153,7 +158,7 @@ describe('contextual grounding', () => {
   ];
 
   it('passes a grounded, relevant answer and reports both scores', () => {
-    const result = applyGuardrail(guardrailPolicy, 'OUTPUT', blocks('Refunds are issued within 14 days.'));
+    const result = applyGuardrail(grounded, 'OUTPUT', blocks('Refunds are issued within 14 days.'));
     expect(result.action).toBe('NONE');
     expect(result.assessments[0]?.contextualGroundingPolicy).toEqual({
       filters: [
@@ -168,7 +173,7 @@ describe('contextual grounding', () => {
 
   it('blocks an answer the sources do not support', () => {
     const result = applyGuardrail(
-      guardrailPolicy,
+      grounded,
       'OUTPUT',
       blocks('Refunds arrive instantly via PayPal crypto wallets.'),
     );
@@ -182,7 +187,7 @@ describe('contextual grounding', () => {
   });
 
   it('is not evaluated without both a grounding source and a query', () => {
-    const result = applyGuardrail(guardrailPolicy, 'OUTPUT', ['Anything at all.']);
+    const result = applyGuardrail(grounded, 'OUTPUT', ['Anything at all.']);
     expect(result.assessments[0]?.contextualGroundingPolicy).toBeUndefined();
   });
 });
