@@ -45,7 +45,10 @@ describe('chat handler edge', () => {
     const res = await handler(event('chat-post.json'), context);
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body)).toEqual(answer);
-    expect(turns).toEqual([{ owner: 'key-sample0001', message: 'How do I reset my password?' }]);
+    // The lease on a clientMessageId is the function's remaining time.
+    expect(turns).toEqual([
+      { owner: 'key-sample0001', message: 'How do I reset my password?', leaseMs: 30_000 },
+    ]);
   });
 
   it('hides unexpected failures behind a generic 500', async () => {

@@ -328,12 +328,15 @@ function verifyTranscript(
     checks.repeatedIds += repeated;
     problem(`session ${sessionId}: ${repeated} message ids appear twice`);
   }
-  const sorted = [...messages].sort(
-    (a, b) => compare(a.createdAt, b.createdAt) || compare(a.messageId, b.messageId),
+  // Turns in the order they were asked, each answer right after its question, the same on every read.
+  const questions = messages.filter((m) => m.role === 'user');
+  const paired = messages.every((m, i) => m.role === (i % 2 ? 'assistant' : 'user'));
+  const asked = questions.every(
+    (m, i) => i === 0 || compare(questions[i - 1]?.createdAt ?? '', m.createdAt) <= 0,
   );
-  if (sorted.some((m, i) => m !== messages[i]) || again.map((m) => m.messageId).join() !== ids.join()) {
+  if (!paired || !asked || again.map((m) => m.messageId).join() !== ids.join()) {
     checks.misordered++;
-    problem(`session ${sessionId}: messages are not in a stable (createdAt, messageId) order`);
+    problem(`session ${sessionId}: messages are not in the order asked, each answer after its question`);
   }
 
   const accounted = new Set<number>();

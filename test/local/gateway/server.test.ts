@@ -21,7 +21,7 @@ const routes: Route[] = [
     resource: '/v1/chat',
     apiKeyRequired: true,
     functionName: 'echo',
-    handler: async (event) => {
+    handler: async (event: APIGatewayProxyEvent) => {
       handled.push(event);
       return {
         statusCode: 200,
