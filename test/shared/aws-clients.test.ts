@@ -72,7 +72,10 @@ describe('Bedrock runtime clients', () => {
         await guardrail.screenInput(`How do I reset my password? (${i})`);
         expect(await answerText(await rag.stream({ text: 'How do I reset my password?' }))).not.toBe('');
         await runtime.send(
-          new RetrieveCommand({ knowledgeBaseId: 'KB12345678', retrievalQuery: { text: 'reset my password' } }),
+          new RetrieveCommand({
+            knowledgeBaseId: 'KB12345678',
+            retrievalQuery: { text: 'reset my password' },
+          }),
         );
       }
       expect(connections - before).toBe(2);
