@@ -6,7 +6,7 @@
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
 import { confluenceHostUrl, type DataSourceConfig } from './data-sources.ts';
 import type { IngestionJobs, ListIngestionJobsRequest } from './ingestion-jobs.ts';
-import { jsonResponse, type Route } from './router.ts';
+import { awsJsonResponse, type EmulatorRoute } from './router.ts';
 import type { StartIngestionJobRequest } from './schemas.ts';
 
 /** URI labels; the router has checked them against the model's patterns. */
@@ -15,7 +15,7 @@ const label = (params: Labels, name: string): string => params[name] ?? '';
 
 const PREFIX = '/knowledgebases/{knowledgeBaseId}/datasources/{dataSourceId}';
 
-export function agentRoutes(jobs: IngestionJobs): Route[] {
+export function agentRoutes(jobs: IngestionJobs): EmulatorRoute[] {
   return [
     {
       operation: 'StartIngestionJob',
@@ -31,7 +31,7 @@ export function agentRoutes(jobs: IngestionJobs): Route[] {
           ...(request.clientToken === undefined ? {} : { clientToken: request.clientToken }),
           ...(request.description === undefined ? {} : { description: request.description }),
         });
-        return { ...jsonResponse({ ingestionJob }), status: 202 };
+        return { ...awsJsonResponse({ ingestionJob }), status: 202 };
       },
     },
     {
@@ -39,7 +39,7 @@ export function agentRoutes(jobs: IngestionJobs): Route[] {
       method: 'POST',
       path: `${PREFIX}/ingestionjobs`,
       handler: ({ params, body }) => {
-        return jsonResponse(
+        return awsJsonResponse(
           jobs.list(
             label(params, 'knowledgeBaseId'),
             label(params, 'dataSourceId'),
@@ -58,7 +58,7 @@ export function agentRoutes(jobs: IngestionJobs): Route[] {
           label(params, 'dataSourceId'),
           label(params, 'ingestionJobId'),
         );
-        return jsonResponse({ ingestionJob });
+        return awsJsonResponse({ ingestionJob });
       },
     },
     {
@@ -71,7 +71,7 @@ export function agentRoutes(jobs: IngestionJobs): Route[] {
           label(params, 'dataSourceId'),
           label(params, 'ingestionJobId'),
         );
-        return { ...jsonResponse({ ingestionJob }), status: 202 };
+        return { ...awsJsonResponse({ ingestionJob }), status: 202 };
       },
     },
     {
@@ -85,7 +85,7 @@ export function agentRoutes(jobs: IngestionJobs): Route[] {
         ];
         const { source } = jobs.resolve(knowledgeBaseId, dataSourceId);
         const createdAt = jobs.createdAt.toISOString();
-        return jsonResponse({
+        return awsJsonResponse({
           dataSource: {
             knowledgeBaseId,
             dataSourceId,

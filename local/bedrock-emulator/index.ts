@@ -20,7 +20,7 @@ import { KnowledgeBase } from './knowledge-base.ts';
 import { agentRuntimeRoutes } from './operations.ts';
 import { controlPlaneRoutes } from './protocol/control-plane-operations.ts';
 import { createRouter } from './router.ts';
-import { SessionStore } from './sessions.ts';
+import { RagSessions } from './sessions.ts';
 import { type StreamFaults, type StreamPacing, streamRoutes } from './stream-operation.ts';
 
 export { type FaultPolicy, type FaultSettings, parseFaults } from './fault-policy.ts';
@@ -104,7 +104,7 @@ export async function startBedrockEmulator(options: StartEmulatorOptions): Promi
     }
     knowledgeBases.set(config.knowledgeBaseId, new KnowledgeBase(config.knowledgeBaseId, config.dataSources));
   }
-  const sessions = new SessionStore(
+  const sessions = new RagSessions(
     options.sessionIdleMs === undefined ? {} : { idleMs: options.sessionIdleMs },
   );
   const guardrail = serveGuardrail(options.guardrail);

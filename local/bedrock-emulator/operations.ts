@@ -17,28 +17,28 @@ import {
 import type { ServedGuardrail } from './guardrail/served-guardrail.ts';
 import type { KnowledgeBase, KnowledgeBaseChunk, RetrievedChunk } from './knowledge-base.ts';
 import { assertModelServed, signedRegion } from './protocol/model-lifecycle.ts';
-import { jsonResponse, type Route } from './router.ts';
+import { awsJsonResponse, type EmulatorRoute } from './router.ts';
 import type { RetrieveAndGenerateRequest, RetrieveRequest } from './schemas.ts';
-import type { SessionStore } from './sessions.ts';
+import type { RagSessions } from './sessions.ts';
 import type { EmulatorRequest } from './transport.ts';
 
 export interface OperationContext {
   readonly knowledgeBases: ReadonlyMap<string, KnowledgeBase>;
-  readonly sessions: SessionStore;
+  readonly sessions: RagSessions;
   /** The guardrail the emulator serves; requests attach it by id and version. */
   readonly guardrail?: ServedGuardrail;
   /** The day model lifecycles are judged on (a model past its end of life is refused). */
   readonly now: () => Date;
 }
 
-export function agentRuntimeRoutes(context: OperationContext): Route[] {
+export function agentRuntimeRoutes(context: OperationContext): EmulatorRoute[] {
   return [
     {
       operation: 'Retrieve',
       method: 'POST',
       path: '/knowledgebases/{knowledgeBaseId}/retrieve',
       handler: ({ params, body }) =>
-        jsonResponse(
+        awsJsonResponse(
           retrieve(context, {
             ...(body as object),
             knowledgeBaseId: params.knowledgeBaseId ?? '',
@@ -49,7 +49,7 @@ export function agentRuntimeRoutes(context: OperationContext): Route[] {
       operation: 'RetrieveAndGenerate',
       method: 'POST',
       path: '/retrieveAndGenerate',
-      handler: ({ body, request }) => jsonResponse(retrieveAndGenerate(context, body, request)),
+      handler: ({ body, request }) => awsJsonResponse(retrieveAndGenerate(context, body, request)),
     },
   ];
 }

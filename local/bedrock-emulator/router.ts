@@ -18,7 +18,7 @@ export interface OperationInput {
 
 export type Operation = (input: OperationInput) => Promise<EmulatorResponse> | EmulatorResponse;
 
-export interface Route {
+export interface EmulatorRoute {
   /** The operation name from the service model; fault hooks and logs key on it. */
   readonly operation: string;
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -27,13 +27,13 @@ export interface Route {
   readonly handler: Operation;
 }
 
-interface CompiledRoute extends Route {
+interface CompiledRoute extends EmulatorRoute {
   readonly pattern: RegExp;
   readonly labels: readonly string[];
   readonly validate: RequestValidator;
 }
 
-export function createRouter(routes: readonly Route[], options: { faults?: FaultHook } = {}): RequestHandler {
+export function createRouter(routes: readonly EmulatorRoute[], options: { faults?: FaultHook } = {}): RequestHandler {
   const compiled = routes.map(compile);
   return async (request) => {
     try {
@@ -60,7 +60,7 @@ export function createRouter(routes: readonly Route[], options: { faults?: Fault
   };
 }
 
-function compile(route: Route): CompiledRoute {
+function compile(route: EmulatorRoute): CompiledRoute {
   const labels: string[] = [];
   const source = route.path
     .split('/')
@@ -109,7 +109,7 @@ function parseJsonBody(body: Buffer): unknown {
 }
 
 /** A JSON success response, the way restJson1 operations without streaming answer. */
-export function jsonResponse(body: unknown, headers: Record<string, string> = {}): EmulatorResponse {
+export function awsJsonResponse(body: unknown, headers: Record<string, string> = {}): EmulatorResponse {
   return {
     status: 200,
     headers: { 'content-type': 'application/json', ...headers },

@@ -20,7 +20,7 @@ export interface Session {
   readonly turns: readonly SessionTurn[];
 }
 
-export interface SessionStoreOptions {
+export interface RagSessionsOptions {
   /** Default 24 hours. */
   readonly idleMs?: number;
   /** Default 10 000. */
@@ -37,14 +37,14 @@ interface Entry {
   lastUsedAt: number;
 }
 
-export class SessionStore {
+export class RagSessions {
   readonly #idleMs: number;
   readonly #maxSessions: number;
   readonly #now: () => number;
   /** Map iteration order is insertion order: re-inserting on use keeps it least-recent first. */
   readonly #entries = new Map<string, Entry>();
 
-  constructor(options: SessionStoreOptions = {}) {
+  constructor(options: RagSessionsOptions = {}) {
     this.#idleMs = options.idleMs ?? 24 * 60 * 60 * 1000;
     this.#maxSessions = options.maxSessions ?? 10_000;
     this.#now = options.now ?? Date.now;

@@ -15,7 +15,7 @@ import {
   screenedAnswer,
   startAnswer,
 } from './operations.ts';
-import type { Route } from './router.ts';
+import type { EmulatorRoute } from './router.ts';
 
 export interface StreamPacing {
   /** Pause between two `output` events. */
@@ -46,7 +46,7 @@ export function streamRoutes(
   context: OperationContext,
   pacing: StreamPacing = defaultStreamPacing,
   faults: StreamFaults = {},
-): Route[] {
+): EmulatorRoute[] {
   return [
     {
       operation: 'RetrieveAndGenerateStream',

@@ -4,7 +4,7 @@
  */
 import { type GuardrailPolicy, guardrailPolicy, localGuardrail } from '../../../config/guardrail.ts';
 import { resourceNotFoundError, validationError } from '../errors.ts';
-import { jsonResponse, type Route } from '../router.ts';
+import { awsJsonResponse, type EmulatorRoute } from '../router.ts';
 import { type CompiledGuardrail, compileGuardrail, evaluateGuardrail } from './engine.ts';
 
 export interface GuardrailOptions {
@@ -64,7 +64,7 @@ interface ApplyGuardrailRequest {
 }
 
 /** bedrock-runtime's ApplyGuardrail, on the served guardrail. */
-export function guardrailRuntimeRoutes(served: ServedGuardrail | undefined): Route[] {
+export function guardrailRuntimeRoutes(served: ServedGuardrail | undefined): EmulatorRoute[] {
   return [
     {
       operation: 'ApplyGuardrail',
@@ -102,7 +102,7 @@ export function guardrailRuntimeRoutes(served: ServedGuardrail | undefined): Rou
               : {}),
           },
         });
-        return jsonResponse(result);
+        return awsJsonResponse(result);
       },
     },
   ];

@@ -9,7 +9,7 @@ import {
   parseModelReference,
 } from '../../../config/bedrock-models.ts';
 import { resourceNotFoundError } from '../errors.ts';
-import { jsonResponse, type Route } from '../router.ts';
+import { awsJsonResponse, type EmulatorRoute } from '../router.ts';
 import { END_OF_LIFE_MESSAGE, modelLifecycle, signedRegion } from './model-lifecycle.ts';
 
 /** The emulator's own generation model, always ACTIVE: offline runs name it instead of a real one. */
@@ -37,7 +37,7 @@ export interface ControlPlaneOptions {
   readonly now?: () => Date;
 }
 
-export function controlPlaneRoutes(options: ControlPlaneOptions = {}): Route[] {
+export function controlPlaneRoutes(options: ControlPlaneOptions = {}): EmulatorRoute[] {
   const now = options.now ?? (() => new Date());
   return [
     {
@@ -48,7 +48,7 @@ export function controlPlaneRoutes(options: ControlPlaneOptions = {}): Route[] {
         const identifier = params.modelIdentifier ?? '';
         const region = signedRegion(request.headers);
         const { facts, status } = servedModel(identifier, now(), region);
-        return jsonResponse({ modelDetails: foundationModelDetails(facts, status, region) });
+        return awsJsonResponse({ modelDetails: foundationModelDetails(facts, status, region) });
       },
     },
     {
@@ -69,7 +69,7 @@ export function controlPlaneRoutes(options: ControlPlaneOptions = {}): Route[] {
           throw resourceNotFoundError(`Inference profile ${identifier} does not exist.`);
         }
         servedModel(facts.modelId, now(), reference.region ?? region);
-        return jsonResponse({
+        return awsJsonResponse({
           inferenceProfileName: `${profileId.split('.')[0]?.toUpperCase()} ${facts.name}`.slice(0, 64),
           inferenceProfileArn: `arn:aws:bedrock:${region}:${accountOf(identifier)}:inference-profile/${profileId}`,
           inferenceProfileId: profileId,

@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { SessionStore } from '../../../local/bedrock-emulator/sessions.ts';
+import { RagSessions } from '../../../local/bedrock-emulator/sessions.ts';
 
-describe('SessionStore', () => {
+describe('RagSessions', () => {
   it('creates sessions with UUID ids, like Bedrock', () => {
-    const store = new SessionStore();
+    const store = new RagSessions();
     const session = store.create('KB1');
     expect(session.sessionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(store.get(session.sessionId)).toMatchObject({ knowledgeBaseId: 'KB1', turns: [] });
   });
 
   it('remembers turns in order', () => {
-    const store = new SessionStore();
+    const store = new RagSessions();
     const { sessionId } = store.create('KB1');
     store.addTurn(sessionId, { question: 'q1', answer: 'a1' });
     store.addTurn(sessionId, { question: 'q2', answer: 'a2' });
@@ -19,7 +19,7 @@ describe('SessionStore', () => {
 
   it('expires sessions idle for longer than idleMs, and keeps used ones alive', () => {
     let now = 0;
-    const store = new SessionStore({ idleMs: 1000, now: () => now });
+    const store = new RagSessions({ idleMs: 1000, now: () => now });
     const kept = store.create('KB1').sessionId;
     const dropped = store.create('KB1').sessionId;
     now = 900;
@@ -31,7 +31,7 @@ describe('SessionStore', () => {
   });
 
   it('evicts the least recently used session past maxSessions', () => {
-    const store = new SessionStore({ maxSessions: 2 });
+    const store = new RagSessions({ maxSessions: 2 });
     const a = store.create('KB1').sessionId;
     const b = store.create('KB1').sessionId;
     store.get(a);
