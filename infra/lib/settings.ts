@@ -69,7 +69,10 @@ export interface LanternSettings {
   /** Days CloudWatch Logs keeps function, access and invocation logs. */
   readonly logRetentionDays: number;
   readonly sessionTtlDays: number;
-  /** Browser origins allowed by CORS; undefined means all. */
+  /**
+   * Browser origins allowed by CORS, each exactly as a browser sends it in `Origin`
+   * (`https://app.example.com`); undefined means all (`*`).
+   */
   readonly corsAllowOrigins?: readonly string[];
   readonly usagePlan: UsagePlanSettings;
   /** Email address subscribed to the alarm topic. */
@@ -227,7 +230,7 @@ export function readSettings(node: Node, env: RegionEnvironment = {}): LanternSe
     pattern: /^[^@\s]+@[^@\s]+\.[^@\s]+$/,
     hint: 'an email address',
   });
-  const corsAllowOrigins = listContext(ctx('corsAllowOrigins'));
+  const corsAllowOrigins = corsOriginsContext(ctx('corsAllowOrigins'));
 
   return {
     region: readRegion(node, env),
@@ -357,6 +360,47 @@ function listContext(value: unknown): string[] | undefined {
   const list = Array.isArray(value) ? value.map(String) : String(value).split(',');
   const items = list.map((item) => item.trim()).filter((item) => item.length > 0);
   return items.length > 0 ? items : undefined;
+}
+
+/** Lower-case DNS labels or an IPv4 address, an optional port: what a browser puts in `Origin`. */
+const ORIGIN = /^https?:\/\/[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/;
+
+/**
+ * `corsAllowOrigins`: `*` (or nothing) for every origin, else origins compared byte for byte with the
+ * browser's `Origin` header, by the functions (`CORS_ALLOW_ORIGINS`) and by API Gateway's preflight. An
+ * origin with a path, a trailing slash, upper case or its scheme's default port would never match, so
+ * it is refused here rather than silently locking browsers out. `*` beside named origins is refused
+ * too: it would make the names meaningless, and API Gateway's CORS options reject the mix.
+ */
+function corsOriginsContext(value: unknown): string[] | undefined {
+  const origins = listContext(value);
+  if (origins === undefined) return undefined;
+  if (origins.includes('*')) {
+    if (origins.length > 1) {
+      throw new SettingsError(
+        `Context "corsAllowOrigins" must be * alone or a list of origins, not both; got ${JSON.stringify(value)}`,
+      );
+    }
+    return undefined;
+  }
+  for (const origin of origins) {
+    if (!isExactOrigin(origin)) {
+      throw new SettingsError(
+        `Context "corsAllowOrigins" must list origins exactly as browsers send them, such as https://app.example.com or http://localhost:5173 (scheme and lower-case host, a port only when not the scheme's default, no path or trailing slash); got ${JSON.stringify(origin)}`,
+      );
+    }
+  }
+  return [...new Set(origins)];
+}
+
+function isExactOrigin(origin: string): boolean {
+  if (!ORIGIN.test(origin)) return false;
+  try {
+    // The URL parser drops a default port (`https://…:443`), so the origin must survive a round trip.
+    return new URL(origin).origin === origin;
+  } catch {
+    return false;
+  }
 }
 
 /** `confluenceFilters`: a JSON array (or its string) of `{objectType, inclusionFilters?, exclusionFilters?}`. */

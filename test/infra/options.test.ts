@@ -81,6 +81,40 @@ describe('context settings', () => {
     }
   });
 
+  it('reads corsAllowOrigins as exact origins, * alone as every origin', () => {
+    expect(
+      settingsOf({ corsAllowOrigins: ' https://app.example.com, http://localhost:5173,https://app.example.com' })
+        .corsAllowOrigins,
+    ).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    expect(settingsOf({ corsAllowOrigins: ['https://app.example.com:8443'] }).corsAllowOrigins).toEqual([
+      'https://app.example.com:8443',
+    ]);
+    expect(settingsOf({ corsAllowOrigins: '*' })).not.toHaveProperty('corsAllowOrigins');
+    expect(settingsOf({ corsAllowOrigins: '' })).not.toHaveProperty('corsAllowOrigins');
+  });
+
+  it('refuses CORS origins a browser would never send, and * beside named origins', () => {
+    for (const origin of [
+      'https://app.example.com/',
+      'https://app.example.com/chat',
+      'https://app.example.com:443',
+      'http://localhost:80',
+      'https://App.Example.com',
+      'app.example.com',
+      'ftp://app.example.com',
+      "https://app'.example.com",
+      'https://app.example.com:99999',
+      'https://*.example.com',
+    ]) {
+      expect(() => settingsOf({ corsAllowOrigins: origin }), origin).toThrow(
+        /"corsAllowOrigins" must list origins exactly as browsers send them/,
+      );
+    }
+    expect(() => settingsOf({ corsAllowOrigins: '*,https://app.example.com' })).toThrow(
+      /"corsAllowOrigins" must be \* alone or a list of origins, not both/,
+    );
+  });
+
   it('syncs Confluence on the config/ingestion.ts interval unless confluenceSyncSchedule says otherwise', () => {
     expect(settingsOf(confluence()).confluence?.syncSchedule).toBe(
       `rate(${ingestionSettings.confluenceSyncIntervalMinutes} minutes)`,
