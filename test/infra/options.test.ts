@@ -83,8 +83,9 @@ describe('context settings', () => {
 
   it('reads corsAllowOrigins as exact origins, * alone as every origin', () => {
     expect(
-      settingsOf({ corsAllowOrigins: ' https://app.example.com, http://localhost:5173,https://app.example.com' })
-        .corsAllowOrigins,
+      settingsOf({
+        corsAllowOrigins: ' https://app.example.com, http://localhost:5173,https://app.example.com',
+      }).corsAllowOrigins,
     ).toEqual(['https://app.example.com', 'http://localhost:5173']);
     expect(settingsOf({ corsAllowOrigins: ['https://app.example.com:8443'] }).corsAllowOrigins).toEqual([
       'https://app.example.com:8443',
