@@ -4,8 +4,8 @@
  * shapes and statuses (see docs/aws-reference.md §3); the router checks requests against the model.
  */
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
-import { confluenceHostUrl, type DataSourceConfig } from './data-sources.ts';
-import type { IngestionJobs, ListIngestionJobsRequest } from './ingestion-jobs.ts';
+import { confluenceHostUrl, type DataSourceConfig } from './ingestion/data-sources.ts';
+import type { IngestionJobs, ListIngestionJobsRequest } from './ingestion/jobs.ts';
 import { awsJsonResponse, type EmulatorRoute } from './router.ts';
 import type { StartIngestionJobRequest } from './schemas.ts';
 

@@ -22,7 +22,7 @@
  * `answer.slice(start, end) === citation.text`.
  */
 import { analyze } from './analyzer.ts';
-import { isInstruction, LIST_MARKER, type Sentence, splitSentences } from './sentences.ts';
+import { isInstruction, LIST_MARKER, type Sentence, splitSentences } from './ingestion/sentences.ts';
 
 export interface Passage<R> {
   readonly text: string;

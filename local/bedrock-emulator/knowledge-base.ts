@@ -13,9 +13,9 @@ import {
   normalizeTerm,
   tokenize,
 } from './analyzer.ts';
-import { chunkText } from './chunker.ts';
-import type { DataSourceConfig, LocationType, PreparedDocument, S3DataSourceConfig } from './data-sources.ts';
-import { listDocumentFiles, loadDocument } from './documents.ts';
+import { chunkText } from './ingestion/chunker.ts';
+import type { DataSourceConfig, LocationType, PreparedDocument, S3DataSourceConfig } from './ingestion/data-sources.ts';
+import { listDocumentFiles, loadDocument } from './ingestion/documents.ts';
 import {
   actionOf,
   askingParts,
@@ -41,12 +41,12 @@ import {
   similarity,
 } from './relevance.ts';
 import { SearchIndex } from './search-index.ts';
-import { isInstruction, isTaskTitle, splitSentences, tellsHow } from './sentences.ts';
+import { isInstruction, isTaskTitle, splitSentences, tellsHow } from './ingestion/sentences.ts';
 import { invertUndo, rewritePhrases, synonymsOf } from './synonyms.ts';
 
-export type { DataSourceConfig } from './data-sources.ts';
+export type { DataSourceConfig } from './ingestion/data-sources.ts';
 // Incremental ingestion lives in ingestion.ts; re-exported for existing callers.
-export { ingestAll } from './ingestion.ts';
+export { ingestAll } from './ingestion/sync.ts';
 
 export interface KnowledgeBaseChunk {
   readonly id: string;

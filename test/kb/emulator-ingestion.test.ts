@@ -38,7 +38,7 @@ import {
   type StartEmulatorOptions,
   startBedrockEmulator,
 } from '../../local/bedrock-emulator/index.ts';
-import { syncDataSource } from '../../local/bedrock-emulator/ingestion.ts';
+import { syncDataSource } from '../../local/bedrock-emulator/ingestion/sync.ts';
 import { KnowledgeBase } from '../../local/bedrock-emulator/knowledge-base.ts';
 import { rejection } from '../helpers/rejection.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkText } from '../../../local/bedrock-emulator/chunker.ts';
+import { chunkText } from '../../../local/bedrock-emulator/ingestion/chunker.ts';
 
 const words = (text: string) => text.split(/\s+/).filter((w) => w.length > 0);
 

@@ -14,7 +14,7 @@ import {
   type BedrockEmulator,
   startBedrockEmulator,
 } from '../../../local/bedrock-emulator/index.ts';
-import { splitSentences } from '../../../local/bedrock-emulator/sentences.ts';
+import { splitSentences } from '../../../local/bedrock-emulator/ingestion/sentences.ts';
 import { rejection } from '../../helpers/rejection.ts';
 import { codaCorpusFolder, onTopicQuestions } from './coda-questions.ts';
 

@@ -8,7 +8,7 @@ import {
   isRelevant,
   type QueryConcept,
 } from '../../../local/bedrock-emulator/relevance.ts';
-import { isTaskTitle, tellsHow } from '../../../local/bedrock-emulator/sentences.ts';
+import { isTaskTitle, tellsHow } from '../../../local/bedrock-emulator/ingestion/sentences.ts';
 import { invertUndo } from '../../../local/bedrock-emulator/synonyms.ts';
 
 const df: Record<string, number> = { doc: 80, pack: 20, instal: 10, admin: 8, approv: 5, list: 30, star: 6 };

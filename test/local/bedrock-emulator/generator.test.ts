@@ -7,7 +7,7 @@ import {
   MAX_CHARS,
   type QueryWeights,
 } from '../../../local/bedrock-emulator/generator.ts';
-import { splitSentences } from '../../../local/bedrock-emulator/sentences.ts';
+import { splitSentences } from '../../../local/bedrock-emulator/ingestion/sentences.ts';
 
 const NO_ANSWER = 'Sorry, I am unable to assist you with this request.';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { htmlToDocumentText } from '../../../local/bedrock-emulator/html-text.ts';
-import { markdownToDocumentText } from '../../../local/bedrock-emulator/markdown-text.ts';
-import { plainTextToDocumentText } from '../../../local/bedrock-emulator/plain-text.ts';
-import { chooseTitle, humanizeFileName, titleOf } from '../../../local/bedrock-emulator/title.ts';
+import { htmlToDocumentText } from '../../../local/bedrock-emulator/ingestion/html-text.ts';
+import { markdownToDocumentText } from '../../../local/bedrock-emulator/ingestion/markdown-text.ts';
+import { plainTextToDocumentText } from '../../../local/bedrock-emulator/ingestion/plain-text.ts';
+import { chooseTitle, humanizeFileName, titleOf } from '../../../local/bedrock-emulator/ingestion/title.ts';
 
 describe('markdownToDocumentText', () => {
   it('strips markup to one block per line, keeping link text and dropping images', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitSentences } from '../../../local/bedrock-emulator/sentences.ts';
+import { splitSentences } from '../../../local/bedrock-emulator/ingestion/sentences.ts';
 
 describe('splitSentences', () => {
   it('splits on terminators and line breaks, with exact offsets', () => {

@@ -20,7 +20,7 @@ import {
   proximity,
   type QueryConcept,
 } from '../../../local/bedrock-emulator/relevance.ts';
-import { tellsHow } from '../../../local/bedrock-emulator/sentences.ts';
+import { tellsHow } from '../../../local/bedrock-emulator/ingestion/sentences.ts';
 import { codaCorpusFolder } from './coda-questions.ts';
 
 const df: Record<string, number> = { coda: 60, ai: 20, differ: 4, pack: 20, button: 6, format: 10 };

@@ -14,9 +14,9 @@ import {
   DataSourceUnavailableError,
   scanDataSource,
 } from './data-sources.ts';
-import { AwsServiceError, resourceNotFoundError, validationError } from './errors.ts';
-import { applyScan, emptyStatistics, type SyncStatistics, totals } from './ingestion.ts';
-import type { IngestProgress, IngestResult, KnowledgeBase } from './knowledge-base.ts';
+import { AwsServiceError, resourceNotFoundError, validationError } from '../errors.ts';
+import { applyScan, emptyStatistics, type SyncStatistics, totals } from './sync.ts';
+import type { IngestProgress, IngestResult, KnowledgeBase } from '../knowledge-base.ts';
 
 export type IngestionJobStatus = 'STARTING' | 'IN_PROGRESS' | 'COMPLETE' | 'FAILED' | 'STOPPING' | 'STOPPED';
 

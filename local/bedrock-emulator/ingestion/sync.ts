@@ -16,7 +16,7 @@
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { type DataSourceConfig, type DataSourceScan, scanDataSource } from './data-sources.ts';
-import type { IngestProgress, IngestResult, KnowledgeBase } from './knowledge-base.ts';
+import type { IngestProgress, IngestResult, KnowledgeBase } from '../knowledge-base.ts';
 
 /** Bedrock's document counters for one job (the metadata counters are always 0 here). */
 export interface SyncStatistics {
