@@ -295,7 +295,7 @@ async function loadRoutes(environment: Record<string, string>): Promise<Route[]>
   const [{ parseConfig }, { createConversationEngine }, chat, chatStream, sessions, health] =
     await Promise.all([
       import('../shared/config.ts'),
-      import('../shared/dependencies.ts'),
+      import('../shared/chat/wiring.ts'),
       import('../functions/chat/handler.ts'),
       import('../functions/chat-stream/handler.ts'),
       import('../functions/sessions/handler.ts'),

@@ -1,9 +1,9 @@
 import type { Writable } from 'node:stream';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { chatRequestSchema } from '../../shared/api-schemas.ts';
+import type { ChatStreamEvent, ConversationEngine } from '../../shared/chat/engine.ts';
+import { createConversationEngine } from '../../shared/chat/wiring.ts';
 import { getConfig } from '../../shared/config.ts';
-import type { ChatStreamEvent, ConversationEngine } from '../../shared/conversation.ts';
-import { createConversationEngine } from '../../shared/dependencies.ts';
 import { LanternError } from '../../shared/errors.ts';
 import { callerOf, parseJsonBody } from '../../shared/http/request.ts';
 import { openResponseStream } from '../../shared/http/response-stream.ts';

@@ -4,15 +4,15 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../shared/err
 import { restHandler } from '../../shared/http/handler.ts';
 import { parseJsonBody, pathParameter } from '../../shared/http/request.ts';
 import { jsonResponse } from '../../shared/http/responses.ts';
-import type { KnowledgeBaseAdminService } from '../../shared/knowledge-base/admin-service.ts';
+import type { KnowledgeBaseAdminService } from '../../shared/ingestion/admin-service.ts';
 import {
   JOB_ID_PATTERN,
   listJobsQuerySchema,
   type SyncResponse,
   syncRequestSchema,
   toJobView,
-} from '../../shared/knowledge-base/api.ts';
-import { createKnowledgeBaseAdminService } from '../../shared/knowledge-base/dependencies.ts';
+} from '../../shared/ingestion/api.ts';
+import { createKnowledgeBaseAdminService } from '../../shared/ingestion/wiring.ts';
 
 /**
  * The knowledge-base admin API (IAM-authorized on AWS; locally `x-admin-key`):

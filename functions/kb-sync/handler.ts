@@ -1,9 +1,9 @@
 import type { Context, ScheduledEvent, SQSBatchItemFailure, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { getConfig } from '../../shared/config.ts';
-import { createKnowledgeBaseSync } from '../../shared/knowledge-base/dependencies.ts';
-import { parseS3Change, parseScheduledEvent, type S3Change } from '../../shared/knowledge-base/events.ts';
-import type { KnowledgeBaseSync } from '../../shared/knowledge-base/knowledge-base-sync.ts';
-import type { SyncRuntime } from '../../shared/knowledge-base/sync.ts';
+import { parseS3Change, parseScheduledEvent, type S3Change } from '../../shared/ingestion/events.ts';
+import type { KnowledgeBaseSync } from '../../shared/ingestion/knowledge-base-sync.ts';
+import type { SyncRuntime } from '../../shared/ingestion/sync.ts';
+import { createKnowledgeBaseSync } from '../../shared/ingestion/wiring.ts';
 import { logger, publishMetrics } from '../../shared/observability.ts';
 
 export type KbSyncEvent = SQSEvent | ScheduledEvent;

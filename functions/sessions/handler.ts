@@ -1,7 +1,7 @@
 import { feedbackRequestSchema } from '../../shared/api-schemas.ts';
+import type { ConversationEngine } from '../../shared/chat/engine.ts';
+import { createConversationEngine } from '../../shared/chat/wiring.ts';
 import { getConfig } from '../../shared/config.ts';
-import type { ConversationEngine } from '../../shared/conversation.ts';
-import { createConversationEngine } from '../../shared/dependencies.ts';
 import { NotFoundError } from '../../shared/errors.ts';
 import { restHandler } from '../../shared/http/handler.ts';
 import { callerOf, parseJsonBody, pathParameter } from '../../shared/http/request.ts';

@@ -4,10 +4,10 @@ import { PayloadTooLargeError, UnauthorizedError } from '../../shared/errors.ts'
 import { restHandler } from '../../shared/http/handler.ts';
 import { jsonResponse } from '../../shared/http/responses.ts';
 import { logger } from '../../shared/observability.ts';
-import { createSlackEventsDeps, type SlackEventsDeps } from '../../shared/slack/dependencies.ts';
 import { classifySlackEvent, parseSlackEnvelope, SlackPayloadError } from '../../shared/slack/events.ts';
 import { countSlackEvent } from '../../shared/slack/metrics.ts';
 import { verifySlackSignature } from '../../shared/slack/signature.ts';
+import { createSlackEventsDeps, type SlackEventsDeps } from '../../shared/slack/wiring.ts';
 
 /** Slack's events are a few KB; this keeps every accepted event within one SQS message. */
 const MAX_SLACK_BODY_BYTES = 200 * 1024;

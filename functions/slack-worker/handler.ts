@@ -1,10 +1,10 @@
 import type { Context, SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { getConfig, getSlackConfig } from '../../shared/config.ts';
 import { logger, publishMetrics } from '../../shared/observability.ts';
-import { createSlackWorkerDeps, type SlackWorkerDeps } from '../../shared/slack/dependencies.ts';
 import { parseSlackJob } from '../../shared/slack/job.ts';
 import { countSlackEvent, type SlackEventOutcome } from '../../shared/slack/metrics.ts';
 import { answerSlackJob } from '../../shared/slack/question-worker.ts';
+import { createSlackWorkerDeps, type SlackWorkerDeps } from '../../shared/slack/wiring.ts';
 
 /**
  * The Slack worker, fed by SQS (locally by the in-process queue): each record is one Slack event,

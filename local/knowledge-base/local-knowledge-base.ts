@@ -63,7 +63,7 @@ export async function startLocalKnowledgeBase(
 ): Promise<LocalKnowledgeBase> {
   const [{ parseConfig }, deps, admin, sync] = await Promise.all([
     import('../../shared/config.ts'),
-    import('../../shared/knowledge-base/dependencies.ts'),
+    import('../../shared/ingestion/wiring.ts'),
     import('../../functions/kb-admin/handler.ts'),
     import('../../functions/kb-sync/handler.ts'),
   ]);

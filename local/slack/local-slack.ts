@@ -31,7 +31,7 @@ export async function startLocalSlack(
 ): Promise<LocalSlack> {
   const [{ getSlackConfig, parseConfig, parseSlackConfig }, slackDeps, events, worker] = await Promise.all([
     import('../../shared/config.ts'),
-    import('../../shared/slack/dependencies.ts'),
+    import('../../shared/slack/wiring.ts'),
     import('../../functions/slack-events/handler.ts'),
     import('../../functions/slack-worker/handler.ts'),
   ]);

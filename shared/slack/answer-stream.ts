@@ -1,4 +1,4 @@
-import type { ChatStreamEvent, ChatTurn, ConversationEngine } from '../conversation.ts';
+import type { ChatStreamEvent, ChatTurn, ConversationEngine } from '../chat/engine.ts';
 
 /** What Slack consumes: the conversation engine's stream events. */
 export type AnswerEvent = ChatStreamEvent;

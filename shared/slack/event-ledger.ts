@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { sessionTable } from '../../config/table.ts';
-import { IdempotencyStore } from '../idempotency.ts';
+import { IdempotencyStore } from '../aws/idempotency-store.ts';
 
 const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = sessionTable;
 const EVENT_SK = 'EVENT';

@@ -1,5 +1,5 @@
-import { titleFromUri } from '../citations.ts';
-import type { ChatAnswer, Citation } from '../types.ts';
+import { titleFromUri } from '../chat/citations.ts';
+import type { ChatAnswer, Citation } from '../chat/types.ts';
 
 /** Slack truncates message text at 40,000 characters; answers stay well below, this is a backstop. */
 const MAX_TEXT = 12_000;

@@ -1,11 +1,11 @@
-import { RAG_INPUT_LIMIT } from '../history.ts';
+import { RAG_INPUT_LIMIT } from '../chat/history.ts';
 import { logger } from '../observability.ts';
-import type { SlackWorkerDeps } from './dependencies.ts';
 import { classifySlackEvent, type SlackQuestion, slackTextToQuestion } from './events.ts';
 import type { SlackJob } from './job.ts';
 import type { SlackEventOutcome } from './metrics.ts';
 import type { ReplyTarget } from './responder.ts';
 import { slackOwner, threadSessionId } from './thread-session.ts';
+import type { SlackWorkerDeps } from './wiring.ts';
 
 export const EMPTY_QUESTION_REPLY =
   'Hi! Ask me a question and I will answer it from the knowledge base, with links to my sources.';

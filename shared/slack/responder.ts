@@ -1,5 +1,5 @@
+import type { ChatAnswer } from '../chat/types.ts';
 import { logger } from '../observability.ts';
-import type { ChatAnswer } from '../types.ts';
 import type { AnswerEvent } from './answer-stream.ts';
 import { escapeMrkdwn, formatSlackAnswer, sourcesBlock } from './format.ts';
 import { type PostedMessage, type SlackApi, SlackPlatformError } from './slack-api.ts';

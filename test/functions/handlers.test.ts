@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { installLambdaStreamingGlobals, LambdaResponseStream } from '../../local/gateway/lambda-streaming.ts';
-import type { ChatStreamEvent, ChatTurn } from '../../shared/conversation.ts';
+import type { ChatStreamEvent, ChatTurn } from '../../shared/chat/engine.ts';
+import type { ChatAnswer } from '../../shared/chat/types.ts';
 import { NotFoundError, ServiceUnavailableError, ValidationError } from '../../shared/errors.ts';
-import type { ChatAnswer } from '../../shared/types.ts';
 
 process.env.TABLE_NAME ??= 'sessions';
 process.env.KNOWLEDGE_BASE_ID ??= 'KB12345678';

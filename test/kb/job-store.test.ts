@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IngestionJobStore } from '../../shared/knowledge-base/job-store.ts';
-import type { IngestionJob } from '../../shared/knowledge-base/types.ts';
+import { IngestionJobStore } from '../../shared/ingestion/job-store.ts';
+import type { IngestionJob } from '../../shared/ingestion/types.ts';
 import { startTestTable, type TestTable } from '../helpers/dynamodb.ts';
 
 let table: TestTable;

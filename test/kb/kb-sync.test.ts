@@ -2,22 +2,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context, ScheduledEvent, SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { RecordOutcome } from '../../shared/knowledge-base/job-store.ts';
-import { IngestionJobTracker } from '../../shared/knowledge-base/job-tracker.ts';
+import type { RecordOutcome } from '../../shared/ingestion/job-store.ts';
+import { IngestionJobTracker } from '../../shared/ingestion/job-tracker.ts';
 import {
   IngestionBusyError,
   type KnowledgeBaseAdmin,
   type StartIngestionRequest,
-} from '../../shared/knowledge-base/knowledge-base-admin.ts';
-import { KnowledgeBaseSync } from '../../shared/knowledge-base/knowledge-base-sync.ts';
-import { backoffDelay, clientTokenFor, type SyncTiming } from '../../shared/knowledge-base/sync.ts';
+} from '../../shared/ingestion/knowledge-base-admin.ts';
+import { KnowledgeBaseSync } from '../../shared/ingestion/knowledge-base-sync.ts';
+import { backoffDelay, clientTokenFor, type SyncTiming } from '../../shared/ingestion/sync.ts';
 import {
   type DataSourceDescription,
   type IngestionJob,
   type IngestionJobStatus,
   isTerminal,
   type RecordedIngestionJob,
-} from '../../shared/knowledge-base/types.ts';
+} from '../../shared/ingestion/types.ts';
 import type { LanternMetric } from '../../shared/observability.ts';
 
 // The handler module builds its production dependencies from the environment when loaded.

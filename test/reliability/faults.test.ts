@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseFaults } from '../../local/bedrock-emulator/index.ts';
 import { LOCAL_KNOWLEDGE_BASE_ID, LOCAL_MODEL_ARN, type LocalStack } from '../../local/stack.ts';
-import { createAgentRuntimeClient, createRuntimeClient } from '../../shared/aws-clients.ts';
+import { createAgentRuntimeClient, createRuntimeClient } from '../../shared/aws/clients.ts';
 import { parseConfig } from '../../shared/config.ts';
 import { API_KEY, apiClient, bootStack, tempDir } from '../helpers/local-stack.ts';
 import { postSse } from '../helpers/sse.ts';

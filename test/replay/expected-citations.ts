@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { Citation, CitationReference } from '../../shared/types.ts';
+import type { Citation, CitationReference } from '../../shared/chat/types.ts';
 
 /**
  * What Lantern should make of recorded citations, worked out from the recording alone with the

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../local/dynamodb.ts';
-import { createDocumentClient } from '../../shared/aws-clients.ts';
+import { createDocumentClient } from '../../shared/aws/clients.ts';
 import { parseConfig } from '../../shared/config.ts';
 import { SlackEventLedger } from '../../shared/slack/event-ledger.ts';
 

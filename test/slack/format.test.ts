@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ChatAnswer, Citation } from '../../shared/chat/types.ts';
 import {
   escapeMrkdwn,
   formatSlackAnswer,
@@ -7,7 +8,6 @@ import {
   sourcesBlock,
   sourcesOf,
 } from '../../shared/slack/format.ts';
-import type { ChatAnswer, Citation } from '../../shared/types.ts';
 
 const citation = (text: string, ...references: { sourceUri: string; title?: string }[]): Citation => ({
   start: 0,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeSlackApi, startFakeSlackApi } from '../../local/slack/fake-slack-api.ts';
-import { replayAnswer } from '../../shared/conversation.ts';
+import { replayAnswer } from '../../shared/chat/engine.ts';
+import type { ChatAnswer } from '../../shared/chat/types.ts';
 import type { AnswerEvent } from '../../shared/slack/answer-stream.ts';
 import {
   INTERRUPTED_NOTICE,
@@ -9,7 +10,6 @@ import {
   type SlackResponderOptions,
 } from '../../shared/slack/responder.ts';
 import { SlackApi } from '../../shared/slack/slack-api.ts';
-import type { ChatAnswer } from '../../shared/types.ts';
 
 const TOKEN = 'xoxb-responder';
 let slack: FakeSlackApi;

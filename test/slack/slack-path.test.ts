@@ -18,9 +18,9 @@ import {
   LOCAL_TABLE_NAME,
   type LocalStack,
 } from '../../local/stack.ts';
-import { createDocumentClient } from '../../shared/aws-clients.ts';
+import { createDocumentClient } from '../../shared/aws/clients.ts';
+import { SessionStore } from '../../shared/aws/dynamodb-session-store.ts';
 import { parseConfig } from '../../shared/config.ts';
-import { SessionStore } from '../../shared/session-store.ts';
 import { threadSessionId } from '../../shared/slack/thread-session.ts';
 import { bootStack, SAMPLE_KB, tempDir } from '../helpers/local-stack.ts';
 

@@ -1,10 +1,10 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { lambdaContext, toProxyEvent } from '../../local/gateway/proxy-event.ts';
-import type { ChatTurn } from '../../shared/conversation.ts';
+import type { ChatTurn } from '../../shared/chat/engine.ts';
+import type { ChatAnswer } from '../../shared/chat/types.ts';
 import type { AnswerEvent, AnswerSource } from '../../shared/slack/answer-stream.ts';
 import type { SlackEventLedger, WorkClaim } from '../../shared/slack/event-ledger.ts';
 import type { ReplyTarget, SlackResponder } from '../../shared/slack/responder.ts';
-import type { ChatAnswer } from '../../shared/types.ts';
 
 type Ledger = Pick<
   SlackEventLedger,

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { expect } from 'vitest';
-import type { ChatTurn } from '../../../shared/conversation.ts';
-import type { ChatAnswer } from '../../../shared/types.ts';
+import type { ChatTurn } from '../../../shared/chat/engine.ts';
+import type { ChatAnswer } from '../../../shared/chat/types.ts';
 import { context } from '../../slack/support.ts';
 import type { Replayer } from '../context.ts';
 

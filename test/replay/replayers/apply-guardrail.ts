@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
-import { createRuntimeClient } from '../../../shared/aws-clients.ts';
-import { BedrockGuardrail } from '../../../shared/guardrail-client.ts';
+import { BedrockGuardrail } from '../../../shared/aws/bedrock-guardrail.ts';
+import { createRuntimeClient } from '../../../shared/aws/clients.ts';
 import { matchesOperation } from '../aws-model.ts';
 import type { ReplayContext, Replayer } from '../context.ts';
 

@@ -1,6 +1,6 @@
 import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { expect } from 'vitest';
-import { createRuntimeClient } from '../../../shared/aws-clients.ts';
+import { createRuntimeClient } from '../../../shared/aws/clients.ts';
 import { matchesOperation } from '../aws-model.ts';
 import type { Replayer } from '../context.ts';
 import { screenReplayed } from './apply-guardrail.ts';

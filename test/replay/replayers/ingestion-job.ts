@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
-import { createAgentClient } from '../../../shared/aws-clients.ts';
-import { BedrockKnowledgeBaseAdmin } from '../../../shared/knowledge-base/bedrock-knowledge-base-admin.ts';
-import type { IngestionJob } from '../../../shared/knowledge-base/types.ts';
+import { createAgentClient } from '../../../shared/aws/clients.ts';
+import { BedrockKnowledgeBaseAdmin } from '../../../shared/ingestion/bedrock-knowledge-base-admin.ts';
+import type { IngestionJob } from '../../../shared/ingestion/types.ts';
 import { matchesOperation } from '../aws-model.ts';
 import type { ReplayContext, Replayer } from '../context.ts';
 import type { Recording } from '../recordings.ts';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import { createAgentRuntimeClient } from '../../../shared/aws-clients.ts';
-import { mapCitation } from '../../../shared/citations.ts';
-import { BedrockRag } from '../../../shared/rag-client.ts';
-import type { Citation } from '../../../shared/types.ts';
+import { BedrockRag } from '../../../shared/aws/bedrock-rag.ts';
+import { createAgentRuntimeClient } from '../../../shared/aws/clients.ts';
+import { mapCitation } from '../../../shared/chat/citations.ts';
+import type { Citation } from '../../../shared/chat/types.ts';
 import { matchesOperation } from '../aws-model.ts';
 import type { ReplayContext, Replayer } from '../context.ts';
 import { encodeFrames, type RecordedFrame } from '../event-stream.ts';

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { expect } from 'vitest';
-import { createAgentRuntimeClient } from '../../../shared/aws-clients.ts';
-import { BedrockRag } from '../../../shared/rag-client.ts';
+import { BedrockRag } from '../../../shared/aws/bedrock-rag.ts';
+import { createAgentRuntimeClient } from '../../../shared/aws/clients.ts';
 import { matchesOperation } from '../aws-model.ts';
 import type { ReplayContext, Replayer } from '../context.ts';
 import { expectCitations, recordedCitation } from '../expected-citations.ts';

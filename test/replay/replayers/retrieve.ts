@@ -1,7 +1,7 @@
 import { RetrieveCommand } from '@aws-sdk/client-bedrock-agent-runtime';
 import { expect } from 'vitest';
-import { createAgentRuntimeClient } from '../../../shared/aws-clients.ts';
-import { mapReference } from '../../../shared/citations.ts';
+import { createAgentRuntimeClient } from '../../../shared/aws/clients.ts';
+import { mapReference } from '../../../shared/chat/citations.ts';
 import { matchesOperation } from '../aws-model.ts';
 import type { Replayer } from '../context.ts';
 import { expectReference } from '../expected-citations.ts';

@@ -1,5 +1,5 @@
 import { ingestionSettings } from '../../config/ingestion.ts';
-import { createAgentClient, createDocumentClient } from '../aws-clients.ts';
+import { createAgentClient, createDocumentClient } from '../aws/clients.ts';
 import type { LanternConfig } from '../config.ts';
 import { KnowledgeBaseAdminService } from './admin-service.ts';
 import { BedrockKnowledgeBaseAdmin } from './bedrock-knowledge-base-admin.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SessionGoneError, SessionStore } from '../../shared/session-store.ts';
-import { startTestTable, type TestTable } from '../helpers/dynamodb.ts';
+import { SessionGoneError, SessionStore } from '../../../shared/aws/dynamodb-session-store.ts';
+import { startTestTable, type TestTable } from '../../helpers/dynamodb.ts';
 
 let table: TestTable;
 let clock = new Date('2026-11-22T10:00:00Z');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseCorsConfig } from '../../shared/config.ts';
-import { corsHeaders, requestOrigin, withCors } from '../../shared/http/cors.ts';
+import { ConfigError, parseCorsConfig } from '../../../shared/config.ts';
+import { corsHeaders, requestOrigin, withCors } from '../../../shared/http/cors.ts';
 
 const APP = 'https://app.example.com';
 

@@ -9,9 +9,9 @@ import {
   type RetrieveAndGenerateStreamResponseOutput,
   ValidationException,
 } from '@aws-sdk/client-bedrock-agent-runtime';
-import { toServiceError } from './aws-errors.ts';
-import { mapCitations } from './citations.ts';
-import type { Citation, GuardrailAction } from './types.ts';
+import { mapCitations } from '../chat/citations.ts';
+import type { Citation, GuardrailAction } from '../chat/types.ts';
+import { toServiceError } from './service-errors.ts';
 
 export interface RagRequest {
   readonly text: string;

@@ -7,7 +7,7 @@ import {
   PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { sessionTable } from '../config/table.ts';
+import { sessionTable } from '../../config/table.ts';
 
 const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = sessionTable;
 const RECORD_SK = 'IDEMPOTENCY';

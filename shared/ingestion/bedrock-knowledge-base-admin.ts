@@ -8,7 +8,7 @@ import {
   ServiceQuotaExceededException,
   StartIngestionJobCommand,
 } from '@aws-sdk/client-bedrock-agent';
-import { toServiceError } from '../aws-errors.ts';
+import { toServiceError } from '../aws/service-errors.ts';
 import { UpstreamError } from '../errors.ts';
 import {
   IngestionBusyError,

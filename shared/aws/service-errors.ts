@@ -1,4 +1,4 @@
-import { ServiceUnavailableError, UpstreamError } from './errors.ts';
+import { ServiceUnavailableError, UpstreamError } from '../errors.ts';
 
 /**
  * AWS failures as the caller should see them. Throttling and server-side faults (500/502/503,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { condenseHistory, RAG_INPUT_LIMIT } from '../../shared/history.ts';
+import { condenseHistory, RAG_INPUT_LIMIT } from '../../../shared/chat/history.ts';
 
 const turn = (role: 'user' | 'assistant', text: string) => ({ role, text });
 

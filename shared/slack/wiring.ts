@@ -1,9 +1,9 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { slackSettings } from '../../config/slack.ts';
-import { createDocumentClient } from '../aws-clients.ts';
+import { createDocumentClient } from '../aws/clients.ts';
+import { createConversationEngine } from '../chat/wiring.ts';
 import type { LanternConfig, SlackConfig } from '../config.ts';
-import { createConversationEngine } from '../dependencies.ts';
 import { tracer } from '../observability.ts';
 import { type AnswerSource, answerSourceFor, type SlackEngine } from './answer-stream.ts';
 import {

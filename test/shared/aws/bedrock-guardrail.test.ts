@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toVerdict } from '../../shared/guardrail-client.ts';
+import { toVerdict } from '../../../shared/aws/bedrock-guardrail.ts';
 
 const input = 'My address is 1 Main Street.';
 

@@ -1,6 +1,12 @@
 import type { Citation as BedrockCitation } from '@aws-sdk/client-bedrock-agent-runtime';
 import { describe, expect, it } from 'vitest';
-import { anchorSpan, mapCitation, mapCitations, mapReference, titleFromUri } from '../../shared/citations.ts';
+import {
+  anchorSpan,
+  mapCitation,
+  mapCitations,
+  mapReference,
+  titleFromUri,
+} from '../../../shared/chat/citations.ts';
 
 const answer = 'Open Settings to reset your password. You will get an email within five minutes.';
 const first = 'Open Settings to reset your password.';

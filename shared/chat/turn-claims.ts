@@ -1,6 +1,6 @@
-import { ConflictError, IdempotencyKeyReusedError } from './errors.ts';
-import { fingerprintOf, type IdempotencyStore } from './idempotency.ts';
-import { logger } from './observability.ts';
+import { fingerprintOf, type IdempotencyStore } from '../aws/idempotency-store.ts';
+import { ConflictError, IdempotencyKeyReusedError } from '../errors.ts';
+import { logger } from '../observability.ts';
 import type { ChatAnswer } from './types.ts';
 
 /** The ids and time a turn is stored under, fixed by its first attempt and kept by every retry. */

@@ -5,8 +5,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AdaptiveRetryStrategy, DefaultRateLimiter } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { LanternConfig } from './config.ts';
-import { tracer } from './observability.ts';
+import type { LanternConfig } from '../config.ts';
+import { tracer } from '../observability.ts';
 
 /**
  * AWS SDK clients, built once per Lambda container. Only the endpoint differs between AWS and the

@@ -3,8 +3,8 @@ import {
   type ApplyGuardrailCommandOutput,
   type BedrockRuntimeClient,
 } from '@aws-sdk/client-bedrock-runtime';
-import { toServiceError } from './aws-errors.ts';
-import type { GuardrailAction } from './types.ts';
+import type { GuardrailAction } from '../chat/types.ts';
+import { toServiceError } from './service-errors.ts';
 
 /** The guardrail's policy families, as `ApplyGuardrail` names them in its assessments. */
 export type GuardrailPolicy =

@@ -8,7 +8,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { sessionTable } from '../config/table.ts';
+import { sessionTable } from '../../config/table.ts';
 import type {
   Citation,
   Feedback,
@@ -16,7 +16,7 @@ import type {
   MessageStatus,
   StoredMessage,
   StoredSession,
-} from './types.ts';
+} from '../chat/types.ts';
 
 const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = sessionTable;
 const SESSION_SK = 'SESSION';

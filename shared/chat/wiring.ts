@@ -1,11 +1,11 @@
-import { knowledgeBaseSettings } from '../config/knowledge-base.ts';
-import { createAgentRuntimeClient, createDocumentClient, createRuntimeClient } from './aws-clients.ts';
-import type { LanternConfig } from './config.ts';
-import { ConversationEngine } from './conversation.ts';
-import { BedrockGuardrail } from './guardrail-client.ts';
-import { IdempotencyStore } from './idempotency.ts';
-import { BedrockRag } from './rag-client.ts';
-import { SessionStore } from './session-store.ts';
+import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
+import { BedrockGuardrail } from '../aws/bedrock-guardrail.ts';
+import { BedrockRag } from '../aws/bedrock-rag.ts';
+import { createAgentRuntimeClient, createDocumentClient, createRuntimeClient } from '../aws/clients.ts';
+import { SessionStore } from '../aws/dynamodb-session-store.ts';
+import { IdempotencyStore } from '../aws/idempotency-store.ts';
+import type { LanternConfig } from '../config.ts';
+import { ConversationEngine } from './engine.ts';
 
 /** Wires the conversation engine to its real adapters; handlers call this once, at module scope. */
 export function createConversationEngine(config: LanternConfig): ConversationEngine {

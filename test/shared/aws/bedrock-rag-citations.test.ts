@@ -1,6 +1,6 @@
 import type { CitationEvent } from '@aws-sdk/client-bedrock-agent-runtime';
 import { describe, expect, it } from 'vitest';
-import { citationOf } from '../../shared/rag-client.ts';
+import { citationOf } from '../../../shared/aws/bedrock-rag.ts';
 
 const part = { textResponsePart: { text: 'Reset it in Settings.', span: { start: 0, end: 21 } } };
 const references = [

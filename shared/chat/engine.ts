@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
+import type { GuardrailVerdict, InputGuardrail } from '../aws/bedrock-guardrail.ts';
+import { type RagGenerator, type RagRequest, SessionRejectedError } from '../aws/bedrock-rag.ts';
+import {
+  type NewMessage,
+  SessionExistsError,
+  SessionGoneError,
+  type SessionStore,
+} from '../aws/dynamodb-session-store.ts';
+import { NotFoundError } from '../errors.ts';
+import { countMetric, logger } from '../observability.ts';
 import { mapCitation } from './citations.ts';
-import { NotFoundError } from './errors.ts';
-import type { GuardrailVerdict, InputGuardrail } from './guardrail-client.ts';
 import { condenseHistory, fitRagInput } from './history.ts';
-import { countMetric, logger } from './observability.ts';
-import { type RagGenerator, type RagRequest, SessionRejectedError } from './rag-client.ts';
-import { type NewMessage, SessionExistsError, SessionGoneError, type SessionStore } from './session-store.ts';
 import { normalizeForScreening } from './text-normalization.ts';
 import { type TurnAnchor, TurnClaims, type TurnIdempotency } from './turn-claims.ts';
 import type {

@@ -1,14 +1,14 @@
 import diagnostics from 'node:diagnostics_channel';
 import { RetrieveCommand } from '@aws-sdk/client-bedrock-agent-runtime';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { localGuardrail } from '../../config/guardrail.ts';
-import { type BedrockEmulator, startBedrockEmulator } from '../../local/bedrock-emulator/index.ts';
-import { LOCAL_MODEL_ARN } from '../../local/stack.ts';
-import { createAgentRuntimeClient, createRuntimeClient } from '../../shared/aws-clients.ts';
-import { parseConfig } from '../../shared/config.ts';
-import { BedrockGuardrail } from '../../shared/guardrail-client.ts';
-import { BedrockRag } from '../../shared/rag-client.ts';
-import { SAMPLE_KB } from '../helpers/local-stack.ts';
+import { localGuardrail } from '../../../config/guardrail.ts';
+import { type BedrockEmulator, startBedrockEmulator } from '../../../local/bedrock-emulator/index.ts';
+import { LOCAL_MODEL_ARN } from '../../../local/stack.ts';
+import { BedrockGuardrail } from '../../../shared/aws/bedrock-guardrail.ts';
+import { BedrockRag } from '../../../shared/aws/bedrock-rag.ts';
+import { createAgentRuntimeClient, createRuntimeClient } from '../../../shared/aws/clients.ts';
+import { parseConfig } from '../../../shared/config.ts';
+import { SAMPLE_KB } from '../../helpers/local-stack.ts';
 
 let emulator: BedrockEmulator;
 /** Connections the emulator accepted (every TCP server of this process reports here). */
