@@ -3,39 +3,16 @@ import {
   type ApplyGuardrailCommandOutput,
   type BedrockRuntimeClient,
 } from '@aws-sdk/client-bedrock-runtime';
-import type { GuardrailAction } from '../chat/types.ts';
+import type { GuardrailPolicyFamily, GuardrailVerdict, InputGuardrail } from '../chat/ports.ts';
 import { toServiceError } from './service-errors.ts';
 
-/** The guardrail's policy families, as `ApplyGuardrail` names them in its assessments. */
-export type GuardrailPolicy =
-  | 'topicPolicy'
-  | 'contentPolicy'
-  | 'wordPolicy'
-  | 'sensitiveInformationPolicy'
-  | 'contextualGroundingPolicy';
-
-const POLICIES: readonly GuardrailPolicy[] = [
+const POLICIES: readonly GuardrailPolicyFamily[] = [
   'topicPolicy',
   'contentPolicy',
   'wordPolicy',
   'sensitiveInformationPolicy',
   'contextualGroundingPolicy',
 ];
-
-export interface GuardrailVerdict {
-  readonly action: GuardrailAction;
-  /** True when the text must not go on: `text` is then the guardrail's blocked message. */
-  readonly blocked: boolean;
-  /** The text to use from here on: the input itself, its masked form, or the blocked message. */
-  readonly text: string;
-  /** The policies that intervened. */
-  readonly policies: readonly GuardrailPolicy[];
-}
-
-/** The port the engine screens user input through; the Bedrock adapter below is the real one. */
-export interface InputGuardrail {
-  screenInput(text: string): Promise<GuardrailVerdict>;
-}
 
 export interface GuardrailIdentity {
   readonly guardrailId: string;
@@ -74,7 +51,7 @@ export function toVerdict(
 ): GuardrailVerdict {
   if (response.action !== 'GUARDRAIL_INTERVENED')
     return { action: 'NONE', blocked: false, text: input, policies: [] };
-  const actions = new Map<GuardrailPolicy, Set<string>>();
+  const actions = new Map<GuardrailPolicyFamily, Set<string>>();
   for (const assessment of response.assessments ?? []) {
     for (const policy of POLICIES) {
       const found = collectActions((assessment as Record<string, unknown>)[policy]);

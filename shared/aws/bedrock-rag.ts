@@ -10,38 +10,15 @@ import {
   ValidationException,
 } from '@aws-sdk/client-bedrock-agent-runtime';
 import { mapCitations } from '../chat/citations.ts';
-import type { Citation, GuardrailAction } from '../chat/types.ts';
+import {
+  type RagAnswer,
+  type RagGenerator,
+  type RagRequest,
+  type RagStream,
+  type RagStreamEvent,
+  SessionRejectedError,
+} from '../chat/ports.ts';
 import { toServiceError } from './service-errors.ts';
-
-export interface RagRequest {
-  readonly text: string;
-  readonly bedrockSessionId?: string;
-}
-
-export interface RagAnswer {
-  readonly bedrockSessionId: string;
-  readonly answer: string;
-  readonly citations: Citation[];
-  readonly guardrailAction: GuardrailAction;
-}
-
-/** What a streamed answer is made of, in the order Bedrock sends it. */
-export type RagStreamEvent =
-  | { readonly type: 'text'; readonly text: string }
-  | { readonly type: 'citation'; readonly citation: BedrockCitation }
-  | { readonly type: 'guardrail'; readonly action: GuardrailAction };
-
-export interface RagStream {
-  readonly bedrockSessionId: string;
-  readonly events: AsyncIterable<RagStreamEvent>;
-}
-
-/** The port the conversation engine talks to; the Bedrock adapter below is the real one. */
-export interface RagGenerator {
-  generate(request: RagRequest): Promise<RagAnswer>;
-  /** Starts a streamed answer; request errors (and a rejected session) throw before any event. */
-  stream(request: RagRequest, signal?: AbortSignal): Promise<RagStream>;
-}
 
 export interface BedrockRagOptions {
   readonly knowledgeBaseId: string;
@@ -49,11 +26,6 @@ export interface BedrockRagOptions {
   readonly numberOfResults?: number;
   /** Rides along on every call, so Bedrock screens the generated answer too. */
   readonly guardrail?: { readonly guardrailId: string; readonly guardrailVersion: string };
-}
-
-/** Bedrock no longer accepts the session id we stored (expired, unknown, or from another stack). */
-export class SessionRejectedError extends Error {
-  override readonly name = 'SessionRejectedError';
 }
 
 /** `RetrieveAndGenerate` against a Bedrock knowledge base, with errors translated for callers. */

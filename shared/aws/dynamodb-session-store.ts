@@ -9,6 +9,13 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { sessionTable } from '../../config/table.ts';
+import {
+  type DeletedSession,
+  type NewMessage,
+  SessionExistsError,
+  SessionGoneError,
+  type SessionStore,
+} from '../chat/ports.ts';
 import type {
   Citation,
   Feedback,
@@ -28,35 +35,7 @@ const sessionPk = (sessionId: string) => `SESSION#${sessionId}`;
 /** A message's place in its session: see `NewMessage.sortKey`. */
 const messageSk = (sortKey: string) => `${MESSAGE_PREFIX}${sortKey}`;
 
-/** A live session already holds this id. */
-export class SessionExistsError extends Error {
-  override readonly name = 'SessionExistsError';
-  constructor(sessionId: string, options?: ErrorOptions) {
-    super(`Session ${sessionId} already exists`, options);
-  }
-}
-
-/** The session is gone (deleted or expired) while a turn was being stored in it. */
-export class SessionGoneError extends Error {
-  override readonly name = 'SessionGoneError';
-  constructor(sessionId: string, options?: ErrorOptions) {
-    super(`Session ${sessionId} no longer exists`, options);
-  }
-}
-
-/**
- * A message as the engine hands it over: its session is given separately, feedback comes later.
- * `sortKey` places it in the transcript (messages list in its order); the engine fixes it when a
- * turn begins, so every attempt at the same turn writes the same items.
- */
-export type NewMessage = Omit<StoredMessage, 'sessionId' | 'feedback'> & { readonly sortKey: string };
-
-/** What deleting a session removed: the client message ids of its turns, so they can be forgotten. */
-export interface DeletedSession {
-  readonly clientMessageIds: readonly string[];
-}
-
-export interface SessionStoreOptions {
+export interface DynamoDbSessionStoreOptions {
   readonly tableName: string;
   readonly ttlDays: number;
   readonly now?: () => Date;
@@ -68,12 +47,12 @@ export interface SessionStoreOptions {
  * conditional write, so there is no TransactWriteItems (dynalite lacks it) and no lost update.
  * Expired items are filtered on read, since DynamoDB's TTL deletes them up to days late.
  */
-export class SessionStore {
+export class DynamoDbSessionStore implements SessionStore {
   private readonly now: () => Date;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
-    private readonly options: SessionStoreOptions,
+    private readonly options: DynamoDbSessionStoreOptions,
   ) {
     this.now = options.now ?? (() => new Date());
   }

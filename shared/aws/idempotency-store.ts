@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
@@ -8,33 +7,11 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { sessionTable } from '../../config/table.ts';
+import type { BeginOptions, IdempotencyClaim, TurnIdempotency } from '../chat/ports.ts';
 
 const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = sessionTable;
 const RECORD_SK = 'IDEMPOTENCY';
 const recordPk = (key: string) => `IDEMPOTENCY#${key}`;
-
-/**
- * What `begin` found:
- * - `claimed`: this caller holds the key until its lease runs out. `data` is what an earlier holder
- *   saved (a retry after a cut or a crash picks up where it left off), or the caller's own.
- * - `completed`: the work was done; `result` is what it returned.
- * - `in_progress`: another caller holds a live lease, for `retryAfterMs` more at the most.
- * - `mismatch`: the key was used for a different request (its fingerprint differs).
- */
-export type IdempotencyClaim<Result, Data> =
-  | { readonly status: 'claimed'; readonly data: Data; readonly attempt: number }
-  | { readonly status: 'completed'; readonly result: Result }
-  | { readonly status: 'in_progress'; readonly retryAfterMs: number }
-  | { readonly status: 'mismatch' };
-
-export interface BeginOptions<Data> {
-  /** A digest of the request (see `fingerprintOf`); a repeat with another one is a `mismatch`. */
-  readonly fingerprint: string;
-  /** How long the work may take: the caller's remaining time, so a dead caller's claim runs out with it. */
-  readonly leaseMs: number;
-  /** Saved with a new claim and handed to whoever takes it over later. */
-  readonly data: Data;
-}
 
 export interface IdempotencyStoreOptions {
   readonly tableName: string;
@@ -53,7 +30,7 @@ export interface IdempotencyStoreOptions {
  * completes the same work, and generators (a streamed turn). Every write is a single-item
  * conditional write, which dynalite supports.
  */
-export class IdempotencyStore {
+export class IdempotencyStore implements TurnIdempotency {
   private readonly now: () => Date;
 
   constructor(
@@ -202,11 +179,6 @@ export class IdempotencyStore {
   private expiry(): number {
     return this.epochSeconds() + this.options.ttlSeconds;
   }
-}
-
-/** A stable digest of a request's identifying parts, for `BeginOptions.fingerprint`. */
-export function fingerprintOf(parts: readonly (string | undefined)[]): string {
-  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
 }
 
 function ignoreConditionFailure(error: unknown): void {

@@ -1,18 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import type { GuardrailVerdict, InputGuardrail } from '../aws/bedrock-guardrail.ts';
-import { type RagGenerator, type RagRequest, SessionRejectedError } from '../aws/bedrock-rag.ts';
-import {
-  type NewMessage,
-  SessionExistsError,
-  SessionGoneError,
-  type SessionStore,
-} from '../aws/dynamodb-session-store.ts';
 import { NotFoundError } from '../errors.ts';
 import { countMetric, logger } from '../observability.ts';
 import { mapCitation } from './citations.ts';
 import { condenseHistory, fitRagInput } from './history.ts';
+import {
+  type GuardrailVerdict,
+  type InputGuardrail,
+  type NewMessage,
+  type RagGenerator,
+  type RagRequest,
+  SessionExistsError,
+  SessionGoneError,
+  SessionRejectedError,
+  type SessionStore,
+  type TurnIdempotency,
+} from './ports.ts';
 import { normalizeForScreening } from './text-normalization.ts';
-import { type TurnAnchor, TurnClaims, type TurnIdempotency } from './turn-claims.ts';
+import { type TurnAnchor, TurnClaims } from './turn-claims.ts';
 import type {
   ChatAnswer,
   Citation,
@@ -60,17 +64,7 @@ export interface SessionView {
 }
 
 export interface ConversationEngineDeps {
-  readonly store: Pick<
-    SessionStore,
-    | 'getSession'
-    | 'createSession'
-    | 'touchSession'
-    | 'saveMessage'
-    | 'removeMessages'
-    | 'listMessages'
-    | 'setFeedback'
-    | 'deleteSession'
-  >;
+  readonly store: SessionStore;
   /** Remembers turns by `clientMessageId`, so a retried request completes the same turn. */
   readonly idempotency: TurnIdempotency;
   readonly rag: RagGenerator;

@@ -1,6 +1,7 @@
-import { fingerprintOf, type IdempotencyStore } from '../aws/idempotency-store.ts';
+import { createHash } from 'node:crypto';
 import { ConflictError, IdempotencyKeyReusedError } from '../errors.ts';
 import { logger } from '../observability.ts';
+import type { TurnIdempotency } from './ports.ts';
 import type { ChatAnswer } from './types.ts';
 
 /** The ids and time a turn is stored under, fixed by its first attempt and kept by every retry. */
@@ -10,9 +11,6 @@ export interface TurnAnchor {
   readonly messageId: string;
   readonly askedAt: string;
 }
-
-/** What a turn needs of the idempotency store. */
-export type TurnIdempotency = Pick<IdempotencyStore, 'begin' | 'complete' | 'release' | 'forget'>;
 
 /** The parts of a turn that name it. */
 interface TurnRequest {
@@ -105,3 +103,8 @@ export class TurnClaims {
 }
 
 const keyOf = (owner: string, clientMessageId: string) => `turn#${owner}#${clientMessageId}`;
+
+/** A stable digest of a request's identifying parts, for `BeginOptions.fingerprint`. */
+export function fingerprintOf(parts: readonly (string | undefined)[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
+}

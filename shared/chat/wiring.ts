@@ -2,7 +2,7 @@ import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
 import { BedrockGuardrail } from '../aws/bedrock-guardrail.ts';
 import { BedrockRag } from '../aws/bedrock-rag.ts';
 import { createAgentRuntimeClient, createDocumentClient, createRuntimeClient } from '../aws/clients.ts';
-import { SessionStore } from '../aws/dynamodb-session-store.ts';
+import { DynamoDbSessionStore } from '../aws/dynamodb-session-store.ts';
 import { IdempotencyStore } from '../aws/idempotency-store.ts';
 import type { LanternConfig } from '../config.ts';
 import { ConversationEngine } from './engine.ts';
@@ -10,7 +10,7 @@ import { ConversationEngine } from './engine.ts';
 /** Wires the conversation engine to its real adapters; handlers call this once, at module scope. */
 export function createConversationEngine(config: LanternConfig): ConversationEngine {
   const db = createDocumentClient(config);
-  const store = new SessionStore(db, { tableName: config.tableName, ttlDays: config.sessionTtlDays });
+  const store = new DynamoDbSessionStore(db, { tableName: config.tableName, ttlDays: config.sessionTtlDays });
   const rag = new BedrockRag(createAgentRuntimeClient(config), {
     knowledgeBaseId: config.knowledgeBaseId,
     modelArn: config.modelArn,

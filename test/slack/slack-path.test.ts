@@ -19,7 +19,7 @@ import {
   type LocalStack,
 } from '../../local/stack.ts';
 import { createDocumentClient } from '../../shared/aws/clients.ts';
-import { SessionStore } from '../../shared/aws/dynamodb-session-store.ts';
+import { DynamoDbSessionStore } from '../../shared/aws/dynamodb-session-store.ts';
 import { parseConfig } from '../../shared/config.ts';
 import { threadSessionId } from '../../shared/slack/thread-session.ts';
 import { bootStack, SAMPLE_KB, tempDir } from '../helpers/local-stack.ts';
@@ -76,7 +76,7 @@ async function askAndWait(
 }
 /** The local stack's session table, read directly to see what the engine stored. */
 const sessionStore = () =>
-  new SessionStore(
+  new DynamoDbSessionStore(
     createDocumentClient(
       parseConfig({
         TABLE_NAME: LOCAL_TABLE_NAME,

@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SessionGoneError, SessionStore } from '../../../shared/aws/dynamodb-session-store.ts';
+import { DynamoDbSessionStore } from '../../../shared/aws/dynamodb-session-store.ts';
+import { SessionGoneError } from '../../../shared/chat/ports.ts';
 import { startTestTable, type TestTable } from '../../helpers/dynamodb.ts';
 
 let table: TestTable;
 let clock = new Date('2026-11-22T10:00:00Z');
-let store: SessionStore;
+let store: DynamoDbSessionStore;
 
 beforeAll(async () => {
   table = await startTestTable('store-test');
-  store = new SessionStore(table.db, { tableName: 'store-test', ttlDays: 1, now: () => clock });
+  store = new DynamoDbSessionStore(table.db, { tableName: 'store-test', ttlDays: 1, now: () => clock });
 });
 afterAll(() => table?.close());
 
@@ -21,7 +22,7 @@ const message = (messageId: string, createdAt: string, role: 'user' | 'assistant
   sortKey: `${createdAt}#${messageId}`,
 });
 
-describe('SessionStore on dynalite', () => {
+describe('DynamoDbSessionStore on dynalite', () => {
   it('creates a session once: a second create with the same id is refused, not overwritten', async () => {
     await store.createSession('s-dup', 'alice', 'bedrock-1');
     await expect(store.createSession('s-dup', 'mallory')).rejects.toThrow();
