@@ -7,6 +7,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { LanternEnvironment } from '../../config/environment.ts';
 import { ingestionSettings } from '../../config/ingestion.ts';
 import { LanternFunction } from './lantern-function.ts';
 
@@ -20,7 +21,7 @@ export interface KnowledgeBaseReloadProps {
   /** The knowledge base's data sources: the documents bucket's first, then Confluence's. */
   readonly dataSourceIds: readonly string[];
   /** The variables every Lantern function gets (`TABLE_NAME`, `KNOWLEDGE_BASE_ID`, …). */
-  readonly environment: Readonly<Record<string, string>>;
+  readonly environment: LanternEnvironment;
   /** When kb-sync crawls the non-S3 data sources (Confluence): a schedule expression. @default no schedule */
   readonly crawlSchedule?: string;
   readonly logRetention?: RetentionDays;
@@ -43,8 +44,7 @@ const SYNC_MAX_CONCURRENCY = 2;
 const SCHEDULE_RETRY_ATTEMPTS = 2;
 
 /**
- * Knowledge-base reload: `kb-admin` behind the IAM-authorized admin routes (the API is wired by the
- * stack), and `kb-sync`, fed by S3 change events (EventBridge rule → encrypted SQS queue, batched by
+ * Knowledge-base reload: `kb-admin` behind the IAM-authorized admin routes (`ChatApi` routes to it), and `kb-sync`, fed by S3 change events (EventBridge rule → encrypted SQS queue, batched by
  * the queue's batching window: the debounce) and, with Confluence, by a schedule. Both may start and
  * read ingestion jobs on this knowledge base and record them in the table's `INGESTIONJOB` items; the
  * numbers come from `config/ingestion.ts`.
@@ -63,7 +63,7 @@ export class KnowledgeBaseReload extends Construct {
   constructor(scope: Construct, id: string, props: KnowledgeBaseReloadProps) {
     super(scope, id);
     const { table, knowledgeBaseArn, logRetention } = props;
-    const environment = {
+    const environment: LanternEnvironment = {
       ...props.environment,
       KNOWLEDGE_BASE_DATA_SOURCE_IDS: props.dataSourceIds.join(','),
     };

@@ -9,19 +9,32 @@ import {
 } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import {
+  type EnvironmentVariableName,
+  type LanternEnvironment,
+  toEnvironmentRecord,
+} from '../../config/environment.ts';
 import { fromRepoRoot } from '../lib/paths.ts';
 
 /** Defines `require` inside the ESM bundle, for CommonJS dependencies that call it. */
 const REQUIRE_SHIM =
   "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);";
 
-/** Props of {@link LanternFunction}: any `NodejsFunction` prop, plus the entry file and log retention. */
+/**
+ * Props of {@link LanternFunction}: any `NodejsFunction` prop, plus the entry file and log retention; the
+ * environment in the names of `config/environment.ts`, the contract `shared/config.ts` validates.
+ */
 export interface LanternFunctionProps
-  extends Omit<NodejsFunctionProps, 'entry' | 'runtime' | 'architecture' | 'logGroup' | 'role'> {
+  extends Omit<
+    NodejsFunctionProps,
+    'entry' | 'runtime' | 'architecture' | 'logGroup' | 'role' | 'environment'
+  > {
   /** Handler entry file relative to the repository root, e.g. `functions/chat/handler.ts`; it exports `handler`. */
   readonly entry: string;
   /** How long the function's log group keeps events. @default one month */
   readonly logRetention?: RetentionDays;
+  /** The contract's variables this function reads (`TABLE_NAME`, …); Powertools' settings are added. */
+  readonly environment?: LanternEnvironment;
 }
 
 /**
@@ -66,7 +79,7 @@ export class LanternFunction extends NodejsFunction {
         POWERTOOLS_LOG_LEVEL: 'INFO',
         // Traces record calls and timings, never a handler's result: answers are customer data.
         POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
-        ...environment,
+        ...toEnvironmentRecord(environment ?? {}),
       },
       bundling: {
         format: OutputFormat.ESM,
@@ -94,5 +107,11 @@ export class LanternFunction extends NodejsFunction {
       reason:
         'Node.js 22 is pinned on purpose: it matches the esbuild target and the Node versions the same handlers run on locally; upgrades happen here, in one place.',
     });
+  }
+
+  /** Sets one variable of the environment contract (`config/environment.ts`) after construction. */
+  public setVariable(name: EnvironmentVariableName, value: string): this {
+    this.addEnvironment(name, value);
+    return this;
   }
 }

@@ -1,0 +1,96 @@
+import { Duration } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { LanternEnvironment } from '../../config/environment.ts';
+import type { ConversationAccess } from './conversation-access.ts';
+import { LanternFunction } from './lantern-function.ts';
+
+/**
+ * Functions behind a buffered REST integration stop before its 29-second limit, so the handler's own
+ * 503 with Retry-After (middy's early timeout response) reaches the client instead of the gateway's
+ * 504: one second is left for the response to travel back.
+ */
+export const REST_FUNCTION_TIMEOUT = Duration.seconds(28);
+
+/** The streamed answer may run for minutes; the STREAM integration allows up to 15 (see `ChatApi`). */
+const STREAM_FUNCTION_TIMEOUT = Duration.minutes(5);
+
+/** Props of {@link ChatFunctions}. */
+export interface ChatFunctionsProps {
+  /** The sessions table: `sessions` reads, rates and deletes its items. */
+  readonly table: ITable;
+  /** The variables every Lantern function gets (`TABLE_NAME`, `KNOWLEDGE_BASE_ID`, …). */
+  readonly environment: LanternEnvironment;
+  /** What chat and chat-stream need to answer: the conversation policy, the guardrail and its variables. */
+  readonly conversation: ConversationAccess;
+  readonly logRetention?: RetentionDays;
+}
+
+/**
+ * The functions of the chat API: `chat` (a grounded answer with citations), `chat-stream` (the same
+ * as Server-Sent Events, through Lambda response streaming), `sessions` (read, rate and delete a
+ * session) and `health`. chat and chat-stream answer through {@link ConversationAccess}; sessions may
+ * touch the table and nothing else; health gets nothing beyond its logs and traces. The API in front
+ * of them is `ChatApi`'s.
+ */
+export class ChatFunctions extends Construct {
+  public readonly chatFunction: LanternFunction;
+  public readonly chatStreamFunction: LanternFunction;
+  public readonly sessionsFunction: LanternFunction;
+  public readonly healthFunction: LanternFunction;
+
+  constructor(scope: Construct, id: string, props: ChatFunctionsProps) {
+    super(scope, id);
+    const { table, environment, conversation, logRetention } = props;
+    const answering = { ...environment, ...conversation.environment };
+
+    this.chatFunction = new LanternFunction(this, 'Chat', {
+      entry: 'functions/chat/handler.ts',
+      description: 'POST /v1/chat: grounded answer with citations',
+      timeout: REST_FUNCTION_TIMEOUT,
+      logRetention,
+      environment: answering,
+    });
+    this.chatStreamFunction = new LanternFunction(this, 'ChatStream', {
+      entry: 'functions/chat-stream/handler.ts',
+      description: 'POST /v1/chat/stream: the answer as Server-Sent Events (Lambda response streaming)',
+      timeout: STREAM_FUNCTION_TIMEOUT,
+      logRetention,
+      environment: answering,
+    });
+    conversation.grantTo(this.chatFunction);
+    conversation.grantTo(this.chatStreamFunction);
+
+    this.sessionsFunction = new LanternFunction(this, 'Sessions', {
+      entry: 'functions/sessions/handler.ts',
+      description: 'GET and DELETE /v1/sessions/{id}, POST /v1/sessions/{id}/feedback',
+      timeout: Duration.seconds(15),
+      logRetention,
+      environment,
+    });
+    this.sessionsFunction.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'ReadRateAndDeleteSessions',
+        actions: [
+          'dynamodb:GetItem',
+          'dynamodb:Query',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:BatchWriteItem',
+        ],
+        resources: [table.tableArn],
+      }),
+    );
+
+    this.healthFunction = new LanternFunction(this, 'Health', {
+      entry: 'functions/health/handler.ts',
+      description: 'GET /v1/health',
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      logRetention,
+      environment,
+    });
+  }
+}
