@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import type { Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { apiClient, bootStack, tempDir } from '../helpers/local-stack.ts';
-import { floorSource, functionEntries, sdkPackagesOf } from './bundles.ts';
+import { floorSource, functionEntries, packageBytes, packageOf, sdkPackagesOf } from './bundles.ts';
 import { DynamoDbCallCounter } from './dynamodb-calls.ts';
+import { bedrockOperation, floorSteps, operationOf } from './first-request.ts';
 import { prng, writeSyntheticCorpus } from './ingestion.ts';
 import { mapPool } from './pool.ts';
 
@@ -70,6 +71,81 @@ describe('bundles', () => {
       'export const clients = [new SQSClient({}), DynamoDBDocumentClient.from(new DocumentBase({}))];',
     );
     expect(floorSource([])).toContain('export const clients = [];');
+  });
+});
+
+describe('largest packages', () => {
+  it('names the innermost package of an input, or the Lantern folder', () => {
+    expect(packageOf('node_modules/zod/v4/core/core.js')).toBe('zod');
+    expect(packageOf('node_modules/@aws-sdk/client-sqs/dist-es/index.js')).toBe('@aws-sdk/client-sqs');
+    expect(packageOf('node_modules/aws-xray-sdk-core/node_modules/semver/index.js')).toBe('semver');
+    expect(packageOf('shared/chat/engine.ts')).toBe('lantern: shared');
+  });
+
+  it('adds up the bytes in the output per package, largest first', () => {
+    const metafile = {
+      inputs: {},
+      outputs: {
+        'out/index.mjs': {
+          bytes: 1,
+          imports: [],
+          exports: [],
+          inputs: {
+            'node_modules/zod/v4/a.js': { bytesInOutput: 100 },
+            'node_modules/zod/v4/b.js': { bytesInOutput: 50 },
+            'node_modules/semver/index.js': { bytesInOutput: 120 },
+            'node_modules/unused/index.js': { bytesInOutput: 0 },
+          },
+        },
+      },
+    } as unknown as Metafile;
+    expect(packageBytes(metafile)).toEqual([
+      { name: 'zod', bytes: 150 },
+      { name: 'semver', bytes: 120 },
+    ]);
+  });
+});
+
+describe('first request floor', () => {
+  it('maps the recorded Bedrock calls to their SDK commands', () => {
+    expect(bedrockOperation('POST', '/guardrail/abc/version/DRAFT/apply')).toMatchObject({
+      command: 'ApplyGuardrailCommand',
+      params: { guardrailIdentifier: 'abc', guardrailVersion: 'DRAFT' },
+    });
+    expect(bedrockOperation('POST', '/retrieveAndGenerateStream')).toMatchObject({ stream: true });
+    expect(bedrockOperation('GET', '/knowledgebases/KB/datasources/DS')?.command).toBe(
+      'GetDataSourceCommand',
+    );
+    expect(
+      operationOf({ service: 'dynamodb', method: 'POST', path: '/', target: 'DynamoDB_20120810.GetItem' }),
+    ).toBe('dynamodb.GetItem');
+  });
+
+  it('replays a create-if-absent PutItem unconditionally, and Slack calls with fetch', () => {
+    const steps = floorSteps(
+      [
+        {
+          service: 'dynamodb',
+          method: 'POST',
+          path: '/',
+          target: 'DynamoDB_20120810.PutItem',
+          body: JSON.stringify({
+            TableName: 't',
+            Item: { pk: { S: 'a' } },
+            ConditionExpression: 'attribute_not_exists(#pk)',
+            ExpressionAttributeNames: { '#pk': 'pk' },
+          }),
+        },
+        { service: 'slack', method: 'POST', path: '/api/chat.postMessage', body: '{}' },
+      ],
+      'http://127.0.0.1:1',
+    );
+    expect(steps[0]).toEqual({
+      client: 'DynamoDBClient',
+      command: 'PutItemCommand',
+      input: { TableName: 't', Item: { pk: { S: 'a' } } },
+    });
+    expect(steps[1]?.raw?.url).toBe('http://127.0.0.1:1/api/chat.postMessage');
   });
 });
 

@@ -13,7 +13,7 @@ import { localGuardrail } from '../../config/guardrail.ts';
 import { LOCAL_KNOWLEDGE_BASE_ID, LOCAL_MODEL_ARN, LOCAL_TABLE_NAME } from '../../local/stack.ts';
 import { median } from './stats.ts';
 
-const REPO_ROOT = join(import.meta.dirname, '..', '..');
+export const REPO_ROOT = join(import.meta.dirname, '..', '..');
 
 /** The same banner as the CDK construct: `require` inside the ESM bundle for CommonJS dependencies. */
 const REQUIRE_SHIM =
@@ -70,6 +70,48 @@ export interface FunctionBundle {
   readonly initRatio: number;
   /** Median wall time of the whole fresh process (Node start + import + exit), ms. */
   readonly processMs: number;
+  /** The bundle and its floor, as built (for the first-request runs). */
+  readonly outfile: string;
+  readonly floorFile: string;
+  /** Where the bench kept the bundle's esbuild metafile. */
+  readonly metafilePath: string;
+  /** The packages with the most bytes in the bundle, largest first. */
+  readonly topPackages: readonly PackageBytes[];
+}
+
+export interface PackageBytes {
+  /** An npm package (`zod`, `@aws-sdk/client-dynamodb`), or `lantern: <folder>` for our own code. */
+  readonly name: string;
+  readonly bytes: number;
+}
+
+/** Where the bench keeps one esbuild metafile per function (git-ignored with `.lantern/`). */
+export const METAFILE_DIR = join(REPO_ROOT, '.lantern', 'bench', 'metafiles');
+
+/** The package an esbuild input belongs to: the innermost `node_modules/<name>` of its path. */
+export function packageOf(input: string): string {
+  const parts = input.split('node_modules/');
+  if (parts.length < 2) {
+    const folder = input.replace(/^(\.\.\/)+/, '').split('/')[0] ?? input;
+    return `lantern: ${folder}`;
+  }
+  const rest = (parts.at(-1) ?? '').split('/');
+  return rest[0]?.startsWith('@') ? `${rest[0]}/${rest[1]}` : (rest[0] ?? input);
+}
+
+/** Bytes in the output per package, largest first (from esbuild's metafile). */
+export function packageBytes(metafile: Metafile): PackageBytes[] {
+  const totals = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [input, use] of Object.entries(output.inputs)) {
+      if (use.bytesInOutput <= 0) continue;
+      const name = packageOf(input);
+      totals.set(name, (totals.get(name) ?? 0) + use.bytesInOutput);
+    }
+  }
+  return [...totals]
+    .map(([name, bytes]) => ({ name, bytes }))
+    .sort((a, b) => b.bytes - a.bytes || a.name.localeCompare(b.name));
 }
 
 /** The function folders that have a `handler.ts`, as `infra/` deploys them. */
@@ -87,7 +129,7 @@ export function functionEntries(): { name: string; entry: string }[] {
     .map((name) => ({ name, entry: join(dir, name, 'handler.ts') }));
 }
 
-const esbuildOptions: BuildOptions = {
+export const esbuildOptions: BuildOptions = {
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -202,7 +244,7 @@ export function coldInit(probe: string, file: string): Promise<{ initMs: number;
 export interface BundleBenchOptions {
   /** Where bundles go (a temporary directory). */
   readonly outDir: string;
-  /** Fresh-process imports per bundle (≥ 5). */
+  /** Fresh-process imports per bundle (≥ 5); 0 builds the bundles and keeps the metafiles only. */
   readonly runs: number;
   readonly onProgress?: (message: string) => void;
 }
@@ -223,6 +265,9 @@ export async function benchBundles(options: BundleBenchOptions): Promise<Functio
       absWorkingDir: REPO_ROOT,
     });
     if (!result.metafile) throw new Error(`esbuild gave no metafile for ${name}`);
+    mkdirSync(METAFILE_DIR, { recursive: true });
+    const metafilePath = join(METAFILE_DIR, `${name}.json`);
+    writeFileSync(metafilePath, JSON.stringify(result.metafile));
     const clients = sdkPackagesOf(result.metafile);
     const key = clients.join(',') || '(none)';
     let floor = floors.get(key);
@@ -261,6 +306,10 @@ export async function benchBundles(options: BundleBenchOptions): Promise<Functio
       floorInitMs: median(floorInitMs),
       initRatio: median(initMs.map((own, i) => own / (floorInitMs[i] ?? Number.NaN))),
       processMs: median(processMs),
+      outfile,
+      floorFile: floor.file,
+      metafilePath,
+      topPackages: packageBytes(result.metafile).slice(0, 5),
     });
   }
   return results;

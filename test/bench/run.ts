@@ -2,6 +2,8 @@
  * `npm run bench`: the figures Lantern's performance goals need, as one Markdown table. Medians
  * over repeated runs; nothing here asserts a time. See `--help` and the README's "Benchmarks".
  */
+// First: from here on the code under test writes its stdout to a log file, not into the report.
+import './report-output.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,12 +14,14 @@ import { CODA_HELP, SAMPLE_KB } from '../helpers/local-stack.ts';
 import { benchBundles, type FunctionBundle } from './bundles.ts';
 import { benchChatLatency, type LevelLatency } from './chat-latency.ts';
 import { benchDynamoDbCalls, formatOperations, type TurnCalls } from './dynamodb-calls.ts';
+import { benchFirstRequests, type FirstRequest } from './first-request.ts';
 import { benchIngestion, type IngestionRate, vocabularyOf, writeSyntheticCorpus } from './ingestion.ts';
+import { CODE_LOG, writeReport } from './report-output.ts';
 import { type AckLatency, benchSlackAck } from './slack-ack.ts';
 import { startStackProcess } from './stack-child.ts';
 import { benchStreamFirstByte, type FirstByte } from './stream-first-byte.ts';
 
-const SECTIONS = ['bundles', 'chat', 'stream', 'dynamodb', 'ingestion', 'slack'] as const;
+const SECTIONS = ['bundles', 'first', 'chat', 'stream', 'dynamodb', 'ingestion', 'slack'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const usage = `Usage: npm run bench -- [options]
@@ -28,6 +32,8 @@ const usage = `Usage: npm run bench -- [options]
   --requests N          requests per level and round (default: 200)
   --rounds N            rounds per level; the table shows medians of rounds (default: 3)
   --init-runs N         fresh-process imports per bundle, at least 5 (default: 7)
+  --first-runs N        first-request runs per function, each three fresh processes: the function
+                        traced as on Lambda, the function untraced, the floor (default: 5)
   --stream-runs N       paired streaming first-byte runs (default: 100)
   --synthetic-docs N    size of the generated ingestion corpus (~2 KB articles), 0 to skip (default: 5000)
   --ingest-runs N       ingestion runs per corpus, each in a fresh process (default: 3)
@@ -49,6 +55,7 @@ const args = parseCli(usage, () =>
       requests: { type: 'string', default: '200' },
       rounds: { type: 'string', default: '3' },
       'init-runs': { type: 'string', default: '7' },
+      'first-runs': { type: 'string', default: '5' },
       'stream-runs': { type: 'string', default: '100' },
       'synthetic-docs': { type: 'string', default: '5000' },
       'ingest-runs': { type: 'string', default: '3' },
@@ -85,6 +92,7 @@ const levels = args.levels.split(',').map((level) => whole('levels', level.trim(
 const requests = whole('requests', args.requests, 10, 5_000);
 const rounds = whole('rounds', args.rounds, 1, 10);
 const initRuns = whole('init-runs', args['init-runs'], 5, 50);
+const firstRuns = whole('first-runs', args['first-runs'], 1, 50);
 const streamRuns = whole('stream-runs', args['stream-runs'], 5, 2_000);
 const syntheticDocs = whole('synthetic-docs', args['synthetic-docs'], 0, 20_000);
 const ingestRuns = whole('ingest-runs', args['ingest-runs'], 1, 10);
@@ -109,6 +117,7 @@ const work = mkdtempSync(join(tmpdir(), 'lantern-bench-'));
 const started = performance.now();
 
 let bundles: FunctionBundle[] | undefined;
+let firsts: FirstRequest[] | undefined;
 let chat: LevelLatency[] | undefined;
 let stream: FirstByte | undefined;
 let stackStartMs: number | undefined;
@@ -117,14 +126,29 @@ let slackAck: { levels: AckLatency[]; replies: number; answered: number } | unde
 const ingestion: { label: string; rate: IngestionRate }[] = [];
 
 try {
-  if (only.has('bundles')) {
-    bundles = await benchBundles({ outDir: join(work, 'bundles'), runs: initRuns, onProgress: progress });
+  if (only.has('bundles') || only.has('first')) {
+    bundles = await benchBundles({
+      outDir: join(work, 'bundles'),
+      // `--only first` builds the bundles (and keeps their metafiles) without timing their imports.
+      runs: only.has('bundles') ? initRuns : 0,
+      onProgress: progress,
+    });
   }
-  if (only.has('chat') || only.has('stream')) {
+  if (only.has('chat') || only.has('stream') || only.has('first')) {
     progress(`starting the local stack on ${corpus.name} in its own process`);
     const stack = await startStackProcess(corpus.docs);
     stackStartMs = stack.startMs;
     try {
+      if (only.has('first') && bundles) {
+        firsts = await benchFirstRequests({
+          bundles,
+          stack,
+          runs: firstRuns,
+          outDir: join(work, 'first'),
+          question: questions[0] ?? 'How do I get started?',
+          onProgress: progress,
+        });
+      }
       if (only.has('chat')) {
         chat = await benchChatLatency(stack, questions, { levels, requests, rounds, onProgress: progress });
       }
@@ -178,25 +202,91 @@ const short = (pkg: string) => pkg.replace('@aws-sdk/client-', '').replace('@aws
 const rows: string[][] = [];
 // Against an empty module (a function without SDK clients) a ratio says nothing.
 const ratio = (b: FunctionBundle, own: number, floor: number) => (b.clients.length ? times(own, floor) : '—');
+const timedImports = only.has('bundles');
+
+/** The cold-start table, one row per function: the issue 21 table, then the first request. */
+const coldRows: string[][] = [];
 for (const b of bundles ?? []) {
-  const floor = b.clients.length
-    ? `SDK clients only: ${b.clients.map(short).join(' + ')}`
-    : 'uses no SDK client';
-  rows.push([
-    `bundle size, ${b.name}`,
+  const first = firsts?.find((f) => f.name === b.name);
+  coldRows.push([
+    b.name,
+    b.clients.length ? b.clients.map(short).join(' + ') : '(none)',
     kb(b.bytes),
-    `floor ${kb(b.floorBytes)} (${floor})`,
+    kb(b.floorBytes),
     ratio(b, b.bytes, b.floorBytes),
+    ...(timedImports
+      ? [
+          msText(b.initMs),
+          msText(b.floorInitMs),
+          b.clients.length && Number.isFinite(b.initRatio) ? `${b.initRatio.toFixed(2)}×` : '—',
+        ]
+      : []),
+    ...(firsts
+      ? first
+        ? [
+            `${msText(first.totalMs)} (${msText(first.initMs)} + ${msText(first.requestMs)})`,
+            `${msText(first.floorTotalMs)} (${msText(first.floorInitMs)} + ${msText(first.floorRequestMs)})`,
+            b.clients.length && Number.isFinite(first.ratio) ? `${first.ratio.toFixed(2)}×` : '—',
+            msText(first.untracedTotalMs),
+          ]
+        : ['—', '—', '—', '—']
+      : []),
   ]);
 }
-for (const b of bundles ?? []) {
-  rows.push([
-    `cold init (import), ${b.name}`,
-    msText(b.initMs),
-    `floor ${msText(b.floorInitMs)}; whole process ${msText(b.processMs)}`,
-    b.clients.length && Number.isFinite(b.initRatio) ? `${b.initRatio.toFixed(2)}×` : '—',
-  ]);
+const coldHeader = [
+  'function',
+  'SDK clients (the floor)',
+  'bundle',
+  'floor',
+  'ratio',
+  ...(timedImports ? ['cold import', 'floor', 'ratio'] : []),
+  ...(firsts ? ['first request: import + request', 'floor: same calls', 'ratio', 'tracer off'] : []),
+];
+const table = (header: string[], body: string[][], align: string[]) =>
+  [`| ${header.join(' | ')} |`, `| ${align.join(' | ')} |`, ...body.map((r) => `| ${r.join(' | ')} |`)].join(
+    '\n',
+  );
+const coldTable = bundles
+  ? `\n### Cold starts per function\n\n${table(
+      coldHeader,
+      coldRows,
+      coldHeader.map((_, i) => (i < 2 ? '---' : '---:')),
+    )}\n`
+  : '';
+const callRows = (firsts ?? []).map((f) => [
+  f.name,
+  f.outcome,
+  f.calls.length ? summarizeCalls(f.calls) : '(none)',
+  String(f.xrayDatagrams),
+  f.floorErrors ? `${f.floorErrors} failed on replay` : '',
+]);
+const callTable = firsts?.length
+  ? `\n### First request: what it did\n\n${table(
+      [
+        'function',
+        'answered',
+        'calls (the floor replays them through its SDK clients)',
+        'X-Ray datagrams',
+        'floor',
+      ],
+      callRows,
+      ['---', '---', '---', '---:', '---'],
+    )}\n`
+  : '';
+const packageTable = bundles
+  ? `\n### Largest packages per bundle (bytes in the output; metafiles in .lantern/bench/metafiles/)\n\n${table(
+      ['function', 'top 5'],
+      bundles.map((b) => [b.name, b.topPackages.map((p) => `${p.name} ${kb(p.bytes)}`).join(', ')]),
+      ['---', '---'],
+    )}\n`
+  : '';
+
+function summarizeCalls(calls: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const call of calls) counts.set(call, (counts.get(call) ?? 0) + 1);
+  return [...counts].map(([call, n]) => (n > 1 ? `${call} ×${n}` : call)).join(', ');
 }
+
 if (stackStartMs !== undefined)
   rows.push([`local stack start + ingestion (${corpus.name})`, msText(stackStartMs), '', '']);
 for (const level of chat ?? []) {
@@ -273,14 +363,19 @@ for (const { label, rate } of ingestion) {
 }
 
 const cpu = cpus()[0]?.model.trim() ?? 'unknown CPU';
-console.log(`
+await writeReport(`
 Lantern benchmarks — Node ${process.version}, ${cpus().length} × ${cpu}, ${new Date().toISOString().slice(0, 10)}
 Chat figures on the ${corpus.name} corpus: ${requests} requests × ${rounds} rounds per level (medians of rounds),
-stack in its own process; cold init: median of ${initRuns} fresh processes; ingestion: median of ${ingestRuns} runs;
+stack in its own process; cold import: median of ${initRuns} fresh processes; first request: median of ${firstRuns} runs
+(fresh processes, Lambda's environment with active tracing, against the local stack); ingestion: median of ${ingestRuns} runs;
 Slack acks: ${slackEvents} signed app_mentions × ${rounds} rounds per level (medians of rounds), stack in the bench process.
-
+${coldTable}${callTable}${packageTable}${
+  rows.length
+    ? `
 | figure | value | beside it | ratio |
 | --- | ---: | --- | ---: |
 ${rows.map((r) => `| ${r.join(' | ')} |`).join('\n')}
-
-Total bench time ${((performance.now() - started) / 1000).toFixed(0)} s.`);
+`
+    : ''
+}
+Total bench time ${((performance.now() - started) / 1000).toFixed(0)} s. Logs of the code under test: ${CODE_LOG.replace(`${process.cwd()}/`, '')}.`);

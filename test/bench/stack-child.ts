@@ -7,6 +7,7 @@ const REPO_ROOT = join(import.meta.dirname, '..', '..');
 export interface StackProcess {
   readonly url: string;
   readonly emulatorUrl: string;
+  readonly dynamoDbEndpoint: string;
   readonly apiKey: string;
   readonly documents: number;
   /** From spawn to ingested and listening. */
@@ -57,6 +58,7 @@ export function startStackProcess(docsDir: string, timeoutMs = 180_000): Promise
       const info = JSON.parse(line) as {
         url: string;
         emulatorUrl: string;
+        dynamoDbEndpoint: string;
         apiKey: string;
         documents: number;
       };

@@ -1,6 +1,6 @@
 /**
  * Child-process entry of the benchmark: boots the local stack on `argv[2]` (any free loopback
- * port), prints one JSON line `{url, emulatorUrl, apiKey, documents}` and serves until its standard
+ * port), prints one JSON line `{url, emulatorUrl, dynamoDbEndpoint, apiKey, documents}` and serves until its standard
  * input closes. The load generator then runs in another process, as real clients do.
  */
 import { API_KEY, bootStack } from '../helpers/local-stack.ts';
@@ -13,7 +13,7 @@ if (!docsDir) {
 const stack = await bootStack({ docsDir });
 const { documents } = await stack.ingestion;
 process.stdout.write(
-  `${JSON.stringify({ url: stack.url, emulatorUrl: stack.emulatorUrl, apiKey: API_KEY, documents })}\n`,
+  `${JSON.stringify({ url: stack.url, emulatorUrl: stack.emulatorUrl, dynamoDbEndpoint: stack.dynamoDbEndpoint, apiKey: API_KEY, documents })}\n`,
 );
 let closing = false;
 const close = async () => {

@@ -8,8 +8,8 @@ import { createParser } from 'eventsource-parser';
 import { localGuardrail } from '../../config/guardrail.ts';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
 import { LOCAL_KNOWLEDGE_BASE_ID, LOCAL_MODEL_ARN } from '../../local/stack.ts';
-import { keptAliveConnection } from '../../shared/aws-clients.ts';
-import { BedrockRag } from '../../shared/rag-client.ts';
+import { BedrockRag } from '../../shared/aws/bedrock-rag.ts';
+import { keptAliveConnection } from '../../shared/aws/clients.ts';
 import { median } from './stats.ts';
 
 export interface FirstByte {
