@@ -376,6 +376,32 @@ describe('API settings', () => {
       Quota: { Limit: 5000, Period: 'MONTH' },
     });
   });
+
+  it('gives the functions behind the API the allow-list, and gateway errors its first origin with Vary: Origin', () => {
+    const t = synth({ corsAllowOrigins: 'https://app.example.com,http://localhost:5173' }).statelessTemplate;
+    const functions = Object.values(t.findResources('AWS::Lambda::Function')).map((fn) => fn.Properties);
+    // Their descriptions name their routes.
+    const behindTheApi = functions.filter((fn) => fn.Description.includes('/v1/'));
+    // chat, chat-stream, sessions, health, slack-events and kb-admin; not slack-worker or kb-sync.
+    expect(behindTheApi).toHaveLength(6);
+    for (const fn of behindTheApi) {
+      expect(fn.Environment.Variables.CORS_ALLOW_ORIGINS, fn.Description).toBe(
+        'https://app.example.com,http://localhost:5173',
+      );
+    }
+    for (const fn of functions.filter((f) => !behindTheApi.includes(f))) {
+      expect(fn.Environment.Variables, fn.Description).not.toHaveProperty('CORS_ALLOW_ORIGINS');
+    }
+    const responses = Object.values(t.findResources('AWS::ApiGateway::GatewayResponse'));
+    expect(responses.length).toBeGreaterThan(0);
+    for (const response of responses) {
+      expect(response.Properties.ResponseParameters, response.Properties.ResponseType).toEqual({
+        'gatewayresponse.header.Access-Control-Allow-Origin': "'https://app.example.com'",
+        'gatewayresponse.header.Vary': "'Origin'",
+      });
+    }
+    expect(JSON.stringify(t.toJSON())).not.toContain('method.request.header.origin');
+  });
 });
 
 function confluence() {

@@ -2,6 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
+import {
+  type EnvironmentVariableName,
+  environmentContract,
+  type VariableScope,
+  variablesFor,
+} from '../../config/environment.ts';
 import { ingestionSettings } from '../../config/ingestion.ts';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
 import { slackSettings } from '../../config/slack.ts';
@@ -157,6 +163,42 @@ describe('functions', () => {
     expect(JSON.stringify(modelArn)).toContain(
       `:inference-profile/${knowledgeBaseSettings.generationModelId}`,
     );
+  });
+
+  it('tells the functions behind the API that any origin may read their answers (CORS_ALLOW_ORIGINS), and only them', () => {
+    for (const id of [ids.chat, ids.chatStream, ids.sessions, ids.health, ids.slackEvents, ids.kbAdmin]) {
+      expect(environmentOf(id), id).toMatchObject({ CORS_ALLOW_ORIGINS: '*' });
+    }
+    for (const id of [ids.slackWorker, ids.kbSync]) {
+      expect(environmentOf(id), id).not.toHaveProperty('CORS_ALLOW_ORIGINS');
+    }
+  });
+
+  it('sets only variables of config/environment.ts that the CDK app owns, each on functions of its scope', () => {
+    // Powertools' and Node's own settings, which LanternFunction adds and the contract leaves out.
+    const runtimeSettings = new Set([
+      'NODE_OPTIONS',
+      'POWERTOOLS_SERVICE_NAME',
+      'POWERTOOLS_LOG_LEVEL',
+      'POWERTOOLS_TRACER_CAPTURE_RESPONSE',
+    ]);
+    const scopes: Record<keyof typeof ids, readonly VariableScope[]> = {
+      chat: ['http'],
+      chatStream: ['http'],
+      sessions: ['http'],
+      health: ['http'],
+      slackEvents: ['http', 'slack-events'],
+      slackWorker: ['slack'],
+      kbAdmin: ['http', 'ingestion'],
+      kbSync: ['ingestion'],
+    };
+    for (const [name, id] of Object.entries(ids) as Array<[keyof typeof ids, string]>) {
+      const allowed = new Set(scopes[name].flatMap((scope) => variablesFor(scope)));
+      for (const variable of Object.keys(environmentOf(id)).filter((v) => !runtimeSettings.has(v))) {
+        expect(allowed.has(variable as EnvironmentVariableName), `${name}: ${variable}`).toBe(true);
+        expect(environmentContract[variable as EnvironmentVariableName].setBy, variable).toBe('cdk');
+      }
+    }
   });
 
   it('tells the answering functions which guardrail version to apply, and only them', () => {
@@ -527,6 +569,10 @@ describe('REST API', () => {
       expect(response.ResponseParameters).toHaveProperty([
         'gatewayresponse.header.Access-Control-Allow-Origin',
       ]);
+      // Every origin is allowed by default: a fixed '*', never the request's Origin echoed back.
+      expect(response.ResponseParameters).toEqual({
+        'gatewayresponse.header.Access-Control-Allow-Origin': "'*'",
+      });
     }
     expect(JSON.parse(byType.get('INVALID_API_KEY').ResponseTemplates['application/json']).error.code).toBe(
       'UNAUTHORIZED',

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { ChatApi, type ChatApiProps } from '../../../infra/constructs/chat-api.ts';
+import { constructStack, lanternFunction, onlyResource, Template } from '../support/construct-stack.ts';
+
+function build(options: Partial<ChatApiProps> & { readonly slack?: boolean } = {}) {
+  const stack = constructStack();
+  const fn = (id: string) => lanternFunction(stack, id);
+  const { slack = true, ...rest } = options;
+  const props: ChatApiProps = {
+    chatFunction: fn('Chat'),
+    chatStreamFunction: fn('ChatStream'),
+    sessionsFunction: fn('Sessions'),
+    healthFunction: fn('Health'),
+    ...(slack ? { slackEventsFunction: fn('SlackEvents') } : {}),
+    knowledgeBaseAdminFunction: fn('KbAdmin'),
+    ...rest,
+  };
+  // Not behind the API: a worker-like function the construct must leave alone.
+  const unrouted = fn('Worker');
+  const chatApi = new ChatApi(stack, 'ChatApi', props);
+  return { stack, chatApi, props, unrouted, template: Template.fromStack(stack) };
+}
+
+const variablesOf = (template: Template, description: string) =>
+  onlyResource(template, 'AWS::Lambda::Function', { Description: description }).properties.Environment as {
+    Variables: Record<string, unknown>;
+  };
+
+const gatewayResponses = (template: Template) =>
+  Object.values(template.findResources('AWS::ApiGateway::GatewayResponse')).map(
+    (response) => response.Properties as { ResponseType: string; ResponseParameters: Record<string, string> },
+  );
+
+describe('ChatApi', () => {
+  describe('for every origin (no allow-list)', () => {
+    const { chatApi, template } = build();
+
+    it('tells every function behind a route that any origin may read its answers, and no other function', () => {
+      expect(chatApi.routedFunctions).toHaveLength(6);
+      for (const id of ['Chat', 'ChatStream', 'Sessions', 'Health', 'SlackEvents', 'KbAdmin']) {
+        expect(variablesOf(template, id).Variables, id).toMatchObject({ CORS_ALLOW_ORIGINS: '*' });
+      }
+      expect(variablesOf(template, 'Worker').Variables).not.toHaveProperty('CORS_ALLOW_ORIGINS');
+      expect(chatApi.corsAllowOrigins).toBe('*');
+    });
+
+    it("answers gateway errors with Access-Control-Allow-Origin '*' and never echoes the request's origin", () => {
+      const responses = gatewayResponses(template);
+      expect(responses.map((r) => r.ResponseType)).toEqual(
+        expect.arrayContaining(['DEFAULT_4XX', 'DEFAULT_5XX', 'INVALID_API_KEY', 'THROTTLED']),
+      );
+      for (const response of responses) {
+        expect(response.ResponseParameters, response.ResponseType).toEqual({
+          'gatewayresponse.header.Access-Control-Allow-Origin': "'*'",
+        });
+      }
+      expect(JSON.stringify(template.toJSON())).not.toContain('method.request.header.origin');
+    });
+
+    it('routes Slack events without a key, outputs its URL, and serves the admin routes with IAM only', () => {
+      expect(chatApi.slackRequestUrl).toBeDefined();
+      const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).map(
+        (m) => m.Properties,
+      );
+      const iam = methods.filter((m) => m.AuthorizationType === 'AWS_IAM');
+      expect(iam).toHaveLength(3);
+      for (const method of iam) expect(method.ApiKeyRequired).toBe(false);
+      template.resourceCountIs('AWS::ApiGateway::ApiKey', 1);
+      template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+        UsagePlanName: 'lantern-default',
+        Throttle: { RateLimit: 10, BurstLimit: 20 },
+        Quota: { Limit: 100_000, Period: 'MONTH' },
+      });
+    });
+
+    it("leaves out RestApi's Endpoint output (the stack names its own) and adds no web ACL", () => {
+      expect(Object.keys(template.toJSON().Outputs ?? {})).toEqual([]);
+      template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+      expect(chatApi.firewall).toBeUndefined();
+    });
+  });
+
+  describe('with an allow-list', () => {
+    const origins = ['https://app.example.com', 'http://localhost:5173'];
+    const { chatApi, template } = build({ corsAllowOrigins: origins, slack: false, waf: true });
+
+    it('gives every routed function the allowed origins, joined with commas', () => {
+      for (const id of ['Chat', 'ChatStream', 'Sessions', 'Health', 'KbAdmin']) {
+        expect(variablesOf(template, id).Variables, id).toMatchObject({
+          CORS_ALLOW_ORIGINS: 'https://app.example.com,http://localhost:5173',
+        });
+      }
+      expect(chatApi.routedFunctions).toHaveLength(5);
+    });
+
+    it('answers gateway errors with the first origin and Vary: Origin, never an echo of the request', () => {
+      for (const response of gatewayResponses(template)) {
+        expect(response.ResponseParameters, response.ResponseType).toEqual({
+          'gatewayresponse.header.Access-Control-Allow-Origin': "'https://app.example.com'",
+          'gatewayresponse.header.Vary': "'Origin'",
+        });
+      }
+      expect(JSON.stringify(template.toJSON())).not.toContain('method.request.header.origin');
+    });
+
+    it('answers preflights for the listed origins only', () => {
+      const preflight = Object.values(template.findResources('AWS::ApiGateway::Method')).find(
+        (method) => method.Properties.HttpMethod === 'OPTIONS',
+      );
+      const integration = JSON.stringify(preflight?.Properties.Integration);
+      expect(integration).toContain('https://app.example.com');
+      expect(integration).toContain('http://localhost:5173');
+      expect(integration).not.toContain("'*'");
+    });
+
+    it('has no Slack route, and puts the web ACL on the stage', () => {
+      expect(chatApi.slackRequestUrl).toBeUndefined();
+      expect(JSON.stringify(template.toJSON())).not.toContain('"PathPart":"slack"');
+      template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+      expect(chatApi.firewall).toBeDefined();
+    });
+  });
+
+  it('refuses * beside named origins', () => {
+    expect(() => build({ corsAllowOrigins: ['*', 'https://app.example.com'] })).toThrow(/cannot be listed/);
+  });
+
+  it('treats * alone as every origin', () => {
+    const { chatApi, template } = build({ corsAllowOrigins: ['*'] });
+    expect(chatApi.corsAllowOrigins).toBe('*');
+    expect(gatewayResponses(template)[0]?.ResponseParameters).toEqual({
+      'gatewayresponse.header.Access-Control-Allow-Origin': "'*'",
+    });
+  });
+});

@@ -1,0 +1,36 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { LanternFunction } from '../../../infra/constructs/lantern-function.ts';
+
+/**
+ * A small stack to build one construct in, without bundling handlers (the assets are placeholders),
+ * in a fixed region so ARNs resolve to strings.
+ */
+export function constructStack(id = 'ConstructTest'): Stack {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  return new Stack(app, id, { env: { account: '111122223333', region: 'us-east-1' } });
+}
+
+/** A table shaped like the sessions table, for constructs that are granted on it. */
+export function sessionsTable(stack: Stack): Table {
+  return new Table(stack, 'Table', {
+    partitionKey: { name: 'pk', type: AttributeType.STRING },
+    sortKey: { name: 'sk', type: AttributeType.STRING },
+  });
+}
+
+/** A Lantern function with the defaults, on a real handler entry (bundling is skipped). */
+export function lanternFunction(stack: Stack, id: string, description = id): LanternFunction {
+  return new LanternFunction(stack, id, { entry: 'functions/health/handler.ts', description });
+}
+
+/** The properties of the only resource of `type` matching `props`. */
+export function onlyResource(template: Template, type: string, props?: Record<string, unknown>) {
+  const found = Object.entries(template.findResources(type, props ? { Properties: props } : undefined));
+  if (found.length !== 1) throw new Error(`Expected one ${type}, found ${found.length}`);
+  const [id, resource] = found[0] as [string, { Properties: Record<string, unknown> }];
+  return { id, properties: resource.Properties };
+}
+
+export { Template };
