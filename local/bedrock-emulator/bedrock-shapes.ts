@@ -9,7 +9,8 @@ export interface ChunkShape {
   readonly location:
     | { readonly type: 'S3'; readonly s3Location: { readonly uri: string } }
     | { readonly type: 'CONFLUENCE'; readonly confluenceLocation: { readonly url: string } };
-  readonly metadata: Readonly<Record<string, string>>;
+  /** Bedrock's own keys, then the document's metadata attributes (front matter, sidecar). */
+  readonly metadata: Readonly<Record<string, unknown>>;
 }
 
 export function chunkShape(chunk: KnowledgeBaseChunk): ChunkShape {
@@ -20,6 +21,7 @@ export function chunkShape(chunk: KnowledgeBaseChunk): ChunkShape {
         ? { type: 'CONFLUENCE', confluenceLocation: { url: chunk.sourceUri } }
         : { type: 'S3', s3Location: { uri: chunk.sourceUri } },
     metadata: {
+      ...chunk.metadata,
       'x-amz-bedrock-kb-source-uri': chunk.sourceUri,
       'x-amz-bedrock-kb-chunk-id': chunk.id,
       'x-amz-bedrock-kb-data-source-id': chunk.dataSourceId,

@@ -7,7 +7,6 @@
  */
 
 import { agentRoutes } from './agent-operations.ts';
-import type { DataSourceConfig } from './ingestion/data-sources.ts';
 import { createFaultPolicy, type FaultPolicy, type FaultSettings } from './fault-policy.ts';
 import type { FaultHook } from './faults.ts';
 import {
@@ -15,6 +14,7 @@ import {
   guardrailRuntimeRoutes,
   serveGuardrail,
 } from './guardrail/served-guardrail.ts';
+import type { DataSourceConfig } from './ingestion/data-sources.ts';
 import { IngestionJobs, type IngestionLimits, type IngestionPacing } from './ingestion/jobs.ts';
 import { KnowledgeBase } from './knowledge-base.ts';
 import { agentRuntimeRoutes } from './operations.ts';
@@ -28,10 +28,10 @@ export type { StreamFaults } from './stream-operation.ts';
 
 import { listenDualProtocol } from './transport.ts';
 
-export type { ConfluenceDataSourceConfig, S3DataSourceConfig } from './ingestion/data-sources.ts';
 export { AwsServiceError } from './errors.ts';
 export type { FaultContext, FaultHook } from './faults.ts';
 export type { GuardrailOptions } from './guardrail/served-guardrail.ts';
+export type { ConfluenceDataSourceConfig, S3DataSourceConfig } from './ingestion/data-sources.ts';
 export type { IngestionLimits, IngestionPacing } from './ingestion/jobs.ts';
 
 /**

@@ -5,7 +5,12 @@
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
 import { chunkShape } from './bedrock-shapes.ts';
 import { resourceNotFoundError, validationError } from './errors.ts';
-import { type Answer, type AnswerPart, collectAnswer, generateAnswer } from './generator.ts';
+import {
+  type Answer,
+  type AnswerPart,
+  collectAnswer,
+  generateAnswer,
+} from './generation/extractive-answer.ts';
 import {
   combinedAction,
   type GuardrailScreen,
@@ -156,16 +161,25 @@ export function startAnswer(context: OperationContext, body: unknown, wire: Emul
   }
   // A masked question is what gets retrieved, answered and remembered.
   const question = inputScreen?.text ?? request.input.text;
-  const query = { text: question, history: session.turns.map((turn) => turn.question) };
+  const plan = kb.plan({ text: question, history: session.turns.map((turn) => turn.question) });
   const numberOfResults =
     kbConfiguration.retrievalConfiguration?.vectorSearchConfiguration?.numberOfResults ??
     knowledgeBaseSettings.numberOfResults;
-  const relevant = relevantPassages(kb.retrieve(query, numberOfResults));
+  const relevant = relevantPassages(kb.retrieve(plan, numberOfResults));
+  const queryWeights = Object.assign(
+    new Map([...plan.terms].map(([term, weight]) => [term, weight * kb.idf(term)])),
+    { wantsSteps: plan.wantsSteps },
+  );
   return {
     sessionId: session.sessionId,
     parts: generateAnswer<KnowledgeBaseChunk>({
-      queryWeights: kb.termWeights(query),
-      passages: relevant.map((result) => ({ text: result.chunk.text, reference: result.chunk })),
+      queryWeights,
+      passages: relevant.map(({ chunk }) => ({
+        text: chunk.text,
+        reference: chunk,
+        document: chunk.sourceUri,
+        ...(chunk.headings === undefined ? {} : { headings: chunk.headings }),
+      })),
       noAnswerText: knowledgeBaseSettings.noAnswerText,
     }),
     finish: (answerText) => context.sessions.addTurn(session.sessionId, { question, answer: answerText }),

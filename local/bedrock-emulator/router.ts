@@ -33,7 +33,10 @@ interface CompiledRoute extends EmulatorRoute {
   readonly validate: RequestValidator;
 }
 
-export function createRouter(routes: readonly EmulatorRoute[], options: { faults?: FaultHook } = {}): RequestHandler {
+export function createRouter(
+  routes: readonly EmulatorRoute[],
+  options: { faults?: FaultHook } = {},
+): RequestHandler {
   const compiled = routes.map(compile);
   return async (request) => {
     try {

@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AwsErrorShape, AwsServiceError } from './errors.ts';
 import { encodeEvent, encodeException } from './event-stream.ts';
-import type { Answer, AnswerPart } from './generator.ts';
+import type { Answer, AnswerPart } from './generation/extractive-answer.ts';
 import type { KnowledgeBaseChunk } from './knowledge-base.ts';
 import {
   type AnswerTurn,

@@ -11,7 +11,7 @@
  *    citations; masked → the masked answer, citations moved with {@link remapSpan}.
  * 3. `guardrailAction` is `INTERVENED` when either step intervened, else `NONE`.
  */
-import type { Answer, Span } from '../generator.ts';
+import type { Answer, Span } from '../generation/extractive-answer.ts';
 import { evaluateGuardrail, type Replacement } from './engine.ts';
 import { resolveGuardrail, type ServedGuardrail } from './served-guardrail.ts';
 

@@ -18,6 +18,8 @@ import {
   OUTSIDE_FOLDER_REASON,
   type SourceDocument,
 } from './documents.ts';
+import type { DocumentMetadata } from './metadata.ts';
+import { parseSidecar, SIDECAR_SUFFIX } from './sidecar.ts';
 
 /** Bedrock's limit on one file of a data source: 50 MB. */
 export const DEFAULT_MAX_DOCUMENT_BYTES = 50 * 1024 * 1024;
@@ -65,6 +67,9 @@ export interface PreparedDocument {
   /** The title is the document's first sentence: it is not indexed as a title. */
   readonly titleFromFirstSentence?: boolean;
   readonly text: string;
+  /** Which lines of `text` are headings. */
+  readonly headingLines?: readonly number[];
+  readonly metadata?: DocumentMetadata;
 }
 
 /** A document found in a data source: where it is, what it holds (as a hash), and how to read it. */
@@ -132,6 +137,8 @@ async function scanS3(source: S3DataSourceConfig, root: string): Promise<DataSou
       title: document.title,
       ...(document.titleFromFirstSentence ? { titleFromFirstSentence: true } : {}),
       text: document.text,
+      headingLines: document.headingLines,
+      metadata: document.metadata,
     }),
   }));
   return { ...scan, rejected: [...refusedFolders(refused), ...scan.rejected] };
@@ -191,6 +198,8 @@ async function scanConfluence(source: ConfluenceDataSourceConfig, root: string):
         title: title ?? document.title,
         ...(title === undefined && document.titleFromFirstSentence ? { titleFromFirstSentence: true } : {}),
         text: document.text,
+        headingLines: document.headingLines,
+        metadata: document.metadata,
       }),
     };
   });
@@ -239,6 +248,13 @@ async function scanFiles(
         results[index] = { rejected: { relativePath, sourceUri, reason: `${relativePath}: ${read.reason}` } };
         continue;
       }
+      const sidecar = await readSidecar(root, source.folder, relativePath, maxBytes);
+      if (sidecar.kind === 'failed') {
+        results[index] = {
+          rejected: { relativePath, sourceUri, reason: `${relativePath}: ${sidecar.reason}` },
+        };
+        continue;
+      }
       if (read.text.trim().length === 0) {
         results[index] = {
           skipped: { relativePath, sourceUri, reason: `${relativePath}: the file is empty.` },
@@ -246,7 +262,8 @@ async function scanFiles(
         continue;
       }
       let text: string | undefined = read.text;
-      const contentHash = sha256(hashSuffix ? Buffer.concat([read.raw, Buffer.from(hashSuffix)]) : read.raw);
+      // A changed sidecar changes the document's metadata: it is re-ingested as modified.
+      const contentHash = sha256(Buffer.concat([read.raw, Buffer.from(hashSuffix), sidecar.raw]));
       const keep = retained + read.raw.length <= RETAINED_BYTES;
       if (keep) retained += read.raw.length;
       else text = undefined;
@@ -266,7 +283,7 @@ async function scanFiles(
             }
             content = again.text;
           }
-          return prepare(documentFromText(relativePath, content));
+          return prepare(documentFromText(relativePath, content, sidecar.metadata));
         },
       };
     }
@@ -282,6 +299,23 @@ async function scanFiles(
     else documents.push(result);
   }
   return { documents, rejected, skipped };
+}
+
+/** A document's `.metadata.json` sidecar: absent (empty), read, or unreadable (the document fails). */
+async function readSidecar(
+  root: string,
+  folder: string,
+  relativePath: string,
+  maxBytes: number,
+): Promise<{ kind: 'read'; raw: Buffer; metadata: DocumentMetadata } | { kind: 'failed'; reason: string }> {
+  const read = await readDocumentFile(root, folder, `${relativePath}${SIDECAR_SUFFIX}`, maxBytes);
+  if (read.kind === 'gone') return { kind: 'read', raw: Buffer.alloc(0), metadata: {} };
+  if (read.kind === 'failed') return { kind: 'failed', reason: `its metadata file ${read.reason}` };
+  try {
+    return { kind: 'read', raw: read.raw, metadata: parseSidecar(read.text) };
+  } catch (error) {
+    return { kind: 'failed', reason: (error as Error).message };
+  }
 }
 
 type FileRead =

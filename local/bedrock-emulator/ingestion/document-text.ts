@@ -6,6 +6,8 @@
  */
 export interface DocumentText {
   readonly lines: readonly string[];
+  /** Which lines are headings (indexes into `lines`): they open the sections chunks are cut along. */
+  readonly headingLines?: readonly number[];
   /** The first top-level heading: Markdown `#`/setext `===`, HTML `<h1>`. */
   readonly heading?: string;
   /** The HTML `<title>` element. */

@@ -8,8 +8,10 @@
 import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative, sep } from 'node:path';
 import type { DocumentText } from './document-text.ts';
+import { splitFrontMatter } from './front-matter.ts';
 import { htmlToDocumentText } from './html-text.ts';
 import { markdownToDocumentText } from './markdown-text.ts';
+import { type DocumentMetadata, textValue } from './metadata.ts';
 import { plainTextToDocumentText } from './plain-text.ts';
 import { titleOf } from './title.ts';
 
@@ -34,6 +36,10 @@ export interface SourceDocument {
   readonly titleFromFirstSentence?: boolean;
   /** Extracted text, one block per line. */
   readonly text: string;
+  /** Which lines of `text` are headings. */
+  readonly headingLines: readonly number[];
+  /** Front matter's keys, overridden by the `.metadata.json` sidecar's (as Bedrock reads it). */
+  readonly metadata: DocumentMetadata;
 }
 
 /** An entry of the folder that is not listed as a document, and why (one line, no path). */
@@ -120,18 +126,31 @@ export async function loadDocument(folder: string, relativePath: string): Promis
   return documentFromText(relativePath, await readFile(real, 'utf8'));
 }
 
-/** A document from its file's text (already read), its format told by the file name. */
-export function documentFromText(relativePath: string, content: string): SourceDocument {
+/**
+ * A document from its file's text (already read), its format told by the file name, and the
+ * attributes of its sidecar, if it has one. A title in the metadata is the document's title.
+ */
+export function documentFromText(
+  relativePath: string,
+  content: string,
+  sidecar: DocumentMetadata = {},
+): SourceDocument {
   const format = FORMATS[extname(relativePath).toLowerCase()] ?? 'text';
   const raw = content.replace(/^\uFEFF/, '');
-  const extracted = extractText(format, raw);
-  const { title, fromFirstSentence } = titleOf(extracted, relativePath);
+  const front = format === 'markdown' ? splitFrontMatter(raw) : { metadata: {}, body: raw };
+  const metadata = { ...front.metadata, ...sidecar };
+  const extracted = extractText(format, front.body);
+  const named = textValue(metadata, 'title');
+  const { title, fromFirstSentence } =
+    named === undefined ? titleOf(extracted, relativePath) : { title: named, fromFirstSentence: false };
   return {
     relativePath,
     format,
     title,
     ...(fromFirstSentence ? { titleFromFirstSentence: true } : {}),
     text: extracted.lines.join('\n'),
+    headingLines: extracted.headingLines ?? [],
+    metadata,
   };
 }
 

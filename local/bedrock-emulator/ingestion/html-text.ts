@@ -57,7 +57,11 @@ const SKIPPED_ELEMENTS = new Set([
   'canvas',
   'iframe',
   'head',
+  // Site navigation repeats every page's links; it is never the page's content.
+  'nav',
 ]);
+/** Where a page marks its main content, text outside it is the site's chrome (menus, footers). */
+const MAIN_CONTENT = /<main[\s>]|role\s*=\s*["']main["']/i;
 const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 const BOLD = new Set(['strong', 'b']);
 
@@ -68,6 +72,11 @@ interface ListState {
 
 export function htmlToDocumentText(html: string): DocumentText {
   const lines: string[] = [];
+  const headingLines: number[] = [];
+  const mainOnly = MAIN_CONTENT.test(html);
+  // Element depth, and the depth of the main-content element while inside it.
+  let depth = 0;
+  let mainAt = -1;
   const lists: ListState[] = [];
   let heading: string | undefined;
   let titleElement: string | undefined;
@@ -102,7 +111,10 @@ export function htmlToDocumentText(html: string): DocumentText {
     if (tocEntry) {
       // A table of contents repeats the headings below it; kept, it makes an article's intro match
       // every question about the article. Its own heading goes with it.
-      if (bareHeading !== undefined && bareHeading === lines.length - 1) lines.pop();
+      if (bareHeading !== undefined && bareHeading === lines.length - 1) {
+        lines.pop();
+        headingLines.pop();
+      }
       bareHeading = undefined;
       marker = '';
     } else if (text.length > 0) {
@@ -110,6 +122,7 @@ export function htmlToDocumentText(html: string): DocumentText {
       const continuation = marker.length === 0 && itemDepth > 0 ? '  '.repeat(itemDepth) : '';
       // A heading names a section ("In a doc:"); it does not lead into the next line.
       const block = currentIsHeading ? stripTrailingColon(text) : text;
+      if (currentIsHeading) headingLines.push(lines.length);
       lines.push(`${continuation}${marker}${block}`);
       marker = '';
       bareHeading = currentIsHeading ? lines.length - 1 : undefined;
@@ -128,6 +141,8 @@ export function htmlToDocumentText(html: string): DocumentText {
           inTitle = true;
           return;
         }
+        depth += 1;
+        if (mainAt < 0 && (name === 'main' || attributes.role === 'main')) mainAt = depth;
         if (SKIPPED_ELEMENTS.has(name)) {
           skipDepth += 1;
           return;
@@ -158,7 +173,7 @@ export function htmlToDocumentText(html: string): DocumentText {
           titleText += text;
           return;
         }
-        if (skipDepth > 0) return;
+        if (skipDepth > 0 || (mainOnly && mainAt < 0)) return;
         if (h1Depth > 0) h1Text += text;
         if (preDepth > 0) {
           // Preformatted text keeps its own line breaks; each becomes a line of its own.
@@ -183,6 +198,8 @@ export function htmlToDocumentText(html: string): DocumentText {
           titleElement ??= nonEmpty(collapseWhitespace(titleText));
           return;
         }
+        if (depth === mainAt) mainAt = -1;
+        depth = Math.max(0, depth - 1);
         if (SKIPPED_ELEMENTS.has(name)) {
           skipDepth = Math.max(0, skipDepth - 1);
           return;
@@ -211,6 +228,7 @@ export function htmlToDocumentText(html: string): DocumentText {
 
   return {
     lines,
+    headingLines,
     ...(heading === undefined ? {} : { heading }),
     ...(titleElement === undefined ? {} : { titleElement }),
     ...(leadingLabel === undefined ? {} : { leadingLabel }),

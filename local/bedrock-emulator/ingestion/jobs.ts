@@ -8,15 +8,15 @@
  */
 import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { AwsServiceError, resourceNotFoundError, validationError } from '../errors.ts';
+import type { IngestProgress, IngestResult, KnowledgeBase } from '../knowledge-base.ts';
 import {
   type DataSourceConfig,
   type DataSourceScan,
   DataSourceUnavailableError,
   scanDataSource,
 } from './data-sources.ts';
-import { AwsServiceError, resourceNotFoundError, validationError } from '../errors.ts';
 import { applyScan, emptyStatistics, type SyncStatistics, totals } from './sync.ts';
-import type { IngestProgress, IngestResult, KnowledgeBase } from '../knowledge-base.ts';
 
 export type IngestionJobStatus = 'STARTING' | 'IN_PROGRESS' | 'COMPLETE' | 'FAILED' | 'STOPPING' | 'STOPPED';
 

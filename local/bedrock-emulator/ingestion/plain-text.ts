@@ -25,5 +25,5 @@ export function plainTextToDocumentText(text: string): DocumentText {
   const first = lines[0];
   const looksLikeTitle =
     first !== undefined && lines.length > 1 && first.split(' ').length <= 12 && !/[.!?]$/.test(first);
-  return { lines, ...(looksLikeTitle ? { leadingLabel: first } : {}) };
+  return { lines, ...(looksLikeTitle ? { leadingLabel: first, headingLines: [0] } : {}) };
 }

@@ -15,8 +15,8 @@
  * Bedrock). Either way its reason goes to the job's `failureReasons`.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { type DataSourceConfig, type DataSourceScan, scanDataSource } from './data-sources.ts';
 import type { IngestProgress, IngestResult, KnowledgeBase } from '../knowledge-base.ts';
+import { type DataSourceConfig, type DataSourceScan, scanDataSource } from './data-sources.ts';
 
 /** Bedrock's document counters for one job (the metadata counters are always 0 here). */
 export interface SyncStatistics {

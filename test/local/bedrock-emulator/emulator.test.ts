@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import {
   BedrockAgentRuntimeClient,
   ResourceNotFoundException,
@@ -16,14 +17,22 @@ import {
 } from '../../../local/bedrock-emulator/index.ts';
 import { splitSentences } from '../../../local/bedrock-emulator/ingestion/sentences.ts';
 import { rejection } from '../../helpers/rejection.ts';
-import { codaCorpusFolder, onTopicQuestions } from './coda-questions.ts';
 
-const KB_ID = 'CODAKB0001';
+const helpCenter = join(import.meta.dirname, 'fixtures', 'help-center');
+const onTopicQuestions = [
+  'how do I install an extension on my board?',
+  'can I get a refund on an annual plan?',
+  'what happens to my boards when I downgrade?',
+  'is there a shortcut to move a card up?',
+  'how do I restore a board I archived?',
+];
+
+const KB_ID = 'HELPKB0001';
 const knowledgeBases = [
   {
     knowledgeBaseId: KB_ID,
     dataSources: [
-      { dataSourceId: 'CODADS', type: 'S3' as const, folder: codaCorpusFolder, bucketName: 'coda-help' },
+      { dataSourceId: 'HELPDS', type: 'S3' as const, folder: helpCenter, bucketName: 'help-center' },
     ],
   },
 ];
@@ -74,9 +83,9 @@ describe('Bedrock emulator over the real SDK client', () => {
   });
 
   it('answers an on-topic question with citations of the right file, in the real shapes', async () => {
-    const response = await client.send(ragCommand('How do I remove a Pack from a doc?'));
+    const response = await client.send(ragCommand('How do I remove an extension from a board?'));
     expect(response.sessionId).toMatch(UUID);
-    expect(citedFiles(response)[0]).toBe('section_36.md');
+    expect(citedFiles(response)[0]).toBe('install-an-extension.md');
     const text = response.output?.text ?? '';
     for (const citation of response.citations ?? []) {
       const part = citation.generatedResponsePart?.textResponsePart;
@@ -89,22 +98,26 @@ describe('Bedrock emulator over the real SDK client', () => {
           content: { type: 'TEXT', text: expect.any(String) },
           location: {
             type: 'S3',
-            s3Location: { uri: expect.stringMatching(/^s3:\/\/coda-help\/section_\d+\.md$/) },
+            s3Location: {
+              uri: expect.stringMatching(/^s3:\/\/help-center\/guides\/install-an-extension\.md$/),
+            },
           },
           metadata: {
             'x-amz-bedrock-kb-source-uri': reference.location?.s3Location?.uri,
             'x-amz-bedrock-kb-chunk-id': expect.any(String),
-            'x-amz-bedrock-kb-data-source-id': 'CODADS',
-            title: expect.any(String),
+            'x-amz-bedrock-kb-data-source-id': 'HELPDS',
+            title: 'Install an extension',
+            description: 'Add extensions to a board to connect it with other tools.',
+            tags: ['extensions', 'setup'],
           },
         });
       }
     }
-    expect(response.citations?.[0]?.retrievedReferences?.[0]?.metadata?.title).toBe('Remove a Pack');
+    expect(response.output?.text).toMatch(/^Remove an extension\nTo remove an extension:\n1\. Open/);
   });
 
   it('keeps every citation exact for every customer question: span slices, verbatim sentences', async () => {
-    for (const { question } of onTopicQuestions) {
+    for (const question of onTopicQuestions) {
       const response = await client.send(ragCommand(question));
       const text = response.output?.text ?? '';
       expect(response.citations?.length, question).toBeGreaterThan(0);
@@ -120,9 +133,10 @@ describe('Bedrock emulator over the real SDK client', () => {
 
   it('cites the right file for other customer questions', async () => {
     const cases: [string, string][] = [
-      ['How can I cancel my Coda subscription?', 'section_5.md'],
-      ['Can I share with a personal googlegroups.com group?', 'section_19.md'],
-      ['Why is my Airtable import taking forever?', 'section_42.md'],
+      ['can I get a refund on an annual plan?', 'refunds.txt'],
+      ['what happens to my boards when I downgrade?', 'change-plan.md'],
+      ['is there a shortcut to move a card up?', 'keyboard-shortcuts.html'],
+      ['how do I restore a board I archived?', 'archive-a-board.md'],
     ];
     for (const [question, file] of cases) {
       expect([question, citedFiles(await client.send(ragCommand(question)))[0]]).toEqual([question, file]);
@@ -145,22 +159,22 @@ describe('Bedrock emulator over the real SDK client', () => {
   });
 
   it('keeps the conversation in a session: a follow-up is retrieved in context', async () => {
-    const first = await client.send(ragCommand('How do I install a Pack?'));
-    expect(citedFiles(first)[0]).toBe('section_34.md');
+    const first = await client.send(ragCommand('How do I install an extension?'));
+    expect(citedFiles(first)[0]).toBe('install-an-extension.md');
     const second = await client.send(ragCommand('and how do I remove it?', first.sessionId));
     expect(second.sessionId).toBe(first.sessionId);
-    expect(citedFiles(second)[0]).toBe('section_36.md');
+    expect(second.output?.text).toMatch(/^Remove an extension/);
   });
 
   it('rejects a malformed session id with a ValidationException', async () => {
-    const error = await rejection(client.send(ragCommand('How do I star a doc?', 'not a valid id!')));
+    const error = await rejection(client.send(ragCommand('How do I archive a board?', 'not a valid id!')));
     expect(error).toBeInstanceOf(ValidationException);
     expect((error as ValidationException).$metadata.httpStatusCode).toBe(400);
   });
 
   it('rejects an unknown session id with a ValidationException about the session', async () => {
     const error = await rejection(
-      client.send(ragCommand('How do I star a doc?', '7d8e1b5a-0000-4000-8000-000000000000')),
+      client.send(ragCommand('How do I archive a board?', '7d8e1b5a-0000-4000-8000-000000000000')),
     );
     expect(error).toBeInstanceOf(ValidationException);
     expect((error as Error).message).toMatch(/session/i);
@@ -176,7 +190,7 @@ describe('Bedrock emulator over the real SDK client', () => {
 
   it('answers an unknown knowledge base with ResourceNotFoundException', async () => {
     expect(
-      await rejection(client.send(ragCommand('How do I star a doc?', undefined, 'NOSUCHKB01'))),
+      await rejection(client.send(ragCommand('How do I archive a board?', undefined, 'NOSUCHKB01'))),
     ).toBeInstanceOf(ResourceNotFoundException);
     expect(
       await rejection(
@@ -186,7 +200,7 @@ describe('Bedrock emulator over the real SDK client', () => {
   });
 
   it('rejects a knowledge base id that breaks the model pattern with a ValidationException', async () => {
-    const error = await rejection(client.send(ragCommand('How do I star a doc?', undefined, 'bad-id')));
+    const error = await rejection(client.send(ragCommand('How do I archive a board?', undefined, 'bad-id')));
     expect(error).toBeInstanceOf(ValidationException);
   });
 
@@ -194,19 +208,20 @@ describe('Bedrock emulator over the real SDK client', () => {
     const response = await client.send(
       new RetrieveCommand({
         knowledgeBaseId: KB_ID,
-        retrievalQuery: { text: 'How do I remove a custom icon?' },
+        retrievalQuery: { text: 'How long do I have to ask for a refund on an annual plan?' },
         retrievalConfiguration: { vectorSearchConfiguration: { numberOfResults: 2 } },
       }),
     );
     expect(response.retrievalResults).toHaveLength(2);
     expect(response.retrievalResults?.[0]).toEqual({
-      content: { type: 'TEXT', text: expect.stringContaining('Remove custom icons') },
-      location: { type: 'S3', s3Location: { uri: 's3://coda-help/section_31.md' } },
+      content: { type: 'TEXT', text: expect.stringContaining('refunded in full within 30 days') },
+      location: { type: 'S3', s3Location: { uri: 's3://help-center/billing/refunds.txt' } },
       metadata: {
-        'x-amz-bedrock-kb-source-uri': 's3://coda-help/section_31.md',
+        'x-amz-bedrock-kb-source-uri': 's3://help-center/billing/refunds.txt',
         'x-amz-bedrock-kb-chunk-id': expect.any(String),
-        'x-amz-bedrock-kb-data-source-id': 'CODADS',
-        title: 'Remove custom icons',
+        'x-amz-bedrock-kb-data-source-id': 'HELPDS',
+        title: 'Refund policy',
+        audience: 'billing-admins',
       },
       score: 1,
     });
@@ -233,7 +248,7 @@ describe('Bedrock emulator over the real SDK client', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        retrievalQuery: { text: 'star a doc' },
+        retrievalQuery: { text: 'archive a board' },
         retrievalConfiguration: {
           vectorSearchConfiguration: { numberOfResults: 0, overrideSearchType: 'LEXICAL' },
         },
@@ -253,7 +268,7 @@ describe('Bedrock emulator over the real SDK client', () => {
     const response = await fetch(`${emulator.url}/knowledgebases/${KB_ID}/retrieve`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ retrievalQuery: { text: 'star a doc' } }),
+      body: JSON.stringify({ retrievalQuery: { text: 'archive a board' } }),
     });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { retrievalResults: unknown[] };
@@ -267,7 +282,7 @@ describe('Bedrock emulator options', () => {
     const client = clientFor(emulator);
     try {
       await emulator.ingest();
-      const first = await client.send(ragCommand('How do I star a doc?'));
+      const first = await client.send(ragCommand('How do I archive a board?'));
       await new Promise((resolve) => setTimeout(resolve, 120));
       const error = await rejection(client.send(ragCommand('and how do I undo that?', first.sessionId)));
       expect(error).toBeInstanceOf(ValidationException);
@@ -290,7 +305,7 @@ describe('Bedrock emulator options', () => {
     });
     const client = clientFor(emulator);
     try {
-      const error = await rejection(client.send(ragCommand('How do I star a doc?')));
+      const error = await rejection(client.send(ragCommand('How do I archive a board?')));
       expect(error).toBeInstanceOf(ThrottlingException);
       expect((error as ThrottlingException).$metadata.httpStatusCode).toBe(429);
       await client.send(new RetrieveCommand({ knowledgeBaseId: KB_ID, retrievalQuery: { text: 'star' } }));

@@ -1,0 +1,51 @@
+/**
+ * The question, analysed once: the terms to rank with and their weights, the terms relevance is
+ * judged on, and what kind of answer it asks for. Ranking and generation read the same plan.
+ */
+import { analyze } from './analyzer.ts';
+
+export interface Vocabulary {
+  has(term: string): boolean;
+  idf(term: string): number;
+}
+
+export interface QueryPlan {
+  /** Term → weight for ranking: the question's own at 1, earlier turns' (in a follow-up) lower. */
+  readonly terms: ReadonlyMap<string, number>;
+  /** The question's own terms. */
+  readonly own: ReadonlySet<string>;
+  /** The terms an answer must cover: the question's, and in a follow-up the question it follows. */
+  readonly judged: ReadonlySet<string>;
+  readonly followUp: boolean;
+  /** It asks how to do something: a procedure answers it. */
+  readonly wantsSteps: boolean;
+}
+
+/** What the turns before a follow-up weigh, most recent first: it takes its topic from them. */
+const HISTORY_WEIGHTS = [0.6, 0.3] as const;
+/** A question with this many known terms or fewer, after earlier turns, leans on them. */
+const FOLLOW_UP_MAX_TERMS = 2;
+/** Words that point back at what was said before. */
+const POINTS_BACK =
+  /\b(?:it|its|this|that|these|those|them|they|there|one|ones|same|instead|also|too|again|else|undo)\b|^(?:and|but|so|also|what about|how about|then|ok|okay)\b/i;
+const ASKS_STEPS =
+  /\b(?:how (?:do|can|could|would|should|to|does)|how'?s|steps?|where (?:do|can|is|are)|set ?up|way to)\b|^(?:can|could) (?:i|we|you)\b/i;
+
+export function planQuery(question: string, history: readonly string[], vocabulary: Vocabulary): QueryPlan {
+  const own = new Set(analyze(question));
+  const known = [...own].filter((term) => vocabulary.has(term));
+  const followUp =
+    history.length > 0 && (known.length <= FOLLOW_UP_MAX_TERMS || POINTS_BACK.test(question.trim()));
+  const terms = new Map([...own].map((term) => [term, 1]));
+  const judged = new Set(own);
+  if (followUp) {
+    const recentFirst = [...history].reverse();
+    HISTORY_WEIGHTS.forEach((weight, i) => {
+      for (const term of analyze(recentFirst[i] ?? '')) {
+        if (!terms.has(term)) terms.set(term, weight);
+        if (i === 0) judged.add(term);
+      }
+    });
+  }
+  return { terms, own, judged, followUp, wantsSteps: ASKS_STEPS.test(question) };
+}
