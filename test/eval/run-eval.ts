@@ -1,9 +1,8 @@
 /**
  * `npm run eval`: answer quality of Lantern over its public API. See `--help` and test/eval/README.md.
  *
- *   npm run eval                                               # coda-help dataset on a local stack
- *   npm run eval -- --corpus sample                            # the sample knowledge base
- *   npm run eval -- --dataset my.jsonl --docs ./my-docs --out reports/today
+ *   npm run eval                                               # the sample knowledge base and its questions
+ *   npm run eval -- --dataset my.jsonl --docs ../my-docs --out reports/today   # documents outside the repository
  *   npm run eval -- --dataset my.jsonl --url https://…/prod --api-key KEY --baseline reports/yesterday/report.json
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -11,7 +10,7 @@ import { basename, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { cliFail, parseCli } from '../../local/cli.ts';
-import { CODA_HELP, SAMPLE_KB } from '../helpers/local-stack.ts';
+import { SAMPLE_KB } from '../helpers/local-stack.ts';
 import { type BaselineDiff, diffReports, loadReport } from './baseline.ts';
 import type { LanternTarget } from './client.ts';
 import { type EvalCase, loadDataset } from './dataset.ts';
@@ -21,17 +20,19 @@ import { formatDiff, formatMisses, formatSummary } from './text-report.ts';
 
 const DATASETS = join(import.meta.dirname, 'datasets');
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
-/** The shipped datasets and the documents they were written for. */
+/** The dataset shipped with the documents it was written for, both in the repository. */
 const SHIPPED: Record<string, { dataset: string; docs: string }> = {
-  coda: { dataset: join(DATASETS, 'coda-help.jsonl'), docs: CODA_HELP },
   sample: { dataset: join(DATASETS, 'sample-kb.jsonl'), docs: SAMPLE_KB },
 };
 
 const usage = `Usage: npm run eval -- [options]
 
-  --dataset FILE     JSONL dataset (default: test/eval/datasets/coda-help.jsonl)
-  --corpus NAME      shorthand for a shipped dataset and its documents: coda (default) or sample
-  --docs DIR         start a local stack on these documents (default: the shipped dataset's corpus)
+  --dataset FILE     JSONL dataset (default: test/eval/datasets/sample-kb.jsonl)
+  --corpus NAME      shorthand for a shipped dataset and its documents: sample (the default,
+                     local/sample-kb and its questions; both in the repository)
+  --docs DIR         start a local stack on these documents, any folder, inside the repository or
+                     outside it (default: the shipped dataset's documents; required with a --dataset
+                     of your own), e.g. --docs ../shared/corpora/coda-help
   --url URL          evaluate a running Lantern instead (deployed or \`npm start\`), with --api-key
   --api-key KEY      x-api-key for --url (or the LANTERN_API_KEY environment variable)
   --out DIR          where report.json and report.html go (default: .lantern/eval/<dataset>)
@@ -60,7 +61,7 @@ const args = parseCli(usage, () =>
   }),
 ).values;
 
-const corpus = args.corpus ?? 'coda';
+const corpus = args.corpus ?? 'sample';
 const shipped = SHIPPED[corpus];
 if (!shipped) fail(`--corpus must be one of ${Object.keys(SHIPPED).join(', ')}`);
 const datasetPath = resolve(args.dataset ?? shipped.dataset);

@@ -5,6 +5,7 @@ import type { EvalCase } from './dataset.ts';
 import {
   type CaseAnswer,
   citedSourcesOf,
+  idKindOf,
   matchesSource,
   outcomeOf,
   scoreCase,
@@ -216,6 +217,22 @@ describe('summarize', () => {
     expect(summary.rougeL).toBeCloseTo(0.5, 10);
   });
 
+  it('groups cases by the kind their ids name, beside the totals', () => {
+    const hit = answered('yes', [cite('s3://d/a.md')]);
+    const summary = summarize([
+      scoreCase(question({ id: 'kb-q01', expectedSources: ['a.md'] }), hit, NO_ANSWER),
+      scoreCase(question({ id: 'kb-p01', expectedSources: ['b.md'] }), hit, NO_ANSWER),
+      scoreCase(question({ id: 'kb-p02', expectedSources: ['a.md'] }), hit, NO_ANSWER),
+      scoreCase(question({ id: 'kb-n01', expectNoAnswer: true }), answered(NO_ANSWER, []), NO_ANSWER),
+    ]);
+    expect(summary.byIdKind).toEqual({
+      direct: { cases: 1, passed: 1 },
+      paraphrase: { cases: 2, passed: 1 },
+      'no-answer': { cases: 1, passed: 1 },
+    });
+    expect(summarize([scoreCase(question({ id: 'a' }), hit, NO_ANSWER)]).byIdKind).toBeUndefined();
+  });
+
   it('reports null rates when no case applies', () => {
     const summary = summarize([scoreCase(question(), answered('hello', []), NO_ANSWER)]);
     expect(summary).toMatchObject({
@@ -224,5 +241,19 @@ describe('summarize', () => {
       rougeL: null,
       bleu: null,
     });
+  });
+});
+
+describe('idKindOf', () => {
+  it('reads the kind letter of ids shaped <name>-<q|p|f|n><NN>, and nothing from other ids', () => {
+    expect(['help-q01', 'help-p12', 'a-b-f03', 'x-n9', 'kb-x04', 'q01', 'help-q'].map(idKindOf)).toEqual([
+      'direct',
+      'paraphrase',
+      'follow-up',
+      'no-answer',
+      undefined,
+      undefined,
+      undefined,
+    ]);
   });
 });

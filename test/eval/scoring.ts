@@ -189,6 +189,30 @@ export interface EvalSummary {
   };
   /** Answers where the guardrail intervened (blocked the question or masked something). */
   readonly guardrailInterventions: number;
+  /**
+   * Cases grouped by the kind letter of ids shaped `<name>-<q|p|f|n><NN>` (q direct question,
+   * p paraphrase, f follow-up, n no-answer); absent when no id has that shape.
+   */
+  readonly byIdKind?: Readonly<Record<string, { readonly cases: number; readonly passed: number }>>;
+}
+
+/** The kind an id names (`help-p07` → `paraphrase`), or undefined when it names none. */
+export function idKindOf(id: string): string | undefined {
+  const letter = /-([qpfn])\d+$/.exec(id)?.[1];
+  return letter === undefined
+    ? undefined
+    : ({ q: 'direct', p: 'paraphrase', f: 'follow-up', n: 'no-answer' } as const)[letter as 'q'];
+}
+
+function groupByIdKind(results: readonly CaseResult[]): EvalSummary['byIdKind'] {
+  const groups: Record<string, { cases: number; passed: number }> = {};
+  for (const r of results) {
+    const kind = idKindOf(r.id);
+    if (kind === undefined) continue;
+    const group = groups[kind] ?? { cases: 0, passed: 0 };
+    groups[kind] = { cases: group.cases + 1, passed: group.passed + (r.pass ? 1 : 0) };
+  }
+  return Object.keys(groups).length === 0 ? undefined : groups;
 }
 
 const share = (hits: number, of: number) => (of === 0 ? null : hits / of);
@@ -201,6 +225,7 @@ export function summarize(results: readonly CaseResult[]): EvalSummary {
   const answerable = results.filter((r) => !r.expectNoAnswer && r.outcome !== 'error');
   const referenced = results.filter((r) => r.scores.rougeL !== null);
   const latencies = results.map((r) => r.latencyMs).filter((v): v is number => v !== null);
+  const byIdKind = groupByIdKind(results);
   return {
     cases: results.length,
     byKind: {
@@ -227,6 +252,7 @@ export function summarize(results: readonly CaseResult[]): EvalSummary {
       max: latencies.length ? Math.max(...latencies) : null,
     },
     guardrailInterventions: count((r) => r.guardrail.action === 'INTERVENED'),
+    ...(byIdKind === undefined ? {} : { byIdKind }),
   };
 }
 

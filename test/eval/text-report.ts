@@ -25,6 +25,10 @@ export function formatSummary(report: EvalReport): string {
       `${formatMetric('latencyMs', s.latencyMs.p50)} / ${formatMetric('latencyMs', s.latencyMs.p95)} / ${formatMetric('latencyMs', s.latencyMs.max)}`,
     ],
     ['guardrailInterventions', String(s.guardrailInterventions)],
+    ...Object.entries(s.byIdKind ?? {}).map(([kind, g]): [string, string] => [
+      `passed: ${kind}`,
+      `${g.passed} / ${g.cases} (${pct(g.passed / g.cases)})`,
+    ]),
   ];
   return [
     `Dataset ${run.dataset} on ${run.target} (${(run.durationMs / 1000).toFixed(1)} s)`,

@@ -23,6 +23,8 @@ export interface QueryPlan {
 
 /** What the turns before a follow-up weigh, most recent first: it takes its topic from them. */
 const HISTORY_WEIGHTS = [0.6, 0.3] as const;
+/** A question that stands on its own may still continue the conversation: earlier turns break ties. */
+const FRESH_HISTORY_WEIGHTS = [0.2] as const;
 /** A question with this many known terms or fewer, after earlier turns, leans on them. */
 const FOLLOW_UP_MAX_TERMS = 2;
 /** Words that point back at what was said before. */
@@ -38,14 +40,12 @@ export function planQuery(question: string, history: readonly string[], vocabula
     history.length > 0 && (known.length <= FOLLOW_UP_MAX_TERMS || POINTS_BACK.test(question.trim()));
   const terms = new Map([...own].map((term) => [term, 1]));
   const judged = new Set(own);
-  if (followUp) {
-    const recentFirst = [...history].reverse();
-    HISTORY_WEIGHTS.forEach((weight, i) => {
-      for (const term of analyze(recentFirst[i] ?? '')) {
-        if (!terms.has(term)) terms.set(term, weight);
-        if (i === 0) judged.add(term);
-      }
-    });
-  }
+  const recentFirst = [...history].reverse();
+  (followUp ? HISTORY_WEIGHTS : FRESH_HISTORY_WEIGHTS).forEach((weight, i) => {
+    for (const term of analyze(recentFirst[i] ?? '')) {
+      if (!terms.has(term)) terms.set(term, weight);
+      if (i === 0 && followUp) judged.add(term);
+    }
+  });
   return { terms, own, judged, followUp, wantsSteps: ASKS_STEPS.test(question) };
 }
