@@ -1,6 +1,7 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { IConstruct } from 'constructs';
 import { LanternFunction } from '../../../infra/constructs/lantern-function.ts';
 
 /**
@@ -31,6 +32,12 @@ export function onlyResource(template: Template, type: string, props?: Record<st
   if (found.length !== 1) throw new Error(`Expected one ${type}, found ${found.length}`);
   const [id, resource] = found[0] as [string, { Properties: Record<string, unknown> }];
   return { id, properties: resource.Properties };
+}
+
+/** The logical id of a construct's CloudFormation resource (its default child, or itself). */
+export function idOf(construct: IConstruct): string {
+  const element = (construct.node.defaultChild ?? construct) as CfnElement;
+  return Stack.of(construct).getLogicalId(element);
 }
 
 export { Template };
