@@ -103,12 +103,6 @@ describe('markdownToDocumentText', () => {
     ]);
   });
 
-  it('ignores front matter', () => {
-    expect(markdownToDocumentText('---\ntitle: x\n---\nHello there.\n').lines).toEqual(['Hello there.']);
-  });
-});
-
-describe('htmlToDocumentText', () => {
   it('keeps text, drops scripts and styles, and finds <title> and <h1>', () => {
     const text = htmlToDocumentText(
       '<html><head><title>Billing | Help</title><style>p{}</style></head><body>' +

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import {
+  collectAnswer,
+  generateAnswer,
+  type QueryWeights,
+} from '../../../../local/bedrock-emulator/generation/extractive-answer.ts';
+import { analyze } from '../../../../local/bedrock-emulator/retrieval/analyzer.ts';
+
+const weights = (question: string, wantsSteps = false): QueryWeights =>
+  Object.assign(new Map(analyze(question).map((t) => [t, 1])), { wantsSteps });
+const answer = (
+  question: string,
+  passages: { text: string; headings?: string[]; document?: string }[],
+  steps = false,
+) =>
+  collectAnswer(
+    generateAnswer({
+      queryWeights: weights(question, steps),
+      passages: passages.map((p, i) => ({ ...p, reference: i })),
+      noAnswerText: 'No.',
+    }),
+  );
+
+const procedure =
+  'Remove a board\nTo remove a board:\n1. Open the board menu.\n2. Choose Delete.\n3. Confirm.\nDeleted boards cannot be restored.';
+
+describe('extractive answers', () => {
+  it('keeps a procedure whole, from its heading and lead-in to its last step', () => {
+    const result = answer(
+      'how do I delete a board',
+      [{ text: procedure, headings: ['Remove a board'] }],
+      true,
+    );
+    expect(result.text).toBe(
+      'Remove a board\nTo remove a board:\n1. Open the board menu.\n2. Choose Delete.\n3. Confirm.',
+    );
+  });
+
+  it('cites exact spans: every citation is the slice of the answer it covers, quoted from its passage', () => {
+    const result = answer('can deleted boards be restored', [
+      { text: procedure, document: 'a' },
+      { text: 'Archived boards can be restored from Settings.', document: 'b' },
+    ]);
+    expect(result.citations.length).toBeGreaterThan(0);
+    for (const c of result.citations) {
+      expect(result.text.slice(c.span.start, c.span.end)).toBe(c.text);
+      expect([procedure, 'Archived boards can be restored from Settings.'][c.references[0] ?? 0]).toContain(
+        c.text,
+      );
+    }
+  });
+
+  it('starts a sentence earlier when the best one leans on the one before', () => {
+    const text = 'Exports run every night. It takes about an hour for large workspaces. Other text here.';
+    expect(answer('how long does it take for large workspaces', [{ text }]).text).toBe(
+      'Exports run every night. It takes about an hour for large workspaces.',
+    );
+  });
+
+  it('answers with the no-answer text when there is no passage', () => {
+    expect(answer('anything', [])).toEqual({ text: 'No.', citations: [] });
+  });
+});

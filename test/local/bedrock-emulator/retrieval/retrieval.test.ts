@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ingestAll, KnowledgeBase } from '../../../../local/bedrock-emulator/knowledge-base.ts';
+
+const helpCenter = join(import.meta.dirname, '..', 'fixtures', 'help-center');
+const kb = new KnowledgeBase('RETRIEVAL1', [
+  { dataSourceId: 'DOCS000001', type: 'S3', folder: helpCenter, bucketName: 'docs' },
+]);
+const top = (text: string, history: string[] = []) => {
+  const [first] = kb.retrieve({ text, history }, 3);
+  return first?.relevant
+    ? `${first.chunk.sourceUri.split('/').pop()} ${first.chunk.headings?.at(-1) ?? ''}`
+    : 'declined';
+};
+
+beforeAll(async () => {
+  await ingestAll([kb]);
+});
+
+describe('retrieval', () => {
+  it('ranks the section whose heading and body answer the question first', () => {
+    expect(top('how do I remove an extension?')).toBe('install-an-extension.md Remove an extension');
+    expect(top('restore an archived board')).toBe('archive-a-board.md Restore an archived board');
+  });
+
+  it('finds documents by their front-matter description and sidecar title', () => {
+    expect(kb.retrieve({ text: 'connect other tools' }, 1)[0]?.chunk.title).toBe('Install an extension');
+    expect(top('refund policy')).toMatch(/^refunds\.txt/);
+  });
+
+  it('reads a follow-up with the question before it', () => {
+    expect(top('and how do I remove it?', ['How do I install an extension?'])).toBe(
+      'install-an-extension.md Remove an extension',
+    );
+  });
+
+  it('declines a question the documents do not cover', () => {
+    expect(top("What's the weather in Paris tomorrow?")).toBe('declined');
+    expect(top('Who won the football match last night?')).toBe('declined');
+  });
+
+  it('reads a misspelt word as the word the documents have', () => {
+    expect(top('how do I instal an extenson')).toMatch(/^install-an-extension\.md/);
+  });
+});
