@@ -1,5 +1,12 @@
 import { join } from 'node:path';
+import { type LanternEnvironment, toEnvironmentRecord } from '../config/environment.ts';
 import { localGuardrail } from '../config/guardrail.ts';
+import { makeChatHandler } from '../functions/chat/chat-handler.ts';
+import { makeChatStreamHandler } from '../functions/chat-stream/chat-stream-handler.ts';
+import { makeHealthHandler } from '../functions/health/health-handler.ts';
+import { makeSessionsHandler } from '../functions/sessions/sessions-handler.ts';
+import { createConversationEngine } from '../shared/chat/wiring.ts';
+import { type CorsConfig, type LanternConfig, parseConfig, parseCorsConfig } from '../shared/config.ts';
 import {
   type BedrockEmulator,
   type FaultHook,
@@ -8,8 +15,8 @@ import {
   startBedrockEmulator,
 } from './bedrock-emulator/index.ts';
 import { startLocalDynamoDb } from './dynamodb.ts';
-import { installLambdaStreamingGlobals } from './gateway/lambda-streaming.ts';
-import type { Route } from './gateway/routes.ts';
+import { installLambdaRuntime, LOCAL_CREDENTIALS, type LocalLogLevel } from './gateway/lambda-runtime.ts';
+import type { GatewayRoute } from './gateway/routes.ts';
 import { type LocalGateway, startLocalGateway } from './gateway/server.ts';
 import { type LocalKnowledgeBase, startLocalKnowledgeBase } from './knowledge-base/local-knowledge-base.ts';
 import { type LocalSlack, type LocalSlackOptions, startLocalSlack } from './slack/local-slack.ts';
@@ -30,13 +37,16 @@ export interface LocalStackOptions {
   readonly port?: number;
   /**
    * Browser origins allowed to read the API (`corsAllowOrigins` on AWS): exact origins, or `*`.
-   * With a fixed `port`, the playground's own origins are added. The handlers read the list once
-   * per process (`CORS_ALLOW_ORIGINS`), so a second stack in one process answers with the first's.
+   * With a fixed `port`, the playground's own origins are added.
    */
   readonly corsOrigins?: readonly string[];
   /** Where dynalite keeps its files; in memory when absent. */
   readonly dataDir?: string;
-  readonly logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /**
+   * Powertools' log level, when `POWERTOOLS_LOG_LEVEL` is not set. Powertools reads it when first
+   * loaded: an entry point calls `installLambdaRuntime` before importing this module for it to count.
+   */
+  readonly logLevel?: LocalLogLevel;
   readonly onIngestProgress?: (progress: { done: number; total: number; file: string }) => void;
   readonly onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
   /** Slack signing secret, bot token and Web API URL; without them the `SLACK_*` variables apply. */
@@ -84,8 +94,8 @@ export interface LocalStack {
 
 /**
  * The whole product on one machine: dynalite for DynamoDB, the Bedrock emulator, and the local API
- * Gateway invoking the very handlers Lambda runs, configured through the same environment
- * variables the CDK app sets. Only the endpoints differ from AWS.
+ * Gateway invoking the very handlers Lambda runs, built by their factories from the variables of
+ * `config/environment.ts` the CDK app sets too. Only the endpoints differ from AWS.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const dynamo = await startLocalDynamoDb({
@@ -121,7 +131,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
 
   const corsAllowOrigins = allowedOrigins(options);
-  const environment = {
+  const environment: LanternEnvironment = {
     CORS_ALLOW_ORIGINS: corsAllowOrigins.join(','),
     TABLE_NAME: LOCAL_TABLE_NAME,
     KNOWLEDGE_BASE_ID: LOCAL_KNOWLEDGE_BASE_ID,
@@ -140,26 +150,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(options.confluenceDir ? [LOCAL_CONFLUENCE_DATA_SOURCE_ID] : []),
     ].join(','),
   };
-  // The SDK's credential chain would otherwise look for real credentials (or the instance metadata
-  // service); local servers accept any signature.
-  Object.assign(process.env, environment, {
-    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? options.logLevel ?? 'WARN',
-    POWERTOOLS_DEV: 'true',
-    // Metrics are EMF log lines: printed with --verbose, silent otherwise.
-    POWERTOOLS_METRICS_DISABLED:
-      process.env.POWERTOOLS_METRICS_DISABLED ?? String(options.logLevel !== 'INFO'),
-    POWERTOOLS_TRACE_ENABLED: 'false',
-    // With tracing off, keep the X-Ray SDK (loaded by Powertools Tracer) from installing its async
-    // context hooks, which otherwise run for every promise the process creates. Read when the
-    // handlers are first imported, below.
-    AWS_XRAY_MANUAL_MODE: 'true',
-  });
-  const apiRoutes = await loadRoutes(environment);
-  const slack = await startLocalSlack(environment, options.slack);
-  const knowledgeBase = await startLocalKnowledgeBase(environment, {
+  installLambdaRuntime(options.logLevel);
+  // Parsed as each function parses its own at cold start, so a bad value fails here the same way.
+  const variables = toEnvironmentRecord(environment);
+  const config = parseConfig(variables);
+  const cors = parseCorsConfig(variables);
+  const apiRoutes = chatRoutes(config, cors);
+  const slack = startLocalSlack(config, cors, options.slack);
+  const knowledgeBase = startLocalKnowledgeBase(config, cors, {
     docsDir: options.docsDir,
     bucketName: LOCAL_DOCUMENTS_BUCKET,
     ...(options.watchDocs === undefined ? {} : { watchDocs: options.watchDocs }),
@@ -247,7 +245,6 @@ export interface LocalAwsEndpoints {
 }
 
 const LOCAL_REGION = 'us-east-1';
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 function localAwsEndpoints(emulatorUrl: string, dynamoDbUrl: string, confluence: boolean): LocalAwsEndpoints {
   const on = (url: string) => `--endpoint-url ${url} --region ${LOCAL_REGION}`;
@@ -285,25 +282,13 @@ function localAwsEndpoints(emulatorUrl: string, dynamoDbUrl: string, confluence:
 }
 
 /**
- * The API's routes with their handlers, built through each handler's `makeHandler` factory from
- * the local configuration — the same code Lambda runs, so a second stack in one process gets its
- * own endpoints. Imported lazily: handler modules read their configuration when first loaded.
+ * The API's routes with their handlers, built by the same factories the Lambda entry files call,
+ * from this stack's configuration: a second stack in one process gets its own endpoints and origins.
  */
-async function loadRoutes(environment: Record<string, string>): Promise<Route[]> {
-  // Streaming handler modules call `awslambda.streamifyResponse` when loaded, as on Lambda.
-  installLambdaStreamingGlobals();
-  const [{ parseConfig }, { createConversationEngine }, chat, chatStream, sessions, health] =
-    await Promise.all([
-      import('../shared/config.ts'),
-      import('../shared/chat/wiring.ts'),
-      import('../functions/chat/handler.ts'),
-      import('../functions/chat-stream/handler.ts'),
-      import('../functions/sessions/handler.ts'),
-      import('../functions/health/handler.ts'),
-    ]);
-  const engine = createConversationEngine(parseConfig(environment));
-  const chatHandler = chat.makeHandler(engine);
-  const sessionsHandler = sessions.makeHandler(engine);
+function chatRoutes(config: LanternConfig, cors: CorsConfig): GatewayRoute[] {
+  const engine = createConversationEngine(config);
+  const chatHandler = makeChatHandler(engine, cors);
+  const sessionsHandler = makeSessionsHandler(engine, cors);
   return [
     {
       method: 'POST',
@@ -315,7 +300,7 @@ async function loadRoutes(environment: Record<string, string>): Promise<Route[]>
     {
       method: 'POST',
       resource: '/v1/chat/stream',
-      handler: awslambda.streamifyResponse(chatStream.makeHandler(engine)),
+      handler: awslambda.streamifyResponse(makeChatStreamHandler(engine, cors)),
       apiKeyRequired: true,
       functionName: 'lantern-chat-stream',
     },
@@ -343,7 +328,7 @@ async function loadRoutes(environment: Record<string, string>): Promise<Route[]>
     {
       method: 'GET',
       resource: '/v1/health',
-      handler: health.handler,
+      handler: makeHealthHandler(cors),
       apiKeyRequired: false,
       functionName: 'lantern-health',
     },

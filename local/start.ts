@@ -10,7 +10,7 @@ import { ingestionSettings } from '../config/ingestion.ts';
 import { parseCorsConfig } from '../shared/config.ts';
 import { type FaultSettings, parseFaults } from './bedrock-emulator/index.ts';
 import { cliFail, parseCli } from './cli.ts';
-import { startLocalStack } from './stack.ts';
+import { installLambdaRuntime } from './gateway/lambda-runtime.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const usage = `Usage: npm start -- [options]
@@ -100,6 +100,10 @@ const bar = interactive
   : undefined;
 let lastLogged = -1;
 
+const logLevel = args.verbose ? 'INFO' : 'WARN';
+// Powertools reads its switches when first loaded: set them before the handlers' code is.
+installLambdaRuntime(logLevel);
+const { startLocalStack } = await import('./stack.ts');
 const stack = await startLocalStack({
   docsDir,
   apiKeys: [apiKey],
@@ -107,7 +111,7 @@ const stack = await startLocalStack({
   port,
   corsOrigins,
   dataDir: resolve(args['data-dir']),
-  logLevel: args.verbose ? 'INFO' : 'WARN',
+  logLevel,
   ...(faultSettings ? { faultSettings } : {}),
   ...(confluenceDir
     ? { confluenceDir, confluenceSyncIntervalMs: ingestionSettings.confluenceSyncIntervalMinutes * 60_000 }

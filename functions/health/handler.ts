@@ -1,5 +1,4 @@
-import { restHandler } from '../../shared/http/handler.ts';
-import { jsonResponse } from '../../shared/http/responses.ts';
+import { getCorsConfig } from '../../shared/config.ts';
+import { makeHealthHandler } from './health-handler.ts';
 
-/** `GET /v1/health`: the function is deployed and its configuration loads. */
-export const handler = restHandler(async () => jsonResponse(200, { status: 'ok' }));
+export const handler = makeHealthHandler(getCorsConfig());

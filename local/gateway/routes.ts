@@ -3,7 +3,7 @@ import type { ApiHandler } from '../../shared/http/handler.ts';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** One API Gateway method: the resource template (`/v1/sessions/{id}`) and the Lambda behind it. */
-export interface Route {
+export interface GatewayRoute {
   readonly method: HttpMethod;
   readonly resource: string;
   /** A buffered proxy handler, or a response-streaming one (`awslambda.streamifyResponse`). */
@@ -20,7 +20,7 @@ export interface Route {
 }
 
 export interface RouteMatch {
-  readonly route: Route;
+  readonly route: GatewayRoute;
   readonly pathParameters: Record<string, string> | null;
 }
 
@@ -30,7 +30,7 @@ export interface RouteMatch {
  * but not for this method.
  */
 export function matchRoute(
-  routes: readonly Route[],
+  routes: readonly GatewayRoute[],
   method: string,
   path: string,
 ): { match?: RouteMatch; pathExists: boolean } {
@@ -63,7 +63,7 @@ function matchSegments(template: string[], segments: string[]): Record<string, s
  * Whether a path is a resource of the API: a route's resource or any resource above it
  * (`/v1/sessions` above `/v1/sessions/{id}`), each of which answers OPTIONS on AWS.
  */
-export function isResourcePath(routes: readonly Route[], path: string): boolean {
+export function isResourcePath(routes: readonly GatewayRoute[], path: string): boolean {
   const segments = path.split('/').filter(Boolean);
   return routes.some((route) => {
     const template = route.resource.split('/').filter(Boolean);

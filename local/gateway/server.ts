@@ -14,14 +14,14 @@ import { gatewayResponseHeaders, preflightHeaders } from './cors.ts';
 import { isStreamingHandler, LambdaResponseStream } from './lambda-streaming.ts';
 import { isLoopbackAuthority } from './loopback-host.ts';
 import { lambdaContext, toProxyEvent } from './proxy-event.ts';
-import { isResourcePath, matchRoute, type Route } from './routes.ts';
+import { type GatewayRoute, isResourcePath, matchRoute } from './routes.ts';
 import { type StaticSite, serveStatic } from './static-files.ts';
 
 /** API Gateway's payload limit for REST APIs. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
 export interface GatewayOptions {
-  readonly routes: readonly Route[];
+  readonly routes: readonly GatewayRoute[];
   /** Valid API keys. Each gets a stable key id, as API Gateway gives each key an id. */
   readonly apiKeys: readonly string[];
   /** Keys accepted as `x-admin-key` on IAM-authorized routes. */

@@ -1,7 +1,11 @@
 import type { Context, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { ingestionSettings } from '../../config/ingestion.ts';
+import { makeKbAdminHandler } from '../../functions/kb-admin/kb-admin-handler.ts';
+import { makeKbSyncHandler } from '../../functions/kb-sync/kb-sync-handler.ts';
+import type { CorsConfig, LanternConfig } from '../../shared/config.ts';
+import { createKnowledgeBaseAdminService, createKnowledgeBaseSync } from '../../shared/ingestion/wiring.ts';
 import { lambdaContext } from '../gateway/proxy-event.ts';
-import type { Route } from '../gateway/routes.ts';
+import type { GatewayRoute } from '../gateway/routes.ts';
 import { DocsWatcher } from './docs-watcher.ts';
 import { scheduledEvent } from './s3-events.ts';
 
@@ -32,7 +36,7 @@ export interface LocalKnowledgeBaseOptions {
 
 export interface LocalKnowledgeBase {
   /** The admin routes (`authorization: 'IAM'`: locally `x-admin-key`). */
-  readonly routes: readonly Route[];
+  readonly routes: readonly GatewayRoute[];
   /** kb-sync, built as Lambda would build it, for the watcher, the schedule and tests. */
   readonly syncHandler: KbSyncHandler;
   /** The docs folder watcher, when watching. */
@@ -55,24 +59,16 @@ const LOCAL_SYNC_TIMING = {
 /**
  * Knowledge-base reload on the local stack: the kb-admin routes, and kb-sync fed as on AWS — by a
  * watcher on the documents folder standing in for S3 → EventBridge → SQS (debounced), and by a
- * timer standing in for the EventBridge schedule. `environment` is the stack's handler environment.
+ * timer standing in for the EventBridge schedule.
  */
-export async function startLocalKnowledgeBase(
-  environment: Record<string, string>,
+export function startLocalKnowledgeBase(
+  config: LanternConfig,
+  cors: CorsConfig,
   options: LocalKnowledgeBaseOptions,
-): Promise<LocalKnowledgeBase> {
-  const [{ parseConfig }, deps, admin, sync] = await Promise.all([
-    import('../../shared/config.ts'),
-    import('../../shared/ingestion/wiring.ts'),
-    import('../../functions/kb-admin/handler.ts'),
-    import('../../functions/kb-sync/handler.ts'),
-  ]);
-  const config = parseConfig(environment);
-  const adminHandler = admin.makeHandler(deps.createKnowledgeBaseAdminService(config));
-  const syncHandler: KbSyncHandler = sync.makeHandler(
-    deps.createKnowledgeBaseSync(config, LOCAL_SYNC_TIMING),
-  );
-  const route = (method: Route['method'], resource: string): Route => ({
+): LocalKnowledgeBase {
+  const adminHandler = makeKbAdminHandler(createKnowledgeBaseAdminService(config), cors);
+  const syncHandler: KbSyncHandler = makeKbSyncHandler(createKnowledgeBaseSync(config, LOCAL_SYNC_TIMING));
+  const route = (method: GatewayRoute['method'], resource: string): GatewayRoute => ({
     method,
     resource,
     handler: adminHandler,

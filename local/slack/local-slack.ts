@@ -1,4 +1,14 @@
-import type { Route } from '../gateway/routes.ts';
+import type { LanternEnvironment } from '../../config/environment.ts';
+import { makeSlackEventsHandler } from '../../functions/slack-events/slack-events-handler.ts';
+import { makeSlackWorkerHandler } from '../../functions/slack-worker/slack-worker-handler.ts';
+import {
+  type CorsConfig,
+  getSlackConfig,
+  type LanternConfig,
+  parseSlackConfig,
+} from '../../shared/config.ts';
+import { createSlackEventsDeps, createSlackWorkerDeps } from '../../shared/slack/wiring.ts';
+import type { GatewayRoute } from '../gateway/routes.ts';
 import { LocalSlackJobQueue } from './local-queue.ts';
 
 /** Slack settings for the local stack; without them, the `SLACK_*` environment variables apply. */
@@ -14,46 +24,39 @@ export interface LocalSlackOptions {
 
 export interface LocalSlack {
   /** `POST /v1/slack/events`, without an API key (Slack signs its requests instead). */
-  readonly route: Route;
+  readonly route: GatewayRoute;
   /** The in-process queue between the events function and the worker. */
   readonly queue: LocalSlackJobQueue;
   close(): Promise<void>;
 }
 
 /**
- * The Slack path of the local stack: the events handler and the worker built through their
- * `makeHandler` factories, joined by an in-process queue that invokes the worker with SQS-shaped
- * events. `environment` is the stack's handler environment. Imported lazily, like the other handlers.
+ * The Slack path of the local stack: the events handler and the worker built by their factories,
+ * joined by an in-process queue that invokes the worker with SQS-shaped events.
  */
-export async function startLocalSlack(
-  environment: Record<string, string>,
+export function startLocalSlack(
+  config: LanternConfig,
+  cors: CorsConfig,
   options: LocalSlackOptions | undefined,
-): Promise<LocalSlack> {
-  const [{ getSlackConfig, parseConfig, parseSlackConfig }, slackDeps, events, worker] = await Promise.all([
-    import('../../shared/config.ts'),
-    import('../../shared/slack/wiring.ts'),
-    import('../../functions/slack-events/handler.ts'),
-    import('../../functions/slack-worker/handler.ts'),
-  ]);
-  const config = parseConfig(environment);
+): LocalSlack {
   const slack = options
     ? parseSlackConfig({
-        AWS_REGION: environment.AWS_REGION,
+        AWS_REGION: config.region,
         SLACK_SIGNING_SECRET: options.signingSecret,
         SLACK_BOT_TOKEN: options.botToken,
         SLACK_API_URL: options.apiUrl,
         SLACK_SOURCE_BASE_URL: options.sourceBaseUrl,
-      })
+      } satisfies LanternEnvironment)
     : getSlackConfig();
   const queue = new LocalSlackJobQueue({
-    handler: worker.makeHandler(slackDeps.createSlackWorkerDeps(config, slack)),
+    handler: makeSlackWorkerHandler(createSlackWorkerDeps(config, slack)),
     ...(options?.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
   });
   return {
     route: {
       method: 'POST',
       resource: '/v1/slack/events',
-      handler: events.makeHandler(slackDeps.createSlackEventsDeps(config, slack, queue)),
+      handler: makeSlackEventsHandler(createSlackEventsDeps(config, slack, queue), cors),
       apiKeyRequired: false,
       functionName: 'lantern-slack-events',
     },

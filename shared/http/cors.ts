@@ -1,5 +1,4 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { getCorsConfig } from '../config.ts';
 
 /**
  * CORS for Lambda responses. With REST proxy integrations API Gateway adds no CORS headers to
@@ -17,7 +16,7 @@ const EXPOSED_HEADERS = 'retry-after';
  */
 export function corsHeaders(
   origin: string | undefined,
-  allowOrigins: readonly string[] = getCorsConfig().allowOrigins,
+  allowOrigins: readonly string[],
 ): Record<string, string> {
   const allowed = allowOrigins.includes('*')
     ? '*'
@@ -40,14 +39,18 @@ export function requestOrigin(event: Pick<APIGatewayProxyEvent, 'headers'> | und
   return undefined;
 }
 
-/** Adds the CORS headers for `event`'s origin to a response, keeping any `Vary` it already has. */
+/**
+ * Adds the CORS headers for `event`'s origin to a response, keeping any `Vary` it already has.
+ * Without an allow-list no origin may read it: cross-origin reads are opt-in.
+ */
 export function withCors(
   response: APIGatewayProxyResult,
   event: Pick<APIGatewayProxyEvent, 'headers'> | undefined,
+  allowOrigins: readonly string[] = [],
 ): APIGatewayProxyResult {
   const headers: Record<string, string | number | boolean> = { ...response.headers };
   const existingVary = Object.keys(headers).find((name) => name.toLowerCase() === 'vary');
-  const cors = corsHeaders(requestOrigin(event));
+  const cors = corsHeaders(requestOrigin(event), allowOrigins);
   if (existingVary !== undefined) {
     const vary = String(headers[existingVary]);
     delete headers[existingVary];

@@ -3,6 +3,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { CorsConfig } from '../config.ts';
 import { ServiceUnavailableError } from '../errors.ts';
 import { logger, metrics, tracer } from '../observability.ts';
 import { withCors } from './cors.ts';
@@ -16,15 +17,16 @@ export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Prom
  * A handler still running just before the function times out answers 503 with Retry-After, not 500:
  * running out of time (Bedrock retries under throttling) is temporary, and a retry with the same
  * `clientMessageId` gets the turn once it is stored.
- * Every response, errors included, carries the CORS headers for the caller's origin.
+ * Every response, errors included, carries the CORS headers for the caller's origin; without `cors`
+ * no origin may read them.
  */
-export function restHandler(fn: ApiHandler) {
+export function restHandler(fn: ApiHandler, cors: CorsConfig = { allowOrigins: [] }) {
   return middy<APIGatewayProxyEvent, APIGatewayProxyResult>({
     timeoutEarlyResponse: () => {
       throw new ServiceUnavailableError('The request took too long to answer; please retry.', 2);
     },
   })
-    .use(corsHeadersMiddleware)
+    .use(corsHeadersMiddleware(cors.allowOrigins))
     .use(captureLambdaHandler(tracer))
     .use(logMetrics(metrics))
     .use(httpHeaderNormalizer())
@@ -47,11 +49,15 @@ export function restHandler(fn: ApiHandler) {
  * Used first, so its `after` and `onError` run last (middy runs them in reverse): they see the
  * response the others settled on, the handler's or the error mapper's.
  */
-const corsHeadersMiddleware: MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> = {
-  after: (request) => {
-    if (request.response) request.response = withCors(request.response, request.event);
-  },
-  onError: (request) => {
-    if (request.response) request.response = withCors(request.response, request.event);
-  },
-};
+function corsHeadersMiddleware(
+  allowOrigins: readonly string[],
+): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
+  return {
+    after: (request) => {
+      if (request.response) request.response = withCors(request.response, request.event, allowOrigins);
+    },
+    onError: (request) => {
+      if (request.response) request.response = withCors(request.response, request.event, allowOrigins);
+    },
+  };
+}

@@ -11,9 +11,10 @@ export function openResponseStream(
   responseStream: Writable,
   event: Pick<APIGatewayProxyEvent, 'headers'>,
   metadata: { readonly statusCode: number; readonly headers: Readonly<Record<string, string>> },
+  allowOrigins: readonly string[],
 ): Writable {
   return awslambda.HttpResponseStream.from(responseStream, {
     statusCode: metadata.statusCode,
-    headers: { ...metadata.headers, ...corsHeaders(requestOrigin(event)) },
+    headers: { ...metadata.headers, ...corsHeaders(requestOrigin(event), allowOrigins) },
   });
 }

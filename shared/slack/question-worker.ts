@@ -1,11 +1,12 @@
 import { RAG_INPUT_LIMIT } from '../chat/history.ts';
 import { logger } from '../observability.ts';
+import type { AnswerSource } from './answer-stream.ts';
+import type { SlackEventLedger } from './event-ledger.ts';
 import { classifySlackEvent, type SlackQuestion, slackTextToQuestion } from './events.ts';
 import type { SlackJob } from './job.ts';
 import type { SlackEventOutcome } from './metrics.ts';
-import type { ReplyTarget } from './responder.ts';
+import type { ReplyTarget, SlackResponder } from './responder.ts';
 import { slackOwner, threadSessionId } from './thread-session.ts';
-import type { SlackWorkerDeps } from './wiring.ts';
 
 export const EMPTY_QUESTION_REPLY =
   'Hi! Ask me a question and I will answer it from the knowledge base, with links to my sources.';
@@ -13,10 +14,21 @@ export const FAILED_REPLY = 'Sorry, I could not answer that just now. Please try
 export const tooLongReply = (length: number) =>
   `Sorry, that question is ${length.toLocaleString('en-US')} characters long and I can take at most ${RAG_INPUT_LIMIT.toLocaleString('en-US')}. Could you ask it in fewer words?`;
 
+/** What `functions/slack-worker` needs: answers, the event ledger and a way to reply in Slack. */
+export interface SlackWorkerDeps {
+  readonly answers: AnswerSource;
+  readonly ledger: Pick<SlackEventLedger, 'beginWork' | 'finishWork' | 'abandonWork'>;
+  readonly responder: Pick<SlackResponder, 'showWorking' | 'doneWorking' | 'postNotice' | 'deliver'>;
+  /** The bot's own user id, for events that do not name it (from `auth.test`, cached). */
+  readonly botUserId: () => Promise<string | undefined>;
+  /** Deliveries per job before the worker gives up and apologizes: the queue's `maxReceiveCount`. */
+  readonly maxAttempts: number;
+}
+
 /** What became of one queued event, for the `SlackEvent` metric. */
 export type WorkOutcome = Extract<SlackEventOutcome, 'answered' | 'ignored' | 'duplicate' | 'gave_up'>;
 
-export interface Delivery {
+export interface JobAttempt {
   /** Which delivery of the job this is (SQS `ApproximateReceiveCount`), from 1. */
   readonly attempt: number;
   /** How long this worker's claim on the event lasts. */
@@ -32,7 +44,7 @@ export interface Delivery {
 export async function answerSlackJob(
   deps: SlackWorkerDeps,
   job: SlackJob,
-  delivery: Delivery,
+  delivery: JobAttempt,
 ): Promise<WorkOutcome> {
   const decision = classifySlackEvent(job.envelope);
   if (!decision.handle) {
@@ -86,7 +98,7 @@ async function answer(
   deps: SlackWorkerDeps,
   question: SlackQuestion,
   target: ReplyTarget,
-  delivery: Delivery,
+  delivery: JobAttempt,
   log: Record<string, unknown>,
 ): Promise<void> {
   const botUserId = question.botUserId ?? (await deps.botUserId());

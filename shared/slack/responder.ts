@@ -14,7 +14,7 @@ export interface ReplyTarget {
   readonly userId: string;
 }
 
-export interface Delivery {
+export interface DeliveredAnswer {
   /** `streamed`: Slack's streaming methods; `posted`: one `chat.postMessage`. */
   readonly mode: 'streamed' | 'posted';
   readonly ts: string;
@@ -102,7 +102,7 @@ export class SlackResponder {
   }
 
   /** Delivers an answer from its event stream; returns how it was delivered. */
-  async deliver(target: ReplyTarget, events: AsyncIterable<AnswerEvent>): Promise<Delivery> {
+  async deliver(target: ReplyTarget, events: AsyncIterable<AnswerEvent>): Promise<DeliveredAnswer> {
     const tryStreaming = this.options.streaming && !this.streamingUnavailable.has(target.teamId);
     let stream: PostedMessage | undefined;
     let streamRefused = false;

@@ -3,9 +3,9 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { slackSettings } from '../../config/slack.ts';
 import { createDocumentClient } from '../aws/clients.ts';
 import { createConversationEngine } from '../chat/wiring.ts';
-import type { LanternConfig, SlackConfig } from '../config.ts';
+import { ConfigError, type LanternConfig, type SlackConfig } from '../config.ts';
 import { tracer } from '../observability.ts';
-import { type AnswerSource, answerSourceFor, type SlackEngine } from './answer-stream.ts';
+import { answerSourceFor, type SlackEngine } from './answer-stream.ts';
 import {
   SecretsManagerSlackCredentials,
   SlackCredentialsError,
@@ -13,29 +13,12 @@ import {
   StaticSlackCredentials,
 } from './credentials.ts';
 import { SlackEventLedger } from './event-ledger.ts';
+import type { SlackEventsDeps } from './intake.ts';
 import type { SlackJobQueue } from './job.ts';
+import type { SlackWorkerDeps } from './question-worker.ts';
 import { SlackResponder } from './responder.ts';
 import { SlackApi } from './slack-api.ts';
-import { SqsSlackJobQueue, UnconfiguredSlackJobQueue } from './sqs-queue.ts';
-
-/** What `functions/slack-events` needs: the secrets, the event ledger and the queue to the worker. */
-export interface SlackEventsDeps {
-  readonly credentials: SlackCredentialsProvider;
-  readonly ledger: Pick<SlackEventLedger, 'recordDelivery' | 'forgetDelivery'>;
-  readonly queue: SlackJobQueue;
-  readonly now?: () => Date;
-}
-
-/** What `functions/slack-worker` needs: answers, the event ledger and a way to reply in Slack. */
-export interface SlackWorkerDeps {
-  readonly answers: AnswerSource;
-  readonly ledger: Pick<SlackEventLedger, 'beginWork' | 'finishWork' | 'abandonWork'>;
-  readonly responder: Pick<SlackResponder, 'showWorking' | 'doneWorking' | 'postNotice' | 'deliver'>;
-  /** The bot's own user id, for events that do not name it (from `auth.test`, cached). */
-  readonly botUserId: () => Promise<string | undefined>;
-  /** Deliveries per job before the worker gives up and apologizes: the queue's `maxReceiveCount`. */
-  readonly maxAttempts: number;
-}
+import { SqsSlackJobQueue } from './sqs-queue.ts';
 
 /** Secrets Manager when `SLACK_SECRET_ARN` is set (it wins), else the plain variables. */
 export function createSlackCredentials(slack: SlackConfig): SlackCredentialsProvider {
@@ -58,7 +41,10 @@ export function createSlackEventLedger(config: LanternConfig): SlackEventLedger 
   });
 }
 
-/** The events function's adapters; the local stack passes its in-process queue instead of SQS. */
+/**
+ * The intake's adapters: SQS from `SLACK_QUEUE_URL`, or the `queue` given (the local stack's
+ * in-process one). Without either the function fails at cold start, not on Slack's first event.
+ */
 export function createSlackEventsDeps(
   config: LanternConfig,
   slack: SlackConfig,
@@ -67,15 +53,19 @@ export function createSlackEventsDeps(
   return {
     credentials: createSlackCredentials(slack),
     ledger: createSlackEventLedger(config),
-    queue:
-      queue ??
-      (slack.queueUrl
-        ? new SqsSlackJobQueue(
-            tracer.captureAWSv3Client(new SQSClient({ region: slack.region })),
-            slack.queueUrl,
-          )
-        : new UnconfiguredSlackJobQueue()),
+    queue: queue ?? createSqsQueue(slack),
   };
+}
+
+function createSqsQueue(slack: SlackConfig): SlackJobQueue {
+  if (!slack.queueUrl)
+    throw new ConfigError(
+      'SLACK_QUEUE_URL is not set: the Slack events function has no queue to hand events to',
+    );
+  return new SqsSlackJobQueue(
+    tracer.captureAWSv3Client(new SQSClient({ region: slack.region })),
+    slack.queueUrl,
+  );
 }
 
 export interface SlackWorkerOverrides {

@@ -2,21 +2,24 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import { makeChatHandler as makeChat } from '../../functions/chat/chat-handler.ts';
+import { makeChatStreamHandler } from '../../functions/chat-stream/chat-stream-handler.ts';
+import { makeHealthHandler } from '../../functions/health/health-handler.ts';
+import { makeSessionsHandler as makeSessions } from '../../functions/sessions/sessions-handler.ts';
 import { installLambdaStreamingGlobals, LambdaResponseStream } from '../../local/gateway/lambda-streaming.ts';
 import type { ChatStreamEvent, ChatTurn } from '../../shared/chat/engine.ts';
 import type { ChatAnswer } from '../../shared/chat/types.ts';
+import { parseCorsConfig } from '../../shared/config.ts';
 import { NotFoundError, ServiceUnavailableError, ValidationError } from '../../shared/errors.ts';
 
-process.env.TABLE_NAME ??= 'sessions';
-process.env.KNOWLEDGE_BASE_ID ??= 'KB12345678';
-process.env.MODEL_ARN ??= 'anthropic.claude-3-haiku-20240307-v1:0';
 const ALLOWED_ORIGIN = 'https://app.example.com';
-process.env.CORS_ALLOW_ORIGINS = `${ALLOWED_ORIGIN},http://localhost:5173`;
+const cors = parseCorsConfig({ CORS_ALLOW_ORIGINS: `${ALLOWED_ORIGIN},http://localhost:5173` });
 installLambdaStreamingGlobals();
-const { makeHandler: makeChatHandler } = await import('../../functions/chat/handler.ts');
-const { makeHandler: makeStreamHandler } = await import('../../functions/chat-stream/handler.ts');
-const { makeHandler: makeSessionsHandler } = await import('../../functions/sessions/handler.ts');
-const { handler: healthHandler } = await import('../../functions/health/handler.ts');
+const makeChatHandler = (engine: Parameters<typeof makeChat>[0]) => makeChat(engine, cors);
+const makeStreamHandler = (engine: Parameters<typeof makeChatStreamHandler>[0]) =>
+  makeChatStreamHandler(engine, cors);
+const makeSessionsHandler = (engine: Parameters<typeof makeSessions>[0]) => makeSessions(engine, cors);
+const healthHandler = makeHealthHandler(cors);
 
 const event = (name: string): APIGatewayProxyEvent =>
   JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'events', 'api-gateway', name), 'utf8'));

@@ -2,9 +2,16 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { guardrailPolicy } from '../../config/guardrail.ts';
 import type { FaultContext } from '../../local/bedrock-emulator/index.ts';
+import { installLambdaRuntime } from '../../local/gateway/lambda-runtime.ts';
 import type { LocalStack } from '../../local/stack.ts';
-import { API_KEY, apiClient, bootStack } from '../helpers/local-stack.ts';
 import { postSse } from '../helpers/sse.ts';
+
+// Log everything the handlers log, metrics included, and keep it for the scan below. Powertools
+// reads its switches when first loaded (as on Lambda), so they are set before the stack is imported.
+process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+installLambdaRuntime('DEBUG');
+const { API_KEY, apiClient, bootStack } = await import('../helpers/local-stack.ts');
 
 /** Raw PII sent in conversations below; none of it may be stored or logged. */
 const PII = {
@@ -21,9 +28,6 @@ const operations: string[] = [];
 const logLines: string[] = [];
 
 beforeAll(async () => {
-  // Log everything the handlers log, metrics included, and keep it for the scan below.
-  process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
-  process.env.POWERTOOLS_METRICS_DISABLED = 'false';
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
       logLines.push(args.map(String).join(' '));

@@ -2,6 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context, ScheduledEvent, SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
+import {
+  makeKbSyncHandler as makeHandler,
+  ScheduledSyncBusyError,
+} from '../../functions/kb-sync/kb-sync-handler.ts';
 import type { RecordOutcome } from '../../shared/ingestion/job-store.ts';
 import { IngestionJobTracker } from '../../shared/ingestion/job-tracker.ts';
 import {
@@ -19,12 +23,6 @@ import {
   type RecordedIngestionJob,
 } from '../../shared/ingestion/types.ts';
 import type { LanternMetric } from '../../shared/observability.ts';
-
-// The handler module builds its production dependencies from the environment when loaded.
-process.env.TABLE_NAME ??= 'sessions';
-process.env.KNOWLEDGE_BASE_ID ??= 'KBTEST0001';
-process.env.MODEL_ARN ??= 'anthropic.claude-3-haiku-20240307-v1:0';
-const { makeHandler, ScheduledSyncBusyError } = await import('../../functions/kb-sync/handler.ts');
 
 const events = join(import.meta.dirname, '..', '..', 'events', 'knowledge-base');
 const sqsEvent = (): SQSEvent => JSON.parse(readFileSync(join(events, 'sqs-s3-changes.json'), 'utf8'));

@@ -1,9 +1,12 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { makeSlackEventsHandler } from '../../functions/slack-events/slack-events-handler.ts';
+import { makeSlackWorkerHandler } from '../../functions/slack-worker/slack-worker-handler.ts';
 import { lambdaContext, toProxyEvent } from '../../local/gateway/proxy-event.ts';
 import type { ChatTurn } from '../../shared/chat/engine.ts';
 import type { ChatAnswer } from '../../shared/chat/types.ts';
 import type { AnswerEvent, AnswerSource } from '../../shared/slack/answer-stream.ts';
 import type { SlackEventLedger, WorkClaim } from '../../shared/slack/event-ledger.ts';
+import type { SlackEventsDeps } from '../../shared/slack/intake.ts';
 import type { ReplyTarget, SlackResponder } from '../../shared/slack/responder.ts';
 
 type Ledger = Pick<
@@ -110,17 +113,10 @@ export function slackProxyEvent(body: string, headers: Record<string, string>): 
 
 export const context = (name = 'lantern-test') => lambdaContext(name, 30_000, 'req-1');
 
-/**
- * The handler modules, imported the way Lambda loads them: their module-scope `handler` reads the
- * configuration, so the variables a deployment sets come first.
- */
+/** The Slack handlers' factories; the events endpoint lets no origin read cross-origin. */
 export async function loadSlackHandlers() {
-  process.env.TABLE_NAME ??= 'sessions';
-  process.env.KNOWLEDGE_BASE_ID ??= 'KB12345678';
-  process.env.MODEL_ARN ??= 'anthropic.claude-3-haiku-20240307-v1:0';
-  const [events, worker] = await Promise.all([
-    import('../../functions/slack-events/handler.ts'),
-    import('../../functions/slack-worker/handler.ts'),
-  ]);
-  return { makeEventsHandler: events.makeHandler, makeWorkerHandler: worker.makeHandler };
+  return {
+    makeEventsHandler: (deps: SlackEventsDeps) => makeSlackEventsHandler(deps, { allowOrigins: [] }),
+    makeWorkerHandler: makeSlackWorkerHandler,
+  };
 }

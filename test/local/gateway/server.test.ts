@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installLambdaStreamingGlobals } from '../../../local/gateway/lambda-streaming.ts';
-import type { Route } from '../../../local/gateway/routes.ts';
+import type { GatewayRoute } from '../../../local/gateway/routes.ts';
 import { type LocalGateway, startLocalGateway } from '../../../local/gateway/server.ts';
 
 const KEY = 'gateway-test-key-1';
@@ -15,7 +15,7 @@ const handled: APIGatewayProxyEvent[] = [];
 
 installLambdaStreamingGlobals();
 
-const routes: Route[] = [
+const routes: GatewayRoute[] = [
   {
     method: 'POST',
     resource: '/v1/chat',

@@ -1,5 +1,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { expect } from 'vitest';
+import { makeChatHandler } from '../../../functions/chat/chat-handler.ts';
+import { makeHealthHandler } from '../../../functions/health/health-handler.ts';
 import type { ChatTurn } from '../../../shared/chat/engine.ts';
 import type { ChatAnswer } from '../../../shared/chat/types.ts';
 import { context } from '../../slack/support.ts';
@@ -7,16 +9,13 @@ import type { Replayer } from '../context.ts';
 
 type Json = Record<string, unknown>;
 
-/** The handler modules, imported as Lambda loads them: their module scope reads the configuration. */
-async function handlers() {
-  process.env.TABLE_NAME ??= 'sessions';
-  process.env.KNOWLEDGE_BASE_ID ??= 'KBREPLAY01';
-  process.env.MODEL_ARN ??= 'anthropic.claude-3-haiku-20240307-v1:0';
-  const [chat, health] = await Promise.all([
-    import('../../../functions/chat/handler.ts'),
-    import('../../../functions/health/handler.ts'),
-  ]);
-  return { makeChat: chat.makeHandler, health: health.handler };
+/** The handlers' factories, as the local stack builds them; no origin may read cross-origin. */
+function handlers() {
+  const cors = { allowOrigins: [] };
+  return {
+    makeChat: (engine: Parameters<typeof makeChatHandler>[0]) => makeChatHandler(engine, cors),
+    health: makeHealthHandler(cors),
+  };
 }
 
 const API_KEY_ID = 'replayed-api-key-id';
@@ -28,7 +27,7 @@ const API_KEY_ID = 'replayed-api-key-id';
  * deliver it, once with its own body and once with a question in the same layout.
  */
 export const replayApiGatewayEvent: Replayer = async (recording) => {
-  const { makeChat, health } = await handlers();
+  const { makeChat, health } = handlers();
   const recorded = recording.payload as unknown as APIGatewayProxyEvent;
   const invoke = async (
     handler: (e: APIGatewayProxyEvent, c: never) => Promise<unknown>,
