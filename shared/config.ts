@@ -1,10 +1,14 @@
 import { z } from 'zod';
+import type { EnvironmentVariableName } from '../config/environment.ts';
 
 /**
- * Lantern's configuration, read from the environment once and validated. No other module reads
- * `process.env`: the CDK app and the local stack set the same variables, so a handler cannot tell
- * where it runs. The endpoint overrides are only set by the local stack.
+ * Lantern's configuration, read from the environment once and validated against the contract of
+ * `config/environment.ts` (its names, which are required). No other module reads `process.env`:
+ * the CDK app and the local stack set the same variables, so a handler cannot tell where it runs.
+ * The endpoint overrides are only set by the local stack.
  */
+type ContractShape = { readonly [Name in EnvironmentVariableName]?: z.ZodType };
+
 const optionalUrl = z.url({ message: 'must be a URL such as http://127.0.0.1:4567' }).optional();
 
 const environmentSchema = z
@@ -39,7 +43,7 @@ const environmentSchema = z
             .regex(/^[0-9a-zA-Z]{10}$/, 'must list data source ids (10 letters or digits), comma-separated'),
         ),
       ),
-  })
+  } satisfies ContractShape)
   .refine((e) => (e.GUARDRAIL_ID === undefined) === (e.GUARDRAIL_VERSION === undefined), {
     message: 'GUARDRAIL_ID and GUARDRAIL_VERSION must be set together',
     path: ['GUARDRAIL_VERSION'],
@@ -134,7 +138,7 @@ const slackEnvironmentSchema = z.object({
   ),
   SLACK_SOURCE_BASE_URL: z.preprocess(blankAsUnset, optionalUrl),
   AWS_REGION: z.string().min(1).default('us-east-1'),
-});
+} satisfies ContractShape);
 
 export interface SlackConfig {
   /** Local only; on AWS the secret named by `secretArn` holds it. Never log it. */
@@ -198,7 +202,7 @@ const corsEnvironmentSchema = z.object({
       [...new Set((value ?? '').split(',').map((origin) => origin.trim()))].filter(Boolean),
     )
     .pipe(z.array(corsOrigin)),
-});
+} satisfies ContractShape);
 
 function isSerializedOrigin(value: string): boolean {
   try {
