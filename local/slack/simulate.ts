@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { threadSessionId } from '../../shared/slack/thread-session.ts';
 import { cliFail, parseCli } from '../cli.ts';
-import { type LocalStack, startLocalStack } from '../stack.ts';
+import { installLambdaRuntime } from '../gateway/lambda-runtime.ts';
+import type { LocalStack } from '../stack.ts';
 import { type FakeSlackApi, type FakeSlackMessage, startFakeSlackApi } from './fake-slack-api.ts';
 import { appMentionEnvelope, directMessageEnvelope, sendSignedEvent } from './signed-event.ts';
 
@@ -62,11 +63,15 @@ try {
     `Fake Slack Web API on ${slack.url} (workspace ${workspace.teamId}, bot <@${workspace.botUserId}>)`,
   );
   process.stdout.write('Starting Lantern offline and ingesting the knowledge base… ');
+  const logLevel = args.verbose ? 'INFO' : 'ERROR';
+  // Powertools reads its switches when first loaded: set them before the handlers' code is.
+  installLambdaRuntime(logLevel);
+  const { startLocalStack } = await import('../stack.ts');
   stack = await startLocalStack({
     docsDir,
     apiKeys: [`simulate-${randomBytes(8).toString('hex')}`],
     port: 0,
-    logLevel: args.verbose ? 'INFO' : 'ERROR',
+    logLevel,
     slack: {
       signingSecret,
       botToken,

@@ -1,7 +1,13 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack.ts';
+import { installLambdaRuntime } from '../../local/gateway/lambda-runtime.ts';
+import type { LocalStack, LocalStackOptions } from '../../local/stack.ts';
+
+// Scripts boot stacks in this process too (eval, bench, load). Powertools reads its switches when
+// first loaded, as on Lambda where the runtime sets them before a handler loads: set here, before the
+// stack's code is imported below, and quiet unless the caller already asked for more.
+installLambdaRuntime('SILENT');
 
 export const SAMPLE_KB = join(import.meta.dirname, '..', '..', 'local', 'sample-kb');
 export const CODA_HELP = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpora', 'coda-help');
@@ -12,6 +18,7 @@ export const ADMIN_KEY = 'test-admin-key-0003';
 
 /** Boots the real local stack on loopback (random ports) and waits for ingestion. */
 export async function bootStack(overrides: Partial<LocalStackOptions> = {}): Promise<LocalStack> {
+  const { startLocalStack } = await import('../../local/stack.ts');
   const stack = await startLocalStack({
     docsDir: SAMPLE_KB,
     apiKeys: [API_KEY, OTHER_API_KEY],
