@@ -28,7 +28,7 @@ export interface KnowledgeBaseReloadProps {
 }
 
 /**
- * The job items of `shared/knowledge-base/job-store.ts`: `INGESTIONJOB` / `<startedAt>#<jobId>` and the
+ * The job items of `shared/ingestion/job-store.ts`: `INGESTIONJOB` / `<startedAt>#<jobId>` and the
  * pointers `INGESTIONJOB#<jobId>` / `JOB`. The functions may touch no other partition of the table.
  */
 const JOB_PARTITIONS = ['INGESTIONJOB', 'INGESTIONJOB#*'];

@@ -21,7 +21,7 @@ export const workload = {
   /** Billed duration of one chat invocation: mostly waiting for Bedrock. */
   chatDurationMs: 4_000,
   /**
-   * DynamoDB request units per turn, from `shared/session-store.ts`: read the session and the recent
+   * DynamoDB request units per turn, from `shared/aws/dynamodb-session-store.ts`: read the session and the recent
    * messages; claim the client message id, append the question and the answer (about 3 KB with its
    * citations), record the answer on the claim, touch the session.
    */
