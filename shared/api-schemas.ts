@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RAG_INPUT_LIMIT } from './history.ts';
+import { RAG_INPUT_LIMIT } from './chat/history.ts';
 
 /** Session ids are UUIDs Lantern issued; anything that cannot be one is "not found" downstream. */
 const sessionId = z

@@ -9,7 +9,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { cliFail, parseCli } from '../../local/cli.ts';
 import { startLocalDynamoDb } from '../../local/dynamodb.ts';
 import { LOCAL_TABLE_NAME } from '../../local/stack.ts';
-import type { Rating } from '../../shared/types.ts';
+import type { Rating } from '../../shared/chat/types.ts';
 import { exportFeedback, toJsonl } from './feedback-export.ts';
 
 const usage = `Usage: npm run feedback:export -- [options]

@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_TABLE_NAME, type LocalStack } from '../../local/stack.ts';
-import type { StoredMessage } from '../../shared/types.ts';
+import type { StoredMessage } from '../../shared/chat/types.ts';
 import { apiClient, bootStack, OTHER_API_KEY } from '../helpers/local-stack.ts';
 import { exportFeedback, pairWithQuestion } from './feedback-export.ts';
 

@@ -6,8 +6,8 @@
  */
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { sessionTable } from '../../config/table.ts';
-import { SessionStore } from '../../shared/session-store.ts';
-import type { Citation, Rating, StoredMessage } from '../../shared/types.ts';
+import { DynamoDbSessionStore as SessionStore } from '../../shared/aws/dynamodb-session-store.ts';
+import type { Citation, Rating, StoredMessage } from '../../shared/chat/types.ts';
 
 /** One line of the export. */
 export interface FeedbackLine {
