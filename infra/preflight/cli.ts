@@ -4,7 +4,7 @@
  */
 import type { PreflightContext } from './check.ts';
 import { preflightClients } from './clients.ts';
-import { parseOptions, UsageError } from './options.ts';
+import { HelpRequested, parseOptions, UsageError } from './options.ts';
 import { formatReport, runPreflight } from './run.ts';
 
 async function main(): Promise<number> {
@@ -12,6 +12,10 @@ async function main(): Promise<number> {
   try {
     options = parseOptions(process.argv.slice(2), process.env);
   } catch (error) {
+    if (error instanceof HelpRequested) {
+      process.stdout.write(`${error.message}\n`);
+      return 0;
+    }
     if (error instanceof UsageError) {
       process.stderr.write(`${error.message}\n`);
       return 2;

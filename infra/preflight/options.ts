@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
 import { checkModel } from '../lib/model-check.ts';
 import { CHECK_IDS, type CheckId } from './check.ts';
@@ -19,37 +20,43 @@ export class UsageError extends Error {
 export const USAGE = `npm run preflight -- [--region REGION] [--model ID|ARN] [--embedding-model ID]
                         [--endpoint URL] [--agent-endpoint URL] [--s3vectors-endpoint URL]
                         [--cloudformation-endpoint URL] [--toolkit-stack-name NAME]
-                        [--skip ${CHECK_IDS.join(',')}]
+                        [--skip ${CHECK_IDS.join(',')}] [--help]
 
 Read-only checks of the account and region before \`cdk deploy\`. The region comes from --region,
 AWS_REGION or AWS_DEFAULT_REGION; credentials from the usual AWS chain. --endpoint (or
 LANTERN_PREFLIGHT_ENDPOINT) points the Bedrock control-plane reads at the local emulator.`;
 
+export class HelpRequested extends Error {
+  override readonly name = 'HelpRequested';
+}
+
+const OPTIONS = {
+  region: { type: 'string' },
+  model: { type: 'string' },
+  'embedding-model': { type: 'string' },
+  endpoint: { type: 'string' },
+  'agent-endpoint': { type: 'string' },
+  's3vectors-endpoint': { type: 'string' },
+  'cloudformation-endpoint': { type: 'string' },
+  'toolkit-stack-name': { type: 'string' },
+  skip: { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
+
 /** Parses the command line (and the two environment variables it may read). */
 export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): PreflightOptions {
-  const values = new Map<string, string>();
-  for (let i = 0; i < argv.length; i += 1) {
-    const flag = argv[i] as string;
-    const [name, inline] = flag.split('=', 2) as [string, string | undefined];
-    if (!name.startsWith('--')) throw new UsageError(`Unexpected argument ${flag}\n\n${USAGE}`);
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new UsageError(`${name} needs a value\n\n${USAGE}`);
-    values.set(name.slice(2), value);
+  let parsed: ReturnType<
+    typeof parseArgs<{ args: string[]; options: typeof OPTIONS; strict: true }>
+  >['values'];
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, strict: true }).values;
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}\n\n${USAGE}`);
   }
-  const known = new Set([
-    'region',
-    'model',
-    'embedding-model',
-    'endpoint',
-    'agent-endpoint',
-    's3vectors-endpoint',
-    'cloudformation-endpoint',
-    'toolkit-stack-name',
-    'skip',
-  ]);
-  for (const name of values.keys()) {
-    if (!known.has(name)) throw new UsageError(`Unknown option --${name}\n\n${USAGE}`);
-  }
+  if (parsed.help) throw new HelpRequested(USAGE);
+  const values = new Map(
+    Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  );
   const region = values.get('region') ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (!region) throw new UsageError(`No region: pass --region or set AWS_REGION\n\n${USAGE}`);
   const skip = new Set<CheckId>();

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckId, PreflightContext } from '../../infra/preflight/check.ts';
 import { preflightClients } from '../../infra/preflight/clients.ts';
-import { parseOptions } from '../../infra/preflight/options.ts';
+import { HelpRequested, parseOptions, UsageError } from '../../infra/preflight/options.ts';
 import { formatReport, runPreflight } from '../../infra/preflight/run.ts';
 import { type BedrockEmulator, startBedrockEmulator } from '../../local/bedrock-emulator/index.ts';
 
@@ -381,5 +381,11 @@ describe('preflight offline, against the Bedrock emulator', () => {
   it('refuses to guess a region', () => {
     expect(() => parseOptions([], {})).toThrow(/No region: pass --region or set AWS_REGION/);
     expect(() => parseOptions(['--region', 'us-east-1', '--skip', 'everything'], {})).toThrow(/--skip takes/);
+  });
+
+  it('answers --help with the usage, and an unknown or valueless option with a usage error', () => {
+    expect(() => parseOptions(['--help'], {})).toThrow(HelpRequested);
+    expect(() => parseOptions(['--region', 'us-east-1', '--bogus'], {})).toThrow(UsageError);
+    expect(() => parseOptions(['--region'], {})).toThrow(/argument missing/);
   });
 });
