@@ -198,6 +198,9 @@ function handlerEnvironment(): Record<string, string> {
     GUARDRAIL_ID: localGuardrail.id,
     GUARDRAIL_VERSION: localGuardrail.version,
     SLACK_API_URL: `${nowhere}/api/`,
+    // As deployed: the events function hands events to a queue and reads its secrets from Secrets Manager.
+    SLACK_QUEUE_URL: `${nowhere}/000000000000/lantern-slack-jobs`,
+    SLACK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:lantern-slack-AbCdEf',
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
     AWS_EC2_METADATA_DISABLED: 'true',
