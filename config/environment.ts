@@ -8,9 +8,10 @@
 
 /**
  * Which functions read a variable: `all` of them; the API functions answering browsers (`http`);
- * the Slack pair (`slack`) or only `slack-events`; the knowledge-base reload pair (`ingestion`).
+ * the Slack pair (`slack`) or only `slack-events`; the knowledge-base reload pair (`ingestion`);
+ * the Lambda authorizer and the visitor-token route (`identity`).
  */
-export type VariableScope = 'all' | 'http' | 'slack' | 'slack-events' | 'ingestion';
+export type VariableScope = 'all' | 'http' | 'slack' | 'slack-events' | 'ingestion' | 'identity';
 
 /**
  * Who sets a variable: `cdk` on AWS (the local stack sets it too), `lambda` (the Lambda runtime
@@ -120,6 +121,70 @@ export const environmentContract = {
     meaning: 'Slack Web API base URL. Default https://slack.com/api/.',
     required: false,
     scope: 'slack',
+    setBy: 'local',
+  },
+  USER_TOKEN_ISSUER: {
+    meaning:
+      "Signed-in users' OIDC issuer (the tokens' `iss`): an https URL (http only on loopback). None when unset.",
+    required: false,
+    scope: 'identity',
+    setBy: 'cdk',
+  },
+  USER_TOKEN_JWKS_URI: {
+    meaning: "Where that issuer's signing keys are. Default <USER_TOKEN_ISSUER>/.well-known/jwks.json.",
+    required: false,
+    scope: 'identity',
+    setBy: 'cdk',
+  },
+  USER_TOKEN_AUDIENCE: {
+    meaning: 'Comma-separated audiences (`aud`) a user token must name; required with USER_TOKEN_ISSUER.',
+    required: false,
+    scope: 'identity',
+    setBy: 'cdk',
+  },
+  COGNITO_USER_POOL_ID: {
+    meaning: 'A Cognito user pool whose tokens sign users in, instead of USER_TOKEN_ISSUER.',
+    required: false,
+    scope: 'identity',
+    setBy: 'cdk',
+  },
+  COGNITO_CLIENT_IDS: {
+    meaning:
+      'Comma-separated app client ids a Cognito token must be for; required with COGNITO_USER_POOL_ID.',
+    required: false,
+    scope: 'identity',
+    setBy: 'cdk',
+  },
+  COGNITO_TOKEN_USE: {
+    meaning: 'Which Cognito token is sent: `id` or `access`. Default id.',
+    required: false,
+    scope: 'identity',
+    setBy: 'cdk',
+  },
+  VISITOR_TOKEN_ISSUER: {
+    meaning: 'The `iss` of anonymous visitor tokens Lantern mints. Default urn:lantern:visitor.',
+    required: false,
+    scope: 'identity',
+    setBy: 'cdk',
+  },
+  VISITOR_TOKEN_TTL_SECONDS: {
+    meaning: 'How long a visitor token (and so its sessions) lasts, 60-86400 seconds. Default 3600.',
+    required: false,
+    scope: 'identity',
+    setBy: 'cdk',
+  },
+  VISITOR_TOKEN_SECRET_ARN: {
+    meaning:
+      'Secrets Manager secret the visitor-token signing key is derived from; no visitor tokens when unset.',
+    required: false,
+    scope: 'identity',
+    setBy: 'cdk',
+  },
+  VISITOR_TOKEN_SECRET: {
+    meaning:
+      'The visitor-token secret itself, when there is no VISITOR_TOKEN_SECRET_ARN (local). Never logged.',
+    required: false,
+    scope: 'identity',
     setBy: 'local',
   },
   DYNAMODB_ENDPOINT: {

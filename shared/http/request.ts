@@ -1,15 +1,20 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { z } from 'zod';
+import { principalOf, tokenOwner } from '../auth/owner.ts';
 import { BadRequestError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../errors.ts';
 
 /** Request bodies above this are refused before parsing; the largest valid chat body is a few KB. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
 /**
- * The caller's identity: the id of the API key API Gateway validated (never the key itself, so no
- * secret is stored or logged). The local gateway fills the same field.
+ * The caller's identity, which owns the sessions it creates: on a route behind the Lambda authorizer,
+ * the token's issuer and subject (`tokenOwner`, never equal to a key id); otherwise the id of the API
+ * key API Gateway validated (never the key itself, so no secret is stored or logged). The local
+ * gateway fills the same fields.
  */
 export function callerOf(event: APIGatewayProxyEvent): string {
+  const principal = principalOf(event.requestContext?.authorizer);
+  if (principal) return tokenOwner(principal);
   const apiKeyId = event.requestContext?.identity?.apiKeyId;
   if (!apiKeyId) throw new UnauthorizedError();
   return apiKeyId;

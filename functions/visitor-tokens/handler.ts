@@ -1,0 +1,9 @@
+import { getIdentityConfig } from '../../shared/auth/identity-config.ts';
+import { createVisitorTokenIssuer } from '../../shared/auth/wiring.ts';
+import { getCorsConfig } from '../../shared/config.ts';
+import { makeVisitorTokensHandler } from './visitor-tokens-handler.ts';
+
+export const handler = makeVisitorTokensHandler(
+  createVisitorTokenIssuer(getIdentityConfig()),
+  getCorsConfig(),
+);

@@ -1,0 +1,23 @@
+import type { VisitorTokenIssuer } from '../../shared/auth/visitor-token-issuer.ts';
+import type { CorsConfig } from '../../shared/config.ts';
+import { restHandler } from '../../shared/http/handler.ts';
+import { callerOf } from '../../shared/http/request.ts';
+import { jsonResponse } from '../../shared/http/responses.ts';
+
+/**
+ * `POST /v1/visitor-tokens` (API key): a short-lived signed token for one anonymous visitor of a
+ * public widget. The widget sends it as `Authorization: Bearer`; the visitor's sessions are theirs
+ * until it expires. No body: a visitor has nothing to say about who they are.
+ */
+export const makeVisitorTokensHandler = (issuer: Pick<VisitorTokenIssuer, 'mint'>, cors: CorsConfig) =>
+  restHandler(async (event) => {
+    // The gateway requires the key; this refuses an event that somehow came without one.
+    callerOf(event);
+    const minted = await issuer.mint();
+    return jsonResponse(201, {
+      token: minted.token,
+      tokenType: 'Bearer',
+      expiresAt: minted.expiresAt.toISOString(),
+      expiresIn: Math.max(0, Math.round((minted.expiresAt.getTime() - Date.now()) / 1000)),
+    });
+  }, cors);

@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import type { EnvironmentVariableName } from '../../config/environment.ts';
+
+/**
+ * The authorizer's and the visitor-token route's settings (`config/environment.ts`, scope
+ * `identity`): which issuers' tokens are accepted, and how visitor tokens are made. Parsed apart
+ * from `shared/config.ts` because no other function needs them.
+ */
+type ContractShape = { readonly [Name in EnvironmentVariableName]?: z.ZodType };
+
+const blankAsUnset = (value: unknown) => (value === '' ? undefined : value);
+const list = (value: string | undefined) =>
+  [...new Set((value ?? '').split(',').map((item) => item.trim()))].filter(Boolean);
+
+/** `https://`, or `http://` on loopback only (the local issuer): keys must not travel in the clear. */
+const issuerUrl = z.url().refine(
+  (value) => {
+    const url = new URL(value);
+    return (
+      url.protocol === 'https:' ||
+      (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
+    );
+  },
+  { message: 'must be an https:// URL (http:// only on 127.0.0.1 or localhost)' },
+);
+
+const identityEnvironmentSchema = z.object({
+  USER_TOKEN_ISSUER: z.preprocess(blankAsUnset, issuerUrl.optional()),
+  USER_TOKEN_JWKS_URI: z.preprocess(blankAsUnset, issuerUrl.optional()),
+  USER_TOKEN_AUDIENCE: z.string().optional().transform(list),
+  COGNITO_USER_POOL_ID: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d_[0-9a-zA-Z]+$/, 'must be a user pool id such as eu-west-1_AbC123')
+      .optional(),
+  ),
+  COGNITO_CLIENT_IDS: z.string().optional().transform(list),
+  COGNITO_TOKEN_USE: z.preprocess(blankAsUnset, z.enum(['id', 'access']).default('id')),
+  VISITOR_TOKEN_ISSUER: z.preprocess(blankAsUnset, z.string().min(1).default('urn:lantern:visitor')),
+  VISITOR_TOKEN_TTL_SECONDS: z.preprocess(
+    blankAsUnset,
+    z.coerce.number().int().min(60).max(86_400).default(3600),
+  ),
+  VISITOR_TOKEN_SECRET_ARN: z.preprocess(
+    blankAsUnset,
+    z
+      .string()
+      .regex(
+        /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/,
+        'must be a Secrets Manager secret ARN',
+      )
+      .optional(),
+  ),
+  VISITOR_TOKEN_SECRET: z.preprocess(
+    blankAsUnset,
+    z.string().min(32, 'must be at least 32 characters').optional(),
+  ),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+} satisfies ContractShape);
+
+/** Tokens of any OIDC issuer: its `iss`, where its keys are, whom its tokens are for. */
+export interface OidcIssuerConfig {
+  readonly kind: 'oidc';
+  readonly issuer: string;
+  readonly jwksUri: string;
+  readonly audience: readonly string[];
+}
+
+/** Tokens of a Cognito user pool, checked for the app clients and the token use. */
+export interface CognitoIssuerConfig {
+  readonly kind: 'cognito';
+  readonly userPoolId: string;
+  readonly clientIds: readonly string[];
+  readonly tokenUse: 'id' | 'access';
+}
+
+export interface VisitorTokenConfig {
+  readonly issuer: string;
+  readonly ttlSeconds: number;
+  /** The secret the signing key is derived from: in Secrets Manager on AWS... */
+  readonly secretArn?: string;
+  /** ...or given directly (local). Never logged. */
+  readonly secret?: string;
+}
+
+export interface IdentityConfig {
+  /** The identity provider of signed-in users; none when only visitors (or nobody) sign tokens. */
+  readonly users?: OidcIssuerConfig | CognitoIssuerConfig;
+  /** Lantern's own visitor tokens; none when no secret is configured. */
+  readonly visitors?: VisitorTokenConfig;
+  readonly region: string;
+}
+
+export class IdentityConfigError extends Error {
+  override readonly name = 'IdentityConfigError';
+}
+
+export function parseIdentityConfig(env: Record<string, string | undefined>): IdentityConfig {
+  const result = identityEnvironmentSchema.safeParse(env);
+  if (!result.success) {
+    // The issue names the variable and the rule, never the value: a secret may be in it.
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+    throw new IdentityConfigError(`Invalid identity configuration: ${problems.join('; ')}`);
+  }
+  const e = result.data;
+  if (e.USER_TOKEN_ISSUER && e.COGNITO_USER_POOL_ID) {
+    throw new IdentityConfigError('Set USER_TOKEN_ISSUER or COGNITO_USER_POOL_ID, not both');
+  }
+  if (e.USER_TOKEN_ISSUER && e.USER_TOKEN_AUDIENCE.length === 0) {
+    throw new IdentityConfigError('USER_TOKEN_AUDIENCE is required with USER_TOKEN_ISSUER');
+  }
+  if (e.COGNITO_USER_POOL_ID && e.COGNITO_CLIENT_IDS.length === 0) {
+    throw new IdentityConfigError('COGNITO_CLIENT_IDS is required with COGNITO_USER_POOL_ID');
+  }
+  const users: IdentityConfig['users'] = e.USER_TOKEN_ISSUER
+    ? {
+        kind: 'oidc',
+        issuer: e.USER_TOKEN_ISSUER,
+        jwksUri: e.USER_TOKEN_JWKS_URI ?? `${e.USER_TOKEN_ISSUER.replace(/\/$/, '')}/.well-known/jwks.json`,
+        audience: e.USER_TOKEN_AUDIENCE,
+      }
+    : e.COGNITO_USER_POOL_ID
+      ? {
+          kind: 'cognito',
+          userPoolId: e.COGNITO_USER_POOL_ID,
+          clientIds: e.COGNITO_CLIENT_IDS,
+          tokenUse: e.COGNITO_TOKEN_USE,
+        }
+      : undefined;
+  const visitors: VisitorTokenConfig | undefined =
+    e.VISITOR_TOKEN_SECRET_ARN || e.VISITOR_TOKEN_SECRET
+      ? {
+          issuer: e.VISITOR_TOKEN_ISSUER,
+          ttlSeconds: e.VISITOR_TOKEN_TTL_SECONDS,
+          ...(e.VISITOR_TOKEN_SECRET_ARN ? { secretArn: e.VISITOR_TOKEN_SECRET_ARN } : {}),
+          ...(e.VISITOR_TOKEN_SECRET ? { secret: e.VISITOR_TOKEN_SECRET } : {}),
+        }
+      : undefined;
+  return { ...(users ? { users } : {}), ...(visitors ? { visitors } : {}), region: e.AWS_REGION };
+}
+
+let cached: IdentityConfig | undefined;
+
+/** The process's identity configuration, parsed on first use so a bad deployment fails at cold start. */
+export function getIdentityConfig(): IdentityConfig {
+  cached ??= parseIdentityConfig(process.env);
+  return cached;
+}

@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * What the Lambda authorizer hands the handlers in `requestContext.authorizer`: who signed the
+ * token and whom it names. API Gateway passes context values as strings.
+ */
+export interface TokenPrincipal {
+  readonly issuer: string;
+  readonly subject: string;
+  /** `user` for a signed-in user's token, `visitor` for Lantern's own anonymous visitor token. */
+  readonly kind: PrincipalKind;
+}
+
+export type PrincipalKind = 'user' | 'visitor';
+
+/** The keys of the authorizer context, shared by the authorizer and the handlers reading it. */
+export const AUTHORIZER_CONTEXT = { issuer: 'issuer', subject: 'sub', kind: 'kind' } as const;
+
+/**
+ * The owner a token's sessions are stored under: a digest of issuer and subject. Two issuers may
+ * use the same `sub`, so both go in; the digest keeps the key short and keeps a `sub` that is an
+ * e-mail address out of the table and the logs. The `jwt#` prefix cannot begin an API key id
+ * (API Gateway's are alphanumeric, the local gateway's start with `key-`), so no key and no user
+ * ever share sessions.
+ */
+export function tokenOwner(principal: Pick<TokenPrincipal, 'issuer' | 'subject'>): string {
+  const digest = createHash('sha256').update(principal.issuer).update('\n').update(principal.subject);
+  return `jwt#${digest.digest('base64url')}`;
+}
+
+/** The principal in an authorizer context, when the request came through the Lambda authorizer. */
+export function principalOf(context: unknown): TokenPrincipal | undefined {
+  if (!context || typeof context !== 'object') return undefined;
+  const values = context as Record<string, unknown>;
+  const issuer = values[AUTHORIZER_CONTEXT.issuer];
+  const subject = values[AUTHORIZER_CONTEXT.subject];
+  const kind = values[AUTHORIZER_CONTEXT.kind];
+  if (typeof issuer !== 'string' || !issuer || typeof subject !== 'string' || !subject) return undefined;
+  return { issuer, subject, kind: kind === 'visitor' ? 'visitor' : 'user' };
+}
