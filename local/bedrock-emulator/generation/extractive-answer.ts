@@ -67,7 +67,10 @@ export interface Answer<R> {
 export const MAX_CHARS = 700;
 /** A procedure is preferred to prose for a how-to question unless the prose scores this much more. */
 const STEPS_PREFERENCE = 0.7;
-/** Another document's sentence joins the answer when it scores at least this share of the best. */
+/**
+ * Another document's sentence joins the answer only when it scores at least this share of the best
+ * and holds a word of the question the answer lacks: otherwise it repeats what is cited already.
+ */
 const SECOND_SOURCE_MIN = 0.8;
 /** How many sentences a prose answer holds. */
 const PROSE_SENTENCES = 2;
@@ -91,7 +94,16 @@ export function* generateAnswer<R>(input: GeneratorInput<R>): Generator<AnswerPa
   const pieces: { passage: Passage<R>; range: Range }[] = [{ passage: first, range: main }];
   const second = others.find((p) => p.document === undefined || p.document !== first.document);
   const extra = second === undefined ? undefined : bestSentence(second, input.queryWeights);
-  if (second !== undefined && extra !== undefined && extra.score >= SECOND_SOURCE_MIN * main.score) {
+  if (
+    second !== undefined &&
+    extra !== undefined &&
+    extra.score >= SECOND_SOURCE_MIN * main.score &&
+    addsToAnswer(
+      second.text.slice(extra.start, extra.end),
+      first.text.slice(main.start, main.end),
+      input.queryWeights,
+    )
+  ) {
     pieces.push({ passage: second, range: extra });
   }
   let offset = 0;
@@ -121,6 +133,11 @@ export function collectAnswer<R>(parts: Iterable<AnswerPart<R>>): Answer<R> {
     else citations.push({ span: part.span, text: part.text, references: part.references });
   }
   return { text, citations };
+}
+
+function addsToAnswer(extra: string, answer: string, weights: QueryWeights): boolean {
+  const answered = new Set(analyze(answer));
+  return analyze(extra).some((term) => weights.has(term) && !answered.has(term));
 }
 
 function score(text: string, weights: QueryWeights): number {

@@ -38,6 +38,7 @@ export class ChunkIndex {
   });
   readonly #chunks = new Map<string, IndexedChunk>();
   readonly #terms = new Map<string, ReadonlySet<string>>();
+  readonly #headingTerms = new Map<string, ReadonlySet<string>>();
   readonly #frequency = new Map<string, number>();
 
   get size(): number {
@@ -49,6 +50,7 @@ export class ChunkIndex {
     this.#search.add(chunk);
     this.#chunks.set(chunk.id, chunk);
     this.#terms.set(chunk.id, terms);
+    this.#headingTerms.set(chunk.id, new Set(analyze(`${chunk.title}\n${chunk.headings}`)));
     for (const term of terms) this.#frequency.set(term, (this.#frequency.get(term) ?? 0) + 1);
   }
 
@@ -63,6 +65,7 @@ export class ChunkIndex {
     }
     this.#chunks.delete(id);
     this.#terms.delete(id);
+    this.#headingTerms.delete(id);
   }
 
   has(term: string): boolean {
@@ -78,6 +81,11 @@ export class ChunkIndex {
   /** The terms of a chunk, every field together. */
   termsOf(id: string): ReadonlySet<string> {
     return this.#terms.get(id) ?? new Set();
+  }
+
+  /** The terms of a chunk's title and headings. */
+  headingTermsOf(id: string): ReadonlySet<string> {
+    return this.#headingTerms.get(id) ?? new Set();
   }
 
   /** BM25 hits for weighted terms, best first. */

@@ -17,6 +17,8 @@ export interface QueryPlan {
   /** The terms an answer must cover: the question's, and in a follow-up the question it follows. */
   readonly judged: ReadonlySet<string>;
   readonly followUp: boolean;
+  /** Capitalised words inside a sentence that the documents never use: names of other things. */
+  readonly unknownNames: readonly string[];
   /** It asks how to do something: a procedure answers it. */
   readonly wantsSteps: boolean;
 }
@@ -33,6 +35,9 @@ const POINTS_BACK =
 const ASKS_STEPS =
   /\b(?:how (?:do|can|could|would|should|to|does)|how'?s|steps?|where (?:do|can|is|are)|set ?up|way to)\b|^(?:can|could) (?:i|we|you)\b/i;
 
+/** A capitalised word not opening a sentence: a name. */
+const NAME = /(?<![.!?]\s+|^\s*)\b\p{Lu}[\p{Ll}\p{N}]+/gu;
+
 export function planQuery(question: string, history: readonly string[], vocabulary: Vocabulary): QueryPlan {
   const own = new Set(analyze(question));
   const known = [...own].filter((term) => vocabulary.has(term));
@@ -47,5 +52,8 @@ export function planQuery(question: string, history: readonly string[], vocabula
       if (i === 0 && followUp) judged.add(term);
     }
   });
-  return { terms, own, judged, followUp, wantsSteps: ASKS_STEPS.test(question) };
+  const unknownNames = (question.match(NAME) ?? []).filter((name) =>
+    analyze(name).some((term) => !vocabulary.has(term)),
+  );
+  return { terms, own, judged, followUp, unknownNames, wantsSteps: ASKS_STEPS.test(question) };
 }

@@ -33,11 +33,11 @@ export function rankChunks(
     .slice(0, limit);
   const best = ranked[0]?.rank || 1;
   return ranked.map(({ id, rank }, i) => {
-    const judgement = judge(plan, index.termsOf(id), index);
+    const judgement = judge(plan, index.termsOf(id), index.headingTermsOf(id), index);
     return {
       id,
       score: Number((rank / best).toFixed(4)),
-      relevant: (i === 0 || rank >= CLOSE_RANK * best) && isRelevant(judgement),
+      relevant: (i === 0 || rank >= CLOSE_RANK * best) && isRelevant(plan, judgement),
       judgement,
     };
   });

@@ -7,6 +7,8 @@
 import type { QueryPlan, Vocabulary } from './query-plan.ts';
 
 export interface Judgement {
+  /** The idf-weighted share of the judged terms the chunk's title and headings hold, 0..1. */
+  readonly headingShare: number;
   /** The idf-weighted share of the judged terms the chunk holds, 0..1. */
   readonly share: number;
   /** The summed idf of the judged terms it holds. */
@@ -15,18 +17,38 @@ export interface Judgement {
 
 /** Below this share of the question covered, the chunk is about something else. */
 export const MIN_RELEVANT_SHARE = 0.3;
+/**
+ * A chunk whose title and headings share no word with the question names another topic: words
+ * scattered through its body answer only when they cover this much of the question.
+ */
+const UNHEADED_SHARE = 0.4;
 
-export function judge(plan: QueryPlan, terms: ReadonlySet<string>, vocabulary: Vocabulary): Judgement {
+export function judge(
+  plan: QueryPlan,
+  terms: ReadonlySet<string>,
+  headingTerms: ReadonlySet<string>,
+  vocabulary: Vocabulary,
+): Judgement {
   let total = 0;
   let matched = 0;
+  let headed = 0;
   for (const term of plan.judged) {
     const idf = vocabulary.idf(term);
     total += idf;
     if (terms.has(term)) matched += idf;
+    if (headingTerms.has(term)) headed += idf;
   }
-  return { share: total === 0 ? 0 : matched / total, matched };
+  return total === 0
+    ? { share: 0, matched, headingShare: 0 }
+    : { share: matched / total, matched, headingShare: headed / total };
 }
 
-export function isRelevant(judgement: Judgement): boolean {
-  return judgement.share >= MIN_RELEVANT_SHARE;
+/**
+ * A name the documents never use ("Lisbon", "Premium") means the question is about something
+ * they do not cover, however many everyday words it shares with them.
+ */
+export function isRelevant(plan: QueryPlan, judgement: Judgement): boolean {
+  if (plan.unknownNames.length > 0) return false;
+  const needed = judgement.headingShare > 0 ? MIN_RELEVANT_SHARE : UNHEADED_SHARE;
+  return judgement.share >= needed;
 }

@@ -57,6 +57,16 @@ describe('extractive answers', () => {
     );
   });
 
+  it('cites another document only when it adds a word of the question the answer lacks', () => {
+    const resetLink = { text: 'The reset link is valid for 60 minutes.', document: 'reset' };
+    const sameWords = { text: 'The verification link is valid for 24 hours.', document: 'signup' };
+    const newWord = { text: 'An expired link can be sent again from the sign-in page.', document: 'signin' };
+    expect(answer('how long is the reset link valid', [resetLink, sameWords]).citations).toHaveLength(1);
+    expect(
+      answer('is the reset link valid, and can an expired one be sent again', [resetLink, newWord]).citations,
+    ).toHaveLength(2);
+  });
+
   it('answers with the no-answer text when there is no passage', () => {
     expect(answer('anything', [])).toEqual({ text: 'No.', citations: [] });
   });

@@ -39,6 +39,15 @@ describe('retrieval', () => {
     expect(top('Who won the football match last night?')).toBe('declined');
   });
 
+  it('declines a question naming something the documents never mention', () => {
+    expect(top('How do I archive a board in Trello?')).toBe('declined');
+    expect(top('How do I archive a board?')).toMatch(/^archive-a-board\.md/);
+  });
+
+  it('declines when only a few everyday words of the question are scattered through a section', () => {
+    expect(top('what should I cook for dinner at the end of a long day?')).toBe('declined');
+  });
+
   it('reads a misspelt word as the word the documents have', () => {
     expect(top('how do I instal an extenson')).toMatch(/^install-an-extension\.md/);
   });
