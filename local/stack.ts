@@ -4,6 +4,8 @@ import { localGuardrail } from '../config/guardrail.ts';
 import { makeChatHandler } from '../functions/chat/chat-handler.ts';
 import { makeChatStreamHandler } from '../functions/chat-stream/chat-stream-handler.ts';
 import { makeHealthHandler } from '../functions/health/health-handler.ts';
+import openApiDocument from '../functions/openapi/openapi.json' with { type: 'json' };
+import { makeOpenApiHandler } from '../functions/openapi/openapi-handler.ts';
 import { makeSessionsHandler } from '../functions/sessions/sessions-handler.ts';
 import { createConversationEngine } from '../shared/chat/wiring.ts';
 import { type CorsConfig, type LanternConfig, parseConfig, parseCorsConfig } from '../shared/config.ts';
@@ -76,6 +78,8 @@ export interface LocalStackOptions {
 export interface LocalStack {
   readonly url: string;
   readonly gateway: LocalGateway;
+  /** Every route the gateway serves (the contract test holds them to the OpenAPI description). */
+  readonly routes: readonly GatewayRoute[];
   readonly emulator: BedrockEmulator;
   readonly emulatorUrl: string;
   readonly dynamoDbEndpoint: string;
@@ -197,6 +201,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   return {
     url: gateway.url,
     gateway,
+    routes,
     emulator,
     emulatorUrl: emulator.url,
     dynamoDbEndpoint: dynamo.endpoint,
@@ -331,6 +336,13 @@ function chatRoutes(config: LanternConfig, cors: CorsConfig): GatewayRoute[] {
       handler: makeHealthHandler(cors),
       apiKeyRequired: false,
       functionName: 'lantern-health',
+    },
+    {
+      method: 'GET',
+      resource: '/v1/openapi.json',
+      handler: makeOpenApiHandler(openApiDocument, cors),
+      apiKeyRequired: false,
+      functionName: 'lantern-openapi',
     },
   ];
 }

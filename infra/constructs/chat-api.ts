@@ -38,6 +38,8 @@ export interface ChatApiProps {
   readonly sessionsFunction: LanternFunction;
   /** `GET /v1/health`. */
   readonly healthFunction: LanternFunction;
+  /** `GET /v1/openapi.json`, without an API key (the API's description is public). @default no such route */
+  readonly openApiFunction?: LanternFunction;
   /** `POST /v1/slack/events`, without an API key (Slack signs its requests). @default no Slack route */
   readonly slackEventsFunction?: LanternFunction;
   /** The IAM-authorized admin routes under `/v1/admin/knowledge-base/`. */
@@ -101,6 +103,7 @@ const GATEWAY_ERRORS: ReadonlyArray<{
 /** Stage throttling of the routes callers reach without an API key (so no usage plan limits them). */
 const KEYLESS_ROUTE_THROTTLE = {
   '/v1/health/GET': { throttlingRateLimit: 10, throttlingBurstLimit: 20 },
+  '/v1/openapi.json/GET': { throttlingRateLimit: 10, throttlingBurstLimit: 20 },
   // Slack's Events API sends at most 30,000 events an hour per workspace (about 8 a second).
   '/v1/slack/events/POST': { throttlingRateLimit: 20, throttlingBurstLimit: 40 },
   // Operators' IAM-authorized routes.
@@ -171,6 +174,9 @@ export class ChatApi extends Construct {
         throttlingBurstLimit: 100,
         methodOptions: {
           '/v1/health/GET': KEYLESS_ROUTE_THROTTLE['/v1/health/GET'],
+          ...(props.openApiFunction
+            ? { '/v1/openapi.json/GET': KEYLESS_ROUTE_THROTTLE['/v1/openapi.json/GET'] }
+            : {}),
           ...(slack ? { '/v1/slack/events/POST': KEYLESS_ROUTE_THROTTLE['/v1/slack/events/POST'] } : {}),
           '/v1/admin/knowledge-base/sync/POST': KEYLESS_ROUTE_THROTTLE['/v1/admin/knowledge-base/sync/POST'],
           '/v1/admin/knowledge-base/jobs/GET': KEYLESS_ROUTE_THROTTLE['/v1/admin/knowledge-base/jobs/GET'],
@@ -309,6 +315,11 @@ export class ChatApi extends Construct {
       );
 
     v1.addResource('health').addMethod('GET', integration(props.healthFunction), { apiKeyRequired: false });
+    if (props.openApiFunction) {
+      v1.addResource('openapi.json').addMethod('GET', integration(props.openApiFunction), {
+        apiKeyRequired: false,
+      });
+    }
 
     if (props.slackEventsFunction) {
       // No API key and no body validation: Slack signs the raw body, and the function checks the signature.
@@ -386,7 +397,9 @@ function acknowledgeFindings(api: RestApi, waf: boolean): void {
       ? 'Callers authenticate with an API key bound to a usage plan; v1 has no end-user identity, and a session belongs to the key that created it.'
       : method.resource.path === '/v1/slack/events'
         ? "Slack cannot send an API key or sign in: the function verifies Slack's HMAC signature of every request (signing secret, 5-minute timestamp window) and refuses anything else."
-        : 'Health check for uptime probes: public by design, returns no data, throttled at the stage.';
+        : method.resource.path === '/v1/openapi.json'
+          ? "The API's OpenAPI description, for client teams and their code generators: public by design, the same document for every caller, throttled at the stage."
+          : 'Health check for uptime probes: public by design, returns no data, throttled at the stage.';
     for (const id of ['AwsSolutions-APIG4', 'AwsSolutions-COG4']) {
       Validations.of(method).acknowledge({ id, reason });
     }
@@ -395,7 +408,7 @@ function acknowledgeFindings(api: RestApi, waf: boolean): void {
     Validations.of(api.deploymentStage).acknowledge({
       id: 'AwsSolutions-APIG3',
       reason:
-        'WAF is optional (-c waf=true) because a web ACL costs about $9 a month: every route but health and Slack needs an API key, those two verify or return nothing and are throttled, and the usage plan and stage throttle the rest.',
+        'WAF is optional (-c waf=true) because a web ACL costs about $9 a month: every route but health, the OpenAPI description and Slack needs an API key, those verify or return nothing private and are throttled, and the usage plan and stage throttle the rest.',
     });
   }
   const cloudWatchRole = api.node.tryFindChild('CloudWatchRole');

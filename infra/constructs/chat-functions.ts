@@ -31,15 +31,17 @@ export interface ChatFunctionsProps {
 /**
  * The functions of the chat API: `chat` (a grounded answer with citations), `chat-stream` (the same
  * as Server-Sent Events, through Lambda response streaming), `sessions` (read, rate and delete a
- * session) and `health`. chat and chat-stream answer through {@link ConversationAccess}; sessions may
- * touch the table and nothing else; health gets nothing beyond its logs and traces. The API in front
- * of them is `ChatApi`'s.
+ * session), `health` and `openapi` (the API's description). chat and chat-stream answer through
+ * {@link ConversationAccess}; sessions may touch the table and nothing else; health and openapi get
+ * nothing beyond their logs and traces. The API in front of them is `ChatApi`'s.
  */
 export class ChatFunctions extends Construct {
   public readonly chatFunction: LanternFunction;
   public readonly chatStreamFunction: LanternFunction;
   public readonly sessionsFunction: LanternFunction;
   public readonly healthFunction: LanternFunction;
+  /** `GET /v1/openapi.json`: serves the committed OpenAPI document, and nothing else. */
+  public readonly openApiFunction: LanternFunction;
 
   constructor(scope: Construct, id: string, props: ChatFunctionsProps) {
     super(scope, id);
@@ -87,6 +89,15 @@ export class ChatFunctions extends Construct {
     this.healthFunction = new LanternFunction(this, 'Health', {
       entry: 'functions/health/handler.ts',
       description: 'GET /v1/health',
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      logRetention,
+      environment,
+    });
+
+    this.openApiFunction = new LanternFunction(this, 'OpenApi', {
+      entry: 'functions/openapi/handler.ts',
+      description: 'GET /v1/openapi.json: the OpenAPI 3.1 description of the API',
       memorySize: 512,
       timeout: Duration.seconds(10),
       logRetention,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import openApiDocument from '../../../functions/openapi/openapi.json' with { type: 'json' };
 import { ChatApi, type ChatApiProps } from '../../../infra/constructs/chat-api.ts';
 import { constructStack, lanternFunction, onlyResource, Template } from '../support/construct-stack.ts';
 
@@ -11,6 +12,7 @@ function build(options: Partial<ChatApiProps> & { readonly slack?: boolean } = {
     chatStreamFunction: fn('ChatStream'),
     sessionsFunction: fn('Sessions'),
     healthFunction: fn('Health'),
+    openApiFunction: fn('OpenApi'),
     ...(slack ? { slackEventsFunction: fn('SlackEvents') } : {}),
     knowledgeBaseAdminFunction: fn('KbAdmin'),
     ...rest,
@@ -36,8 +38,8 @@ describe('ChatApi', () => {
     const { chatApi, template } = build();
 
     it('tells every function behind a route that any origin may read its answers, and no other function', () => {
-      expect(chatApi.routedFunctions).toHaveLength(6);
-      for (const id of ['Chat', 'ChatStream', 'Sessions', 'Health', 'SlackEvents', 'KbAdmin']) {
+      expect(chatApi.routedFunctions).toHaveLength(7);
+      for (const id of ['Chat', 'ChatStream', 'Sessions', 'Health', 'OpenApi', 'SlackEvents', 'KbAdmin']) {
         expect(variablesOf(template, id).Variables, id).toMatchObject({ CORS_ALLOW_ORIGINS: '*' });
       }
       expect(variablesOf(template, 'Worker').Variables).not.toHaveProperty('CORS_ALLOW_ORIGINS');
@@ -73,6 +75,51 @@ describe('ChatApi', () => {
       });
     });
 
+    it('serves exactly the operations of the OpenAPI description, each with the security it states', () => {
+      const resources = template.toJSON().Resources as Record<
+        string,
+        { Properties: Record<string, unknown> }
+      >;
+      const pathOf = (resourceId: string): string => {
+        const resource = resources[resourceId]?.Properties;
+        if (!resource) return '';
+        const parent = resource.ParentId as { Ref?: string };
+        return `${parent.Ref ? pathOf(parent.Ref) : ''}/${resource.PathPart as string}`;
+      };
+      const served = Object.values(template.findResources('AWS::ApiGateway::Method'))
+        .map((method) => method.Properties)
+        .filter((method) => method.HttpMethod !== 'OPTIONS')
+        .map((method) => {
+          const security =
+            method.AuthorizationType === 'AWS_IAM' ? 'iam' : method.ApiKeyRequired ? 'apiKey' : 'keyless';
+          return `${method.HttpMethod} ${pathOf((method.ResourceId as { Ref: string }).Ref)} ${security}`;
+        });
+      const described = Object.entries(openApiDocument.paths).flatMap(([path, operations]) =>
+        Object.entries(operations as Record<string, { security: Record<string, unknown>[] }>).map(
+          ([method, operation]) => {
+            const scheme = Object.keys(operation.security[0] ?? {})[0];
+            const security = scheme === 'apiKey' || scheme === 'iam' ? scheme : 'keyless';
+            return `${method.toUpperCase()} ${path} ${security}`;
+          },
+        ),
+      );
+      expect(served.sort()).toEqual(described.sort());
+    });
+
+    it('serves the OpenAPI description without a key, throttled at the stage like health', () => {
+      const stage = onlyResource(template, 'AWS::ApiGateway::Stage').properties;
+      expect(stage.MethodSettings).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            ResourcePath: '/~1v1~1openapi.json',
+            HttpMethod: 'GET',
+            ThrottlingRateLimit: 10,
+            ThrottlingBurstLimit: 20,
+          }),
+        ]),
+      );
+    });
+
     it("leaves out RestApi's Endpoint output (the stack names its own) and adds no web ACL", () => {
       expect(Object.keys(template.toJSON().Outputs ?? {})).toEqual([]);
       template.resourceCountIs('AWS::WAFv2::WebACL', 0);
@@ -85,12 +132,12 @@ describe('ChatApi', () => {
     const { chatApi, template } = build({ corsAllowOrigins: origins, slack: false, waf: true });
 
     it('gives every routed function the allowed origins, joined with commas', () => {
-      for (const id of ['Chat', 'ChatStream', 'Sessions', 'Health', 'KbAdmin']) {
+      for (const id of ['Chat', 'ChatStream', 'Sessions', 'Health', 'OpenApi', 'KbAdmin']) {
         expect(variablesOf(template, id).Variables, id).toMatchObject({
           CORS_ALLOW_ORIGINS: 'https://app.example.com,http://localhost:5173',
         });
       }
-      expect(chatApi.routedFunctions).toHaveLength(5);
+      expect(chatApi.routedFunctions).toHaveLength(6);
     });
 
     it('answers gateway errors with the first origin and Vary: Origin, never an echo of the request', () => {

@@ -69,4 +69,13 @@ describe('ChatFunctions', () => {
     expect(grantsOf(chat.sessionsFunction).get('dynamodb:Query')).toEqual([stack.resolve(table.tableArn)]);
     expect(ownActions(chat.healthFunction)).toEqual([]);
   });
+
+  it('serves the OpenAPI description from a small function with no grants and no guardrail', () => {
+    const props = propertiesOf(chat.openApiFunction);
+    expect(props.Description).toMatch(/^GET \/v1\/openapi\.json: /);
+    expect(props.MemorySize).toBe(512);
+    expect(props.Timeout).toBe(10);
+    expect(props.Environment.Variables).not.toHaveProperty('GUARDRAIL_ID');
+    expect(ownActions(chat.openApiFunction)).toEqual([]);
+  });
 });
