@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import type { EnvironmentVariableName } from '../config/environment.ts';
+import { z } from './validation.ts';
 
 /**
  * Lantern's configuration, read from the environment once and validated against the contract of
@@ -7,47 +7,59 @@ import type { EnvironmentVariableName } from '../config/environment.ts';
  * the CDK app and the local stack set the same variables, so a handler cannot tell where it runs.
  * The endpoint overrides are only set by the local stack.
  */
-type ContractShape = { readonly [Name in EnvironmentVariableName]?: z.ZodType };
+type ContractShape = { readonly [Name in EnvironmentVariableName]?: z.core.$ZodType };
 
-const optionalUrl = z.url({ message: 'must be a URL such as http://127.0.0.1:4567' }).optional();
+const optionalUrl = z.optional(z.url({ error: 'must be a URL such as http://127.0.0.1:4567' }));
+
+/** A comma-separated list, trimmed, without blanks or repeats. */
+const commaList = z.transform((value: string | undefined) =>
+  [...new Set((value ?? '').split(',').map((item) => item.trim()))].filter(Boolean),
+);
+
+const nonEmpty = z.string().check(z.minLength(1));
 
 const environmentSchema = z
   .object({
-    TABLE_NAME: z.string().min(1, 'is required (the DynamoDB session table)'),
+    TABLE_NAME: z.string().check(z.minLength(1, 'is required (the DynamoDB session table)')),
     KNOWLEDGE_BASE_ID: z
-      .string({ message: 'is required (the Bedrock knowledge base id)' })
-      .regex(/^[0-9a-zA-Z]{1,10}$/, 'must be 1-10 letters or digits, as Bedrock knowledge base ids are'),
-    MODEL_ARN: z.string({ message: 'is required (the generation model id or ARN)' }).min(1),
-    SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
-    AWS_REGION: z.string().min(1).default('us-east-1'),
+      .string({ error: 'is required (the Bedrock knowledge base id)' })
+      .check(
+        z.regex(/^[0-9a-zA-Z]{1,10}$/, 'must be 1-10 letters or digits, as Bedrock knowledge base ids are'),
+      ),
+    MODEL_ARN: z.string({ error: 'is required (the generation model id or ARN)' }).check(z.minLength(1)),
+    SESSION_TTL_DAYS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(365)), 30),
+    AWS_REGION: z._default(nonEmpty, 'us-east-1'),
     DYNAMODB_ENDPOINT: optionalUrl,
     BEDROCK_AGENT_RUNTIME_ENDPOINT: optionalUrl,
     BEDROCK_RUNTIME_ENDPOINT: optionalUrl,
     BEDROCK_AGENT_ENDPOINT: optionalUrl,
-    GUARDRAIL_ID: z
-      .string()
-      .regex(/^[a-z0-9]{1,64}$/, 'must be a guardrail id (lower-case letters and digits), not an ARN')
-      .optional(),
-    GUARDRAIL_VERSION: z
-      .string()
-      .regex(/^([1-9][0-9]{0,7}|DRAFT)$/, 'must be a version number or DRAFT')
-      .optional(),
-    KNOWLEDGE_BASE_DATA_SOURCE_IDS: z
-      .string()
-      .optional()
-      .transform((value) => [...new Set((value ?? '').split(',').map((id) => id.trim()))].filter(Boolean))
-      .pipe(
-        z.array(
-          z
-            .string()
-            .regex(/^[0-9a-zA-Z]{10}$/, 'must list data source ids (10 letters or digits), comma-separated'),
+    GUARDRAIL_ID: z.optional(
+      z
+        .string()
+        .check(
+          z.regex(/^[a-z0-9]{1,64}$/, 'must be a guardrail id (lower-case letters and digits), not an ARN'),
         ),
+    ),
+    GUARDRAIL_VERSION: z.optional(
+      z.string().check(z.regex(/^([1-9][0-9]{0,7}|DRAFT)$/, 'must be a version number or DRAFT')),
+    ),
+    KNOWLEDGE_BASE_DATA_SOURCE_IDS: z.pipe(
+      z.pipe(z.optional(z.string()), commaList),
+      z.array(
+        z
+          .string()
+          .check(
+            z.regex(/^[0-9a-zA-Z]{10}$/, 'must list data source ids (10 letters or digits), comma-separated'),
+          ),
       ),
+    ),
   } satisfies ContractShape)
-  .refine((e) => (e.GUARDRAIL_ID === undefined) === (e.GUARDRAIL_VERSION === undefined), {
-    message: 'GUARDRAIL_ID and GUARDRAIL_VERSION must be set together',
-    path: ['GUARDRAIL_VERSION'],
-  });
+  .check(
+    z.refine((e) => (e.GUARDRAIL_ID === undefined) === (e.GUARDRAIL_VERSION === undefined), {
+      error: 'GUARDRAIL_ID and GUARDRAIL_VERSION must be set together',
+      path: ['GUARDRAIL_VERSION'],
+    }),
+  );
 
 export interface LanternConfig {
   readonly tableName: string;
@@ -116,28 +128,34 @@ export function getConfig(): LanternConfig {
  * Manager secret `SLACK_SECRET_ARN` (JSON `{"signingSecret","botToken"}`), which takes precedence.
  * A missing signing secret is not an error here: the events endpoint then refuses every request.
  */
-const blankAsUnset = (value: unknown) => (value === '' ? undefined : value);
+/** An empty variable counts as unset, as `export NAME=` means in a shell. */
+const blankAsUnset = <T extends z.core.$ZodType>(schema: T) =>
+  z.pipe(
+    z.transform((value: unknown) => (value === '' ? undefined : value)),
+    schema,
+  );
 
 const slackEnvironmentSchema = z.object({
-  SLACK_SIGNING_SECRET: z.preprocess(blankAsUnset, z.string().min(1).optional()),
-  SLACK_BOT_TOKEN: z.preprocess(blankAsUnset, z.string().min(1).optional()),
-  SLACK_API_URL: z.preprocess(
-    blankAsUnset,
-    z.url({ message: 'must be a URL such as https://slack.com/api/' }).default('https://slack.com/api/'),
+  SLACK_SIGNING_SECRET: blankAsUnset(z.optional(nonEmpty)),
+  SLACK_BOT_TOKEN: blankAsUnset(z.optional(nonEmpty)),
+  SLACK_API_URL: blankAsUnset(
+    z._default(z.url({ error: 'must be a URL such as https://slack.com/api/' }), 'https://slack.com/api/'),
   ),
-  SLACK_QUEUE_URL: z.preprocess(blankAsUnset, optionalUrl),
-  SLACK_SECRET_ARN: z.preprocess(
-    blankAsUnset,
-    z
-      .string()
-      .regex(
-        /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/,
-        'must be a Secrets Manager secret ARN',
-      )
-      .optional(),
+  SLACK_QUEUE_URL: blankAsUnset(optionalUrl),
+  SLACK_SECRET_ARN: blankAsUnset(
+    z.optional(
+      z
+        .string()
+        .check(
+          z.regex(
+            /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/,
+            'must be a Secrets Manager secret ARN',
+          ),
+        ),
+    ),
   ),
-  SLACK_SOURCE_BASE_URL: z.preprocess(blankAsUnset, optionalUrl),
-  AWS_REGION: z.string().min(1).default('us-east-1'),
+  SLACK_SOURCE_BASE_URL: blankAsUnset(optionalUrl),
+  AWS_REGION: z._default(nonEmpty, 'us-east-1'),
 } satisfies ContractShape);
 
 export interface SlackConfig {
@@ -190,18 +208,14 @@ export function getSlackConfig(): SlackConfig {
  * path or trailing slash). Parsed apart from the rest so every HTTP function can read it, whatever
  * else it is configured with. Unset or empty: no cross-origin reads.
  */
-const corsOrigin = z.string().refine((value) => value === '*' || isSerializedOrigin(value), {
-  message: 'must list `*` or origins such as https://app.example.com (no path, no trailing slash)',
-});
+const corsOrigin = z.string().check(
+  z.refine((value) => value === '*' || isSerializedOrigin(value), {
+    error: 'must list `*` or origins such as https://app.example.com (no path, no trailing slash)',
+  }),
+);
 
 const corsEnvironmentSchema = z.object({
-  CORS_ALLOW_ORIGINS: z
-    .string()
-    .optional()
-    .transform((value) =>
-      [...new Set((value ?? '').split(',').map((origin) => origin.trim()))].filter(Boolean),
-    )
-    .pipe(z.array(corsOrigin)),
+  CORS_ALLOW_ORIGINS: z.pipe(z.pipe(z.optional(z.string()), commaList), z.array(corsOrigin)),
 } satisfies ContractShape);
 
 function isSerializedOrigin(value: string): boolean {

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import type { z } from 'zod';
 import { principalOf, tokenOwner } from '../auth/owner.ts';
 import { BadRequestError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../errors.ts';
+import { z } from '../validation.ts';
 
 /** Request bodies above this are refused before parsing; the largest valid chat body is a few KB. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -21,7 +21,7 @@ export function callerOf(event: APIGatewayProxyEvent): string {
 }
 
 /** Parses and validates a JSON body; every failure is a 4xx that says what is wrong. */
-export function parseJsonBody<T>(event: APIGatewayProxyEvent, schema: z.ZodType<T>): T {
+export function parseJsonBody<T>(event: APIGatewayProxyEvent, schema: z.core.$ZodType<T>): T {
   const raw = event.isBase64Encoded
     ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
     : (event.body ?? '');
@@ -35,7 +35,7 @@ export function parseJsonBody<T>(event: APIGatewayProxyEvent, schema: z.ZodType<
   } catch {
     throw new BadRequestError('Request body is not valid JSON');
   }
-  const result = schema.safeParse(data);
+  const result = z.safeParse(schema, data);
   if (!result.success) throw new ValidationError(describeIssues(result.error));
   return result.data;
 }
@@ -49,7 +49,7 @@ export function pathParameter(event: APIGatewayProxyEvent, name: string): string
   return value && value.length <= MAX_PATH_ID_LENGTH ? value : undefined;
 }
 
-function describeIssues(error: z.ZodError): string {
+function describeIssues(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))

@@ -1,29 +1,30 @@
-import { z } from 'zod';
 import { ingestionSettings } from '../../config/ingestion.ts';
+import { z } from '../validation.ts';
 import type { NotStarted } from './admin-service.ts';
 import type { RecordedIngestionJob } from './types.ts';
 
-const dataSourceId = z.string().regex(/^[0-9a-zA-Z]{10}$/, 'must be a data source id (10 letters or digits)');
+const dataSourceId = z
+  .string()
+  .check(z.regex(/^[0-9a-zA-Z]{10}$/, 'must be a data source id (10 letters or digits)'));
 
 /** `POST /v1/admin/knowledge-base/sync`: every data source, or those named. */
 export const syncRequestSchema = z.strictObject({
-  dataSourceIds: z
-    .array(dataSourceId)
-    .min(1)
-    .max(10)
-    .refine((ids) => new Set(ids).size === ids.length, 'must not repeat a data source')
-    .optional(),
+  dataSourceIds: z.optional(
+    z.array(dataSourceId).check(
+      z.minLength(1),
+      z.maxLength(10),
+      z.refine((ids) => new Set(ids).size === ids.length, 'must not repeat a data source'),
+    ),
+  ),
 });
 
 /** `GET /v1/admin/knowledge-base/jobs?limit=&nextToken=`. */
 export const listJobsQuerySchema = z.object({
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(ingestionSettings.listMaxPageSize)
-    .default(ingestionSettings.listPageSize),
-  nextToken: z.string().min(1).max(1024).optional(),
+  limit: z._default(
+    z.coerce.number().check(z.int(), z.gte(1), z.lte(ingestionSettings.listMaxPageSize)),
+    ingestionSettings.listPageSize,
+  ),
+  nextToken: z.optional(z.string().check(z.minLength(1), z.maxLength(1024))),
 });
 
 /** Ingestion job ids are Bedrock's: ten letters or digits. */

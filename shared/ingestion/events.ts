@@ -1,5 +1,5 @@
 import type { SQSRecord } from 'aws-lambda';
-import { z } from 'zod';
+import { z } from '../validation.ts';
 
 /** One S3 object change, as EventBridge delivered it through SQS. */
 export interface S3Change {
@@ -15,7 +15,7 @@ const s3EventSchema = z.looseObject({
   source: z.literal('aws.s3'),
   'detail-type': z.enum(['Object Created', 'Object Deleted']),
   detail: z.looseObject({
-    bucket: z.looseObject({ name: z.string().min(1) }),
+    bucket: z.looseObject({ name: z.string().check(z.minLength(1)) }),
     object: z.looseObject({ key: z.string() }),
   }),
 });
@@ -47,15 +47,14 @@ export function parseS3Change(record: SQSRecord): S3Change | undefined {
 const scheduledEventSchema = z.looseObject({
   source: z.literal('aws.events'),
   'detail-type': z.literal('Scheduled Event'),
-  id: z.string().min(1),
-  detail: z
-    .looseObject({
-      dataSourceIds: z
-        .array(z.string().regex(/^[0-9a-zA-Z]{10}$/))
-        .min(1)
-        .optional(),
-    })
-    .optional(),
+  id: z.string().check(z.minLength(1)),
+  detail: z.optional(
+    z.looseObject({
+      dataSourceIds: z.optional(
+        z.array(z.string().check(z.regex(/^[0-9a-zA-Z]{10}$/))).check(z.minLength(1)),
+      ),
+    }),
+  ),
 });
 
 export interface ScheduledSync {

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import { z } from '../validation.ts';
 
 /** The Slack app's secrets. Never log them. */
 export interface SlackCredentials {
@@ -26,8 +26,8 @@ export class SlackCredentialsError extends Error {
 }
 
 const secretSchema = z.object({
-  signingSecret: z.string().min(1),
-  botToken: z.string().min(1),
+  signingSecret: z.string().check(z.minLength(1)),
+  botToken: z.string().check(z.minLength(1)),
 });
 
 /**

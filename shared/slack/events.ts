@@ -1,52 +1,54 @@
-import { z } from 'zod';
+import { z } from '../validation.ts';
 
 /**
  * Slack Events API payloads, validated with zod. Only the fields Lantern reads are declared; the
  * rest is kept (`looseObject`), so the worker receives the envelope Slack sent.
  */
+const optionalString = z.optional(z.string());
+
 const inner = z.looseObject({
   type: z.string(),
-  subtype: z.string().optional(),
-  user: z.string().optional(),
-  bot_id: z.string().optional(),
-  text: z.string().optional(),
-  ts: z.string().optional(),
-  thread_ts: z.string().optional(),
-  channel: z.string().optional(),
-  channel_type: z.string().optional(),
+  subtype: optionalString,
+  user: optionalString,
+  bot_id: optionalString,
+  text: optionalString,
+  ts: optionalString,
+  thread_ts: optionalString,
+  channel: optionalString,
+  channel_type: optionalString,
 });
 
 export const eventCallbackSchema = z.looseObject({
   type: z.literal('event_callback'),
-  team_id: z.string().min(1),
-  api_app_id: z.string().optional(),
-  event_id: z.string().min(1).max(128),
-  event_time: z.number().optional(),
+  team_id: z.string().check(z.minLength(1)),
+  api_app_id: optionalString,
+  event_id: z.string().check(z.minLength(1), z.maxLength(128)),
+  event_time: z.optional(z.number()),
   event: inner,
   /**
    * Who the event is for. The first entry's `user_id` is the bot user of this installation unless
    * `is_bot` is false: then it is the user who installed the app (a user-token installation).
    */
-  authorizations: z
-    .array(
+  authorizations: z.optional(
+    z.array(
       z.looseObject({
-        user_id: z.string().optional(),
-        team_id: z.string().nullish(),
-        is_bot: z.boolean().optional(),
+        user_id: optionalString,
+        team_id: z.nullish(z.string()),
+        is_bot: z.optional(z.boolean()),
       }),
-    )
-    .optional(),
+    ),
+  ),
 });
 
 const urlVerificationSchema = z.looseObject({
   type: z.literal('url_verification'),
-  challenge: z.string().min(1).max(1_000),
+  challenge: z.string().check(z.minLength(1), z.maxLength(1_000)),
 });
 
 const appRateLimitedSchema = z.looseObject({
   type: z.literal('app_rate_limited'),
-  team_id: z.string().optional(),
-  minute_rate_limited: z.number().optional(),
+  team_id: optionalString,
+  minute_rate_limited: z.optional(z.number()),
 });
 
 export type SlackEventCallback = z.infer<typeof eventCallbackSchema>;
@@ -89,8 +91,8 @@ export function parseSlackEnvelope(rawBody: string): SlackEnvelope {
   }
 }
 
-function parseWith<T>(schema: z.ZodType<T>, data: unknown): T {
-  const result = schema.safeParse(data);
+function parseWith<T>(schema: z.core.$ZodType<T>, data: unknown): T {
+  const result = z.safeParse(schema, data);
   if (!result.success) {
     const where = result.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ');
     throw new SlackPayloadError(`Invalid Slack payload at ${where}`);
