@@ -1,0 +1,69 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { slackSettings } from '../../config/slack.ts';
+import { createDocumentClient } from '../aws/clients.ts';
+import { ConfigError, type LanternConfig, type SlackConfig } from '../config.ts';
+import { tracer } from '../observability.ts';
+import {
+  SecretsManagerSlackCredentials,
+  type SlackCredentialsProvider,
+  StaticSlackCredentials,
+} from './credentials.ts';
+import { SlackEventLedger } from './event-ledger.ts';
+import type { SlackEventsDeps } from './intake.ts';
+import type { SlackJobQueue } from './job.ts';
+import { SqsSlackJobQueue } from './sqs-queue.ts';
+
+/**
+ * The intake's adapters, and the pieces the worker shares with it. Nothing here reaches the Slack
+ * Web API client or the conversation engine: the events function only verifies, records and queues,
+ * and its cold start is what Slack's 3-second acknowledgement waits for.
+ */
+
+/** Secrets Manager when `SLACK_SECRET_ARN` is set (it wins), else the plain variables. */
+export function createSlackCredentials(slack: SlackConfig): SlackCredentialsProvider {
+  if (slack.secretArn) {
+    return new SecretsManagerSlackCredentials(
+      tracer.captureAWSv3Client(new SecretsManagerClient({ region: slack.region })),
+      slack.secretArn,
+    );
+  }
+  return new StaticSlackCredentials({
+    ...(slack.signingSecret ? { signingSecret: slack.signingSecret } : {}),
+    ...(slack.botToken ? { botToken: slack.botToken } : {}),
+  });
+}
+
+export function createSlackEventLedger(config: LanternConfig): SlackEventLedger {
+  return new SlackEventLedger(createDocumentClient(config), {
+    tableName: config.tableName,
+    ttlSeconds: slackSettings.eventDedupeTtlSeconds,
+  });
+}
+
+/**
+ * The intake's adapters: SQS from `SLACK_QUEUE_URL`, or the `queue` given (the local stack's
+ * in-process one). Without either the function fails at cold start, not on Slack's first event.
+ */
+export function createSlackEventsDeps(
+  config: LanternConfig,
+  slack: SlackConfig,
+  queue?: SlackJobQueue,
+): SlackEventsDeps {
+  return {
+    credentials: createSlackCredentials(slack),
+    ledger: createSlackEventLedger(config),
+    queue: queue ?? createSqsQueue(slack),
+  };
+}
+
+function createSqsQueue(slack: SlackConfig): SlackJobQueue {
+  if (!slack.queueUrl)
+    throw new ConfigError(
+      'SLACK_QUEUE_URL is not set: the Slack events function has no queue to hand events to',
+    );
+  return new SqsSlackJobQueue(
+    tracer.captureAWSv3Client(new SQSClient({ region: slack.region })),
+    slack.queueUrl,
+  );
+}

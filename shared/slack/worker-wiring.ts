@@ -1,0 +1,59 @@
+import { slackSettings } from '../../config/slack.ts';
+import { createConversationEngine } from '../chat/wiring.ts';
+import type { LanternConfig, SlackConfig } from '../config.ts';
+import { answerSourceFor, type SlackEngine } from './answer-stream.ts';
+import { SlackCredentialsError } from './credentials.ts';
+import { createSlackCredentials, createSlackEventLedger } from './intake-wiring.ts';
+import type { SlackWorkerDeps } from './question-worker.ts';
+import { SlackResponder } from './responder.ts';
+import { SlackApi } from './slack-api.ts';
+
+export interface SlackWorkerOverrides {
+  /** Another conversation engine than the one built from `config` (tests). */
+  readonly engine?: SlackEngine;
+}
+
+/** The worker's adapters: the one conversation engine, the event ledger and the Slack client. */
+export function createSlackWorkerDeps(
+  config: LanternConfig,
+  slack: SlackConfig,
+  overrides: SlackWorkerOverrides = {},
+): SlackWorkerDeps {
+  const credentials = createSlackCredentials(slack);
+  const api = new SlackApi({
+    token: async () => {
+      const { botToken } = await credentials.get();
+      if (!botToken)
+        throw new SlackCredentialsError(
+          'No Slack bot token is configured (SLACK_BOT_TOKEN or SLACK_SECRET_ARN)',
+        );
+      return botToken;
+    },
+    apiUrl: slack.apiUrl,
+    rateLimitRetries: slackSettings.rateLimitRetries,
+    maxRetryAfterSeconds: slackSettings.maxRetryAfterSeconds,
+  });
+  let botUserId: Promise<string | undefined> | undefined;
+  return {
+    answers: answerSourceFor(overrides.engine ?? createConversationEngine(config)),
+    ledger: createSlackEventLedger(config),
+    responder: new SlackResponder(api, {
+      streaming: true,
+      workingReaction: slackSettings.workingReaction,
+      flushChars: slackSettings.streamFlushChars,
+      flushIntervalMs: slackSettings.streamFlushIntervalMs,
+      ...(slack.sourceBaseUrl ? { sourceBaseUrl: slack.sourceBaseUrl } : {}),
+    }),
+    botUserId: () => {
+      botUserId ??= api
+        .authTest()
+        .then((me) => me.userId)
+        .catch(() => {
+          botUserId = undefined;
+          return undefined;
+        });
+      return botUserId;
+    },
+    maxAttempts: slackSettings.maxReceiveCount,
+  };
+}
