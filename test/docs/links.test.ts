@@ -103,6 +103,21 @@ describe('README.md', () => {
     expect(readme.trimEnd().split('\n').length).toBeLessThanOrEqual(README_MAX_LINES);
   });
 
+  it('is one click from the code a newcomer needs first: the engine, a handler, the emulator, the CDK app', () => {
+    const targets = linkTargets(readme);
+    for (const path of [
+      'shared/chat/engine.ts',
+      'functions/chat/handler.ts',
+      'functions/chat/chat-handler.ts',
+      'local/bedrock-emulator/',
+      'infra/bin/app.ts',
+      'infra/stacks/',
+      'infra/constructs/',
+    ]) {
+      expect(targets, `README.md links ${path}`).toContain(path);
+    }
+  });
+
   it('shows commands that work from a fresh clone: nothing from ../shared', () => {
     const code = [...readme.matchAll(/```[^\n]*\n([\s\S]*?)```/g)].map((m) => m[1]).join('\n');
     expect(code).not.toMatch(/\.\.\/shared/);
