@@ -2,20 +2,21 @@ import { z } from 'zod';
 import type { ErrorCode } from '../../shared/errors.ts';
 import { MAX_PATH_ID_LENGTH } from '../../shared/http/request.ts';
 import {
+  chatAnswerSchema,
   chatStreamEventSchema,
-  citationEventDataSchema,
+  citationEventSchema,
   citationReferenceSchema,
   citationSchema,
-  doneEventDataSchema,
+  doneEventSchema,
   errorBodySchema,
-  errorEventDataSchema,
+  errorEventSchema,
   feedbackSchema,
-  guardrailEventDataSchema,
+  guardrailEventSchema,
   guardrailOutcomeSchema,
   ingestionStatisticsSchema,
   jobViewSchema,
-  sessionEventDataSchema,
-  textEventDataSchema,
+  sessionEventSchema,
+  textEventSchema,
   transcriptMessageSchema,
 } from './response-schemas.ts';
 import {
@@ -146,12 +147,13 @@ const SHARED_RESPONSE_SCHEMAS: readonly NamedSchema[] = [
   { name: 'IngestionStatistics', schema: ingestionStatisticsSchema },
   { name: 'JobView', schema: jobViewSchema },
   { name: 'ChatStreamEvent', schema: chatStreamEventSchema },
-  { name: 'SessionEventData', schema: sessionEventDataSchema },
-  { name: 'TextEventData', schema: textEventDataSchema },
-  { name: 'CitationEventData', schema: citationEventDataSchema },
-  { name: 'GuardrailEventData', schema: guardrailEventDataSchema },
-  { name: 'ChatAnswer', schema: doneEventDataSchema },
-  { name: 'ErrorEventData', schema: errorEventDataSchema },
+  { name: 'SessionEvent', schema: sessionEventSchema },
+  { name: 'TextEvent', schema: textEventSchema },
+  { name: 'CitationEvent', schema: citationEventSchema },
+  { name: 'GuardrailEvent', schema: guardrailEventSchema },
+  { name: 'DoneEvent', schema: doneEventSchema },
+  { name: 'ErrorEvent', schema: errorEventSchema },
+  { name: 'ChatAnswer', schema: chatAnswerSchema },
 ];
 
 const schemaRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });

@@ -131,14 +131,26 @@ export const errorEventDataSchema = z.object({
  * One event of the stream as an EventSource client sees it: its name and its `data` parsed from
  * the single line of JSON the server writes (`event: <name>` / `data: <JSON>`).
  */
-export const chatStreamEventSchema = z.discriminatedUnion('event', [
-  z.object({ event: z.literal('session'), data: sessionEventDataSchema }),
-  z.object({ event: z.literal('text'), data: textEventDataSchema }),
-  z.object({ event: z.literal('citation'), data: citationEventDataSchema }),
-  z.object({ event: z.literal('guardrail'), data: guardrailEventDataSchema }),
-  z.object({ event: z.literal('done'), data: doneEventDataSchema }),
-  z.object({ event: z.literal('error'), data: errorEventDataSchema }),
-]);
+export const sessionEventSchema = z.object({ event: z.literal('session'), data: sessionEventDataSchema });
+export const textEventSchema = z.object({ event: z.literal('text'), data: textEventDataSchema });
+export const citationEventSchema = z.object({ event: z.literal('citation'), data: citationEventDataSchema });
+export const guardrailEventSchema = z.object({
+  event: z.literal('guardrail'),
+  data: guardrailEventDataSchema,
+});
+export const doneEventSchema = z.object({ event: z.literal('done'), data: doneEventDataSchema });
+export const errorEventSchema = z.object({ event: z.literal('error'), data: errorEventDataSchema });
+
+export const chatStreamEventSchema = z
+  .discriminatedUnion('event', [
+    sessionEventSchema,
+    textEventSchema,
+    citationEventSchema,
+    guardrailEventSchema,
+    doneEventSchema,
+    errorEventSchema,
+  ])
+  .meta({ discriminator: { propertyName: 'event' } });
 
 // ── Knowledge-base admin ─────────────────────────────────────────────────────────────────────────
 export const ingestionStatisticsSchema = z.object({
