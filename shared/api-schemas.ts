@@ -1,5 +1,5 @@
 import { RAG_INPUT_LIMIT } from './chat/history.ts';
-import { z } from './validation.ts';
+import * as z from './validation.ts';
 
 /** Session ids are UUIDs Lantern issued; anything that cannot be one is "not found" downstream. */
 const sessionId = z
@@ -60,6 +60,10 @@ export type SessionListQuery = z.infer<typeof sessionListQuerySchema>;
 
 /** `GET /v1/sessions`: the caller's own sessions, newest first; `nextCursor` fetches the next page. */
 export interface SessionListResponse {
-  readonly sessions: ReadonlyArray<{ readonly sessionId: string; readonly createdAt: string; readonly expiresAt: string }>;
+  readonly sessions: ReadonlyArray<{
+    readonly sessionId: string;
+    readonly createdAt: string;
+    readonly expiresAt: string;
+  }>;
   readonly nextCursor?: string;
 }

@@ -1,5 +1,5 @@
 import type { EnvironmentVariableName } from '../config/environment.ts';
-import { z } from './validation.ts';
+import * as z from './validation.ts';
 
 /**
  * Lantern's configuration, read from the environment once and validated against the contract of

@@ -1,14 +1,15 @@
 import { en } from 'zod/locales';
-import * as z from 'zod/mini';
+import { config } from 'zod/mini';
 
 /**
  * The validation library every schema in Lantern is written with: zod's mini build, whose functions
- * a bundler keeps only when used (the full build brings about 450 KB into every Lambda bundle). The
- * mini build carries no messages of its own: zod's English ones are loaded here, so the error bodies
- * that default messages reach (an array where an object belongs, an unknown key) read as they
- * always have. Import `z` from this module, never from `zod/mini` directly, so the messages are
- * set whatever a process loads first.
+ * a bundler keeps only when used (the full build brings about 450 KB into every Lambda bundle).
+ * Import it as `import * as z from '…/validation.ts'` (a namespace whose members are looked up
+ * statically, so unused ones are shaken off; never re-export `z` as a value, which keeps them all).
+ * The mini build carries no messages of its own: zod's English ones are loaded here, so the error
+ * bodies that default messages reach (an array where an object belongs, an unknown key) read as
+ * they always have, whatever module a process loads first.
  */
-z.config(en());
+config(en());
 
-export { z };
+export * from 'zod/mini';

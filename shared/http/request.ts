@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { principalOf, tokenOwner } from '../auth/owner.ts';
 import { BadRequestError, PayloadTooLargeError, UnauthorizedError, ValidationError } from '../errors.ts';
-import { z } from '../validation.ts';
+import * as z from '../validation.ts';
 
 /** Request bodies above this are refused before parsing; the largest valid chat body is a few KB. */
 export const MAX_BODY_BYTES = 64 * 1024;

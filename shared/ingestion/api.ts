@@ -1,5 +1,5 @@
 import { ingestionSettings } from '../../config/ingestion.ts';
-import { z } from '../validation.ts';
+import * as z from '../validation.ts';
 import type { NotStarted } from './admin-service.ts';
 import type { RecordedIngestionJob } from './types.ts';
 

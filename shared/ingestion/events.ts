@@ -1,5 +1,5 @@
 import type { SQSRecord } from 'aws-lambda';
-import { z } from '../validation.ts';
+import * as z from '../validation.ts';
 
 /** One S3 object change, as EventBridge delivered it through SQS. */
 export interface S3Change {

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from '../validation.ts';
+import * as z from '../validation.ts';
 
 /** The Slack app's secrets. Never log them. */
 export interface SlackCredentials {

@@ -1,4 +1,4 @@
-import { z } from '../validation.ts';
+import * as z from '../validation.ts';
 
 /**
  * Slack Events API payloads, validated with zod. Only the fields Lantern reads are declared; the

@@ -1,4 +1,4 @@
-import { z } from '../validation.ts';
+import * as z from '../validation.ts';
 import { eventCallbackSchema, type SlackEventCallback } from './events.ts';
 
 /**
