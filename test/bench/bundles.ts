@@ -201,6 +201,8 @@ function handlerEnvironment(): Record<string, string> {
     // As deployed: the events function hands events to a queue and reads its secrets from Secrets Manager.
     SLACK_QUEUE_URL: `${nowhere}/000000000000/lantern-slack-jobs`,
     SLACK_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:lantern-slack-AbCdEf',
+    // The visitor-token route refuses to load without the secret its signing key comes from.
+    VISITOR_TOKEN_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:lantern-visitor-AbCdEf',
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
     AWS_EC2_METADATA_DISABLED: 'true',
