@@ -1,5 +1,5 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import ajvFormats from 'ajv-formats';
 
 /**
  * Checks real HTTP responses against an OpenAPI 3.1 document: the status must be described for the
@@ -33,7 +33,8 @@ const DOCUMENT_ID = 'openapi.json';
 export function openApiChecker(document: Json): OpenApiChecker {
   // `discriminator`: a stream event's errors are those of its own kind, not of every other kind.
   const ajv = new Ajv2020({ allErrors: true, strict: false, discriminator: true });
-  addFormats(ajv);
+  // A CommonJS module: its `default` is the plugin under Node's ESM loader and TypeScript's NodeNext alike.
+  ajvFormats.default(ajv);
   ajv.addSchema(document, DOCUMENT_ID);
   const validators = new Map<string, ValidateFunction>();
   const checked = new Set<string>();
