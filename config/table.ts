@@ -7,4 +7,15 @@ export const sessionTable = {
   sortKey: 'sk',
   /** DynamoDB TTL attribute: a Number of epoch seconds. */
   ttlAttribute: 'expiresAt',
+  /**
+   * A caller's sessions, newest first (`GET /v1/sessions`): only session items carry `owner`, so the
+   * index holds nothing else.
+   */
+  ownerIndex: {
+    name: 'owner-createdAt',
+    partitionKey: 'owner',
+    sortKey: 'createdAt',
+    /** What a listing shows besides the keys; the TTL filters out expired sessions DynamoDB has not deleted yet. */
+    projected: ['sessionId', 'expiresAt'],
+  },
 } as const;

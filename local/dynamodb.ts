@@ -1,6 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  UpdateTableCommand,
+} from '@aws-sdk/client-dynamodb';
 // dynalite ships no types; its default export builds an http.Server speaking DynamoDB's JSON protocol.
 // @ts-expect-error -- untyped CommonJS module
 import dynalite from 'dynalite';
@@ -64,13 +70,45 @@ async function createSessionTable(endpoint: string, tableName: string): Promise<
         AttributeDefinitions: [
           { AttributeName: sessionTable.partitionKey, AttributeType: 'S' },
           { AttributeName: sessionTable.sortKey, AttributeType: 'S' },
+          { AttributeName: ownerIndex.partitionKey, AttributeType: 'S' },
+          { AttributeName: ownerIndex.sortKey, AttributeType: 'S' },
         ],
+        GlobalSecondaryIndexes: [ownerIndexDefinition],
       }),
     );
   } catch (error) {
-    // A data directory from an earlier run already holds the table.
+    // A data directory from an earlier run already holds the table, perhaps from before the index.
     if (!(error instanceof ResourceInUseException)) throw error;
+    await addOwnerIndex(client, tableName);
   } finally {
     client.destroy();
   }
+}
+
+const { ownerIndex } = sessionTable;
+
+/** The owner index as the stateful stack declares it. */
+const ownerIndexDefinition = {
+  IndexName: ownerIndex.name,
+  KeySchema: [
+    { AttributeName: ownerIndex.partitionKey, KeyType: 'HASH' as const },
+    { AttributeName: ownerIndex.sortKey, KeyType: 'RANGE' as const },
+  ],
+  Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...ownerIndex.projected] },
+};
+
+/** Adds the owner index to a table an earlier version created without it, as a stack update would. */
+async function addOwnerIndex(client: DynamoDBClient, tableName: string): Promise<void> {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  if (Table?.GlobalSecondaryIndexes?.some((index) => index.IndexName === ownerIndex.name)) return;
+  await client.send(
+    new UpdateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: [
+        { AttributeName: ownerIndex.partitionKey, AttributeType: 'S' },
+        { AttributeName: ownerIndex.sortKey, AttributeType: 'S' },
+      ],
+      GlobalSecondaryIndexUpdates: [{ Create: ownerIndexDefinition }],
+    }),
+  );
 }

@@ -7,6 +7,8 @@ import { makeHealthHandler } from '../functions/health/health-handler.ts';
 import openApiDocument from '../functions/openapi/openapi.json' with { type: 'json' };
 import { makeOpenApiHandler } from '../functions/openapi/openapi-handler.ts';
 import { makeSessionsHandler } from '../functions/sessions/sessions-handler.ts';
+import { createDocumentClient } from '../shared/aws/clients.ts';
+import { DynamoDbSessionStore } from '../shared/aws/dynamodb-session-store.ts';
 import { createConversationEngine } from '../shared/chat/wiring.ts';
 import { type CorsConfig, type LanternConfig, parseConfig, parseCorsConfig } from '../shared/config.ts';
 import {
@@ -20,6 +22,7 @@ import { startLocalDynamoDb } from './dynamodb.ts';
 import { installLambdaRuntime, LOCAL_CREDENTIALS, type LocalLogLevel } from './gateway/lambda-runtime.ts';
 import type { GatewayRoute } from './gateway/routes.ts';
 import { type LocalGateway, startLocalGateway } from './gateway/server.ts';
+import { type LocalIdentity, type LocalRouteAuth, startLocalIdentity } from './identity/local-identity.ts';
 import { type LocalKnowledgeBase, startLocalKnowledgeBase } from './knowledge-base/local-knowledge-base.ts';
 import { type LocalSlack, type LocalSlackOptions, startLocalSlack } from './slack/local-slack.ts';
 
@@ -61,6 +64,11 @@ export interface LocalStackOptions {
   readonly confluenceDir?: string;
   /** Sync when files in `docsDir` change (debounced), as S3 events do on AWS. @default true */
   readonly watchDocs?: boolean;
+  /**
+   * How the chat and sessions route groups authenticate: `api-key` (default), `jwt` (a token of the
+   * local issuer or a visitor token) or `both`, as the CDK app's `auth` setting chooses on AWS.
+   */
+  readonly auth?: LocalRouteAuth;
   /** Quiet time before a change in `docsDir` is synced. @default 1 s (config/ingestion.ts) */
   readonly docsDebounceMs?: number;
   /** Run the scheduled sync of the Confluence data source this often; off when absent. */
@@ -91,6 +99,8 @@ export interface LocalStack {
   readonly ingestion: Promise<{ documents: number; chunks: number }>;
   /** The Slack path: its in-process queue to the worker (tests wait on `slack.queue.idle()`). */
   readonly slack: LocalSlack;
+  /** The local issuer of user tokens, and the command that mints one. */
+  readonly identity: LocalIdentity;
   /** Knowledge-base reload: the docs watcher (tests wait on `knowledgeBase.watcher.idle()`) and kb-sync. */
   readonly knowledgeBase: LocalKnowledgeBase;
   close(): Promise<void>;
@@ -159,7 +169,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const variables = toEnvironmentRecord(environment);
   const config = parseConfig(variables);
   const cors = parseCorsConfig(variables);
-  const apiRoutes = chatRoutes(config, cors);
+  const identity = await startLocalIdentity(options.auth ?? {}, cors);
+  const apiRoutes = [...chatRoutes(config, cors, identity), identity.visitorTokensRoute];
   const slack = startLocalSlack(config, cors, options.slack);
   const knowledgeBase = startLocalKnowledgeBase(config, cors, {
     docsDir: options.docsDir,
@@ -209,10 +220,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     aws: localAwsEndpoints(emulator.url, dynamo.endpoint, Boolean(options.confluenceDir)),
     ingestion,
     slack,
+    identity,
     knowledgeBase,
     close: async () => {
       await knowledgeBase.close();
       await gateway.close();
+      await identity.close();
       await slack.close();
       await emulator.close();
       await dynamo.close();
@@ -290,44 +303,62 @@ function localAwsEndpoints(emulatorUrl: string, dynamoDbUrl: string, confluence:
  * The API's routes with their handlers, built by the same factories the Lambda entry files call,
  * from this stack's configuration: a second stack in one process gets its own endpoints and origins.
  */
-function chatRoutes(config: LanternConfig, cors: CorsConfig): GatewayRoute[] {
+function chatRoutes(config: LanternConfig, cors: CorsConfig, identity: LocalIdentity): GatewayRoute[] {
   const engine = createConversationEngine(config);
   const chatHandler = makeChatHandler(engine, cors);
-  const sessionsHandler = makeSessionsHandler(engine, cors);
+  const history = new DynamoDbSessionStore(createDocumentClient(config), {
+    tableName: config.tableName,
+    ttlDays: config.sessionTtlDays,
+  });
+  const sessionsHandler = makeSessionsHandler(engine, cors, history);
+  const chat = identity.access('chat');
+  const sessions = identity.access('sessions');
   return [
     {
       method: 'POST',
       resource: '/v1/chat',
       handler: chatHandler,
-      apiKeyRequired: true,
+      ...chat,
       functionName: 'lantern-chat',
     },
     {
       method: 'POST',
       resource: '/v1/chat/stream',
       handler: awslambda.streamifyResponse(makeChatStreamHandler(engine, cors)),
-      apiKeyRequired: true,
+      ...chat,
       functionName: 'lantern-chat-stream',
     },
+    // Per-person history: only where sessions belong to people (a token), not to a backend's shared key.
+    ...(sessions.authorizer
+      ? [
+          {
+            method: 'GET',
+            resource: '/v1/sessions',
+            handler: sessionsHandler,
+            ...sessions,
+            functionName: 'lantern-sessions',
+          } satisfies GatewayRoute,
+        ]
+      : []),
     {
       method: 'GET',
       resource: '/v1/sessions/{id}',
       handler: sessionsHandler,
-      apiKeyRequired: true,
+      ...sessions,
       functionName: 'lantern-sessions',
     },
     {
       method: 'DELETE',
       resource: '/v1/sessions/{id}',
       handler: sessionsHandler,
-      apiKeyRequired: true,
+      ...sessions,
       functionName: 'lantern-sessions',
     },
     {
       method: 'POST',
       resource: '/v1/sessions/{id}/feedback',
       handler: sessionsHandler,
-      apiKeyRequired: true,
+      ...sessions,
       functionName: 'lantern-sessions',
     },
     {

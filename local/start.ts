@@ -26,6 +26,8 @@ const usage = `Usage: npm start -- [options]
   --api-key KEY     API key clients send as x-api-key (default: lantern-dev-key)
   --admin-key KEY   admin key for /v1/admin routes, sent as x-admin-key (default: lantern-admin-dev-key)
   --data-dir DIR    where sessions are kept between runs (default: .lantern/data)
+  --auth MODE       how the chat and sessions routes authenticate: api-key (default), jwt (a user
+                    or visitor token as Authorization: Bearer) or both
   --faults SPEC     inject Bedrock faults, e.g. throttle=0.3,error=0.05,latencyMs=200,streamCutAfter=3
   --verbose         log every handler line, not only warnings
   --help            this text`;
@@ -45,6 +47,7 @@ const args = parseCli(usage, () =>
       'admin-key': { type: 'string', default: 'lantern-admin-dev-key' },
       'data-dir': { type: 'string', default: join(projectRoot, '.lantern', 'data') },
       faults: { type: 'string' },
+      auth: { type: 'string', default: 'api-key' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -62,6 +65,9 @@ const port = Number(args.port);
 if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(`--port must be a number between 0 and 65535`);
 const apiKey = args['api-key'];
 if (apiKey.length < 8) fail('--api-key must be at least 8 characters');
+
+const auth = args.auth;
+if (auth !== 'api-key' && auth !== 'jwt' && auth !== 'both') fail('--auth must be api-key, jwt or both');
 
 const corsValues = args['cors-origin'].flatMap((value) => value.split(',')).map((value) => value.trim());
 // The handlers' own parser, so a value npm start accepts is one they accept.
@@ -111,6 +117,7 @@ const stack = await startLocalStack({
   port,
   corsOrigins,
   dataDir: resolve(args['data-dir']),
+  auth: { chat: auth, sessions: auth },
   logLevel,
   ...(faultSettings ? { faultSettings } : {}),
   ...(confluenceDir
@@ -174,6 +181,9 @@ Lantern is running offline at ${stack.url}
   API key (x-api-key):     ${apiKey}
   Admin key (x-admin-key): ${args['admin-key']}
   Health:                  ${stack.url}/v1/health
+  Chat and sessions take:  ${auth === 'api-key' ? 'the API key (--auth jwt or both for tokens)' : auth === 'jwt' ? 'a token (Authorization: Bearer)' : 'the API key and a token'}
+  Sign in as a user:       ${stack.identity.tokenCommand('alice')}
+  Token for a visitor:     curl -s -X POST ${stack.url}/v1/visitor-tokens -H 'x-api-key: ${apiKey}'
 
 Try it:
   ${curl}

@@ -1,21 +1,31 @@
-import { feedbackRequestSchema } from '../../shared/api-schemas.ts';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import {
+  feedbackRequestSchema,
+  SESSION_PAGE_DEFAULT,
+  type SessionListResponse,
+  sessionListQuerySchema,
+} from '../../shared/api-schemas.ts';
 import type { ConversationEngine } from '../../shared/chat/engine.ts';
+import type { SessionHistory } from '../../shared/chat/ports.ts';
 import type { CorsConfig } from '../../shared/config.ts';
-import { NotFoundError } from '../../shared/errors.ts';
+import { NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { restHandler } from '../../shared/http/handler.ts';
 import { callerOf, parseJsonBody, pathParameter } from '../../shared/http/request.ts';
 import { emptyResponse, jsonResponse } from '../../shared/http/responses.ts';
+import { decodeCursor, encodeCursor } from './session-cursor.ts';
 
 /**
- * `GET /v1/sessions/{id}` (the transcript), `DELETE /v1/sessions/{id}` and
- * `POST /v1/sessions/{id}/feedback` (rate an answer).
+ * `GET /v1/sessions` (the caller's own sessions, newest first, paged), `GET /v1/sessions/{id}` (the
+ * transcript), `DELETE /v1/sessions/{id}` and `POST /v1/sessions/{id}/feedback` (rate an answer).
  */
 export const makeSessionsHandler = (
   engine: Pick<ConversationEngine, 'getSession' | 'deleteSession' | 'rateAnswer'>,
   cors: CorsConfig,
+  history?: SessionHistory,
 ) =>
   restHandler(async (event) => {
     const owner = callerOf(event);
+    if (event.resource === '/v1/sessions' && history) return listSessions(event, owner, history);
     const sessionId = pathParameter(event, 'id');
     if (!sessionId) throw new NotFoundError('Session was not found');
     if (event.resource === '/v1/sessions/{id}/feedback') {
@@ -42,3 +52,25 @@ export const makeSessionsHandler = (
       })),
     });
   }, cors);
+
+async function listSessions(event: APIGatewayProxyEvent, owner: string, history: SessionHistory) {
+  const query = sessionListQuerySchema.safeParse(event.queryStringParameters ?? {});
+  if (!query.success) {
+    const issue = query.error.issues[0];
+    throw new ValidationError(issue ? `${issue.path.join('.')}: ${issue.message}` : 'Invalid query string');
+  }
+  const { limit, cursor } = query.data;
+  const page = await history.listSessions(owner, {
+    limit: limit ? Number(limit) : SESSION_PAGE_DEFAULT,
+    ...(cursor ? { after: decodeCursor(cursor) } : {}),
+  });
+  const body: SessionListResponse = {
+    sessions: page.sessions.map((session) => ({
+      sessionId: session.sessionId,
+      createdAt: session.createdAt,
+      expiresAt: new Date(session.expiresAt * 1000).toISOString(),
+    })),
+    ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}),
+  };
+  return jsonResponse(200, body);
+}

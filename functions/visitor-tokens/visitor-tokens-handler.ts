@@ -9,7 +9,10 @@ import { jsonResponse } from '../../shared/http/responses.ts';
  * public widget. The widget sends it as `Authorization: Bearer`; the visitor's sessions are theirs
  * until it expires. No body: a visitor has nothing to say about who they are.
  */
-export const makeVisitorTokensHandler = (issuer: Pick<VisitorTokenIssuer, 'mint'>, cors: CorsConfig) =>
+export const makeVisitorTokensHandler = (
+  issuer: Pick<VisitorTokenIssuer, 'mint' | 'ttlSeconds'>,
+  cors: CorsConfig,
+) =>
   restHandler(async (event) => {
     // The gateway requires the key; this refuses an event that somehow came without one.
     callerOf(event);
@@ -18,6 +21,6 @@ export const makeVisitorTokensHandler = (issuer: Pick<VisitorTokenIssuer, 'mint'
       token: minted.token,
       tokenType: 'Bearer',
       expiresAt: minted.expiresAt.toISOString(),
-      expiresIn: Math.max(0, Math.round((minted.expiresAt.getTime() - Date.now()) / 1000)),
+      expiresIn: issuer.ttlSeconds,
     });
   }, cors);

@@ -14,6 +14,8 @@ export interface ProxyRequest {
   readonly apiKey?: { readonly value: string; readonly id: string };
   /** Set on IAM-authorized routes: the caller's IAM ARN, as API Gateway reports it. */
   readonly iamUserArn?: string;
+  /** Set behind a Lambda authorizer: its context and principal id (`requestContext.authorizer`). */
+  readonly authorizer?: Record<string, string | number | boolean>;
 }
 
 /** Builds the REST API (v1 payload) Lambda proxy event API Gateway would send for this request. */
@@ -39,7 +41,7 @@ export function toProxyEvent(request: ProxyRequest): APIGatewayProxyEvent {
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
-      authorizer: null,
+      authorizer: request.authorizer ?? null,
       protocol: 'HTTP/1.1',
       httpMethod: request.method,
       path: `/prod${request.path}`,

@@ -1,4 +1,5 @@
 import type { ApiHandler } from '../../shared/http/handler.ts';
+import type { GatewayTokenAuthorizer } from '../identity/gateway-authorizer.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -17,6 +18,8 @@ export interface GatewayRoute {
   readonly authorization?: 'IAM';
   /** Lambda function name, for the context object and log lines. */
   readonly functionName: string;
+  /** The method's Lambda authorizer (TOKEN type), run before the API key is checked, as API Gateway does. */
+  readonly authorizer?: GatewayTokenAuthorizer;
 }
 
 export interface RouteMatch {

@@ -10,6 +10,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { ApiHandler } from '../../shared/http/handler.ts';
+import { localMethodArn, runTokenAuthorizer } from '../identity/gateway-authorizer.ts';
 import { gatewayResponseHeaders, preflightHeaders } from './cors.ts';
 import { isStreamingHandler, LambdaResponseStream } from './lambda-streaming.ts';
 import { isLoopbackAuthority } from './loopback-host.ts';
@@ -169,6 +170,22 @@ async function handle(
     });
   }
 
+  // API Gateway runs the authorizer first; the API key and its usage plan come after.
+  let authorizer: Record<string, string | number | boolean> | undefined;
+  if (match.route.authorizer) {
+    const outcome = await runTokenAuthorizer(
+      match.route.authorizer,
+      req.headers.authorization,
+      localMethodArn(method, path),
+    );
+    // The deployed API's gateway responses answer the same (infra/constructs/chat-api.ts).
+    if (outcome.effect === 'unauthorized') return fail(401, 'UNAUTHORIZED', 'Missing or invalid token');
+    if (outcome.effect === 'denied')
+      return fail(403, 'FORBIDDEN', 'User is not authorized to access this resource');
+    if (outcome.effect === 'failed') return fail(500, 'INTERNAL_ERROR', 'Internal error');
+    authorizer = outcome.context;
+  }
+
   const presentedKey = req.headers['x-api-key'];
   const keyValue = typeof presentedKey === 'string' ? presentedKey : undefined;
   const keyId = keyValue ? keyIds.get(keyValue) : undefined;
@@ -210,6 +227,7 @@ async function handle(
     pathParameters: match.pathParameters,
     ...(keyValue && keyId ? { apiKey: { value: keyValue, id: keyId } } : {}),
     ...(admin ? { iamUserArn: admin } : {}),
+    ...(authorizer ? { authorizer } : {}),
   });
   const context = lambdaContext(
     match.route.functionName,

@@ -12,9 +12,13 @@ import { sessionTable } from '../../config/table.ts';
 import {
   type DeletedSession,
   type NewMessage,
+  type SessionCursor,
   SessionExistsError,
   SessionGoneError,
+  type SessionHistory,
+  type SessionPage,
   type SessionStore,
+  type SessionSummary,
 } from '../chat/ports.ts';
 import type {
   Citation,
@@ -47,7 +51,7 @@ export interface DynamoDbSessionStoreOptions {
  * conditional write, so there is no TransactWriteItems (dynalite lacks it) and no lost update.
  * Expired items are filtered on read, since DynamoDB's TTL deletes them up to days late.
  */
-export class DynamoDbSessionStore implements SessionStore {
+export class DynamoDbSessionStore implements SessionStore, SessionHistory {
   private readonly now: () => Date;
 
   constructor(
@@ -222,6 +226,60 @@ export class DynamoDbSessionStore implements SessionStore {
       if (!startKey) break;
     }
     return items;
+  }
+
+  /**
+   * A page of `owner`'s live sessions, newest first, from the owner index. The cursor carries only
+   * creation time and id: the start key is rebuilt with the caller's own owner, so no cursor can
+   * reach into someone else's partition. Expired sessions are filtered after DynamoDB's `Limit`,
+   * so a few bounded queries fill the page.
+   */
+  async listSessions(
+    owner: string,
+    page: { readonly limit: number; readonly after?: SessionCursor },
+  ): Promise<SessionPage> {
+    const { ownerIndex } = sessionTable;
+    const sessions: SessionSummary[] = [];
+    let startKey: Record<string, unknown> | undefined = page.after
+      ? {
+          [PK]: sessionPk(page.after.sessionId),
+          [SK]: SESSION_SK,
+          [ownerIndex.partitionKey]: owner,
+          [ownerIndex.sortKey]: page.after.createdAt,
+        }
+      : undefined;
+    for (let query = 0; query < 5 && sessions.length < page.limit; query++) {
+      const result = await this.db.send(
+        new QueryCommand({
+          TableName: this.options.tableName,
+          IndexName: ownerIndex.name,
+          KeyConditionExpression: '#owner = :owner',
+          FilterExpression: '#ttl > :now',
+          ExpressionAttributeNames: { '#owner': ownerIndex.partitionKey, '#ttl': TTL },
+          ExpressionAttributeValues: { ':owner': owner, ':now': this.epochSeconds() },
+          ScanIndexForward: false,
+          Limit: page.limit - sessions.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of result.Items ?? []) {
+        sessions.push({
+          sessionId: String(item.sessionId),
+          createdAt: String(item.createdAt),
+          expiresAt: Number(item[TTL]),
+        });
+      }
+      startKey = result.LastEvaluatedKey;
+      if (!startKey) break;
+    }
+    // The last item DynamoDB looked at, returned or filtered out: the next page starts after it.
+    const next: SessionCursor | undefined = startKey
+      ? {
+          createdAt: String(startKey[ownerIndex.sortKey]),
+          sessionId: String(startKey[PK]).slice(sessionPk('').length),
+        }
+      : undefined;
+    return { sessions, ...(next ? { next } : {}) };
   }
 
   /**

@@ -56,6 +56,33 @@ export interface SessionStore {
   deleteSession(sessionId: string, owner: string): Promise<DeletedSession | undefined>;
 }
 
+/** One page of a caller's sessions, newest first; `next` continues after its last one. */
+export interface SessionPage {
+  readonly sessions: readonly SessionSummary[];
+  readonly next?: SessionCursor;
+}
+
+export interface SessionSummary {
+  readonly sessionId: string;
+  readonly createdAt: string;
+  /** Epoch seconds: the session is gone after this unless it is continued. */
+  readonly expiresAt: number;
+}
+
+/** Where a listing continues: the last session of the page before. */
+export interface SessionCursor {
+  readonly createdAt: string;
+  readonly sessionId: string;
+}
+
+/** A caller's sessions, for `GET /v1/sessions`; `DynamoDbSessionStore` reads them from the owner index. */
+export interface SessionHistory {
+  listSessions(
+    owner: string,
+    page: { readonly limit: number; readonly after?: SessionCursor },
+  ): Promise<SessionPage>;
+}
+
 // ── Idempotency ─────────────────────────────────────────────────────────────
 
 /**
