@@ -1,20 +1,19 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 
 /**
- * Logging, metrics and tracing, created once per container and shared by every handler.
- * Levels and switches come from Powertools' own variables (`POWERTOOLS_LOG_LEVEL`,
- * `POWERTOOLS_METRICS_DISABLED`, `POWERTOOLS_TRACE_ENABLED`), set by the CDK app and by `npm start`.
- * Never log message text or secrets: log ids, sizes and outcomes.
+ * Logging and metrics, created once per container and shared by every handler. Levels and switches
+ * come from Powertools' own variables (`POWERTOOLS_LOG_LEVEL`, `POWERTOOLS_METRICS_DISABLED`), set by
+ * the CDK app and by `npm start`. Never log message text or secrets: log ids, sizes and outcomes.
+ *
+ * Tracing is Lambda's active tracing alone (each invocation's segment, with its init and invocation
+ * time), which needs no code here; per-call subsegments from Powertools Tracer cost more cold start
+ * than they told (docs-notes/tracing-decision.md).
  */
 export const logger = new Logger({ serviceName: 'lantern' });
 
 /** CloudWatch metrics (EMF log lines), namespace `Lantern`; locally the same lines go to stdout. */
 export const metrics = new Metrics({ namespace: 'Lantern', serviceName: 'lantern' });
-
-/** X-Ray tracing; off outside Lambda, where there is no daemon to send to. */
-export const tracer = new Tracer({ serviceName: 'lantern' });
 
 export type LanternMetric =
   | 'ChatTurn'

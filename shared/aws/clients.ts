@@ -6,7 +6,6 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AdaptiveRetryStrategy, DefaultRateLimiter } from '@smithy/core/retry';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { LanternConfig } from '../config.ts';
-import { tracer } from '../observability.ts';
 
 /**
  * AWS SDK clients, built once per Lambda container. Only the endpoint differs between AWS and the
@@ -41,43 +40,35 @@ const bedrockRetries = () => ({
 export const keptAliveConnection = (): NodeHttpHandler => new NodeHttpHandler();
 
 export function createDocumentClient(config: LanternConfig): DynamoDBDocumentClient {
-  const client = tracer.captureAWSv3Client(
-    new DynamoDBClient({ region: config.region, endpoint: config.endpoints.dynamodb }),
-  );
+  const client = new DynamoDBClient({ region: config.region, endpoint: config.endpoints.dynamodb });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
 }
 
 export function createAgentRuntimeClient(config: LanternConfig): BedrockAgentRuntimeClient {
-  return tracer.captureAWSv3Client(
-    new BedrockAgentRuntimeClient({
-      region: config.region,
-      endpoint: config.endpoints.bedrockAgentRuntime,
-      requestHandler: keptAliveConnection(),
-      ...bedrockRetries(),
-    }),
-  );
+  return new BedrockAgentRuntimeClient({
+    region: config.region,
+    endpoint: config.endpoints.bedrockAgentRuntime,
+    requestHandler: keptAliveConnection(),
+    ...bedrockRetries(),
+  });
 }
 
 export function createRuntimeClient(config: LanternConfig): BedrockRuntimeClient {
-  return tracer.captureAWSv3Client(
-    new BedrockRuntimeClient({
-      region: config.region,
-      endpoint: config.endpoints.bedrockRuntime,
-      requestHandler: keptAliveConnection(),
-      ...bedrockRetries(),
-    }),
-  );
+  return new BedrockRuntimeClient({
+    region: config.region,
+    endpoint: config.endpoints.bedrockRuntime,
+    requestHandler: keptAliveConnection(),
+    ...bedrockRetries(),
+  });
 }
 
 /** bedrock-agent (ingestion jobs, data sources): HTTP/1.1 on AWS and against the emulator alike. */
 export function createAgentClient(config: LanternConfig): BedrockAgentClient {
-  return tracer.captureAWSv3Client(
-    new BedrockAgentClient({
-      region: config.region,
-      endpoint: config.endpoints.bedrockAgent,
-      ...bedrockRetries(),
-    }),
-  );
+  return new BedrockAgentClient({
+    region: config.region,
+    endpoint: config.endpoints.bedrockAgent,
+    ...bedrockRetries(),
+  });
 }

@@ -1,18 +1,17 @@
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { CorsConfig } from '../config.ts';
 import { ServiceUnavailableError } from '../errors.ts';
-import { logger, metrics, tracer } from '../observability.ts';
+import { logger, metrics } from '../observability.ts';
 import { withCors } from './cors.ts';
 import { errorResponse } from './responses.ts';
 
 export type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /**
- * Wraps a REST handler in Lantern's middleware: tracing, metrics flushed per invocation, lower-case
+ * Wraps a REST handler in Lantern's middleware: metrics flushed per invocation, lower-case
  * headers, a correlation id on every log line, and errors mapped to the JSON error contract (never a stack trace).
  * A handler still running just before the function times out answers 503 with Retry-After, not 500:
  * running out of time (Bedrock retries under throttling) is temporary, and a retry with the same
@@ -27,7 +26,6 @@ export function restHandler(fn: ApiHandler, cors: CorsConfig = { allowOrigins: [
     },
   })
     .use(corsHeadersMiddleware(cors.allowOrigins))
-    .use(captureLambdaHandler(tracer))
     .use(logMetrics(metrics))
     .use(httpHeaderNormalizer())
     .use({

@@ -3,7 +3,6 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { slackSettings } from '../../config/slack.ts';
 import { createDocumentClient } from '../aws/clients.ts';
 import { ConfigError, type LanternConfig, type SlackConfig } from '../config.ts';
-import { tracer } from '../observability.ts';
 import {
   SecretsManagerSlackCredentials,
   type SlackCredentialsProvider,
@@ -24,7 +23,7 @@ import { SqsSlackJobQueue } from './sqs-queue.ts';
 export function createSlackCredentials(slack: SlackConfig): SlackCredentialsProvider {
   if (slack.secretArn) {
     return new SecretsManagerSlackCredentials(
-      tracer.captureAWSv3Client(new SecretsManagerClient({ region: slack.region })),
+      new SecretsManagerClient({ region: slack.region }),
       slack.secretArn,
     );
   }
@@ -62,8 +61,5 @@ function createSqsQueue(slack: SlackConfig): SlackJobQueue {
     throw new ConfigError(
       'SLACK_QUEUE_URL is not set: the Slack events function has no queue to hand events to',
     );
-  return new SqsSlackJobQueue(
-    tracer.captureAWSv3Client(new SQSClient({ region: slack.region })),
-    slack.queueUrl,
-  );
+  return new SqsSlackJobQueue(new SQSClient({ region: slack.region }), slack.queueUrl);
 }
