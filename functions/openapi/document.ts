@@ -24,7 +24,7 @@ import {
   apiRoutes,
   type ErrorStatus,
   type NamedSchema,
-  type RouteSecurity,
+  type SecurityScheme,
 } from './routes.ts';
 
 type Json = Record<string, unknown>;
@@ -47,13 +47,13 @@ const ERROR_RESPONSES: Record<
   },
   401: {
     name: 'Unauthorized',
-    description: 'Missing or invalid credentials: the API key, or the Slack signature.',
+    description: 'Missing or invalid credentials: the API key, the token, or the Slack signature.',
     codes: ['UNAUTHORIZED'],
   },
   403: {
     name: 'Forbidden',
     description:
-      'The SigV4 signature is invalid or expired, or the IAM identity may not call this route (an API key is not enough).',
+      'Authenticated, but not allowed here: a SigV4 signature that is invalid or expired, an IAM identity without `execute-api:Invoke` on the route (an API key is not enough), or a token the authorizer denies.',
     codes: ['FORBIDDEN'],
   },
   404: {
@@ -103,13 +103,20 @@ const ERROR_RESPONSES: Record<
   },
 };
 
-const SECURITY_SCHEMES: Record<Exclude<RouteSecurity, 'none'>, Json> = {
+const SECURITY_SCHEMES: Record<SecurityScheme, Json> = {
   apiKey: {
     type: 'apiKey',
     in: 'header',
     name: 'x-api-key',
     description:
-      'An API key of the usage plan `lantern-default`. Sessions belong to the key that created them.',
+      'An API key of the usage plan `lantern-default`. Without a token, sessions belong to the key that created them.',
+  },
+  userToken: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description:
+      "A user's token from the configured OpenID Connect issuer (its audience, RS256), or a visitor token from `POST /v1/visitor-tokens`. Sessions belong to the token's subject. Locally, `npm run token` prints one.",
   },
   iam: {
     // How API Gateway itself exports an IAM-authorized method: SigV4 has no OpenAPI type of its own.
@@ -200,7 +207,7 @@ export function buildOpenApiDocument(routes: readonly ApiRoute[] = apiRoutes): J
     };
   }
 
-  const usedSecurity = new Set(routes.map((route) => route.security).filter((s) => s !== 'none'));
+  const usedSecurity = new Set(routes.flatMap((route) => route.security.flat()));
   return {
     openapi: '3.1.0',
     info: {
@@ -296,7 +303,7 @@ function operationOf(route: ApiRoute, requests: SchemaSet, responses: SchemaSet)
     summary: route.summary,
     ...(route.description ? { description: route.description } : {}),
     tags: [route.tag],
-    security: route.security === 'none' ? [] : [{ [route.security]: [] }],
+    security: route.security.map((schemes) => Object.fromEntries(schemes.map((scheme) => [scheme, []]))),
     ...(parameters.length ? { parameters } : {}),
     ...(route.requestBody
       ? {

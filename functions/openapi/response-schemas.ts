@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SessionListResponse } from '../../shared/api-schemas.ts';
 import type { ChatStreamEvent } from '../../shared/chat/engine.ts';
 import type { ChatAnswer, Citation, GuardrailOutcome } from '../../shared/chat/types.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
@@ -79,6 +80,18 @@ export const sessionSchema = z.object({
   sessionId: z.string(),
   createdAt: timestamp,
   messages: z.array(transcriptMessageSchema).meta({ description: 'Oldest first.' }),
+});
+
+export const sessionListSchema = z.object({
+  sessions: z.array(z.object({ sessionId: z.string(), createdAt: timestamp, expiresAt: timestamp })),
+  nextCursor: z.string().optional().meta({ description: 'Pass as `cursor` for the next page.' }),
+});
+
+export const visitorTokenSchema = z.object({
+  token: z.string(),
+  tokenType: z.literal('Bearer'),
+  expiresAt: timestamp,
+  expiresIn: z.int().min(1).meta({ description: 'Seconds the token stays valid.' }),
 });
 
 export const healthSchema = z.object({ status: z.literal('ok') });
@@ -234,6 +247,7 @@ const agreement: {
   doneEvent: Same<z.output<typeof doneEventDataSchema>, StreamData<'done'>['answer']>;
   jobView: Same<z.output<typeof jobViewSchema>, JobView>;
   syncResponse: Same<z.output<typeof syncResponseSchema>, SyncResponse>;
+  sessionList: Same<z.output<typeof sessionListSchema>, SessionListResponse>;
   errorCodes: Same<(typeof ERROR_CODES)[number], ErrorCode>;
 } = {
   chatAnswer: true,
@@ -246,6 +260,7 @@ const agreement: {
   doneEvent: true,
   jobView: true,
   syncResponse: true,
+  sessionList: true,
   errorCodes: true,
 };
 void agreement;

@@ -1,5 +1,9 @@
 import type { z } from 'zod';
-import { chatRequestSchema, feedbackRequestSchema } from '../../shared/api-schemas.ts';
+import {
+  chatRequestSchema,
+  feedbackRequestSchema,
+  sessionListQuerySchema,
+} from '../../shared/api-schemas.ts';
 import { MAX_PATH_ID_LENGTH } from '../../shared/http/request.ts';
 import { JOB_ID_PATTERN, listJobsQuerySchema, syncRequestSchema } from '../../shared/ingestion/api.ts';
 import {
@@ -8,11 +12,13 @@ import {
   jobPageSchema,
   jobViewSchema,
   openApiDocumentSchema,
+  sessionListSchema,
   sessionSchema,
   slackAckSchema,
   slackChallengeSchema,
   slackEnvelopeSchema,
   syncResponseSchema,
+  visitorTokenSchema,
 } from './response-schemas.ts';
 
 /**
@@ -26,14 +32,29 @@ export interface NamedSchema {
   readonly schema: z.core.$ZodType;
 }
 
-/** How a caller proves who it is. */
-export type RouteSecurity = 'apiKey' | 'iam' | 'slackSignature' | 'none';
+/** How a caller proves who it is; `document.ts` describes each scheme. */
+export type SecurityScheme = 'apiKey' | 'userToken' | 'iam' | 'slackSignature';
+
+/** Alternatives, each the schemes a caller presents together; none at all: a public route. */
+export type RouteSecurity = readonly (readonly SecurityScheme[])[];
+
+const PUBLIC: RouteSecurity = [];
+const API_KEY: RouteSecurity = [['apiKey']];
+/**
+ * The chat and sessions route groups: the deployment's `auth` setting picks one alternative per
+ * group: `api-key` (the default), `jwt` (a token) or `both` (the key names the application, the
+ * token the person).
+ */
+const KEY_OR_TOKEN: RouteSecurity = [['apiKey'], ['userToken'], ['apiKey', 'userToken']];
+const TOKEN: RouteSecurity = [['userToken'], ['apiKey', 'userToken']];
+const IAM: RouteSecurity = [['iam']];
+const SLACK: RouteSecurity = [['slackSignature']];
 
 /** The error statuses Lantern answers with; `document.ts` describes each (codes, Retry-After). */
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 500 | 502 | 503;
 
 export interface SuccessResponse {
-  readonly status: 200 | 202 | 204;
+  readonly status: 200 | 201 | 202 | 204;
   readonly description: string;
   /** JSON body (one of several when a list); none for 204. */
   readonly body?: NamedSchema | readonly NamedSchema[];
@@ -56,6 +77,8 @@ export interface ApiRoute {
   readonly description?: string;
   readonly tag: 'chat' | 'sessions' | 'service' | 'knowledge-base admin' | 'slack';
   readonly security: RouteSecurity;
+  /** Served only where the sessions route group takes tokens (`auth` `jwt` or `both`). */
+  readonly tokenAuthOnly?: true;
   readonly pathParameters?: readonly PathParameter[];
   /** The query string's schema (an object of scalar properties): one parameter each. */
   readonly query?: z.core.$ZodType;
@@ -83,12 +106,12 @@ export const apiRoutes: readonly ApiRoute[] = [
     description:
       'Without `sessionId` a new session starts. A repeat with the same `clientMessageId` gets the stored answer (409 while the first is still being answered, 422 when the repeat asks something else).',
     tag: 'chat',
-    security: 'apiKey',
+    security: KEY_OR_TOKEN,
     requestBody: { body: { name: 'ChatRequest', schema: chatRequestSchema }, required: true },
     success: [
       { status: 200, description: 'The answer', body: { name: 'ChatAnswer', schema: chatAnswerSchema } },
     ],
-    errors: [400, 401, 404, 409, 413, 422, ...GATEWAY_ERRORS, 502, 503],
+    errors: [400, 401, 403, 404, 409, 413, 422, ...GATEWAY_ERRORS, 502, 503],
   },
   {
     method: 'post',
@@ -98,10 +121,30 @@ export const apiRoutes: readonly ApiRoute[] = [
     description:
       'The same turn as `POST /v1/chat`, streamed: `session` first, then `text`, `citation` and `guardrail` as they come, then `done` with the whole answer; `error` instead of `done` when the turn fails after the stream began. Failures before the first event are JSON error responses, as for `POST /v1/chat`.',
     tag: 'chat',
-    security: 'apiKey',
+    security: KEY_OR_TOKEN,
     requestBody: { body: { name: 'ChatRequest', schema: chatRequestSchema }, required: true },
     success: [{ status: 200, description: 'The answer, event by event', eventStream: true }],
-    errors: [400, 401, 404, 409, 413, 422, ...GATEWAY_ERRORS, 502, 503],
+    errors: [400, 401, 403, 404, 409, 413, 422, ...GATEWAY_ERRORS, 502, 503],
+  },
+  {
+    method: 'get',
+    path: '/v1/sessions',
+    operationId: 'listSessions',
+    summary: "The caller's own sessions, newest first",
+    description:
+      'For callers with a token: served where the sessions route group takes tokens (`jwt` or `both`), since sessions behind a shared API key belong to the application, not to a person.',
+    tag: 'sessions',
+    security: TOKEN,
+    tokenAuthOnly: true,
+    query: sessionListQuerySchema,
+    success: [
+      {
+        status: 200,
+        description: 'A page of sessions',
+        body: { name: 'SessionList', schema: sessionListSchema },
+      },
+    ],
+    errors: [400, 401, 403, ...GATEWAY_ERRORS, 503],
   },
   {
     method: 'get',
@@ -109,12 +152,12 @@ export const apiRoutes: readonly ApiRoute[] = [
     operationId: 'getSession',
     summary: "A session's transcript",
     tag: 'sessions',
-    security: 'apiKey',
+    security: KEY_OR_TOKEN,
     pathParameters: [sessionIdParameter],
     success: [
       { status: 200, description: 'The transcript', body: { name: 'Session', schema: sessionSchema } },
     ],
-    errors: [401, 404, ...GATEWAY_ERRORS, 503],
+    errors: [401, 403, 404, ...GATEWAY_ERRORS, 503],
   },
   {
     method: 'delete',
@@ -122,10 +165,10 @@ export const apiRoutes: readonly ApiRoute[] = [
     operationId: 'deleteSession',
     summary: 'Delete a session and its transcript',
     tag: 'sessions',
-    security: 'apiKey',
+    security: KEY_OR_TOKEN,
     pathParameters: [sessionIdParameter],
     success: [{ status: 204, description: 'Deleted' }],
-    errors: [401, 404, ...GATEWAY_ERRORS, 503],
+    errors: [401, 403, 404, ...GATEWAY_ERRORS, 503],
   },
   {
     method: 'post',
@@ -134,11 +177,25 @@ export const apiRoutes: readonly ApiRoute[] = [
     summary: 'Rate an answer of a session',
     description: 'A later rating of the same answer replaces the earlier one.',
     tag: 'sessions',
-    security: 'apiKey',
+    security: KEY_OR_TOKEN,
     pathParameters: [sessionIdParameter],
     requestBody: { body: { name: 'FeedbackRequest', schema: feedbackRequestSchema }, required: true },
     success: [{ status: 204, description: 'Recorded' }],
-    errors: [400, 401, 404, 413, ...GATEWAY_ERRORS, 503],
+    errors: [400, 401, 403, 404, 413, ...GATEWAY_ERRORS, 503],
+  },
+  {
+    method: 'post',
+    path: '/v1/visitor-tokens',
+    operationId: 'createVisitorToken',
+    summary: 'A short-lived token for one anonymous visitor of a public widget',
+    description:
+      "The widget's backend asks with its API key and hands the token to the visitor's browser, which sends it as `Authorization: Bearer`; the visitor's sessions are theirs until it expires. No body.",
+    tag: 'chat',
+    security: API_KEY,
+    success: [
+      { status: 201, description: 'The token', body: { name: 'VisitorToken', schema: visitorTokenSchema } },
+    ],
+    errors: [401, ...GATEWAY_ERRORS, 503],
   },
   {
     method: 'get',
@@ -147,7 +204,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     summary: 'Whether the service can answer',
     description: 'Locally, 503 until the first ingestion of the knowledge base finished.',
     tag: 'service',
-    security: 'none',
+    security: PUBLIC,
     success: [{ status: 200, description: 'Ready', body: { name: 'Health', schema: healthSchema } }],
     errors: [...GATEWAY_ERRORS, 503],
   },
@@ -157,7 +214,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     operationId: 'openApiDocument',
     summary: 'This description of the API (OpenAPI 3.1)',
     tag: 'service',
-    security: 'none',
+    security: PUBLIC,
     success: [
       {
         status: 200,
@@ -175,7 +232,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     description:
       'Bedrock runs one ingestion job per knowledge base at a time: data sources it refused are listed in `notStarted`; refused on every one, 409.',
     tag: 'knowledge-base admin',
-    security: 'iam',
+    security: IAM,
     requestBody: { body: { name: 'SyncRequest', schema: syncRequestSchema }, required: false },
     success: [
       {
@@ -192,7 +249,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     operationId: 'listIngestionJobs',
     summary: 'The ingestion jobs Lantern recorded, newest first',
     tag: 'knowledge-base admin',
-    security: 'iam',
+    security: IAM,
     query: listJobsQuerySchema,
     success: [
       { status: 200, description: 'A page of jobs', body: { name: 'JobPage', schema: jobPageSchema } },
@@ -205,7 +262,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     operationId: 'getIngestionJob',
     summary: 'One ingestion job',
     tag: 'knowledge-base admin',
-    security: 'iam',
+    security: IAM,
     pathParameters: [
       { name: 'jobId', description: "Bedrock's ingestion job id.", pattern: JOB_ID_PATTERN.source },
     ],
@@ -220,7 +277,7 @@ export const apiRoutes: readonly ApiRoute[] = [
     description:
       'For Slack only (deployed when Slack is configured): every request must carry a valid Slack signature of its raw body; accepted events are answered asynchronously in Slack.',
     tag: 'slack',
-    security: 'slackSignature',
+    security: SLACK,
     headers: [
       { name: 'x-slack-request-timestamp', description: 'When Slack signed the request (Unix seconds).' },
       { name: 'x-slack-retry-num', description: 'Set by Slack on a redelivery.' },

@@ -1,6 +1,8 @@
 import { createParser } from 'eventsource-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import document from '../../functions/openapi/openapi.json' with { type: 'json' };
+import { apiRoutes } from '../../functions/openapi/routes.ts';
+import { LOCAL_AUDIENCE } from '../../local/identity/local-issuer.ts';
 import { LOCAL_DATA_SOURCE_ID, type LocalStack } from '../../local/stack.ts';
 import { signSlackRequest } from '../../shared/slack/signature.ts';
 import { ADMIN_KEY, API_KEY, bootStack, OTHER_API_KEY } from '../helpers/local-stack.ts';
@@ -44,15 +46,29 @@ interface Call {
   readonly body?: unknown;
   readonly headers?: Record<string, string>;
   readonly apiKey?: string | null;
+  /** Sent as `Authorization: Bearer`. */
+  readonly token?: string;
+  /** The stack to call. @default the API-key stack */
+  readonly on?: LocalStack;
 }
 
 /** Sends a request, records the response, and returns it with what the description finds wrong. */
-async function call({ method, route, path = route, body, headers = {}, apiKey = API_KEY }: Call) {
-  const response = await fetch(`${stack.url}${path}`, {
+async function call({
+  method,
+  route,
+  path = route,
+  body,
+  headers = {},
+  apiKey = API_KEY,
+  token,
+  on = stack,
+}: Call) {
+  const response = await fetch(`${on.url}${path}`, {
     method,
     headers: {
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       ...(apiKey ? { 'x-api-key': apiKey } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
       ...headers,
     },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
@@ -277,6 +293,17 @@ describe('chat', () => {
   });
 });
 
+describe('visitor tokens', () => {
+  it('mints one behind the API key (201), and refuses without it (401), as described', async () => {
+    const minted = await call({ method: 'POST', route: '/v1/visitor-tokens' });
+    expect(minted.status).toBe(201);
+    expect(minted.problems).toEqual([]);
+    const refused = await call({ method: 'POST', route: '/v1/visitor-tokens', apiKey: null });
+    expect(refused.status).toBe(401);
+    expect(refused.problems).toEqual([]);
+  });
+});
+
 describe('service routes', () => {
   it('answers health without a key, with the CORS headers of an allowed origin', async () => {
     const res = await call({ method: 'GET', route: '/v1/health', apiKey: null, headers: { origin: ORIGIN } });
@@ -451,15 +478,103 @@ describe('Slack events', () => {
   });
 });
 
+describe('with tokens on the chat and sessions routes', () => {
+  let tokenStack: LocalStack;
+  let userToken: string;
+
+  beforeAll(async () => {
+    tokenStack = await bootStack({ auth: { chat: 'jwt', sessions: 'jwt' }, watchDocs: false });
+    const issuer = tokenStack.identity.issuer;
+    const now = Math.floor(Date.now() / 1000);
+    userToken = issuer.sign({
+      iss: issuer.url,
+      sub: 'contract-user',
+      aud: LOCAL_AUDIENCE,
+      iat: now,
+      exp: now + 600,
+    });
+  });
+  afterAll(async () => {
+    await tokenStack?.close();
+  });
+
+  it("answers a user's and a visitor's token as described, and lists the user's sessions", async () => {
+    const asked = await call({
+      on: tokenStack,
+      method: 'POST',
+      route: '/v1/chat',
+      body: { message: 'How do I reset my password?' },
+      apiKey: null,
+      token: userToken,
+    });
+    expect(asked.status).toBe(200);
+    expect(asked.problems).toEqual([]);
+    const minted = await call({ on: tokenStack, method: 'POST', route: '/v1/visitor-tokens' });
+    const visitor = await call({
+      on: tokenStack,
+      method: 'POST',
+      route: '/v1/chat/stream',
+      body: { message: 'How do I reset my password?' },
+      apiKey: null,
+      token: (minted.body as { token: string }).token,
+    });
+    expect(visitor.status).toBe(200);
+    expect(visitor.problems).toEqual([]);
+    for (const path of ['/v1/sessions', '/v1/sessions?limit=1']) {
+      const listed = await call({
+        on: tokenStack,
+        method: 'GET',
+        route: '/v1/sessions',
+        path,
+        apiKey: null,
+        token: userToken,
+      });
+      expect(listed.status, path).toBe(200);
+      expect((listed.body as { sessions: unknown[] }).sessions).toHaveLength(1);
+      expect(listed.problems).toEqual([]);
+    }
+  });
+
+  it.each([
+    ['a limit out of range', '/v1/sessions?limit=0', 'user', 400],
+    ['no token', '/v1/sessions', undefined, 401],
+    ['a token that is not a JWT', '/v1/sessions', 'not-a-jwt', 401],
+  ] as const)('refuses a listing with %s as described', async (_case, path, token, status) => {
+    const res = await call({
+      on: tokenStack,
+      method: 'GET',
+      route: '/v1/sessions',
+      path,
+      apiKey: null,
+      ...(token ? { token: token === 'user' ? userToken : token } : {}),
+    });
+    expect(res.status).toBe(status);
+    expect(res.problems).toEqual([]);
+  });
+
+  it('describes every route it serves, the token-only listing included', () => {
+    expect(routesOf(tokenStack)).toEqual(describedRoutes());
+  });
+});
+
+/** `METHOD /path` of the routes a stack's gateway serves. */
+const routesOf = (on: LocalStack) => on.routes.map((r) => `${r.method} ${r.resource}`).sort();
+/** `METHOD /path` of the route table, without the routes served only where tokens are taken when asked. */
+const describedRoutes = ({ withoutTokenOnly = false } = {}) =>
+  apiRoutes
+    .filter((route) => !(withoutTokenOnly && route.tokenAuthOnly))
+    .map((route) => `${route.method.toUpperCase()} ${route.path}`)
+    .sort();
+
 describe('coverage', () => {
-  it('describes exactly the routes the local gateway serves', () => {
-    const served = stack.routes.map((r) => `${r.method} ${r.resource}`).sort();
-    const described = Object.entries(document.paths)
+  it('describes exactly the routes the gateway serves with API keys, and the committed document holds the route table', () => {
+    expect(routesOf(stack)).toEqual(describedRoutes({ withoutTokenOnly: true }));
+    const documented = Object.entries(document.paths)
       .flatMap(([path, operations]) =>
         Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
       )
       .sort();
-    expect(served).toEqual(described);
+    expect(documented).toEqual(describedRoutes());
   });
 
   it('checked a success and the errors each route produces locally', () => {
@@ -481,6 +596,11 @@ describe('coverage', () => {
         'POST /v1/chat/stream 413',
         'POST /v1/chat/stream 422',
         'POST /v1/chat/stream 503',
+        'GET /v1/sessions 200',
+        'GET /v1/sessions 400',
+        'GET /v1/sessions 401',
+        'POST /v1/visitor-tokens 201',
+        'POST /v1/visitor-tokens 401',
         'GET /v1/sessions/{id} 200',
         'GET /v1/sessions/{id} 401',
         'GET /v1/sessions/{id} 404',
