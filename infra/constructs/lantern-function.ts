@@ -39,8 +39,9 @@ export interface LanternFunctionProps
 
 /**
  * A Lambda function with Lantern's defaults: Node.js 22 on arm64, 1024 MB, 30 s, an esbuild ESM bundle
- * that includes the AWS SDK (minified, with source maps), active X-Ray tracing, Powertools settings
- * (service `lantern`, log level INFO, no handler results in traces), its own log group with a retention
+ * that includes the AWS SDK (minified, with source maps), active X-Ray tracing (each invocation's
+ * segment, recorded by Lambda; no tracing SDK in the bundle), Powertools settings (service
+ * `lantern`, log level INFO), its own log group with a retention
  * period, and an execution role that may write only to that log group (no AWS-managed policy).
  *
  * Handler code is referenced by path only; `infra/` never imports it.
@@ -77,8 +78,6 @@ export class LanternFunction extends NodejsFunction {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'lantern',
         POWERTOOLS_LOG_LEVEL: 'INFO',
-        // Traces record calls and timings, never a handler's result: answers are customer data.
-        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
         ...toEnvironmentRecord(environment ?? {}),
       },
       bundling: {

@@ -157,8 +157,13 @@ describe('functions', () => {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'lantern',
         POWERTOOLS_LOG_LEVEL: 'INFO',
-        POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
       });
+      // No Powertools Tracer in the bundles: its switches would configure nothing.
+      expect(
+        Object.keys(fn.Properties.Environment.Variables).filter((name) =>
+          name.startsWith('POWERTOOLS_TRACE'),
+        ),
+      ).toEqual([]);
     }
     expect(JSON.stringify(modelArn)).toContain(
       `:inference-profile/${knowledgeBaseSettings.generationModelId}`,
@@ -176,12 +181,7 @@ describe('functions', () => {
 
   it('sets only variables of config/environment.ts that the CDK app owns, each on functions of its scope', () => {
     // Powertools' and Node's own settings, which LanternFunction adds and the contract leaves out.
-    const runtimeSettings = new Set([
-      'NODE_OPTIONS',
-      'POWERTOOLS_SERVICE_NAME',
-      'POWERTOOLS_LOG_LEVEL',
-      'POWERTOOLS_TRACER_CAPTURE_RESPONSE',
-    ]);
+    const runtimeSettings = new Set(['NODE_OPTIONS', 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL']);
     const scopes: Record<keyof typeof ids, readonly VariableScope[]> = {
       chat: ['http'],
       chatStream: ['http'],
