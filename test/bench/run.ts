@@ -32,8 +32,8 @@ const usage = `Usage: npm run bench -- [options]
   --requests N          requests per level and round (default: 200)
   --rounds N            rounds per level; the table shows medians of rounds (default: 3)
   --init-runs N         fresh-process imports per bundle, at least 5 (default: 7)
-  --first-runs N        first-request runs per function, each three fresh processes: the function
-                        traced as on Lambda, the function untraced, the floor (default: 5)
+  --first-runs N        first-request runs per function, each two fresh processes: the function
+                        (in Lambda's environment, active tracing on) and the floor (default: 5)
   --stream-runs N       paired streaming first-byte runs (default: 100)
   --synthetic-docs N    size of the generated ingestion corpus (~2 KB articles), 0 to skip (default: 5000)
   --ingest-runs N       ingestion runs per corpus, each in a fresh process (default: 3)
@@ -227,9 +227,8 @@ for (const b of bundles ?? []) {
             `${msText(first.totalMs)} (${msText(first.initMs)} + ${msText(first.requestMs)})`,
             `${msText(first.floorTotalMs)} (${msText(first.floorInitMs)} + ${msText(first.floorRequestMs)})`,
             b.clients.length && Number.isFinite(first.ratio) ? `${first.ratio.toFixed(2)}×` : '—',
-            msText(first.untracedTotalMs),
           ]
-        : ['—', '—', '—', '—']
+        : ['—', '—', '—']
       : []),
   ]);
 }
@@ -240,7 +239,7 @@ const coldHeader = [
   'floor',
   'ratio',
   ...(timedImports ? ['cold import', 'floor', 'ratio'] : []),
-  ...(firsts ? ['first request: import + request', 'floor: same calls', 'ratio', 'tracer off'] : []),
+  ...(firsts ? ['first request: import + request', 'floor: same calls', 'ratio'] : []),
 ];
 const table = (header: string[], body: string[][], align: string[]) =>
   [`| ${header.join(' | ')} |`, `| ${align.join(' | ')} |`, ...body.map((r) => `| ${r.join(' | ')} |`)].join(
