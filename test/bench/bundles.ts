@@ -209,9 +209,6 @@ function handlerEnvironment(): Record<string, string> {
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     POWERTOOLS_SERVICE_NAME: 'lantern',
     POWERTOOLS_LOG_LEVEL: 'INFO',
-    POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
-    // No X-Ray daemon here; tracing on would only add a UDP socket.
-    POWERTOOLS_TRACE_ENABLED: 'false',
   };
 }
 

@@ -6,8 +6,8 @@
  * and makes the same calls the function made (recorded by a proxy in front of every endpoint), one
  * after the other, through those clients; Slack Web API calls are replayed with `fetch`.
  *
- * The same function also runs once more per pair with `POWERTOOLS_TRACE_ENABLED=false`, so what the
- * Tracer costs on a first request (the X-Ray SDK, a subsegment per call) is measured, not guessed.
+ * Active tracing is on as on Lambda (a daemon address, a sampled trace header): the datagrams the
+ * function sends to the daemon are counted, so a tracing SDK that creeps back in shows up.
  */
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
@@ -59,9 +59,7 @@ export interface FirstRequest {
   readonly floorTotalMs: number;
   /** Median over runs of (function total ÷ floor total), each pair measured back to back. */
   readonly ratio: number;
-  /** The same function with `POWERTOOLS_TRACE_ENABLED=false`: import + first request, ms. */
-  readonly untracedTotalMs: number;
-  /** UDP datagrams sent to the X-Ray daemon address during a traced run (median). */
+  /** UDP datagrams the function sent to the X-Ray daemon address (median). */
   readonly xrayDatagrams: number;
   /** Floor calls that failed on replay (e.g. a conditional write already done), last run. */
   readonly floorErrors: number;
@@ -638,7 +636,7 @@ interface Endpoints {
 }
 
 /** The variables Lambda sets, the CDK construct's and the stack's own, pointed at the recorders. */
-function lambdaEnvironment(name: string, bundleDir: string, endpoints: Endpoints, traced: boolean) {
+function lambdaEnvironment(name: string, bundleDir: string, endpoints: Endpoints) {
   const requestId = randomUUID();
   return {
     PATH: process.env.PATH ?? '',
@@ -669,8 +667,6 @@ function lambdaEnvironment(name: string, bundleDir: string, endpoints: Endpoints
     NODE_OPTIONS: '--enable-source-maps',
     POWERTOOLS_SERVICE_NAME: 'lantern',
     POWERTOOLS_LOG_LEVEL: 'INFO',
-    POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
-    ...(traced ? {} : { POWERTOOLS_TRACE_ENABLED: 'false' }),
     // The stack's, with the endpoint overrides only the local stack sets.
     TABLE_NAME: LOCAL_TABLE_NAME,
     KNOWLEDGE_BASE_ID: LOCAL_KNOWLEDGE_BASE_ID,
@@ -781,7 +777,7 @@ export async function benchFirstRequests(options: FirstRequestOptions): Promise<
         continue;
       }
       const bundleDir = join(bundle.outfile, '..');
-      const invoke = async (traced: boolean) => {
+      const invoke = async () => {
         const n = ++sequence;
         const spec = join(options.outDir, `first-${n}.json`);
         writeFileSync(spec, JSON.stringify({ kind: scenario.kind, event: scenario.event() }));
@@ -792,7 +788,7 @@ export async function benchFirstRequests(options: FirstRequestOptions): Promise<
           bundle.outfile,
           spec,
           join(options.outDir, `first-${n}.out.json`),
-          lambdaEnvironment(bundle.name, bundleDir, endpoints, traced),
+          lambdaEnvironment(bundle.name, bundleDir, endpoints),
         );
         // Datagrams may trail the exit by a moment.
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -801,7 +797,7 @@ export async function benchFirstRequests(options: FirstRequestOptions): Promise<
       };
 
       options.onProgress?.(`first request of ${bundle.name}: recording its calls`);
-      const warm = await invoke(true);
+      const warm = await invoke();
       if (bundle.name === 'chat') {
         const body = (warm.result.outcome?.body ?? '') as string;
         try {
@@ -829,14 +825,12 @@ export async function benchFirstRequests(options: FirstRequestOptions): Promise<
         `first request of ${bundle.name} (${options.runs} runs, floor ${kb(statSync(floorFile).size)})`,
       );
       const own: ProbeResult[] = [];
-      const untraced: ProbeResult[] = [];
       const floor: ProbeResult[] = [];
       const sent: number[] = [];
       for (let run = 0; run < options.runs; run++) {
-        const traced = await invoke(true);
-        own.push(traced.result);
-        sent.push(traced.datagrams);
-        untraced.push((await invoke(false)).result);
+        const first = await invoke();
+        own.push(first.result);
+        sent.push(first.datagrams);
         const n = ++sequence;
         floor.push(
           await runProbe(
@@ -844,7 +838,7 @@ export async function benchFirstRequests(options: FirstRequestOptions): Promise<
             floorFile,
             floorSpec,
             join(options.outDir, `first-${n}.out.json`),
-            lambdaEnvironment(bundle.name, join(floorFile, '..'), endpoints, false),
+            lambdaEnvironment(bundle.name, join(floorFile, '..'), endpoints),
           ),
         );
       }
@@ -860,7 +854,6 @@ export async function benchFirstRequests(options: FirstRequestOptions): Promise<
         floorRequestMs: median(floor.map((r) => r.requestMs)),
         floorTotalMs: median(floor.map((r) => r.totalMs)),
         ratio: median(own.map((r, i) => r.totalMs / (floor[i]?.totalMs ?? Number.NaN))),
-        untracedTotalMs: median(untraced.map((r) => r.totalMs)),
         xrayDatagrams: median(sent),
         floorErrors: floor.at(-1)?.outcome?.errors ?? 0,
       });

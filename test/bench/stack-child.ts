@@ -29,7 +29,6 @@ export function startStackProcess(docsDir: string, timeoutMs = 180_000): Promise
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         POWERTOOLS_LOG_LEVEL: 'SILENT',
         POWERTOOLS_METRICS_DISABLED: 'true',
-        POWERTOOLS_TRACE_ENABLED: 'false',
       },
     },
   );
