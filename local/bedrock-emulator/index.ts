@@ -86,11 +86,6 @@ export interface BedrockEmulator {
     documents: number;
     chunks: number;
   }>;
-  /**
-   * Resolves once every knowledge base has scored its common terms after its last change. Until
-   * then Retrieve works, only some questions wait for a term to be scored.
-   */
-  settled(): Promise<void>;
   /** Injected faults (throttling, errors, latency, cut streams); `faults.set()` changes them live. */
   readonly faults: FaultPolicy;
   close(): Promise<void>;
@@ -143,12 +138,8 @@ export async function startBedrockEmulator(options: StartEmulatorOptions): Promi
       ingesting = run.catch(() => undefined);
       return run;
     },
-    settled: async () => {
-      await Promise.all([...knowledgeBases.values()].map((kb) => kb.settled()));
-    },
     close: async () => {
       await ingestionJobs.close();
-      for (const kb of knowledgeBases.values()) kb.close();
       await server.close();
     },
   };

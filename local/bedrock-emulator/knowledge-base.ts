@@ -18,7 +18,6 @@ import { ChunkIndex } from './retrieval/chunk-index.ts';
 import { planQuery, type QueryPlan } from './retrieval/query-plan.ts';
 import { rankChunks } from './retrieval/rank.ts';
 import type { Judgement } from './retrieval/relevance.ts';
-import type { ChunkFeatures } from './retrieval/signals.ts';
 
 export type { DataSourceConfig } from './ingestion/data-sources.ts';
 export { ingestAll } from './ingestion/sync.ts';
@@ -76,7 +75,6 @@ export class KnowledgeBase {
   readonly dataSources: readonly DataSourceConfig[];
   readonly #index = new ChunkIndex();
   readonly #chunks = new Map<string, KnowledgeBaseChunk>();
-  readonly #features = new Map<string, ChunkFeatures>();
   /** Keyed by source URI, so re-ingestion can replace exactly a document's own chunks. */
   readonly #documents = new Map<string, IngestedDocument>();
 
@@ -139,7 +137,6 @@ export class KnowledgeBase {
       this.#chunks.set(chunk.id, chunk);
       const headings = piece.headings.join('\n');
       this.#index.add({ id: chunk.id, title: indexedTitle, headings, description, body: piece.text });
-      this.#features.set(chunk.id, { terms: this.#index.termsOf(chunk.id) });
       return chunk.id;
     });
     this.#documents.set(sourceUri, { dataSourceId, chunkIds, ...(contentHash ? { contentHash } : {}) });
@@ -157,17 +154,9 @@ export class KnowledgeBase {
     for (const id of previous.chunkIds) {
       this.#index.remove(id);
       this.#chunks.delete(id);
-      this.#features.delete(id);
     }
     this.#documents.delete(sourceUri);
   }
-
-  /** Kept for callers that waited for background scoring: the index has none, so it is settled. */
-  settled(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  close(): void {}
 
   /** Source URIs currently ingested from one data source (for sync: what disappeared). */
   documentUris(dataSourceId: string): string[] {
@@ -186,13 +175,10 @@ export class KnowledgeBase {
   /** Ranks chunks for a question (see retrieval/). */
   retrieve(query: RetrievalQuery | QueryPlan, numberOfResults: number): RetrievedChunk[] {
     const plan = 'terms' in query ? query : this.plan(query);
-    const none: ChunkFeatures = { terms: new Set() };
-    return rankChunks(plan, this.#index, (id) => this.#features.get(id) ?? none, numberOfResults).flatMap(
-      ({ id, ...ranked }) => {
-        const chunk = this.#chunks.get(id);
-        return chunk === undefined ? [] : [{ chunk, ...ranked }];
-      },
-    );
+    return rankChunks(plan, this.#index, numberOfResults).flatMap(({ id, ...ranked }) => {
+      const chunk = this.#chunks.get(id);
+      return chunk === undefined ? [] : [{ chunk, ...ranked }];
+    });
   }
 }
 

@@ -19,12 +19,8 @@ export interface IngestionRate {
   readonly docsPerSecond: number;
   /** Highest peak RSS of the ingesting process over the runs, in bytes. */
   readonly peakRssBytes: number;
-  /** Retrieve p50/p95 over the SDK client at this size once the index settled (medians over runs). */
+  /** Retrieve p50/p95 over the SDK client at this size (medians over runs). */
   readonly retrieve?: IngestionRun['retrieve'];
-  /** The same for the questions asked while the index settled after the ingestion. */
-  readonly retrieveWhileSettling?: IngestionRun['retrieveWhileSettling'];
-  /** Median over runs of the time from the end of ingestion until the index settled. */
-  readonly settleMs?: number;
   /** Highest peak RSS over the runs once the Retrieve calls were made too. */
   readonly peakRssAfterRetrieveBytes?: number;
 }
@@ -32,25 +28,22 @@ export interface IngestionRate {
 /**
  * Ingests `folder` `runs` times, each in a fresh process (a second ingestion in the same emulator
  * would skip unchanged documents, and a process of its own makes its peak RSS the ingestion's).
- * With `queries`, each run then times Retrieve calls: those asked while the index settles, and
- * `queries` more once it has.
+ * With `queries`, each run then times that many Retrieve calls.
  */
 export async function benchIngestion(folder: string, runs: number, queries = 0): Promise<IngestionRate> {
   const results: IngestionRun[] = [];
   for (let run = 0; run < runs; run++) results.push(await ingestInChild(folder, queries));
   const ms = median(results.map((r) => r.ms));
   const { documents, chunks } = results[0] as IngestionRun;
-  const medianOf = (pick: (run: IngestionRun) => Latencies | undefined): Latencies | undefined => {
-    const picked = results.map(pick).filter((l): l is Latencies => l !== undefined);
-    if (picked.length === 0) return undefined;
-    return {
-      queries: picked.reduce((sum, l) => sum + l.queries, 0),
-      p50: median(picked.map((l) => l.p50)),
-      p95: median(picked.map((l) => l.p95)),
-    };
-  };
-  const retrieve = medianOf((r) => r.retrieve);
-  const retrieveWhileSettling = medianOf((r) => r.retrieveWhileSettling);
+  const picked = results.map((r) => r.retrieve).filter((l): l is Latencies => l !== undefined);
+  const retrieve =
+    picked.length === 0
+      ? undefined
+      : {
+          queries: picked.reduce((sum, l) => sum + l.queries, 0),
+          p50: median(picked.map((l) => l.p50)),
+          p95: median(picked.map((l) => l.p95)),
+        };
   return {
     documents,
     chunks,
@@ -58,13 +51,8 @@ export async function benchIngestion(folder: string, runs: number, queries = 0):
     docsPerSecond: documents / (ms / 1000),
     peakRssBytes: Math.max(...results.map((r) => r.maxRssBytes)),
     ...(retrieve
-      ? {
-          retrieve,
-          settleMs: median(results.map((r) => r.settleMs ?? 0)),
-          peakRssAfterRetrieveBytes: Math.max(...results.map((r) => r.maxRssAfterRetrieveBytes)),
-        }
+      ? { retrieve, peakRssAfterRetrieveBytes: Math.max(...results.map((r) => r.maxRssAfterRetrieveBytes)) }
       : {}),
-    ...(retrieveWhileSettling ? { retrieveWhileSettling } : {}),
   };
 }
 
@@ -109,12 +97,12 @@ const FALLBACK_WORDS =
     ' ',
   );
 
-/** Distinct words (3+ letters) of the Markdown files in `folder`, for realistic-looking text. */
+/** Distinct words (3+ letters) of the Markdown files below `folder`, for realistic-looking text. */
 export function vocabularyOf(folder: string | undefined, limit = 3_000): string[] {
   if (!folder) return FALLBACK_WORDS;
   const words = new Set<string>();
   try {
-    for (const name of readdirSync(folder).sort()) {
+    for (const name of (readdirSync(folder, { recursive: true }) as string[]).sort()) {
       if (!name.endsWith('.md')) continue;
       for (const word of readFileSync(join(folder, name), 'utf8')
         .toLowerCase()

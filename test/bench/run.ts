@@ -4,13 +4,13 @@
  */
 // First: from here on the code under test writes its stdout to a log file, not into the report.
 import './report-output.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cliFail, parseCli } from '../../local/cli.ts';
 import { loadDataset } from '../eval/dataset.ts';
-import { CODA_HELP, SAMPLE_KB } from '../helpers/local-stack.ts';
+import { SAMPLE_KB } from '../helpers/local-stack.ts';
 import { benchBundles, type FunctionBundle } from './bundles.ts';
 import { benchChatLatency, type LevelLatency } from './chat-latency.ts';
 import { benchDynamoDbCalls, formatOperations, type TurnCalls } from './dynamodb-calls.ts';
@@ -27,7 +27,13 @@ type Section = (typeof SECTIONS)[number];
 const usage = `Usage: npm run bench -- [options]
 
   --only LIST           sections to run, comma-separated: ${SECTIONS.join(',')} (default: all)
-  --corpus NAME         documents for the chat figures: coda (default) or sample
+  --corpus NAME         shorthand for a shipped corpus and its questions: sample (the default,
+                        local/sample-kb and test/eval/datasets/sample-kb.jsonl; both in the repository)
+  --docs DIR            documents for the chat, stream, dynamodb, slack and ingestion figures, any
+                        folder, e.g. --docs ../shared/corpora/coda-help (outside the repository);
+                        needs --dataset
+  --dataset FILE        JSONL questions for those figures (eval format), e.g.
+                        --dataset test/eval/datasets/coda-help.jsonl
   --levels LIST         POST /v1/chat concurrency levels (default: 1,8,32)
   --requests N          requests per level and round (default: 200)
   --rounds N            rounds per level; the table shows medians of rounds (default: 3)
@@ -37,7 +43,7 @@ const usage = `Usage: npm run bench -- [options]
   --stream-runs N       paired streaming first-byte runs (default: 100)
   --synthetic-docs N    size of the generated ingestion corpus (~2 KB articles), 0 to skip (default: 5000)
   --ingest-runs N       ingestion runs per corpus, each in a fresh process (default: 3)
-  --retrieve-queries N  Retrieve calls timed per run once the synthetic index settled, 0 to skip (default: 500)
+  --retrieve-queries N  Retrieve calls timed per run on the synthetic index, 0 to skip (default: 500)
   --slack-events N      signed app_mention events per Slack ack round (default: 500)
   --slack-levels LIST   Slack ack concurrency levels (default: 1,8)
   --help                this text`;
@@ -50,7 +56,9 @@ const args = parseCli(usage, () =>
   parseArgs({
     options: {
       only: { type: 'string' },
-      corpus: { type: 'string', default: 'coda' },
+      corpus: { type: 'string', default: 'sample' },
+      docs: { type: 'string' },
+      dataset: { type: 'string' },
       levels: { type: 'string', default: '1,8,32' },
       requests: { type: 'string', default: '200' },
       rounds: { type: 'string', default: '3' },
@@ -83,11 +91,18 @@ const only = new Set<Section>(
         return name;
       }),
 );
-if (args.corpus !== 'coda' && args.corpus !== 'sample') fail('--corpus must be coda or sample');
+if (args.corpus !== 'sample') fail('--corpus must be sample (other documents: --docs and --dataset)');
+if ((args.docs === undefined) !== (args.dataset === undefined)) fail('--docs and --dataset go together');
+if (args.docs !== undefined && !existsSync(args.docs)) fail(`--docs: no folder ${args.docs}`);
+if (args.dataset !== undefined && !existsSync(args.dataset)) fail(`--dataset: no file ${args.dataset}`);
 const corpus =
-  args.corpus === 'sample'
-    ? { name: 'sample knowledge base', docs: SAMPLE_KB, dataset: 'sample-kb.jsonl' }
-    : { name: 'coda-help', docs: CODA_HELP, dataset: 'coda-help.jsonl' };
+  args.docs === undefined || args.dataset === undefined
+    ? {
+        name: 'sample knowledge base',
+        docs: SAMPLE_KB,
+        dataset: join(import.meta.dirname, '..', 'eval', 'datasets', 'sample-kb.jsonl'),
+      }
+    : { name: basename(resolve(args.docs)), docs: resolve(args.docs), dataset: args.dataset };
 const levels = args.levels.split(',').map((level) => whole('levels', level.trim(), 1, 256));
 const requests = whole('requests', args.requests, 10, 5_000);
 const rounds = whole('rounds', args.rounds, 1, 10);
@@ -102,7 +117,7 @@ const slackLevels = args['slack-levels']
   .split(',')
   .map((level) => whole('slack-levels', level.trim(), 1, 64));
 
-const cases = loadDataset(join(import.meta.dirname, '..', 'eval', 'datasets', corpus.dataset));
+const cases = loadDataset(corpus.dataset);
 const questions = cases
   .filter((c) => !c.expectNoAnswer && c.turns.length === 1)
   .map((c) => c.turns[0] as string);
@@ -176,11 +191,11 @@ try {
     });
   }
   if (only.has('ingestion')) {
-    progress(`ingesting coda-help (${ingestRuns} runs)`);
-    ingestion.push({ label: 'coda-help', rate: await benchIngestion(CODA_HELP, ingestRuns) });
+    progress(`ingesting ${corpus.name} (${ingestRuns} runs)`);
+    ingestion.push({ label: corpus.name, rate: await benchIngestion(corpus.docs, ingestRuns) });
     if (syntheticDocs > 0) {
       const folder = join(work, 'synthetic');
-      writeSyntheticCorpus(folder, syntheticDocs, vocabularyOf(CODA_HELP));
+      writeSyntheticCorpus(folder, syntheticDocs, vocabularyOf(corpus.docs));
       progress(`ingesting a synthetic corpus of ${syntheticDocs} documents (${ingestRuns} runs)`);
       ingestion.push({
         label: 'synthetic',
@@ -346,16 +361,7 @@ for (const { label, rate } of ingestion) {
     rows.push([
       `Retrieve p50 / p95 over the SDK client, ${label} (${rate.retrieve.queries} queries)`,
       `${msText(rate.retrieve.p50)} / ${msText(rate.retrieve.p95)}`,
-      `at ${rate.documents} docs, ${rate.chunks} chunks, once the index settled (${msText(rate.settleMs ?? 0)} after the ingestion); peak RSS then ${mib(rate.peakRssAfterRetrieveBytes ?? 0)}`,
-      '',
-    ]);
-  }
-  if (rate.retrieveWhileSettling) {
-    const settling = rate.retrieveWhileSettling;
-    rows.push([
-      `Retrieve p50 / p95 while the index settled, ${label} (${settling.queries} queries)`,
-      `${msText(settling.p50)} / ${msText(settling.p95)}`,
-      'asked right after the ingestion, before the index settled (scoring ahead waits while questions come)',
+      `at ${rate.documents} docs, ${rate.chunks} chunks; peak RSS then ${mib(rate.peakRssAfterRetrieveBytes ?? 0)}`,
       '',
     ]);
   }

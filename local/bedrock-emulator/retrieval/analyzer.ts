@@ -27,11 +27,21 @@ export function tokenize(text: string): string[] {
   return text.toLowerCase().match(WORD) ?? [];
 }
 
+/** Stemming is most of the cost of indexing, and a corpus repeats the same few thousand words. */
+const termCache = new Map<string, string | null>();
+/** Bounds the cache (a corpus with more distinct words only stems some of them twice). */
+const MAX_CACHED_TERMS = 200_000;
+
 /** A token's term, or null for a stop word. Apostrophes go first: "don't" is "dont". */
 export function normalizeTerm(token: string): string | null {
+  const cached = termCache.get(token);
+  if (cached !== undefined) return cached;
   const word = token.toLowerCase().replace(/['’]/g, '');
-  if (word.length === 0 || STOP_WORDS.has(word)) return null;
-  return /^\p{N}+$/u.test(word) ? word : stemmer(word);
+  const term =
+    word.length === 0 || STOP_WORDS.has(word) ? null : /^\p{N}+$/u.test(word) ? word : stemmer(word);
+  if (termCache.size >= MAX_CACHED_TERMS) termCache.clear();
+  termCache.set(token, term);
+  return term;
 }
 
 export function analyze(text: string): string[] {

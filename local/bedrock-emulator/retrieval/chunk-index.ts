@@ -1,10 +1,10 @@
 /**
- * The lexical index: BM25 from MiniSearch over four fields of each chunk, weighted by how much a
- * match there says about the chunk (FIELD_BOOST), plus the term statistics the signals and the
- * relevance threshold need (document frequency, each chunk's terms).
+ * The lexical index: BM25 over four fields of each chunk, weighted by how much a match there says
+ * about the chunk (FIELD_WEIGHT). Each term keeps its postings (chunk slot → the term's frequency
+ * in each field, packed in one number) and how many chunks hold it per field, so a question costs
+ * one pass over its terms' postings and a document's chunks are replaced without a rebuild.
  */
-import MiniSearch from 'minisearch';
-import { analyze, normalizeTerm, tokenize } from './analyzer.ts';
+import { normalizeTerm, tokenize } from './analyzer.ts';
 
 export interface IndexedChunk {
   readonly id: string;
@@ -20,88 +20,217 @@ export interface IndexedChunk {
 export interface IndexHit {
   readonly id: string;
   readonly score: number;
+  /** Whether the chunk holds a term (any field). */
+  has(term: string): boolean;
+  /** Whether its title or headings hold a term. */
+  inHeading(term: string): boolean;
 }
 
+interface Term {
+  /** Chunk slot → packed field frequencies (see UNIT). */
+  readonly postings: Map<number, number>;
+  /** How many chunks hold the term, per field. */
+  readonly chunksPerField: Int32Array;
+}
+
+const FIELDS = ['title', 'headings', 'description', 'body'] as const;
 /**
  * A title or heading names what the chunk is about; a description summarises the whole page; a
  * body match may be a passing mention.
  */
-const FIELD_BOOST = { title: 2, headings: 2, description: 1.5, body: 1 } as const;
-/** Words of this length or more that the corpus lacks are read as a one-letter misspelling. */
-const MIN_FUZZY_LENGTH = 5;
+const FIELD_WEIGHT: readonly number[] = [2, 2, 1.5, 1];
+/**
+ * BM25+ per field (Lv and Zhai's lower bound DELTA, so a long field's match still counts), each
+ * field with its own document frequency: a word rare in headings says more there than in bodies.
+ * K1 and B are the usual saturation and length normalisation.
+ */
+const K1 = 1.2;
+const B = 0.7;
+const DELTA = 0.5;
+/** One occurrence in each field, packed: 8 bits for each short field, the rest for the body. */
+const UNIT: readonly number[] = [1, 2 ** 8, 2 ** 16, 2 ** 24];
+const BODY = 2 ** 24;
+const MAX_SHORT_TF = 255;
+const tfOf = (packed: number, field: number) =>
+  field === 3 ? Math.floor(packed / BODY) : Math.floor(packed / (UNIT[field] ?? 1)) % 256;
 
 export class ChunkIndex {
-  readonly #search = new MiniSearch<IndexedChunk>({
-    fields: ['title', 'headings', 'description', 'body'],
-    tokenize,
-    processTerm: normalizeTerm,
-  });
-  readonly #chunks = new Map<string, IndexedChunk>();
-  readonly #terms = new Map<string, ReadonlySet<string>>();
-  readonly #headingTerms = new Map<string, ReadonlySet<string>>();
-  readonly #frequency = new Map<string, number>();
+  readonly #terms = new Map<string, Term>();
+  readonly #ids: (string | undefined)[] = [];
+  readonly #slots = new Map<string, number>();
+  readonly #free: number[] = [];
+  /** Field lengths, four per slot. */
+  #lengths = new Float64Array(4 * 1024);
+  readonly #totalLength = [0, 0, 0, 0];
+  /** Each slot's terms, so removing a chunk touches only its own postings. */
+  readonly #termsOf = new Map<number, readonly string[]>();
+  /** See #lengthNorms; undefined after a change. */
+  #norms: Float64Array | undefined;
 
   get size(): number {
-    return this.#chunks.size;
+    return this.#slots.size;
   }
 
   add(chunk: IndexedChunk): void {
-    const terms = new Set(analyze(`${chunk.title}\n${chunk.headings}\n${chunk.description}\n${chunk.body}`));
-    this.#search.add(chunk);
-    this.#chunks.set(chunk.id, chunk);
-    this.#terms.set(chunk.id, terms);
-    this.#headingTerms.set(chunk.id, new Set(analyze(`${chunk.title}\n${chunk.headings}`)));
-    for (const term of terms) this.#frequency.set(term, (this.#frequency.get(term) ?? 0) + 1);
+    this.remove(chunk.id);
+    this.#norms = undefined;
+    const slot = this.#free.pop() ?? this.#ids.length;
+    this.#ids[slot] = chunk.id;
+    this.#slots.set(chunk.id, slot);
+    if (4 * slot + 4 > this.#lengths.length) {
+      const grown = new Float64Array(2 * this.#lengths.length);
+      grown.set(this.#lengths);
+      this.#lengths = grown;
+    }
+    const packed = new Map<string, number>();
+    for (let f = 0; f < 4; f++) {
+      const tokens = tokenize(chunk[FIELDS[f] ?? 'body']);
+      // A field's length is its distinct words, stop words included.
+      const length = new Set(tokens).size;
+      this.#lengths[4 * slot + f] = length;
+      this.#totalLength[f] = (this.#totalLength[f] ?? 0) + length;
+      const unit = UNIT[f] ?? BODY;
+      for (const token of tokens) {
+        const term = normalizeTerm(token);
+        if (term === null) continue;
+        const value = packed.get(term) ?? 0;
+        if (f === 3 || tfOf(value, f) < MAX_SHORT_TF) packed.set(term, value + unit);
+      }
+    }
+    for (const [word, value] of packed) {
+      let term = this.#terms.get(word);
+      if (term === undefined) {
+        term = { postings: new Map(), chunksPerField: new Int32Array(4) };
+        this.#terms.set(word, term);
+      }
+      term.postings.set(slot, value);
+      countFields(term, value, 1);
+    }
+    this.#termsOf.set(slot, [...packed.keys()]);
   }
 
   remove(id: string): void {
-    const chunk = this.#chunks.get(id);
-    if (chunk === undefined) return;
-    this.#search.remove(chunk);
-    for (const term of this.#terms.get(id) ?? []) {
-      const left = (this.#frequency.get(term) ?? 1) - 1;
-      if (left > 0) this.#frequency.set(term, left);
-      else this.#frequency.delete(term);
+    const slot = this.#slots.get(id);
+    if (slot === undefined) return;
+    this.#norms = undefined;
+    for (const word of this.#termsOf.get(slot) ?? []) {
+      const term = this.#terms.get(word);
+      if (term === undefined) continue;
+      countFields(term, term.postings.get(slot) ?? 0, -1);
+      term.postings.delete(slot);
+      if (term.postings.size === 0) this.#terms.delete(word);
     }
-    this.#chunks.delete(id);
-    this.#terms.delete(id);
-    this.#headingTerms.delete(id);
+    for (let f = 0; f < 4; f++) {
+      this.#totalLength[f] = (this.#totalLength[f] ?? 0) - (this.#lengths[4 * slot + f] ?? 0);
+    }
+    this.#termsOf.delete(slot);
+    this.#slots.delete(id);
+    this.#ids[slot] = undefined;
+    this.#free.push(slot);
   }
 
   has(term: string): boolean {
-    return this.#frequency.has(term);
+    return this.#terms.has(term);
   }
 
   /** BM25's inverse document frequency; a term the corpus lacks gets the rarest term's. */
   idf(term: string): number {
-    const n = this.#frequency.get(term) ?? 0.5;
-    return Math.log(1 + (this.size - n + 0.5) / (n + 0.5));
+    return inverseFrequency(this.#terms.get(term)?.postings.size ?? 0.5, this.size);
   }
 
-  /** The terms of a chunk, every field together. */
-  termsOf(id: string): ReadonlySet<string> {
-    return this.#terms.get(id) ?? new Set();
+  /**
+   * The known term one edit away from `term` (a letter dropped, added, changed or two swapped),
+   * the most common if several are; undefined when none is.
+   */
+  nearest(word: string): string | undefined {
+    let best: string | undefined;
+    let bestCount = 0;
+    for (const [known, term] of this.#terms) {
+      const count = term.postings.size;
+      if (count > bestCount && Math.abs(known.length - word.length) <= 1 && oneEdit(word, known)) {
+        best = known;
+        bestCount = count;
+      }
+    }
+    return best;
   }
 
-  /** The terms of a chunk's title and headings. */
-  headingTermsOf(id: string): ReadonlySet<string> {
-    return this.#headingTerms.get(id) ?? new Set();
-  }
-
-  /** BM25 hits for weighted terms, best first. */
+  /**
+   * BM25 hits for weighted terms, best first: per field, summed, then multiplied by how many of
+   * the terms the chunk holds (a chunk with more of the question's words is worth that much more).
+   */
   search(terms: ReadonlyMap<string, number>, limit: number): IndexHit[] {
-    if (terms.size === 0 || this.size === 0) return [];
-    const hits = this.#search.search(
-      { combineWith: 'OR', queries: [...terms.keys()] },
-      {
-        boost: FIELD_BOOST,
-        // The terms are analysed already; MiniSearch must not stem them again.
-        processTerm: (term) => term,
-        boostTerm: (term) => terms.get(term) ?? 1,
-        fuzzy: (term) => (term.length >= MIN_FUZZY_LENGTH && !this.has(term) ? 1 : false),
-        weights: { fuzzy: 0.6, prefix: 0 },
-      },
-    );
-    return hits.slice(0, limit).map((hit) => ({ id: String(hit.id), score: hit.score }));
+    const norms = this.#lengthNorms();
+    const scores = new Float64Array(this.#ids.length);
+    const matched = new Uint16Array(this.#ids.length);
+    const touched: number[] = [];
+    for (const [word, weight] of terms) {
+      const term = this.#terms.get(word);
+      if (term === undefined) continue;
+      const fieldIdf = Array.from(
+        term.chunksPerField,
+        (n, f) => weight * (FIELD_WEIGHT[f] ?? 1) * inverseFrequency(n, this.size),
+      );
+      for (const [slot, packed] of term.postings) {
+        let score = 0;
+        for (let f = 0; f < 4; f++) {
+          const tf = tfOf(packed, f);
+          if (tf > 0)
+            score += (fieldIdf[f] ?? 0) * (DELTA + (tf * (K1 + 1)) / (tf + (norms[4 * slot + f] ?? K1)));
+        }
+        if (matched[slot] === 0) touched.push(slot);
+        scores[slot] = (scores[slot] ?? 0) + score;
+        matched[slot] = (matched[slot] ?? 0) + 1;
+      }
+    }
+    for (const slot of touched) scores[slot] = (scores[slot] ?? 0) * (matched[slot] ?? 1);
+    // Only the best `limit` are sorted: the cut-off is found on a typed copy first.
+    const sorted = Float64Array.from(touched, (slot) => scores[slot] ?? 0).sort();
+    const cutoff = sorted[Math.max(0, sorted.length - limit)] ?? 0;
+    return touched
+      .filter((slot) => (scores[slot] ?? 0) >= cutoff)
+      .sort((a, b) => (scores[b] ?? 0) - (scores[a] ?? 0))
+      .slice(0, limit)
+      .map((slot) => ({
+        id: this.#ids[slot] ?? '',
+        score: scores[slot] ?? 0,
+        has: (word) => this.#terms.get(word)?.postings.has(slot) ?? false,
+        inHeading: (word) => (this.#terms.get(word)?.postings.get(slot) ?? 0) % (UNIT[2] ?? 1) > 0,
+      }));
   }
+
+  /** K1 times each slot's length normalisation per field, computed once per index change. */
+  #lengthNorms(): Float64Array {
+    if (this.#norms !== undefined) return this.#norms;
+    const norms = new Float64Array(4 * this.#ids.length);
+    const average = this.#totalLength.map((total) => total / Math.max(1, this.size) || 1);
+    for (let i = 0; i < norms.length; i++) {
+      norms[i] = K1 * (1 - B + (B * (this.#lengths[i] ?? 0)) / (average[i % 4] ?? 1));
+    }
+    this.#norms = norms;
+    return norms;
+  }
+}
+
+function inverseFrequency(chunks: number, total: number): number {
+  return Math.log(1 + (total - chunks + 0.5) / (chunks + 0.5));
+}
+
+function countFields(term: Term, packed: number, change: number): void {
+  for (let f = 0; f < 4; f++)
+    if (tfOf(packed, f) > 0) term.chunksPerField[f] = (term.chunksPerField[f] ?? 0) + change;
+}
+
+/** Whether `a` becomes `b` by one letter dropped, added or changed, or two neighbours swapped. */
+function oneEdit(a: string, b: string): boolean {
+  if (a === b) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    return (
+      a.slice(i + 1) === b.slice(i + 1) ||
+      (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2))
+    );
+  }
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }

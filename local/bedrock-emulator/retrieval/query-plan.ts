@@ -7,6 +7,8 @@ import { analyze } from './analyzer.ts';
 export interface Vocabulary {
   has(term: string): boolean;
   idf(term: string): number;
+  /** The known term one edit away, if any. */
+  nearest(term: string): string | undefined;
 }
 
 export interface QueryPlan {
@@ -35,6 +37,13 @@ const POINTS_BACK =
 const ASKS_STEPS =
   /\b(?:how (?:do|can|could|would|should|to|does)|how'?s|steps?|where (?:do|can|is|are)|set ?up|way to)\b|^(?:can|could) (?:i|we|you)\b/i;
 
+/**
+ * Words this long that the corpus lacks may be a one-letter misspelling of one it has: that word
+ * is searched for too, weighing less (it may be another word), and relevance is still judged on
+ * the word as written.
+ */
+const MIN_CORRECTED_LENGTH = 5;
+const MISSPELT_WEIGHT = 0.6;
 /** A capitalised word not opening a sentence: a name. */
 const NAME = /(?<![.!?]\s+|^\s*)\b\p{Lu}[\p{Ll}\p{N}]+/gu;
 
@@ -52,6 +61,11 @@ export function planQuery(question: string, history: readonly string[], vocabula
       if (i === 0 && followUp) judged.add(term);
     }
   });
+  for (const [term, weight] of [...terms]) {
+    const nearest =
+      term.length < MIN_CORRECTED_LENGTH || vocabulary.has(term) ? undefined : vocabulary.nearest(term);
+    if (nearest !== undefined && !terms.has(nearest)) terms.set(nearest, MISSPELT_WEIGHT * weight);
+  }
   const unknownNames = (question.match(NAME) ?? []).filter((name) =>
     analyze(name).some((term) => !vocabulary.has(term)),
   );

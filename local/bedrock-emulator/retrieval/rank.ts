@@ -4,7 +4,7 @@
 import type { ChunkIndex } from './chunk-index.ts';
 import type { QueryPlan } from './query-plan.ts';
 import { isRelevant, type Judgement, judge } from './relevance.ts';
-import { type ChunkFeatures, signalFactor } from './signals.ts';
+import { signalFactor } from './signals.ts';
 
 export interface RankedChunk {
   readonly id: string;
@@ -20,22 +20,17 @@ const CANDIDATES = 100;
 /** A hit below the best is answered from only when it ranks at least this close to it. */
 const CLOSE_RANK = 0.6;
 
-export function rankChunks(
-  plan: QueryPlan,
-  index: ChunkIndex,
-  features: (id: string) => ChunkFeatures,
-  limit: number,
-): RankedChunk[] {
+export function rankChunks(plan: QueryPlan, index: ChunkIndex, limit: number): RankedChunk[] {
   const ranked = index
     .search(plan.terms, CANDIDATES)
-    .map((hit) => ({ id: hit.id, rank: hit.score * signalFactor(plan, features(hit.id), index) }))
+    .map((hit) => ({ hit, rank: hit.score * signalFactor(plan, hit, index) }))
     .sort((a, b) => b.rank - a.rank)
     .slice(0, limit);
   const best = ranked[0]?.rank || 1;
-  return ranked.map(({ id, rank }, i) => {
-    const judgement = judge(plan, index.termsOf(id), index.headingTermsOf(id), index);
+  return ranked.map(({ hit, rank }, i) => {
+    const judgement = judge(plan, hit, index);
     return {
-      id,
+      id: hit.id,
       score: Number((rank / best).toFixed(4)),
       relevant: (i === 0 || rank >= CLOSE_RANK * best) && isRelevant(plan, judgement),
       judgement,

@@ -4,6 +4,7 @@
  * lacks weighs as much as its rarest, so a question about something else, mostly such words, is
  * declined.
  */
+import type { IndexHit } from './chunk-index.ts';
 import type { QueryPlan, Vocabulary } from './query-plan.ts';
 
 export interface Judgement {
@@ -23,20 +24,15 @@ export const MIN_RELEVANT_SHARE = 0.3;
  */
 const UNHEADED_SHARE = 0.4;
 
-export function judge(
-  plan: QueryPlan,
-  terms: ReadonlySet<string>,
-  headingTerms: ReadonlySet<string>,
-  vocabulary: Vocabulary,
-): Judgement {
+export function judge(plan: QueryPlan, hit: IndexHit, vocabulary: Vocabulary): Judgement {
   let total = 0;
   let matched = 0;
   let headed = 0;
   for (const term of plan.judged) {
     const idf = vocabulary.idf(term);
     total += idf;
-    if (terms.has(term)) matched += idf;
-    if (headingTerms.has(term)) headed += idf;
+    if (hit.has(term)) matched += idf;
+    if (hit.inHeading(term)) headed += idf;
   }
   return total === 0
     ? { share: 0, matched, headingShare: 0 }
