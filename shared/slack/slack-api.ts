@@ -1,10 +1,3 @@
-import {
-  type ChatStopStreamArguments,
-  LogLevel,
-  WebAPIPlatformError,
-  WebAPIRateLimitedError,
-  WebClient,
-} from '@slack/web-api';
 import { logger } from '../observability.ts';
 
 /** A Slack Web API call failed with `{ok:false, error}`. */
@@ -58,23 +51,36 @@ export interface SlackApiOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-/** A Block Kit block as the Web API client takes it; Lantern only sends a context block of sources. */
-export type SlackBlock = NonNullable<ChatStopStreamArguments['blocks']>[number];
+/** A Block Kit block; Lantern only sends a context block of sources. */
+export interface SlackBlock {
+  readonly type: string;
+  readonly [field: string]: unknown;
+}
 
 export interface PostedMessage {
   readonly channel: string;
   readonly ts: string;
 }
 
+/** What a Web API method answers: `ok`, Slack's `error` code when not, and the method's fields. */
+interface SlackResult {
+  readonly ok?: boolean;
+  readonly error?: string;
+  readonly [field: string]: unknown;
+}
+
 /**
- * The Slack Web API calls Lantern makes, over `@slack/web-api`'s `WebClient`. The client is told to
- * hand 429s back (`rejectRateLimitedCalls`) and not to retry on its own (its default policy retries
- * for half an hour), and this class honours `Retry-After` itself: a bounded number of times, for a
- * bounded wait, so a Lambda invocation never sleeps past its timeout. Errors become
- * {@link SlackApiError}s that name the method and Slack's error code, never the token or the text.
+ * The eight Slack Web API calls Lantern makes, sent with `fetch` as Slack's own client sends them:
+ * `POST <apiUrl><method>`, the bot token as a Bearer header, arguments form-encoded (anything but a
+ * string, number or boolean as JSON). Slack's Node client (`@slack/web-api`) did the same with a
+ * request queue, retry policies, file uploads and a binding per method around it: 63 KB of the
+ * worker's bundle, more than its whole cold-start budget allowed (docs-notes/cold-start-after.md),
+ * for calls this class already had to wrap to bound their retries. 429s are honoured here: `Retry-After`, a bounded number of times, for a bounded wait, so a
+ * Lambda invocation never sleeps past its timeout. Errors become {@link SlackApiError}s that name the
+ * method and Slack's error code, never the token or the text.
  */
 export class SlackApi {
-  private client: Promise<WebClient> | undefined;
+  private token: Promise<string> | undefined;
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(private readonly options: SlackApiOptions) {
@@ -82,50 +88,41 @@ export class SlackApi {
   }
 
   async authTest(): Promise<{ userId?: string; teamId?: string; botId?: string }> {
-    const result = await this.call('auth.test', (client) => client.auth.test());
-    return {
-      ...(result.user_id ? { userId: result.user_id } : {}),
-      ...(result.team_id ? { teamId: result.team_id } : {}),
-      ...(result.bot_id ? { botId: result.bot_id } : {}),
-    };
+    const result = await this.call('auth.test', {});
+    const userId = text(result.user_id);
+    const teamId = text(result.team_id);
+    const botId = text(result.bot_id);
+    return { ...(userId ? { userId } : {}), ...(teamId ? { teamId } : {}), ...(botId ? { botId } : {}) };
   }
 
   async postMessage(args: { channel: string; threadTs: string; text: string }): Promise<PostedMessage> {
-    const result = await this.call('chat.postMessage', (client) =>
-      client.chat.postMessage({
-        channel: args.channel,
-        thread_ts: args.threadTs,
-        text: args.text,
-        mrkdwn: true,
-        unfurl_links: false,
-        unfurl_media: false,
-      }),
-    );
-    return { channel: result.channel ?? args.channel, ts: requireTs('chat.postMessage', result.ts) };
+    const result = await this.call('chat.postMessage', {
+      channel: args.channel,
+      thread_ts: args.threadTs,
+      text: args.text,
+      mrkdwn: true,
+      unfurl_links: false,
+      unfurl_media: false,
+    });
+    return posted('chat.postMessage', result, args.channel);
   }
 
   async updateMessage(args: { channel: string; ts: string; text: string; blocks?: readonly SlackBlock[] }) {
-    await this.call('chat.update', (client) =>
-      client.chat.update({
-        channel: args.channel,
-        ts: args.ts,
-        text: args.text,
-        // An empty list removes the blocks the message had (a streamed answer's sources).
-        blocks: [...(args.blocks ?? [])],
-      }),
-    );
+    await this.call('chat.update', {
+      channel: args.channel,
+      ts: args.ts,
+      text: args.text,
+      // An empty list removes the blocks the message had (a streamed answer's sources).
+      blocks: args.blocks ?? [],
+    });
   }
 
   async addReaction(args: { channel: string; ts: string; name: string }): Promise<void> {
-    await this.call('reactions.add', (client) =>
-      client.reactions.add({ channel: args.channel, timestamp: args.ts, name: args.name }),
-    );
+    await this.call('reactions.add', { channel: args.channel, timestamp: args.ts, name: args.name });
   }
 
   async removeReaction(args: { channel: string; ts: string; name: string }): Promise<void> {
-    await this.call('reactions.remove', (client) =>
-      client.reactions.remove({ channel: args.channel, timestamp: args.ts, name: args.name }),
-    );
+    await this.call('reactions.remove', { channel: args.channel, timestamp: args.ts, name: args.name });
   }
 
   /** `chat.startStream`: a streamed reply in the thread (Slack's streaming methods for AI apps). */
@@ -136,22 +133,22 @@ export class SlackApi {
     recipientUserId: string;
     recipientTeamId: string;
   }): Promise<PostedMessage> {
-    const result = await this.call('chat.startStream', (client) =>
-      client.chat.startStream({
-        channel: args.channel,
-        thread_ts: args.threadTs,
-        markdown_text: args.markdownText,
-        recipient_user_id: args.recipientUserId,
-        recipient_team_id: args.recipientTeamId,
-      }),
-    );
-    return { channel: result.channel ?? args.channel, ts: requireTs('chat.startStream', result.ts) };
+    const result = await this.call('chat.startStream', {
+      channel: args.channel,
+      thread_ts: args.threadTs,
+      markdown_text: args.markdownText,
+      recipient_user_id: args.recipientUserId,
+      recipient_team_id: args.recipientTeamId,
+    });
+    return posted('chat.startStream', result, args.channel);
   }
 
   async appendStream(args: { channel: string; ts: string; markdownText: string }): Promise<void> {
-    await this.call('chat.appendStream', (client) =>
-      client.chat.appendStream({ channel: args.channel, ts: args.ts, markdown_text: args.markdownText }),
-    );
+    await this.call('chat.appendStream', {
+      channel: args.channel,
+      ts: args.ts,
+      markdown_text: args.markdownText,
+    });
   }
 
   async stopStream(args: {
@@ -160,65 +157,92 @@ export class SlackApi {
     markdownText?: string;
     blocks?: readonly SlackBlock[];
   }): Promise<void> {
-    await this.call('chat.stopStream', (client) =>
-      client.chat.stopStream({
-        channel: args.channel,
-        ts: args.ts,
-        ...(args.markdownText ? { markdown_text: args.markdownText } : {}),
-        ...(args.blocks?.length ? { blocks: [...args.blocks] } : {}),
-      }),
-    );
+    await this.call('chat.stopStream', {
+      channel: args.channel,
+      ts: args.ts,
+      ...(args.markdownText ? { markdown_text: args.markdownText } : {}),
+      ...(args.blocks?.length ? { blocks: args.blocks } : {}),
+    });
   }
 
-  private async call<T>(method: string, invoke: (client: WebClient) => Promise<T>): Promise<T> {
-    const client = await this.webClient();
+  private async call(method: string, args: Record<string, unknown>): Promise<SlackResult> {
+    const token = await this.botToken();
     for (let attempt = 0; ; attempt++) {
-      try {
-        return await invoke(client);
-      } catch (error) {
-        if (error instanceof WebAPIRateLimitedError) {
-          const wait = Math.max(0, error.retryAfter);
-          if (attempt >= this.options.rateLimitRetries || wait > this.options.maxRetryAfterSeconds) {
-            throw new SlackRateLimitedError(method, wait, { cause: error });
-          }
-          logger.warn('Slack rate limited a call; waiting as Retry-After asks', {
-            method,
-            retryAfterSeconds: wait,
-            attempt: attempt + 1,
-          });
-          await this.sleep(wait * 1000);
-          continue;
+      const answer = await this.post(method, token, args);
+      if ('result' in answer) {
+        if (answer.result.ok !== true) {
+          throw new SlackPlatformError(method, String(answer.result.error ?? 'unknown_error'));
         }
-        if (error instanceof WebAPIPlatformError) {
-          throw new SlackPlatformError(method, String(error.data.error), { cause: error });
-        }
-        throw new SlackRequestError(method, { cause: error });
+        return answer.result;
       }
+      const wait = answer.retryAfterSeconds;
+      if (attempt >= this.options.rateLimitRetries || wait > this.options.maxRetryAfterSeconds) {
+        throw new SlackRateLimitedError(method, wait);
+      }
+      logger.warn('Slack rate limited a call; waiting as Retry-After asks', {
+        method,
+        retryAfterSeconds: wait,
+        attempt: attempt + 1,
+      });
+      await this.sleep(wait * 1000);
     }
   }
 
-  private webClient(): Promise<WebClient> {
-    this.client ??= this.options
-      .token()
-      .then(
-        (token) =>
-          new WebClient(token, {
-            slackApiUrl: this.options.apiUrl,
-            rejectRateLimitedCalls: true,
-            retryConfig: { retries: 0 },
-            timeout: this.options.timeoutMs ?? 10_000,
-            logLevel: LogLevel.ERROR,
-          }),
-      )
-      .catch((error: unknown) => {
-        this.client = undefined;
-        throw error;
+  /** One request: Slack's answer, or its 429's wait; anything else (network, timeout, HTTP error) throws. */
+  private async post(
+    method: string,
+    token: string,
+    args: Record<string, unknown>,
+  ): Promise<{ result: SlackResult } | { retryAfterSeconds: number }> {
+    try {
+      const response = await fetch(new URL(method, this.options.apiUrl), {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+        },
+        body: formEncoded(args),
+        redirect: 'error',
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 10_000),
       });
-    return this.client;
+      // Slack's Web API uses no status codes besides 429 and 200.
+      if (response.status !== 200) {
+        await response.body?.cancel();
+        const retryAfterSeconds = Number.parseInt(response.headers.get('retry-after') ?? '', 10);
+        if (response.status === 429 && retryAfterSeconds >= 0) return { retryAfterSeconds };
+        throw new Error(`HTTP ${response.status}`);
+      }
+      return { result: (await response.json()) as SlackResult };
+    } catch (error) {
+      throw new SlackRequestError(method, { cause: error });
+    }
+  }
+
+  private botToken(): Promise<string> {
+    this.token ??= this.options.token().catch((error: unknown) => {
+      this.token = undefined;
+      throw error;
+    });
+    return this.token;
   }
 }
 
-function requireTs(method: string, ts: string | undefined): string {
+/** As Slack's client encodes arguments: strings, numbers and booleans as text, anything else as JSON. */
+function formEncoded(args: Record<string, unknown>): string {
+  const form = new URLSearchParams();
+  for (const [name, value] of Object.entries(args)) {
+    if (value === undefined || value === null) continue;
+    const plain = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean';
+    form.append(name, plain ? String(value) : JSON.stringify(value));
+  }
+  return form.toString();
+}
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);
+
+function posted(method: string, result: SlackResult, channel: string): PostedMessage {
+  const ts = text(result.ts);
   if (!ts) throw new SlackPlatformError(method, 'no_ts_in_response');
-  return ts;
+  return { channel: text(result.channel) ?? channel, ts };
 }
