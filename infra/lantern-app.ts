@@ -93,6 +93,7 @@ export function composeLanternApp(app: App, today: Date = new Date()): LanternSt
     waf: settings.waf,
     modelInvocationLogging: settings.modelInvocationLogging,
     alarmEmail: settings.alarmEmail,
+    identity: settings.identity,
   });
 
   for (const warning of embedding.warnings) {

@@ -8,6 +8,7 @@ import {
   Cors,
   EndpointType,
   type IApiKey,
+  type IAuthorizer,
   JsonSchemaType,
   JsonSchemaVersion,
   LambdaIntegration,
@@ -27,6 +28,7 @@ import { Construct } from 'constructs';
 import type { UsagePlanSettings } from '../lib/settings.ts';
 import { ApiFirewall } from './api-firewall.ts';
 import type { LanternFunction } from './lantern-function.ts';
+import type { RouteAuth } from './user-authorizer.ts';
 
 /** Props of {@link ChatApi}: the functions behind the routes, and the API's settings. */
 export interface ChatApiProps {
@@ -55,6 +57,15 @@ export interface ChatApiProps {
   readonly logRetention?: RetentionDays;
   /** Put an AWS WAF web ACL in front of the stage. @default false */
   readonly waf?: boolean;
+  /** The Lambda authorizer of user and visitor tokens (`UserAuthorizer`), for route groups that take tokens. */
+  readonly userAuthorizer?: IAuthorizer;
+  /**
+   * How the chat (`/v1/chat*`) and sessions (`/v1/sessions*`) route groups authenticate; with tokens,
+   * `GET /v1/sessions` lists the caller's own sessions. @default API keys on both
+   */
+  readonly auth?: { readonly chat?: RouteAuth; readonly sessions?: RouteAuth };
+  /** `POST /v1/visitor-tokens`, behind an API key. @default no such route */
+  readonly visitorTokensFunction?: LanternFunction;
 }
 
 /** Gateway-generated errors, rewritten to Lantern's `{"error": {"code", "message"}}` contract. */
@@ -72,6 +83,13 @@ const GATEWAY_ERRORS: ReadonlyArray<{
     statusCode: '401',
     code: 'UNAUTHORIZED',
     message: 'Missing or invalid API key',
+  },
+  // The Lambda authorizer refused the token, or the Authorization header is missing (the local gateway says the same).
+  {
+    type: ResponseType.UNAUTHORIZED,
+    statusCode: '401',
+    code: 'UNAUTHORIZED',
+    message: 'Missing or invalid token',
   },
   // API Gateway answers an unknown route with "Missing Authentication Token"; it is a 404.
   {
@@ -278,6 +296,9 @@ export class ChatApi extends Construct {
       ...extra,
     });
 
+    const chatAccess = routeAccess('chat', props);
+    const sessionsAccess = routeAccess('sessions', props);
+
     const routed = new Set<LanternFunction>();
     const integration = (fn: LanternFunction, options: LambdaIntegrationOptions = {}) => {
       routed.add(fn);
@@ -286,7 +307,7 @@ export class ChatApi extends Construct {
     const v1 = api.root.addResource('v1');
 
     const chat = v1.addResource('chat');
-    chat.addMethod('POST', integration(props.chatFunction), withBody(chatRequest));
+    chat.addMethod('POST', integration(props.chatFunction), withBody(chatRequest, chatAccess));
     // Lambda response streaming: API Gateway calls InvokeWithResponseStream and passes the bytes on as they come.
     chat.addResource('stream').addMethod(
       'POST',
@@ -294,16 +315,28 @@ export class ChatApi extends Construct {
         responseTransferMode: ResponseTransferMode.STREAM,
         timeout: STREAM_INTEGRATION_TIMEOUT,
       }),
-      withBody(chatRequest),
+      withBody(chatRequest, chatAccess),
     );
 
-    const session = v1.addResource('sessions').addResource('{id}');
+    const sessions = v1.addResource('sessions');
+    const session = sessions.addResource('{id}');
     const pathId = { 'method.request.path.id': true };
     const sessionMethodOptions = {
-      apiKeyRequired: true,
+      ...sessionsAccess,
       requestValidator: validator,
       requestParameters: pathId,
     };
+    // Per-person history: only where sessions belong to people (a token), not to a backend's shared key.
+    if (sessionsAccess.authorizer) {
+      sessions.addMethod('GET', integration(props.sessionsFunction), {
+        ...sessionsAccess,
+        requestValidator: validator,
+        requestParameters: {
+          'method.request.querystring.limit': false,
+          'method.request.querystring.cursor': false,
+        },
+      });
+    }
     session.addMethod('GET', integration(props.sessionsFunction), sessionMethodOptions);
     session.addMethod('DELETE', integration(props.sessionsFunction), sessionMethodOptions);
     session
@@ -311,10 +344,15 @@ export class ChatApi extends Construct {
       .addMethod(
         'POST',
         integration(props.sessionsFunction),
-        withBody(feedbackRequest, { requestParameters: pathId }),
+        withBody(feedbackRequest, { ...sessionsAccess, requestParameters: pathId }),
       );
 
     v1.addResource('health').addMethod('GET', integration(props.healthFunction), { apiKeyRequired: false });
+    if (props.visitorTokensFunction) {
+      v1.addResource('visitor-tokens').addMethod('POST', integration(props.visitorTokensFunction), {
+        apiKeyRequired: true,
+      });
+    }
     if (props.openApiFunction) {
       v1.addResource('openapi.json').addMethod('GET', integration(props.openApiFunction), {
         apiKeyRequired: false,
@@ -378,6 +416,18 @@ function corsOrigins(origins: readonly string[] | undefined): readonly string[] 
   return [...new Set(origins)];
 }
 
+/** A route group's method options: an API key, the token authorizer, or both. */
+function routeAccess(group: 'chat' | 'sessions', props: ChatApiProps): MethodOptions {
+  const mode = props.auth?.[group] ?? 'api-key';
+  if (mode === 'api-key') return { apiKeyRequired: true };
+  if (!props.userAuthorizer) throw new Error(`auth.${group} is ${mode}: ChatApi needs a userAuthorizer`);
+  return {
+    apiKeyRequired: mode === 'both',
+    authorizationType: AuthorizationType.CUSTOM,
+    authorizer: props.userAuthorizer,
+  };
+}
+
 /** Records, method by method, why each remaining cdk-nag finding on the API is accepted. */
 function acknowledgeFindings(api: RestApi, waf: boolean): void {
   // cdk-nag does not flag the CORS preflight (OPTIONS) methods, so only the routes need a reason.
@@ -389,6 +439,15 @@ function acknowledgeFindings(api: RestApi, waf: boolean): void {
         id: 'AwsSolutions-COG4',
         reason:
           'Operator-only admin route, authorized by IAM (SigV4): callers need execute-api:Invoke on this method; a Cognito user pool would add a second identity store for the same operators.',
+      });
+      continue;
+    }
+    if (cfnMethod.authorizationType === AuthorizationType.CUSTOM) {
+      // A Lambda authorizer satisfies APIG4; only the Cognito rule remains.
+      Validations.of(method).acknowledge({
+        id: 'AwsSolutions-COG4',
+        reason:
+          "Callers send a JWT the Lambda authorizer verifies (signature against the issuer's JWKS, issuer, audience, expiry): a Cognito user pool's, any OIDC provider's, or Lantern's own visitor token, which a Cognito authorizer could not accept.",
       });
       continue;
     }

@@ -4,6 +4,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { LanternEnvironment } from '../../config/environment.ts';
+import { sessionTable } from '../../config/table.ts';
 import type { ConversationAccess } from './conversation-access.ts';
 import { LanternFunction } from './lantern-function.ts';
 
@@ -40,6 +41,8 @@ export class ChatFunctions extends Construct {
   public readonly chatStreamFunction: LanternFunction;
   public readonly sessionsFunction: LanternFunction;
   public readonly healthFunction: LanternFunction;
+  private readonly table: ITable;
+  private historyGranted = false;
   /** `GET /v1/openapi.json`: serves the committed OpenAPI document, and nothing else. */
   public readonly openApiFunction: LanternFunction;
 
@@ -86,6 +89,7 @@ export class ChatFunctions extends Construct {
       }),
     );
 
+    this.table = table;
     this.healthFunction = new LanternFunction(this, 'Health', {
       entry: 'functions/health/handler.ts',
       description: 'GET /v1/health',
@@ -103,5 +107,21 @@ export class ChatFunctions extends Construct {
       logRetention,
       environment,
     });
+  }
+
+  /**
+   * Lets `sessions` list a caller's own sessions (`GET /v1/sessions`, on token routes) through the
+   * owner index, and nothing more of the index.
+   */
+  public grantSessionHistory(): void {
+    if (this.historyGranted) return;
+    this.historyGranted = true;
+    this.sessionsFunction.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'ListOwnSessions',
+        actions: ['dynamodb:Query'],
+        resources: [`${this.table.tableArn}/index/${sessionTable.ownerIndex.name}`],
+      }),
+    );
   }
 }

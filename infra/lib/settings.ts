@@ -1,6 +1,7 @@
 import type { Node } from 'constructs';
 import { ingestionSettings } from '../../config/ingestion.ts';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
+import type { RouteAuth, UserIdentitySource } from '../constructs/user-authorizer.ts';
 
 /** Where the knowledge base keeps its vectors. */
 export type VectorStoreKind = 's3-vectors' | 'opensearch-serverless';
@@ -49,6 +50,16 @@ export interface UsagePlanSettings {
   readonly monthlyQuota: number;
 }
 
+/** Who may call the chat and sessions routes with a token instead of (or besides) an API key. */
+export interface IdentitySettings {
+  readonly auth: { readonly chat: RouteAuth; readonly sessions: RouteAuth };
+  /** Signed-in users' identity provider. */
+  readonly users?: UserIdentitySource;
+  /** Lantern's own visitor tokens (`POST /v1/visitor-tokens`). */
+  readonly visitorTokens: boolean;
+  readonly visitorTokenTtlSeconds?: number;
+}
+
 /** Everything the CDK app reads from context, validated. */
 export interface LanternSettings {
   /** The region both stacks deploy to (see {@link readRegion}). */
@@ -77,6 +88,8 @@ export interface LanternSettings {
   readonly usagePlan: UsagePlanSettings;
   /** Email address subscribed to the alarm topic. */
   readonly alarmEmail?: string;
+  /** Token authentication of end users; absent: API keys only, as before. */
+  readonly identity?: IdentitySettings;
 }
 
 /**
@@ -123,6 +136,14 @@ export const CONTEXT_KEYS = [
   'apiBurstLimit',
   'apiMonthlyQuota',
   'alarmEmail',
+  'auth',
+  'cognitoUserPool',
+  'cognitoClientIds',
+  'oidcIssuer',
+  'oidcAudience',
+  'oidcJwksUri',
+  'visitorTokens',
+  'visitorTokenTtlSeconds',
 ] as const;
 
 export class SettingsError extends Error {
@@ -231,6 +252,7 @@ export function readSettings(node: Node, env: RegionEnvironment = {}): LanternSe
     hint: 'an email address',
   });
   const corsAllowOrigins = corsOriginsContext(ctx('corsAllowOrigins'));
+  const identity = identityContext(ctx);
 
   return {
     region: readRegion(node, env),
@@ -268,6 +290,100 @@ export function readSettings(node: Node, env: RegionEnvironment = {}): LanternSe
       monthlyQuota: integerContext('apiMonthlyQuota', ctx('apiMonthlyQuota'), 1, 1_000_000_000) ?? 100_000,
     },
     ...(alarmEmail ? { alarmEmail } : {}),
+    ...(identity ? { identity } : {}),
+  };
+}
+
+const ROUTE_AUTH: readonly RouteAuth[] = ['api-key', 'jwt', 'both'];
+const HTTPS_URL = /^https:\/\/[^\s/?#]+(\/[^\s?#]*)?$/;
+
+/**
+ * `auth` (`api-key`, `jwt` or `both` for the chat and sessions groups alike, or `chat=jwt,sessions=both`),
+ * with the issuers tokens may come from: `cognitoUserPool` (`create`, or an existing pool's id with
+ * `cognitoClientIds`), or `oidcIssuer` with `oidcAudience` (and `oidcJwksUri` when the keys are not at
+ * `<issuer>/.well-known/jwks.json`); `visitorTokens=true` (and `visitorTokenTtlSeconds`) for anonymous
+ * visitors.
+ */
+function identityContext(ctx: (key: (typeof CONTEXT_KEYS)[number]) => unknown): IdentitySettings | undefined {
+  const raw = ctx('auth');
+  const groups = { chat: 'api-key' as RouteAuth, sessions: 'api-key' as RouteAuth };
+  if (raw !== undefined && raw !== '') {
+    const text = String(raw).trim();
+    const parts = text.includes('=') ? text.split(',') : [`chat=${text}`, `sessions=${text}`];
+    for (const part of parts) {
+      const [group = '', mode = ''] = part.split('=').map((item) => item.trim());
+      if ((group !== 'chat' && group !== 'sessions') || !ROUTE_AUTH.includes(mode as RouteAuth)) {
+        throw new SettingsError(
+          `Context "auth" must be api-key, jwt or both, or per group such as chat=jwt,sessions=both; got ${JSON.stringify(raw)}`,
+        );
+      }
+      groups[group] = mode as RouteAuth;
+    }
+  }
+  const pool = stringContext('cognitoUserPool', ctx('cognitoUserPool'), {
+    pattern: /^(create|[a-z]{2}(-gov)?-[a-z]+-\d_[0-9a-zA-Z]+)$/,
+    hint: 'create, or the id of an existing user pool such as eu-west-1_AbC123',
+  });
+  const clientIds = listContext(ctx('cognitoClientIds'));
+  const issuer = stringContext('oidcIssuer', ctx('oidcIssuer'), {
+    pattern: HTTPS_URL,
+    hint: "an OIDC issuer's https URL, exactly as its tokens' iss claim has it",
+  });
+  const audience = listContext(ctx('oidcAudience'));
+  const jwksUri = stringContext('oidcJwksUri', ctx('oidcJwksUri'), {
+    pattern: HTTPS_URL,
+    hint: 'an https URL',
+  });
+  const visitorTokens = booleanContext('visitorTokens', ctx('visitorTokens')) ?? false;
+  const visitorTokenTtlSeconds = integerContext(
+    'visitorTokenTtlSeconds',
+    ctx('visitorTokenTtlSeconds'),
+    60,
+    86_400,
+  );
+
+  if (pool && issuer)
+    throw new SettingsError('Context "cognitoUserPool" and "oidcIssuer" exclude each other');
+  if (pool && pool !== 'create' && !clientIds) {
+    throw new SettingsError('Context "cognitoClientIds" is required with an existing "cognitoUserPool"');
+  }
+  if (clientIds && (!pool || pool === 'create')) {
+    throw new SettingsError('Context "cognitoClientIds" goes with the id of an existing "cognitoUserPool"');
+  }
+  if (issuer && !audience) throw new SettingsError('Context "oidcAudience" is required with "oidcIssuer"');
+  if ((audience || jwksUri) && !issuer) {
+    throw new SettingsError('Context "oidcAudience" and "oidcJwksUri" need "oidcIssuer"');
+  }
+  if (visitorTokenTtlSeconds !== undefined && !visitorTokens) {
+    throw new SettingsError('Context "visitorTokenTtlSeconds" needs visitorTokens=true');
+  }
+  const users: UserIdentitySource | undefined =
+    pool === 'create'
+      ? { kind: 'cognito' }
+      : pool && clientIds
+        ? { kind: 'cognito', userPoolId: pool, clientIds }
+        : issuer && audience
+          ? { kind: 'oidc', issuerUrl: issuer, audience, ...(jwksUri ? { jwksUri } : {}) }
+          : undefined;
+  const tokens = groups.chat !== 'api-key' || groups.sessions !== 'api-key';
+  if (!tokens) {
+    if (users || visitorTokens) {
+      throw new SettingsError(
+        'Token issuers are set but no route takes tokens: add -c auth=jwt (or both, or per group such as chat=jwt,sessions=jwt)',
+      );
+    }
+    return undefined;
+  }
+  if (!users && !visitorTokens) {
+    throw new SettingsError(
+      'Context "auth" takes tokens: name their issuer (cognitoUserPool, or oidcIssuer with oidcAudience), or visitorTokens=true, or both',
+    );
+  }
+  return {
+    auth: groups,
+    ...(users ? { users } : {}),
+    visitorTokens,
+    ...(visitorTokenTtlSeconds !== undefined ? { visitorTokenTtlSeconds } : {}),
   };
 }
 

@@ -7,7 +7,14 @@ import {
   type StackProps,
   Validations,
 } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, type ITable, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  type ITable,
+  ProjectionType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import {
   BlockPublicAccess,
   Bucket,
@@ -75,6 +82,15 @@ export class StatefulStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.AWS_MANAGED,
       removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // A caller's sessions newest first (GET /v1/sessions); only session items carry an owner.
+    const { ownerIndex } = sessionTable;
+    table.addGlobalSecondaryIndex({
+      indexName: ownerIndex.name,
+      partitionKey: { name: ownerIndex.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: ownerIndex.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...ownerIndex.projected],
     });
 
     const accessLogsBucket = new Bucket(this, 'AccessLogsBucket', {

@@ -1,4 +1,11 @@
-import { CfnOutput, CrossStackReferences, ReferenceStrength, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  CfnOutput,
+  CrossStackReferences,
+  Duration,
+  ReferenceStrength,
+  Stack,
+  type StackProps,
+} from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -14,8 +21,9 @@ import type { LanternFunction } from '../constructs/lantern-function.ts';
 import { ModelInvocationLogging } from '../constructs/model-invocation-logging.ts';
 import { LanternMonitoring } from '../constructs/monitoring.ts';
 import { SlackIntegration } from '../constructs/slack-integration.ts';
+import { UserAuthorizer } from '../constructs/user-authorizer.ts';
 import { type GenerationModel, resolveGenerationModel } from '../lib/bedrock-arns.ts';
-import type { UsagePlanSettings } from '../lib/settings.ts';
+import type { IdentitySettings, UsagePlanSettings } from '../lib/settings.ts';
 
 export { REST_FUNCTION_TIMEOUT } from '../constructs/chat-functions.ts';
 
@@ -51,6 +59,8 @@ export interface StatelessStackProps extends StackProps {
   readonly modelInvocationLogging?: boolean;
   /** Subscribed to the alarm topic. @default none */
   readonly alarmEmail?: string;
+  /** Token authentication of end users (route groups, issuers, visitor tokens). @default API keys only */
+  readonly identity?: IdentitySettings;
 }
 
 /**
@@ -70,6 +80,8 @@ export class StatelessStack extends Stack {
   /** kb-admin, kb-sync, the S3 change queue and the crawl schedule. */
   public readonly knowledgeBaseReload: KnowledgeBaseReload;
   public readonly chatApi: ChatApi;
+  /** The Lambda authorizer of user and visitor tokens, with `identity`. */
+  public readonly userAuthorizer?: UserAuthorizer;
   public readonly monitoring: LanternMonitoring;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
@@ -111,6 +123,18 @@ export class StatelessStack extends Stack {
       crawlSchedule: props.crawlSchedule,
     });
 
+    if (props.identity) {
+      this.userAuthorizer = new UserAuthorizer(this, 'UserAuthorizer', {
+        users: props.identity.users,
+        visitorTokens: props.identity.visitorTokens,
+        ...(props.identity.visitorTokenTtlSeconds
+          ? { visitorTokenTtl: Duration.seconds(props.identity.visitorTokenTtlSeconds) }
+          : {}),
+        logRetention,
+      });
+      if (props.identity.auth.sessions !== 'api-key') this.chat.grantSessionHistory();
+    }
+
     this.chatApi = new ChatApi(this, 'ChatApi', {
       chatFunction: this.chat.chatFunction,
       chatStreamFunction: this.chat.chatStreamFunction,
@@ -122,6 +146,13 @@ export class StatelessStack extends Stack {
       usagePlan: props.usagePlan,
       logRetention,
       waf: props.waf,
+      ...(this.userAuthorizer
+        ? {
+            userAuthorizer: this.userAuthorizer.authorizer,
+            auth: props.identity?.auth,
+            visitorTokensFunction: this.userAuthorizer.visitorTokensFunction,
+          }
+        : {}),
     });
 
     if (props.modelInvocationLogging) {
@@ -140,6 +171,10 @@ export class StatelessStack extends Stack {
         : {}),
       'kb-admin': this.knowledgeBaseReload.adminFunction,
       'kb-sync': this.knowledgeBaseReload.syncFunction,
+      ...(this.userAuthorizer ? { authorizer: this.userAuthorizer.function } : {}),
+      ...(this.userAuthorizer?.visitorTokensFunction
+        ? { 'visitor-tokens': this.userAuthorizer.visitorTokensFunction }
+        : {}),
     };
     this.monitoring = new LanternMonitoring(this, 'Monitoring', {
       api: this.chatApi.api,
@@ -171,6 +206,25 @@ export class StatelessStack extends Stack {
       new CfnOutput(this, 'SlackRequestUrl', {
         value: this.chatApi.slackRequestUrl,
         description: 'Event Subscriptions request URL of the Slack app',
+      });
+    }
+    if (this.userAuthorizer?.userPool) {
+      new CfnOutput(this, 'UserPoolId', {
+        value: this.userAuthorizer.userPool.userPoolId,
+        description: 'Cognito user pool whose ID tokens the chat and sessions routes accept',
+      });
+    }
+    if (this.userAuthorizer?.userPoolClient) {
+      new CfnOutput(this, 'UserPoolClientId', {
+        value: this.userAuthorizer.userPoolClient.userPoolClientId,
+        description: 'App client for the frontend (SRP sign-in, no secret)',
+      });
+    }
+    if (this.userAuthorizer?.visitorTokensFunction) {
+      new CfnOutput(this, 'VisitorTokensUrl', {
+        value: `${this.chatApi.url}v1/visitor-tokens`,
+        description:
+          'POST with x-api-key: a short-lived token for an anonymous visitor (Authorization: Bearer)',
       });
     }
     new CfnOutput(this, 'AdminApiUrl', {
