@@ -71,7 +71,7 @@ const STEPS_PREFERENCE = 0.7;
  * Another document's sentence joins the answer only when it scores at least this share of the best
  * and holds a word of the question the answer lacks: otherwise it repeats what is cited already.
  */
-const SECOND_SOURCE_MIN = 0.8;
+const SECOND_SOURCE_MIN = 0.5;
 /** How many sentences a prose answer holds. */
 const PROSE_SENTENCES = 2;
 /** Words that open a sentence leaning on the one before it. */

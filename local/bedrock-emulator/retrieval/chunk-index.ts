@@ -35,10 +35,11 @@ interface Term {
 
 const FIELDS = ['title', 'headings', 'description', 'body'] as const;
 /**
- * A title or heading names what the chunk is about; a description summarises the whole page; a
- * body match may be a passing mention.
+ * A title names what the page is about; a section's headings and the page's description say it
+ * less exactly (headings repeat a page's topic section after section); a body match may be a
+ * passing mention.
  */
-const FIELD_WEIGHT: readonly number[] = [2, 2, 1.5, 1];
+const FIELD_WEIGHT: readonly number[] = [2, 1.5, 1.5, 1];
 /**
  * BM25+ per field (Lv and Zhai's lower bound DELTA, so a long field's match still counts), each
  * field with its own document frequency: a word rare in headings says more there than in bodies.

@@ -17,8 +17,8 @@ export interface RankedChunk {
 
 /** How many BM25 hits are re-ranked: more than any numberOfResults a caller sensibly asks for. */
 const CANDIDATES = 100;
-/** A hit below the best is answered from only when it ranks at least this close to it. */
-const CLOSE_RANK = 0.6;
+/** A hit below the best may be answered from only when it ranks at least this close to it. */
+const CLOSE_RANK = 0.3;
 
 export function rankChunks(plan: QueryPlan, index: ChunkIndex, limit: number): RankedChunk[] {
   const ranked = index

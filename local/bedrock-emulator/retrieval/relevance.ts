@@ -17,7 +17,7 @@ export interface Judgement {
 }
 
 /** Below this share of the question covered, the chunk is about something else. */
-export const MIN_RELEVANT_SHARE = 0.3;
+export const MIN_RELEVANT_SHARE = 0.25;
 /**
  * A chunk whose title and headings share no word with the question names another topic: words
  * scattered through its body answer only when they cover this much of the question.
