@@ -20,7 +20,10 @@ export const AUTHORIZER_FAILURE_METRIC = 'AuthorizerFailure';
  * a 401 (`Unauthorized`): any other throw would be a 500.
  */
 export const makeAuthorizerHandler =
-  (verifier: TokenVerifier): APIGatewayTokenAuthorizerHandler =>
+  (
+    verifier: TokenVerifier,
+    count: (reason: string) => void = countFailure,
+  ): APIGatewayTokenAuthorizerHandler =>
   async (event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
     try {
       const principal = await verifier.verify(bearerToken(event.authorizationToken));
@@ -40,7 +43,7 @@ export const makeAuthorizerHandler =
       const reason = error instanceof TokenRejectedError ? error.reason : 'invalid';
       // The reason only: the token, its claims and the library's message (which quotes claims) stay out.
       logger.warn('Token refused', { reason });
-      countFailure(reason);
+      count(reason);
       throw new Error('Unauthorized');
     }
   };

@@ -1,62 +1,77 @@
-import { z } from 'zod';
 import type { EnvironmentVariableName } from '../../config/environment.ts';
+import * as z from '../validation.ts';
 
 /**
  * The authorizer's and the visitor-token route's settings (`config/environment.ts`, scope
  * `identity`): which issuers' tokens are accepted, and how visitor tokens are made. Parsed apart
  * from `shared/config.ts` because no other function needs them.
  */
-type ContractShape = { readonly [Name in EnvironmentVariableName]?: z.ZodType };
+type ContractShape = { readonly [Name in EnvironmentVariableName]?: z.core.$ZodType };
 
-const blankAsUnset = (value: unknown) => (value === '' ? undefined : value);
-const list = (value: string | undefined) =>
-  [...new Set((value ?? '').split(',').map((item) => item.trim()))].filter(Boolean);
+const blankAsUnset = <T extends z.core.$ZodType>(schema: T) =>
+  z.pipe(
+    z.transform((value: unknown) => (value === '' ? undefined : value)),
+    schema,
+  );
+const list = z.pipe(
+  z.optional(z.string()),
+  z.transform((value: string | undefined) =>
+    [...new Set((value ?? '').split(',').map((item) => item.trim()))].filter(Boolean),
+  ),
+);
 
 /** `https://`, or `http://` on loopback only (the local issuer): keys must not travel in the clear. */
-const issuerUrl = z.url().refine(
-  (value) => {
-    const url = new URL(value);
-    return (
-      url.protocol === 'https:' ||
-      (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
-    );
-  },
-  { message: 'must be an https:// URL (http:// only on 127.0.0.1 or localhost)' },
+const issuerUrl = z.url().check(
+  z.refine(
+    (value: string) => {
+      const url = new URL(value);
+      return (
+        url.protocol === 'https:' ||
+        (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
+      );
+    },
+    { error: 'must be an https:// URL (http:// only on 127.0.0.1 or localhost)' },
+  ),
 );
 
 const identityEnvironmentSchema = z.object({
-  USER_TOKEN_ISSUER: z.preprocess(blankAsUnset, issuerUrl.optional()),
-  USER_TOKEN_JWKS_URI: z.preprocess(blankAsUnset, issuerUrl.optional()),
-  USER_TOKEN_AUDIENCE: z.string().optional().transform(list),
-  COGNITO_USER_POOL_ID: z.preprocess(
-    blankAsUnset,
-    z
-      .string()
-      .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d_[0-9a-zA-Z]+$/, 'must be a user pool id such as eu-west-1_AbC123')
-      .optional(),
+  USER_TOKEN_ISSUER: blankAsUnset(z.optional(issuerUrl)),
+  USER_TOKEN_JWKS_URI: blankAsUnset(z.optional(issuerUrl)),
+  USER_TOKEN_AUDIENCE: list,
+  COGNITO_USER_POOL_ID: blankAsUnset(
+    z.optional(
+      z
+        .string()
+        .check(
+          z.regex(
+            /^[a-z]{2}(-gov)?-[a-z]+-\d_[0-9a-zA-Z]+$/,
+            'must be a user pool id such as eu-west-1_AbC123',
+          ),
+        ),
+    ),
   ),
-  COGNITO_CLIENT_IDS: z.string().optional().transform(list),
-  COGNITO_TOKEN_USE: z.preprocess(blankAsUnset, z.enum(['id', 'access']).default('id')),
-  VISITOR_TOKEN_ISSUER: z.preprocess(blankAsUnset, z.string().min(1).default('urn:lantern:visitor')),
-  VISITOR_TOKEN_TTL_SECONDS: z.preprocess(
-    blankAsUnset,
-    z.coerce.number().int().min(60).max(86_400).default(3600),
+  COGNITO_CLIENT_IDS: list,
+  COGNITO_TOKEN_USE: blankAsUnset(z._default(z.enum(['id', 'access']), 'id')),
+  VISITOR_TOKEN_ISSUER: blankAsUnset(z._default(z.string().check(z.minLength(1)), 'urn:lantern:visitor')),
+  VISITOR_TOKEN_TTL_SECONDS: blankAsUnset(
+    z._default(z.coerce.number().check(z.int(), z.gte(60), z.lte(86_400)), 3600),
   ),
-  VISITOR_TOKEN_SECRET_ARN: z.preprocess(
-    blankAsUnset,
-    z
-      .string()
-      .regex(
-        /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/,
-        'must be a Secrets Manager secret ARN',
-      )
-      .optional(),
+  VISITOR_TOKEN_SECRET_ARN: blankAsUnset(
+    z.optional(
+      z
+        .string()
+        .check(
+          z.regex(
+            /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/,
+            'must be a Secrets Manager secret ARN',
+          ),
+        ),
+    ),
   ),
-  VISITOR_TOKEN_SECRET: z.preprocess(
-    blankAsUnset,
-    z.string().min(32, 'must be at least 32 characters').optional(),
+  VISITOR_TOKEN_SECRET: blankAsUnset(
+    z.optional(z.string().check(z.minLength(32, 'must be at least 32 characters'))),
   ),
-  AWS_REGION: z.string().min(1).default('us-east-1'),
+  AWS_REGION: z._default(z.string().check(z.minLength(1)), 'us-east-1'),
 } satisfies ContractShape);
 
 /** Tokens of any OIDC issuer: its `iss`, where its keys are, whom its tokens are for. */

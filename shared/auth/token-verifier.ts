@@ -86,11 +86,18 @@ export function createTokenVerifier(
     let loaded: Promise<IssuerVerifier> | undefined;
     const load = async (): Promise<IssuerVerifier> => {
       const key = new VisitorKey(await secret.get());
-      // Never fetched: the cache already holds the only key, under a URI nothing answers.
+      // The cache holds the only key; a token naming another kid is a forgery, never a reason to fetch.
       const jwksUri = 'https://visitor-keys.lantern.invalid/jwks.json';
+      const visitorKeys = new SimpleJwksCache({
+        fetcher: {
+          fetch: async () => {
+            throw new KidNotFoundInJwksError('Not signed with the visitor key');
+          },
+        },
+      });
       const verifier = JwtVerifier.create(
         { issuer: visitors.issuer, jwksUri, audience: VISITOR_AUDIENCE },
-        { jwksCache },
+        { jwksCache: visitorKeys },
       );
       verifier.cacheJwks({ keys: [{ ...key.jwk }] });
       return verifier;
