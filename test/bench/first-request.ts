@@ -546,6 +546,7 @@ function scenarios(
 ): Record<string, Scenario> {
   return {
     health: { kind: 'rest', event: () => restEvent('GET', '/v1/health', '/v1/health') },
+    openapi: { kind: 'rest', event: () => restEvent('GET', '/v1/openapi.json', '/v1/openapi.json') },
     chat: {
       kind: 'rest',
       event: () => restEvent('POST', '/v1/chat', '/v1/chat', { body: JSON.stringify({ message: question }) }),

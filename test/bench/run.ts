@@ -265,7 +265,11 @@ const coldTable = bundles
       coldHeader,
       coldRows,
       coldHeader.map((_, i) => (i < 2 ? '---' : '---:')),
-    )}\n`
+    )}\n${
+      bundles.some((b) => b.clients.length === 0)
+        ? "\nA function without SDK clients, `(none)`, is set against an empty module: its floor is Node's own start, so its figures are all it adds and no ratio is given.\n"
+        : ''
+    }`
   : '';
 const callRows = (firsts ?? []).map((f) => [
   f.name,
