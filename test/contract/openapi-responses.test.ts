@@ -293,6 +293,59 @@ describe('chat', () => {
   });
 });
 
+describe('the checker itself', () => {
+  it('refuses drifted copies of real responses: a missing field, a wrong type, an unknown event, no Retry-After', async () => {
+    const answer = await call({
+      method: 'POST',
+      route: '/v1/chat',
+      body: { message: 'How do I reset my password?' },
+    });
+    expect(answer.problems).toEqual([]);
+    const { guardrail: _dropped, ...withoutGuardrail } = answer.body as Record<string, unknown>;
+    const drifted = (body: unknown) => checker.check('POST', '/v1/chat', { ...answer, body });
+    expect(drifted(withoutGuardrail)).toEqual([
+      expect.stringContaining("must have required property 'guardrail'"),
+    ]);
+    expect(drifted({ ...(answer.body as object), citations: 'none' })).toEqual([
+      expect.stringContaining('body/citations must be array'),
+    ]);
+    expect(drifted({ ...(answer.body as object), model: 'x' })).toEqual([
+      expect.stringContaining('must NOT have additional properties'),
+    ]);
+    expect(checker.check('POST', '/v1/chat', { ...answer, status: 418 })).toEqual([
+      'status 418 is not described for POST /v1/chat',
+    ]);
+
+    const stream = await call({
+      method: 'POST',
+      route: '/v1/chat/stream',
+      body: { message: 'How do I reset my password?' },
+    });
+    const events = stream.body as Array<{ event: string; data: unknown }>;
+    expect(
+      checker.check('POST', '/v1/chat/stream', {
+        ...stream,
+        body: [...events, { event: 'thinking', data: {} }],
+      }),
+    ).toEqual([expect.stringContaining(`event ${events.length} `)]);
+
+    const conflict = { ...answer, status: 409, body: { error: { code: 'CONFLICT', message: 'busy' } } };
+    expect(
+      checker.check('POST', '/v1/chat', {
+        ...conflict,
+        headers: new Headers({ 'content-type': 'application/json' }),
+      }),
+    ).toEqual(['POST /v1/chat 409: no Retry-After header, which is required']);
+    expect(
+      checker.check('POST', '/v1/chat', {
+        ...conflict,
+        body: { error: { code: 'NOT_FOUND', message: 'busy' } },
+        headers: new Headers({ 'content-type': 'application/json', 'retry-after': '1' }),
+      }),
+    ).toEqual([expect.stringContaining('body/error/code must be equal to one of the allowed values')]);
+  });
+});
+
 describe('visitor tokens', () => {
   it('mints one behind the API key (201), and refuses without it (401), as described', async () => {
     const minted = await call({ method: 'POST', route: '/v1/visitor-tokens' });

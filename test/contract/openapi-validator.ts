@@ -24,7 +24,7 @@ export interface OpenApiChecker {
   check(method: string, path: string, response: ObservedResponse): string[];
   /** The same, against a named response of `components.responses` (gateway errors of no operation). */
   checkComponentResponse(name: string, response: ObservedResponse): string[];
-  /** `METHOD /path status` of every response checked so far. */
+  /** `METHOD /path status` of every response checked so far against a described status. */
   readonly checked: ReadonlySet<string>;
 }
 
@@ -90,10 +90,10 @@ export function openApiChecker(document: Json): OpenApiChecker {
         method.toLowerCase()
       ];
       if (!operation) return [`${method} ${path} is not described`];
-      checked.add(`${method.toUpperCase()} ${path} ${response.status}`);
       const responses = operation.responses as Record<string, Json>;
       const described = responses[String(response.status)];
       if (!described) return [`status ${response.status} is not described for ${method} ${path}`];
+      checked.add(`${method.toUpperCase()} ${path} ${response.status}`);
       const where = refPointer(described) ?? [
         'paths',
         path,
