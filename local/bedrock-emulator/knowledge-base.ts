@@ -5,13 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
-import type {
-  DataSourceConfig,
-  LocationType,
-  PreparedDocument,
-  S3DataSourceConfig,
-} from './ingestion/data-sources.ts';
-import { listDocumentFiles, loadDocument } from './ingestion/documents.ts';
+import type { DataSourceConfig, LocationType, PreparedDocument } from './ingestion/data-sources.ts';
 import { type DocumentMetadata, textValue } from './ingestion/metadata.ts';
 import { chunkSections } from './ingestion/sections.ts';
 import { ChunkIndex } from './retrieval/chunk-index.ts';
@@ -89,25 +83,6 @@ export class KnowledgeBase {
 
   get chunkCount(): number {
     return this.#chunks.size;
-  }
-
-  /** Lists every data source's files first, so progress can report a total. */
-  async listFiles(): Promise<{ source: DataSourceConfig; relativePath: string }[]> {
-    const files: { source: DataSourceConfig; relativePath: string }[] = [];
-    for (const source of this.dataSources) {
-      for (const relativePath of await listDocumentFiles(source.folder)) files.push({ source, relativePath });
-    }
-    return files;
-  }
-
-  /** (Re)ingests one file of an S3 data source, replacing any chunks it had before. */
-  async ingestFile(source: S3DataSourceConfig, relativePath: string): Promise<number> {
-    const document = await loadDocument(source.folder, relativePath);
-    return this.ingestDocument(source.dataSourceId, {
-      ...document,
-      sourceUri: `s3://${source.bucketName}/${relativePath}`,
-      locationType: 'S3',
-    });
   }
 
   /**

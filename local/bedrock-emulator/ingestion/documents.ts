@@ -5,7 +5,7 @@
  * whose target (after every link in the chain) lies outside it is refused, so a link to
  * `/etc/passwd` cannot end up quoted in an answer.
  */
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative, sep } from 'node:path';
 import type { DocumentText } from './document-text.ts';
 import { splitFrontMatter } from './front-matter.ts';
@@ -84,11 +84,6 @@ export async function listDocuments(folder: string): Promise<DocumentListing> {
   return { files: files.sort(), refused: refused.sort(byPath) };
 }
 
-/** The supported files below `folder` (see listDocuments). */
-export async function listDocumentFiles(folder: string): Promise<string[]> {
-  return [...(await listDocuments(folder)).files];
-}
-
 /** A link (or chain of links) whose final target is a folder outside `root`. */
 async function isFolderOutside(root: string, path: string): Promise<boolean> {
   const target = await realpath(path).catch(() => undefined);
@@ -103,27 +98,6 @@ async function isFolderOutside(root: string, path: string): Promise<boolean> {
 export function isInside(root: string, target: string): boolean {
   const path = relative(root, target);
   return path === '' || (!isAbsolute(path) && path !== '..' && !path.startsWith(`..${sep}`));
-}
-
-/**
- * Where a path below `folder` really is, when that is inside the folder's real path `root`.
- * Rejects (with the reason) a path that leads outside it through a link.
- */
-async function resolveInside(root: string, folder: string, relativePath: string): Promise<string> {
-  const real = await realpath(join(folder, relativePath));
-  if (!isInside(root, real)) throw new OutsideDataSourceError(`${relativePath}: ${OUTSIDE_FILE_REASON}`);
-  return real;
-}
-
-/** A path of the data source leads outside its folder. */
-class OutsideDataSourceError extends Error {
-  override readonly name = 'OutsideDataSourceError';
-}
-
-export async function loadDocument(folder: string, relativePath: string): Promise<SourceDocument> {
-  const real = await resolveInside(await realpath(folder), folder, relativePath);
-  if (!(await lstat(real)).isFile()) throw new Error(`${relativePath} is not a regular file.`);
-  return documentFromText(relativePath, await readFile(real, 'utf8'));
 }
 
 /**
@@ -154,7 +128,7 @@ export function documentFromText(
   };
 }
 
-export function extractText(format: DocumentFormat, raw: string): DocumentText {
+function extractText(format: DocumentFormat, raw: string): DocumentText {
   switch (format) {
     case 'markdown':
       return markdownToDocumentText(raw);
