@@ -6,8 +6,12 @@
  * stay as paragraphs. JSX and HTML elements are left to the HTML stage, which keeps their text.
  */
 
-/** MDX comments, `{% raw %}`, `{{< note >}}`, `{{% tab %}}`, `{{ page.title }}`: no text of their own. */
-const TEMPLATE_TAG = /\{\/\*[\s\S]*?\*\/\}|\{%[\s\S]*?%\}|\{\{[<%][\s\S]*?[>%]\}\}|\{\{[\s\S]*?\}\}/g;
+/**
+ * MDX comments, `{% raw %}`, `{{< note >}}`, `{{% tab %}}`, `{{ page.title }}`, and an include
+ * `{!fragment.md!}` inside a line (a list item's whole text): no text of their own.
+ */
+const TEMPLATE_TAG =
+  /\{\/\*[\s\S]*?\*\/\}|\{%[\s\S]*?%\}|\{\{[<%][\s\S]*?[>%]\}\}|\{\{[\s\S]*?\}\}|\{![^{}\s]+!\}/g;
 /** MDX module lines: they load components, and say nothing to a reader. */
 const MDX_MODULE_LINE =
   /^(?:import\s.+\sfrom\s.+|import\s+['"].+['"]|export\s+(?:const|default|function)\s.*);?\s*$/;

@@ -38,6 +38,8 @@ describe('ingestion', () => {
         '{% include "note.html" %}Open **Settings**{{ site.name }}.',
         '{start_tabs}',
         '{!fragment.md!}',
+        '1. Open the menu.',
+        '2. {!contact-us.md!}',
         ':::tip Careful',
         'Save first.',
         ':::',
@@ -48,7 +50,9 @@ describe('ingestion', () => {
         '<Note>Only owners can do this.</Note>',
       ].join('\n'),
     );
-    expect(doc.text).toBe('Open Settings.\nSave first.\nBack up your data.\nOnly owners can do this.');
+    expect(doc.text).toBe(
+      'Open Settings.\n1. Open the menu.\nSave first.\nBack up your data.\nOnly owners can do this.',
+    );
   });
 
   it("keeps an HTML page's main content and drops its navigation and footer", () => {
