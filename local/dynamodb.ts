@@ -1,11 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import {
+  type AttributeValue,
+  BatchWriteItemCommand,
   CreateTableCommand,
+  type CreateTableCommandInput,
+  DeleteTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
   ResourceInUseException,
-  UpdateTableCommand,
+  ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 // dynalite ships no types; its default export builds an http.Server speaking DynamoDB's JSON protocol.
 // @ts-expect-error -- untyped CommonJS module
@@ -59,23 +63,7 @@ async function createSessionTable(endpoint: string, tableName: string): Promise<
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   try {
-    await client.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: [
-          { AttributeName: sessionTable.partitionKey, KeyType: 'HASH' },
-          { AttributeName: sessionTable.sortKey, KeyType: 'RANGE' },
-        ],
-        AttributeDefinitions: [
-          { AttributeName: sessionTable.partitionKey, AttributeType: 'S' },
-          { AttributeName: sessionTable.sortKey, AttributeType: 'S' },
-          { AttributeName: ownerIndex.partitionKey, AttributeType: 'S' },
-          { AttributeName: ownerIndex.sortKey, AttributeType: 'S' },
-        ],
-        GlobalSecondaryIndexes: [ownerIndexDefinition],
-      }),
-    );
+    await client.send(new CreateTableCommand(tableDefinition(tableName)));
   } catch (error) {
     // A data directory from an earlier run already holds the table, perhaps from before the index.
     if (!(error instanceof ResourceInUseException)) throw error;
@@ -87,6 +75,25 @@ async function createSessionTable(endpoint: string, tableName: string): Promise<
 
 const { ownerIndex } = sessionTable;
 
+/** The deployed key schema and owner index. */
+function tableDefinition(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [
+      { AttributeName: sessionTable.partitionKey, KeyType: 'HASH' },
+      { AttributeName: sessionTable.sortKey, KeyType: 'RANGE' },
+    ],
+    AttributeDefinitions: [
+      { AttributeName: sessionTable.partitionKey, AttributeType: 'S' },
+      { AttributeName: sessionTable.sortKey, AttributeType: 'S' },
+      { AttributeName: ownerIndex.partitionKey, AttributeType: 'S' },
+      { AttributeName: ownerIndex.sortKey, AttributeType: 'S' },
+    ],
+    GlobalSecondaryIndexes: [ownerIndexDefinition],
+  };
+}
+
 /** The owner index as the stateful stack declares it. */
 const ownerIndexDefinition = {
   IndexName: ownerIndex.name,
@@ -97,18 +104,31 @@ const ownerIndexDefinition = {
   Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...ownerIndex.projected] },
 };
 
-/** Adds the owner index to a table an earlier version created without it, as a stack update would. */
+/**
+ * Gives a table an earlier version created the owner index, as a stack update does on AWS. dynalite
+ * cannot add an index to an existing table (it ignores UpdateTable's index creation), so the local
+ * table is rebuilt: its items are read, the table is created again with the index, and they are
+ * written back.
+ */
 async function addOwnerIndex(client: DynamoDBClient, tableName: string): Promise<void> {
   const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
   if (Table?.GlobalSecondaryIndexes?.some((index) => index.IndexName === ownerIndex.name)) return;
-  await client.send(
-    new UpdateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: [
-        { AttributeName: ownerIndex.partitionKey, AttributeType: 'S' },
-        { AttributeName: ownerIndex.sortKey, AttributeType: 'S' },
-      ],
-      GlobalSecondaryIndexUpdates: [{ Create: ownerIndexDefinition }],
-    }),
-  );
+  const items: Record<string, AttributeValue>[] = [];
+  let startKey: Record<string, AttributeValue> | undefined;
+  // Bounded: a local table holds what one person's runs wrote, far below a million items.
+  for (let page = 0; page < 1000; page++) {
+    const result = await client.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }));
+    items.push(...(result.Items ?? []));
+    startKey = result.LastEvaluatedKey;
+    if (!startKey) break;
+  }
+  await client.send(new DeleteTableCommand({ TableName: tableName }));
+  await client.send(new CreateTableCommand(tableDefinition(tableName)));
+  for (let i = 0; i < items.length; i += 25) {
+    let pending = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length > 0 && attempt < 5; attempt++) {
+      const result = await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: pending } }));
+      pending = (result.UnprocessedItems?.[tableName] ?? []) as typeof pending;
+    }
+  }
 }
