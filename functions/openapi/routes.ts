@@ -77,8 +77,11 @@ export interface ApiRoute {
   readonly description?: string;
   readonly tag: 'chat' | 'sessions' | 'service' | 'knowledge-base admin' | 'slack';
   readonly security: RouteSecurity;
-  /** Served only where the sessions route group takes tokens (`auth` `jwt` or `both`). */
-  readonly tokenAuthOnly?: true;
+  /**
+   * A route a deployment serves only with a setting: `tokens`, where the sessions route group takes
+   * tokens (`auth` `jwt` or `both`); `visitor tokens`, where those are configured (always locally).
+   */
+  readonly servedOnlyWith?: 'tokens' | 'visitor tokens';
   readonly pathParameters?: readonly PathParameter[];
   /** The query string's schema (an object of scalar properties): one parameter each. */
   readonly query?: z.core.$ZodType;
@@ -135,7 +138,7 @@ export const apiRoutes: readonly ApiRoute[] = [
       'For callers with a token: served where the sessions route group takes tokens (`jwt` or `both`), since sessions behind a shared API key belong to the application, not to a person.',
     tag: 'sessions',
     security: TOKEN,
-    tokenAuthOnly: true,
+    servedOnlyWith: 'tokens',
     query: sessionListQuerySchema,
     success: [
       {
@@ -189,9 +192,10 @@ export const apiRoutes: readonly ApiRoute[] = [
     operationId: 'createVisitorToken',
     summary: 'A short-lived token for one anonymous visitor of a public widget',
     description:
-      "The widget's backend asks with its API key and hands the token to the visitor's browser, which sends it as `Authorization: Bearer`; the visitor's sessions are theirs until it expires. No body.",
+      "Served where visitor tokens are configured (always locally). The widget's backend asks with its API key and hands the token to the visitor's browser, which sends it as `Authorization: Bearer`; the visitor's sessions are theirs until it expires. No body.",
     tag: 'chat',
     security: API_KEY,
+    servedOnlyWith: 'visitor tokens',
     success: [
       { status: 201, description: 'The token', body: { name: 'VisitorToken', schema: visitorTokenSchema } },
     ],

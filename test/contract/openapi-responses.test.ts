@@ -615,7 +615,7 @@ const routesOf = (on: LocalStack) => on.routes.map((r) => `${r.method} ${r.resou
 /** `METHOD /path` of the route table, without the routes served only where tokens are taken when asked. */
 const describedRoutes = ({ withoutTokenOnly = false } = {}) =>
   apiRoutes
-    .filter((route) => !(withoutTokenOnly && route.tokenAuthOnly))
+    .filter((route) => !(withoutTokenOnly && route.servedOnlyWith === 'tokens'))
     .map((route) => `${route.method.toUpperCase()} ${route.path}`)
     .sort();
 

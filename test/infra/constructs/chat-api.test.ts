@@ -1,3 +1,4 @@
+import { TokenAuthorizer } from 'aws-cdk-lib/aws-apigateway';
 import { describe, expect, it } from 'vitest';
 import openApiDocument from '../../../functions/openapi/openapi.json' with { type: 'json' };
 import { apiRoutes } from '../../../functions/openapi/routes.ts';
@@ -76,46 +77,6 @@ describe('ChatApi', () => {
       });
     });
 
-    it('serves exactly the operations of the OpenAPI description, each with the security it states', () => {
-      const resources = template.toJSON().Resources as Record<
-        string,
-        { Properties: Record<string, unknown> }
-      >;
-      const pathOf = (resourceId: string): string => {
-        const resource = resources[resourceId]?.Properties;
-        if (!resource) return '';
-        const parent = resource.ParentId as { Ref?: string };
-        return `${parent.Ref ? pathOf(parent.Ref) : ''}/${resource.PathPart as string}`;
-      };
-      const served = Object.values(template.findResources('AWS::ApiGateway::Method'))
-        .map((method) => method.Properties)
-        .filter((method) => method.HttpMethod !== 'OPTIONS')
-        .map((method) => {
-          const security =
-            method.AuthorizationType === 'AWS_IAM' ? 'iam' : method.ApiKeyRequired ? 'apiKey' : 'keyless';
-          return `${method.HttpMethod} ${pathOf((method.ResourceId as { Ref: string }).Ref)} ${security}`;
-        });
-      const described = Object.entries(openApiDocument.paths).flatMap(([path, operations]) =>
-        Object.entries(operations as Record<string, { security: Record<string, unknown>[] }>).map(
-          ([method, operation]) => {
-            // The first alternative is what a deployment with API keys (the default) asks for.
-            const scheme = Object.keys(operation.security[0] ?? {})[0];
-            const security = scheme === 'apiKey' || scheme === 'iam' ? scheme : 'keyless';
-            return `${method.toUpperCase()} ${path} ${security}`;
-          },
-        ),
-      );
-      // Served only where the sessions routes take tokens, which this build does not ask for.
-      const tokenOnly = apiRoutes
-        .filter((route) => route.tokenAuthOnly)
-        .map((route) => `${route.method.toUpperCase()} ${route.path} keyless`);
-      // Described, and served locally, but not yet a route of ChatApi.
-      const notYetDeployed = ['POST /v1/visitor-tokens apiKey'];
-      expect(served.sort()).toEqual(
-        described.filter((route) => ![...tokenOnly, ...notYetDeployed].includes(route)).sort(),
-      );
-    });
-
     it('serves the OpenAPI description without a key, throttled at the stage like health', () => {
       const stage = onlyResource(template, 'AWS::ApiGateway::Stage').properties;
       expect(stage.MethodSettings).toEqual(
@@ -188,5 +149,91 @@ describe('ChatApi', () => {
     expect(gatewayResponses(template)[0]?.ResponseParameters).toEqual({
       'gatewayresponse.header.Access-Control-Allow-Origin': "'*'",
     });
+  });
+});
+
+describe('ChatApi against the OpenAPI description', () => {
+  /** Each served method (`METHOD /path`) and how API Gateway authenticates it. */
+  function served(template: Template): Record<string, string> {
+    const resources = template.toJSON().Resources as Record<string, { Properties: Record<string, unknown> }>;
+    const pathOf = (resourceId: string): string => {
+      const resource = resources[resourceId]?.Properties;
+      if (!resource) return '';
+      const parent = resource.ParentId as { Ref?: string };
+      return `${parent.Ref ? pathOf(parent.Ref) : ''}/${resource.PathPart as string}`;
+    };
+    return Object.fromEntries(
+      Object.values(template.findResources('AWS::ApiGateway::Method'))
+        .map((method) => method.Properties)
+        .filter((method) => method.HttpMethod !== 'OPTIONS')
+        .map((method) => {
+          const schemes = [
+            ...(method.AuthorizationType === 'AWS_IAM' ? ['iam'] : []),
+            ...(method.ApiKeyRequired ? ['apiKey'] : []),
+            ...(method.AuthorizationType === 'CUSTOM' ? ['userToken'] : []),
+          ];
+          return [
+            `${method.HttpMethod} ${pathOf((method.ResourceId as { Ref: string }).Ref)}`,
+            schemes.sort().join('+') || 'none',
+          ];
+        }),
+    );
+  }
+
+  /** Each described operation and its security alternatives; Slack's signature is the function's to check. */
+  const described: Record<string, string[]> = Object.fromEntries(
+    Object.entries(openApiDocument.paths).flatMap(([path, operations]) =>
+      Object.entries(operations as Record<string, { security: Record<string, unknown>[] }>).map(
+        ([method, operation]) => [
+          `${method.toUpperCase()} ${path}`,
+          operation.security.length === 0
+            ? ['none']
+            : operation.security.map(
+                (requirement) =>
+                  Object.keys(requirement)
+                    .filter((scheme) => scheme !== 'slackSignature')
+                    .sort()
+                    .join('+') || 'none',
+              ),
+        ],
+      ),
+    ),
+  );
+  const conditional = new Set(
+    apiRoutes
+      .filter((route) => route.servedOnlyWith)
+      .map((route) => `${route.method.toUpperCase()} ${route.path}`),
+  );
+
+  function expectDescribed(routes: Record<string, string>, expected: string[]) {
+    expect(Object.keys(routes).sort()).toEqual(expected.sort());
+    for (const [route, security] of Object.entries(routes))
+      expect(described[route], route).toContain(security);
+  }
+
+  it('serves, with API keys, every unconditional operation, each with one of its described security alternatives', () => {
+    const { template } = build();
+    expectDescribed(
+      served(template),
+      Object.keys(described).filter((route) => !conditional.has(route)),
+    );
+  });
+
+  it('serves every operation with tokens and visitor tokens, the token listing and the visitor-token route included', () => {
+    const stack = constructStack();
+    const fn = (id: string) => lanternFunction(stack, id);
+    new ChatApi(stack, 'ChatApi', {
+      chatFunction: fn('Chat'),
+      chatStreamFunction: fn('ChatStream'),
+      sessionsFunction: fn('Sessions'),
+      healthFunction: fn('Health'),
+      openApiFunction: fn('OpenApi'),
+      slackEventsFunction: fn('SlackEvents'),
+      knowledgeBaseAdminFunction: fn('KbAdmin'),
+      userAuthorizer: new TokenAuthorizer(stack, 'TokenAuthorizer', { handler: fn('Authorizer') }),
+      auth: { chat: 'both', sessions: 'jwt' },
+      visitorTokensFunction: fn('VisitorTokens'),
+    });
+    expectDescribed(served(Template.fromStack(stack)), Object.keys(described));
   });
 });
