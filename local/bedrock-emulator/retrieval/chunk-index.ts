@@ -84,20 +84,21 @@ export class ChunkIndex {
       this.#lengths = grown;
     }
     const packed = new Map<string, number>();
-    for (let f = 0; f < 4; f++) {
-      const tokens = tokenize(chunk[FIELDS[f] ?? 'body']);
-      // A field's length is its distinct words, stop words included.
-      const length = new Set(tokens).size;
-      this.#lengths[4 * slot + f] = length;
-      this.#totalLength[f] = (this.#totalLength[f] ?? 0) + length;
+    const distinct = new Set<string>();
+    FIELDS.forEach((field, f) => {
+      distinct.clear();
       const unit = UNIT[f] ?? BODY;
-      for (const token of tokens) {
+      for (const token of tokenize(chunk[field])) {
+        distinct.add(token);
         const term = normalizeTerm(token);
         if (term === null) continue;
         const value = packed.get(term) ?? 0;
         if (f === 3 || tfOf(value, f) < MAX_SHORT_TF) packed.set(term, value + unit);
       }
-    }
+      // A field's length is its distinct words, stop words included.
+      this.#lengths[4 * slot + f] = distinct.size;
+      this.#totalLength[f] = (this.#totalLength[f] ?? 0) + distinct.size;
+    });
     for (const [word, value] of packed) {
       let term = this.#terms.get(word);
       if (term === undefined) {
@@ -218,8 +219,10 @@ function inverseFrequency(chunks: number, total: number): number {
 }
 
 function countFields(term: Term, packed: number, change: number): void {
-  for (let f = 0; f < 4; f++)
-    if (tfOf(packed, f) > 0) term.chunksPerField[f] = (term.chunksPerField[f] ?? 0) + change;
+  const counts = term.chunksPerField;
+  if (packed >= BODY) counts[3] = (counts[3] ?? 0) + change;
+  const short = packed % BODY;
+  for (let f = 0; short > 0 && f < 3; f++) if (tfOf(short, f) > 0) counts[f] = (counts[f] ?? 0) + change;
 }
 
 /** Whether `a` becomes `b` by one letter dropped, added or changed, or two neighbours swapped. */
