@@ -8,8 +8,11 @@ import { config } from 'zod/mini';
  * statically, so unused ones are shaken off; never re-export `z` as a value, which keeps them all).
  * The mini build carries no messages of its own: zod's English ones are loaded here, so the error
  * bodies that default messages reach (an array where an object belongs, an unknown key) read as
- * they always have, whatever module a process loads first.
+ * they always have, whatever module a process loads first. `jitless`: zod would otherwise probe for
+ * `eval` and compile a parser per object schema on its first parse, which a cold start pays for
+ * (every handler parses its configuration at import) and a handler that parses a few small bodies
+ * per invocation never earns back.
  */
-config(en());
+config({ ...en(), jitless: true });
 
 export * from 'zod/mini';
