@@ -31,7 +31,7 @@ const variables = (template: Template, entryDescription: RegExp) => {
 };
 
 /** Each method's path and verb with how it authenticates. */
-function methods(template: Template, stack: ReturnType<typeof constructStack>) {
+function methods(template: Template) {
   // biome-ignore lint/suspicious/noExplicitAny: template properties are read field by field
   const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: any }>;
   const pathOf = (id: string): string => {
@@ -41,7 +41,6 @@ function methods(template: Template, stack: ReturnType<typeof constructStack>) {
     const parentPath = parent?.Ref ? pathOf(parent.Ref) : '';
     return `${parentPath}/${resource.Properties.PathPart}`;
   };
-  void stack;
   return Object.values(resources)
     .filter((r) => r.Type === 'AWS::ApiGateway::Method' && r.Properties.HttpMethod !== 'OPTIONS')
     .map((r) => ({
@@ -104,7 +103,7 @@ describe('UserAuthorizer', () => {
     });
 
     it('puts the authorizer on the chat group alone, on sessions beside the key, and lists sessions', () => {
-      const byRoute = new Map(methods(template, stack).map((m) => [m.route, m]));
+      const byRoute = new Map(methods(template).map((m) => [m.route, m]));
       for (const route of ['POST /v1/chat', 'POST /v1/chat/stream']) {
         expect(byRoute.get(route), route).toMatchObject({
           authorizationType: 'CUSTOM',
@@ -182,7 +181,7 @@ describe('UserAuthorizer', () => {
       knowledgeBaseAdminFunction: fn('KbAdmin'),
     });
     const template = Template.fromStack(stack);
-    const routes = methods(template, stack);
+    const routes = methods(template);
     expect(routes.find((m) => m.route === 'GET /v1/sessions')).toBeUndefined();
     const grouped = routes.filter((r) => r.route.includes('/v1/chat') || r.route.includes('/v1/sessions'));
     expect(grouped).toHaveLength(5);
