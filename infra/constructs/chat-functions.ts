@@ -27,14 +27,16 @@ export interface ChatFunctionsProps {
   /** What chat and chat-stream need to answer: the conversation policy, the guardrail and its variables. */
   readonly conversation: ConversationAccess;
   readonly logRetention?: RetentionDays;
+  /** Deploy `openapi`, which serves the API's OpenAPI description (`GET /v1/openapi.json`). @default false */
+  readonly openApi?: boolean;
 }
 
 /**
  * The functions of the chat API: `chat` (a grounded answer with citations), `chat-stream` (the same
  * as Server-Sent Events, through Lambda response streaming), `sessions` (read, rate and delete a
- * session), `health` and `openapi` (the API's description). chat and chat-stream answer through
- * {@link ConversationAccess}; sessions may touch the table and nothing else; health and openapi get
- * nothing beyond their logs and traces. The API in front of them is `ChatApi`'s.
+ * session), `health` and, with `openApi`, `openapi` (the API's description). chat and chat-stream
+ * answer through {@link ConversationAccess}; sessions may touch the table and nothing else; health and
+ * openapi get nothing beyond their logs and traces. The API in front of them is `ChatApi`'s.
  */
 export class ChatFunctions extends Construct {
   public readonly chatFunction: LanternFunction;
@@ -43,8 +45,8 @@ export class ChatFunctions extends Construct {
   public readonly healthFunction: LanternFunction;
   private readonly table: ITable;
   private historyGranted = false;
-  /** `GET /v1/openapi.json`: serves the committed OpenAPI document, and nothing else. */
-  public readonly openApiFunction: LanternFunction;
+  /** `GET /v1/openapi.json`, with `openApi`: serves the committed OpenAPI document, and nothing else. */
+  public readonly openApiFunction?: LanternFunction;
 
   constructor(scope: Construct, id: string, props: ChatFunctionsProps) {
     super(scope, id);
@@ -99,14 +101,16 @@ export class ChatFunctions extends Construct {
       environment,
     });
 
-    this.openApiFunction = new LanternFunction(this, 'OpenApi', {
-      entry: 'functions/openapi/handler.ts',
-      description: 'GET /v1/openapi.json: the OpenAPI 3.1 description of the API',
-      memorySize: 512,
-      timeout: Duration.seconds(10),
-      logRetention,
-      environment,
-    });
+    if (props.openApi) {
+      this.openApiFunction = new LanternFunction(this, 'OpenApi', {
+        entry: 'functions/openapi/handler.ts',
+        description: 'GET /v1/openapi.json: the OpenAPI 3.1 description of the API',
+        memorySize: 512,
+        timeout: Duration.seconds(10),
+        logRetention,
+        environment,
+      });
+    }
   }
 
   /**

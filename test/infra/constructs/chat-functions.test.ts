@@ -18,6 +18,7 @@ const chat = new ChatFunctions(stack, 'ChatFunctions', {
   table,
   conversation,
   environment: { TABLE_NAME: table.tableName, KNOWLEDGE_BASE_ID: 'KB12345678', SESSION_TTL_DAYS: '30' },
+  openApi: true,
 });
 const template = Template.fromStack(stack);
 const resources = template.toJSON().Resources;
@@ -71,6 +72,7 @@ describe('ChatFunctions', () => {
   });
 
   it('serves the OpenAPI description from a small function with no grants and no guardrail', () => {
+    if (!chat.openApiFunction) throw new Error('openApi: true deploys the openapi function');
     const props = propertiesOf(chat.openApiFunction);
     expect(props.Description).toMatch(/^GET \/v1\/openapi\.json: /);
     expect(props.MemorySize).toBe(512);
