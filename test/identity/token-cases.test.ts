@@ -27,6 +27,22 @@ describe('the Lambda authorizer in front of the jwt route groups', () => {
     expect(response).toEqual({ status: 200, body: { sessions: [] } });
   });
 
+  it('streams an answer to a valid token, the session owned by the token', async () => {
+    const token = stack.identity.issuer.mint('streamer');
+    const response = await fetch(`${stack.url}/v1/chat/stream`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ message: 'How do I reset my password?' }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const events = await response.text();
+    const sessionId = /"sessionId":"([^"]+)"/.exec(events)?.[1];
+    expect(sessionId).toEqual(expect.any(String));
+    const listed = await list({ token });
+    expect(listed.body.sessions.map((s: { sessionId: string }) => s.sessionId)).toEqual([sessionId]);
+  });
+
   it('answers 401 with a JSON error to every bad token, and never a 5xx', async () => {
     const statuses: Record<string, number> = {};
     for (const [name, token] of Object.entries(badTokens(stack.identity.issuer))) {
