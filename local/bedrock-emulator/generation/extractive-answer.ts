@@ -9,7 +9,9 @@
  * - Otherwise the best sentence and the next, starting a sentence earlier when it leans on the
  *   one before ("It …", "Then …").
  * - The section's heading comes with the slice when the slice opens the section, for context.
- * - Another document's best sentence is added when it is nearly as good.
+ * - A how-to question whose best passage has no steps is answered from the first passage that has.
+ * - The next other document's best sentence is added when it scores at least half as well and
+ *   holds a word of the question the answer lacks.
  *
  * Spans are offsets into the answer, end EXCLUSIVE: `answer.slice(start, end) === citation.text`.
  */
@@ -74,6 +76,8 @@ const STEPS_PREFERENCE = 0.7;
 const SECOND_SOURCE_MIN = 0.5;
 /** How many sentences a prose answer holds. */
 const PROSE_SENTENCES = 2;
+/** A numbered step's marker. */
+const NUMBERED = /^\d+[.)]\s/;
 /** Words that open a sentence leaning on the one before it. */
 const LEANS_BACK =
   /^(?:it|its|this|that|these|those|they|them|then|also|however|but|so|otherwise|instead)\b/i;
@@ -85,26 +89,27 @@ interface Range {
 }
 
 export function* generateAnswer<R>(input: GeneratorInput<R>): Generator<AnswerPart<R>, void, undefined> {
-  const [first, ...others] = input.passages;
+  const [first, ...others] = leadWithSteps(input.passages, input.queryWeights);
   const main = first === undefined ? undefined : answerRange(first, input.queryWeights);
   if (first === undefined || main === undefined) {
     yield { type: 'text', text: input.noAnswerText };
     return;
   }
   const pieces: { passage: Passage<R>; range: Range }[] = [{ passage: first, range: main }];
-  const second = others.find((p) => p.document === undefined || p.document !== first.document);
-  const extra = second === undefined ? undefined : bestSentence(second, input.queryWeights);
+  // Only the next document down is considered: one further down supports the answer less.
+  const other = others.find((p) => p.document === undefined || p.document !== first.document);
+  const extra = other === undefined ? undefined : bestSentence(other, input.queryWeights);
   if (
-    second !== undefined &&
+    other !== undefined &&
     extra !== undefined &&
     extra.score >= SECOND_SOURCE_MIN * main.score &&
     addsToAnswer(
-      second.text.slice(extra.start, extra.end),
+      other.text.slice(extra.start, extra.end),
       first.text.slice(main.start, main.end),
       input.queryWeights,
     )
   ) {
-    pieces.push({ passage: second, range: extra });
+    pieces.push({ passage: other, range: extra });
   }
   let offset = 0;
   for (const [n, { passage, range }] of pieces.entries()) {
@@ -122,6 +127,27 @@ export function* generateAnswer<R>(input: GeneratorInput<R>): Generator<AnswerPa
     };
     offset += text.length;
   }
+}
+
+/**
+ * A how-to question is answered by steps: when the best passage has none and another passage has
+ * a procedure about the question, that passage leads.
+ */
+function leadWithSteps<R>(passages: readonly Passage<R>[], weights: QueryWeights): readonly Passage<R>[] {
+  const [first] = passages;
+  if (!weights.wantsSteps || first === undefined || hasSteps(first, weights)) return passages;
+  const steps = passages.find((passage) => hasSteps(passage, weights));
+  return steps === undefined ? passages : [steps, ...passages.filter((passage) => passage !== steps)];
+}
+
+/** Whether a passage holds a numbered procedure that shares a word with the question. */
+function hasSteps(passage: Passage<unknown>, weights: QueryWeights): boolean {
+  const lines = lineSpans(passage.text);
+  return listBlocks(lines, weights).some(
+    (list) =>
+      list.score > 0 &&
+      lines.slice(list.leadLine, list.lastLine + 1).some((l) => NUMBERED.test(l.text.trim())),
+  );
 }
 
 /** Runs the generator to completion, the way the non-streaming endpoint needs it. */

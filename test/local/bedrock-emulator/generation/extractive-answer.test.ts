@@ -67,6 +67,13 @@ describe('extractive answers', () => {
     ).toHaveLength(2);
   });
 
+  it('answers a how-to question from the passage with steps when the best one has none', () => {
+    const intro = { text: 'Boards hold your work. You can delete a board you no longer need.', document: 'a' };
+    const steps = { text: procedure, document: 'b' };
+    expect(answer('how do I delete a board', [intro, steps], true).text).toMatch(/^To remove a board:\n1\./);
+    expect(answer('what is a board', [intro, steps]).text).toMatch(/^Boards hold your work\./);
+  });
+
   it('answers with the no-answer text when there is no passage', () => {
     expect(answer('anything', [])).toEqual({ text: 'No.', citations: [] });
   });
