@@ -68,7 +68,10 @@ describe('extractive answers', () => {
   });
 
   it('answers a how-to question from the passage with steps when the best one has none', () => {
-    const intro = { text: 'Boards hold your work. You can delete a board you no longer need.', document: 'a' };
+    const intro = {
+      text: 'Boards hold your work. You can delete a board you no longer need.',
+      document: 'a',
+    };
     const steps = { text: procedure, document: 'b' };
     expect(answer('how do I delete a board', [intro, steps], true).text).toMatch(/^To remove a board:\n1\./);
     expect(answer('what is a board', [intro, steps]).text).toMatch(/^Boards hold your work\./);
