@@ -9,57 +9,68 @@ import * as z from './validation.ts';
  */
 type ContractShape = { readonly [Name in EnvironmentVariableName]?: z.core.$ZodType };
 
-const optionalUrl = z.optional(z.url({ error: 'must be a URL such as http://127.0.0.1:4567' }));
+/*
+ * Each schema is built by a function, when its settings are parsed: a function that never reads
+ * the Slack or CORS settings neither builds their schema at cold start nor bundles it (zod's
+ * `.check()` is a method call, which a bundler must keep when it sits at module level).
+ */
+
+const optionalUrl = () => z.optional(z.url({ error: 'must be a URL such as http://127.0.0.1:4567' }));
 
 /** A comma-separated list, trimmed, without blanks or repeats. */
-const commaList = z.transform((value: string | undefined) =>
-  [...new Set((value ?? '').split(',').map((item) => item.trim()))].filter(Boolean),
-);
+const commaList = () =>
+  z.transform((value: string | undefined) =>
+    [...new Set((value ?? '').split(',').map((item) => item.trim()))].filter(Boolean),
+  );
 
-const nonEmpty = z.string().check(z.minLength(1));
+const nonEmpty = () => z.string().check(z.minLength(1));
 
-const environmentSchema = z
-  .object({
-    TABLE_NAME: z.string().check(z.minLength(1, 'is required (the DynamoDB session table)')),
-    KNOWLEDGE_BASE_ID: z
-      .string({ error: 'is required (the Bedrock knowledge base id)' })
-      .check(
-        z.regex(/^[0-9a-zA-Z]{1,10}$/, 'must be 1-10 letters or digits, as Bedrock knowledge base ids are'),
-      ),
-    MODEL_ARN: z.string({ error: 'is required (the generation model id or ARN)' }).check(z.minLength(1)),
-    SESSION_TTL_DAYS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(365)), 30),
-    AWS_REGION: z._default(nonEmpty, 'us-east-1'),
-    DYNAMODB_ENDPOINT: optionalUrl,
-    BEDROCK_AGENT_RUNTIME_ENDPOINT: optionalUrl,
-    BEDROCK_RUNTIME_ENDPOINT: optionalUrl,
-    BEDROCK_AGENT_ENDPOINT: optionalUrl,
-    GUARDRAIL_ID: z.optional(
-      z
-        .string()
+const environmentSchema = () =>
+  z
+    .object({
+      TABLE_NAME: z.string().check(z.minLength(1, 'is required (the DynamoDB session table)')),
+      KNOWLEDGE_BASE_ID: z
+        .string({ error: 'is required (the Bedrock knowledge base id)' })
         .check(
-          z.regex(/^[a-z0-9]{1,64}$/, 'must be a guardrail id (lower-case letters and digits), not an ARN'),
+          z.regex(/^[0-9a-zA-Z]{1,10}$/, 'must be 1-10 letters or digits, as Bedrock knowledge base ids are'),
         ),
-    ),
-    GUARDRAIL_VERSION: z.optional(
-      z.string().check(z.regex(/^([1-9][0-9]{0,7}|DRAFT)$/, 'must be a version number or DRAFT')),
-    ),
-    KNOWLEDGE_BASE_DATA_SOURCE_IDS: z.pipe(
-      z.pipe(z.optional(z.string()), commaList),
-      z.array(
+      MODEL_ARN: z.string({ error: 'is required (the generation model id or ARN)' }).check(z.minLength(1)),
+      SESSION_TTL_DAYS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(365)), 30),
+      AWS_REGION: z._default(nonEmpty(), 'us-east-1'),
+      DYNAMODB_ENDPOINT: optionalUrl(),
+      BEDROCK_AGENT_RUNTIME_ENDPOINT: optionalUrl(),
+      BEDROCK_RUNTIME_ENDPOINT: optionalUrl(),
+      BEDROCK_AGENT_ENDPOINT: optionalUrl(),
+      GUARDRAIL_ID: z.optional(
         z
           .string()
           .check(
-            z.regex(/^[0-9a-zA-Z]{10}$/, 'must list data source ids (10 letters or digits), comma-separated'),
+            z.regex(/^[a-z0-9]{1,64}$/, 'must be a guardrail id (lower-case letters and digits), not an ARN'),
           ),
       ),
-    ),
-  } satisfies ContractShape)
-  .check(
-    z.refine((e) => (e.GUARDRAIL_ID === undefined) === (e.GUARDRAIL_VERSION === undefined), {
-      error: 'GUARDRAIL_ID and GUARDRAIL_VERSION must be set together',
-      path: ['GUARDRAIL_VERSION'],
-    }),
-  );
+      GUARDRAIL_VERSION: z.optional(
+        z.string().check(z.regex(/^([1-9][0-9]{0,7}|DRAFT)$/, 'must be a version number or DRAFT')),
+      ),
+      KNOWLEDGE_BASE_DATA_SOURCE_IDS: z.pipe(
+        z.pipe(z.optional(z.string()), commaList()),
+        z.array(
+          z
+            .string()
+            .check(
+              z.regex(
+                /^[0-9a-zA-Z]{10}$/,
+                'must list data source ids (10 letters or digits), comma-separated',
+              ),
+            ),
+        ),
+      ),
+    } satisfies ContractShape)
+    .check(
+      z.refine((e) => (e.GUARDRAIL_ID === undefined) === (e.GUARDRAIL_VERSION === undefined), {
+        error: 'GUARDRAIL_ID and GUARDRAIL_VERSION must be set together',
+        path: ['GUARDRAIL_VERSION'],
+      }),
+    );
 
 export interface LanternConfig {
   readonly tableName: string;
@@ -87,7 +98,7 @@ export class ConfigError extends Error {
 }
 
 export function parseConfig(env: Record<string, string | undefined>): LanternConfig {
-  const result = environmentSchema.safeParse(env);
+  const result = environmentSchema().safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
     throw new ConfigError(`Invalid Lantern configuration: ${problems.join('; ')}`);
@@ -135,28 +146,29 @@ const blankAsUnset = <T extends z.core.$ZodType>(schema: T) =>
     schema,
   );
 
-const slackEnvironmentSchema = z.object({
-  SLACK_SIGNING_SECRET: blankAsUnset(z.optional(nonEmpty)),
-  SLACK_BOT_TOKEN: blankAsUnset(z.optional(nonEmpty)),
-  SLACK_API_URL: blankAsUnset(
-    z._default(z.url({ error: 'must be a URL such as https://slack.com/api/' }), 'https://slack.com/api/'),
-  ),
-  SLACK_QUEUE_URL: blankAsUnset(optionalUrl),
-  SLACK_SECRET_ARN: blankAsUnset(
-    z.optional(
-      z
-        .string()
-        .check(
-          z.regex(
-            /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/,
-            'must be a Secrets Manager secret ARN',
-          ),
-        ),
+const slackEnvironmentSchema = () =>
+  z.object({
+    SLACK_SIGNING_SECRET: blankAsUnset(z.optional(nonEmpty())),
+    SLACK_BOT_TOKEN: blankAsUnset(z.optional(nonEmpty())),
+    SLACK_API_URL: blankAsUnset(
+      z._default(z.url({ error: 'must be a URL such as https://slack.com/api/' }), 'https://slack.com/api/'),
     ),
-  ),
-  SLACK_SOURCE_BASE_URL: blankAsUnset(optionalUrl),
-  AWS_REGION: z._default(nonEmpty, 'us-east-1'),
-} satisfies ContractShape);
+    SLACK_QUEUE_URL: blankAsUnset(optionalUrl()),
+    SLACK_SECRET_ARN: blankAsUnset(
+      z.optional(
+        z
+          .string()
+          .check(
+            z.regex(
+              /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/,
+              'must be a Secrets Manager secret ARN',
+            ),
+          ),
+      ),
+    ),
+    SLACK_SOURCE_BASE_URL: blankAsUnset(optionalUrl()),
+    AWS_REGION: z._default(nonEmpty(), 'us-east-1'),
+  } satisfies ContractShape);
 
 export interface SlackConfig {
   /** Local only; on AWS the secret named by `secretArn` holds it. Never log it. */
@@ -175,7 +187,7 @@ export interface SlackConfig {
 }
 
 export function parseSlackConfig(env: Record<string, string | undefined>): SlackConfig {
-  const result = slackEnvironmentSchema.safeParse(env);
+  const result = slackEnvironmentSchema().safeParse(env);
   if (!result.success) {
     // Issues name the variable and the rule, never the value (a secret may be in it).
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
@@ -208,15 +220,17 @@ export function getSlackConfig(): SlackConfig {
  * path or trailing slash). Parsed apart from the rest so every HTTP function can read it, whatever
  * else it is configured with. Unset or empty: no cross-origin reads.
  */
-const corsOrigin = z.string().check(
-  z.refine((value) => value === '*' || isSerializedOrigin(value), {
-    error: 'must list `*` or origins such as https://app.example.com (no path, no trailing slash)',
-  }),
-);
+const corsOrigin = () =>
+  z.string().check(
+    z.refine((value) => value === '*' || isSerializedOrigin(value), {
+      error: 'must list `*` or origins such as https://app.example.com (no path, no trailing slash)',
+    }),
+  );
 
-const corsEnvironmentSchema = z.object({
-  CORS_ALLOW_ORIGINS: z.pipe(z.pipe(z.optional(z.string()), commaList), z.array(corsOrigin)),
-} satisfies ContractShape);
+const corsEnvironmentSchema = () =>
+  z.object({
+    CORS_ALLOW_ORIGINS: z.pipe(z.pipe(z.optional(z.string()), commaList()), z.array(corsOrigin())),
+  } satisfies ContractShape);
 
 function isSerializedOrigin(value: string): boolean {
   try {
@@ -233,7 +247,7 @@ export interface CorsConfig {
 }
 
 export function parseCorsConfig(env: Record<string, string | undefined>): CorsConfig {
-  const result = corsEnvironmentSchema.safeParse(env);
+  const result = corsEnvironmentSchema().safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
     throw new ConfigError(`Invalid CORS configuration: ${problems.join('; ')}`);
