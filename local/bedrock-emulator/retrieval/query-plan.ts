@@ -25,8 +25,8 @@ export interface QueryPlan {
   readonly wantsSteps: boolean;
 }
 
-/** What the turns before a follow-up weigh, most recent first: it takes its topic from them. */
-const HISTORY_WEIGHTS = [0.6, 0.3] as const;
+/** What the turns before a follow-up weigh, most recent first: it takes its topic from them, its own words still lead. */
+const HISTORY_WEIGHTS = [0.4, 0.2] as const;
 /** A question that stands on its own may still continue the conversation: earlier turns break ties. */
 const FRESH_HISTORY_WEIGHTS = [0.2] as const;
 /** A question with this many known terms or fewer, after earlier turns, leans on them. */
