@@ -107,7 +107,11 @@ export class StatelessStack extends Stack {
       guardrail: props.guardrail,
     });
     const shared = { table, environment, logRetention };
-    this.chat = new ChatFunctions(this, 'ChatFunctions', { ...shared, conversation: this.conversation });
+    this.chat = new ChatFunctions(this, 'ChatFunctions', {
+      ...shared,
+      conversation: this.conversation,
+      openApi: true,
+    });
     if (slackSecret) {
       this.slack = new SlackIntegration(this, 'Slack', {
         ...shared,
@@ -140,6 +144,7 @@ export class StatelessStack extends Stack {
       chatStreamFunction: this.chat.chatStreamFunction,
       sessionsFunction: this.chat.sessionsFunction,
       healthFunction: this.chat.healthFunction,
+      openApiFunction: this.chat.openApiFunction,
       slackEventsFunction: this.slack?.eventsFunction,
       knowledgeBaseAdminFunction: this.knowledgeBaseReload.adminFunction,
       corsAllowOrigins: props.corsAllowOrigins,

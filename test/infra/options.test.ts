@@ -334,7 +334,7 @@ describe('every option off', () => {
   const t = minimal.statelessTemplate;
 
   it('has no Slack route, queue or functions, and no crawl schedule', () => {
-    t.resourceCountIs('AWS::Lambda::Function', 6);
+    t.resourceCountIs('AWS::Lambda::Function', 7);
     // kb-sync's queue and its dead-letter queue.
     t.resourceCountIs('AWS::SQS::Queue', 2);
     t.resourceCountIs('AWS::Events::Rule', 1);
@@ -367,7 +367,7 @@ describe('API settings', () => {
     const lanternFunctions = Object.values(t.findResources('AWS::Lambda::Function')).filter(
       (fn) => fn.Properties.Environment?.Variables?.TABLE_NAME,
     );
-    expect(lanternFunctions).toHaveLength(8);
+    expect(lanternFunctions).toHaveLength(9);
     for (const fn of lanternFunctions) {
       expect(fn.Properties.Environment.Variables.SESSION_TTL_DAYS).toBe('7');
     }
@@ -382,8 +382,8 @@ describe('API settings', () => {
     const functions = Object.values(t.findResources('AWS::Lambda::Function')).map((fn) => fn.Properties);
     // Their descriptions name their routes.
     const behindTheApi = functions.filter((fn) => fn.Description.includes('/v1/'));
-    // chat, chat-stream, sessions, health, slack-events and kb-admin; not slack-worker or kb-sync.
-    expect(behindTheApi).toHaveLength(6);
+    // chat, chat-stream, sessions, health, openapi, slack-events and kb-admin; not slack-worker or kb-sync.
+    expect(behindTheApi).toHaveLength(7);
     for (const fn of behindTheApi) {
       expect(fn.Environment.Variables.CORS_ALLOW_ORIGINS, fn.Description).toBe(
         'https://app.example.com,http://localhost:5173',

@@ -79,6 +79,8 @@ const ids = {
   kbAdmin: functionId('POST /v1/admin/knowledge-base/sync'),
   kbSync: functionId('Syncs the knowledge base'),
 };
+/** Serves a static document: no throttle alarm, so it stays out of `ids`. */
+const openApiId = functionId('GET /v1/openapi.json');
 const props = (id: string): Json => resources[id]?.Properties;
 const roleOf = (id: string) => (props(id).Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
 const grantsOf = (id: string) => grantsByAction(statementsOfRole(template, roleOf(id)));
@@ -128,9 +130,9 @@ const kbDeadLetterId = resources[kbQueueId].Properties.RedrivePolicy.deadLetterT
 describe('functions', () => {
   const functions = Object.entries(template.findResources('AWS::Lambda::Function'));
 
-  it('deploys chat, chat-stream, sessions, health, the two Slack handlers, kb-admin and kb-sync', () => {
-    expect(functions).toHaveLength(8);
-    expect(new Set(Object.values(ids)).size).toBe(8);
+  it('deploys chat, chat-stream, sessions, health, openapi, the two Slack handlers, kb-admin and kb-sync', () => {
+    expect(functions).toHaveLength(9);
+    expect(new Set([...Object.values(ids), openApiId]).size).toBe(9);
   });
 
   it('runs every function on Node.js 22+ and arm64, with memory for latency, tracing and a log retention', () => {
@@ -171,7 +173,15 @@ describe('functions', () => {
   });
 
   it('tells the functions behind the API that any origin may read their answers (CORS_ALLOW_ORIGINS), and only them', () => {
-    for (const id of [ids.chat, ids.chatStream, ids.sessions, ids.health, ids.slackEvents, ids.kbAdmin]) {
+    for (const id of [
+      ids.chat,
+      ids.chatStream,
+      ids.sessions,
+      ids.health,
+      openApiId,
+      ids.slackEvents,
+      ids.kbAdmin,
+    ]) {
       expect(environmentOf(id), id).toMatchObject({ CORS_ALLOW_ORIGINS: '*' });
     }
     for (const id of [ids.slackWorker, ids.kbSync]) {
@@ -252,7 +262,7 @@ describe('functions', () => {
       const hash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
       return join(lantern.assembly.directory, `asset.${hash}`);
     });
-    expect(new Set(assetDirs).size).toBe(8);
+    expect(new Set(assetDirs).size).toBe(9);
     for (const dir of assetDirs) {
       const bundle = readFileSync(join(dir, 'index.mjs'), 'utf8');
       expect(bundle.startsWith("import { createRequire } from 'node:module';")).toBe(true);
@@ -366,6 +376,7 @@ describe('REST API', () => {
       'GET /v1/admin/knowledge-base/jobs',
       'GET /v1/admin/knowledge-base/jobs/{jobId}',
       'GET /v1/health',
+      'GET /v1/openapi.json',
       'GET /v1/sessions/{id}',
       'POST /v1/admin/knowledge-base/sync',
       'POST /v1/chat',
@@ -386,14 +397,18 @@ describe('REST API', () => {
       expect(functionBehind(name)).toBe(ids.sessions);
     }
     expect(functionBehind('GET /v1/health')).toBe(ids.health);
+    expect(JSON.stringify((route('GET /v1/openapi.json').Integration as { Uri: unknown }).Uri)).toContain(
+      `"${openApiId}","Arn"`,
+    );
     expect(functionBehind('POST /v1/slack/events')).toBe(ids.slackEvents);
     for (const name of adminRoutes) expect(functionBehind(name)).toBe(ids.kbAdmin);
   });
 
-  it('requires an API key everywhere but health, the Slack events endpoint (signed) and the admin routes (IAM)', () => {
+  it('requires an API key everywhere but health, the OpenAPI description, the Slack events endpoint (signed) and the admin routes (IAM)', () => {
     for (const [name, method] of routes) {
       if (name.startsWith('OPTIONS') || adminRoutes.includes(name)) continue;
-      const keyless = name === 'GET /v1/health' || name === 'POST /v1/slack/events';
+      const keyless =
+        name === 'GET /v1/health' || name === 'GET /v1/openapi.json' || name === 'POST /v1/slack/events';
       expect(method.ApiKeyRequired, name).toBe(!keyless);
       expect(method.AuthorizationType, name).toBe('NONE');
     }
@@ -506,6 +521,7 @@ describe('REST API', () => {
           ThrottlingRateLimit: 50,
         }),
         Match.objectLike({ ResourcePath: '/~1v1~1health', HttpMethod: 'GET', ThrottlingRateLimit: 10 }),
+        Match.objectLike({ ResourcePath: '/~1v1~1openapi.json', HttpMethod: 'GET', ThrottlingRateLimit: 10 }),
         Match.objectLike({
           ResourcePath: '/~1v1~1slack~1events',
           HttpMethod: 'POST',
