@@ -191,12 +191,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     apiKeys: options.apiKeys,
     adminKeys: options.adminKeys ?? [],
     ...(options.port !== undefined ? { port: options.port } : {}),
-    site: { dir: join(import.meta.dirname, 'playground'), config: { apiKey: options.apiKeys[0] } },
+    site: { dir: join(import.meta.dirname, 'playground'), config: playgroundConfig(options, identity) },
     isReady: () => ready,
     notReadyReason: () => `Ingesting the knowledge base (${progress.done}/${progress.total} documents)`,
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
     corsAllowOrigins,
   });
+  const { port } = new URL(gateway.url);
+  identity.issuer.allowBrowserOrigins([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
   const ingestion = emulator
     .ingest((p) => {
       progress = p;
@@ -231,6 +233,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await dynamo.close();
     },
   };
+}
+
+/**
+ * What the playground starts with: the API key, and where a group takes tokens, the groups' modes
+ * and the local issuer it signs test users in with (`POST /token`, allowed from its origin).
+ */
+function playgroundConfig(options: LocalStackOptions, identity: LocalIdentity): Record<string, unknown> {
+  const auth = { chat: options.auth?.chat ?? 'api-key', sessions: options.auth?.sessions ?? 'api-key' };
+  const tokens = auth.chat !== 'api-key' || auth.sessions !== 'api-key';
+  return { apiKey: options.apiKeys[0], ...(tokens ? { auth, issuer: identity.issuer.url } : {}) };
 }
 
 /**

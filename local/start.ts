@@ -182,7 +182,7 @@ Lantern is running offline at ${stack.url}
   Admin key (x-admin-key): ${args['admin-key']}
   Health:                  ${stack.url}/v1/health
   Chat and sessions take:  ${auth === 'api-key' ? 'the API key (--auth jwt or both for tokens)' : auth === 'jwt' ? 'a token (Authorization: Bearer)' : 'the API key and a token'}
-  Sign in as a user:       ${stack.identity.tokenCommand('alice')}
+  Sign in as a user:       ${stack.identity.tokenCommand('alice')}${auth === 'api-key' ? '' : '\n                           (or in the playground: "Sign in as" at the top of the page)'}
   Token for a visitor:     curl -s -X POST ${stack.url}/v1/visitor-tokens -H 'x-api-key: ${apiKey}'
 
 Try it:

@@ -2,6 +2,7 @@ import { createHash, generateKeyPair, type KeyObject, sign } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
+import { isLoopbackAuthority } from '../gateway/loopback-host.ts';
 
 /** The audience of the local issuer's tokens, which the local stack's authorizer expects. */
 export const LOCAL_AUDIENCE = 'lantern-local';
@@ -34,6 +35,7 @@ export interface SignOptions {
 export class LocalIssuer {
   private readonly keys: SigningKey[] = [];
   private jwksAvailable = true;
+  private browserOrigins: readonly string[] = [];
 
   private constructor(
     private readonly server: Server,
@@ -81,6 +83,15 @@ export class LocalIssuer {
     return this.keyFor(kid).publicKey.export({ format: 'pem', type: 'spki' }).toString();
   }
 
+  /**
+   * Pages on these origins (the playground's) may call `POST /token` from a browser: the issuer is
+   * on its own port, so the playground's sign-in is a cross-origin call. No other page may, so a
+   * site open in the same browser cannot mint tokens.
+   */
+  allowBrowserOrigins(origins: readonly string[]): void {
+    this.browserOrigins = [...origins];
+  }
+
   /** Answer JWKS requests with 503 (false) or with the keys (true): an identity provider's outage. */
   setJwksAvailable(available: boolean): void {
     this.jwksAvailable = available;
@@ -123,6 +134,27 @@ export class LocalIssuer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', this.url).pathname;
+    // A page on another name that resolves to 127.0.0.1 (DNS rebinding) would be same-origin
+    // with the issuer and could mint tokens without any CORS check.
+    if (!isLoopbackAuthority(req.headers.host)) {
+      req.resume();
+      return send(res, 403, {
+        error: { code: 'FORBIDDEN', message: 'The local issuer answers on loopback only' },
+      });
+    }
+    const origin = req.headers.origin;
+    const allowed = origin !== undefined && this.browserOrigins.includes(origin);
+    if (path === '/token' && req.method === 'OPTIONS') {
+      req.resume();
+      if (!allowed) return send(res, 403, { error: { code: 'FORBIDDEN', message: 'Origin not allowed' } });
+      res.writeHead(204, {
+        ...corsHeaders(origin),
+        'access-control-allow-methods': 'POST',
+        'access-control-allow-headers': 'content-type',
+        'access-control-max-age': '600',
+      });
+      return void res.end();
+    }
     if (req.method === 'GET' && path === '/.well-known/jwks.json') {
       if (!this.jwksAvailable)
         return send(res, 503, { error: { code: 'UNAVAILABLE', message: 'JWKS is down' } });
@@ -136,18 +168,26 @@ export class LocalIssuer {
       });
     }
     if (req.method === 'POST' && path === '/token') {
+      if (origin !== undefined && !allowed) {
+        req.resume();
+        return send(res, 403, { error: { code: 'FORBIDDEN', message: 'Origin not allowed' } });
+      }
+      const extra = allowed ? corsHeaders(origin) : {};
       const body = await readJson(req);
       const user = body?.user;
       const ttl = body?.ttlSeconds ?? DEFAULT_TTL_SECONDS;
       if (typeof user !== 'string' || !USER_NAME.test(user)) {
-        return send(res, 400, {
-          error: { code: 'VALIDATION_ERROR', message: 'user: 1-64 letters, digits, or . _ @ -' },
-        });
+        return send(
+          res,
+          400,
+          { error: { code: 'VALIDATION_ERROR', message: 'user: 1-64 letters, digits, or . _ @ -' } },
+          extra,
+        );
       }
       if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > 86_400) {
-        return send(res, 400, { error: { code: 'VALIDATION_ERROR', message: 'ttlSeconds: 1-86400' } });
+        return send(res, 400, { error: { code: 'VALIDATION_ERROR', message: 'ttlSeconds: 1-86400' } }, extra);
       }
-      return send(res, 200, { token: this.mint(user, ttl), tokenType: 'Bearer', expiresIn: ttl });
+      return send(res, 200, { token: this.mint(user, ttl), tokenType: 'Bearer', expiresIn: ttl }, extra);
     }
     req.resume();
     send(res, 404, { error: { code: 'NOT_FOUND', message: `No route for ${req.method} ${path}` } });
@@ -173,9 +213,19 @@ function encode(value: object): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function corsHeaders(origin: string): Record<string, string> {
+  return { 'access-control-allow-origin': origin, vary: 'Origin' };
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
+    ...headers,
     'content-type': 'application/json; charset=utf-8',
     'content-length': String(Buffer.byteLength(text)),
   });

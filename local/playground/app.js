@@ -5,6 +5,8 @@ import { createSseParser } from './sse.js';
 const MAX_MESSAGE_LENGTH = 1000;
 const KEY_STORAGE = 'lantern.playground.apiKey';
 const SESSION_STORAGE = 'lantern.playground.sessionId';
+const TOKEN_STORAGE = 'lantern.playground.token';
+const USER_STORAGE = 'lantern.playground.user';
 const LONG_EXCERPT = 240;
 
 /** @param {string} id */
@@ -24,7 +26,29 @@ const ui = {
   newConversation: byId('new-conversation'),
   session: byId('session'),
   sessionId: byId('session-id'),
+  keyForm: byId('api-key-form'),
+  signIn: /** @type {HTMLFormElement} */ (byId('sign-in-form')),
+  signInUser: /** @type {HTMLInputElement} */ (byId('sign-in-user')),
+  signInLabel: byId('sign-in-label'),
+  signInButton: /** @type {HTMLButtonElement} */ (byId('sign-in-button')),
+  signedIn: byId('signed-in'),
+  signOut: byId('sign-out'),
+  mySessions: byId('my-sessions'),
+  sessionList: byId('session-list'),
+  sessionCount: byId('session-count'),
 };
+
+/**
+ * How the route groups authenticate (`/playground/config.json` of `npm start -- --auth …`): the API
+ * key alone unless the local stack says otherwise, and the local issuer test users sign in with.
+ * @type {{ chat: string, sessions: string, issuer?: string }}
+ */
+const auth = { chat: 'api-key', sessions: 'api-key' };
+
+/** @param {string} mode */
+const takesKey = (mode) => mode !== 'jwt';
+/** @param {string} mode */
+const takesToken = (mode) => mode !== 'api-key';
 
 const state = {
   /** @type {string | undefined} */
@@ -35,6 +59,10 @@ const state = {
   /** Set once `/v1/chat/stream` turned out not to exist; `/v1/chat` answers instead. */
   streamUnavailable: false,
   turns: 0,
+  /** @type {string | undefined} The signed-in test user's bearer token. */
+  token: undefined,
+  /** @type {string | undefined} */
+  user: undefined,
 };
 
 class ApiError extends Error {
@@ -83,8 +111,11 @@ function save(storage, key, value) {
  * @param {AbortSignal} [signal]
  */
 function api(method, path, body, signal) {
+  const group = path.startsWith('/v1/sessions') ? auth.sessions : auth.chat;
   /** @type {Record<string, string>} */
-  const headers = { 'x-api-key': ui.apiKey.value.trim() };
+  const headers = {};
+  if (takesKey(group)) headers['x-api-key'] = ui.apiKey.value.trim();
+  if (takesToken(group) && state.token) headers.authorization = `Bearer ${state.token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   return fetch(path, {
     method,
@@ -114,11 +145,14 @@ async function apiError(response) {
 function explain(error, request = {}) {
   if (error instanceof ApiError) {
     const detail = `${error.message} (${error.status} ${error.code})`;
+    const tokens = takesToken(auth.chat);
     if (error.status === 401 || error.status === 403) {
-      return `${detail}. Check the API key at the top of the page.`;
+      return tokens
+        ? `${detail}. Sign in again at the top of the page${takesKey(auth.chat) ? ' and check the API key' : ''}.`
+        : `${detail}. Check the API key at the top of the page.`;
     }
     if (error.status === 404 && request.sessionId) {
-      return `${detail}. This conversation has expired or belongs to another API key: start a new conversation.`;
+      return `${detail}. This conversation has expired or belongs to another ${tokens ? 'user' : 'API key'}: start a new conversation.`;
     }
     if (error.status === 429 || error.status === 503) return `${detail}. Try again in a moment.`;
     return `${detail}.`;
@@ -144,9 +178,14 @@ async function send() {
     );
     return;
   }
-  if (!ui.apiKey.value.trim()) {
+  if (takesKey(auth.chat) && !ui.apiKey.value.trim()) {
     showComposerError('Enter an API key (sent as x-api-key) at the top of the page first.');
     ui.apiKey.focus();
+    return;
+  }
+  if (takesToken(auth.chat) && !state.token) {
+    showComposerError('Sign in as a test user at the top of the page first.');
+    ui.signInUser.focus();
     return;
   }
 
@@ -311,6 +350,7 @@ function applyAnswer(turn, answer) {
   renderSources(turn);
   endTurn(turn, 'done');
   showFeedback(turn);
+  void refreshSessions();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -666,7 +706,17 @@ function newConversation() {
 /** After a reload: shows the conversation kept in this tab, if the API still has it. */
 async function restoreSession() {
   const sessionId = load(sessionStorage, SESSION_STORAGE);
-  if (!sessionId || !ui.apiKey.value.trim()) return;
+  if (!sessionId) return;
+  if (takesKey(auth.sessions) && !ui.apiKey.value.trim()) return;
+  if (takesToken(auth.sessions) && !state.token) return;
+  await openSession(sessionId);
+}
+
+/**
+ * Shows a stored conversation, unless the user started another one meanwhile.
+ * @param {string} sessionId
+ */
+async function openSession(sessionId) {
   try {
     const response = await api('GET', `/v1/sessions/${encodeURIComponent(sessionId)}`);
     if (!response.ok) {
@@ -700,6 +750,140 @@ function restoreAnswer(message) {
   else endTurn(turn, 'done');
   const feedback = message.feedback;
   showFeedback(turn, typeof feedback === 'string' ? feedback : feedback?.rating);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signing in as a test user (local stack with --auth jwt or both)
+
+/**
+ * Asks the local issuer for a user's token, as `npm run token` does; the conversation on the page
+ * belonged to whoever was signed in before, so it is left.
+ * @param {string} user
+ */
+async function signIn(user) {
+  if (!auth.issuer) return;
+  hideComposerError();
+  ui.signInButton.disabled = true;
+  try {
+    const response = await fetch(new URL('/token', auth.issuer), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ user }),
+    });
+    if (!response.ok) throw await apiError(response);
+    const body = await response.json();
+    if (typeof body.token !== 'string') throw new Error('The local issuer sent no token.');
+    newConversation();
+    setUser(user, body.token);
+    await refreshSessions();
+  } catch (error) {
+    showComposerError(
+      error instanceof TypeError
+        ? `Could not reach the local issuer at ${auth.issuer}. Is \`npm start\` still running?`
+        : `Sign-in failed: ${explain(error)}`,
+    );
+  } finally {
+    ui.signInButton.disabled = false;
+  }
+}
+
+function signOut() {
+  newConversation();
+  setUser(undefined, undefined);
+  ui.signInUser.focus();
+}
+
+/**
+ * @param {string | undefined} user
+ * @param {string | undefined} token
+ */
+function setUser(user, token) {
+  state.user = user;
+  state.token = token;
+  save(sessionStorage, USER_STORAGE, user);
+  save(sessionStorage, TOKEN_STORAGE, token);
+  const signedIn = Boolean(user && token);
+  ui.signedIn.textContent = signedIn ? `Signed in as ${user}` : '';
+  ui.signedIn.hidden = !signedIn;
+  ui.signInUser.hidden = signedIn;
+  ui.signInLabel.hidden = signedIn;
+  ui.signInButton.hidden = signedIn;
+  ui.signOut.hidden = !signedIn;
+  if (!signedIn) {
+    ui.sessionList.replaceChildren();
+    ui.sessionCount.textContent = '0';
+    ui.mySessions.hidden = true;
+    delete ui.sessionList.dataset.user;
+  }
+}
+
+/** Lists the signed-in user's conversations (`GET /v1/sessions`, which exists where sessions take tokens). */
+async function refreshSessions() {
+  if (!takesToken(auth.sessions) || !state.token) return;
+  const user = state.user;
+  try {
+    const response = await api('GET', '/v1/sessions?limit=20');
+    if (!response.ok) throw await apiError(response);
+    const body = await response.json();
+    if (state.user !== user) return; // signed in as someone else meanwhile
+    const sessions = Array.isArray(body.sessions) ? body.sessions : [];
+    ui.sessionList.replaceChildren(...sessions.map(sessionItem));
+    ui.sessionCount.textContent = String(sessions.length);
+    ui.mySessions.hidden = false;
+    // Says whose list is on the page, so a reader (or a test) knows it is current.
+    if (user) ui.sessionList.dataset.user = user;
+  } catch {
+    // The list is a convenience: asking questions works without it.
+  }
+}
+
+/** @param {any} session */
+function sessionItem(session) {
+  const item = document.createElement('li');
+  const id = String(session.sessionId ?? '');
+  item.dataset.sessionId = id;
+  item.dataset.testid = 'session-item';
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'link small';
+  const started = new Date(String(session.createdAt ?? ''));
+  button.textContent = Number.isNaN(started.getTime()) ? 'Conversation' : started.toLocaleString();
+  button.title = `Open session ${id}`;
+  button.addEventListener('click', () => {
+    if (id === state.sessionId) return;
+    newConversation();
+    void openSession(id);
+  });
+  const code = document.createElement('code');
+  code.textContent = ` ${id.slice(0, 8)}`;
+  item.append(button, code);
+  return item;
+}
+
+async function loadAuth() {
+  try {
+    const response = await fetch('/playground/config.json', { cache: 'no-store' });
+    const config = response.ok ? await response.json() : {};
+    if (typeof config.apiKey === 'string' && !ui.apiKey.value) ui.apiKey.value = config.apiKey;
+    if (config.auth && typeof config.issuer === 'string') {
+      for (const group of /** @type {const} */ (['chat', 'sessions'])) {
+        const mode = config.auth[group];
+        if (mode === 'api-key' || mode === 'jwt' || mode === 'both') auth[group] = mode;
+      }
+      auth.issuer = config.issuer;
+    }
+  } catch {
+    // No local config (the page is served elsewhere): the user types the key.
+  }
+  ui.keyForm.hidden = !takesKey(auth.chat) && !takesKey(auth.sessions);
+  if (!auth.issuer) return;
+  ui.signIn.hidden = false;
+  const user = load(sessionStorage, USER_STORAGE);
+  const token = load(sessionStorage, TOKEN_STORAGE);
+  if (user && token) {
+    setUser(user, token);
+    await refreshSessions();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -763,19 +947,11 @@ function keepingEnd(change) {
 // ---------------------------------------------------------------------------------------------
 // Start
 
+/** A key typed before wins over the local one; the config is read anyway, for how to authenticate. */
 async function loadApiKey() {
   const stored = load(localStorage, KEY_STORAGE);
-  if (stored) {
-    ui.apiKey.value = stored;
-    return;
-  }
-  try {
-    const response = await fetch('/playground/config.json', { cache: 'no-store' });
-    const config = response.ok ? await response.json() : {};
-    if (typeof config.apiKey === 'string' && !ui.apiKey.value) ui.apiKey.value = config.apiKey;
-  } catch {
-    // No local config (the page is served elsewhere): the user types the key.
-  }
+  if (stored) ui.apiKey.value = stored;
+  await loadAuth();
 }
 
 function wire() {
@@ -802,6 +978,16 @@ function wire() {
     ui.toggleKey.setAttribute('aria-pressed', String(show));
   });
   ui.newConversation.addEventListener('click', newConversation);
+  ui.signIn.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const user = ui.signInUser.value.trim();
+    if (!user) {
+      ui.signInUser.focus();
+      return;
+    }
+    void signIn(user);
+  });
+  ui.signOut.addEventListener('click', signOut);
   // Enter in the key field would submit its form: move on to the question instead.
   byId('api-key-form').addEventListener('submit', (event) => {
     event.preventDefault();
