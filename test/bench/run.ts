@@ -52,6 +52,12 @@ function fail(message: string): never {
   return cliFail(usage, message);
 }
 
+// Standard output goes to the code log from the first import on (report-output.ts): the usage is
+// the report here.
+if (process.argv.slice(2).includes('--help')) {
+  await writeReport(usage);
+  process.exit(0);
+}
 const args = parseCli(usage, () =>
   parseArgs({
     options: {
