@@ -61,9 +61,14 @@ export interface ChatApiProps {
   readonly userAuthorizer?: IAuthorizer;
   /**
    * How the chat (`/v1/chat*`) and sessions (`/v1/sessions*`) route groups authenticate; with tokens,
-   * `GET /v1/sessions` lists the caller's own sessions. @default API keys on both
+   * `GET /v1/sessions` lists the caller's own sessions; `tokenRateLimit`: requests one token may make
+   * on them in any 5 minutes, enforced by the WAF (`waf`). @default API keys on both
    */
-  readonly auth?: { readonly chat?: RouteAuth; readonly sessions?: RouteAuth };
+  readonly auth?: {
+    readonly chat?: RouteAuth;
+    readonly sessions?: RouteAuth;
+    readonly tokenRateLimit?: number;
+  };
   /** `POST /v1/visitor-tokens`, behind an API key. @default no such route */
   readonly visitorTokensFunction?: LanternFunction;
 }
@@ -401,8 +406,27 @@ export class ChatApi extends Construct {
     this.apiKey = new ApiKey(this, 'ApiKey', { description: 'Default Lantern API key', enabled: true });
     this.usagePlan.addApiKey(this.apiKey);
 
-    if (props.waf) this.firewall = new ApiFirewall(this, 'Firewall', { stage: api.deploymentStage });
-    acknowledgeFindings(api, props.waf ?? false);
+    const tokenGroups = (['chat', 'sessions'] as const).filter(
+      (group) => (props.auth?.[group] ?? 'api-key') !== 'api-key',
+    );
+    if (props.waf) {
+      this.firewall = new ApiFirewall(this, 'Firewall', {
+        stage: api.deploymentStage,
+        ...(tokenGroups.length
+          ? {
+              tokenRoutes: {
+                groups: tokenGroups,
+                ...(props.auth?.tokenRateLimit
+                  ? { requestsPerTokenPer5Minutes: props.auth.tokenRateLimit }
+                  : {}),
+              },
+            }
+          : {}),
+      });
+    } else if (props.auth?.tokenRateLimit) {
+      throw new Error('auth.tokenRateLimit is enforced by the WAF: ChatApi needs waf');
+    }
+    acknowledgeFindings(api, props.waf ?? false, tokenGroups);
   }
 }
 
@@ -428,8 +452,24 @@ function routeAccess(group: 'chat' | 'sessions', props: ChatApiProps): MethodOpt
   };
 }
 
+/**
+ * Why the stage may go without a web ACL, true for the routes this API has: which need an API key
+ * (and so count against the usage plan), which a token the authorizer verified (held back only by
+ * the stage throttle without the WAF's per-token limit), and which are public.
+ */
+export function noWafReason(tokenGroups: readonly string[]): string {
+  const cost = 'WAF is optional (-c waf=true) because a web ACL costs about $9 a month';
+  const open =
+    'health, the OpenAPI description and Slack (which verifies its signature) return nothing private and are throttled at the stage';
+  if (tokenGroups.length === 0) {
+    return `${cost}: every route but health, the OpenAPI description and Slack needs an API key, and the usage plan and stage throttle those; ${open}; the admin routes need IAM.`;
+  }
+  const routes = tokenGroups.map((group) => `/v1/${group}*`).join(' and ');
+  return `${cost}: ${routes} take a bearer token the Lambda authorizer verifies (with an API key as well where the group is "both"), and without the WAF's per-token rate limit a token is held back only by the stage throttle; any other route that needs an API key counts against the usage plan; ${open}; the admin routes need IAM.`;
+}
+
 /** Records, method by method, why each remaining cdk-nag finding on the API is accepted. */
-function acknowledgeFindings(api: RestApi, waf: boolean): void {
+function acknowledgeFindings(api: RestApi, waf: boolean, tokenGroups: readonly string[]): void {
   // cdk-nag does not flag the CORS preflight (OPTIONS) methods, so only the routes need a reason.
   for (const method of api.methods.filter((m) => m.httpMethod !== 'OPTIONS')) {
     const cfnMethod = method.node.defaultChild as CfnMethod;
@@ -466,8 +506,7 @@ function acknowledgeFindings(api: RestApi, waf: boolean): void {
   if (!waf) {
     Validations.of(api.deploymentStage).acknowledge({
       id: 'AwsSolutions-APIG3',
-      reason:
-        'WAF is optional (-c waf=true) because a web ACL costs about $9 a month: every route but health, the OpenAPI description and Slack needs an API key, those verify or return nothing private and are throttled, and the usage plan and stage throttle the rest.',
+      reason: noWafReason(tokenGroups),
     });
   }
   const cloudWatchRole = api.node.tryFindChild('CloudWatchRole');

@@ -52,7 +52,8 @@ export interface UsagePlanSettings {
 
 /** Who may call the chat and sessions routes with a token instead of (or besides) an API key. */
 export interface IdentitySettings {
-  readonly auth: { readonly chat: RouteAuth; readonly sessions: RouteAuth };
+  /** `tokenRateLimit`: requests one token may make on the token routes in any 5 minutes (WAF rule). */
+  readonly auth: { readonly chat: RouteAuth; readonly sessions: RouteAuth; readonly tokenRateLimit?: number };
   /** Signed-in users' identity provider. */
   readonly users?: UserIdentitySource;
   /** Lantern's own visitor tokens (`POST /v1/visitor-tokens`). */
@@ -144,6 +145,7 @@ export const CONTEXT_KEYS = [
   'oidcJwksUri',
   'visitorTokens',
   'visitorTokenTtlSeconds',
+  'tokenRateLimit',
 ] as const;
 
 export class SettingsError extends Error {
@@ -253,6 +255,12 @@ export function readSettings(node: Node, env: RegionEnvironment = {}): LanternSe
   });
   const corsAllowOrigins = corsOriginsContext(ctx('corsAllowOrigins'));
   const identity = identityContext(ctx);
+  // A limit nothing enforces would read as protection: usage plans count API keys, not tokens.
+  if (identity?.auth.tokenRateLimit !== undefined && booleanContext('waf', ctx('waf')) !== true) {
+    throw new SettingsError(
+      'Context "tokenRateLimit" is enforced by the WAF: add -c waf=true (API Gateway usage plans count API keys only)',
+    );
+  }
 
   return {
     region: readRegion(node, env),
@@ -335,6 +343,8 @@ function identityContext(ctx: (key: (typeof CONTEXT_KEYS)[number]) => unknown): 
     hint: 'an https URL',
   });
   const visitorTokens = booleanContext('visitorTokens', ctx('visitorTokens')) ?? false;
+  // WAF's floor is 10 requests per evaluation window.
+  const tokenRateLimit = integerContext('tokenRateLimit', ctx('tokenRateLimit'), 10, 2_000_000_000);
   const visitorTokenTtlSeconds = integerContext(
     'visitorTokenTtlSeconds',
     ctx('visitorTokenTtlSeconds'),
@@ -367,6 +377,11 @@ function identityContext(ctx: (key: (typeof CONTEXT_KEYS)[number]) => unknown): 
           : undefined;
   const tokens = groups.chat !== 'api-key' || groups.sessions !== 'api-key';
   if (!tokens) {
+    if (tokenRateLimit !== undefined) {
+      throw new SettingsError(
+        'Context "tokenRateLimit" needs a route that takes tokens: add -c auth=jwt (or both)',
+      );
+    }
     if (users || visitorTokens) {
       throw new SettingsError(
         'Token issuers are set but no route takes tokens: add -c auth=jwt (or both, or per group such as chat=jwt,sessions=jwt)',
@@ -380,7 +395,7 @@ function identityContext(ctx: (key: (typeof CONTEXT_KEYS)[number]) => unknown): 
     );
   }
   return {
-    auth: groups,
+    auth: tokenRateLimit === undefined ? groups : { ...groups, tokenRateLimit },
     ...(users ? { users } : {}),
     visitorTokens,
     ...(visitorTokenTtlSeconds !== undefined ? { visitorTokenTtlSeconds } : {}),
