@@ -10,10 +10,11 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
  * time), which needs no code here; per-call subsegments from Powertools Tracer cost more cold start
  * than they told (docs-notes/tracing-decision.md).
  */
-export const logger = new Logger({ serviceName: 'lantern' });
+// Pure: a bundle that uses only one of the two (the authorizer keeps metrics alone) sheds the other.
+export const logger = /* @__PURE__ */ new Logger({ serviceName: 'lantern' });
 
 /** CloudWatch metrics (EMF log lines), namespace `Lantern`; locally the same lines go to stdout. */
-export const metrics = new Metrics({ namespace: 'Lantern', serviceName: 'lantern' });
+export const metrics = /* @__PURE__ */ new Metrics({ namespace: 'Lantern', serviceName: 'lantern' });
 
 export type LanternMetric =
   | 'ChatTurn'

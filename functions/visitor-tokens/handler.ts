@@ -1,5 +1,5 @@
 import { getIdentityConfig } from '../../shared/auth/identity-config.ts';
-import { createVisitorTokenIssuer } from '../../shared/auth/wiring.ts';
+import { createVisitorTokenIssuer } from '../../shared/auth/visitor-token-wiring.ts';
 import { getCorsConfig } from '../../shared/config.ts';
 import { makeVisitorTokensHandler } from './visitor-tokens-handler.ts';
 
