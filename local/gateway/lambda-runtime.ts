@@ -23,10 +23,6 @@ export function installLambdaRuntime(logLevel: LocalLogLevel = 'WARN'): void {
   env.POWERTOOLS_DEV = 'true';
   // Metrics are EMF log lines: printed at INFO, silent otherwise.
   env.POWERTOOLS_METRICS_DISABLED ??= String(logLevel !== 'INFO');
-  env.POWERTOOLS_TRACE_ENABLED = 'false';
-  // With tracing off, keep the X-Ray SDK (loaded by Powertools Tracer) from installing its async
-  // context hooks, which otherwise run for every promise the process creates.
-  env.AWS_XRAY_MANUAL_MODE = 'true';
   installLambdaStreamingGlobals();
 }
 

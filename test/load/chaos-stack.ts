@@ -84,9 +84,6 @@ function spawnChild(config: ChaosStackConfig, timeoutMs: number): Promise<Child>
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: 'SILENT',
       POWERTOOLS_METRICS_DISABLED: 'true',
-      POWERTOOLS_TRACE_ENABLED: 'false',
-      // Read when the X-Ray SDK loads, with the stack's code: keeps its async hooks off every promise.
-      AWS_XRAY_MANUAL_MODE: 'true',
     },
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
