@@ -1,5 +1,5 @@
 import { Duration, Stack } from 'aws-cdk-lib';
-import type { RestApi } from 'aws-cdk-lib/aws-apigateway';
+import { AuthorizationType, type CfnMethod, type RestApi } from 'aws-cdk-lib/aws-apigateway';
 import {
   Alarm,
   ComparisonOperator,
@@ -36,13 +36,22 @@ export interface LanternMonitoringProps {
   readonly alarmEmail?: string;
   /** Alarm when the chat function's p95 duration stays above this. @default 20 seconds */
   readonly chatLatencyThreshold?: Duration;
+  /**
+   * Alarm when the Lambda authorizer refuses at least this many tokens in each of two consecutive
+   * 5 minutes; only where a method of `api` is behind a Lambda authorizer. @default 25
+   */
+  readonly authorizerFailureThreshold?: number;
 }
+
+/** The metric functions/authorizer counts each refused token in (`AUTHORIZER_FAILURE_METRIC`). */
+export const AUTHORIZER_FAILURE_METRIC_NAME = 'AuthorizerFailure';
 
 /**
  * Lantern's CloudWatch dashboard and alarms. Alarms notify an SNS topic (subscribe to it, or pass
- * `alarmEmail`): API 5xx, chat latency, Lambda throttles, failed ingestion jobs and dead letters.
+ * `alarmEmail`): API 5xx, chat latency, Lambda throttles, failed ingestion jobs, dead letters, and
+ * refused tokens where routes take them.
  * Lantern's own metrics (`ChatTurn`, `ChatError`, `GuardrailIntervention`, `SlackEvent`,
- * `IngestionJobCompleted`/`IngestionJobFailed`) come from the handlers as Powertools EMF lines in
+ * `IngestionJobCompleted`/`IngestionJobFailed`, and `AuthorizerFailure` with tokens) come from the handlers as Powertools EMF lines in
  * namespace `Lantern` with dimension `service=lantern`.
  */
 export class LanternMonitoring extends Construct {
@@ -146,6 +155,24 @@ export class LanternMonitoring extends Construct {
       comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       evaluationPeriods: 1,
     });
+    // Read from the API rather than passed in, so the alarm follows the routes however auth is chosen.
+    const tokenAuth = props.api.methods.some(
+      (method) => (method.node.defaultChild as CfnMethod).authorizationType === AuthorizationType.CUSTOM,
+    );
+    if (tokenAuth) {
+      const threshold = props.authorizerFailureThreshold ?? 25;
+      // Two periods: one user whose token expired mid-conversation retries a few times, not for 10 minutes;
+      // a wrong audience or issuer after an identity-provider change, an unreachable JWKS, or forged
+      // tokens keep going.
+      alarm('AuthorizerFailures', {
+        alarmDescription: `The Lambda authorizer refused ${threshold} or more tokens in each of two consecutive 5 minutes (metric ${AUTHORIZER_FAILURE_METRIC_NAME}; its Reason dimension says why: expired, audience, issuer, signature, jwks-unavailable...).`,
+        metric: lantern(AUTHORIZER_FAILURE_METRIC_NAME, 'refused tokens'),
+        threshold,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 2,
+        datapointsToAlarm: 2,
+      });
+    }
     for (const [label, queue] of Object.entries(props.deadLetterQueues ?? {})) {
       alarm(`${label}DeadLetters`, {
         alarmDescription: `Messages are waiting in the ${label} dead-letter queue: their work failed every attempt.`,
@@ -206,6 +233,16 @@ export class LanternMonitoring extends Construct {
         left: [lanternByDimension('GuardrailIntervention', ['policy', 'source'], 'interventions')],
       }),
     );
+    if (tokenAuth) {
+      this.dashboard.addWidgets(
+        new GraphWidget({
+          title: 'Refused tokens (by reason)',
+          ...wide,
+          left: [lantern(AUTHORIZER_FAILURE_METRIC_NAME, 'refused tokens')],
+          right: [lanternByDimension(AUTHORIZER_FAILURE_METRIC_NAME, ['Reason'], 'by reason')],
+        }),
+      );
+    }
     this.dashboard.addWidgets(
       new GraphWidget({ title: 'Function errors', ...wide, left: perFunction('Errors', 'Sum') }),
       new GraphWidget({ title: 'Function throttles', ...wide, left: perFunction('Throttles', 'Sum') }),

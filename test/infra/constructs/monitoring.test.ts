@@ -1,7 +1,8 @@
-import { RestApi } from 'aws-cdk-lib/aws-apigateway';
+import { RestApi, TokenAuthorizer } from 'aws-cdk-lib/aws-apigateway';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
-import { LanternMonitoring } from '../../../infra/constructs/monitoring.ts';
+import { AUTHORIZER_FAILURE_METRIC } from '../../../functions/authorizer/authorizer-handler.ts';
+import { AUTHORIZER_FAILURE_METRIC_NAME, LanternMonitoring } from '../../../infra/constructs/monitoring.ts';
 import { constructStack, lanternFunction, Template } from '../support/construct-stack.ts';
 
 function build(alarmEmail?: string) {
@@ -53,5 +54,76 @@ describe('LanternMonitoring', () => {
       Protocol: 'email',
       Endpoint: 'ops@example.com',
     });
+  });
+});
+
+describe('LanternMonitoring with a Lambda authorizer on the API', () => {
+  const stack = constructStack();
+  const api = new RestApi(stack, 'Api', { restApiName: 'lantern-api' });
+  const authorizer = new TokenAuthorizer(stack, 'TokenAuthorizer', {
+    handler: lanternFunction(stack, 'Authorizer'),
+  });
+  api.root.addResource('chat').addMethod('POST', undefined, { authorizer });
+  api.root.addMethod('GET');
+  const chat = lanternFunction(stack, 'Chat');
+  const monitoring = new LanternMonitoring(stack, 'Monitoring', {
+    api,
+    chatFunction: chat,
+    functions: { chat },
+  });
+  const template = Template.fromStack(stack);
+  const alarms = Object.entries(template.findResources('AWS::CloudWatch::Alarm'));
+  const refused = alarms.filter(([id]) => id.startsWith('MonitoringAuthorizerFailures'));
+
+  it("alarms on refused tokens, counted in the metric the authorizer writes, with the other alarms' actions", () => {
+    expect(AUTHORIZER_FAILURE_METRIC_NAME).toBe(AUTHORIZER_FAILURE_METRIC);
+    expect(refused).toHaveLength(1);
+    const properties = refused[0]?.[1].Properties;
+    expect(properties).toMatchObject({
+      Metrics: [
+        {
+          MetricStat: {
+            Metric: {
+              Namespace: 'Lantern',
+              MetricName: AUTHORIZER_FAILURE_METRIC,
+              Dimensions: [{ Name: 'service', Value: 'lantern' }],
+            },
+            Period: 300,
+            Stat: 'Sum',
+          },
+          ReturnData: true,
+        },
+      ],
+      Threshold: 25,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+      TreatMissingData: 'notBreaching',
+    });
+    const topic = { Ref: Object.keys(template.findResources('AWS::SNS::Topic'))[0] };
+    expect(properties.AlarmActions).toEqual([topic]);
+    expect(properties.OKActions).toEqual([topic]);
+    expect(monitoring.alarms).toHaveLength(alarms.length);
+  });
+
+  it('graphs refused tokens by reason on the dashboard', () => {
+    const body = JSON.stringify(Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0]);
+    expect(body).toContain('Refused tokens (by reason)');
+    expect(body).toContain("SEARCH('{Lantern,service,Reason} MetricName=");
+    expect(body).toContain('[\\"Lantern\\",\\"AuthorizerFailure\\",\\"service\\",\\"lantern\\"');
+  });
+});
+
+describe('LanternMonitoring without a Lambda authorizer', () => {
+  it('has no refused-token alarm or graph (API keys only)', () => {
+    const { template } = build();
+    expect(
+      Object.keys(template.findResources('AWS::CloudWatch::Alarm')).filter((id) =>
+        id.includes('AuthorizerFailures'),
+      ),
+    ).toEqual([]);
+    expect(JSON.stringify(template.findResources('AWS::CloudWatch::Dashboard'))).not.toContain(
+      'AuthorizerFailure',
+    );
   });
 });
