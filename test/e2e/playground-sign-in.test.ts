@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack.ts';
-import { apiClient, bootStack } from '../helpers/local-stack.ts';
+import { API_KEY, apiClient, bootStack } from '../helpers/local-stack.ts';
 import { type ChromiumSession, findChromium, launchChromium } from './chromium.ts';
 
 // Found (or installed with apt) before the suite, outside any hook timeout; in CI a missing
@@ -149,6 +149,13 @@ describe('playground sign-in (local stack with --auth jwt)', () => {
     expect(bobSession).not.toBe(aliceSession);
     await expect.poll(listedSessions, { timeout: 10_000 }).toEqual([bobSession]);
 
+    // A reload keeps bob signed in (the tab's storage) and brings his conversation back.
+    await page.reload();
+    await page.waitForSelector('html[data-ready="true"]');
+    expect(await page.getByTestId('signed-in').textContent()).toBe('Signed in as bob');
+    await expect.poll(() => page.getByTestId('session-id').textContent()).toBe(bobSession);
+    expect(await listedSessions()).toEqual([bobSession]);
+
     const bobHeaders = { authorization: `Bearer ${stack.identity.issuer.mint('bob')}` };
     const bobList = await asAlice.request('GET', '/v1/sessions', undefined, bobHeaders);
     expect(bobList.body.sessions.map((s: { sessionId: string }) => s.sessionId)).toEqual([bobSession]);
@@ -234,5 +241,60 @@ describe("the local issuer's token endpoint from a browser", () => {
     });
     expect(answer.status).toBe(403);
     expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'FORBIDDEN' } });
+  });
+});
+
+describe('playground sign-in (local stack with --auth both)', () => {
+  let both: LocalStack | undefined;
+  let bothPage: Page | undefined;
+
+  beforeAll(async () => {
+    if (!browser) return;
+    both = await bootStack({ auth: { chat: 'both', sessions: 'both' } });
+    bothPage = await browser.context.newPage();
+  });
+
+  afterAll(async () => {
+    await bothPage?.close();
+    await both?.close();
+  });
+
+  it('sends the API key and the token together, and answers', async (ctx) => {
+    if (skipReason || !both || !bothPage) return ctx.skip(skipReason ?? 'no browser');
+    const p = bothPage;
+    const sent: { path: string; authorization?: string; apiKey?: string }[] = [];
+    p.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      const headers = request.headers();
+      if (path.startsWith('/v1/'))
+        sent.push({ path, authorization: headers.authorization, apiKey: headers['x-api-key'] });
+    });
+    await p.goto(`${both.url}/`);
+    await p.waitForSelector('html[data-ready="true"]');
+    // Both groups take the key as well: its field stays, beside the sign-in control.
+    expect(await p.getByTestId('api-key').isVisible()).toBe(true);
+    expect(await p.getByTestId('sign-in').isVisible()).toBe(true);
+    await p.getByTestId('sign-in-user').fill('carol');
+    await p.getByTestId('sign-in-button').click();
+    await p.waitForSelector('[data-testid="session-list"][data-user="carol"]', {
+      state: 'attached',
+      timeout: 10_000,
+    });
+    await p.getByTestId('message-input').fill('How do I reset my password?');
+    await p.getByTestId('message-input').press('Enter');
+    await p.waitForFunction(
+      `(() => {
+        const turn = document.querySelector('[data-testid="assistant-turn"]');
+        return !!turn && !['waiting', 'streaming'].includes(turn.dataset.state);
+      })()`,
+      undefined,
+      { timeout: 20_000 },
+    );
+    expect(await p.getByTestId('assistant-turn').first().getAttribute('data-state')).toBe('done');
+    expect(sent.map((call) => call.path)).toContain('/v1/chat/stream');
+    for (const call of sent) {
+      expect(call.apiKey, call.path).toBe(API_KEY);
+      expect(call.authorization, call.path).toMatch(/^Bearer [\w-]+\.[\w-]+\.[\w-]+$/);
+    }
   });
 });
