@@ -27,7 +27,7 @@ export interface LanternStacks {
  * also makes aws-cdk-lib's own CloudFormation Validate plugin (resource provider schemas and default
  * rules, always run) fail synthesis instead of warning.
  *
- * Settings come from CDK context (see `readSettings` and the README's "Configuration (AWS)"). The region
+ * Settings come from CDK context (see `readSettings` and docs/deploy.md's "Settings"). The region
  * must be chosen (`-c region=`, `AWS_REGION`, or the profile's region through `CDK_DEFAULT_REGION`): the
  * templates are region-specific, because the model's ARN and inference-profile geography are. The
  * account comes from `CDK_DEFAULT_ACCOUNT` when set, else from the deployment. The generation and

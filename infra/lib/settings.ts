@@ -112,7 +112,7 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-/** Every context key the app reads, for the unknown-key check and the README. */
+/** Every context key the app reads, for the unknown-key check and docs/deploy.md. */
 export const CONTEXT_KEYS = [
   'region',
   'model',

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: the figures Lantern's performance goals need, as one Markdown table. Medians
- * over repeated runs; nothing here asserts a time. See `--help` and the README's "Benchmarks".
+ * over repeated runs; nothing here asserts a time. See `--help` and docs/benchmarks.md.
  */
 // First: from here on the code under test writes its stdout to a log file, not into the report.
 import './report-output.ts';
