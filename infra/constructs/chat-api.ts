@@ -109,6 +109,8 @@ const GATEWAY_ERRORS: ReadonlyArray<{
   { type: ResponseType.ACCESS_DENIED, code: 'FORBIDDEN' },
   { type: ResponseType.INVALID_SIGNATURE, code: 'FORBIDDEN' },
   { type: ResponseType.EXPIRED_TOKEN, code: 'FORBIDDEN' },
+  // The web ACL (waf) blocked the request: a managed rule, or the per-IP or per-token rate limit.
+  { type: ResponseType.WAF_FILTERED, statusCode: '403', code: 'FORBIDDEN', message: 'Request blocked' },
   { type: ResponseType.REQUEST_TOO_LARGE, code: 'PAYLOAD_TOO_LARGE', message: 'Request body too large' },
   { type: ResponseType.THROTTLED, code: 'THROTTLED', message: 'Too many requests' },
   { type: ResponseType.QUOTA_EXCEEDED, code: 'THROTTLED', message: 'API key quota exceeded' },

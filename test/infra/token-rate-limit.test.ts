@@ -77,6 +77,19 @@ describe('per-token rate limit (WAF)', () => {
     expect(rules.map((r) => r.Name)).toContain('RateLimitPerIp');
   });
 
+  it("answers a blocked request in Lantern's error shape, 403 FORBIDDEN, not the default 4xx's BAD_REQUEST", () => {
+    const lantern = synth({ auth: 'jwt', ...OIDC, waf: 'true' });
+    const responses = Object.values(
+      lantern.statelessTemplate.findResources('AWS::ApiGateway::GatewayResponse'),
+    );
+    const filtered = responses.filter((r) => r.Properties.ResponseType === 'WAF_FILTERED');
+    expect(filtered).toHaveLength(1);
+    expect(filtered[0]?.Properties.StatusCode).toBe('403');
+    expect(JSON.parse(filtered[0]?.Properties.ResponseTemplates['application/json'])).toEqual({
+      error: { code: 'FORBIDDEN', message: 'Request blocked' },
+    });
+  });
+
   it('scopes the rule to the groups that take tokens, with or without the stage in the path', () => {
     const pattern = new RegExp(tokenRoutePattern(['chat', 'sessions']));
     for (const path of [
