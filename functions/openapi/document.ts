@@ -53,7 +53,7 @@ const ERROR_RESPONSES: Record<
   403: {
     name: 'Forbidden',
     description:
-      'Authenticated, but not allowed here: a SigV4 signature that is invalid or expired, an IAM identity without `execute-api:Invoke` on the route (an API key is not enough), or a token the authorizer denies.',
+      'Authenticated, but not allowed here: a SigV4 signature that is invalid or expired, an IAM identity without `execute-api:Invoke` on the route (an API key is not enough), or a token the authorizer denies; or, where the deployment has a web ACL (`waf`), a request it blocked (a managed rule, the per-IP or the per-token rate limit).',
     codes: ['FORBIDDEN'],
   },
   404: {
