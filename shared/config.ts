@@ -1,4 +1,4 @@
-import type { EnvironmentVariableName } from '../config/environment.ts';
+import { blankAsUnset, type ContractShape, optionalSecretArn } from './environment-schemas.ts';
 import * as z from './validation.ts';
 
 /**
@@ -7,7 +7,6 @@ import * as z from './validation.ts';
  * the CDK app and the local stack set the same variables, so a handler cannot tell where it runs.
  * The endpoint overrides are only set by the local stack.
  */
-type ContractShape = { readonly [Name in EnvironmentVariableName]?: z.core.$ZodType };
 
 /*
  * Each schema is built by a function, when its settings are parsed: a function that never reads
@@ -139,13 +138,6 @@ export function getConfig(): LanternConfig {
  * Manager secret `SLACK_SECRET_ARN` (JSON `{"signingSecret","botToken"}`), which takes precedence.
  * A missing signing secret is not an error here: the events endpoint then refuses every request.
  */
-/** An empty variable counts as unset, as `export NAME=` means in a shell. */
-const blankAsUnset = <T extends z.core.$ZodType>(schema: T) =>
-  z.pipe(
-    z.transform((value: unknown) => (value === '' ? undefined : value)),
-    schema,
-  );
-
 const slackEnvironmentSchema = () =>
   z.object({
     SLACK_SIGNING_SECRET: blankAsUnset(z.optional(nonEmpty())),
@@ -154,18 +146,7 @@ const slackEnvironmentSchema = () =>
       z._default(z.url({ error: 'must be a URL such as https://slack.com/api/' }), 'https://slack.com/api/'),
     ),
     SLACK_QUEUE_URL: blankAsUnset(optionalUrl()),
-    SLACK_SECRET_ARN: blankAsUnset(
-      z.optional(
-        z
-          .string()
-          .check(
-            z.regex(
-              /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/,
-              'must be a Secrets Manager secret ARN',
-            ),
-          ),
-      ),
-    ),
+    SLACK_SECRET_ARN: blankAsUnset(optionalSecretArn()),
     SLACK_SOURCE_BASE_URL: blankAsUnset(optionalUrl()),
     AWS_REGION: z._default(nonEmpty(), 'us-east-1'),
   } satisfies ContractShape);

@@ -1,4 +1,4 @@
-import type { EnvironmentVariableName } from '../../config/environment.ts';
+import { blankAsUnset, type ContractShape, optionalSecretArn } from '../environment-schemas.ts';
 import * as z from '../validation.ts';
 
 /**
@@ -6,13 +6,6 @@ import * as z from '../validation.ts';
  * `identity`): which issuers' tokens are accepted, and how visitor tokens are made. Parsed apart
  * from `shared/config.ts` because no other function needs them.
  */
-type ContractShape = { readonly [Name in EnvironmentVariableName]?: z.core.$ZodType };
-
-const blankAsUnset = <T extends z.core.$ZodType>(schema: T) =>
-  z.pipe(
-    z.transform((value: unknown) => (value === '' ? undefined : value)),
-    schema,
-  );
 const list = z.pipe(
   z.optional(z.string()),
   z.transform((value: string | undefined) =>
@@ -56,18 +49,7 @@ const identityEnvironmentSchema = z.object({
   VISITOR_TOKEN_TTL_SECONDS: blankAsUnset(
     z._default(z.coerce.number().check(z.int(), z.gte(60), z.lte(86_400)), 3600),
   ),
-  VISITOR_TOKEN_SECRET_ARN: blankAsUnset(
-    z.optional(
-      z
-        .string()
-        .check(
-          z.regex(
-            /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/,
-            'must be a Secrets Manager secret ARN',
-          ),
-        ),
-    ),
-  ),
+  VISITOR_TOKEN_SECRET_ARN: blankAsUnset(optionalSecretArn()),
   VISITOR_TOKEN_SECRET: blankAsUnset(
     z.optional(z.string().check(z.minLength(32, 'must be at least 32 characters'))),
   ),
