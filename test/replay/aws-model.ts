@@ -1,7 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
-const MODELS_DIR = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'aws-models');
+// The emulator's vendored copy, held byte-equal to the team's models by its own test.
+const MODELS_DIR = resolve(
+  import.meta.dirname,
+  '..',
+  '..',
+  'local',
+  'bedrock-emulator',
+  'protocol',
+  'aws-models',
+);
 
 interface ModelOperation {
   readonly http: { readonly method: string; readonly requestUri: string };

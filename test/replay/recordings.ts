@@ -1,8 +1,17 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 
 /** The team's folder of responses captured from the live services, beside the project. */
-export const RECORDINGS_DIR = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'aws-recordings');
+export const TEAM_RECORDINGS_DIR = resolve(import.meta.dirname, '..', '..', '..', 'shared', 'aws-recordings');
+
+/** The copy kept in the repository, so a fresh clone replays them too. */
+export const VENDORED_RECORDINGS_DIR = resolve(import.meta.dirname, 'recordings');
+
+/**
+ * The team's folder when it is beside the project (a recording dropped in there is replayed at once),
+ * the repository's copy otherwise.
+ */
+export const RECORDINGS_DIR = existsSync(TEAM_RECORDINGS_DIR) ? TEAM_RECORDINGS_DIR : VENDORED_RECORDINGS_DIR;
 
 /** One recording: `{service, operation, source, kind, notes, payload}` as the folder's README describes. */
 export interface Recording {
