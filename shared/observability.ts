@@ -8,7 +8,7 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
  *
  * Tracing is Lambda's active tracing alone (each invocation's segment, with its init and invocation
  * time), which needs no code here; per-call subsegments from Powertools Tracer cost more cold start
- * than they told (docs-notes/tracing-decision.md).
+ * than they told (docs/benchmarks.md, "Tracing").
  */
 // Pure: a bundle that uses only one of the two (the authorizer keeps metrics alone) sheds the other.
 export const logger = /* @__PURE__ */ new Logger({ serviceName: 'lantern' });
