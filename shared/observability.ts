@@ -38,7 +38,10 @@ export function countMetric(name: LanternMetric, dimensions: Record<string, stri
   single.addMetric(name, MetricUnit.Count, 1);
 }
 
-/** Flushes stored metrics; for handlers without middy's `logMetrics` (streaming, SQS). */
+/**
+ * Flushes the invocation's metrics, if it counted any: Powertools warns in the function's log on
+ * every flush with nothing stored (a health check, a 404), which would bury the warnings that matter.
+ */
 export function publishMetrics(): void {
-  metrics.publishStoredMetrics();
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
 }

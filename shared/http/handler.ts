@@ -1,10 +1,9 @@
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { CorsConfig } from '../config.ts';
 import { ServiceUnavailableError } from '../errors.ts';
-import { logger, metrics } from '../observability.ts';
+import { logger, publishMetrics } from '../observability.ts';
 import { withCors } from './cors.ts';
 import { errorResponse } from './responses.ts';
 
@@ -26,7 +25,7 @@ export function restHandler(fn: ApiHandler, cors: CorsConfig = { allowOrigins: [
     },
   })
     .use(corsHeadersMiddleware(cors.allowOrigins))
-    .use(logMetrics(metrics))
+    .use({ after: publishMetrics, onError: publishMetrics })
     .use(httpHeaderNormalizer())
     .use({
       before: (request) => {

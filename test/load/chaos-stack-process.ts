@@ -28,13 +28,6 @@ export interface ChaosStackStats {
   readonly streamCuts: number;
 }
 
-// Powertools warns on every invocation that published no metric; it would bury real errors.
-const warn = console.warn.bind(console);
-console.warn = (...args: unknown[]) => {
-  if (typeof args[0] === 'string' && args[0].startsWith('No application metrics to publish')) return;
-  warn(...args);
-};
-
 const config = JSON.parse(process.argv[2] ?? '{}') as ChaosStackConfig;
 let stack: LocalStack | undefined;
 let streamCuts = 0;

@@ -82,13 +82,6 @@ if (chaos) {
   process.exit(chaosPassed(report) ? 0 : 1);
 }
 
-// Powertools warns on every invocation that published no metric; it would bury the figures.
-const warn = console.warn.bind(console);
-console.warn = (...args: unknown[]) => {
-  if (typeof args[0] === 'string' && args[0].startsWith('No application metrics to publish')) return;
-  warn(...args);
-};
-
 const operations = new Map<string, number>();
 const stack = await bootStack({
   faultSettings: { throttle },
