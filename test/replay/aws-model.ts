@@ -1,44 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { type ServiceName, serviceModel } from '../../local/bedrock-emulator/protocol/service-model.ts';
 
-// The emulator's vendored copy, held byte-equal to the team's models by its own test.
-const MODELS_DIR = resolve(
-  import.meta.dirname,
-  '..',
-  '..',
-  'local',
-  'bedrock-emulator',
-  'protocol',
-  'aws-models',
-);
-
-interface ModelOperation {
-  readonly http: { readonly method: string; readonly requestUri: string };
-}
-
-interface ServiceModel {
-  readonly operations: Record<string, ModelOperation>;
-  readonly shapes: Record<
-    string,
-    { readonly enum?: string[]; readonly members?: Record<string, { shape: string }> }
-  >;
-}
-
-const cache = new Map<string, ServiceModel>();
-
-/** AWS's published model of a service (botocore JSON), read once. */
-export function serviceModel(service: string): ServiceModel {
-  let model = cache.get(service);
-  if (!model) {
-    model = JSON.parse(readFileSync(resolve(MODELS_DIR, `${service}.json`), 'utf8')) as ServiceModel;
-    cache.set(service, model);
-  }
-  return model;
-}
+// The emulator's loader of AWS's vendored models (held byte-equal to the team's copy by its own test).
+export { serviceModel };
 
 /** Whether a request's method and path are the operation's, as the model's `http` trait says. */
 export function matchesOperation(
-  service: string,
+  service: ServiceName,
   operation: string,
   request: { readonly method: string; readonly path: string },
 ): boolean {
