@@ -7,7 +7,7 @@ import {
 } from '../../infra/constructs/api-firewall.ts';
 import { ChatApi, noWafReason } from '../../infra/constructs/chat-api.ts';
 import { readSettings } from '../../infra/lib/settings.ts';
-import { constructStack, lanternFunction } from './support/construct-stack.ts';
+import { chatApiFunctions, constructStack, lanternFunction } from './support/construct-stack.ts';
 import { type SynthesizedLantern, unbundledSynthesizer } from './support/lantern-app.ts';
 
 const synth = unbundledSynthesizer();
@@ -153,11 +153,7 @@ describe('per-token rate limit (WAF)', () => {
     expect(
       () =>
         new ChatApi(stack, 'ChatApi', {
-          chatFunction: fn('Chat'),
-          chatStreamFunction: fn('ChatStream'),
-          sessionsFunction: fn('Sessions'),
-          healthFunction: fn('Health'),
-          knowledgeBaseAdminFunction: fn('KbAdmin'),
+          ...chatApiFunctions(stack),
           userAuthorizer: new TokenAuthorizer(stack, 'TokenAuthorizer', { handler: fn('Authorizer') }),
           auth: { chat: 'jwt', sessions: 'jwt', tokenRateLimit: 100 },
         }),

@@ -3,20 +3,22 @@ import { describe, expect, it } from 'vitest';
 import openApiDocument from '../../../functions/openapi/openapi.json' with { type: 'json' };
 import { apiRoutes } from '../../../functions/openapi/routes.ts';
 import { ChatApi, type ChatApiProps } from '../../../infra/constructs/chat-api.ts';
-import { constructStack, lanternFunction, onlyResource, Template } from '../support/construct-stack.ts';
+import {
+  chatApiFunctions,
+  constructStack,
+  lanternFunction,
+  onlyResource,
+  Template,
+} from '../support/construct-stack.ts';
 
 function build(options: Partial<ChatApiProps> & { readonly slack?: boolean } = {}) {
   const stack = constructStack();
   const fn = (id: string) => lanternFunction(stack, id);
   const { slack = true, ...rest } = options;
   const props: ChatApiProps = {
-    chatFunction: fn('Chat'),
-    chatStreamFunction: fn('ChatStream'),
-    sessionsFunction: fn('Sessions'),
-    healthFunction: fn('Health'),
+    ...chatApiFunctions(stack),
     openApiFunction: fn('OpenApi'),
     ...(slack ? { slackEventsFunction: fn('SlackEvents') } : {}),
-    knowledgeBaseAdminFunction: fn('KbAdmin'),
     ...rest,
   };
   // Not behind the API: a worker-like function the construct must leave alone.
@@ -223,13 +225,9 @@ describe('ChatApi against the OpenAPI description', () => {
     const stack = constructStack();
     const fn = (id: string) => lanternFunction(stack, id);
     new ChatApi(stack, 'ChatApi', {
-      chatFunction: fn('Chat'),
-      chatStreamFunction: fn('ChatStream'),
-      sessionsFunction: fn('Sessions'),
-      healthFunction: fn('Health'),
+      ...chatApiFunctions(stack),
       openApiFunction: fn('OpenApi'),
       slackEventsFunction: fn('SlackEvents'),
-      knowledgeBaseAdminFunction: fn('KbAdmin'),
       userAuthorizer: new TokenAuthorizer(stack, 'TokenAuthorizer', { handler: fn('Authorizer') }),
       auth: { chat: 'both', sessions: 'jwt' },
       visitorTokensFunction: fn('VisitorTokens'),

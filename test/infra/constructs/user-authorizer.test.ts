@@ -1,19 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { ChatApi } from '../../../infra/constructs/chat-api.ts';
 import { UserAuthorizer, type UserAuthorizerProps } from '../../../infra/constructs/user-authorizer.ts';
-import { constructStack, idOf, lanternFunction, onlyResource, Template } from '../support/construct-stack.ts';
+import {
+  chatApiFunctions,
+  constructStack,
+  idOf,
+  lanternFunction,
+  onlyResource,
+  Template,
+} from '../support/construct-stack.ts';
 import { grantsByAction, statementsOfRole, unbundledSynthesizer } from '../support/lantern-app.ts';
 
 function build(props: UserAuthorizerProps, auth?: ConstructorParameters<typeof ChatApi>[2]['auth']) {
   const stack = constructStack();
   const identity = new UserAuthorizer(stack, 'UserAuthorizer', props);
-  const fn = (id: string) => lanternFunction(stack, id);
   new ChatApi(stack, 'ChatApi', {
-    chatFunction: fn('Chat'),
-    chatStreamFunction: fn('ChatStream'),
-    sessionsFunction: fn('Sessions'),
-    healthFunction: fn('Health'),
-    knowledgeBaseAdminFunction: fn('KbAdmin'),
+    ...chatApiFunctions(stack),
     userAuthorizer: identity.authorizer,
     ...(auth ? { auth } : {}),
     ...(identity.visitorTokensFunction ? { visitorTokensFunction: identity.visitorTokensFunction } : {}),
@@ -174,11 +176,7 @@ describe('UserAuthorizer', () => {
     const stack = constructStack();
     const fn = (id: string) => lanternFunction(stack, id);
     new ChatApi(stack, 'ChatApi', {
-      chatFunction: fn('Chat'),
-      chatStreamFunction: fn('ChatStream'),
-      sessionsFunction: fn('Sessions'),
-      healthFunction: fn('Health'),
-      knowledgeBaseAdminFunction: fn('KbAdmin'),
+      ...chatApiFunctions(stack),
     });
     const template = Template.fromStack(stack);
     const routes = methods(template);

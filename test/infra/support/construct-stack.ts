@@ -26,6 +26,18 @@ export function lanternFunction(stack: Stack, id: string, description = id): Lan
   return new LanternFunction(stack, id, { entry: 'functions/health/handler.ts', description });
 }
 
+/** The functions every ChatApi needs (chat, stream, sessions, health, knowledge-base admin), on `stack`. */
+export function chatApiFunctions(stack: Stack) {
+  const fn = (id: string) => lanternFunction(stack, id);
+  return {
+    chatFunction: fn('Chat'),
+    chatStreamFunction: fn('ChatStream'),
+    sessionsFunction: fn('Sessions'),
+    healthFunction: fn('Health'),
+    knowledgeBaseAdminFunction: fn('KbAdmin'),
+  };
+}
+
 /** The properties of the only resource of `type` matching `props`. */
 export function onlyResource(template: Template, type: string, props?: Record<string, unknown>) {
   const found = Object.entries(template.findResources(type, props ? { Properties: props } : undefined));
