@@ -8,8 +8,7 @@ import openApiDocument from '../functions/openapi/openapi.json' with { type: 'js
 import { makeOpenApiHandler } from '../functions/openapi/openapi-handler.ts';
 import { makeSessionsHandler } from '../functions/sessions/sessions-handler.ts';
 import { createDocumentClient } from '../shared/aws/clients.ts';
-import { DynamoDbSessionStore } from '../shared/aws/dynamodb-session-store.ts';
-import { createConversationEngine } from '../shared/chat/wiring.ts';
+import { createConversationEngine, createSessionStore } from '../shared/chat/wiring.ts';
 import { type CorsConfig, type LanternConfig, parseConfig, parseCorsConfig } from '../shared/config.ts';
 import {
   type BedrockEmulator,
@@ -316,12 +315,10 @@ function localAwsEndpoints(emulatorUrl: string, dynamoDbUrl: string, confluence:
  * from this stack's configuration: a second stack in one process gets its own endpoints and origins.
  */
 function chatRoutes(config: LanternConfig, cors: CorsConfig, identity: LocalIdentity): GatewayRoute[] {
-  const engine = createConversationEngine(config);
+  const db = createDocumentClient(config);
+  const engine = createConversationEngine(config, db);
   const chatHandler = makeChatHandler(engine, cors);
-  const history = new DynamoDbSessionStore(createDocumentClient(config), {
-    tableName: config.tableName,
-    ttlDays: config.sessionTtlDays,
-  });
+  const history = createSessionStore(config, db);
   const sessionsHandler = makeSessionsHandler(engine, cors, history);
   const chat = identity.access('chat');
   const sessions = identity.access('sessions');

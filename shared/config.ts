@@ -1,4 +1,12 @@
-import { blankAsUnset, type ContractShape, optionalSecretArn } from './environment-schemas.ts';
+import {
+  awsRegion,
+  blankAsUnset,
+  ConfigError,
+  type ContractShape,
+  commaList,
+  optionalSecretArn,
+  parseEnvironment,
+} from './environment-schemas.ts';
 import * as z from './validation.ts';
 
 /**
@@ -16,12 +24,6 @@ import * as z from './validation.ts';
 
 const optionalUrl = () => z.optional(z.url({ error: 'must be a URL such as http://127.0.0.1:4567' }));
 
-/** A comma-separated list, trimmed, without blanks or repeats. */
-const commaList = () =>
-  z.transform((value: string | undefined) =>
-    [...new Set((value ?? '').split(',').map((item) => item.trim()))].filter(Boolean),
-  );
-
 const nonEmpty = () => z.string().check(z.minLength(1));
 
 const environmentSchema = () =>
@@ -35,7 +37,7 @@ const environmentSchema = () =>
         ),
       MODEL_ARN: z.string({ error: 'is required (the generation model id or ARN)' }).check(z.minLength(1)),
       SESSION_TTL_DAYS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(365)), 30),
-      AWS_REGION: z._default(nonEmpty(), 'us-east-1'),
+      AWS_REGION: awsRegion(),
       DYNAMODB_ENDPOINT: optionalUrl(),
       BEDROCK_AGENT_RUNTIME_ENDPOINT: optionalUrl(),
       BEDROCK_RUNTIME_ENDPOINT: optionalUrl(),
@@ -51,7 +53,7 @@ const environmentSchema = () =>
         z.string().check(z.regex(/^([1-9][0-9]{0,7}|DRAFT)$/, 'must be a version number or DRAFT')),
       ),
       KNOWLEDGE_BASE_DATA_SOURCE_IDS: z.pipe(
-        z.pipe(z.optional(z.string()), commaList()),
+        commaList(),
         z.array(
           z
             .string()
@@ -92,17 +94,10 @@ export interface LanternConfig {
   };
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
 export function parseConfig(env: Record<string, string | undefined>): LanternConfig {
-  const result = environmentSchema().safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
-    throw new ConfigError(`Invalid Lantern configuration: ${problems.join('; ')}`);
-  }
-  const e = result.data;
+  const e = parseEnvironment(environmentSchema(), env, 'Lantern');
   return {
     tableName: e.TABLE_NAME,
     knowledgeBaseId: e.KNOWLEDGE_BASE_ID,
@@ -148,7 +143,7 @@ const slackEnvironmentSchema = () =>
     SLACK_QUEUE_URL: blankAsUnset(optionalUrl()),
     SLACK_SECRET_ARN: blankAsUnset(optionalSecretArn()),
     SLACK_SOURCE_BASE_URL: blankAsUnset(optionalUrl()),
-    AWS_REGION: z._default(nonEmpty(), 'us-east-1'),
+    AWS_REGION: awsRegion(),
   } satisfies ContractShape);
 
 export interface SlackConfig {
@@ -168,13 +163,7 @@ export interface SlackConfig {
 }
 
 export function parseSlackConfig(env: Record<string, string | undefined>): SlackConfig {
-  const result = slackEnvironmentSchema().safeParse(env);
-  if (!result.success) {
-    // Issues name the variable and the rule, never the value (a secret may be in it).
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
-    throw new ConfigError(`Invalid Slack configuration: ${problems.join('; ')}`);
-  }
-  const e = result.data;
+  const e = parseEnvironment(slackEnvironmentSchema(), env, 'Slack');
   return {
     ...(e.SLACK_SIGNING_SECRET ? { signingSecret: e.SLACK_SIGNING_SECRET } : {}),
     ...(e.SLACK_BOT_TOKEN ? { botToken: e.SLACK_BOT_TOKEN } : {}),
@@ -210,7 +199,7 @@ const corsOrigin = () =>
 
 const corsEnvironmentSchema = () =>
   z.object({
-    CORS_ALLOW_ORIGINS: z.pipe(z.pipe(z.optional(z.string()), commaList()), z.array(corsOrigin())),
+    CORS_ALLOW_ORIGINS: z.pipe(commaList(), z.array(corsOrigin())),
   } satisfies ContractShape);
 
 function isSerializedOrigin(value: string): boolean {
@@ -228,12 +217,7 @@ export interface CorsConfig {
 }
 
 export function parseCorsConfig(env: Record<string, string | undefined>): CorsConfig {
-  const result = corsEnvironmentSchema().safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
-    throw new ConfigError(`Invalid CORS configuration: ${problems.join('; ')}`);
-  }
-  const origins = result.data.CORS_ALLOW_ORIGINS;
+  const origins = parseEnvironment(corsEnvironmentSchema(), env, 'CORS').CORS_ALLOW_ORIGINS;
   // API Gateway's CORS options refuse `*` beside named origins; here `*` simply wins.
   return { allowOrigins: origins.includes('*') ? ['*'] : origins };
 }

@@ -23,3 +23,35 @@ export const optionalSecretArn = () =>
         ),
       ),
   );
+
+/** A comma-separated list, trimmed, without blanks or repeats; unset is empty. */
+export const commaList = () =>
+  z.pipe(
+    z.optional(z.string()),
+    z.transform((value: string | undefined) =>
+      [...new Set((value ?? '').split(',').map((item) => item.trim()))].filter(Boolean),
+    ),
+  );
+
+/** `AWS_REGION`, which Lambda always sets; locally it defaults. */
+export const awsRegion = () => z._default(z.string().check(z.minLength(1)), 'us-east-1');
+
+/** A configuration the process cannot run with; thrown at cold start, naming the variables. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Parses the environment with `schema`, or throws a ConfigError listing each variable and its rule.
+ * The issues never quote the value: a secret may be in it.
+ */
+export function parseEnvironment<T>(
+  schema: z.core.$ZodType<T>,
+  env: Record<string, string | undefined>,
+  what: string,
+): T {
+  const result = z.safeParse(schema, env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
+  throw new ConfigError(`Invalid ${what} configuration: ${problems.join('; ')}`);
+}

@@ -1,15 +1,12 @@
 import { createDocumentClient } from '../../shared/aws/clients.ts';
-import { DynamoDbSessionStore } from '../../shared/aws/dynamodb-session-store.ts';
-import { createConversationEngine } from '../../shared/chat/wiring.ts';
+import { createConversationEngine, createSessionStore } from '../../shared/chat/wiring.ts';
 import { getConfig, getCorsConfig } from '../../shared/config.ts';
 import { makeSessionsHandler } from './sessions-handler.ts';
 
 const config = getConfig();
+const db = createDocumentClient(config);
 export const handler = makeSessionsHandler(
-  createConversationEngine(config),
+  createConversationEngine(config, db),
   getCorsConfig(),
-  new DynamoDbSessionStore(createDocumentClient(config), {
-    tableName: config.tableName,
-    ttlDays: config.sessionTtlDays,
-  }),
+  createSessionStore(config, db),
 );

@@ -1,4 +1,12 @@
-import { blankAsUnset, type ContractShape, optionalSecretArn } from '../environment-schemas.ts';
+import {
+  awsRegion,
+  blankAsUnset,
+  ConfigError,
+  type ContractShape,
+  commaList,
+  optionalSecretArn,
+  parseEnvironment,
+} from '../environment-schemas.ts';
 import * as z from '../validation.ts';
 
 /**
@@ -6,12 +14,7 @@ import * as z from '../validation.ts';
  * `identity`): which issuers' tokens are accepted, and how visitor tokens are made. Parsed apart
  * from `shared/config.ts` because no other function needs them.
  */
-const list = z.pipe(
-  z.optional(z.string()),
-  z.transform((value: string | undefined) =>
-    [...new Set((value ?? '').split(',').map((item) => item.trim()))].filter(Boolean),
-  ),
-);
+const list = commaList();
 
 /** `https://`, or `http://` on loopback only (the local issuer): keys must not travel in the clear. */
 const issuerUrl = z.url().check(
@@ -53,7 +56,7 @@ const identityEnvironmentSchema = z.object({
   VISITOR_TOKEN_SECRET: blankAsUnset(
     z.optional(z.string().check(z.minLength(32, 'must be at least 32 characters'))),
   ),
-  AWS_REGION: z._default(z.string().check(z.minLength(1)), 'us-east-1'),
+  AWS_REGION: awsRegion(),
 } satisfies ContractShape);
 
 /** Tokens of any OIDC issuer: its `iss`, where its keys are, whom its tokens are for. */
@@ -89,26 +92,16 @@ export interface IdentityConfig {
   readonly region: string;
 }
 
-export class IdentityConfigError extends Error {
-  override readonly name = 'IdentityConfigError';
-}
-
 export function parseIdentityConfig(env: Record<string, string | undefined>): IdentityConfig {
-  const result = identityEnvironmentSchema.safeParse(env);
-  if (!result.success) {
-    // The issue names the variable and the rule, never the value: a secret may be in it.
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
-    throw new IdentityConfigError(`Invalid identity configuration: ${problems.join('; ')}`);
-  }
-  const e = result.data;
+  const e = parseEnvironment(identityEnvironmentSchema, env, 'identity');
   if (e.USER_TOKEN_ISSUER && e.COGNITO_USER_POOL_ID) {
-    throw new IdentityConfigError('Set USER_TOKEN_ISSUER or COGNITO_USER_POOL_ID, not both');
+    throw new ConfigError('Set USER_TOKEN_ISSUER or COGNITO_USER_POOL_ID, not both');
   }
   if (e.USER_TOKEN_ISSUER && e.USER_TOKEN_AUDIENCE.length === 0) {
-    throw new IdentityConfigError('USER_TOKEN_AUDIENCE is required with USER_TOKEN_ISSUER');
+    throw new ConfigError('USER_TOKEN_AUDIENCE is required with USER_TOKEN_ISSUER');
   }
   if (e.COGNITO_USER_POOL_ID && e.COGNITO_CLIENT_IDS.length === 0) {
-    throw new IdentityConfigError('COGNITO_CLIENT_IDS is required with COGNITO_USER_POOL_ID');
+    throw new ConfigError('COGNITO_CLIENT_IDS is required with COGNITO_USER_POOL_ID');
   }
   const users: IdentityConfig['users'] = e.USER_TOKEN_ISSUER
     ? {

@@ -7,10 +7,15 @@ import { IdempotencyStore } from '../aws/idempotency-store.ts';
 import type { LanternConfig } from '../config.ts';
 import { ConversationEngine } from './engine.ts';
 
-/** Wires the conversation engine to its real adapters; handlers call this once, at module scope. */
-export function createConversationEngine(config: LanternConfig): ConversationEngine {
-  const db = createDocumentClient(config);
-  const store = new DynamoDbSessionStore(db, { tableName: config.tableName, ttlDays: config.sessionTtlDays });
+/**
+ * Wires the conversation engine to its real adapters; handlers call this once, at module scope. A
+ * handler that also reads the table itself passes its DynamoDB client, so one cold start builds one.
+ */
+export function createConversationEngine(
+  config: LanternConfig,
+  db = createDocumentClient(config),
+): ConversationEngine {
+  const store = createSessionStore(config, db);
   const rag = new BedrockRag(createAgentRuntimeClient(config), {
     knowledgeBaseId: config.knowledgeBaseId,
     modelArn: config.modelArn,
@@ -26,6 +31,14 @@ export function createConversationEngine(config: LanternConfig): ConversationEng
     rag,
     ...(guardrail ? { guardrail } : {}),
   });
+}
+
+/** The sessions table as the engine and the session listing read it. */
+export function createSessionStore(
+  config: LanternConfig,
+  db = createDocumentClient(config),
+): DynamoDbSessionStore {
+  return new DynamoDbSessionStore(db, { tableName: config.tableName, ttlDays: config.sessionTtlDays });
 }
 
 /** How long an idempotency key is remembered: clients and Slack retry within minutes, not days. */
