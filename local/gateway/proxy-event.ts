@@ -15,7 +15,21 @@ export interface ProxyRequest {
   /** Set on IAM-authorized routes: the caller's IAM ARN, as API Gateway reports it. */
   readonly iamUserArn?: string;
   /** Set behind a Lambda authorizer: its context and principal id (`requestContext.authorizer`). */
-  readonly authorizer?: Record<string, string | number | boolean>;
+  readonly authorizer?: Record<string, string>;
+}
+
+/** The account, API id, stage and region the local gateway's events name, as one deployed API would. */
+export const LOCAL_API = {
+  accountId: '000000000000',
+  apiId: 'local',
+  stage: 'prod',
+  region: 'us-east-1',
+} as const;
+
+/** The ARN API Gateway names a method by in a Lambda authorizer's event. */
+export function localMethodArn(method: string, path: string): string {
+  const { region, accountId, apiId, stage } = LOCAL_API;
+  return `arn:aws:execute-api:${region}:${accountId}:${apiId}/${stage}/${method}${path}`;
 }
 
 /** Builds the REST API (v1 payload) Lambda proxy event API Gateway would send for this request. */
@@ -39,13 +53,13 @@ export function toProxyEvent(request: ProxyRequest): APIGatewayProxyEvent {
     body: request.body === '' ? null : request.body,
     isBase64Encoded: false,
     requestContext: {
-      accountId: '000000000000',
-      apiId: 'local',
+      accountId: LOCAL_API.accountId,
+      apiId: LOCAL_API.apiId,
       authorizer: request.authorizer ?? null,
       protocol: 'HTTP/1.1',
       httpMethod: request.method,
-      path: `/prod${request.path}`,
-      stage: 'prod',
+      path: `/${LOCAL_API.stage}${request.path}`,
+      stage: LOCAL_API.stage,
       requestId,
       extendedRequestId: requestId,
       requestTime: now.toUTCString(),

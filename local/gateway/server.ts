@@ -10,11 +10,11 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { ApiHandler } from '../../shared/http/handler.ts';
-import { localMethodArn, runTokenAuthorizer } from '../identity/gateway-authorizer.ts';
+import { runTokenAuthorizer } from '../identity/gateway-authorizer.ts';
 import { gatewayResponseHeaders, preflightHeaders } from './cors.ts';
 import { isStreamingHandler, LambdaResponseStream } from './lambda-streaming.ts';
 import { isLoopbackAuthority } from './loopback-host.ts';
-import { lambdaContext, toProxyEvent } from './proxy-event.ts';
+import { lambdaContext, localMethodArn, toProxyEvent } from './proxy-event.ts';
 import { type GatewayRoute, isResourcePath, matchRoute } from './routes.ts';
 import { type StaticSite, serveStatic } from './static-files.ts';
 
@@ -171,7 +171,7 @@ async function handle(
   }
 
   // API Gateway runs the authorizer first; the API key and its usage plan come after.
-  let authorizer: Record<string, string | number | boolean> | undefined;
+  let authorizer: Record<string, string> | undefined;
   if (match.route.authorizer) {
     const outcome = await runTokenAuthorizer(
       match.route.authorizer,
@@ -181,7 +181,13 @@ async function handle(
     // The deployed API's gateway responses answer the same (infra/constructs/chat-api.ts).
     if (outcome.effect === 'unauthorized') return fail(401, 'UNAUTHORIZED', 'Missing or invalid token');
     if (outcome.effect === 'denied')
-      return fail(403, 'FORBIDDEN', 'User is not authorized to access this resource');
+      return fail(
+        403,
+        'FORBIDDEN',
+        outcome.explicit
+          ? 'User is not authorized to access this resource with an explicit deny'
+          : 'User is not authorized to access this resource',
+      );
     if (outcome.effect === 'failed') return fail(500, 'INTERNAL_ERROR', 'Internal error');
     authorizer = outcome.context;
   }

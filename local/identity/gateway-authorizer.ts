@@ -10,23 +10,24 @@ export interface GatewayTokenAuthorizer {
 
 /** What API Gateway makes of a TOKEN authorizer's answer. */
 export type AuthorizerOutcome =
-  | { readonly effect: 'allow'; readonly context: Record<string, string | number | boolean> }
+  | { readonly effect: 'allow'; readonly context: Record<string, string> }
   | { readonly effect: 'unauthorized' }
-  | { readonly effect: 'denied' }
+  | { readonly effect: 'denied'; readonly explicit: boolean }
   | { readonly effect: 'failed' };
 
 /**
  * Runs a TOKEN authorizer the way API Gateway does: an absent or empty `Authorization` header is a
- * 401 without calling it; the error `Unauthorized` is a 401; a policy without an Allow for the method
- * is a 403; anything else (another error, a malformed answer) is the authorizer failing, a 500. The
- * context of an Allow, with the principal id, becomes `requestContext.authorizer`.
+ * 401 without calling it; the error `Unauthorized` is a 401; a policy without an Allow of
+ * `execute-api:Invoke` on the method, or with a Deny of it, is a 403; anything else (another error,
+ * a malformed answer, a context value that is an object or an array) is the authorizer failing, a
+ * 500. The context of an Allow, its numbers and booleans turned to strings as API Gateway passes
+ * them, with the principal id, becomes `requestContext.authorizer`.
  */
 export async function runTokenAuthorizer(
   authorizer: GatewayTokenAuthorizer,
-  header: string | string[] | undefined,
+  token: string | undefined,
   methodArn: string,
 ): Promise<AuthorizerOutcome> {
-  const token = typeof header === 'string' ? header : undefined;
   if (!token) return { effect: 'unauthorized' };
   let result: APIGatewayAuthorizerResult | undefined;
   try {
@@ -41,27 +42,35 @@ export async function runTokenAuthorizer(
   if (!result || typeof result.principalId !== 'string' || !result.policyDocument)
     return { effect: 'failed' };
   const statements = result.policyDocument.Statement ?? [];
+  // NotAction and NotResource are left to AWS's policy engine; a local stand-in must not guess them.
+  if (statements.some((statement) => 'NotAction' in statement || 'NotResource' in statement))
+    return { effect: 'failed' };
   const covers = (effect: string) =>
-    statements.some((statement) => {
-      const resources = 'Resource' in statement ? [statement.Resource].flat() : [];
-      return (
-        statement.Effect === effect && resources.some((resource) => arnMatches(String(resource), methodArn))
-      );
-    });
-  if (covers('Deny') || !covers('Allow')) return { effect: 'denied' };
-  return { effect: 'allow', context: { ...(result.context ?? {}), principalId: result.principalId } };
+    statements.some(
+      (statement) =>
+        statement.Effect === effect &&
+        ['Action' in statement ? statement.Action : []]
+          .flat()
+          .some((action) => arnMatches(String(action), 'execute-api:Invoke')) &&
+        ['Resource' in statement ? statement.Resource : []]
+          .flat()
+          .some((resource) => arnMatches(String(resource), methodArn)),
+    );
+  const explicit = covers('Deny');
+  if (explicit || !covers('Allow')) return { effect: 'denied', explicit };
+  const context: Record<string, string> = {};
+  for (const [key, value] of Object.entries(result.context ?? {})) {
+    if (value !== null && typeof value === 'object') return { effect: 'failed' };
+    context[key] = String(value);
+  }
+  return { effect: 'allow', context: { ...context, principalId: result.principalId } };
 }
 
-/** IAM's wildcards in an execute-api ARN: `*` any run of characters, `?` one. */
+/** IAM's wildcards in an action or an execute-api ARN: `*` any run of characters, `?` one. */
 function arnMatches(pattern: string, arn: string): boolean {
   const regex = pattern
     .replace(/[.+^${}()|[\]\\]/g, '\\$&')
     .replace(/\*/g, '.*')
     .replace(/\?/g, '.');
   return new RegExp(`^${regex}$`).test(arn);
-}
-
-/** The ARN API Gateway names a method by in the authorizer's event. */
-export function localMethodArn(method: string, path: string): string {
-  return `arn:aws:execute-api:us-east-1:000000000000:local/prod/${method}${path}`;
 }

@@ -35,6 +35,18 @@ const authorizer: APIGatewayTokenAuthorizerHandler = async (event) => {
       throw new Error('Unauthorized');
     case 'malformed':
       return { principalId: 'x' } as never;
+    case 'allow-another-action':
+      return {
+        principalId: 'user-1',
+        policyDocument: {
+          Version: '2012-10-17',
+          Statement: [{ Action: 's3:GetObject', Effect: 'Allow', Resource: event.methodArn }],
+        },
+      };
+    case 'typed-context':
+      return { ...effect(event.methodArn, 'Allow'), context: { count: 3, admin: false } };
+    case 'object-context':
+      return { ...effect(event.methodArn, 'Allow'), context: { nested: { a: 1 } as never } };
     default:
       throw new Error('boom');
   }
@@ -81,6 +93,24 @@ describe('the local gateway running a TOKEN authorizer as API Gateway does', () 
       malformed: [500, 'INTERNAL_ERROR'],
       crash: [500, 'INTERNAL_ERROR'],
     });
+  });
+
+  it('grants only execute-api:Invoke, names an explicit deny, and refuses a context value that is an object', async () => {
+    expect((await get('/v1/token', { authorization: 'allow-another-action' })).body).toEqual({
+      error: { code: 'FORBIDDEN', message: 'User is not authorized to access this resource' },
+    });
+    expect((await get('/v1/token', { authorization: 'deny' })).body).toEqual({
+      error: {
+        code: 'FORBIDDEN',
+        message: 'User is not authorized to access this resource with an explicit deny',
+      },
+    });
+    expect((await get('/v1/token', { authorization: 'object-context' })).status).toBe(500);
+  });
+
+  it('passes numbers and booleans of the context to the handler as strings, as API Gateway does', async () => {
+    const { body } = await get('/v1/token', { authorization: 'typed-context' });
+    expect(body.authorizer).toEqual({ count: '3', admin: 'false', principalId: 'user-1' });
   });
 
   it('answers 401 without calling the authorizer when there is no Authorization header', async () => {
