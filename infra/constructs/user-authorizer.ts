@@ -5,6 +5,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { LanternEnvironment } from '../../config/environment.ts';
+import { AUTHORIZER_RESULT_CACHE_SECONDS } from '../../config/identity.ts';
 import { LanternFunction } from './lantern-function.ts';
 
 /**
@@ -173,7 +174,7 @@ export class UserAuthorizer extends Construct {
     this.authorizer = new TokenAuthorizer(this, 'Authorizer', {
       handler: this.function,
       authorizerName: `${Stack.of(this).stackName}-user-tokens`,
-      resultsCacheTtl: props.resultsCacheTtl ?? Duration.minutes(1),
+      resultsCacheTtl: props.resultsCacheTtl ?? Duration.seconds(AUTHORIZER_RESULT_CACHE_SECONDS),
     });
   }
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerHandler } from 'aws-lambda';
+import { AUTHORIZER_RESULT_CACHE_SECONDS } from '../../config/identity.ts';
 import { lambdaContext } from '../gateway/proxy-event.ts';
 
 /** A route's Lambda authorizer: TOKEN type, identity source `Authorization`, as `UserAuthorizer` makes it. */
@@ -29,18 +30,26 @@ export async function runTokenAuthorizer(
   methodArn: string,
 ): Promise<AuthorizerOutcome> {
   if (!token) return { effect: 'unauthorized' };
-  let result: APIGatewayAuthorizerResult | undefined;
-  try {
-    result = (await authorizer.handler(
-      { type: 'TOKEN', authorizationToken: token, methodArn },
-      lambdaContext(authorizer.functionName, 10_000, randomUUID()),
-      () => undefined,
-    )) as APIGatewayAuthorizerResult | undefined;
-  } catch (error) {
-    return (error as Error)?.message === 'Unauthorized' ? { effect: 'unauthorized' } : { effect: 'failed' };
+  const cache = cacheOf(authorizer);
+  let result = cache.get(token);
+  if (result && result.expiresAt <= Date.now()) result = undefined;
+  if (!result) {
+    let answer: APIGatewayAuthorizerResult | undefined;
+    try {
+      answer = (await authorizer.handler(
+        { type: 'TOKEN', authorizationToken: token, methodArn },
+        lambdaContext(authorizer.functionName, 10_000, randomUUID()),
+        () => undefined,
+      )) as APIGatewayAuthorizerResult | undefined;
+    } catch (error) {
+      return (error as Error)?.message === 'Unauthorized' ? { effect: 'unauthorized' } : { effect: 'failed' };
+    }
+    if (!answer || typeof answer.principalId !== 'string' || !answer.policyDocument)
+      return { effect: 'failed' };
+    if (cache.size >= MAX_CACHED_TOKENS) cache.clear();
+    result = { ...answer, expiresAt: Date.now() + AUTHORIZER_RESULT_CACHE_SECONDS * 1000 };
+    cache.set(token, result);
   }
-  if (!result || typeof result.principalId !== 'string' || !result.policyDocument)
-    return { effect: 'failed' };
   const statements = result.policyDocument.Statement ?? [];
   // NotAction and NotResource are left to AWS's policy engine; a local stand-in must not guess them.
   if (statements.some((statement) => 'NotAction' in statement || 'NotResource' in statement))
@@ -64,6 +73,24 @@ export async function runTokenAuthorizer(
     context[key] = String(value);
   }
   return { effect: 'allow', context: { ...context, principalId: result.principalId } };
+}
+
+/**
+ * API Gateway keeps an authorizer's policy per token for the deployed `resultsCacheTtl` and judges
+ * later calls of any method against it; errors (401, a failure) are not kept. Bounded: a flood of
+ * distinct tokens empties it instead of growing it.
+ */
+const MAX_CACHED_TOKENS = 10_000;
+type CachedResult = APIGatewayAuthorizerResult & { readonly expiresAt: number };
+const caches = new WeakMap<GatewayTokenAuthorizer, Map<string, CachedResult>>();
+
+function cacheOf(authorizer: GatewayTokenAuthorizer): Map<string, CachedResult> {
+  let cache = caches.get(authorizer);
+  if (!cache) {
+    cache = new Map();
+    caches.set(authorizer, cache);
+  }
+  return cache;
 }
 
 /** IAM's wildcards in an action or an execute-api ARN: `*` any run of characters, `?` one. */

@@ -26,6 +26,7 @@ const authorizer: APIGatewayTokenAuthorizerHandler = async (event) => {
   });
   switch (event.authorizationToken) {
     case 'allow':
+    case 'allow-kept':
       return effect(event.methodArn, 'Allow');
     case 'allow-other-method':
       return effect(event.methodArn.replace('/GET/', '/DELETE/'), 'Allow');
@@ -106,6 +107,16 @@ describe('the local gateway running a TOKEN authorizer as API Gateway does', () 
       },
     });
     expect((await get('/v1/token', { authorization: 'object-context' })).status).toBe(500);
+  });
+
+  it("keeps an authorizer's policy per token as API Gateway's result cache does, but not its 401", async () => {
+    const before = calls;
+    expect((await get('/v1/token', { authorization: 'allow-kept' })).status).toBe(200);
+    expect((await get('/v1/token', { authorization: 'allow-kept' })).status).toBe(200);
+    expect(calls - before).toBe(1);
+    await get('/v1/token', { authorization: 'unauthorized' });
+    await get('/v1/token', { authorization: 'unauthorized' });
+    expect(calls - before).toBe(3);
   });
 
   it('passes numbers and booleans of the context to the handler as strings, as API Gateway does', async () => {
