@@ -23,7 +23,8 @@ export type LanternMetric =
   | 'SlackEvent'
   | 'IngestionJobStarted'
   | 'IngestionJobCompleted'
-  | 'IngestionJobFailed';
+  | 'IngestionJobFailed'
+  | 'AuthorizerFailure';
 
 /**
  * Adds one count of `name`, and with dimensions (e.g. the guardrail policy) one more count broken

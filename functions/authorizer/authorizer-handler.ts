@@ -1,4 +1,3 @@
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type {
   APIGatewayAuthorizerResult,
   APIGatewayTokenAuthorizerEvent,
@@ -7,10 +6,10 @@ import type {
 import { bearerToken, TokenRejectedError } from '../../shared/auth/bearer-token.ts';
 import { AUTHORIZER_CONTEXT } from '../../shared/auth/owner.ts';
 import type { TokenVerifier } from '../../shared/auth/token-verifier.ts';
-import { metrics } from '../../shared/observability.ts';
+import { countMetric, type LanternMetric, publishMetrics } from '../../shared/observability.ts';
 
 /** The metric counting refused tokens, in total and by reason. */
-export const AUTHORIZER_FAILURE_METRIC = 'AuthorizerFailure';
+export const AUTHORIZER_FAILURE_METRIC = 'AuthorizerFailure' satisfies LanternMetric;
 
 /**
  * The API's Lambda authorizer (TOKEN type, identity source `Authorization`): a verified token is
@@ -56,11 +55,8 @@ function stageArn(methodArn: string): string {
 
 function countFailure(reason: string): void {
   try {
-    const total = metrics.singleMetric();
-    total.addMetric(AUTHORIZER_FAILURE_METRIC, MetricUnit.Count, 1);
-    const byReason = metrics.singleMetric();
-    byReason.addDimension('Reason', reason);
-    byReason.addMetric(AUTHORIZER_FAILURE_METRIC, MetricUnit.Count, 1);
+    countMetric(AUTHORIZER_FAILURE_METRIC, { Reason: reason });
+    publishMetrics();
   } catch {
     // A metric that cannot be written must not turn a 401 into a 500.
   }
