@@ -73,8 +73,7 @@ export function createTokenVerifier(
       { userPoolId: users.userPoolId, clientId: [...users.clientIds], tokenUse: users.tokenUse },
       { jwksCache },
     );
-    const region = users.userPoolId.split('_')[0];
-    issuers.set(`https://cognito-idp.${region}.amazonaws.com/${users.userPoolId}`, {
+    issuers.set(CognitoJwtVerifier.parseUserPoolId(users.userPoolId).issuer, {
       kind: 'user',
       verifier: async () => verifier,
     });

@@ -4,5 +4,5 @@
  * `worker-wiring.ts` (slack-worker), so the events function's bundle holds neither the Slack Web
  * API client nor the conversation engine.
  */
-export { createSlackCredentials, createSlackEventLedger, createSlackEventsDeps } from './intake-wiring.ts';
-export { createSlackWorkerDeps, type SlackWorkerOverrides } from './worker-wiring.ts';
+export { createSlackEventsDeps } from './intake-wiring.ts';
+export { createSlackWorkerDeps } from './worker-wiring.ts';
