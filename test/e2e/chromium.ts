@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 const run = promisify(execFile);
 
@@ -130,4 +130,20 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     console.error(`Chromium unavailable: ${result.skipReason}`);
     process.exitCode = 1;
   }
+}
+
+/** The state of the playground's n-th answer (1-based) once it has settled, whatever the outcome. */
+export async function settledAnswer(page: Page, n: number): Promise<string | null> {
+  await page.waitForFunction(
+    `(() => {
+      const turn = document.querySelectorAll('[data-testid="assistant-turn"]')[${n - 1}];
+      return !!turn && !['waiting', 'streaming'].includes(turn.dataset.state);
+    })()`,
+    undefined,
+    { timeout: 20_000 },
+  );
+  return page
+    .getByTestId('assistant-turn')
+    .nth(n - 1)
+    .getAttribute('data-state');
 }

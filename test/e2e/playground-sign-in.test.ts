@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack.ts';
 import { API_KEY, apiClient, bootStack } from '../helpers/local-stack.ts';
-import { type ChromiumSession, findChromium, launchChromium } from './chromium.ts';
+import { type ChromiumSession, findChromium, launchChromium, settledAnswer } from './chromium.ts';
 
 // Found (or installed with apt) before the suite, outside any hook timeout; in CI a missing
 // browser throws here and fails the run.
@@ -50,22 +50,6 @@ afterAll(async () => {
   await stack?.close();
 });
 
-/** The state of the n-th answer (1-based) once it has settled, whatever the outcome. */
-async function settledAnswer(n: number): Promise<string | null> {
-  await page.waitForFunction(
-    `(() => {
-      const turn = document.querySelectorAll('[data-testid="assistant-turn"]')[${n - 1}];
-      return !!turn && !['waiting', 'streaming'].includes(turn.dataset.state);
-    })()`,
-    undefined,
-    { timeout: 20_000 },
-  );
-  return page
-    .getByTestId('assistant-turn')
-    .nth(n - 1)
-    .getAttribute('data-state');
-}
-
 async function signInAs(user: string): Promise<void> {
   await page.getByTestId('sign-in-user').fill(user);
   await page.getByTestId('sign-in-button').click();
@@ -88,7 +72,7 @@ async function ask(question: string, n: number): Promise<string> {
   const input = page.getByTestId('message-input');
   await input.fill(question);
   await input.press('Enter');
-  expect(await settledAnswer(n)).toBe('done');
+  expect(await settledAnswer(page, n)).toBe('done');
   expect(
     (
       (await page

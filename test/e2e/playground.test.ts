@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack.ts';
 import { API_KEY, apiClient, bootStack } from '../helpers/local-stack.ts';
-import { type ChromiumSession, findChromium, launchChromium } from './chromium.ts';
+import { type ChromiumSession, findChromium, launchChromium, settledAnswer } from './chromium.ts';
 
 // Found (or installed with apt) before the suite, outside any hook timeout; in CI a missing
 // browser throws here and fails the run.
@@ -34,20 +34,6 @@ afterAll(async () => {
   await browser?.close();
   await stack?.close();
 });
-
-/** The state of the n-th answer (1-based) once it has settled, whatever the outcome. */
-async function settledAnswer(n: number): Promise<string | null> {
-  const turn = page.getByTestId('assistant-turn').nth(n - 1);
-  await page.waitForFunction(
-    `(() => {
-      const turn = document.querySelectorAll('[data-testid="assistant-turn"]')[${n - 1}];
-      return !!turn && !['waiting', 'streaming'].includes(turn.dataset.state);
-    })()`,
-    undefined,
-    { timeout: 20_000 },
-  );
-  return turn.getAttribute('data-state');
-}
 
 /** Records every distinct length the newest answer's text has while it is still streaming. */
 const RECORD_GROWTH = `(() => {
@@ -89,7 +75,7 @@ describe('playground page', () => {
 
     // The user's turn shows at once; the answer grows event by event, then settles.
     expect(await page.getByTestId('user-text').first().textContent()).toBe('How do I reset my password?');
-    expect(await settledAnswer(1)).toBe('done');
+    expect(await settledAnswer(page, 1)).toBe('done');
     const lengths = (await page.evaluate('window.__answerLengths')) as number[];
     const grown = lengths.filter((length) => length > 0);
     expect(
@@ -137,7 +123,7 @@ describe('playground page', () => {
     // A follow-up stays in the same session.
     await input.fill('What if the link has expired?');
     await input.press('Enter');
-    expect(await settledAnswer(2)).toBe('done');
+    expect(await settledAnswer(page, 2)).toBe('done');
     expect(await page.getByTestId('session-id').textContent()).toBe(sessionId);
     const afterFollowUp = await api.request('GET', `/v1/sessions/${sessionId}`);
     expect(afterFollowUp.body.messages.map((m: { role: string }) => m.role)).toEqual([
@@ -156,7 +142,7 @@ describe('playground page', () => {
     expect(await page.getByTestId('empty-state').isVisible()).toBe(true);
     await input.fill('How do I turn on two-factor authentication?');
     await input.press('Enter');
-    expect(await settledAnswer(1)).toBe('done');
+    expect(await settledAnswer(page, 1)).toBe('done');
     const newSessionId = await page.getByTestId('session-id').textContent();
     expect(newSessionId).toMatch(UUID);
     expect(newSessionId).not.toBe(sessionId);
