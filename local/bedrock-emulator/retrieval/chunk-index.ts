@@ -34,6 +34,9 @@ interface Term {
 }
 
 const FIELDS = ['title', 'headings', 'description', 'body'] as const;
+
+/** Bounds `nearest`'s memory: questions bring new words without end. */
+const MAX_REMEMBERED_WORDS = 10_000;
 /**
  * A title names what the page is about; a section's headings and the page's description say it
  * less exactly (headings repeat a page's topic section after section); a body match may be a
@@ -67,6 +70,8 @@ export class ChunkIndex {
   readonly #termsOf = new Map<number, readonly string[]>();
   /** See #lengthNorms; undefined after a change. */
   #norms: Float64Array | undefined;
+  /** `nearest`'s answers until the vocabulary changes: each one scans every known term. */
+  readonly #nearest = new Map<string, string | undefined>();
 
   get size(): number {
     return this.#slots.size;
@@ -75,6 +80,7 @@ export class ChunkIndex {
   add(chunk: IndexedChunk): void {
     this.remove(chunk.id);
     this.#norms = undefined;
+    this.#nearest.clear();
     const slot = this.#free.pop() ?? this.#ids.length;
     this.#ids[slot] = chunk.id;
     this.#slots.set(chunk.id, slot);
@@ -115,6 +121,7 @@ export class ChunkIndex {
     const slot = this.#slots.get(id);
     if (slot === undefined) return;
     this.#norms = undefined;
+    this.#nearest.clear();
     for (const word of this.#termsOf.get(slot) ?? []) {
       const term = this.#terms.get(word);
       if (term === undefined) continue;
@@ -145,6 +152,7 @@ export class ChunkIndex {
    * the most common if several are; undefined when none is.
    */
   nearest(word: string): string | undefined {
+    if (this.#nearest.has(word)) return this.#nearest.get(word);
     let best: string | undefined;
     let bestCount = 0;
     for (const [known, term] of this.#terms) {
@@ -154,6 +162,8 @@ export class ChunkIndex {
         bestCount = count;
       }
     }
+    if (this.#nearest.size >= MAX_REMEMBERED_WORDS) this.#nearest.clear();
+    this.#nearest.set(word, best);
     return best;
   }
 
