@@ -4,6 +4,7 @@ import openApiDocument from '../../../functions/openapi/openapi.json' with { typ
 import { apiRoutes } from '../../../functions/openapi/routes.ts';
 import { ChatApi, type ChatApiProps } from '../../../infra/constructs/chat-api.ts';
 import {
+  apiMethods,
   chatApiFunctions,
   constructStack,
   lanternFunction,
@@ -157,28 +158,15 @@ describe('ChatApi', () => {
 describe('ChatApi against the OpenAPI description', () => {
   /** Each served method (`METHOD /path`) and how API Gateway authenticates it. */
   function served(template: Template): Record<string, string> {
-    const resources = template.toJSON().Resources as Record<string, { Properties: Record<string, unknown> }>;
-    const pathOf = (resourceId: string): string => {
-      const resource = resources[resourceId]?.Properties;
-      if (!resource) return '';
-      const parent = resource.ParentId as { Ref?: string };
-      return `${parent.Ref ? pathOf(parent.Ref) : ''}/${resource.PathPart as string}`;
-    };
     return Object.fromEntries(
-      Object.values(template.findResources('AWS::ApiGateway::Method'))
-        .map((method) => method.Properties)
-        .filter((method) => method.HttpMethod !== 'OPTIONS')
-        .map((method) => {
-          const schemes = [
-            ...(method.AuthorizationType === 'AWS_IAM' ? ['iam'] : []),
-            ...(method.ApiKeyRequired ? ['apiKey'] : []),
-            ...(method.AuthorizationType === 'CUSTOM' ? ['userToken'] : []),
-          ];
-          return [
-            `${method.HttpMethod} ${pathOf((method.ResourceId as { Ref: string }).Ref)}`,
-            schemes.sort().join('+') || 'none',
-          ];
-        }),
+      apiMethods(template).map(({ route, properties: method }) => {
+        const schemes = [
+          ...(method.AuthorizationType === 'AWS_IAM' ? ['iam'] : []),
+          ...(method.ApiKeyRequired ? ['apiKey'] : []),
+          ...(method.AuthorizationType === 'CUSTOM' ? ['userToken'] : []),
+        ];
+        return [route, schemes.sort().join('+') || 'none'];
+      }),
     );
   }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ChatApi } from '../../../infra/constructs/chat-api.ts';
 import { UserAuthorizer, type UserAuthorizerProps } from '../../../infra/constructs/user-authorizer.ts';
 import {
+  apiMethods,
   chatApiFunctions,
   constructStack,
   idOf,
@@ -34,23 +35,12 @@ const variables = (template: Template, entryDescription: RegExp) => {
 
 /** Each method's path and verb with how it authenticates. */
 function methods(template: Template) {
-  // biome-ignore lint/suspicious/noExplicitAny: template properties are read field by field
-  const resources = template.toJSON().Resources as Record<string, { Type: string; Properties: any }>;
-  const pathOf = (id: string): string => {
-    const resource = resources[id];
-    if (!resource) return '';
-    const parent = resource.Properties.ParentId;
-    const parentPath = parent?.Ref ? pathOf(parent.Ref) : '';
-    return `${parentPath}/${resource.Properties.PathPart}`;
-  };
-  return Object.values(resources)
-    .filter((r) => r.Type === 'AWS::ApiGateway::Method' && r.Properties.HttpMethod !== 'OPTIONS')
-    .map((r) => ({
-      route: `${r.Properties.HttpMethod} ${r.Properties.ResourceId.Ref ? pathOf(r.Properties.ResourceId.Ref) : '/'}`,
-      authorizationType: r.Properties.AuthorizationType,
-      apiKeyRequired: r.Properties.ApiKeyRequired ?? false,
-      authorizer: Boolean(r.Properties.AuthorizerId),
-    }));
+  return apiMethods(template).map(({ route, properties }) => ({
+    route,
+    authorizationType: properties.AuthorizationType,
+    apiKeyRequired: properties.ApiKeyRequired ?? false,
+    authorizer: Boolean(properties.AuthorizerId),
+  }));
 }
 
 describe('UserAuthorizer', () => {

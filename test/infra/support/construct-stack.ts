@@ -38,6 +38,25 @@ export function chatApiFunctions(stack: Stack) {
   };
 }
 
+/** Every API Gateway method but CORS preflights, as `METHOD /path` with its properties. */
+export function apiMethods(template: Template): { route: string; properties: Record<string, unknown> }[] {
+  const resources = template.toJSON().Resources as Record<
+    string,
+    { Type: string; Properties: Record<string, unknown> }
+  >;
+  const pathOf = (id: string | undefined): string => {
+    const resource = id ? resources[id]?.Properties : undefined;
+    if (!resource) return '';
+    return `${pathOf((resource.ParentId as { Ref?: string }).Ref)}/${resource.PathPart as string}`;
+  };
+  return Object.values(resources)
+    .filter((r) => r.Type === 'AWS::ApiGateway::Method' && r.Properties.HttpMethod !== 'OPTIONS')
+    .map((r) => ({
+      route: `${r.Properties.HttpMethod} ${pathOf((r.Properties.ResourceId as { Ref?: string }).Ref) || '/'}`,
+      properties: r.Properties,
+    }));
+}
+
 /** The properties of the only resource of `type` matching `props`. */
 export function onlyResource(template: Template, type: string, props?: Record<string, unknown>) {
   const found = Object.entries(template.findResources(type, props ? { Properties: props } : undefined));
