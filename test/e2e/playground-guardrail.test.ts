@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalGateway, startLocalGateway } from '../../local/gateway/server.ts';
-import { type ChromiumSession, findChromium, launchChromium } from './chromium.ts';
+import { type ChromiumSession, findChromium, launchChromium, settledAnswer } from './chromium.ts';
 
 // Found (or installed with apt) before the suite, outside any hook timeout.
 const chromium = await findChromium();
@@ -69,14 +69,7 @@ async function askWithStream(events: readonly string[]) {
   await page.waitForSelector('html[data-ready="true"]');
   await page.getByTestId('message-input').fill('Who do I call when it is urgent?');
   await page.getByTestId('message-input').press('Enter');
-  await page.waitForFunction(
-    `(() => {
-      const turn = document.querySelector('[data-testid="assistant-turn"]');
-      return !!turn && !['waiting', 'streaming'].includes(turn.dataset.state);
-    })()`,
-    undefined,
-    { timeout: 20_000 },
-  );
+  await settledAnswer(page, 1);
   const turn = page.getByTestId('assistant-turn').first();
   const notice = turn.getByTestId('guardrail-notice');
   return {

@@ -266,15 +266,7 @@ describe('playground sign-in (local stack with --auth both)', () => {
     });
     await p.getByTestId('message-input').fill('How do I reset my password?');
     await p.getByTestId('message-input').press('Enter');
-    await p.waitForFunction(
-      `(() => {
-        const turn = document.querySelector('[data-testid="assistant-turn"]');
-        return !!turn && !['waiting', 'streaming'].includes(turn.dataset.state);
-      })()`,
-      undefined,
-      { timeout: 20_000 },
-    );
-    expect(await p.getByTestId('assistant-turn').first().getAttribute('data-state')).toBe('done');
+    expect(await settledAnswer(p, 1)).toBe('done');
     expect(sent.map((call) => call.path)).toContain('/v1/chat/stream');
     for (const call of sent) {
       expect(call.apiKey, call.path).toBe(API_KEY);
