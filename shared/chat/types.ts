@@ -3,6 +3,8 @@
 export interface CitationReference {
   readonly sourceUri: string;
   readonly title?: string;
+  /** The document's public web address (http or https), when it has one; `sourceUri` stays as is. */
+  readonly url?: string;
   readonly excerpt: string;
   readonly score?: number;
 }

@@ -31,7 +31,8 @@ export function sourcesOf(citations: readonly Citation[], options: FormatOptions
     for (const reference of citation.references) {
       if (seen.has(reference.sourceUri)) continue;
       seen.add(reference.sourceUri);
-      const url = linkFor(reference.sourceUri, options.sourceBaseUrl);
+      // The document's own public URL wins over one derived from where it is stored.
+      const url = reference.url ?? linkFor(reference.sourceUri, options.sourceBaseUrl);
       const title = reference.title?.trim() || titleFromUri(reference.sourceUri) || reference.sourceUri;
       sources.push({ title, ...(url ? { url } : {}) });
     }
