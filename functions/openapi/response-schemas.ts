@@ -19,6 +19,13 @@ const timestamp = z.iso.datetime();
 export const citationReferenceSchema = z.object({
   sourceUri: z.string().meta({ description: 'Where the passage comes from (an S3 URI or a page URL).' }),
   title: z.string().optional(),
+  url: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .meta({
+      description:
+        "The document's public web address (http or https) to link to, when it has one: its `url` metadata (written by `npm run kb:upload`) or a Confluence page's URL.",
+    }),
   excerpt: z.string().meta({ description: 'The passage the answer span rests on.' }),
   score: z.number().optional().meta({ description: 'Retrieval relevance, when Bedrock reports one.' }),
 });

@@ -357,7 +357,7 @@ function applyAnswer(turn, answer) {
 // Turns
 
 /**
- * @typedef {{ start: number, end: number, text: string, references: { sourceUri: string, title?: string, excerpt?: string }[] }} Citation
+ * @typedef {{ start: number, end: number, text: string, references: { sourceUri: string, title?: string, url?: string, excerpt?: string }[] }} Citation
  * @typedef {{
  *   id: number, el: HTMLElement, answer: HTMLElement, text: string, citations: Citation[],
  *   messageId?: string, sessionId?: string, withdrawn?: boolean
@@ -505,7 +505,7 @@ function isCitation(value) {
  * @param {Citation[]} citations
  */
 function numberSources(citations) {
-  /** @type {Map<string, { number: number, uri: string, title?: string, excerpts: string[] }>} */
+  /** @type {Map<string, { number: number, uri: string, title?: string, url?: string, excerpts: string[] }>} */
   const sources = new Map();
   for (const citation of citations) {
     for (const reference of citation.references) {
@@ -514,6 +514,7 @@ function numberSources(citations) {
       if (!source) {
         source = { number: sources.size + 1, uri: reference.sourceUri, excerpts: [] };
         if (typeof reference.title === 'string' && reference.title) source.title = reference.title;
+        if (typeof reference.url === 'string' && webUrl(reference.url)) source.url = reference.url;
         sources.set(reference.sourceUri, source);
       }
       const excerpt = typeof reference.excerpt === 'string' ? reference.excerpt.trim() : '';
@@ -576,7 +577,10 @@ function renderSources(turn) {
     excerpt.textContent = text;
     excerpt.hidden = !text;
     if (text.length > LONG_EXCERPT) addExcerptToggle(excerpt);
-    /** @type {HTMLElement} */ (item.querySelector('.source-location')).append(sourceLocation(source.uri));
+    // The document's public page when it has one; else where it is stored.
+    /** @type {HTMLElement} */ (item.querySelector('.source-location')).append(
+      sourceLocation(source.url ?? source.uri),
+    );
     return item;
   });
   list.replaceChildren(...items);
@@ -605,13 +609,8 @@ function addExcerptToggle(excerpt) {
  * @param {string} uri
  */
 function sourceLocation(uri) {
-  let url;
-  try {
-    url = new URL(uri);
-  } catch {
-    url = undefined;
-  }
-  if (url && (url.protocol === 'http:' || url.protocol === 'https:')) {
+  const url = webUrl(uri);
+  if (url) {
     const link = document.createElement('a');
     link.href = url.href;
     link.target = '_blank';
@@ -629,6 +628,21 @@ function sourceLocation(uri) {
   code.title = 'Where the document is stored (not a web address)';
   code.textContent = uri;
   return code;
+}
+
+/**
+ * The address as a URL when it is http(s): anything else (`javascript:`, `data:`, `s3://`) is never
+ * made a link.
+ * @param {string} text
+ * @returns {URL | undefined}
+ */
+function webUrl(text) {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** @param {string} uri */

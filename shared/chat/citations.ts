@@ -7,6 +7,12 @@ import type { Citation, CitationReference } from './types.ts';
 const EXCERPT_LIMIT = 600;
 /** A structured (SQL) source has no document: the query that produced the rows is its source. */
 const SQL_TITLE = 'SQL query';
+/**
+ * The metadata key that holds a document's public URL: `npm run kb:upload` writes it into each
+ * document's `<file>.metadata.json` sidecar (from a URL template or a front-matter key), and Bedrock
+ * returns sidecar attributes as the retrieved reference's metadata.
+ */
+export const PUBLIC_URL_KEY = 'url';
 
 /**
  * Where a span's `end` points. Recorded responses show `RetrieveAndGenerate` ending spans inclusive
@@ -62,12 +68,29 @@ export function mapReference(reference: BedrockReference): CitationReference {
     numberValue(reference.score) ??
     numberValue(metadata.score) ??
     numberValue(metadata['x-amz-bedrock-kb-score']);
+  const url = publicUrl(metadata[PUBLIC_URL_KEY]) ?? publicUrl(reference.location?.confluenceLocation?.url);
   return {
     sourceUri,
     ...(title ? { title } : {}),
+    ...(url ? { url } : {}),
     excerpt: toExcerpt(reference.content?.text ?? ''),
     ...(score === undefined ? {} : { score }),
   };
+}
+
+/**
+ * Only http(s) addresses are passed on: the URL ends up as a link in browsers and Slack, where a
+ * `javascript:` or `data:` address written into a document's metadata would run or mislead.
+ */
+function publicUrl(value: unknown): string | undefined {
+  const text = stringValue(value);
+  if (!text) return undefined;
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function locationUri(location: RetrievalResultLocation | undefined): string | undefined {

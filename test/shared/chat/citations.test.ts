@@ -177,6 +177,56 @@ describe('mapReference', () => {
     ).toBe(url);
   });
 
+  it('carries the public url from the metadata next to the S3 source', () => {
+    const location = { type: 'S3' as const, s3Location: { uri: 's3://b/billing/refunds.md' } };
+    const metadata = { title: 'Refunds', url: 'https://help.example.com/billing/refunds' };
+    expect(mapReference({ content, location, metadata })).toEqual({
+      sourceUri: 's3://b/billing/refunds.md',
+      title: 'Refunds',
+      url: 'https://help.example.com/billing/refunds',
+      excerpt: 'A passage.',
+    });
+  });
+
+  it('uses the page url of a Confluence location as its public url', () => {
+    const url = 'https://x.atlassian.net/wiki/spaces/SUP/pages/1';
+    const reference = mapReference({
+      content,
+      location: { type: 'CONFLUENCE', confluenceLocation: { url } },
+    });
+    expect(reference).toMatchObject({ sourceUri: url, url });
+  });
+
+  it('passes on only http and https urls, never a script, data or relative address', () => {
+    const location = { type: 'S3' as const, s3Location: { uri: 's3://b/a.md' } };
+    for (const refused of [
+      'javascript:alert(1)',
+      ' JavaScript:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'vbscript:msgbox',
+      'ftp://files.example.com/a',
+      '/billing/refunds',
+      'help.example.com/a',
+      '',
+    ]) {
+      expect(mapReference({ content, location, metadata: { url: refused } }), refused).not.toHaveProperty(
+        'url',
+      );
+    }
+    expect(mapReference({ content, location, metadata: { url: ['https://a.example'] } })).not.toHaveProperty(
+      'url',
+    );
+    expect(
+      mapReference({
+        content,
+        location: { type: 'CONFLUENCE', confluenceLocation: { url: 'javascript:x' } },
+      }),
+    ).not.toHaveProperty('url');
+    expect(mapReference({ content, location, metadata: { url: 'HTTP://help.example.com/a' } }).url).toBe(
+      'http://help.example.com/a',
+    );
+  });
+
   it('keeps the score a Retrieve result carries, above 1 too', () => {
     const location = { type: 'S3' as const, s3Location: { uri: 's3://b/a.md' } };
     expect(mapReference({ content, location, score: 1.397601 }).score).toBe(1.397601);
