@@ -19,6 +19,8 @@ import { IngestionJobs, type IngestionLimits, type IngestionPacing } from './ing
 import { KnowledgeBase } from './knowledge-base.ts';
 import { agentRuntimeRoutes } from './operations.ts';
 import { controlPlaneRoutes } from './protocol/control-plane-operations.ts';
+import { RequestLog } from './request-log.ts';
+import { rerankRoutes } from './rerank-operation.ts';
 import { createRouter } from './router.ts';
 import { RagSessions } from './sessions.ts';
 import { type StreamFaults, type StreamPacing, streamRoutes } from './stream-operation.ts';
@@ -26,6 +28,7 @@ import { type StreamFaults, type StreamPacing, streamRoutes } from './stream-ope
 export { type FaultPolicy, type FaultSettings, parseFaults } from './fault-policy.ts';
 export type { StreamFaults } from './stream-operation.ts';
 
+import type { LoggedRequest } from './request-log.ts';
 import { listenDualProtocol } from './transport.ts';
 
 export { AwsServiceError } from './errors.ts';
@@ -33,6 +36,7 @@ export type { FaultContext, FaultHook } from './faults.ts';
 export type { GuardrailOptions } from './guardrail/served-guardrail.ts';
 export type { ConfluenceDataSourceConfig, S3DataSourceConfig } from './ingestion/data-sources.ts';
 export type { IngestionLimits, IngestionPacing } from './ingestion/jobs.ts';
+export type { LoggedRequest } from './request-log.ts';
 
 /**
  * `S3`: a folder standing for the bucket (`s3://<bucketName>/<relative path>` URIs). `CONFLUENCE`: a
@@ -68,6 +72,8 @@ export interface StartEmulatorOptions {
   ingestionLimits?: IngestionLimits;
   /** Slows jobs started with StartIngestionJob, so tests can watch STARTING and IN_PROGRESS. */
   ingestionPacing?: IngestionPacing;
+  /** How many requests `requests()` keeps, the most recent. @default 200 */
+  requestLogSize?: number;
   /**
    * The day model lifecycles (`config/bedrock-models.json`) are judged on: a generation model past
    * its end of life is refused, and the control-plane reads report its status. @default the current time
@@ -88,6 +94,13 @@ export interface BedrockEmulator {
   }>;
   /** Injected faults (throttling, errors, latency, cut streams); `faults.set()` changes them live. */
   readonly faults: FaultPolicy;
+  /**
+   * The requests served to a modeled operation (refused ones included), oldest first, at most
+   * `requestLogSize`: operation, arrival time, URI labels, parsed body, status. No headers.
+   */
+  requests(): readonly LoggedRequest[];
+  /** Empties `requests()`, e.g. between the cases of a test. */
+  clearRequests(): void;
   close(): Promise<void>;
 }
 
@@ -109,6 +122,7 @@ export async function startBedrockEmulator(options: StartEmulatorOptions): Promi
   const routes = [
     ...agentRuntimeRoutes(context),
     ...streamRoutes(context, options.streamPacing, streamFaults),
+    ...rerankRoutes(),
     ...guardrailRuntimeRoutes(guardrail),
     ...controlPlaneRoutes({ now }),
   ];
@@ -119,11 +133,13 @@ export async function startBedrockEmulator(options: StartEmulatorOptions): Promi
     ...(options.ingestionPacing === undefined ? {} : { pacing: options.ingestionPacing }),
   });
   routes.push(...agentRoutes(ingestionJobs));
+  const log = new RequestLog(options.requestLogSize);
   const router = createRouter(routes, {
     faults: async (request) => {
       await custom?.(request);
       await faults.hook(request);
     },
+    log,
   });
   // Loopback only: the emulator has no authentication and must not be reachable from the network.
   const server = await listenDualProtocol(router, { host: '127.0.0.1', port: options.port ?? 0 });
@@ -133,6 +149,8 @@ export async function startBedrockEmulator(options: StartEmulatorOptions): Promi
   return {
     url: `http://127.0.0.1:${server.port}`,
     faults,
+    requests: () => log.entries(),
+    clearRequests: () => log.clear(),
     ingest(onProgress) {
       const run = ingesting.then(() => ingestionJobs.ingestAll(onProgress));
       ingesting = run.catch(() => undefined);

@@ -147,14 +147,61 @@ export class KnowledgeBase {
     return planQuery(query.text, query.history ?? [], this.#index);
   }
 
-  /** Ranks chunks for a question (see retrieval/). */
-  retrieve(query: RetrievalQuery | QueryPlan, numberOfResults: number): RetrievedChunk[] {
+  /**
+   * Ranks chunks for a question (see retrieval/). With `accept` (a metadata filter), only accepted
+   * chunks are ranked at all, so the best `numberOfResults` of them come back, as a vector store
+   * filters before its nearest-neighbour search rather than after.
+   */
+  retrieve(
+    query: RetrievalQuery | QueryPlan,
+    numberOfResults: number,
+    accept?: (chunk: KnowledgeBaseChunk) => boolean,
+  ): RetrievedChunk[] {
     const plan = 'terms' in query ? query : this.plan(query);
-    return rankChunks(plan, this.#index, numberOfResults).flatMap(({ id, ...ranked }) => {
+    const index = accept === undefined ? this.#index : this.#acceptedOnly(accept);
+    return rankChunks(plan, index, numberOfResults).flatMap(({ id, ...ranked }) => {
       const chunk = this.#chunks.get(id);
       return chunk === undefined ? [] : [{ chunk, ...ranked }];
     });
   }
+
+  /**
+   * The index as the ranker sees it when a filter applies: its candidate search skips rejected
+   * chunks before taking its best hits, so filtered-out chunks never crowd out accepted ones; every
+   * other member (idf, vocabulary) is the whole index's, as a filter does not change the corpus.
+   * A view rather than a parameter of the ranker, which takes the index and nothing about metadata.
+   */
+  #acceptedOnly(accept: (chunk: KnowledgeBaseChunk) => boolean): ChunkIndex {
+    const index = this.#index;
+    const chunks = this.#chunks;
+    const search: ChunkIndex['search'] = (terms, limit) =>
+      index
+        .search(terms, Number.POSITIVE_INFINITY)
+        .filter((hit) => {
+          const chunk = chunks.get(hit.id);
+          return chunk !== undefined && accept(chunk);
+        })
+        .slice(0, limit);
+    return new Proxy(index, {
+      get(target, property) {
+        if (property === 'search') return search;
+        const member: unknown = Reflect.get(target, property, target);
+        return typeof member === 'function' ? member.bind(target) : member;
+      },
+    });
+  }
+}
+
+/**
+ * What a metadata filter sees of a chunk: its document's attributes and the two Bedrock adds to
+ * every chunk that a filter may name (the source URI and the data source id).
+ */
+export function filterableAttributes(chunk: KnowledgeBaseChunk): DocumentMetadata {
+  return {
+    ...chunk.metadata,
+    'x-amz-bedrock-kb-source-uri': chunk.sourceUri,
+    'x-amz-bedrock-kb-data-source-id': chunk.dataSourceId,
+  };
 }
 
 /**

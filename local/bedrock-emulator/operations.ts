@@ -3,6 +3,13 @@
  * request like AWS, resolves the knowledge base (and session), and answers in the model's shapes.
  */
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
+import {
+  type AnswerSettings,
+  readAnswerSettings,
+  shapeAnswer,
+  shapesAnswer,
+  toParts,
+} from './answer-settings.ts';
 import { chunkShape } from './bedrock-shapes.ts';
 import { resourceNotFoundError, validationError } from './errors.ts';
 import {
@@ -22,6 +29,9 @@ import {
 import type { ServedGuardrail } from './guardrail/served-guardrail.ts';
 import type { KnowledgeBase, KnowledgeBaseChunk, RetrievedChunk } from './knowledge-base.ts';
 import { assertModelServed, signedRegion } from './protocol/model-lifecycle.ts';
+import { decomposeQuestion, interleave } from './retrieval/query-decomposition.ts';
+import type { QueryPlan } from './retrieval/query-plan.ts';
+import { readVectorSearch, runVectorSearch, type VectorSearch } from './retrieval/vector-search.ts';
 import { awsJsonResponse, type EmulatorRoute } from './router.ts';
 import type { RetrieveAndGenerateRequest, RetrieveRequest } from './schemas.ts';
 import type { RagSessions } from './sessions.ts';
@@ -42,12 +52,13 @@ export function agentRuntimeRoutes(context: OperationContext): EmulatorRoute[] {
       operation: 'Retrieve',
       method: 'POST',
       path: '/knowledgebases/{knowledgeBaseId}/retrieve',
-      handler: ({ params, body }) =>
+      handler: ({ params, body, request }) =>
         awsJsonResponse(
-          retrieve(context, {
-            ...(body as object),
-            knowledgeBaseId: params.knowledgeBaseId ?? '',
-          } as RetrieveRequest),
+          retrieve(
+            context,
+            { ...(body as object), knowledgeBaseId: params.knowledgeBaseId ?? '' } as RetrieveRequest,
+            request,
+          ),
         ),
     },
     {
@@ -59,13 +70,17 @@ export function agentRuntimeRoutes(context: OperationContext): EmulatorRoute[] {
   ];
 }
 
-function retrieve(context: OperationContext, request: RetrieveRequest) {
+function retrieve(context: OperationContext, request: RetrieveRequest, wire: EmulatorRequest) {
   const kb = findKnowledgeBase(context, request.knowledgeBaseId);
-  const numberOfResults =
-    request.retrievalConfiguration?.vectorSearchConfiguration?.numberOfResults ??
-    knowledgeBaseSettings.numberOfResults;
+  const search = readVectorSearch(
+    request.retrievalConfiguration?.vectorSearchConfiguration,
+    knowledgeBaseSettings.numberOfResults,
+    'retrievalConfiguration.vectorSearchConfiguration',
+    signedRegion(wire.headers),
+  );
   // Like a vector store, Retrieve always returns its nearest chunks; relevance is the caller's call.
-  const results = kb.retrieve({ text: request.retrievalQuery.text }, numberOfResults);
+  const text = request.retrievalQuery.text;
+  const { results } = runVectorSearch(kb, { text }, text, search);
   return {
     retrievalResults: results.map((result) => ({ ...chunkShape(result.chunk), score: result.score })),
   };
@@ -132,7 +147,22 @@ export function startAnswer(context: OperationContext, body: unknown, wire: Emul
     );
   }
   const kb = findKnowledgeBase(context, kbConfiguration.knowledgeBaseId);
-  assertModelServed(kbConfiguration.modelArn, context.now(), signedRegion(wire.headers));
+  const region = signedRegion(wire.headers);
+  assertModelServed(kbConfiguration.modelArn, context.now(), region);
+  const kbPath = 'retrieveAndGenerateConfiguration.knowledgeBaseConfiguration';
+  const search = readVectorSearch(
+    kbConfiguration.retrievalConfiguration?.vectorSearchConfiguration,
+    knowledgeBaseSettings.numberOfResults,
+    `${kbPath}.retrievalConfiguration.vectorSearchConfiguration`,
+    region,
+  );
+  const settings = readAnswerSettings(
+    kbConfiguration.generationConfiguration,
+    kbConfiguration.orchestrationConfiguration,
+    kbPath,
+  );
+  const decompose =
+    kbConfiguration.orchestrationConfiguration?.queryTransformationConfiguration !== undefined;
   const guardrail = ragGuardrail(
     context.guardrail,
     kbConfiguration.generationConfiguration?.guardrailConfiguration,
@@ -161,27 +191,26 @@ export function startAnswer(context: OperationContext, body: unknown, wire: Emul
   }
   // A masked question is what gets retrieved, answered and remembered.
   const question = inputScreen?.text ?? request.input.text;
-  const plan = kb.plan({ text: question, history: session.turns.map((turn) => turn.question) });
-  const numberOfResults =
-    kbConfiguration.retrievalConfiguration?.vectorSearchConfiguration?.numberOfResults ??
-    knowledgeBaseSettings.numberOfResults;
-  const relevant = relevantPassages(kb.retrieve(plan, numberOfResults));
+  const history = session.turns.map((turn) => turn.question);
+  const plan = kb.plan({ text: question, history });
+  const relevant = relevantPassages(kb, plan, question, history, search, decompose);
   const queryWeights = Object.assign(
     new Map([...plan.terms].map(([term, weight]) => [term, weight * kb.idf(term)])),
     { wantsSteps: plan.wantsSteps },
   );
+  const generated = generateAnswer<KnowledgeBaseChunk>({
+    queryWeights,
+    passages: relevant.map(({ chunk }) => ({
+      text: chunk.text,
+      reference: chunk,
+      document: chunk.sourceUri,
+      ...(chunk.headings === undefined ? {} : { headings: chunk.headings }),
+    })),
+    noAnswerText: knowledgeBaseSettings.noAnswerText,
+  });
   return {
     sessionId: session.sessionId,
-    parts: generateAnswer<KnowledgeBaseChunk>({
-      queryWeights,
-      passages: relevant.map(({ chunk }) => ({
-        text: chunk.text,
-        reference: chunk,
-        document: chunk.sourceUri,
-        ...(chunk.headings === undefined ? {} : { headings: chunk.headings }),
-      })),
-      noAnswerText: knowledgeBaseSettings.noAnswerText,
-    }),
+    parts: shapesAnswer(settings) ? shapedParts(generated, settings) : generated,
     finish: (answerText) => context.sessions.addTurn(session.sessionId, { question, answer: answerText }),
     ...screening,
   };
@@ -204,12 +233,41 @@ export function citationShape(
 }
 
 /**
- * Passages worth answering from: none unless the best clears the relevance threshold (then the
- * answer is the knowledge base's no-answer reply), and then only those that clear it too.
+ * Passages worth answering from: none unless the first stage's best clears the relevance
+ * threshold (then the answer is the knowledge base's no-answer reply), and then only those that
+ * clear it too, in the order the search returned them (the reranker's, when reranking). With
+ * query decomposition, each part of the question is searched too and their results taken in turn.
  */
-function relevantPassages(results: readonly RetrievedChunk[]): RetrievedChunk[] {
-  if (!results[0]?.relevant) return [];
-  return results.filter((result) => result.relevant);
+function relevantPassages(
+  kb: KnowledgeBase,
+  plan: QueryPlan,
+  question: string,
+  history: readonly string[],
+  search: VectorSearch,
+  decompose: boolean,
+): RetrievedChunk[] {
+  const parts = decompose ? decomposeQuestion(question) : [];
+  const outcomes = [
+    runVectorSearch(kb, plan, question, search),
+    ...parts.map((part) => runVectorSearch(kb, { text: part, history }, part, search)),
+  ];
+  const answerable = outcomes.filter((outcome) => outcome.answerable);
+  if (answerable.length === 0) return [];
+  const limit = search.rerank?.numberOfRerankedResults ?? search.numberOfResults;
+  const merged = interleave(
+    answerable.map((outcome) => outcome.results),
+    (result) => result.chunk.id,
+    limit,
+  );
+  return merged.filter((result) => result.relevant);
+}
+
+/** The generated answer cut and cited as the settings say, produced when first read. */
+function* shapedParts(
+  generated: Iterable<AnswerPart<KnowledgeBaseChunk>>,
+  settings: AnswerSettings,
+): Generator<AnswerPart<KnowledgeBaseChunk>> {
+  yield* toParts(shapeAnswer(collectAnswer(generated), settings));
 }
 
 function findKnowledgeBase(context: OperationContext, knowledgeBaseId: string): KnowledgeBase {

@@ -6,6 +6,7 @@
 import { AwsServiceError, toErrorFrame } from './errors.ts';
 import type { FaultHook } from './faults.ts';
 import { type RequestValidator, requestValidator } from './protocol/validate-request.ts';
+import type { RequestLog } from './request-log.ts';
 import type { EmulatorRequest, EmulatorResponse, RequestHandler } from './transport.ts';
 
 export interface OperationInput {
@@ -35,32 +36,61 @@ interface CompiledRoute extends EmulatorRoute {
 
 export function createRouter(
   routes: readonly EmulatorRoute[],
-  options: { faults?: FaultHook } = {},
+  options: { faults?: FaultHook; log?: RequestLog } = {},
 ): RequestHandler {
   const compiled = routes.map(compile);
   return async (request) => {
-    try {
-      const match = findRoute(compiled, request);
-      if (match === undefined) {
-        throw new AwsServiceError(
-          'UnknownOperationException',
-          `No operation is served at ${request.method} ${request.path}.`,
-        );
-      }
-      const body = parseJsonBody(request.body);
-      // Injected faults come first: a throttled request is refused before AWS would look at it.
-      await options.faults?.({
+    const receivedAt = new Date().toISOString();
+    const match = findRoute(compiled, request);
+    const response = await answer(match, request, options.faults);
+    if (match !== undefined) {
+      options.log?.add({
         operation: match.route.operation,
-        method: request.method,
-        path: request.path,
-        body,
+        receivedAt,
+        params: match.params,
+        body: loggedBody(request.body),
+        status: response.status,
       });
-      match.route.validate({ params: match.params, query: request.query, headers: request.headers, body });
-      return await match.route.handler({ params: match.params, body, request });
-    } catch (error) {
-      return toErrorFrame(error);
     }
+    return response;
   };
+}
+
+async function answer(
+  match: { route: CompiledRoute; params: Record<string, string> } | undefined,
+  request: EmulatorRequest,
+  faults: FaultHook | undefined,
+): Promise<EmulatorResponse> {
+  try {
+    if (match === undefined) {
+      throw new AwsServiceError(
+        'UnknownOperationException',
+        `No operation is served at ${request.method} ${request.path}.`,
+      );
+    }
+    const body = parseJsonBody(request.body);
+    // Injected faults come first: a throttled request is refused before AWS would look at it.
+    await faults?.({
+      operation: match.route.operation,
+      method: request.method,
+      path: request.path,
+      body,
+    });
+    match.route.validate({ params: match.params, query: request.query, headers: request.headers, body });
+    return await match.route.handler({ params: match.params, body, request });
+  } catch (error) {
+    return toErrorFrame(error);
+  }
+}
+
+/** A parse of its own, so no operation can change what the log keeps; unparsable bodies are not kept. */
+function loggedBody(body: Buffer): unknown {
+  if (body.length === 0) return {};
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
 }
 
 function compile(route: EmulatorRoute): CompiledRoute {

@@ -3,9 +3,57 @@
  * against its operation's input shape in AWS's model (protocol/validate-request.ts), so these are
  * plain types, not a second set of rules.
  */
+import type { RetrievalFilter } from './retrieval/metadata-filter.ts';
+
+export interface RerankingMetadataConfiguration {
+  readonly selectionMode: 'SELECTIVE' | 'ALL';
+  readonly selectiveModeConfiguration?: {
+    readonly fieldsToInclude?: readonly { readonly fieldName: string }[];
+    readonly fieldsToExclude?: readonly { readonly fieldName: string }[];
+  };
+}
+
+export interface VectorSearchConfiguration {
+  readonly numberOfResults?: number;
+  /** `RetrievalFilter`: checked further and applied by retrieval/metadata-filter.ts. */
+  readonly filter?: RetrievalFilter;
+  readonly rerankingConfiguration?: {
+    readonly type: 'BEDROCK_RERANKING_MODEL';
+    readonly bedrockRerankingConfiguration?: {
+      readonly modelConfiguration: { readonly modelArn: string };
+      readonly numberOfRerankedResults?: number;
+      readonly metadataConfiguration?: RerankingMetadataConfiguration;
+    };
+  };
+}
 
 interface RetrievalConfiguration {
-  readonly vectorSearchConfiguration?: { readonly numberOfResults?: number };
+  readonly vectorSearchConfiguration?: VectorSearchConfiguration;
+}
+
+export interface TextInferenceConfig {
+  readonly temperature?: number;
+  readonly topP?: number;
+  readonly maxTokens?: number;
+  readonly stopSequences?: readonly string[];
+}
+
+export interface PromptTemplate {
+  readonly textPromptTemplate?: string;
+}
+
+export interface GenerationConfiguration {
+  readonly guardrailConfiguration?: { readonly guardrailId: string; readonly guardrailVersion: string };
+  readonly promptTemplate?: PromptTemplate;
+  readonly inferenceConfig?: { readonly textInferenceConfig?: TextInferenceConfig };
+  readonly additionalModelRequestFields?: Readonly<Record<string, unknown>>;
+}
+
+export interface OrchestrationConfiguration {
+  readonly promptTemplate?: PromptTemplate;
+  readonly inferenceConfig?: { readonly textInferenceConfig?: TextInferenceConfig };
+  readonly queryTransformationConfiguration?: { readonly type: 'QUERY_DECOMPOSITION' };
+  readonly additionalModelRequestFields?: Readonly<Record<string, unknown>>;
 }
 
 export interface RetrieveRequest {
@@ -23,9 +71,8 @@ export interface RetrieveAndGenerateRequest {
       readonly knowledgeBaseId: string;
       readonly modelArn: string;
       readonly retrievalConfiguration?: RetrievalConfiguration;
-      readonly generationConfiguration?: {
-        readonly guardrailConfiguration?: { readonly guardrailId: string; readonly guardrailVersion: string };
-      };
+      readonly generationConfiguration?: GenerationConfiguration;
+      readonly orchestrationConfiguration?: OrchestrationConfiguration;
     };
   };
 }
@@ -33,4 +80,24 @@ export interface RetrieveAndGenerateRequest {
 export interface StartIngestionJobRequest {
   readonly clientToken?: string;
   readonly description?: string;
+}
+
+export interface RerankRequest {
+  readonly queries: readonly { readonly type: 'TEXT'; readonly textQuery: { readonly text?: string } }[];
+  readonly sources: readonly {
+    readonly type: 'INLINE';
+    readonly inlineDocumentSource: {
+      readonly type: 'TEXT' | 'JSON';
+      readonly textDocument?: { readonly text?: string };
+      readonly jsonDocument?: unknown;
+    };
+  }[];
+  readonly rerankingConfiguration: {
+    readonly type: 'BEDROCK_RERANKING_MODEL';
+    readonly bedrockRerankingConfiguration: {
+      readonly modelConfiguration: { readonly modelArn: string };
+      readonly numberOfResults?: number;
+    };
+  };
+  readonly nextToken?: string;
 }

@@ -4,10 +4,9 @@
  * words each, paced like a model generating, with a `citation` event after the text it covers.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { toParts } from './answer-settings.ts';
 import { type AwsErrorShape, AwsServiceError } from './errors.ts';
 import { encodeEvent, encodeException } from './event-stream.ts';
-import type { Answer, AnswerPart } from './generation/extractive-answer.ts';
-import type { KnowledgeBaseChunk } from './knowledge-base.ts';
 import {
   type AnswerTurn,
   citationShape,
@@ -101,20 +100,6 @@ async function* streamAnswer(turn: AnswerTurn, pacing: StreamPacing): AsyncGener
         : new AwsServiceError('InternalServerException', 'The stream failed.');
     yield encodeException(failure);
   }
-}
-
-/** A collected answer as parts again: the text up to each citation's end, then that citation. */
-function toParts(answer: Answer<KnowledgeBaseChunk>): AnswerPart<KnowledgeBaseChunk>[] {
-  const parts: AnswerPart<KnowledgeBaseChunk>[] = [];
-  let sent = 0;
-  for (const citation of [...answer.citations].sort((a, b) => a.span.end - b.span.end)) {
-    if (citation.span.end > sent)
-      parts.push({ type: 'text', text: answer.text.slice(sent, citation.span.end) });
-    sent = Math.max(sent, citation.span.end);
-    parts.push({ type: 'citation', ...citation });
-  }
-  if (sent < answer.text.length) parts.push({ type: 'text', text: answer.text.slice(sent) });
-  return parts;
 }
 
 async function* cutAfter(

@@ -1,0 +1,81 @@
+/**
+ * The emulator's reranker: a second opinion on passages already retrieved, as Bedrock's rerank
+ * models give one, served by `Rerank` and by `rerankingConfiguration` on retrieval.
+ *
+ * It scores a passage on its own, not against the whole corpus the way the first stage's BM25
+ * does: how much of the question it covers (each question term weighted by how rare it is among
+ * the passages being reranked) and how close together it holds those terms (the shortest stretch
+ * of its words containing every question term it has). A passage naming the question's words
+ * together outranks one that repeats a single rare word, whatever their lengths; term frequency
+ * does not count at all. Scores are 0..1, deterministic, comparable within one call.
+ */
+import { analyze } from './analyzer.ts';
+
+/** How much proximity can move a score: coverage leads, proximity orders passages covering alike. */
+const PROXIMITY_SHARE = 0.4;
+
+/** One score per document, in the documents' order. */
+export function rerankScores(query: string, documents: readonly string[]): number[] {
+  const queryTerms = [...new Set(analyze(query))];
+  if (queryTerms.length === 0) return documents.map(() => 0);
+  const analysed = documents.map((document) => analyze(document));
+  const weight = rarityWeights(queryTerms, analysed);
+  const total = queryTerms.reduce((sum, term) => sum + (weight.get(term) ?? 0), 0);
+  return analysed.map((terms) => {
+    const held = new Set(terms);
+    const present = queryTerms.filter((term) => held.has(term));
+    const coverage = present.reduce((sum, term) => sum + (weight.get(term) ?? 0), 0) / total;
+    const score = coverage * (1 - PROXIMITY_SHARE + PROXIMITY_SHARE * proximity(terms, present));
+    return Number(score.toFixed(6));
+  });
+}
+
+/** Indexes of `documents`, best first (ties keep their input order), with their scores. */
+export function rerank(
+  query: string,
+  documents: readonly string[],
+): { readonly index: number; readonly relevanceScore: number }[] {
+  return rerankScores(query, documents)
+    .map((relevanceScore, index) => ({ index, relevanceScore }))
+    .sort((a, b) => b.relevanceScore - a.relevanceScore || a.index - b.index);
+}
+
+/** Rarer among the passages weighs more (BM25's idf, always positive). */
+function rarityWeights(queryTerms: readonly string[], analysed: readonly string[][]): Map<string, number> {
+  const sets = analysed.map((terms) => new Set(terms));
+  const n = analysed.length;
+  return new Map(
+    queryTerms.map((term) => {
+      const df = sets.filter((set) => set.has(term)).length;
+      return [term, Math.log(1 + (n - df + 0.5) / (df + 0.5))];
+    }),
+  );
+}
+
+/**
+ * 1 when the passage's question terms stand side by side, falling as the shortest stretch of the
+ * passage holding all of them grows (`k / length` for `k` terms); 1 for a single term, 0 for none.
+ */
+export function proximity(terms: readonly string[], present: readonly string[]): number {
+  const k = present.length;
+  if (k <= 1) return k;
+  const wanted = new Set(present);
+  const inWindow = new Map<string, number>();
+  let best = Number.POSITIVE_INFINITY;
+  let start = 0;
+  for (let end = 0; end < terms.length; end++) {
+    const term = terms[end] as string;
+    if (wanted.has(term)) inWindow.set(term, (inWindow.get(term) ?? 0) + 1);
+    while (inWindow.size === k) {
+      best = Math.min(best, end - start + 1);
+      const first = terms[start] as string;
+      const count = inWindow.get(first);
+      if (count !== undefined) {
+        if (count === 1) inWindow.delete(first);
+        else inWindow.set(first, count - 1);
+      }
+      start++;
+    }
+  }
+  return Number.isFinite(best) ? k / best : 0;
+}

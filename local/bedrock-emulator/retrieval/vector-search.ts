@@ -1,0 +1,122 @@
+/**
+ * A request's `vectorSearchConfiguration` applied to one knowledge base: how many chunks, which
+ * documents may answer (the metadata filter, applied before ranking), and an optional second pass
+ * by a rerank model that reorders them and keeps `numberOfRerankedResults`.
+ */
+import { validationError } from '../errors.ts';
+import {
+  filterableAttributes,
+  type KnowledgeBase,
+  type KnowledgeBaseChunk,
+  type RetrievalQuery,
+  type RetrievedChunk,
+} from '../knowledge-base.ts';
+import type { RerankingMetadataConfiguration, VectorSearchConfiguration } from '../schemas.ts';
+import { assertValidFilter, matchesFilter } from './metadata-filter.ts';
+import type { QueryPlan } from './query-plan.ts';
+import { rerankScores } from './rerank.ts';
+import { assertRerankModel } from './rerank-models.ts';
+
+export interface VectorSearch {
+  readonly numberOfResults: number;
+  /** Set when the request filters on metadata. */
+  readonly accept?: (chunk: KnowledgeBaseChunk) => boolean;
+  readonly rerank?: {
+    readonly numberOfRerankedResults?: number;
+    /** The text the reranker reads for a chunk: its content and the metadata chosen for reranking. */
+    readonly documentOf: (chunk: KnowledgeBaseChunk) => string;
+  };
+}
+
+/**
+ * Reads and checks the configuration (`path`: where it sits in the request, for error messages;
+ * `region`: where the request was signed, for the rerank model).
+ */
+export function readVectorSearch(
+  configuration: VectorSearchConfiguration | undefined,
+  defaultNumberOfResults: number,
+  path: string,
+  region: string,
+): VectorSearch {
+  const filter = configuration?.filter;
+  let accept: VectorSearch['accept'];
+  if (filter !== undefined && filter !== null) {
+    assertValidFilter(filter, `${path}.filter`);
+    accept = (chunk) => matchesFilter(filter, filterableAttributes(chunk));
+  }
+  const reranking = configuration?.rerankingConfiguration;
+  let rerank: VectorSearch['rerank'];
+  if (reranking !== undefined && reranking !== null) {
+    const bedrock = reranking.bedrockRerankingConfiguration;
+    if (bedrock === undefined || bedrock === null) {
+      throw validationError(
+        `1 validation error detected: Value at '${path}.rerankingConfiguration.bedrockRerankingConfiguration' failed to satisfy constraint: Member must not be null`,
+      );
+    }
+    assertRerankModel(bedrock.modelConfiguration.modelArn, region);
+    const fields = metadataFields(bedrock.metadataConfiguration);
+    rerank = {
+      ...(bedrock.numberOfRerankedResults === undefined
+        ? {}
+        : { numberOfRerankedResults: bedrock.numberOfRerankedResults }),
+      documentOf: (chunk) => rerankDocument(chunk, fields),
+    };
+  }
+  return {
+    numberOfResults: configuration?.numberOfResults ?? defaultNumberOfResults,
+    ...(accept === undefined ? {} : { accept }),
+    ...(rerank === undefined ? {} : { rerank }),
+  };
+}
+
+export interface SearchOutcome {
+  /** Best first: by the reranker's score when reranking (then `score` is that score), else the ranker's. */
+  readonly results: readonly RetrievedChunk[];
+  /** The first stage's best hit is worth answering from (the relevance gate of generation). */
+  readonly answerable: boolean;
+}
+
+/** Runs the search: filtered ranking, then the rerank pass if configured. */
+export function runVectorSearch(
+  kb: KnowledgeBase,
+  query: RetrievalQuery | QueryPlan,
+  questionText: string,
+  search: VectorSearch,
+): SearchOutcome {
+  const ranked = kb.retrieve(query, search.numberOfResults, search.accept);
+  const answerable = ranked[0]?.relevant === true;
+  if (search.rerank === undefined) return { results: ranked, answerable };
+  const { documentOf, numberOfRerankedResults } = search.rerank;
+  const scores = rerankScores(
+    questionText,
+    ranked.map((result) => documentOf(result.chunk)),
+  );
+  const results = ranked
+    .map((result, i) => ({ result, score: scores[i] ?? 0, i }))
+    .sort((a, b) => b.score - a.score || a.i - b.i)
+    .slice(0, numberOfRerankedResults ?? ranked.length)
+    .map(({ result, score }) => ({ ...result, score }));
+  return { results, answerable };
+}
+
+type MetadataFields = { readonly include: ReadonlySet<string> } | { readonly exclude: ReadonlySet<string> };
+
+/** Which metadata the reranker reads: none unless configured (ALL, or SELECTIVE include/exclude). */
+function metadataFields(configuration: RerankingMetadataConfiguration | undefined): MetadataFields {
+  if (configuration === undefined) return { include: new Set() };
+  if (configuration.selectionMode === 'ALL') return { exclude: new Set() };
+  const selective = configuration.selectiveModeConfiguration;
+  const names = (list: readonly { fieldName: string }[] | undefined) =>
+    new Set((list ?? []).map((field) => field.fieldName));
+  if (selective?.fieldsToInclude !== undefined) return { include: names(selective.fieldsToInclude) };
+  return { exclude: names(selective?.fieldsToExclude) };
+}
+
+function rerankDocument(chunk: KnowledgeBaseChunk, fields: MetadataFields): string {
+  const chosen = Object.entries(filterableAttributes(chunk)).filter(([name]) =>
+    'include' in fields ? fields.include.has(name) : !fields.exclude.has(name),
+  );
+  if (chosen.length === 0) return chunk.text;
+  const lines = chosen.map(([name, value]) => `${name}: ${Array.isArray(value) ? value.join(', ') : value}`);
+  return `${chunk.text}\n${lines.join('\n')}`;
+}
