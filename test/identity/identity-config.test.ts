@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseIdentityConfig } from '../../shared/auth/identity-config.ts';
+import { parseIdentityConfig, parseVisitorTokenConfig } from '../../shared/auth/identity-config.ts';
 
 describe('the identity configuration', () => {
   it('reads an OIDC issuer with its audiences, its JWKS defaulting under the issuer', () => {
@@ -65,4 +65,39 @@ describe('the identity configuration', () => {
       }).users,
     ).toMatchObject({ issuer: 'http://127.0.0.1:4000' });
   });
+
+  it('gives the visitor-token route its visitor settings alone, refusing them as the full parse does', () => {
+    const secretArn = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:visitor-AbCdEf';
+    expect(
+      parseVisitorTokenConfig({
+        // Only the authorizer reads the issuer settings: the minting route neither needs nor checks them.
+        USER_TOKEN_ISSUER: 'http://id.example.com',
+        VISITOR_TOKEN_SECRET_ARN: secretArn,
+        VISITOR_TOKEN_TTL_SECONDS: '600',
+        AWS_REGION: 'eu-west-1',
+      }),
+    ).toEqual({
+      visitors: { issuer: 'urn:lantern:visitor', ttlSeconds: 600, secretArn },
+      region: 'eu-west-1',
+    });
+    expect(parseVisitorTokenConfig({})).toEqual({ region: 'us-east-1' });
+    for (const env of [
+      { VISITOR_TOKEN_SECRET: 'too-short-secret' },
+      { VISITOR_TOKEN_SECRET: 'x'.repeat(32), VISITOR_TOKEN_TTL_SECONDS: '5' },
+      { VISITOR_TOKEN_SECRET_ARN: 'not-an-arn' },
+    ]) {
+      const refusal = messageOf(() => parseIdentityConfig(env));
+      expect(refusal, JSON.stringify(env)).toMatch(/^Invalid identity configuration: VISITOR_TOKEN_/);
+      expect(messageOf(() => parseVisitorTokenConfig(env))).toBe(refusal);
+    }
+  });
 });
+
+function messageOf(parse: () => unknown): string {
+  try {
+    parse();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return 'accepted';
+}
