@@ -14,18 +14,37 @@ import { analyze } from './analyzer.ts';
 /** How much proximity can move a score: coverage leads, proximity orders passages covering alike. */
 const PROXIMITY_SHARE = 0.4;
 
+/**
+ * What the reranker reads of a passage: its text, and optionally metadata (`key: value` lines),
+ * which count towards coverage but not proximity (they are not prose: their words stand nowhere
+ * near the text's).
+ */
+export type RerankDocument = string | { readonly text: string; readonly metadata: string };
+
 /** One score per document, in the documents' order. */
-export function rerankScores(query: string, documents: readonly string[]): number[] {
+export function rerankScores(query: string, documents: readonly RerankDocument[]): number[] {
   const queryTerms = [...new Set(analyze(query))];
   if (queryTerms.length === 0) return documents.map(() => 0);
-  const analysed = documents.map((document) => analyze(document));
-  const weight = rarityWeights(queryTerms, analysed);
+  const analysed = documents.map((document) =>
+    typeof document === 'string'
+      ? { text: analyze(document), metadata: [] }
+      : { text: analyze(document.text), metadata: analyze(document.metadata) },
+  );
+  const weight = rarityWeights(
+    queryTerms,
+    analysed.map(({ text, metadata }) => [...text, ...metadata]),
+  );
   const total = queryTerms.reduce((sum, term) => sum + (weight.get(term) ?? 0), 0);
-  return analysed.map((terms) => {
-    const held = new Set(terms);
+  return analysed.map(({ text, metadata }) => {
+    const held = new Set([...text, ...metadata]);
     const present = queryTerms.filter((term) => held.has(term));
+    const inText = new Set(text);
     const coverage = present.reduce((sum, term) => sum + (weight.get(term) ?? 0), 0) / total;
-    const score = coverage * (1 - PROXIMITY_SHARE + PROXIMITY_SHARE * proximity(terms, present));
+    const near = proximity(
+      text,
+      present.filter((term) => inText.has(term)),
+    );
+    const score = coverage * (1 - PROXIMITY_SHARE + PROXIMITY_SHARE * near);
     return Number(score.toFixed(6));
   });
 }
@@ -33,7 +52,7 @@ export function rerankScores(query: string, documents: readonly string[]): numbe
 /** Indexes of `documents`, best first (ties keep their input order), with their scores. */
 export function rerank(
   query: string,
-  documents: readonly string[],
+  documents: readonly RerankDocument[],
 ): { readonly index: number; readonly relevanceScore: number }[] {
   return rerankScores(query, documents)
     .map((relevanceScore, index) => ({ index, relevanceScore }))

@@ -14,7 +14,7 @@ import {
 import type { RerankingMetadataConfiguration, VectorSearchConfiguration } from '../schemas.ts';
 import { assertValidFilter, matchesFilter } from './metadata-filter.ts';
 import type { QueryPlan } from './query-plan.ts';
-import { rerankScores } from './rerank.ts';
+import { type RerankDocument, rerankScores } from './rerank.ts';
 import { assertRerankModel } from './rerank-models.ts';
 
 export interface VectorSearch {
@@ -23,8 +23,8 @@ export interface VectorSearch {
   readonly accept?: (chunk: KnowledgeBaseChunk) => boolean;
   readonly rerank?: {
     readonly numberOfRerankedResults?: number;
-    /** The text the reranker reads for a chunk: its content and the metadata chosen for reranking. */
-    readonly documentOf: (chunk: KnowledgeBaseChunk) => string;
+    /** What the reranker reads of a chunk: its content and the metadata chosen for reranking. */
+    readonly documentOf: (chunk: KnowledgeBaseChunk) => RerankDocument;
   };
 }
 
@@ -112,11 +112,11 @@ function metadataFields(configuration: RerankingMetadataConfiguration | undefine
   return { exclude: names(selective?.fieldsToExclude) };
 }
 
-function rerankDocument(chunk: KnowledgeBaseChunk, fields: MetadataFields): string {
+function rerankDocument(chunk: KnowledgeBaseChunk, fields: MetadataFields): RerankDocument {
   const chosen = Object.entries(filterableAttributes(chunk)).filter(([name]) =>
     'include' in fields ? fields.include.has(name) : !fields.exclude.has(name),
   );
   if (chosen.length === 0) return chunk.text;
   const lines = chosen.map(([name, value]) => `${name}: ${Array.isArray(value) ? value.join(', ') : value}`);
-  return `${chunk.text}\n${lines.join('\n')}`;
+  return { text: chunk.text, metadata: lines.join('\n') };
 }
