@@ -412,8 +412,11 @@ const DEFAULTS_KEYS = PROFILE_KEYS.filter((key) => key !== 'localApiKey');
 interface ParseContext {
   readonly source: string;
   readonly defaultModel: string;
-  /** The day model lifecycles are judged on; today when absent. */
-  readonly today?: Date | string;
+  /**
+   * The day model lifecycles are judged on; today when absent. `null` skips the judgement: a function
+   * reading a file synth already checked should not stop starting on a model's end-of-life day.
+   */
+  readonly today?: Date | string | null;
 }
 
 function attributesOf(value: Json, path: string): FilterableAttribute[] {
@@ -450,7 +453,7 @@ function attributesOf(value: Json, path: string): FilterableAttribute[] {
   });
 }
 
-function modelsOf(value: Json, path: string, today: Date | string): string[] {
+function modelsOf(value: Json, path: string, today: Date | string | null): string[] {
   if (!Array.isArray(value) || value.length === 0) {
     throw new Problem(path, `must be a non-empty list of Bedrock model ids, not ${describe(value)}`);
   }
@@ -470,7 +473,7 @@ function modelsOf(value: Json, path: string, today: Date | string): string[] {
     if (facts.knowledgeBaseGeneration === false) {
       throw new Problem(itemPath, `${id} (${facts.name}) is not a knowledge-base generation model`);
     }
-    if (lifecycleOn(facts, today) === 'EOL') {
+    if (today !== null && lifecycleOn(facts, today) === 'EOL') {
       throw new Problem(
         itemPath,
         `${id} (${facts.name}) is past its end of life (${facts.endOfLifeDate ?? 'EOL'})`,
@@ -565,7 +568,7 @@ function profileOf(
   path: string,
   base: AnswerProfile,
   attributes: readonly FilterableAttribute[],
-  today: Date | string,
+  today: Date | string | null,
   allowed: readonly string[],
 ): AnswerProfile {
   const object = record(value, path);
@@ -632,7 +635,7 @@ function profileOf(
  * is the deployment's generation model, the defaults' allow-list when the file gives none.
  */
 export function parseAnswerSettings(json: unknown, context: ParseContext): AnswerSettings {
-  const today = context.today ?? new Date();
+  const today = context.today === undefined ? new Date() : context.today;
   try {
     const root = record(json, '$');
     onlyKeys(root, ['attributes', 'defaults', 'profiles'], '$');
@@ -697,7 +700,7 @@ export function parseAnswerSettings(json: unknown, context: ParseContext): Answe
 /** Reads and validates a settings file (JSON). */
 export function readAnswerSettings(
   path: string,
-  context: { readonly defaultModel: string; readonly today?: Date | string },
+  context: { readonly defaultModel: string; readonly today?: Date | string | null },
 ): AnswerSettings {
   let text: string;
   try {

@@ -86,6 +86,27 @@ export const environmentContract = {
     scope: 'http',
     setBy: 'cdk',
   },
+  ANSWER_SETTINGS_FILE: {
+    meaning:
+      'Path of the answer settings JSON (config/answer-settings.ts: filterable attributes, default and per-key profiles), read once at cold start. Without it every caller gets the defaults and no filter attribute is declared.',
+    required: false,
+    scope: 'http',
+    setBy: 'cdk',
+  },
+  API_KEY_PROFILES: {
+    meaning:
+      'JSON object {"<API Gateway API key id>": "<profile name>"}: which answer profile each API key (and the visitor tokens it mints) gets. Keys not listed get the defaults.',
+    required: false,
+    scope: 'http',
+    setBy: 'cdk',
+  },
+  MODEL_ARNS: {
+    meaning:
+      'JSON object {"<model id>": "<ARN sent as modelArn>"} for every model a profile allows; a model not listed is sent as its id (MODEL_ARN stays the default model).',
+    required: false,
+    scope: 'http',
+    setBy: 'cdk',
+  },
   SLACK_SECRET_ARN: {
     meaning: 'Secrets Manager secret holding {"signingSecret","botToken"}; wins over the plain variables.',
     required: false,

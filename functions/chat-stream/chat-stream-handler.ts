@@ -1,5 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { AnswerEnvironment } from '../../shared/answers/answer-environment.ts';
+import { answeringFor } from '../../shared/answers/chat-answering.ts';
 import { chatRequestSchema } from '../../shared/api-schemas.ts';
 import type { ChatStreamEvent, ConversationEngine } from '../../shared/chat/engine.ts';
 import type { CorsConfig } from '../../shared/config.ts';
@@ -16,7 +18,7 @@ import { logger, publishMetrics } from '../../shared/observability.ts';
  * turn fails after the stream began. Errors before the first event are plain JSON responses.
  */
 export const makeChatStreamHandler =
-  (engine: Pick<ConversationEngine, 'streamChat'>, cors: CorsConfig) =>
+  (engine: Pick<ConversationEngine, 'streamChat'>, cors: CorsConfig, answers?: AnswerEnvironment) =>
   async (event: APIGatewayProxyEvent, responseStream: Writable, context: Context): Promise<void> => {
     logger.appendKeys({ requestId: event.requestContext?.requestId ?? context.awsRequestId });
     const abort = new AbortController();
@@ -24,9 +26,20 @@ export const makeChatStreamHandler =
     let first: IteratorResult<ChatStreamEvent>;
     try {
       const owner = callerOf(event);
-      const request = parseJsonBody(event, chatRequestSchema);
+      const { message, sessionId, clientMessageId, filter, model } = parseJsonBody(event, chatRequestSchema);
+      const answering = answeringFor(event, { filter, model }, answers);
       const leaseMs = context.getRemainingTimeInMillis();
-      events = engine.streamChat({ owner, ...request, leaseMs }, { signal: abort.signal });
+      events = engine.streamChat(
+        {
+          owner,
+          message,
+          ...(sessionId ? { sessionId } : {}),
+          ...(clientMessageId ? { clientMessageId } : {}),
+          ...answering,
+          leaseMs,
+        },
+        { signal: abort.signal },
+      );
       first = await events.next();
     } catch (error) {
       const response = errorResponse(error);

@@ -1,7 +1,16 @@
+import { getAnswerEnvironment } from '../../shared/answers/answer-environment.ts';
+import { defaultRetrieval } from '../../shared/answers/chat-answering.ts';
 import { createConversationEngine } from '../../shared/chat/wiring.ts';
 import { getConfig, getCorsConfig } from '../../shared/config.ts';
 import { makeChatStreamHandler } from './chat-stream-handler.ts';
 
+const config = getConfig();
+const answers = getAnswerEnvironment();
+
 export const handler = awslambda.streamifyResponse(
-  makeChatStreamHandler(createConversationEngine(getConfig()), getCorsConfig()),
+  makeChatStreamHandler(
+    createConversationEngine(config, undefined, defaultRetrieval(answers)),
+    getCorsConfig(),
+    answers,
+  ),
 );

@@ -1,5 +1,14 @@
+import { getAnswerEnvironment } from '../../shared/answers/answer-environment.ts';
+import { defaultRetrieval } from '../../shared/answers/chat-answering.ts';
 import { createConversationEngine } from '../../shared/chat/wiring.ts';
 import { getConfig, getCorsConfig } from '../../shared/config.ts';
 import { makeChatHandler } from './chat-handler.ts';
 
-export const handler = makeChatHandler(createConversationEngine(getConfig()), getCorsConfig());
+const config = getConfig();
+const answers = getAnswerEnvironment();
+
+export const handler = makeChatHandler(
+  createConversationEngine(config, undefined, defaultRetrieval(answers)),
+  getCorsConfig(),
+  answers,
+);

@@ -9,12 +9,22 @@ export interface TokenPrincipal {
   readonly subject: string;
   /** `user` for a signed-in user's token, `visitor` for Lantern's own anonymous visitor token. */
   readonly kind: PrincipalKind;
+  /**
+   * The answer profile a visitor token was minted for (the profile of the API key that asked for
+   * it), so a tenant's anonymous visitors stay within the tenant's filter. Absent for user tokens.
+   */
+  readonly profile?: string;
 }
 
 export type PrincipalKind = 'user' | 'visitor';
 
 /** The keys of the authorizer context, shared by the authorizer and the handlers reading it. */
-export const AUTHORIZER_CONTEXT = { issuer: 'issuer', subject: 'sub', kind: 'kind' } as const;
+export const AUTHORIZER_CONTEXT = {
+  issuer: 'issuer',
+  subject: 'sub',
+  kind: 'kind',
+  profile: 'profile',
+} as const;
 
 /**
  * The owner a token's sessions are stored under: a digest of issuer and subject. Two issuers may
@@ -36,5 +46,7 @@ export function principalOf(context: unknown): TokenPrincipal | undefined {
   const subject = values[AUTHORIZER_CONTEXT.subject];
   const kind = values[AUTHORIZER_CONTEXT.kind];
   if (typeof issuer !== 'string' || !issuer || typeof subject !== 'string' || !subject) return undefined;
-  return { issuer, subject, kind: kind === 'visitor' ? 'visitor' : 'user' };
+  if (kind !== 'visitor') return { issuer, subject, kind: 'user' };
+  const profile = values[AUTHORIZER_CONTEXT.profile];
+  return { issuer, subject, kind, ...(typeof profile === 'string' && profile ? { profile } : {}) };
 }

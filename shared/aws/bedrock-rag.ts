@@ -2,7 +2,11 @@ import {
   type BedrockAgentRuntimeClient,
   type Citation as BedrockCitation,
   type CitationEvent,
+  type GenerationConfiguration,
+  type KnowledgeBaseVectorSearchConfiguration,
+  type OrchestrationConfiguration,
   ResourceNotFoundException,
+  type RetrievalFilter,
   RetrieveAndGenerateCommand,
   type RetrieveAndGenerateCommandInput,
   RetrieveAndGenerateStreamCommand,
@@ -14,6 +18,7 @@ import {
   type RagAnswer,
   type RagGenerator,
   type RagRequest,
+  type RagSettings,
   type RagStream,
   type RagStreamEvent,
   SessionRejectedError,
@@ -67,8 +72,15 @@ export class BedrockRag implements RagGenerator {
     }
   }
 
-  /** The request body, shared with the streaming variant. */
+  /**
+   * The request body, shared with the streaming variant: the caller's settings where it has them
+   * (model, filter, reranking, prompts, inference, query decomposition), this adapter's otherwise.
+   * Members stay out unless set, so a caller without settings sends what Lantern always sent.
+   */
   input(request: RagRequest): RetrieveAndGenerateCommandInput {
+    const settings = request.settings ?? {};
+    const generation = generationConfiguration(settings, this.options.guardrail);
+    const orchestration = orchestrationConfiguration(settings);
     return {
       input: { text: request.text },
       ...(request.bedrockSessionId ? { sessionId: request.bedrockSessionId } : {}),
@@ -76,17 +88,76 @@ export class BedrockRag implements RagGenerator {
         type: 'KNOWLEDGE_BASE',
         knowledgeBaseConfiguration: {
           knowledgeBaseId: this.options.knowledgeBaseId,
-          modelArn: this.options.modelArn,
-          retrievalConfiguration: {
-            vectorSearchConfiguration: { numberOfResults: this.options.numberOfResults ?? 5 },
-          },
-          ...(this.options.guardrail
-            ? { generationConfiguration: { guardrailConfiguration: this.options.guardrail } }
-            : {}),
+          modelArn: settings.modelArn ?? this.options.modelArn,
+          retrievalConfiguration: { vectorSearchConfiguration: this.vectorSearch(settings) },
+          ...(generation ? { generationConfiguration: generation } : {}),
+          ...(orchestration ? { orchestrationConfiguration: orchestration } : {}),
         },
       },
     };
   }
+
+  private vectorSearch(settings: RagSettings): KnowledgeBaseVectorSearchConfiguration {
+    const { filter, reranking } = settings;
+    return {
+      numberOfResults: settings.numberOfResults ?? this.options.numberOfResults ?? 5,
+      // The SDK types filter values as documents; ours are the JSON the grammar allows.
+      ...(filter ? { filter: filter as RetrievalFilter } : {}),
+      ...(reranking
+        ? {
+            rerankingConfiguration: {
+              type: 'BEDROCK_RERANKING_MODEL',
+              bedrockRerankingConfiguration: {
+                modelConfiguration: { modelArn: reranking.modelArn },
+                ...(reranking.numberOfRerankedResults === undefined
+                  ? {}
+                  : { numberOfRerankedResults: reranking.numberOfRerankedResults }),
+              },
+            },
+          }
+        : {}),
+    };
+  }
+}
+
+function generationConfiguration(
+  settings: RagSettings,
+  guardrail: BedrockRagOptions['guardrail'],
+): GenerationConfiguration | undefined {
+  const inference = settings.inference;
+  const configuration: GenerationConfiguration = {
+    ...(settings.generationPrompt
+      ? { promptTemplate: { textPromptTemplate: settings.generationPrompt } }
+      : {}),
+    ...(inference && Object.keys(inference).length > 0
+      ? {
+          inferenceConfig: {
+            textInferenceConfig: {
+              ...(inference.temperature === undefined ? {} : { temperature: inference.temperature }),
+              ...(inference.topP === undefined ? {} : { topP: inference.topP }),
+              ...(inference.maxTokens === undefined ? {} : { maxTokens: inference.maxTokens }),
+              ...(inference.stopSequences === undefined
+                ? {}
+                : { stopSequences: [...inference.stopSequences] }),
+            },
+          },
+        }
+      : {}),
+    ...(guardrail ? { guardrailConfiguration: guardrail } : {}),
+  };
+  return Object.keys(configuration).length > 0 ? configuration : undefined;
+}
+
+function orchestrationConfiguration(settings: RagSettings): OrchestrationConfiguration | undefined {
+  const configuration: OrchestrationConfiguration = {
+    ...(settings.orchestrationPrompt
+      ? { promptTemplate: { textPromptTemplate: settings.orchestrationPrompt } }
+      : {}),
+    ...(settings.queryDecomposition
+      ? { queryTransformationConfiguration: { type: 'QUERY_DECOMPOSITION' } }
+      : {}),
+  };
+  return Object.keys(configuration).length > 0 ? configuration : undefined;
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   type NewMessage,
   type RagGenerator,
   type RagRequest,
+  type RagSettings,
   SessionExistsError,
   SessionGoneError,
   SessionRejectedError,
@@ -43,6 +44,13 @@ export interface ChatTurn {
    * For callers that derive a stable session id themselves (a Slack thread); never for REST input.
    */
   readonly createSessionIfMissing?: boolean;
+  /** How to answer this caller (its profile and its request's filter and model); the engine's default otherwise. */
+  readonly retrieval?: RagSettings;
+  /**
+   * What the request itself chose (filter, model), so a `clientMessageId` reused with another
+   * choice is refused like one reused with another question.
+   */
+  readonly choice?: string;
 }
 
 /** What a streamed turn emits, in order: `session` first, `done` last (unless it fails). */
@@ -70,6 +78,8 @@ export interface ConversationEngineDeps {
   readonly rag: RagGenerator;
   /** Screens each question before retrieval; without one, questions go to Bedrock as asked. */
   readonly guardrail?: InputGuardrail;
+  /** How turns that carry no `retrieval` of their own are answered (the deployment's defaults). */
+  readonly retrieval?: RagSettings;
   readonly now?: () => Date;
   readonly newId?: () => string;
 }
@@ -129,7 +139,7 @@ export class ConversationEngine {
     const { session, verdict } = await this.beginTurn(turn, anchor);
     const base = { turn, session, anchor };
     if (verdict.blocked) return this.recordTurn({ ...base, ...blockedTurn(verdict, session) }, progress);
-    const rag = await this.withSessionRecovery(session, verdict.text, (request) =>
+    const rag = await this.withSessionRecovery(turn, session, verdict.text, (request) =>
       this.deps.rag.generate(request),
     );
     return this.recordTurn(
@@ -187,7 +197,7 @@ export class ConversationEngine {
       return;
     }
 
-    const stream = await this.withSessionRecovery(session, verdict.text, (request) =>
+    const stream = await this.withSessionRecovery(turn, session, verdict.text, (request) =>
       this.deps.rag.stream(request, options.signal),
     );
     yield opening;
@@ -283,21 +293,24 @@ export class ConversationEngine {
    * one, carrying the recent turns inside the question since the new session remembers nothing.
    */
   private async withSessionRecovery<T>(
+    turn: ChatTurn,
     session: StoredSession | undefined,
     message: string,
     ask: (request: RagRequest) => Promise<T>,
   ): Promise<T> {
     const bedrockSessionId = session?.bedrockSessionId;
     const text = fitRagInput(message);
+    const retrieval = turn.retrieval ?? this.deps.retrieval;
+    const settings = retrieval ? { settings: retrieval } : {};
     try {
-      return await ask({ text, ...(bedrockSessionId ? { bedrockSessionId } : {}) });
+      return await ask({ text, ...(bedrockSessionId ? { bedrockSessionId } : {}), ...settings });
     } catch (error) {
       if (!(error instanceof SessionRejectedError) || !session) throw error;
       logger.warn('Bedrock rejected the stored session; retrying in a new one', {
         sessionId: session.sessionId,
       });
       const history = await this.deps.store.listMessages(session.sessionId);
-      return ask({ text: condenseHistory(history.slice(-6), text) });
+      return ask({ text: condenseHistory(history.slice(-6), text), ...settings });
     }
   }
 

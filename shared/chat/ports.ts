@@ -1,4 +1,5 @@
 import type { Citation as BedrockCitation } from '@aws-sdk/client-bedrock-agent-runtime';
+import type { InferenceSettings, RetrievalFilter } from '../../config/answer-settings.ts';
 import type { Citation, Feedback, GuardrailAction, StoredMessage, StoredSession } from './types.ts';
 
 /**
@@ -124,6 +125,25 @@ export interface TurnIdempotency {
 export interface RagRequest {
   readonly text: string;
   readonly bedrockSessionId?: string;
+  /** How to retrieve and generate for this caller; the adapter's own defaults when absent. */
+  readonly settings?: RagSettings;
+}
+
+/**
+ * A caller's answer profile combined with what its request chose (`shared/answers/`): everything
+ * `RetrieveAndGenerate` is told beyond the question. Unset members leave Bedrock's defaults.
+ */
+export interface RagSettings {
+  /** The generation model, as `modelArn` takes it. */
+  readonly modelArn?: string;
+  readonly numberOfResults?: number;
+  /** The profile's filter ANDed with the request's: never wider than the profile's. */
+  readonly filter?: RetrievalFilter;
+  readonly reranking?: { readonly modelArn: string; readonly numberOfRerankedResults?: number };
+  readonly generationPrompt?: string;
+  readonly orchestrationPrompt?: string;
+  readonly inference?: InferenceSettings;
+  readonly queryDecomposition?: boolean;
 }
 
 export interface RagAnswer {

@@ -19,6 +19,8 @@ interface TurnRequest {
   readonly sessionId?: string;
   readonly clientMessageId?: string;
   readonly leaseMs?: number;
+  /** The request's own filter and model, when it chose any. */
+  readonly choice?: string;
 }
 
 export type TurnStart =
@@ -45,7 +47,10 @@ export class TurnClaims {
   async start(turn: TurnRequest, fresh: TurnAnchor): Promise<TurnStart> {
     if (!turn.clientMessageId) return { anchor: fresh };
     const claim = await this.store.begin<ChatAnswer, TurnAnchor>(keyOf(turn.owner, turn.clientMessageId), {
-      fingerprint: fingerprintOf([turn.message, turn.sessionId]),
+      // A turn that chose nothing keeps the fingerprint turns had before requests could choose.
+      fingerprint: fingerprintOf(
+        turn.choice ? [turn.message, turn.sessionId, turn.choice] : [turn.message, turn.sessionId],
+      ),
       leaseMs: Math.max(1_000, turn.leaseMs ?? DEFAULT_LEASE_MS),
       data: fresh,
     });

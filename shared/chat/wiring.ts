@@ -6,14 +6,18 @@ import { DynamoDbSessionStore } from '../aws/dynamodb-session-store.ts';
 import { IdempotencyStore } from '../aws/idempotency-store.ts';
 import type { LanternConfig } from '../config.ts';
 import { ConversationEngine } from './engine.ts';
+import type { RagSettings } from './ports.ts';
 
 /**
  * Wires the conversation engine to its real adapters; handlers call this once, at module scope. A
  * handler that also reads the table itself passes its DynamoDB client, so one cold start builds one.
+ * `retrieval` answers turns that bring no settings of their own (the defaults' profile); taken as
+ * plain settings so functions without answer settings bundle nothing of them.
  */
 export function createConversationEngine(
   config: LanternConfig,
   db = createDocumentClient(config),
+  retrieval?: RagSettings,
 ): ConversationEngine {
   const store = createSessionStore(config, db);
   const rag = new BedrockRag(createAgentRuntimeClient(config), {
@@ -30,6 +34,7 @@ export function createConversationEngine(
     idempotency: createIdempotencyStore(config, db),
     rag,
     ...(guardrail ? { guardrail } : {}),
+    ...(retrieval ? { retrieval } : {}),
   });
 }
 

@@ -72,6 +72,13 @@ const chatBodies: unknown[] = [
   { message: `  ${'b'.repeat(1000)}  ` },
   { message: `${'c'.repeat(999)}\u00e9` },
   { message: 'x' },
+  { message: 'hi', foo: 1, bar: 2 },
+  { message: 7, foo: 1 },
+  { message: 'hi', model: '' },
+  { message: 'hi', model: 5 },
+  { message: 'hi', model: 'amazon.nova-pro-v1:0' },
+  { message: 'hi', filter: { equals: { key: 'tenant', value: 'a' } } },
+  { message: 'hi', Filter: { equals: { key: 'tenant', value: 'a' } } },
 ];
 
 const feedbackBodies: unknown[] = [

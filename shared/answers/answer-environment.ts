@@ -1,0 +1,95 @@
+import {
+  type AnswerSettings,
+  AnswerSettingsError,
+  parseAnswerSettings,
+  readAnswerSettings,
+} from '../../config/answer-settings.ts';
+import { ConfigError } from '../environment-schemas.ts';
+
+/**
+ * The chat functions' answer settings, from `ANSWER_SETTINGS_FILE`, `API_KEY_PROFILES` and
+ * `MODEL_ARNS` (config/environment.ts). All three are optional: without them every caller gets the
+ * defaults, which send Bedrock what Lantern always sent.
+ */
+export interface AnswerEnvironment {
+  readonly settings: AnswerSettings;
+  /** API key id → profile name. */
+  readonly keyProfiles: ReadonlyMap<string, string>;
+  /** Model id → what to send as `modelArn`. */
+  readonly modelArns: ReadonlyMap<string, string>;
+  /** `MODEL_ARN`: the deployment's default model, as the settings' defaults name it when the file does not. */
+  readonly defaultModelArn: string;
+  /** `AWS_REGION`, for the rerank model's ARN. */
+  readonly region: string;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Parses the answer variables; a bad value is a ConfigError at cold start naming the variable (and,
+ * for the settings file, the JSON path of the problem). The file was validated in full at synth or
+ * start; here model lifecycles are not judged again, so a model reaching its end of life fails its
+ * own requests rather than every cold start.
+ */
+export function parseAnswerEnvironment(env: Env): AnswerEnvironment {
+  const defaultModelArn = env.MODEL_ARN ?? '';
+  const region = env.AWS_REGION || 'us-east-1';
+  const context = { defaultModel: defaultModelArn, today: null };
+  let settings: AnswerSettings;
+  try {
+    settings = env.ANSWER_SETTINGS_FILE
+      ? readAnswerSettings(env.ANSWER_SETTINGS_FILE, context)
+      : parseAnswerSettings({}, { ...context, source: 'built-in defaults' });
+  } catch (error) {
+    if (error instanceof AnswerSettingsError) {
+      throw new ConfigError(`Invalid answer configuration: ANSWER_SETTINGS_FILE ${error.message}`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+  const keyProfiles = stringMap(env, 'API_KEY_PROFILES');
+  const profileNames = new Set(settings.profiles.map((profile) => profile.name));
+  for (const [keyId, profile] of keyProfiles) {
+    if (!profileNames.has(profile)) {
+      throw new ConfigError(
+        `Invalid answer configuration: API_KEY_PROFILES maps key ${keyId} to "${profile}", which the settings file does not define (profiles: ${[...profileNames].join(', ') || 'none'})`,
+      );
+    }
+  }
+  return { settings, keyProfiles, modelArns: stringMap(env, 'MODEL_ARNS'), defaultModelArn, region };
+}
+
+function stringMap(env: Env, name: 'API_KEY_PROFILES' | 'MODEL_ARNS'): Map<string, string> {
+  const raw = env[name];
+  if (!raw) return new Map();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(`Invalid answer configuration: ${name} must be a JSON object`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`Invalid answer configuration: ${name} must be a JSON object`);
+  }
+  const entries = Object.entries(parsed as Record<string, unknown>);
+  for (const [key, value] of entries) {
+    if (!key || typeof value !== 'string' || !value) {
+      throw new ConfigError(
+        `Invalid answer configuration: ${name} must map non-empty strings to non-empty strings (see "${key}")`,
+      );
+    }
+  }
+  return new Map(entries as [string, string][]);
+}
+
+let cached: AnswerEnvironment | undefined;
+
+/**
+ * Reads `process.env` once. An exception to "only shared/config.ts reads process.env", kept to this
+ * module until the answer variables are folded into shared/config.ts.
+ */
+export function getAnswerEnvironment(): AnswerEnvironment {
+  cached ??= parseAnswerEnvironment(process.env);
+  return cached;
+}
