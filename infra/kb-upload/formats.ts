@@ -54,9 +54,3 @@ export function contentTypeOf(path: string): string {
 export function hasFrontMatter(path: string): boolean {
   return extname(path).toLowerCase() === '.md';
 }
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}

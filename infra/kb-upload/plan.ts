@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto';
 import type { FilterableAttribute } from '../../config/answer-settings.ts';
 import {
   contentTypeOf,
-  formatBytes,
   hasFrontMatter,
   isSidecar,
   isSupported,
@@ -130,7 +129,9 @@ export function planUpload(
       continue;
     }
     if (file.size > MAX_FILE_BYTES) {
-      skip(`is ${formatBytes(file.size)}; Bedrock reads files of at most ${formatBytes(MAX_FILE_BYTES)}`);
+      skip(
+        `is ${file.size.toLocaleString('en')} bytes; Bedrock reads files of at most 50 MB (${MAX_FILE_BYTES.toLocaleString('en')} bytes)`,
+      );
       continue;
     }
     let frontMatter: Readonly<Record<string, unknown>> = {};
