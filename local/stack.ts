@@ -1,4 +1,5 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { readAnswerSettings } from '../config/answer-settings.ts';
 import { type LanternEnvironment, toEnvironmentRecord } from '../config/environment.ts';
 import { localGuardrail } from '../config/guardrail.ts';
 import { makeChatHandler } from '../functions/chat/chat-handler.ts';
@@ -7,6 +8,8 @@ import { makeHealthHandler } from '../functions/health/health-handler.ts';
 import openApiDocument from '../functions/openapi/openapi.json' with { type: 'json' };
 import { makeOpenApiHandler } from '../functions/openapi/openapi-handler.ts';
 import { makeSessionsHandler } from '../functions/sessions/sessions-handler.ts';
+import { type AnswerEnvironment, parseAnswerEnvironment } from '../shared/answers/answer-environment.ts';
+import { defaultRetrieval } from '../shared/answers/chat-answering.ts';
 import { createDocumentClient } from '../shared/aws/clients.ts';
 import { createConversationEngine, createSessionStore } from '../shared/chat/wiring.ts';
 import { type CorsConfig, type LanternConfig, parseConfig, parseCorsConfig } from '../shared/config.ts';
@@ -20,7 +23,7 @@ import {
 import { startLocalDynamoDb } from './dynamodb.ts';
 import { installLambdaRuntime, LOCAL_CREDENTIALS, type LocalLogLevel } from './gateway/lambda-runtime.ts';
 import type { GatewayRoute } from './gateway/routes.ts';
-import { type LocalGateway, startLocalGateway } from './gateway/server.ts';
+import { apiKeyIdFor, type LocalGateway, startLocalGateway } from './gateway/server.ts';
 import { type LocalIdentity, type LocalRouteAuth, startLocalIdentity } from './identity/local-identity.ts';
 import { type LocalKnowledgeBase, startLocalKnowledgeBase } from './knowledge-base/local-knowledge-base.ts';
 import { type LocalSlack, type LocalSlackOptions, startLocalSlack } from './slack/local-slack.ts';
@@ -68,6 +71,12 @@ export interface LocalStackOptions {
    * local issuer or a visitor token) or `both`, as the CDK app's `auth` setting chooses on AWS.
    */
   readonly auth?: LocalRouteAuth;
+  /**
+   * An answer settings file (config/answer-settings.ts): read and checked at start (a bad file fails
+   * the start with its message), and given to the chat functions as ANSWER_SETTINGS_FILE, with each
+   * profile's `localApiKey` accepted as an API key whose key id API_KEY_PROFILES maps to the profile.
+   */
+  readonly answerSettingsFile?: string;
   /** Quiet time before a change in `docsDir` is synced. @default 1 s (config/ingestion.ts) */
   readonly docsDebounceMs?: number;
   /** Run the scheduled sync of the Confluence data source this often; off when absent. */
@@ -102,7 +111,14 @@ export interface LocalStack {
   readonly identity: LocalIdentity;
   /** Knowledge-base reload: the docs watcher (tests wait on `knowledgeBase.watcher.idle()`) and kb-sync. */
   readonly knowledgeBase: LocalKnowledgeBase;
+  /** The answer profiles of `answerSettingsFile` and the API keys that answer with them. */
+  readonly profiles: readonly LocalProfileKey[];
   close(): Promise<void>;
+}
+
+export interface LocalProfileKey {
+  readonly profile: string;
+  readonly apiKey: string;
 }
 
 /**
@@ -111,6 +127,8 @@ export interface LocalStack {
  * `config/environment.ts` the CDK app sets too. Only the endpoints differ from AWS.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  // Checked before anything starts: a bad file stops the start with the file's problem.
+  const answerVariables = localAnswerVariables(options.answerSettingsFile);
   const dynamo = await startLocalDynamoDb({
     tableName: LOCAL_TABLE_NAME,
     ...(options.dataDir ? { dataDir: join(options.dataDir, 'dynamodb') } : {}),
@@ -162,6 +180,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       LOCAL_DATA_SOURCE_ID,
       ...(options.confluenceDir ? [LOCAL_CONFLUENCE_DATA_SOURCE_ID] : []),
     ].join(','),
+    ...answerVariables.environment,
   };
   installLambdaRuntime(options.logLevel);
   // Parsed as each function parses its own at cold start, so a bad value fails here the same way.
@@ -169,7 +188,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const config = parseConfig(variables);
   const cors = parseCorsConfig(variables);
   const identity = await startLocalIdentity(options.auth ?? {}, cors);
-  const apiRoutes = [...chatRoutes(config, cors, identity), identity.visitorTokensRoute];
+  const answers = parseAnswerEnvironment(variables);
+  const apiRoutes = [...chatRoutes(config, cors, identity, answers), identity.visitorTokensRoute];
   const slack = startLocalSlack(config, cors, options.slack);
   const knowledgeBase = startLocalKnowledgeBase(config, cors, {
     docsDir: options.docsDir,
@@ -187,7 +207,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   let progress = { done: 0, total: 0 };
   const gateway = await startLocalGateway({
     routes,
-    apiKeys: options.apiKeys,
+    apiKeys: [...options.apiKeys, ...answerVariables.profiles.map((profile) => profile.apiKey)],
     adminKeys: options.adminKeys ?? [],
     ...(options.port !== undefined ? { port: options.port } : {}),
     site: { dir: join(import.meta.dirname, 'playground'), config: playgroundConfig(options, identity) },
@@ -223,6 +243,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     slack,
     identity,
     knowledgeBase,
+    profiles: answerVariables.profiles,
     close: async () => {
       await knowledgeBase.close();
       await gateway.close();
@@ -314,10 +335,15 @@ function localAwsEndpoints(emulatorUrl: string, dynamoDbUrl: string, confluence:
  * The API's routes with their handlers, built by the same factories the Lambda entry files call,
  * from this stack's configuration: a second stack in one process gets its own endpoints and origins.
  */
-function chatRoutes(config: LanternConfig, cors: CorsConfig, identity: LocalIdentity): GatewayRoute[] {
+function chatRoutes(
+  config: LanternConfig,
+  cors: CorsConfig,
+  identity: LocalIdentity,
+  answers: AnswerEnvironment,
+): GatewayRoute[] {
   const db = createDocumentClient(config);
-  const engine = createConversationEngine(config, db);
-  const chatHandler = makeChatHandler(engine, cors);
+  const engine = createConversationEngine(config, db, defaultRetrieval(answers));
+  const chatHandler = makeChatHandler(engine, cors, answers);
   const history = createSessionStore(config, db);
   const sessionsHandler = makeSessionsHandler(engine, cors, history);
   const chat = identity.access('chat');
@@ -333,7 +359,7 @@ function chatRoutes(config: LanternConfig, cors: CorsConfig, identity: LocalIden
     {
       method: 'POST',
       resource: '/v1/chat/stream',
-      handler: awslambda.streamifyResponse(makeChatStreamHandler(engine, cors)),
+      handler: awslambda.streamifyResponse(makeChatStreamHandler(engine, cors, answers)),
       ...chat,
       functionName: 'lantern-chat-stream',
     },
@@ -385,4 +411,42 @@ function chatRoutes(config: LanternConfig, cors: CorsConfig, identity: LocalIden
       functionName: 'lantern-openapi',
     },
   ];
+}
+
+/**
+ * The answer variables the CDK app sets on the chat functions, built for the local stack: the
+ * settings file's path, each profile's local key id mapped to the profile (the ids the local
+ * gateway gives keys), and an ARN for every model a profile allows, as RetrieveAndGenerate takes it.
+ */
+function localAnswerVariables(file: string | undefined): {
+  readonly environment: LanternEnvironment;
+  readonly profiles: readonly LocalProfileKey[];
+} {
+  if (!file) return { environment: {}, profiles: [] };
+  const path = resolve(file);
+  const settings = readAnswerSettings(path, { defaultModel: LOCAL_MODEL_ARN });
+  const profiles = settings.profiles.flatMap((profile) =>
+    profile.localApiKey ? [{ profile: profile.name, apiKey: profile.localApiKey }] : [],
+  );
+  const models = new Set([settings.defaults, ...settings.profiles].flatMap((profile) => profile.models));
+  return {
+    environment: {
+      ANSWER_SETTINGS_FILE: path,
+      API_KEY_PROFILES: JSON.stringify(
+        Object.fromEntries(profiles.map(({ profile, apiKey }) => [apiKeyIdFor(apiKey), profile])),
+      ),
+      MODEL_ARNS: JSON.stringify(
+        Object.fromEntries([...models].map((model) => [model, localModelArn(model)])),
+      ),
+    },
+    profiles,
+  };
+}
+
+/** A model id as the ARN AWS would take for it in the local region; ARNs stay as they are. */
+function localModelArn(model: string): string {
+  if (model.startsWith('arn:')) return model;
+  return /^(us-gov|us|eu|apac|jp|au|ca|global)\./.test(model)
+    ? `arn:aws:bedrock:${LOCAL_REGION}:000000000000:inference-profile/${model}`
+    : `arn:aws:bedrock:${LOCAL_REGION}::foundation-model/${model}`;
 }

@@ -6,6 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
+import { AnswerSettingsError } from '../config/answer-settings.ts';
 import { ingestionSettings } from '../config/ingestion.ts';
 import { parseCorsConfig } from '../shared/config.ts';
 import { type FaultSettings, parseFaults } from './bedrock-emulator/index.ts';
@@ -28,6 +29,9 @@ const usage = `Usage: npm start -- [options]
   --data-dir DIR    where sessions are kept between runs (default: .lantern/data)
   --auth MODE       how the chat and sessions routes authenticate: api-key (default), jwt (a user
                     or visitor token as Authorization: Bearer) or both
+  --profiles FILE   answer settings (see config/answer-settings.example.json): filterable attributes,
+                    the defaults and a profile per tenant; each profile's localApiKey is accepted as
+                    an x-api-key answering with that profile (filter, models, prompt, reranking)
   --faults SPEC     inject Bedrock faults, e.g. throttle=0.3,error=0.05,latencyMs=200,streamCutAfter=3
   --verbose         log every handler line, not only warnings
   --help            this text`;
@@ -48,6 +52,7 @@ const args = parseCli(usage, () =>
       'data-dir': { type: 'string', default: join(projectRoot, '.lantern', 'data') },
       faults: { type: 'string' },
       auth: { type: 'string', default: 'api-key' },
+      profiles: { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -65,6 +70,9 @@ const port = Number(args.port);
 if (!Number.isInteger(port) || port < 0 || port > 65_535) fail(`--port must be a number between 0 and 65535`);
 const apiKey = args['api-key'];
 if (apiKey.length < 8) fail('--api-key must be at least 8 characters');
+
+const profilesFile = args.profiles === undefined ? undefined : resolve(args.profiles);
+if (profilesFile && !existsSync(profilesFile)) fail(`--profiles ${args.profiles} does not exist`);
 
 const auth = args.auth;
 if (auth !== 'api-key' && auth !== 'jwt' && auth !== 'both') fail('--auth must be api-key, jwt or both');
@@ -119,6 +127,7 @@ const stack = await startLocalStack({
   dataDir: resolve(args['data-dir']),
   auth: { chat: auth, sessions: auth },
   logLevel,
+  ...(profilesFile ? { answerSettingsFile: profilesFile } : {}),
   ...(faultSettings ? { faultSettings } : {}),
   ...(confluenceDir
     ? { confluenceDir, confluenceSyncIntervalMs: ingestionSettings.confluenceSyncIntervalMinutes * 60_000 }
@@ -144,6 +153,7 @@ const stack = await startLocalStack({
   },
   onRequest: ({ method, path, status, ms }) => console.log(`${method} ${path} → ${status} (${ms} ms)`),
 }).catch((error: unknown) => {
+  if (error instanceof AnswerSettingsError) fail(`--profiles: ${error.message}`);
   const reason =
     (error as NodeJS.ErrnoException).code === 'EADDRINUSE'
       ? `port ${port} is already in use (try --port)`
@@ -183,7 +193,7 @@ Lantern is running offline at ${stack.url}
   Health:                  ${stack.url}/v1/health
   Chat and sessions take:  ${auth === 'api-key' ? 'the API key (--auth jwt or both for tokens)' : auth === 'jwt' ? 'a token (Authorization: Bearer)' : 'the API key and a token'}
   Sign in as a user:       ${stack.identity.tokenCommand('alice')}${auth === 'api-key' ? '' : '\n                           (or in the playground: "Sign in as" at the top of the page)'}
-  Token for a visitor:     curl -s -X POST ${stack.url}/v1/visitor-tokens -H 'x-api-key: ${apiKey}'
+  Token for a visitor:     curl -s -X POST ${stack.url}/v1/visitor-tokens -H 'x-api-key: ${apiKey}'${describeProfiles(stack.profiles)}
 
 Try it:
   ${curl}
@@ -203,4 +213,10 @@ if (faultSettings) console.log(`Injecting Bedrock faults: ${args.faults}`);
 function describeOrigins(origins: readonly string[]): string {
   if (origins.includes('*')) return 'any (--cors-origin *)';
   return origins.length > 0 ? origins.join(', ') : 'none (add some with --cors-origin)';
+}
+
+function describeProfiles(profiles: readonly { profile: string; apiKey: string }[]): string {
+  if (!profilesFile) return '';
+  const lines = profiles.map(({ profile, apiKey }) => `\n    ${profile.padEnd(20)} x-api-key: ${apiKey}`);
+  return `\n  Answer profiles (${profilesFile}; other keys get its defaults):${lines.join('') || ' none with a localApiKey'}`;
 }
