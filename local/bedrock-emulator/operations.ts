@@ -253,7 +253,8 @@ function relevantPassages(
   ];
   const answerable = outcomes.filter((outcome) => outcome.answerable);
   if (answerable.length === 0) return [];
-  const limit = search.rerank?.numberOfRerankedResults ?? search.numberOfResults;
+  // Each part retrieves as many chunks as the whole question would.
+  const limit = (search.rerank?.numberOfRerankedResults ?? search.numberOfResults) * outcomes.length;
   const merged = interleave(
     answerable.map((outcome) => outcome.results),
     (result) => result.chunk.id,
