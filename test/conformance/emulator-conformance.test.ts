@@ -20,6 +20,7 @@ import {
 } from '@aws-sdk/client-bedrock-agent';
 import {
   BedrockAgentRuntimeClient,
+  RerankCommand,
   ResourceNotFoundException,
   RetrieveAndGenerateCommand,
   type RetrieveAndGenerateCommandInput,
@@ -346,8 +347,64 @@ describe('the emulator against AWS service models', () => {
     ).toEqual([]);
   });
 
+  it('Rerank and filtered, reranked retrieval answer in their shapes', async () => {
+    // Rerank models are not offered in eu-west-1: this client signs for Frankfurt, where they are.
+    const frankfurt = new BedrockAgentRuntimeClient({
+      endpoint: emulator.url,
+      region: 'eu-central-1',
+      credentials,
+      maxAttempts: 1,
+      requestHandler: recorder.handler('h2'),
+    });
+    try {
+      const modelArn = 'arn:aws:bedrock:eu-central-1::foundation-model/amazon.rerank-v1:0';
+      const reranked = await frankfurt.send(
+        new RerankCommand({
+          queries: [{ type: 'TEXT', textQuery: { text: 'reset my password' } }],
+          sources: ['Reset a forgotten password from the sign-in page.', 'Invite a teammate.'].map(
+            (text) => ({
+              type: 'INLINE',
+              inlineDocumentSource: { type: 'TEXT', textDocument: { text } },
+            }),
+          ),
+          rerankingConfiguration: {
+            type: 'BEDROCK_RERANKING_MODEL',
+            bedrockRerankingConfiguration: { modelConfiguration: { modelArn } },
+          },
+        }),
+      );
+      expect(reranked.results?.[0]?.index).toBe(0);
+      expect((await judge('bedrock-agent-runtime', 'Rerank', recorder.last())).divergences).toEqual([]);
+
+      const retrieved = await frankfurt.send(
+        new RetrieveCommand({
+          knowledgeBaseId: KB,
+          retrievalQuery: { text: 'How do I reset my password?' },
+          retrievalConfiguration: {
+            vectorSearchConfiguration: {
+              numberOfResults: 5,
+              filter: { equals: { key: 'x-amz-bedrock-kb-data-source-id', value: S3_DS } },
+              rerankingConfiguration: {
+                type: 'BEDROCK_RERANKING_MODEL',
+                bedrockRerankingConfiguration: {
+                  modelConfiguration: { modelArn },
+                  numberOfRerankedResults: 2,
+                },
+              },
+            },
+          },
+        }),
+      );
+      expect(retrieved.retrievalResults?.length).toBe(2);
+      expect((await judge('bedrock-agent-runtime', 'Retrieve', recorder.last())).divergences).toEqual([]);
+    } finally {
+      frankfurt.destroy();
+    }
+  });
+
   it('covers every operation Lantern uses, with no divergence from the models', () => {
     expect([...judged].sort()).toEqual([
+      'bedrock-agent-runtime:Rerank',
       'bedrock-agent-runtime:Retrieve',
       'bedrock-agent-runtime:RetrieveAndGenerate',
       'bedrock-agent-runtime:RetrieveAndGenerateStream',
