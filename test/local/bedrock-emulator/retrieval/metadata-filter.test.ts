@@ -1,6 +1,7 @@
 import {
   type RetrievalFilter,
   RetrieveAndGenerateCommand,
+  RetrieveAndGenerateStreamCommand,
   RetrieveCommand,
   ValidationException,
 } from '@aws-sdk/client-bedrock-agent-runtime';
@@ -183,6 +184,32 @@ describe('metadata filters on Retrieve and RetrieveAndGenerate', () => {
 
     const closed = await ask({ equals: { key: 'product', value: 'delta' } });
     expect(closed.citations).toEqual([]);
+  });
+
+  it('answers RetrieveAndGenerateStream only from documents the filter admits', async () => {
+    const response = await fixture.client.send(
+      new RetrieveAndGenerateStreamCommand({
+        input: { text: 'How do I get an invoice?' },
+        retrieveAndGenerateConfiguration: {
+          type: 'KNOWLEDGE_BASE',
+          knowledgeBaseConfiguration: {
+            knowledgeBaseId: KB_ID,
+            modelArn: MODEL_ARN,
+            retrievalConfiguration: {
+              vectorSearchConfiguration: { filter: { equals: { key: 'product', value: 'beta' } } },
+            },
+          },
+        },
+      }),
+    );
+    const cited = new Set<string | undefined>();
+    for await (const event of response.stream ?? []) {
+      for (const reference of event.citation?.citation?.retrievedReferences ??
+        event.citation?.retrievedReferences ??
+        [])
+        cited.add(reference.location?.s3Location?.uri);
+    }
+    expect(cited).toEqual(new Set([uriOf('beta-invoices.md')]));
   });
 
   describe('refuses malformed filters with a ValidationException naming the member', () => {
