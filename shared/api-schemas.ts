@@ -54,6 +54,15 @@ export const chatRequestSchema = z.looseObject(chatMembers).check(
 
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
 
+/**
+ * The chat request as the OpenAPI document describes it: the same members, closed to others,
+ * with `filter` an object (Bedrock's RetrievalFilter, checked against the declared attributes).
+ */
+export const chatRequestDocumentSchema = z.strictObject({
+  ...chatMembers,
+  filter: z.optional(z.record(z.string(), z.unknown())),
+});
+
 export const feedbackRequestSchema = z.object({
   messageId: z
     .string({ error: 'is required and must be a string' })

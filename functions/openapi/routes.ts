@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import {
-  chatRequestSchema,
+  chatRequestDocumentSchema,
   feedbackRequestSchema,
   sessionListQuerySchema,
 } from '../../shared/api-schemas.ts';
@@ -107,10 +107,10 @@ export const apiRoutes: readonly ApiRoute[] = [
     operationId: 'chat',
     summary: 'Ask a question; get a grounded answer with citations',
     description:
-      'Without `sessionId` a new session starts. A repeat with the same `clientMessageId` gets the stored answer (409 while the first is still being answered, 422 when the repeat asks something else).',
+      "Without `sessionId` a new session starts. A repeat with the same `clientMessageId` gets the stored answer (409 while the first is still being answered, 422 when the repeat asks something else). The caller's answer profile (its API key's, or for a visitor token the minting key's; signed-in users get the deployment's defaults) sets the model, prompt, number of results, reranking and a filter that always applies. `filter` narrows retrieval further, in Bedrock's RetrievalFilter grammar (`equals`, `notEquals`, `greaterThan`, `greaterThanOrEquals`, `lessThan`, `lessThanOrEquals`, `in`, `notIn`, `startsWith`, `listContains`, `stringContains`, `andAll`, `orAll`; groups of 2 to 5, one level of nesting) on the attributes the deployment declares: it is ANDed with the profile's, never widening it; a filter that breaks these rules is a 400 naming the problem. `model` picks one of the profile's allowed models (403 `MODEL_NOT_ALLOWED` otherwise). A member the API does not know is a 400 naming it.",
     tag: 'chat',
     security: KEY_OR_TOKEN,
-    requestBody: { body: { name: 'ChatRequest', schema: chatRequestSchema }, required: true },
+    requestBody: { body: { name: 'ChatRequest', schema: chatRequestDocumentSchema }, required: true },
     success: [
       { status: 200, description: 'The answer', body: { name: 'ChatAnswer', schema: chatAnswerSchema } },
     ],
@@ -125,7 +125,7 @@ export const apiRoutes: readonly ApiRoute[] = [
       'The same turn as `POST /v1/chat`, streamed: `session` first, then `text`, `citation` and `guardrail` as they come, then `done` with the whole answer; `error` instead of `done` when the turn fails after the stream began. Failures before the first event are JSON error responses, as for `POST /v1/chat`.',
     tag: 'chat',
     security: KEY_OR_TOKEN,
-    requestBody: { body: { name: 'ChatRequest', schema: chatRequestSchema }, required: true },
+    requestBody: { body: { name: 'ChatRequest', schema: chatRequestDocumentSchema }, required: true },
     success: [{ status: 200, description: 'The answer, event by event', eventStream: true }],
     errors: [400, 401, 403, 404, 409, 413, 422, ...GATEWAY_ERRORS, 502, 503],
   },
