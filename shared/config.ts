@@ -26,10 +26,19 @@ const optionalUrl = () => z.optional(z.url({ error: 'must be a URL such as http:
 
 const nonEmpty = () => z.string().check(z.minLength(1));
 
-const environmentSchema = () =>
-  z
+/** The session table: what every function that stores something reads (the Slack intake alone). */
+const tableFields = () =>
+  ({
+    TABLE_NAME: z.string().check(z.minLength(1, 'is required (the DynamoDB session table)')),
+    AWS_REGION: awsRegion(),
+    DYNAMODB_ENDPOINT: optionalUrl(),
+  }) satisfies ContractShape;
+
+const environmentSchema = () => {
+  const table = tableFields();
+  return z
     .object({
-      TABLE_NAME: z.string().check(z.minLength(1, 'is required (the DynamoDB session table)')),
+      TABLE_NAME: table.TABLE_NAME,
       KNOWLEDGE_BASE_ID: z
         .string({ error: 'is required (the Bedrock knowledge base id)' })
         .check(
@@ -37,8 +46,8 @@ const environmentSchema = () =>
         ),
       MODEL_ARN: z.string({ error: 'is required (the generation model id or ARN)' }).check(z.minLength(1)),
       SESSION_TTL_DAYS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(365)), 30),
-      AWS_REGION: awsRegion(),
-      DYNAMODB_ENDPOINT: optionalUrl(),
+      AWS_REGION: table.AWS_REGION,
+      DYNAMODB_ENDPOINT: table.DYNAMODB_ENDPOINT,
       BEDROCK_AGENT_RUNTIME_ENDPOINT: optionalUrl(),
       BEDROCK_RUNTIME_ENDPOINT: optionalUrl(),
       BEDROCK_AGENT_ENDPOINT: optionalUrl(),
@@ -72,6 +81,7 @@ const environmentSchema = () =>
         path: ['GUARDRAIL_VERSION'],
       }),
     );
+};
 
 export interface LanternConfig {
   readonly tableName: string;
@@ -133,16 +143,26 @@ export function getConfig(): LanternConfig {
  * Manager secret `SLACK_SECRET_ARN` (JSON `{"signingSecret","botToken"}`), which takes precedence.
  * A missing signing secret is not an error here: the events endpoint then refuses every request.
  */
-const slackEnvironmentSchema = () =>
-  z.object({
-    SLACK_SIGNING_SECRET: blankAsUnset(z.optional(nonEmpty())),
-    SLACK_BOT_TOKEN: blankAsUnset(z.optional(nonEmpty())),
-    SLACK_API_URL: blankAsUnset(
+const slackFields = {
+  SLACK_SIGNING_SECRET: () => blankAsUnset(z.optional(nonEmpty())),
+  SLACK_BOT_TOKEN: () => blankAsUnset(z.optional(nonEmpty())),
+  SLACK_API_URL: () =>
+    blankAsUnset(
       z._default(z.url({ error: 'must be a URL such as https://slack.com/api/' }), 'https://slack.com/api/'),
     ),
-    SLACK_QUEUE_URL: blankAsUnset(optionalUrl()),
-    SLACK_SECRET_ARN: blankAsUnset(optionalSecretArn()),
-    SLACK_SOURCE_BASE_URL: blankAsUnset(optionalUrl()),
+  SLACK_QUEUE_URL: () => blankAsUnset(optionalUrl()),
+  SLACK_SECRET_ARN: () => blankAsUnset(optionalSecretArn()),
+  SLACK_SOURCE_BASE_URL: () => blankAsUnset(optionalUrl()),
+};
+
+const slackEnvironmentSchema = () =>
+  z.object({
+    SLACK_SIGNING_SECRET: slackFields.SLACK_SIGNING_SECRET(),
+    SLACK_BOT_TOKEN: slackFields.SLACK_BOT_TOKEN(),
+    SLACK_API_URL: slackFields.SLACK_API_URL(),
+    SLACK_QUEUE_URL: slackFields.SLACK_QUEUE_URL(),
+    SLACK_SECRET_ARN: slackFields.SLACK_SECRET_ARN(),
+    SLACK_SOURCE_BASE_URL: slackFields.SLACK_SOURCE_BASE_URL(),
     AWS_REGION: awsRegion(),
   } satisfies ContractShape);
 
@@ -181,6 +201,56 @@ let cachedSlack: SlackConfig | undefined;
 export function getSlackConfig(): SlackConfig {
   cachedSlack ??= parseSlackConfig(process.env);
   return cachedSlack;
+}
+
+/** The session table's settings, for a function that needs nothing else of `LanternConfig`. */
+export type SessionTableConfig = Pick<LanternConfig, 'tableName' | 'region'> & {
+  readonly endpoints: Pick<LanternConfig['endpoints'], 'dynamodb'>;
+};
+
+/** What the Slack events function reads of the Slack settings: how to verify, and where to queue. */
+export type SlackIntakeSettings = Pick<SlackConfig, 'signingSecret' | 'queueUrl' | 'secretArn' | 'region'>;
+
+export interface SlackIntakeConfig {
+  readonly table: SessionTableConfig;
+  readonly slack: SlackIntakeSettings;
+}
+
+/**
+ * The Slack events function's settings alone: the table its ledger writes to, the signing secret (or
+ * the secret holding it) and the queue. Its cold start is what Slack's 3-second acknowledgement waits
+ * for, so it neither builds nor checks the rules of the variables only other functions read (the
+ * knowledge base, the models, the Web API). Each variable keeps the rule and message it has in
+ * `parseConfig` and `parseSlackConfig`.
+ */
+export function parseSlackIntakeConfig(env: Record<string, string | undefined>): SlackIntakeConfig {
+  const e = parseEnvironment(
+    z.object({
+      ...tableFields(),
+      SLACK_SIGNING_SECRET: slackFields.SLACK_SIGNING_SECRET(),
+      SLACK_QUEUE_URL: slackFields.SLACK_QUEUE_URL(),
+      SLACK_SECRET_ARN: slackFields.SLACK_SECRET_ARN(),
+    } satisfies ContractShape),
+    env,
+    'Slack events',
+  );
+  return {
+    table: { tableName: e.TABLE_NAME, region: e.AWS_REGION, endpoints: { dynamodb: e.DYNAMODB_ENDPOINT } },
+    slack: {
+      ...(e.SLACK_SIGNING_SECRET ? { signingSecret: e.SLACK_SIGNING_SECRET } : {}),
+      ...(e.SLACK_QUEUE_URL ? { queueUrl: e.SLACK_QUEUE_URL } : {}),
+      ...(e.SLACK_SECRET_ARN ? { secretArn: e.SLACK_SECRET_ARN } : {}),
+      region: e.AWS_REGION,
+    },
+  };
+}
+
+let cachedSlackIntake: SlackIntakeConfig | undefined;
+
+/** The process's Slack intake settings, parsed on first use. */
+export function getSlackIntakeConfig(): SlackIntakeConfig {
+  cachedSlackIntake ??= parseSlackIntakeConfig(process.env);
+  return cachedSlackIntake;
 }
 
 /**

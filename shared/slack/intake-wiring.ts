@@ -1,8 +1,14 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { slackSettings } from '../../config/slack.ts';
-import { createDocumentClient } from '../aws/clients.ts';
-import { ConfigError, type LanternConfig, type SlackConfig } from '../config.ts';
+import {
+  ConfigError,
+  type SessionTableConfig,
+  type SlackConfig,
+  type SlackIntakeSettings,
+} from '../config.ts';
 import {
   SecretsManagerSlackCredentials,
   type SlackCredentialsProvider,
@@ -20,7 +26,9 @@ import { SqsSlackJobQueue } from './sqs-queue.ts';
  */
 
 /** Secrets Manager when `SLACK_SECRET_ARN` is set (it wins), else the plain variables. */
-export function createSlackCredentials(slack: SlackConfig): SlackCredentialsProvider {
+export function createSlackCredentials(
+  slack: Pick<SlackConfig, 'signingSecret' | 'botToken' | 'secretArn' | 'region'>,
+): SlackCredentialsProvider {
   if (slack.secretArn) {
     return new SecretsManagerSlackCredentials(
       new SecretsManagerClient({ region: slack.region }),
@@ -33,10 +41,21 @@ export function createSlackCredentials(slack: SlackConfig): SlackCredentialsProv
   });
 }
 
-export function createSlackEventLedger(config: LanternConfig): SlackEventLedger {
-  return new SlackEventLedger(createDocumentClient(config), {
+export function createSlackEventLedger(config: SessionTableConfig): SlackEventLedger {
+  return new SlackEventLedger(createTableClient(config), {
     tableName: config.tableName,
     ttlSeconds: slackSettings.eventDedupeTtlSeconds,
+  });
+}
+
+/**
+ * The ledger's DynamoDB client, configured as `createDocumentClient` (`shared/aws/clients.ts`)
+ * configures it, from the table's settings alone: all that the intake parses.
+ */
+function createTableClient(table: SessionTableConfig): DynamoDBDocumentClient {
+  const client = new DynamoDBClient({ region: table.region, endpoint: table.endpoints.dynamodb });
+  return DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
 }
 
@@ -45,8 +64,8 @@ export function createSlackEventLedger(config: LanternConfig): SlackEventLedger 
  * in-process one). Without either the function fails at cold start, not on Slack's first event.
  */
 export function createSlackEventsDeps(
-  config: LanternConfig,
-  slack: SlackConfig,
+  config: SessionTableConfig,
+  slack: SlackIntakeSettings,
   queue?: SlackJobQueue,
 ): SlackEventsDeps {
   return {
@@ -56,7 +75,7 @@ export function createSlackEventsDeps(
   };
 }
 
-function createSqsQueue(slack: SlackConfig): SlackJobQueue {
+function createSqsQueue(slack: SlackIntakeSettings): SlackJobQueue {
   if (!slack.queueUrl)
     throw new ConfigError(
       'SLACK_QUEUE_URL is not set: the Slack events function has no queue to hand events to',
