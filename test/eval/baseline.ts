@@ -3,6 +3,7 @@
  * id) and in the summary. Newly missed cases come first, then newly passing ones.
  */
 import { readFileSync } from 'node:fs';
+import type { ProfilesReport } from './profiles.ts';
 import type { CaseResult, EvalReport, EvalSummary, Outcome } from './scoring.ts';
 
 /** A change of ROUGE-L or BLEU smaller than this is noise, not a change worth listing. */
@@ -150,28 +151,56 @@ export class ReportFileError extends Error {
   override readonly name = 'ReportFileError';
 }
 
-/** Reads an earlier `report.json`, with a clear error when the file is not one. */
+/** Reads an earlier `report.json` of a run without profiles, with a clear error when the file is not one. */
 export function loadReport(path: string): EvalReport {
+  const report = loadBaseline(path);
+  if ('profiles' in report) {
+    throw new ReportFileError(
+      `baseline ${path} is a report of several profiles; pass --profile to compare with it`,
+    );
+  }
+  return report;
+}
+
+/** Reads an earlier `report.json`, with or without profiles. */
+export function loadBaseline(path: string): EvalReport | ProfilesReport {
   let value: unknown;
   try {
     value = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new ReportFileError(`cannot read baseline ${path}: ${(error as Error).message}`, { cause: error });
   }
-  const report = value as Partial<EvalReport> | null;
+  const report = value as Partial<ProfilesReport> | null;
   if (
-    typeof report !== 'object' ||
-    report === null ||
-    report.version !== 1 ||
-    typeof report.summary !== 'object' ||
-    !Array.isArray(report.results) ||
-    typeof report.run !== 'object'
+    typeof report === 'object' &&
+    report !== null &&
+    report.version === 1 &&
+    Array.isArray(report.profiles)
   ) {
-    throw new ReportFileError(
-      `baseline ${path} is not an eval report.json (version 1, with run, summary and results)`,
-    );
+    if (
+      typeof report.run === 'object' &&
+      report.profiles.every((run) => typeof run?.profile === 'string' && isEvalReport(run))
+    ) {
+      return report as ProfilesReport;
+    }
+  } else if (isEvalReport(value)) {
+    return value;
   }
-  return report as EvalReport;
+  throw new ReportFileError(
+    `baseline ${path} is not an eval report.json (version 1, with run, summary and results, or with profiles)`,
+  );
+}
+
+function isEvalReport(value: unknown): value is EvalReport {
+  const report = value as Partial<EvalReport> | null;
+  return (
+    typeof report === 'object' &&
+    report !== null &&
+    report.version === 1 &&
+    typeof report.summary === 'object' &&
+    Array.isArray(report.results) &&
+    typeof report.run === 'object'
+  );
 }
 
 /** Formats a summary metric for people: rates and scores as percentages or 0.xx, latencies in ms. */

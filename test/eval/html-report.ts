@@ -4,6 +4,7 @@
  * misses first. Every piece of text from the dataset or the API goes through `escapeHtml`.
  */
 import { type BaselineDiff, type CaseChange, formatDelta, formatMetric, verdictOf } from './baseline.ts';
+import { comparisonRows, type ProfileDiff, type ProfilesReport } from './profiles.ts';
 import type { CaseResult, EvalReport } from './scoring.ts';
 import { matchesSource } from './scoring.ts';
 
@@ -242,6 +243,56 @@ details summary{cursor:pointer}.lat{display:inline-block;height:8px;background:#
 `;
 
 export function renderHtmlReport(report: EvalReport, diff?: BaselineDiff): string {
+  return page(
+    `Lantern eval — ${report.run.dataset}`,
+    `<h1>Lantern evaluation — ${escapeHtml(report.run.dataset)}</h1>\n${reportBody(report, diff)}`,
+  );
+}
+
+/** One page, self-contained: inline CSS, no script. `title` is text; `body` is HTML. */
+function page(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
+<body>
+${body}
+</body></html>
+`;
+}
+
+/**
+ * The page of a run with `--profile`: the profiles side by side, then each profile's report whole,
+ * with what changed since the baseline's profile of the same name (or that it is new).
+ */
+export function renderProfilesHtmlReport(report: ProfilesReport, diffs?: readonly ProfileDiff[]): string {
+  const names = report.profiles.map((run) => run.profile);
+  const rows = comparisonRows(report)
+    .map(
+      (row) =>
+        `<tr><th scope="row">${escapeHtml(row.label)}</th>${row.values.map((v) => `<td>${escapeHtml(v)}</td>`).join('')}</tr>`,
+    )
+    .join('\n');
+  const sections = report.profiles.map((run) => {
+    const entry = diffs?.find((d) => d.profile === run.profile);
+    const isNew = diffs !== undefined && entry?.diff === undefined;
+    return `<article id="profile-${escapeHtml(run.profile)}"><h2>Profile ${escapeHtml(run.profile)}</h2>
+${isNew ? '<p class="muted">New: the baseline has no profile of this name.</p>' : ''}${reportBody(run, entry?.diff)}</article>`;
+  });
+  return page(
+    `Lantern eval — ${report.run.dataset} — ${names.join(', ')}`,
+    `<h1>Lantern evaluation — ${escapeHtml(report.run.dataset)}, ${names.length} profiles</h1>
+<p class="muted">${escapeHtml(report.run.target)} · started ${escapeHtml(report.run.startedAt)} · ${escapeHtml((report.run.durationMs / 1000).toFixed(1))} s</p>
+<section><h2>Profiles side by side</h2><table><thead><tr><th>metric</th>${names
+      .map((name) => `<th><a href="#profile-${escapeHtml(name)}">${escapeHtml(name)}</a></th>`)
+      .join('')}</tr></thead><tbody>
+${rows}
+</tbody></table></section>
+${sections.join('\n')}`,
+  );
+}
+
+/** A run's summary, charts, baseline changes and cases, under the page's own heading. */
+function reportBody(report: EvalReport, diff?: BaselineDiff): string {
   const { summary: s, run } = report;
   const delta = (metric: string) => {
     const d = diff?.summary.find((x) => x.metric === metric);
@@ -253,12 +304,7 @@ export function renderHtmlReport(report: EvalReport, diff?: BaselineDiff): strin
   const card = (label: string, value: string, metric?: string, note?: string) =>
     `<div class="card"><div class="value">${escapeHtml(value)}${metric ? delta(metric) : ''}</div><div class="label">${escapeHtml(label)}${note ? ` · ${escapeHtml(note)}` : ''}</div></div>`;
   const latencies = report.results.map((r) => r.latencyMs).filter((v): v is number => v !== null);
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Lantern eval — ${escapeHtml(run.dataset)}</title><style>${STYLE}</style></head>
-<body>
-<h1>Lantern evaluation — ${escapeHtml(run.dataset)}</h1>
-<p class="muted">${escapeHtml(run.target)} · started ${escapeHtml(run.startedAt)} · ${escapeHtml((run.durationMs / 1000).toFixed(1))} s · concurrency ${escapeHtml(run.concurrency)}</p>
+  return `<p class="muted">${escapeHtml(run.target)} · started ${escapeHtml(run.startedAt)} · ${escapeHtml((run.durationMs / 1000).toFixed(1))} s · concurrency ${escapeHtml(run.concurrency)}</p>
 <div class="cards">
 ${card('cases passed', `${s.passed}/${s.cases}`, 'passed', `${s.errors} errors`)}
 ${card('citation hit rate', pct(s.citationHitRate), 'citationHitRate', `${s.withExpectedSources} cases`)}
@@ -310,7 +356,5 @@ ${card('guardrail interventions', String(s.guardrailInterventions), 'guardrailIn
   ])}${diff ? '<p class="muted">Dark ticks: the baseline.</p>' : ''}</section>
 <section><h2>Latency of the scored turn (${latencies.length} answers)</h2>${latencyChart(latencies, s.latencyMs.p50, s.latencyMs.p95)}</section>
 ${diff ? baselineSection(diff) : ''}
-<section><h2>Cases, misses first</h2>${caseTable(report, diff)}</section>
-</body></html>
-`;
+<section><h2>Cases, misses first</h2>${caseTable(report, diff)}</section>`;
 }

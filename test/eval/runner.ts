@@ -7,6 +7,7 @@ import { mapPool } from '../bench/pool.ts';
 import { API_KEY, bootStack } from '../helpers/local-stack.ts';
 import { type ChatOptions, chatTurn, type LanternTarget } from './client.ts';
 import type { EvalCase } from './dataset.ts';
+import { type ProfileRun, type ProfilesReport, UNPROFILED } from './profiles.ts';
 import { type CaseAnswer, type CaseResult, type EvalReport, scoreCase, summarize } from './scoring.ts';
 
 export interface RunEvalOptions extends ChatOptions {
@@ -84,15 +85,69 @@ export async function runEval(options: RunEvalOptions): Promise<EvalReport> {
 export interface LocalTarget {
   readonly target: LanternTarget;
   readonly documents: number;
+  /** The answer profiles of the settings file and the local API key of each (`default`: the dev key). */
+  readonly profileKeys: ReadonlyMap<string, string>;
   close(): Promise<void>;
+}
+
+export interface LocalTargetOptions {
+  /** An answer settings file (`npm start -- --profiles FILE`): its profiles answer their `localApiKey`. */
+  readonly answerSettingsFile?: string;
+  readonly onIngestProgress?: (progress: { done: number; total: number; file: string }) => void;
 }
 
 /** Boots the local stack on `docsDir` (in this process, any free loopback port) and waits for ingestion. */
 export async function startLocalTarget(
   docsDir: string,
-  onIngestProgress?: (progress: { done: number; total: number; file: string }) => void,
+  options: LocalTargetOptions = {},
 ): Promise<LocalTarget> {
-  const stack = await bootStack({ docsDir, ...(onIngestProgress ? { onIngestProgress } : {}) });
+  const stack = await bootStack({
+    docsDir,
+    ...(options.answerSettingsFile ? { answerSettingsFile: options.answerSettingsFile } : {}),
+    ...(options.onIngestProgress ? { onIngestProgress: options.onIngestProgress } : {}),
+  });
   const { documents } = await stack.ingestion;
-  return { target: { url: stack.url, apiKey: API_KEY }, documents, close: () => stack.close() };
+  // A key without a profile answers with the deployment's defaults, as on AWS.
+  const profileKeys = new Map([
+    [UNPROFILED, API_KEY],
+    ...stack.profiles.map(({ profile, apiKey }): [string, string] => [profile, apiKey]),
+  ]);
+  return { target: { url: stack.url, apiKey: API_KEY }, documents, profileKeys, close: () => stack.close() };
+}
+
+export interface RunProfilesOptions extends Omit<RunEvalOptions, 'target' | 'onResult'> {
+  readonly url: string;
+  /** Profile name → API key, in the order to run them. */
+  readonly profiles: ReadonlyMap<string, string>;
+  readonly onResult?: (profile: string, result: CaseResult, done: number, total: number) => void;
+}
+
+/** Runs the dataset once per profile, one after the other so their latencies do not mix. */
+export async function runProfiles(options: RunProfilesOptions): Promise<ProfilesReport> {
+  const startedAt = new Date();
+  const started = performance.now();
+  const runs: ProfileRun[] = [];
+  for (const [profile, apiKey] of options.profiles) {
+    const { onResult, profiles: _profiles, url, ...rest } = options;
+    const report = await runEval({
+      ...rest,
+      target: { url, apiKey },
+      targetLabel: `${options.targetLabel ?? url} (profile ${profile})`,
+      ...(onResult ? { onResult: (result, done, total) => onResult(profile, result, done, total) } : {}),
+    });
+    runs.push({ profile, ...report });
+  }
+  const first = runs[0];
+  return {
+    version: 1,
+    run: {
+      dataset: options.dataset,
+      target: options.targetLabel ?? options.url,
+      startedAt: startedAt.toISOString(),
+      durationMs: Math.round(performance.now() - started),
+      concurrency: first?.run.concurrency ?? 1,
+      noAnswerText: first?.run.noAnswerText ?? options.noAnswerText ?? knowledgeBaseSettings.noAnswerText,
+    },
+    profiles: runs,
+  };
 }

@@ -1,6 +1,7 @@
 /** The console's view of a run: the summary as a Markdown table, misses, and the baseline diff. */
 import { type BaselineDiff, type CaseChange, formatDelta, formatMetric } from './baseline.ts';
 import { missesFirst } from './html-report.ts';
+import { formatComparison, type ProfileDiff, type ProfilesReport } from './profiles.ts';
 import type { EvalReport } from './scoring.ts';
 
 const pct = (value: number | null) => formatMetric('citationHitRate', value);
@@ -74,5 +75,25 @@ export function formatDiff(diff: BaselineDiff): string {
   list('Other changes', diff.changed);
   if (diff.added.length) out.push(`New cases: ${diff.added.join(', ')}`);
   if (diff.removed.length) out.push(`Cases no longer in the dataset: ${diff.removed.join(', ')}`);
+  return out.join('\n');
+}
+
+/** A run with `--profile`: each profile's summary and misses, the profiles side by side, the diffs. */
+export function formatProfiles(
+  report: ProfilesReport,
+  diffs?: readonly ProfileDiff[],
+  missLimit = 20,
+): string {
+  const out: string[] = [];
+  for (const run of report.profiles) {
+    out.push(`## Profile ${run.profile}`, '', formatSummary(run), '', formatMisses(run, missLimit), '');
+  }
+  out.push(`## Profiles side by side (${report.run.dataset})`, '', formatComparison(report));
+  for (const entry of diffs ?? []) {
+    out.push(
+      '',
+      `## Profile ${entry.profile}: ${entry.diff ? formatDiff(entry.diff) : 'new, not in the baseline'}`,
+    );
+  }
   return out.join('\n');
 }
