@@ -5,7 +5,10 @@
  */
 import { stemmer } from 'stemmer';
 
-/** Function words, and the wrapping of a question ("how do I", "can you please"): no topic. */
+/**
+ * Function words, and the wrapping of a question ("how do I", "can you please"): no topic. Not
+ * "sort": a customer sorts tables far more often than asking for a sort of something.
+ */
 const STOP_WORDS = new Set(
   `a about above after again against all am an and any are as at be because been before being below
   between both but by can could did do does doing down during each few for from further had has have
@@ -15,7 +18,7 @@ const STOP_WORDS = new Set(
   what when where which while who whom why will with would you your yours also may might must shall
   us via yet etc please thanks thank hi hello hey ok okay like want wanna need tell know anyone
   anything something someone thing things way really actually maybe even still ever much get got
-  getting many lot lots now whole kind sort stuff basically exactly simply anyway somehow instead
+  getting many lot lots now whole kind stuff basically exactly simply anyway somehow instead
   let lets im ive id dont doesnt cant isnt wont didnt youre theres whats hows`
     .split(/\s+/)
     .filter((word) => word.length > 0),

@@ -3,6 +3,7 @@
  * judged on, and what kind of answer it asks for. Ranking and generation read the same plan.
  */
 import { analyze } from './analyzer.ts';
+import { expandQuestion, noThesaurus, type Thesaurus } from './related-terms.ts';
 
 export interface Vocabulary {
   has(term: string): boolean;
@@ -16,13 +17,20 @@ export interface QueryPlan {
   readonly terms: ReadonlyMap<string, number>;
   /** The question's own terms. */
   readonly own: ReadonlySet<string>;
-  /** The terms an answer must cover: the question's, and in a follow-up the question it follows. */
+  /**
+   * The terms an answer must cover: the question's (but a modifier the corpus lacks), and in a
+   * follow-up the question it follows.
+   */
   readonly judged: ReadonlySet<string>;
   readonly followUp: boolean;
   /** Capitalised words inside a sentence that the documents never use: names of other things. */
   readonly unknownNames: readonly string[];
   /** It asks how to do something: a procedure answers it. */
   readonly wantsSteps: boolean;
+  /** A question term the corpus lacks → corpus terms for the same thing (see related-terms.ts). */
+  readonly related: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The terms searched for only as another word for one of the question's, at RELATED_WEIGHT. */
+  readonly expanded: ReadonlySet<string>;
 }
 
 /** What the turns before a follow-up weigh, most recent first: it takes its topic from them, its own words still lead. */
@@ -44,16 +52,29 @@ const ASKS_STEPS =
  */
 const MIN_CORRECTED_LENGTH = 5;
 const MISSPELT_WEIGHT = 0.6;
+/** Another word for a question's word may mean something else in this corpus: the question's own words lead. */
+const RELATED_WEIGHT = 0.3;
+/**
+ * How much a related word stands in for the question's word when judging whether a passage
+ * covers the question: it is evidence, not the word asked about.
+ */
+export const RELATED_CREDIT = 0.5;
 /** A capitalised word not opening a sentence: a name. */
 const NAME = /(?<![.!?]\s+|^\s*)\b\p{Lu}[\p{Ll}\p{N}]+/gu;
 
-export function planQuery(question: string, history: readonly string[], vocabulary: Vocabulary): QueryPlan {
+export function planQuery(
+  question: string,
+  history: readonly string[],
+  vocabulary: Vocabulary,
+  thesaurus: Thesaurus = noThesaurus,
+): QueryPlan {
   const own = new Set(analyze(question));
   const known = [...own].filter((term) => vocabulary.has(term));
   const followUp =
     history.length > 0 && (known.length <= FOLLOW_UP_MAX_TERMS || POINTS_BACK.test(question.trim()));
   const terms = new Map([...own].map((term) => [term, 1]));
-  const judged = new Set(own);
+  const { related, modifiers } = expandQuestion(question, vocabulary, thesaurus);
+  const judged = new Set([...own].filter((term) => !modifiers.has(term)));
   const recentFirst = [...history].reverse();
   (followUp ? HISTORY_WEIGHTS : FRESH_HISTORY_WEIGHTS).forEach((weight, i) => {
     for (const term of analyze(recentFirst[i] ?? '')) {
@@ -66,8 +87,36 @@ export function planQuery(question: string, history: readonly string[], vocabula
       term.length < MIN_CORRECTED_LENGTH || vocabulary.has(term) ? undefined : vocabulary.nearest(term);
     if (nearest !== undefined && !terms.has(nearest)) terms.set(nearest, MISSPELT_WEIGHT * weight);
   }
+  const expanded = new Set<string>();
+  for (const relatives of related.values()) {
+    for (const term of relatives) {
+      if (terms.has(term)) continue;
+      terms.set(term, RELATED_WEIGHT);
+      expanded.add(term);
+    }
+  }
   const unknownNames = (question.match(NAME) ?? []).filter((name) =>
     analyze(name).some((term) => !vocabulary.has(term)),
   );
-  return { terms, own, judged, followUp, unknownNames, wantsSteps: ASKS_STEPS.test(question) };
+  const wantsSteps = ASKS_STEPS.test(question);
+  return { terms, own, judged, followUp, unknownNames, wantsSteps, related, expanded };
+}
+
+/**
+ * The idf mass of a term a passage holds: the term's own idf, or RELATED_CREDIT of it through a
+ * related word, no more than that word's own idf (a common word says little); 0 when neither.
+ */
+export function heldMass(
+  plan: QueryPlan,
+  term: string,
+  vocabulary: Pick<Vocabulary, 'idf'>,
+  holds: (term: string) => boolean,
+): number {
+  const idf = vocabulary.idf(term);
+  if (holds(term)) return idf;
+  let best = 0;
+  for (const relative of plan.related.get(term) ?? []) {
+    if (holds(relative)) best = Math.max(best, RELATED_CREDIT * Math.min(idf, vocabulary.idf(relative)));
+  }
+  return best;
 }

@@ -5,7 +5,7 @@
  * declined.
  */
 import type { IndexHit } from './chunk-index.ts';
-import type { QueryPlan, Vocabulary } from './query-plan.ts';
+import { heldMass, type QueryPlan, type Vocabulary } from './query-plan.ts';
 
 export interface Judgement {
   /** The idf-weighted share of the judged terms the chunk's title and headings hold, 0..1. */
@@ -31,8 +31,8 @@ export function judge(plan: QueryPlan, hit: IndexHit, vocabulary: Vocabulary): J
   for (const term of plan.judged) {
     const idf = vocabulary.idf(term);
     total += idf;
-    if (hit.has(term)) matched += idf;
-    if (hit.inHeading(term)) headed += idf;
+    matched += heldMass(plan, term, vocabulary, (t) => hit.has(t));
+    headed += heldMass(plan, term, vocabulary, (t) => hit.inHeading(t));
   }
   return total === 0
     ? { share: 0, matched, headingShare: 0 }

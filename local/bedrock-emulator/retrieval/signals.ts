@@ -5,7 +5,7 @@
  * tuned on: a heading naming the question's words, a procedure for a how-to question.
  */
 import type { IndexHit } from './chunk-index.ts';
-import type { QueryPlan, Vocabulary } from './query-plan.ts';
+import { heldMass, type QueryPlan, type Vocabulary } from './query-plan.ts';
 
 /** BM25 sums per-term scores: a chunk repeating one rare word outranks one that has them all. */
 const COVERAGE_FLOOR = 0.25;
@@ -16,9 +16,10 @@ export function signalFactor(plan: QueryPlan, hit: IndexHit, vocabulary: Vocabul
   let total = 0;
   let covered = 0;
   for (const [term, weight] of plan.terms) {
-    const mass = weight * vocabulary.idf(term);
-    total += mass;
-    if (hit.has(term)) covered += mass;
+    // A related word is counted with the word it stands in for, not as one more word to cover.
+    if (plan.expanded.has(term)) continue;
+    total += weight * vocabulary.idf(term);
+    covered += weight * heldMass(plan, term, vocabulary, (t) => hit.has(t));
   }
   const coverage = total === 0 ? 0 : covered / total;
   const repeats = plan.followUp && plan.own.size > 0 && ![...plan.own].some((term) => hit.has(term));
