@@ -187,8 +187,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const variables = toEnvironmentRecord(environment);
   const config = parseConfig(variables);
   const cors = parseCorsConfig(variables);
-  const identity = await startLocalIdentity(options.auth ?? {}, cors);
   const answers = parseAnswerEnvironment(variables);
+  const identity = await startLocalIdentity(options.auth ?? {}, cors, { keyProfiles: answers.keyProfiles });
   const apiRoutes = [...chatRoutes(config, cors, identity, answers), identity.visitorTokensRoute];
   const slack = startLocalSlack(config, cors, options.slack);
   const knowledgeBase = startLocalKnowledgeBase(config, cors, {

@@ -3,8 +3,8 @@ import type {
   APIGatewayTokenAuthorizerEvent,
   APIGatewayTokenAuthorizerHandler,
 } from 'aws-lambda';
-import { bearerToken, TokenRejectedError } from '../../shared/auth/bearer-token.ts';
-import { AUTHORIZER_CONTEXT } from '../../shared/auth/owner.ts';
+import { bearerToken, TokenRejectedError, verifiedStringClaim } from '../../shared/auth/bearer-token.ts';
+import { AUTHORIZER_CONTEXT, VISITOR_PROFILE_CLAIM } from '../../shared/auth/owner.ts';
 import type { TokenVerifier } from '../../shared/auth/token-verifier.ts';
 import { countMetric, type LanternMetric, publishMetrics } from '../../shared/observability.ts';
 
@@ -14,7 +14,8 @@ export const AUTHORIZER_FAILURE_METRIC = 'AuthorizerFailure' satisfies LanternMe
 /**
  * The API's Lambda authorizer (TOKEN type, identity source `Authorization`): a verified token is
  * allowed on every method of the stage (so API Gateway's cached answer serves the token's next calls
- * to any route) with issuer and subject in the context, from which the handlers take the owner.
+ * to any route) with issuer and subject in the context, from which the handlers take the owner,
+ * and for a visitor token the answer profile it was minted for, which confines its answers.
  * Anything else, including a failure of the verifier itself, is the one error API Gateway turns into
  * a 401 (`Unauthorized`): any other throw would be a 500.
  */
@@ -25,7 +26,11 @@ export const makeAuthorizerHandler =
   ): APIGatewayTokenAuthorizerHandler =>
   async (event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
     try {
-      const principal = await verifier.verify(bearerToken(event.authorizationToken));
+      const token = bearerToken(event.authorizationToken);
+      const principal = await verifier.verify(token);
+      // Read only once verified: the signature covers the claim, so a visitor cannot pick a wider profile.
+      const profile =
+        principal.kind === 'visitor' ? verifiedStringClaim(token, VISITOR_PROFILE_CLAIM) : undefined;
       return {
         principalId: principal.subject,
         policyDocument: {
@@ -36,6 +41,7 @@ export const makeAuthorizerHandler =
           [AUTHORIZER_CONTEXT.issuer]: principal.issuer,
           [AUTHORIZER_CONTEXT.subject]: principal.subject,
           [AUTHORIZER_CONTEXT.kind]: principal.kind,
+          ...(profile ? { [AUTHORIZER_CONTEXT.profile]: profile } : {}),
         },
       };
     } catch (error) {

@@ -50,7 +50,11 @@ export interface LocalIdentity {
 export async function startLocalIdentity(
   auth: LocalRouteAuth,
   cors: CorsConfig,
-  options: { readonly issuerPort?: number } = {},
+  options: {
+    readonly issuerPort?: number;
+    /** API key id → answer profile (API_KEY_PROFILES), for the visitor tokens a key mints. */
+    readonly keyProfiles?: ReadonlyMap<string, string>;
+  } = {},
 ): Promise<LocalIdentity> {
   const issuer = await LocalIssuer.start(
     options.issuerPort === undefined ? {} : { port: options.issuerPort },
@@ -79,7 +83,7 @@ export async function startLocalIdentity(
     visitorTokensRoute: {
       method: 'POST',
       resource: '/v1/visitor-tokens',
-      handler: makeVisitorTokensHandler(createVisitorTokenIssuer(config), cors),
+      handler: makeVisitorTokensHandler(createVisitorTokenIssuer(config), cors, options.keyProfiles),
       apiKeyRequired: true,
       functionName: 'lantern-visitor-tokens',
     },

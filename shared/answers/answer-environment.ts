@@ -5,6 +5,7 @@ import {
   readAnswerSettings,
 } from '../../config/answer-settings.ts';
 import { ConfigError } from '../environment-schemas.ts';
+import { parseStringMap } from './key-profiles.ts';
 
 /**
  * The chat functions' answer settings, from `ANSWER_SETTINGS_FILE`, `API_KEY_PROFILES` and
@@ -48,7 +49,7 @@ export function parseAnswerEnvironment(env: Env): AnswerEnvironment {
     }
     throw error;
   }
-  const keyProfiles = stringMap(env, 'API_KEY_PROFILES');
+  const keyProfiles = parseStringMap(env, 'API_KEY_PROFILES');
   const profileNames = new Set(settings.profiles.map((profile) => profile.name));
   for (const [keyId, profile] of keyProfiles) {
     if (!profileNames.has(profile)) {
@@ -57,30 +58,7 @@ export function parseAnswerEnvironment(env: Env): AnswerEnvironment {
       );
     }
   }
-  return { settings, keyProfiles, modelArns: stringMap(env, 'MODEL_ARNS'), defaultModelArn, region };
-}
-
-function stringMap(env: Env, name: 'API_KEY_PROFILES' | 'MODEL_ARNS'): Map<string, string> {
-  const raw = env[name];
-  if (!raw) return new Map();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new ConfigError(`Invalid answer configuration: ${name} must be a JSON object`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ConfigError(`Invalid answer configuration: ${name} must be a JSON object`);
-  }
-  const entries = Object.entries(parsed as Record<string, unknown>);
-  for (const [key, value] of entries) {
-    if (!key || typeof value !== 'string' || !value) {
-      throw new ConfigError(
-        `Invalid answer configuration: ${name} must map non-empty strings to non-empty strings (see "${key}")`,
-      );
-    }
-  }
-  return new Map(entries as [string, string][]);
+  return { settings, keyProfiles, modelArns: parseStringMap(env, 'MODEL_ARNS'), defaultModelArn, region };
 }
 
 let cached: AnswerEnvironment | undefined;

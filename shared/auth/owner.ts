@@ -19,6 +19,9 @@ export interface TokenPrincipal {
 export type PrincipalKind = 'user' | 'visitor';
 
 /** The keys of the authorizer context, shared by the authorizer and the handlers reading it. */
+/** The claim of a visitor token naming the answer profile it was minted for. */
+export const VISITOR_PROFILE_CLAIM = 'lantern_profile';
+
 export const AUTHORIZER_CONTEXT = {
   issuer: 'issuer',
   subject: 'sub',
