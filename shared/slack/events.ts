@@ -40,16 +40,25 @@ export const eventCallbackSchema = z.looseObject({
   ),
 });
 
-const urlVerificationSchema = z.looseObject({
-  type: z.literal('url_verification'),
-  challenge: z.string().check(z.minLength(1), z.maxLength(1_000)),
-});
+/*
+ * Envelopes other than events arrive once at setup (`url_verification`) or rarely
+ * (`app_rate_limited`): their schemas are built the first time one comes, so neither the worker,
+ * which never reads them, nor the events function's cold start builds them.
+ */
+const urlVerification = once(() =>
+  z.looseObject({
+    type: z.literal('url_verification'),
+    challenge: z.string().check(z.minLength(1), z.maxLength(1_000)),
+  }),
+);
 
-const appRateLimitedSchema = z.looseObject({
-  type: z.literal('app_rate_limited'),
-  team_id: optionalString,
-  minute_rate_limited: z.optional(z.number()),
-});
+const appRateLimited = once(() =>
+  z.looseObject({
+    type: z.literal('app_rate_limited'),
+    team_id: optionalString,
+    minute_rate_limited: z.optional(z.number()),
+  }),
+);
 
 export type SlackEventCallback = z.infer<typeof eventCallbackSchema>;
 
@@ -75,11 +84,11 @@ export function parseSlackEnvelope(rawBody: string): SlackEnvelope {
   if (!type.success) throw new SlackPayloadError('The request body has no "type"');
   switch (type.data.type) {
     case 'url_verification':
-      return { type: 'url_verification', challenge: parseWith(urlVerificationSchema, data).challenge };
+      return { type: 'url_verification', challenge: parseWith(urlVerification(), data).challenge };
     case 'event_callback':
       return { type: 'event_callback', callback: parseWith(eventCallbackSchema, data) };
     case 'app_rate_limited': {
-      const limited = parseWith(appRateLimitedSchema, data);
+      const limited = parseWith(appRateLimited(), data);
       return {
         type: 'app_rate_limited',
         ...(limited.team_id ? { teamId: limited.team_id } : {}),
@@ -89,6 +98,15 @@ export function parseSlackEnvelope(rawBody: string): SlackEnvelope {
     default:
       return { type: 'unsupported', envelopeType: type.data.type.slice(0, 64) };
   }
+}
+
+/** What `build` returns, built on the first call and kept. */
+function once<T>(build: () => T): () => T {
+  let built: T | undefined;
+  return () => {
+    built ??= build();
+    return built;
+  };
 }
 
 function parseWith<T>(schema: z.core.$ZodType<T>, data: unknown): T {
