@@ -1,9 +1,10 @@
 import {
   type AnswerSettings,
   AnswerSettingsError,
-  parseAnswerSettings,
-  readAnswerSettings,
-} from '../../config/answer-settings.ts';
+  parseAnswerSettingsWith,
+  readAnswerSettingsWith,
+  trustModels,
+} from '../../config/answer-settings-core.ts';
 import { ConfigError } from '../environment-schemas.ts';
 import { parseStringMap } from './key-profiles.ts';
 
@@ -35,12 +36,12 @@ type Env = Readonly<Record<string, string | undefined>>;
 export function parseAnswerEnvironment(env: Env): AnswerEnvironment {
   const defaultModelArn = env.MODEL_ARN ?? '';
   const region = env.AWS_REGION || 'us-east-1';
-  const context = { defaultModel: defaultModelArn, today: null };
+  const context = { defaultModel: defaultModelArn };
   let settings: AnswerSettings;
   try {
     settings = env.ANSWER_SETTINGS_FILE
-      ? readAnswerSettings(env.ANSWER_SETTINGS_FILE, context)
-      : parseAnswerSettings({}, { ...context, source: 'built-in defaults' });
+      ? readAnswerSettingsWith(env.ANSWER_SETTINGS_FILE, context, trustModels)
+      : parseAnswerSettingsWith({}, { ...context, source: 'built-in defaults' }, trustModels);
   } catch (error) {
     if (error instanceof AnswerSettingsError) {
       throw new ConfigError(`Invalid answer configuration: ANSWER_SETTINGS_FILE ${error.message}`, {

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { type AnswerProfile, findProfile } from '../../config/answer-settings.ts';
+import { type AnswerProfile, findProfile } from '../../config/answer-settings-core.ts';
 import { principalOf } from '../auth/owner.ts';
 import { ForbiddenError } from '../errors.ts';
 import type { AnswerEnvironment } from './answer-environment.ts';

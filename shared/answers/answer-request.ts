@@ -4,7 +4,7 @@ import {
   combineFilters,
   FilterLimitError,
   foundationModelArn,
-} from '../../config/answer-settings.ts';
+} from '../../config/answer-settings-core.ts';
 import type { RagSettings } from '../chat/ports.ts';
 import { type ErrorCode, LanternError, ValidationError } from '../errors.ts';
 import type { AnswerEnvironment } from './answer-environment.ts';

@@ -1,5 +1,5 @@
 import type { Citation as BedrockCitation } from '@aws-sdk/client-bedrock-agent-runtime';
-import type { InferenceSettings, RetrievalFilter } from '../../config/answer-settings.ts';
+import type { InferenceSettings, RetrievalFilter } from '../../config/answer-settings-core.ts';
 import type { Citation, Feedback, GuardrailAction, StoredMessage, StoredSession } from './types.ts';
 
 /**
