@@ -63,9 +63,9 @@ export function expandQuestion(
     if (term === null || vocabulary.has(term)) return;
     if (thesaurus.onlyModifies(token)) modifiers.add(term);
     for (const phrase of thesaurus.related(token, partOfSpeech(tokens[i - 1]))) {
-      const terms = tokenize(phrase).flatMap((t) => normalizeTerm(t) ?? []);
-      const [single] = terms;
-      if (terms.length !== 1 || single === undefined || own.has(single) || !vocabulary.has(single)) continue;
+      const words = tokenize(phrase);
+      const single = words.length === 1 ? normalizeTerm(words[0] ?? '') : null;
+      if (single === null || own.has(single) || !vocabulary.has(single)) continue;
       const set = related.get(term) ?? new Set<string>();
       set.add(single);
       related.set(term, set);

@@ -51,9 +51,15 @@ describe('related terms', () => {
   });
 
   it('keeps only related words the corpus uses, and phrases only when they are one word', () => {
-    const { fake } = thesaurus({ receipt: ['invoice', 'account statement', 'the invoice', 'measure'] });
+    const { fake } = thesaurus({ receipt: ['invoice', 'account statement', 'go on', 'measure'] });
     const { related } = expandQuestion('where is my receipt', index, fake);
     expect(related.get(analyze('receipt')[0] ?? '')).toEqual(new Set(analyze('invoice')));
+    const { related: phrases } = expandQuestion(
+      'where is my receipt',
+      index,
+      thesaurus({ receipt: ['open up'] }).fake,
+    );
+    expect(phrases.size).toBe(0);
   });
 
   it('asks for a noun after an article and a verb after "to" or a subject', () => {
