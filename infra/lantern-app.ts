@@ -1,6 +1,11 @@
 import { Annotations, type App, Validations } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import {
+  type DeployedAnswerSettings,
+  defaultUsagePlan,
+  readDeployedAnswerSettings,
+} from './lib/answer-profiles.ts';
 import { CloudFormationSpecCheck } from './lib/cfn-spec.ts';
 import { checkModel } from './lib/model-check.ts';
 import { type LanternSettings, readSettings } from './lib/settings.ts';
@@ -18,6 +23,8 @@ export interface LanternStacks {
   readonly model: string;
   readonly stateful: StatefulStack;
   readonly stateless: StatelessStack;
+  /** The answer settings deployed with `-c profiles=FILE`. */
+  readonly answers?: DeployedAnswerSettings;
 }
 
 /**
@@ -59,6 +66,16 @@ export function composeLanternApp(app: App, today: Date = new Date()): LanternSt
     region: settings.region,
     today,
   });
+  const answers = settings.profilesFile
+    ? readDeployedAnswerSettings(settings.profilesFile, {
+        defaultModel: generation.reference,
+        region: settings.region,
+        today,
+      })
+    : undefined;
+  const usagePlan = answers
+    ? defaultUsagePlan(answers.settings, settings.usagePlan, !settings.usagePlanIsDefault)
+    : settings.usagePlan;
 
   const stateful = new StatefulStack(app, 'Lantern-Stateful', {
     env,
@@ -69,6 +86,7 @@ export function composeLanternApp(app: App, today: Date = new Date()): LanternSt
     guardrail: settings.guardrail,
     contextualGrounding: settings.contextualGrounding,
     slack: settings.slack,
+    filterableAttributes: answers?.settings.attributes.map((attribute) => attribute.name),
   });
   const stateless = new StatelessStack(app, 'Lantern-Stateless', {
     env,
@@ -88,12 +106,13 @@ export function composeLanternApp(app: App, today: Date = new Date()): LanternSt
     model: generation.reference,
     sessionTtlDays: settings.sessionTtlDays,
     corsAllowOrigins: settings.corsAllowOrigins,
-    usagePlan: settings.usagePlan,
+    usagePlan,
     logRetention: settings.logRetentionDays as RetentionDays,
     waf: settings.waf,
     modelInvocationLogging: settings.modelInvocationLogging,
     alarmEmail: settings.alarmEmail,
     identity: settings.identity,
+    answers,
   });
 
   for (const warning of embedding.warnings) {
@@ -102,7 +121,10 @@ export function composeLanternApp(app: App, today: Date = new Date()): LanternSt
   for (const warning of generation.warnings) {
     Annotations.of(stateless).addWarningV2('lantern:generation-model', warning);
   }
+  for (const warning of answers?.warnings ?? []) {
+    Annotations.of(stateless).addWarningV2('lantern:answer-profiles', warning);
+  }
 
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new CloudFormationSpecCheck());
-  return { settings, model: generation.reference, stateful, stateless };
+  return { settings, model: generation.reference, stateful, stateless, ...(answers ? { answers } : {}) };
 }

@@ -71,6 +71,23 @@ export interface ChatApiProps {
   };
   /** `POST /v1/visitor-tokens`, behind an API key. @default no such route */
   readonly visitorTokensFunction?: LanternFunction;
+  /**
+   * One API key per answer profile, each in a usage plan of the profile's own tier, or in the
+   * default plan when the profile has none. @default no profile keys
+   */
+  readonly profileKeys?: readonly ProfileKeySettings[];
+}
+
+/** An answer profile's API key: the profile it answers with, and its usage-plan tier. */
+export interface ProfileKeySettings {
+  /** The profile's name, as the answer settings file spells it. */
+  readonly profile: string;
+  /** Its own tier; a missing monthly quota is the default plan's. @default the default usage plan */
+  readonly usagePlan?: {
+    readonly rateLimit: number;
+    readonly burstLimit: number;
+    readonly monthlyQuota?: number;
+  };
 }
 
 /** Gateway-generated errors, rewritten to Lantern's `{"error": {"code", "message"}}` contract. */
@@ -164,6 +181,10 @@ export class ChatApi extends Construct {
   /** The default API key, in the usage plan. */
   public readonly apiKey: IApiKey;
   public readonly usagePlan: UsagePlan;
+  /** Profile name → its API key (`profileKeys`). */
+  public readonly profileApiKeys: ReadonlyMap<string, IApiKey>;
+  /** Profile name → its own usage plan, for profiles with a tier. */
+  public readonly profileUsagePlans: ReadonlyMap<string, UsagePlan>;
   /** The WAF web ACL on the stage, with `waf`. */
   public readonly firewall?: ApiFirewall;
   /** The base URL of stage `prod`; routes start with `v1/`. */
@@ -407,6 +428,34 @@ export class ChatApi extends Construct {
     this.usagePlan.addApiStage({ stage: api.deploymentStage });
     this.apiKey = new ApiKey(this, 'ApiKey', { description: 'Default Lantern API key', enabled: true });
     this.usagePlan.addApiKey(this.apiKey);
+
+    const profileApiKeys = new Map<string, IApiKey>();
+    const profileUsagePlans = new Map<string, UsagePlan>();
+    for (const { profile, usagePlan: tier } of props.profileKeys ?? []) {
+      if (profileApiKeys.has(profile)) throw new Error(`Answer profile "${profile}" is listed twice`);
+      // The functions map a request's API key id to its profile (API_KEY_PROFILES), so a key is never shared.
+      const key = new ApiKey(this, `ProfileKey-${profile}`, {
+        apiKeyName: `lantern-${profile}`,
+        description: `Lantern API key of answer profile "${profile}"`,
+        enabled: true,
+      });
+      profileApiKeys.set(profile, key);
+      if (!tier) {
+        this.usagePlan.addApiKey(key);
+        continue;
+      }
+      const profilePlan = api.addUsagePlan(`ProfileUsagePlan-${profile}`, {
+        name: `lantern-${profile}`,
+        description: `Limits of the API key of answer profile "${profile}"`,
+        throttle: { rateLimit: tier.rateLimit, burstLimit: tier.burstLimit },
+        quota: { limit: tier.monthlyQuota ?? plan.monthlyQuota, period: Period.MONTH },
+      });
+      profilePlan.addApiStage({ stage: api.deploymentStage });
+      profilePlan.addApiKey(key);
+      profileUsagePlans.set(profile, profilePlan);
+    }
+    this.profileApiKeys = profileApiKeys;
+    this.profileUsagePlans = profileUsagePlans;
 
     const tokenGroups = (['chat', 'sessions'] as const).filter(
       (group) => (props.auth?.[group] ?? 'api-key') !== 'api-key',

@@ -1,12 +1,23 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { LanternEnvironment } from '../../config/environment.ts';
 import { sessionTable } from '../../config/table.ts';
 import type { ConversationAccess } from './conversation-access.ts';
 import { LanternFunction } from './lantern-function.ts';
+
+/** The answer settings file bundled next to the chat handlers. */
+export interface BundledAnswerSettings {
+  /** The normalized settings file on the synthesizing machine (`stageSettingsFile`). */
+  readonly stagedFile: string;
+  /** Its name in the bundle; the functions read it from the task root. */
+  readonly bundledName: string;
+  /** `ANSWER_SETTINGS_FILE`: where the function finds it (`/var/task/<bundledName>` on Lambda). */
+  readonly runtimePath: string;
+}
 
 /**
  * Functions behind a buffered REST integration stop before its 29-second limit, so the handler's own
@@ -29,6 +40,8 @@ export interface ChatFunctionsProps {
   readonly logRetention?: RetentionDays;
   /** Deploy `openapi`, which serves the API's OpenAPI description (`GET /v1/openapi.json`). @default false */
   readonly openApi?: boolean;
+  /** The answer profiles' settings file, bundled into chat and chat-stream. @default none: built-in defaults */
+  readonly answerSettings?: BundledAnswerSettings;
 }
 
 /**
@@ -51,7 +64,13 @@ export class ChatFunctions extends Construct {
   constructor(scope: Construct, id: string, props: ChatFunctionsProps) {
     super(scope, id);
     const { table, environment, conversation, logRetention } = props;
-    const answering = { ...environment, ...conversation.environment };
+    const settings = props.answerSettings;
+    const answering: LanternEnvironment = {
+      ...environment,
+      ...conversation.environment,
+      ...(settings ? { ANSWER_SETTINGS_FILE: settings.runtimePath } : {}),
+    };
+    const bundling = settings ? bundleSettings(settings) : undefined;
 
     this.chatFunction = new LanternFunction(this, 'Chat', {
       entry: 'functions/chat/handler.ts',
@@ -59,6 +78,7 @@ export class ChatFunctions extends Construct {
       timeout: REST_FUNCTION_TIMEOUT,
       logRetention,
       environment: answering,
+      ...(bundling ? { bundling } : {}),
     });
     this.chatStreamFunction = new LanternFunction(this, 'ChatStream', {
       entry: 'functions/chat-stream/handler.ts',
@@ -66,6 +86,7 @@ export class ChatFunctions extends Construct {
       timeout: STREAM_FUNCTION_TIMEOUT,
       logRetention,
       environment: answering,
+      ...(bundling ? { bundling } : {}),
     });
     conversation.grantTo(this.chatFunction);
     conversation.grantTo(this.chatStreamFunction);
@@ -128,4 +149,20 @@ export class ChatFunctions extends Construct {
       }),
     );
   }
+}
+
+/**
+ * Copies the settings file into the bundle after esbuild: the function reads it at cold start from
+ * its own code, so a deployment's settings change with its code, atomically, and cost no extra call.
+ */
+function bundleSettings(settings: BundledAnswerSettings): BundlingOptions {
+  return {
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (_inputDir: string, outputDir: string) => [
+        `cp ${JSON.stringify(settings.stagedFile)} ${JSON.stringify(`${outputDir}/${settings.bundledName}`)}`,
+      ],
+    },
+  };
 }

@@ -5,7 +5,7 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { LanternEnvironment } from '../../config/environment.ts';
-import type { GenerationModel } from '../lib/bedrock-arns.ts';
+import { foundationModelArn, type GenerationModel } from '../lib/bedrock-arns.ts';
 import type { LanternGuardrail } from './guardrail.ts';
 import type { LanternFunction } from './lantern-function.ts';
 
@@ -16,6 +16,13 @@ export interface ConversationAccessProps {
   readonly knowledgeBaseArn: string;
   /** The generation model, as `resolveGenerationModel` resolved it. */
   readonly model: GenerationModel;
+  /**
+   * Other models a request may choose (the answer profiles' allow-lists), granted like `model`.
+   * @default none
+   */
+  readonly additionalModels?: readonly GenerationModel[];
+  /** Rerank model ids (`amazon.rerank-v1:0`) the answer profiles use, in the stack's region. @default none */
+  readonly rerankModelIds?: readonly string[];
   /** The guardrail that screens questions and answers. @default none */
   readonly guardrail?: LanternGuardrail;
 }
@@ -23,7 +30,8 @@ export interface ConversationAccessProps {
 /**
  * What answering a question takes, for every function that runs the conversation engine (chat,
  * chat-stream, the Slack worker): one IAM policy (the table, `bedrock:Retrieve` on the knowledge base,
- * the generation model, through its inference profile when it is one, and `RetrieveAndGenerate`),
+ * every generation model the answer profiles allow, each through its inference profile when it is
+ * one, `RetrieveAndGenerate`, and `Rerank` with the profiles' rerank models when any reranks),
  * `bedrock:ApplyGuardrail` on the guardrail, and a guardrail version published here, in the stack of
  * the functions that use it, with the variables that name it ({@link environment}).
  *
@@ -45,6 +53,8 @@ export class ConversationAccess extends Construct {
     super(scope, id);
     const { table, knowledgeBaseArn, model, guardrail } = props;
     this.guardrail = guardrail;
+    const models = distinctModels([model, ...(props.additionalModels ?? [])]);
+    const rerankModelIds = [...new Set(props.rerankModelIds ?? [])];
 
     if (guardrail) {
       const digest = createHash('sha256').update(JSON.stringify(guardrail.policy)).digest('hex').slice(0, 12);
@@ -82,7 +92,7 @@ export class ConversationAccess extends Construct {
       new PolicyStatement({
         sid: 'GenerateWithTheModel',
         actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
-        resources: [model.modelArn],
+        resources: models.map((each) => each.modelArn),
       }),
       // RetrieveAndGenerate has no resource type in IAM, so it can only be granted on "*". What it may reach
       // is still bounded: Bedrock authorizes the caller's bedrock:Retrieve on the knowledge base and
@@ -93,18 +103,42 @@ export class ConversationAccess extends Construct {
         resources: ['*'],
       }),
     ];
-    if (model.kind === 'inference-profile' || model.kind === 'application-inference-profile') {
+    const profiles = models.filter(
+      (each) => each.kind === 'inference-profile' || each.kind === 'application-inference-profile',
+    );
+    if (profiles.length > 0) {
       statements.push(
         new PolicyStatement({
           sid: 'ReadTheInferenceProfile',
           actions: ['bedrock:GetInferenceProfile'],
-          resources: [model.modelArn],
+          resources: profiles.map((each) => each.modelArn),
+        }),
+      );
+    }
+    // One statement per profile: a shared condition would let one profile's models run through another.
+    profiles.forEach((profile, index) => {
+      statements.push(
+        new PolicyStatement({
+          sid: `GenerateThroughTheInferenceProfile${index === 0 ? '' : index + 1}`,
+          actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+          resources: [...profile.routedFoundationModelArns],
+          conditions: { StringEquals: { 'bedrock:InferenceProfileArn': profile.modelArn } },
+        }),
+      );
+    });
+    if (rerankModelIds.length > 0) {
+      // RetrieveAndGenerate reranks with the caller's permissions: bedrock:Rerank, and InvokeModel on
+      // the rerank model (AWS: "Permissions for reranking in Amazon Bedrock").
+      statements.push(
+        new PolicyStatement({
+          sid: 'Rerank',
+          actions: ['bedrock:Rerank'],
+          resources: ['*'],
         }),
         new PolicyStatement({
-          sid: 'GenerateThroughTheInferenceProfile',
-          actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
-          resources: [...model.routedFoundationModelArns],
-          conditions: { StringEquals: { 'bedrock:InferenceProfileArn': model.modelArn } },
+          sid: 'InvokeTheRerankModels',
+          actions: ['bedrock:InvokeModel'],
+          resources: rerankModelIds.map((modelId) => foundationModelArn(this, modelId)),
         }),
       );
     }
@@ -112,10 +146,9 @@ export class ConversationAccess extends Construct {
     this.policy = new Policy(this, 'Policy', { statements });
     Validations.of(this.policy).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'bedrock:RetrieveAndGenerate supports no resource-level permissions; the knowledge base and model it reaches are limited by bedrock:Retrieve and bedrock:InvokeModel, granted on their ARNs only.',
+      reason: `bedrock:RetrieveAndGenerate${rerankModelIds.length > 0 ? ' and bedrock:Rerank support' : ' supports'} no resource-level permissions (Service Authorization Reference); the knowledge base and models they reach are limited by bedrock:Retrieve and bedrock:InvokeModel, granted on their ARNs only.`,
     });
-    for (const arn of model.routedFoundationModelArns) {
+    for (const arn of new Set(profiles.flatMap((each) => each.routedFoundationModelArns))) {
       Validations.of(this.policy).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${nagResource(Stack.of(this), arn)}]`,
         reason:
@@ -129,6 +162,16 @@ export class ConversationAccess extends Construct {
     fn.executionRole.attachInlinePolicy(this.policy);
     this.guardrail?.grantApply(fn);
   }
+}
+
+/** The models once each, in order: two profiles may allow the same model. */
+function distinctModels(models: readonly GenerationModel[]): GenerationModel[] {
+  const seen = new Set<string>();
+  return models.filter((model) => {
+    if (seen.has(model.modelArn)) return false;
+    seen.add(model.modelArn);
+    return true;
+  });
 }
 
 /** How cdk-nag prints a resource in a finding id: pseudo parameters become `<AWS::…>`. */

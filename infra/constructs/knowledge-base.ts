@@ -13,6 +13,7 @@ import { CfnVectorBucket, CfnIndex as CfnVectorIndex } from 'aws-cdk-lib/aws-s3v
 import { Construct } from 'constructs';
 import { foundationModelArn } from '../lib/bedrock-arns.ts';
 import type { ConfluenceSettings, EmbeddingSettings, VectorStoreKind } from '../lib/settings.ts';
+import { BEDROCK_NON_FILTERABLE_KEYS, nonFilterableMetadataKeys } from '../lib/vector-metadata.ts';
 
 /** Fixed-size chunking, as Bedrock's `FixedSizeChunkingConfiguration` takes it. */
 export interface FixedSizeChunking {
@@ -35,13 +36,12 @@ export interface LanternKnowledgeBaseProps {
   readonly confluence?: ConfluenceSettings;
   /** Knowledge base description. @default none */
   readonly description?: string;
+  /**
+   * Metadata attributes requests may filter on (the answer settings' `attributes`); on S3 Vectors every
+   * other key documents carry is declared non-filterable. @default none
+   */
+  readonly filterableAttributes?: readonly string[];
 }
-
-/**
- * Metadata keys Bedrock writes into every vector. In an S3 Vectors index they must be non-filterable:
- * the chunk text and Bedrock's metadata exceed the size limit of filterable metadata.
- */
-const BEDROCK_NON_FILTERABLE_KEYS = ['AMAZON_BEDROCK_TEXT', 'AMAZON_BEDROCK_METADATA'];
 
 /** Field names of the OpenSearch index, as the Bedrock console creates them. */
 const SEARCH_FIELDS = {
@@ -74,6 +74,8 @@ export class LanternKnowledgeBase extends Construct {
   public readonly vectorStore: VectorStoreKind;
   /** The role Bedrock assumes to ingest and retrieve. */
   public readonly role: Role;
+  /** The S3 Vectors index's non-filterable metadata keys; empty on OpenSearch Serverless. */
+  public readonly nonFilterableMetadataKeys: readonly string[];
 
   constructor(scope: Construct, id: string, props: LanternKnowledgeBaseProps) {
     super(scope, id);
@@ -83,8 +85,12 @@ export class LanternKnowledgeBase extends Construct {
     this.vectorStore = vectorStore;
 
     const embeddingModelArn = foundationModelArn(this, embedding.modelId);
+    this.nonFilterableMetadataKeys =
+      vectorStore === 's3-vectors' ? nonFilterableMetadataKeys(props.filterableAttributes ?? []) : [];
     const store =
-      vectorStore === 's3-vectors' ? this.s3VectorsStore(embedding) : this.openSearchStore(embedding);
+      vectorStore === 's3-vectors'
+        ? this.s3VectorsStore(embedding, this.nonFilterableMetadataKeys)
+        : this.openSearchStore(embedding);
     this.role = new Role(this, 'Role', {
       description: 'Service role of the Lantern knowledge base',
       assumedBy: new ServicePrincipal('bedrock.amazonaws.com', {
@@ -157,7 +163,7 @@ export class LanternKnowledgeBase extends Construct {
     const knowledgeBase = new CfnKnowledgeBase(this, 'Resource', {
       // The vector store settings force a replacement when they change; CloudFormation creates the
       // replacement before deleting the old knowledge base, so the name follows those settings.
-      name: `${stack.stackName}-${settingsHash(embedding, vectorStore)}`,
+      name: `${stack.stackName}-${settingsHash(embedding, vectorStore, this.nonFilterableMetadataKeys)}`,
       description: props.description,
       roleArn: this.role.roleArn,
       knowledgeBaseConfiguration: {
@@ -247,8 +253,12 @@ export class LanternKnowledgeBase extends Construct {
     this.dataSourceId = dataSource.attrDataSourceId;
   }
 
-  /** An S3 Vectors bucket and float32 cosine index; Bedrock's own metadata stays non-filterable. */
-  private s3VectorsStore(embedding: EmbeddingSettings): VectorStore {
+  /**
+   * An S3 Vectors bucket and float32 cosine index. Bedrock's own metadata and the document keys that are
+   * not declared attributes are non-filterable: only declared attributes count against the 2 KB of
+   * filterable metadata per vector.
+   */
+  private s3VectorsStore(embedding: EmbeddingSettings, nonFilterableKeys: readonly string[]): VectorStore {
     const vectorBucket = new CfnVectorBucket(this, 'VectorBucket', {
       encryptionConfiguration: { sseType: 'AES256' },
     });
@@ -257,7 +267,7 @@ export class LanternKnowledgeBase extends Construct {
       dataType: 'float32',
       dimension: embedding.dimensions,
       distanceMetric: 'cosine',
-      metadataConfiguration: { nonFilterableMetadataKeys: BEDROCK_NON_FILTERABLE_KEYS },
+      metadataConfiguration: { nonFilterableMetadataKeys: [...nonFilterableKeys] },
     });
     return {
       storageConfiguration: { type: 'S3_VECTORS', s3VectorsConfiguration: { indexArn: index.attrIndexArn } },
@@ -423,10 +433,23 @@ function cloudFormationExecutionRoleArn(scope: Construct): string {
   return `arn:${stack.partition}:iam::${stack.account}:role/cdk-${qualifier}-cfn-exec-role-${stack.account}-${stack.region}`;
 }
 
-/** A short, stable digest of the settings whose change replaces the vector store. */
-function settingsHash(embedding: EmbeddingSettings, vectorStore: VectorStoreKind): string {
+/**
+ * A short, stable digest of the settings whose change replaces the vector store. The index's
+ * non-filterable keys are among them: CloudFormation replaces an S3 Vectors index when they change,
+ * and the knowledge base pointing at it with it.
+ */
+function settingsHash(
+  embedding: EmbeddingSettings,
+  vectorStore: VectorStoreKind,
+  nonFilterableKeys: readonly string[],
+): string {
   const settings: unknown[] = [embedding.modelId, embedding.dimensions, 'float32', 'cosine'];
   // The default store keeps the digest it had before stores were selectable.
   if (vectorStore !== 's3-vectors') settings.push(vectorStore);
+  // …and before documents carried metadata besides Bedrock's own.
+  const legacyKeys: readonly string[] = BEDROCK_NON_FILTERABLE_KEYS;
+  if (nonFilterableKeys.length > 0 && nonFilterableKeys.join() !== legacyKeys.join()) {
+    settings.push(nonFilterableKeys);
+  }
   return createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 8);
 }

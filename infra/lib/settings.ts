@@ -87,6 +87,13 @@ export interface LanternSettings {
    */
   readonly corsAllowOrigins?: readonly string[];
   readonly usagePlan: UsagePlanSettings;
+  /** True when no `apiRateLimit`, `apiBurstLimit` or `apiMonthlyQuota` was given. */
+  readonly usagePlanIsDefault: boolean;
+  /**
+   * The answer settings file (`-c profiles=FILE`, relative to the project root): filterable
+   * attributes, default and per-API-key answer profiles. Read by `readDeployedAnswerSettings`.
+   */
+  readonly profilesFile?: string;
   /** Email address subscribed to the alarm topic. */
   readonly alarmEmail?: string;
   /** Token authentication of end users; absent: API keys only, as before. */
@@ -146,6 +153,7 @@ export const CONTEXT_KEYS = [
   'visitorTokens',
   'visitorTokenTtlSeconds',
   'tokenRateLimit',
+  'profiles',
 ] as const;
 
 export class SettingsError extends Error {
@@ -262,6 +270,11 @@ export function readSettings(node: Node, env: RegionEnvironment = {}): LanternSe
     );
   }
 
+  const profilesFile = stringContext('profiles', ctx('profiles'), {
+    pattern: /^[^\0]+\.json$/,
+    hint: 'the path of an answer settings JSON file, relative to the project root (config/answer-settings.example.json shows one)',
+  });
+
   return {
     region: readRegion(node, env),
     model: model ?? knowledgeBaseSettings.generationModelId,
@@ -297,6 +310,10 @@ export function readSettings(node: Node, env: RegionEnvironment = {}): LanternSe
       burstLimit: integerContext('apiBurstLimit', ctx('apiBurstLimit'), 1, 5_000) ?? 20,
       monthlyQuota: integerContext('apiMonthlyQuota', ctx('apiMonthlyQuota'), 1, 1_000_000_000) ?? 100_000,
     },
+    usagePlanIsDefault: (['apiRateLimit', 'apiBurstLimit', 'apiMonthlyQuota'] as const).every(
+      (key) => ctx(key) === undefined || ctx(key) === '',
+    ),
+    ...(profilesFile ? { profilesFile } : {}),
     ...(alarmEmail ? { alarmEmail } : {}),
     ...(identity ? { identity } : {}),
   };

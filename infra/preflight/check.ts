@@ -18,6 +18,7 @@ export type CheckId =
   | 'generation-model'
   | 'embedding-model'
   | 'model-access'
+  | 'rerank-models'
   | 'bootstrap';
 
 export const CHECK_IDS: readonly CheckId[] = [
@@ -26,6 +27,7 @@ export const CHECK_IDS: readonly CheckId[] = [
   'generation-model',
   'embedding-model',
   'model-access',
+  'rerank-models',
   'bootstrap',
 ];
 
@@ -35,6 +37,8 @@ export interface PreflightContext {
   /** The generation model setting (id, inference profile id or ARN). */
   readonly model: string;
   readonly embeddingModel: string;
+  /** Rerank model ids the answer profiles use (`--profiles FILE`, `--rerank-model`). */
+  readonly rerankModels: readonly string[];
   /** The CDK bootstrap stack's name (`--toolkit-stack-name`). */
   readonly toolkitStackName: string;
   /** The day lifecycles are judged on. */

@@ -26,6 +26,7 @@ async function main(): Promise<number> {
     region: options.region,
     model: options.model,
     embeddingModel: options.embeddingModel,
+    rerankModels: options.rerankModels,
     toolkitStackName: options.toolkitStackName,
     today: new Date(),
     ...preflightClients(options.region, options.endpoints),

@@ -1,5 +1,8 @@
+import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { AnswerSettingsError, readAnswerSettings } from '../../config/answer-settings.ts';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
+import { rerankModels } from '../lib/answer-profiles.ts';
 import { checkModel } from '../lib/model-check.ts';
 import { CHECK_IDS, type CheckId } from './check.ts';
 import type { PreflightEndpoints } from './clients.ts';
@@ -8,6 +11,8 @@ export interface PreflightOptions {
   readonly region: string;
   readonly model: string;
   readonly embeddingModel: string;
+  /** Rerank model ids: the profiles file's and `--rerank-model`'s. */
+  readonly rerankModels: readonly string[];
   readonly toolkitStackName: string;
   readonly endpoints: PreflightEndpoints;
   readonly skip: ReadonlySet<CheckId>;
@@ -18,13 +23,15 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `npm run preflight -- [--region REGION] [--model ID|ARN] [--embedding-model ID]
-                        [--endpoint URL] [--agent-endpoint URL] [--s3vectors-endpoint URL]
+                        [--profiles FILE] [--rerank-model ID[,ID]] [--endpoint URL] [--agent-endpoint URL] [--s3vectors-endpoint URL]
                         [--cloudformation-endpoint URL] [--toolkit-stack-name NAME]
                         [--skip ${CHECK_IDS.join(',')}] [--help]
 
 Read-only checks of the account and region before \`cdk deploy\`. The region comes from --region,
 AWS_REGION or AWS_DEFAULT_REGION; credentials from the usual AWS chain. --endpoint (or
-LANTERN_PREFLIGHT_ENDPOINT) points the Bedrock control-plane reads at the local emulator.`;
+LANTERN_PREFLIGHT_ENDPOINT) points the Bedrock control-plane reads at the local emulator.
+--profiles takes the answer settings file \`cdk synth -c profiles=FILE\` deploys: its rerank models
+are checked in the region (so is --rerank-model).`;
 
 export class HelpRequested extends Error {
   override readonly name = 'HelpRequested';
@@ -34,6 +41,8 @@ const OPTIONS = {
   region: { type: 'string' },
   model: { type: 'string' },
   'embedding-model': { type: 'string' },
+  profiles: { type: 'string' },
+  'rerank-model': { type: 'string' },
   endpoint: { type: 'string' },
   'agent-endpoint': { type: 'string' },
   's3vectors-endpoint': { type: 'string' },
@@ -67,10 +76,18 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): P
     skip.add(id as CheckId);
   }
   const endpoint = values.get('endpoint') ?? env.LANTERN_PREFLIGHT_ENDPOINT;
+  const model = values.get('model') ?? defaultModel(region);
+  const profiles = values.get('profiles');
+  const fromFile = profiles ? profilesRerankModels(profiles, model) : [];
+  const fromOption = (values.get('rerank-model') ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
   return {
     region,
-    model: values.get('model') ?? defaultModel(region),
+    model,
     embeddingModel: values.get('embedding-model') ?? knowledgeBaseSettings.embedding.modelId,
+    rerankModels: [...new Set([...fromFile, ...fromOption])],
     toolkitStackName: values.get('toolkit-stack-name') ?? 'CDKToolkit',
     endpoints: {
       ...(endpoint ? { bedrock: endpoint } : {}),
@@ -80,6 +97,17 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): P
     },
     skip,
   };
+}
+
+/** The rerank models of a settings file, which must be one `cdk synth` would accept. */
+function profilesRerankModels(file: string, model: string): string[] {
+  const path = isAbsolute(file) ? file : resolve(process.cwd(), file);
+  try {
+    return rerankModels(readAnswerSettings(path, { defaultModel: model }));
+  } catch (error) {
+    if (error instanceof AnswerSettingsError) throw new UsageError(`--profiles: ${error.message}`);
+    throw error;
+  }
 }
 
 function optional<K extends keyof PreflightEndpoints>(key: K, value: string | undefined) {

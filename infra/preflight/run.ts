@@ -4,6 +4,7 @@ import { embeddingModelCheck } from './embedding-model.ts';
 import { generationModelCheck } from './generation-model.ts';
 import { knowledgeBasesCheck } from './knowledge-bases.ts';
 import { modelAccessCheck } from './model-access.ts';
+import { rerankModelsCheck } from './rerank-models.ts';
 import { s3VectorsCheck } from './s3-vectors.ts';
 
 /** The checks in the order an operator meets them before a deploy. */
@@ -13,6 +14,7 @@ export const CHECKS: ReadonlyArray<readonly [CheckId, Check]> = [
   ['generation-model', generationModelCheck],
   ['embedding-model', embeddingModelCheck],
   ['model-access', modelAccessCheck],
+  ['rerank-models', rerankModelsCheck],
   ['bootstrap', bootstrapCheck],
 ];
 

@@ -45,6 +45,8 @@ export interface StatefulStackProps extends StackProps {
   readonly contextualGrounding?: boolean;
   /** Create the Slack app's secret. @default true */
   readonly slack?: boolean;
+  /** Metadata attributes chat requests may filter on (the answer settings' `attributes`). @default none */
+  readonly filterableAttributes?: readonly string[];
 }
 
 /** The Slack secret's placeholder: both values must be filled in before Slack can reach Lantern. */
@@ -132,6 +134,7 @@ export class StatefulStack extends Stack {
       vectorStore: props.vectorStore ?? 's3-vectors',
       confluence: props.confluence,
       description: 'Lantern: documents that ground every answer',
+      filterableAttributes: props.filterableAttributes,
     });
 
     this.table = table;

@@ -5,6 +5,7 @@ import {
   ReferenceStrength,
   Stack,
   type StackProps,
+  Stage,
 } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -22,6 +23,15 @@ import { ModelInvocationLogging } from '../constructs/model-invocation-logging.t
 import { LanternMonitoring } from '../constructs/monitoring.ts';
 import { SlackIntegration } from '../constructs/slack-integration.ts';
 import { UserAuthorizer } from '../constructs/user-authorizer.ts';
+import {
+  allowedModels,
+  BUNDLED_SETTINGS_NAME,
+  type DeployedAnswerSettings,
+  LAMBDA_SETTINGS_PATH,
+  profileTier,
+  rerankModels,
+  stageSettingsFile,
+} from '../lib/answer-profiles.ts';
 import { type GenerationModel, resolveGenerationModel } from '../lib/bedrock-arns.ts';
 import type { IdentitySettings, UsagePlanSettings } from '../lib/settings.ts';
 
@@ -61,7 +71,16 @@ export interface StatelessStackProps extends StackProps {
   readonly alarmEmail?: string;
   /** Token authentication of end users (route groups, issuers, visitor tokens). @default API keys only */
   readonly identity?: IdentitySettings;
+  /**
+   * Answer profiles (`-c profiles=FILE`): an API key and usage plan per profile, every model they
+   * allow and their rerank models granted, the settings file bundled into chat and chat-stream.
+   * @default none: one default key, the built-in answer settings
+   */
+  readonly answers?: DeployedAnswerSettings;
 }
+
+/** The default usage plan's limits when the props give none. */
+const DEFAULT_USAGE_PLAN: UsagePlanSettings = { rateLimit: 10, burstLimit: 20, monthlyQuota: 100_000 };
 
 /**
  * The request path, composed of Lantern's constructs: {@link ConversationAccess} (what answering takes,
@@ -83,6 +102,8 @@ export class StatelessStack extends Stack {
   /** The Lambda authorizer of user and visitor tokens, with `identity`. */
   public readonly userAuthorizer?: UserAuthorizer;
   public readonly monitoring: LanternMonitoring;
+  /** Model id → the ARN the functions call, for every model an answer profile allows. */
+  public readonly answerModels: ReadonlyMap<string, GenerationModel>;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -100,10 +121,16 @@ export class StatelessStack extends Stack {
       SESSION_TTL_DAYS: String(props.sessionTtlDays ?? 30),
     };
 
+    const answers = props.answers;
+    this.answerModels = new Map(
+      (answers ? allowedModels(answers.settings) : []).map((id) => [id, resolveGenerationModel(this, id)]),
+    );
     this.conversation = new ConversationAccess(this, 'Conversation', {
       table,
       knowledgeBaseArn: props.knowledgeBaseArn,
       model: this.model,
+      additionalModels: [...this.answerModels.values()],
+      rerankModelIds: answers ? rerankModels(answers.settings) : [],
       guardrail: props.guardrail,
     });
     const shared = { table, environment, logRetention };
@@ -111,6 +138,15 @@ export class StatelessStack extends Stack {
       ...shared,
       conversation: this.conversation,
       openApi: true,
+      ...(answers
+        ? {
+            answerSettings: {
+              stagedFile: stageSettingsFile(assemblyDirectory(this), answers.json),
+              bundledName: BUNDLED_SETTINGS_NAME,
+              runtimePath: LAMBDA_SETTINGS_PATH,
+            },
+          }
+        : {}),
     });
     if (slackSecret) {
       this.slack = new SlackIntegration(this, 'Slack', {
@@ -139,6 +175,7 @@ export class StatelessStack extends Stack {
       if (props.identity.auth.sessions !== 'api-key') this.chat.grantSessionHistory();
     }
 
+    const usagePlan = props.usagePlan ?? DEFAULT_USAGE_PLAN;
     this.chatApi = new ChatApi(this, 'ChatApi', {
       chatFunction: this.chat.chatFunction,
       chatStreamFunction: this.chat.chatStreamFunction,
@@ -148,7 +185,7 @@ export class StatelessStack extends Stack {
       slackEventsFunction: this.slack?.eventsFunction,
       knowledgeBaseAdminFunction: this.knowledgeBaseReload.adminFunction,
       corsAllowOrigins: props.corsAllowOrigins,
-      usagePlan: props.usagePlan,
+      usagePlan,
       logRetention,
       waf: props.waf,
       ...(this.userAuthorizer
@@ -158,7 +195,29 @@ export class StatelessStack extends Stack {
             visitorTokensFunction: this.userAuthorizer.visitorTokensFunction,
           }
         : {}),
+      ...(answers
+        ? {
+            profileKeys: answers.settings.profiles.map((profile) => {
+              const tier = profileTier(profile, usagePlan);
+              return { profile: profile.name, ...(tier ? { usagePlan: tier } : {}) };
+            }),
+          }
+        : {}),
     });
+    if (answers) {
+      // Key ids exist only once CloudFormation creates the keys: the map is a template value.
+      const keyProfiles = this.toJsonString(
+        Object.fromEntries([...this.chatApi.profileApiKeys].map(([profile, key]) => [key.keyId, profile])),
+      );
+      const modelArns = this.toJsonString(
+        Object.fromEntries([...this.answerModels].map(([id, model]) => [id, model.modelArn])),
+      );
+      for (const fn of [this.chat.chatFunction, this.chat.chatStreamFunction]) {
+        fn.setVariable('API_KEY_PROFILES', keyProfiles).setVariable('MODEL_ARNS', modelArns);
+      }
+      // A visitor token carries the profile of the key that minted it, so a tenant's visitors stay in it.
+      this.userAuthorizer?.visitorTokensFunction?.setVariable('API_KEY_PROFILES', keyProfiles);
+    }
 
     if (props.modelInvocationLogging) {
       new ModelInvocationLogging(this, 'ModelInvocationLogging', {
@@ -207,6 +266,12 @@ export class StatelessStack extends Stack {
       value: `aws apigateway get-api-key --api-key ${keyId} --include-value --query value --output text`,
       description: 'Prints the API key to send as x-api-key',
     });
+    for (const [profile, key] of this.chatApi.profileApiKeys) {
+      new CfnOutput(this, `ApiKeyId${outputSuffix(profile)}`, {
+        value: key.keyId,
+        description: `Id of the API key of answer profile "${profile}"; aws apigateway get-api-key --api-key <id> --include-value --query value --output text prints the key`,
+      });
+    }
     if (this.chatApi.slackRequestUrl) {
       new CfnOutput(this, 'SlackRequestUrl', {
         value: this.chatApi.slackRequestUrl,
@@ -245,4 +310,19 @@ export class StatelessStack extends Stack {
       description: 'Subscribe to be told when an alarm fires',
     });
   }
+}
+
+/** The cloud assembly's folder, where synthesis may stage files for bundling. */
+function assemblyDirectory(scope: Construct): string {
+  const stage = Stage.of(scope);
+  if (!stage) throw new Error('The stateless stack must belong to an App or Stage');
+  return stage.outdir;
+}
+
+/** `acme-support` → `AcmeSupport`: an output id may hold only letters and digits. */
+function outputSuffix(profile: string): string {
+  return profile
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
 }

@@ -41,6 +41,7 @@ describe('context settings', () => {
       logRetentionDays: 30,
       sessionTtlDays: 30,
       usagePlan: { rateLimit: 10, burstLimit: 20, monthlyQuota: 100_000 },
+      usagePlanIsDefault: true,
     });
   });
 
@@ -64,6 +65,10 @@ describe('context settings', () => {
       [{ logRetentionDays: '45' }, /"logRetentionDays" must be a period CloudWatch Logs supports/],
       [{ sessionTtlDays: '0' }, /"sessionTtlDays" must be an integer from 1 to 365/],
       [{ slack: 'yes' }, /"slack" must be true or false/],
+      [
+        { profiles: 'config/answer-settings.yaml' },
+        /"profiles" must be the path of an answer settings JSON file/,
+      ],
       [{ embeddingModel: 'acme.embed-v1:0' }, /"embeddingDimensions" is required/],
       [{ embeddingDimensions: '768' }, /must be one of 1024, 512, 256/],
       [

@@ -62,12 +62,15 @@ interface Account {
   knowledgeBases?: Reply;
   vectorBuckets?: Reply;
   bootstrap?: Reply;
+  /** GetFoundationModel of a rerank model. */
+  rerank?: Reply;
 }
 function account(overrides: Account = {}): Handler {
   return ({ method, path, body }) => {
     if (method === 'GET' && path.startsWith('/foundation-models/')) {
       const modelId = path.slice('/foundation-models/'.length);
       if (modelId.startsWith('amazon.titan-embed') && overrides.embedding) return overrides.embedding;
+      if (modelId.includes('.rerank-') && overrides.rerank) return overrides.rerank;
       return {
         status: 200,
         body: {
@@ -149,6 +152,7 @@ async function preflight(
     region: 'us-east-1',
     model: 'us.amazon.nova-lite-v1:0',
     embeddingModel: 'amazon.titan-embed-text-v2:0',
+    rerankModels: [],
     toolkitStackName: 'CDKToolkit',
     today: new Date('2026-12-07T00:00:00Z'),
     ...preflightClients('us-east-1', {
@@ -177,6 +181,7 @@ describe('npm run preflight', () => {
       ['generation-model', 'pass'],
       ['embedding-model', 'pass'],
       ['model-access', 'pass'],
+      ['rerank-models', 'skip'],
       ['bootstrap', 'pass'],
     ]);
     expect(text).toMatch(/^PASS {2}Bedrock Knowledge Bases answers in us-east-1$/m);
@@ -273,6 +278,87 @@ describe('npm run preflight', () => {
     expect(ready.result('model-access')?.status).toBe('pass');
   });
 
+  const onlyRerank: CheckId[] = [
+    'knowledge-bases',
+    's3-vectors',
+    'generation-model',
+    'embedding-model',
+    'model-access',
+    'bootstrap',
+  ];
+
+  it("passes the profiles' rerank models where the region offers them, reading their status and availability", async () => {
+    const { result, seen } = await preflight(
+      {},
+      { region: 'us-west-2', rerankModels: ['amazon.rerank-v1:0', 'cohere.rerank-v3-5:0'] },
+      onlyRerank,
+    );
+    expect(result('rerank-models')).toEqual({
+      id: 'rerank-models',
+      status: 'pass',
+      summary: 'Rerank models in us-west-2: amazon.rerank-v1:0 ACTIVE, cohere.rerank-v3-5:0 ACTIVE',
+    });
+    expect(seen.map((request) => `${request.method} ${request.path}`)).toEqual([
+      'GET /foundation-models/amazon.rerank-v1:0',
+      'GET /foundation-model-availability/amazon.rerank-v1:0',
+      'GET /foundation-models/cohere.rerank-v3-5:0',
+      'GET /foundation-model-availability/cohere.rerank-v3-5:0',
+    ]);
+  });
+
+  it('fails a rerank model AWS does not offer in the region, naming the one it does, before asking AWS', async () => {
+    const { result, seen } = await preflight({}, { rerankModels: ['amazon.rerank-v1:0'] }, onlyRerank);
+    expect(result('rerank-models')).toMatchObject({
+      status: 'fail',
+      summary: 'Rerank models in us-east-1: amazon.rerank-v1:0 is not offered for reranking in us-east-1',
+      fix: expect.stringMatching(
+        /^Rerank with cohere\.rerank-v3-5:0 in us-east-1, or deploy to a region AWS lists/,
+      ),
+    });
+    expect(seen).toEqual([]);
+  });
+
+  it('fails a rerank model the account cannot find, and a Marketplace rerank model it has not subscribed to', async () => {
+    const missing = await preflight(
+      { rerank: notFound('Could not resolve the foundation model') },
+      { rerankModels: ['cohere.rerank-v3-5:0'] },
+      onlyRerank,
+    );
+    expect(missing.result('rerank-models')).toMatchObject({
+      status: 'fail',
+      summary: expect.stringMatching(/cohere\.rerank-v3-5:0: ResourceNotFoundException: Could not resolve/),
+    });
+    const unsubscribed = await preflight(
+      { agreement: 'NOT_AVAILABLE' },
+      { rerankModels: ['cohere.rerank-v3-5:0'] },
+      onlyRerank,
+    );
+    expect(unsubscribed.result('rerank-models')).toMatchObject({
+      status: 'fail',
+      summary: expect.stringMatching(/Marketplace subscription missing/),
+      fix: expect.stringMatching(/aws-marketplace:Subscribe/),
+    });
+  });
+
+  it('takes the rerank models from the profiles file synth deploys and from --rerank-model', () => {
+    const options = parseOptions(
+      [
+        '--region',
+        'us-west-2',
+        '--profiles',
+        'test/infra/fixtures/answer-profiles.json',
+        '--rerank-model',
+        'amazon.rerank-v1:0,cohere.rerank-v3-5:0',
+      ],
+      {},
+    );
+    expect(options.rerankModels).toEqual(['cohere.rerank-v3-5:0', 'amazon.rerank-v1:0']);
+    expect(parseOptions(['--region', 'us-west-2'], {}).rerankModels).toEqual([]);
+    expect(() => parseOptions(['--region', 'us-west-2', '--profiles', 'no/such/file.json'], {})).toThrow(
+      /^--profiles: .*no\/such\/file\.json: cannot be read/,
+    );
+  });
+
   it('fails without the CDK bootstrap stack, or with one left broken', async () => {
     const missing = await preflight({
       bootstrap: {
@@ -340,6 +426,7 @@ describe('preflight offline, against the Bedrock emulator', () => {
         region: options.region,
         model: options.model,
         embeddingModel: options.embeddingModel,
+        rerankModels: options.rerankModels,
         toolkitStackName: options.toolkitStackName,
         today: new Date('2026-12-07T00:00:00Z'),
         ...preflightClients(options.region, options.endpoints),
@@ -352,6 +439,7 @@ describe('preflight offline, against the Bedrock emulator', () => {
       ['generation-model', 'pass'],
       ['embedding-model', 'pass'],
       ['model-access', 'skip'],
+      ['rerank-models', 'skip'],
       ['bootstrap', 'skip'],
     ]);
   });

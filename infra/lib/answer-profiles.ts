@@ -1,0 +1,169 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import {
+  type AnswerProfile,
+  type AnswerSettings,
+  AnswerSettingsError,
+  readAnswerSettings,
+  type UsagePlanTier,
+} from '../../config/answer-settings.ts';
+import { checkModel } from './model-check.ts';
+import { fromRepoRoot } from './paths.ts';
+import { checkRerankModel } from './rerank-models.ts';
+import { SettingsError, type UsagePlanSettings } from './settings.ts';
+
+/** Where the chat functions find the settings file on Lambda: next to the handler, in the task root. */
+export const BUNDLED_SETTINGS_NAME = 'answer-settings.json';
+export const LAMBDA_SETTINGS_PATH = `/var/task/${BUNDLED_SETTINGS_NAME}`;
+
+/** The answer settings the app deploys, with what synth found worth a warning. */
+export interface DeployedAnswerSettings {
+  readonly settings: AnswerSettings;
+  /** The file as the functions read it (see {@link normalizedSettingsJson}). */
+  readonly json: string;
+  readonly warnings: readonly string[];
+}
+
+export interface AnswerSettingsOptions {
+  /** The generation model the stack deploys: the defaults' allow-list when the file gives none. */
+  readonly defaultModel: string;
+  readonly region: string;
+  readonly today: Date;
+}
+
+/**
+ * Reads `-c profiles=FILE` (relative to the project root) with the same validation the functions
+ * and `npm start -- --profiles` apply, then judges what only the deployment knows: each allowed
+ * model in this region (end of life, inference-profile geography) and each rerank model's regions.
+ * Any problem is a SettingsError naming the file and the JSON path, so `cdk synth` stops there.
+ */
+export function readDeployedAnswerSettings(
+  file: string,
+  options: AnswerSettingsOptions,
+): DeployedAnswerSettings {
+  const path = isAbsolute(file) ? file : resolve(fromRepoRoot('.'), file);
+  let settings: AnswerSettings;
+  try {
+    settings = readAnswerSettings(path, { defaultModel: options.defaultModel, today: options.today });
+  } catch (error) {
+    if (error instanceof AnswerSettingsError) {
+      throw new SettingsError(`Context "profiles": ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
+  const warnings = new Set<string>();
+  for (const profile of allProfiles(settings)) {
+    for (const model of profile.models) {
+      const verdict = checkModel({
+        reference: model,
+        contextKey: 'profiles',
+        isDefault: false,
+        region: options.region,
+        today: options.today,
+      });
+      for (const warning of verdict.warnings) warnings.add(warning);
+    }
+    if (profile.reranking) {
+      for (const warning of checkRerankModel(profile.name, profile.reranking.modelId, options.region)) {
+        warnings.add(warning);
+      }
+    }
+  }
+  return { settings, json: normalizedSettingsJson(settings), warnings: [...warnings] };
+}
+
+/** The defaults, then each profile. */
+export function allProfiles(settings: AnswerSettings): readonly AnswerProfile[] {
+  return [settings.defaults, ...settings.profiles];
+}
+
+/** Every generation model a request may be answered with, once each, the defaults' first. */
+export function allowedModels(settings: AnswerSettings): string[] {
+  return [...new Set(allProfiles(settings).flatMap((profile) => profile.models))];
+}
+
+/** Every rerank model a profile uses, once each. */
+export function rerankModels(settings: AnswerSettings): string[] {
+  return [
+    ...new Set(
+      allProfiles(settings).flatMap((profile) => (profile.reranking ? [profile.reranking.modelId] : [])),
+    ),
+  ];
+}
+
+/**
+ * The settings as the deployed functions read them: every profile spelled out (what it inherited
+ * from the defaults included), in the file format `readAnswerSettings` accepts, without the
+ * offline-only `localApiKey`s, which are no business of a deployed function.
+ */
+export function normalizedSettingsJson(settings: AnswerSettings): string {
+  const body = (profile: AnswerProfile) => {
+    const { name: _name, localApiKey: _localApiKey, ...rest } = profile;
+    return rest;
+  };
+  return `${JSON.stringify(
+    {
+      attributes: settings.attributes,
+      defaults: body(settings.defaults),
+      profiles: Object.fromEntries(settings.profiles.map((profile) => [profile.name, body(profile)])),
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/**
+ * The default usage plan: `defaults.usagePlan` from the file when it has one (a missing monthly
+ * quota is the context's), else the context's `apiRateLimit`, `apiBurstLimit`, `apiMonthlyQuota`.
+ * Both at once would leave the operator guessing which applies, so that is refused.
+ */
+export function defaultUsagePlan(
+  settings: AnswerSettings,
+  fromContext: UsagePlanSettings,
+  contextGiven: boolean,
+): UsagePlanSettings {
+  const tier = settings.defaults.usagePlan;
+  if (!tier) return fromContext;
+  if (contextGiven) {
+    throw new SettingsError(
+      'Context "apiRateLimit", "apiBurstLimit" and "apiMonthlyQuota" cannot be given with a profiles file whose defaults set a usagePlan: set the default plan in one place',
+    );
+  }
+  return {
+    rateLimit: tier.rateLimit,
+    burstLimit: tier.burstLimit,
+    monthlyQuota: tier.monthlyQuota ?? fromContext.monthlyQuota,
+  };
+}
+
+/**
+ * A profile's own usage-plan tier, or undefined when its key belongs in the default plan: no tier,
+ * or the same limits (a plan's limits apply to each of its keys separately, so sharing it is the same).
+ */
+export function profileTier(
+  profile: AnswerProfile,
+  defaultPlan: UsagePlanSettings,
+): UsagePlanTier | undefined {
+  const tier = profile.usagePlan;
+  if (!tier) return undefined;
+  const same =
+    tier.rateLimit === defaultPlan.rateLimit &&
+    tier.burstLimit === defaultPlan.burstLimit &&
+    (tier.monthlyQuota ?? defaultPlan.monthlyQuota) === defaultPlan.monthlyQuota;
+  return same ? undefined : tier;
+}
+
+/**
+ * Writes the normalized settings where the bundling hook copies them from: a folder of the cloud
+ * assembly, under the content's digest, so a changed file changes the functions' bundles (and so
+ * their code) and an unchanged one leaves them alone.
+ */
+export function stageSettingsFile(outdir: string, json: string): string {
+  const digest = createHash('sha256').update(json).digest('hex').slice(0, 16);
+  const dir = join(outdir, 'lantern-answer-settings');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${digest}.json`);
+  writeFileSync(path, json);
+  return path;
+}
