@@ -208,3 +208,16 @@ describe('two tenants on one knowledge base', () => {
     }
   });
 });
+
+describe('a bad answer settings file', () => {
+  it('stops the local stack from starting, naming the file and the problem', async () => {
+    const file = join(tempDir('bad-settings'), 'answer-settings.json');
+    writeFileSync(file, JSON.stringify({ profiles: { acme: { generationPrompt: 'No placeholders.' } } }));
+    const { startLocalStack } = await import('../../local/stack.ts');
+    await expect(
+      startLocalStack({ docsDir: tempDir('unused'), apiKeys: [API_KEY], port: 0, answerSettingsFile: file }),
+    ).rejects.toThrow(
+      `${file}: profiles.acme.generationPrompt: is missing the placeholder(s) $search_results$, $output_format_instructions$`,
+    );
+  });
+});
