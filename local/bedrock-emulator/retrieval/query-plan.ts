@@ -3,7 +3,8 @@
  * judged on, and what kind of answer it asks for. Ranking and generation read the same plan.
  */
 import { analyze } from './analyzer.ts';
-import { expandQuestion, noThesaurus, type Thesaurus } from './related-terms.ts';
+import { expandQuestion, type Thesaurus } from './related-terms.ts';
+import { wordNet } from './wordnet.ts';
 
 export interface Vocabulary {
   has(term: string): boolean;
@@ -66,7 +67,7 @@ export function planQuery(
   question: string,
   history: readonly string[],
   vocabulary: Vocabulary,
-  thesaurus: Thesaurus = noThesaurus,
+  thesaurus: Thesaurus = wordNet,
 ): QueryPlan {
   const own = new Set(analyze(question));
   const known = [...own].filter((term) => vocabulary.has(term));
