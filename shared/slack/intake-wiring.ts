@@ -41,8 +41,12 @@ export function createSlackCredentials(
   });
 }
 
-export function createSlackEventLedger(config: SessionTableConfig): SlackEventLedger {
-  return new SlackEventLedger(createTableClient(config), {
+/** The ledger on `db` when the function already has a client for the table (the worker's engine does). */
+export function createSlackEventLedger(
+  config: SessionTableConfig,
+  db: DynamoDBDocumentClient = createTableClient(config),
+): SlackEventLedger {
+  return new SlackEventLedger(db, {
     tableName: config.tableName,
     ttlSeconds: slackSettings.eventDedupeTtlSeconds,
   });

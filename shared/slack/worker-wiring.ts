@@ -1,4 +1,5 @@
 import { slackSettings } from '../../config/slack.ts';
+import { createDocumentClient } from '../aws/clients.ts';
 import { createConversationEngine } from '../chat/wiring.ts';
 import type { LanternConfig, SlackConfig } from '../config.ts';
 import { answerSourceFor, type SlackEngine } from './answer-stream.ts';
@@ -34,9 +35,11 @@ export function createSlackWorkerDeps(
     maxRetryAfterSeconds: slackSettings.maxRetryAfterSeconds,
   });
   let botUserId: Promise<string | undefined> | undefined;
+  // One DynamoDB client for the engine's sessions and the event ledger: one fewer to build at cold start.
+  const db = createDocumentClient(config);
   return {
-    answers: answerSourceFor(overrides.engine ?? createConversationEngine(config)),
-    ledger: createSlackEventLedger(config),
+    answers: answerSourceFor(overrides.engine ?? createConversationEngine(config, db)),
+    ledger: createSlackEventLedger(config, db),
     responder: new SlackResponder(api, {
       streaming: true,
       workingReaction: slackSettings.workingReaction,
