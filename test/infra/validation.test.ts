@@ -45,6 +45,8 @@ const configurations = {
   default: {},
   'every option on': EVERYTHING_CONTEXT,
   'every option off': MINIMAL_CONTEXT,
+  // Two profiles: a second model, an inference profile, reranking (bedrock:Rerank on *), a key and plan each.
+  'answer profiles': { profiles: 'test/infra/fixtures/answer-profiles.json' },
 } as const;
 const synthesized = Object.entries(configurations).map(
   ([name, context]) => [name, synthesizeLantern({ bundle: false, context })] as const,
@@ -67,10 +69,13 @@ describe.each(synthesized)('cdk-nag AwsSolutions, %s', (_name, lantern) => {
   it('leaves no CDK warning or error annotation on either stack, but the model advisories', () => {
     for (const stack of [lantern.stateful, lantern.stateless]) {
       expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
-      // The third-party model of this option set draws Lantern's first-use advisory (lantern-app.ts), on purpose.
+      // The third-party models of these option sets draw Lantern's first-use advisories (lantern-app.ts), on purpose.
       const warnings = Annotations.fromStack(stack)
         .findWarning('*', Match.anyValue())
-        .filter((warning) => !String(warning.entry.data).endsWith('[ack: lantern:generation-model]'));
+        .filter(
+          (warning) =>
+            !/\[ack: lantern:(generation-model|answer-profiles)\]$/.test(String(warning.entry.data)),
+        );
       expect(warnings).toEqual([]);
     }
   });

@@ -222,4 +222,40 @@ describe('ChatApi against the OpenAPI description', () => {
     });
     expectDescribed(served(Template.fromStack(stack)), Object.keys(described));
   });
+
+  describe('with answer profiles', () => {
+    const { chatApi, template } = build({
+      usagePlan: { rateLimit: 10, burstLimit: 20, monthlyQuota: 1000 },
+      profileKeys: [{ profile: 'gold', usagePlan: { rateLimit: 50, burstLimit: 100 } }, { profile: 'basic' }],
+    });
+    const planOf = (keyId: string) =>
+      Object.values(template.findResources('AWS::ApiGateway::UsagePlanKey')).find(
+        (link) => JSON.stringify(link.Properties.KeyId) === JSON.stringify(keyId),
+      )?.Properties.UsagePlanId;
+
+    it("gives each profile a named key: its own plan with its tier (the default plan's quota when it sets none), or the default plan", () => {
+      const keys = chatApi.profileApiKeys;
+      expect([...keys.keys()]).toEqual(['gold', 'basic']);
+      template.hasResourceProperties('AWS::ApiGateway::ApiKey', { Name: 'lantern-gold' });
+      template.hasResourceProperties('AWS::ApiGateway::ApiKey', { Name: 'lantern-basic' });
+      template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
+        UsagePlanName: 'lantern-gold',
+        Throttle: { RateLimit: 50, BurstLimit: 100 },
+        Quota: { Limit: 1000, Period: 'MONTH' },
+      });
+      const resolve = (key: unknown) => chatApi.api.stack.resolve((key as { keyId: string }).keyId);
+      const defaultPlan = chatApi.api.stack.resolve(chatApi.usagePlan.usagePlanId);
+      expect(planOf(resolve(keys.get('basic')))).toEqual(defaultPlan);
+      expect(planOf(resolve(keys.get('gold')))).toEqual(
+        chatApi.api.stack.resolve(chatApi.profileUsagePlans.get('gold')?.usagePlanId),
+      );
+      expect(chatApi.profileUsagePlans.has('basic')).toBe(false);
+    });
+
+    it('refuses a profile listed twice, which would leave one of its keys without a profile', () => {
+      expect(() => build({ profileKeys: [{ profile: 'gold' }, { profile: 'gold' }] })).toThrow(
+        /Answer profile "gold" is listed twice/,
+      );
+    });
+  });
 });

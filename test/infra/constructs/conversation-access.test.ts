@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConversationAccess } from '../../../infra/constructs/conversation-access.ts';
 import { LanternGuardrail } from '../../../infra/constructs/guardrail.ts';
-import { resolveGenerationModel } from '../../../infra/lib/bedrock-arns.ts';
+import { foundationModelArn, resolveGenerationModel } from '../../../infra/lib/bedrock-arns.ts';
 import {
   constructStack,
   lanternFunction,
@@ -101,6 +101,53 @@ describe('ConversationAccess', () => {
     it('lets the functions it is given apply the guardrail', () => {
       expect(grantsOf('Answering').get('bedrock:ApplyGuardrail')).toHaveLength(1);
       expect(grantsOf('Bystander').has('bedrock:ApplyGuardrail')).toBe(false);
+    });
+  });
+
+  describe("with the answer profiles' models and a rerank model", () => {
+    const stack = constructStack();
+    const lite = resolveGenerationModel(stack, 'us.amazon.nova-lite-v1:0');
+    const pro = resolveGenerationModel(stack, 'eu.amazon.nova-pro-v1:0');
+    const micro = resolveGenerationModel(stack, 'amazon.nova-micro-v1:0');
+    const access = new ConversationAccess(stack, 'Conversation', {
+      table: sessionsTable(stack),
+      knowledgeBaseArn: KNOWLEDGE_BASE_ARN,
+      model: lite,
+      additionalModels: [micro, pro, lite],
+      rerankModelIds: ['cohere.rerank-v3-5:0', 'cohere.rerank-v3-5:0'],
+    });
+    const answering = lanternFunction(stack, 'Answering');
+    access.grantTo(answering);
+    const template = Template.fromStack(stack);
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (policy) => policy.Properties.PolicyDocument.Statement,
+    );
+    const sid = (name: string) => statements.find((statement) => statement.Sid === name);
+
+    it("grants each model once, and each inference profile's models only through that profile", () => {
+      expect(sid('GenerateWithTheModel')?.Resource).toEqual(
+        [lite, micro, pro].map((model) => stack.resolve(model.modelArn)),
+      );
+      expect(sid('ReadTheInferenceProfile')?.Resource).toEqual(
+        [lite, pro].map((model) => stack.resolve(model.modelArn)),
+      );
+      for (const [name, model] of [
+        ['GenerateThroughTheInferenceProfile', lite],
+        ['GenerateThroughTheInferenceProfile2', pro],
+      ] as const) {
+        expect(sid(name)).toMatchObject({
+          Resource: stack.resolve(model.routedFoundationModelArns[0]),
+          Condition: { StringEquals: { 'bedrock:InferenceProfileArn': stack.resolve(model.modelArn) } },
+        });
+      }
+    });
+
+    it('lets the answering roles rerank, with the rerank model in the region only', () => {
+      expect(sid('Rerank')).toMatchObject({ Action: 'bedrock:Rerank', Resource: '*' });
+      expect(sid('InvokeTheRerankModels')).toMatchObject({
+        Action: 'bedrock:InvokeModel',
+        Resource: stack.resolve(foundationModelArn(stack, 'cohere.rerank-v3-5:0')),
+      });
     });
   });
 });
