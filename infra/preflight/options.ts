@@ -23,7 +23,8 @@ export class UsageError extends Error {
 }
 
 export const USAGE = `npm run preflight -- [--region REGION] [--model ID|ARN] [--embedding-model ID]
-                        [--profiles FILE] [--rerank-model ID[,ID]] [--endpoint URL] [--agent-endpoint URL] [--s3vectors-endpoint URL]
+                        [--profiles FILE] [--rerank-model ID[,ID]]
+                        [--endpoint URL] [--agent-endpoint URL] [--s3vectors-endpoint URL]
                         [--cloudformation-endpoint URL] [--toolkit-stack-name NAME]
                         [--skip ${CHECK_IDS.join(',')}] [--help]
 
