@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalStack } from '../../local/stack.ts';
+import { localGuardrail } from '../../config/guardrail.ts';
+import { LOCAL_KNOWLEDGE_BASE_ID, LOCAL_MODEL_ARN, type LocalStack } from '../../local/stack.ts';
 import { API_KEY, apiClient, bootStack, tempDir } from '../helpers/local-stack.ts';
 import { postSse } from '../helpers/sse.ts';
 
@@ -78,6 +79,19 @@ const ATTACKS: readonly ((own: Tenant, other: Tenant) => unknown)[] = [
   (own, other) => ({ in: { key: 'tenant', value: [own, other] } }),
 ];
 
+/** How each tenant shapes its answers, beyond its filter: what Bedrock must be sent for it. */
+const PROMPT = 'You answer for Northwind only.\n$search_results$\n$output_format_instructions$';
+const ORCHESTRATION = 'Split the question. $conversation_history$ $output_format_instructions$';
+const SHAPING: Record<Tenant, Record<string, unknown>> = {
+  northwind: {
+    numberOfResults: 6,
+    reranking: { modelId: 'cohere.rerank-v3-5:0', numberOfRerankedResults: 4 },
+    generationPrompt: PROMPT,
+    inference: { temperature: 0.2, maxTokens: 600 },
+  },
+  contoso: { numberOfResults: 3, queryDecomposition: true, orchestrationPrompt: ORCHESTRATION },
+};
+
 function writeCorpus(dir: string): void {
   for (const tenant of TENANTS) {
     const folder = join(dir, tenant);
@@ -108,7 +122,11 @@ function writeSettings(dir: string): string {
       profiles: Object.fromEntries(
         TENANTS.map((tenant) => [
           tenant,
-          { filter: { equals: { key: 'tenant', value: tenant } }, localApiKey: KEYS[tenant] },
+          {
+            filter: { equals: { key: 'tenant', value: tenant } },
+            localApiKey: KEYS[tenant],
+            ...SHAPING[tenant],
+          },
         ]),
       ),
     }),
@@ -207,6 +225,79 @@ describe('two tenants on one knowledge base', () => {
       }
     }
   });
+});
+
+describe('what Lantern sends Bedrock for each profile', () => {
+  const tenantFilter = (tenant: Tenant) => ({ equals: { key: 'tenant', value: tenant } });
+  const stillEveryone = { notEquals: { key: 'tenant', value: 'nobody' } };
+  const common = {
+    knowledgeBaseId: LOCAL_KNOWLEDGE_BASE_ID,
+    modelArn: LOCAL_MODEL_ARN,
+  };
+  const guardrailConfiguration = { guardrailId: localGuardrail.id, guardrailVersion: localGuardrail.version };
+  const expected: Record<Tenant, unknown> = {
+    northwind: {
+      type: 'KNOWLEDGE_BASE',
+      knowledgeBaseConfiguration: {
+        ...common,
+        retrievalConfiguration: {
+          vectorSearchConfiguration: {
+            numberOfResults: 6,
+            filter: { andAll: [tenantFilter('northwind'), stillEveryone] },
+            rerankingConfiguration: {
+              type: 'BEDROCK_RERANKING_MODEL',
+              bedrockRerankingConfiguration: {
+                modelConfiguration: {
+                  modelArn: 'arn:aws:bedrock:us-east-1::foundation-model/cohere.rerank-v3-5:0',
+                },
+                numberOfRerankedResults: 4,
+              },
+            },
+          },
+        },
+        generationConfiguration: {
+          promptTemplate: { textPromptTemplate: PROMPT },
+          inferenceConfig: { textInferenceConfig: { temperature: 0.2, maxTokens: 600 } },
+          guardrailConfiguration,
+        },
+      },
+    },
+    contoso: {
+      type: 'KNOWLEDGE_BASE',
+      knowledgeBaseConfiguration: {
+        ...common,
+        retrievalConfiguration: {
+          vectorSearchConfiguration: {
+            numberOfResults: 3,
+            filter: { andAll: [tenantFilter('contoso'), stillEveryone] },
+          },
+        },
+        generationConfiguration: { guardrailConfiguration },
+        orchestrationConfiguration: {
+          promptTemplate: { textPromptTemplate: ORCHESTRATION },
+          queryTransformationConfiguration: { type: 'QUERY_DECOMPOSITION' },
+        },
+      },
+    },
+  };
+
+  for (const tenant of TENANTS) {
+    it(`carries exactly ${tenant}'s settings, its filter ANDed with the request's`, async () => {
+      stack.emulator.clearRequests();
+      const res = await apiClient(stack.url, KEYS[tenant]).request('POST', '/v1/chat', {
+        message: 'How do I export a workspace?',
+        filter: stillEveryone,
+      });
+      expect(res.status).toBe(200);
+      const sent = stack.emulator.requests().filter((request) => request.operation === 'RetrieveAndGenerate');
+      expect(
+        sent.map(
+          (request) =>
+            (request.body as { retrieveAndGenerateConfiguration: unknown }).retrieveAndGenerateConfiguration,
+        ),
+      ).toEqual([expected[tenant]]);
+    });
+  }
 });
 
 describe('a bad answer settings file', () => {
