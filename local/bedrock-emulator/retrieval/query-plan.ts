@@ -62,6 +62,8 @@ const RELATED_WEIGHT = 0.3;
 export const RELATED_CREDIT = 0.5;
 /** A capitalised word not opening a sentence: a name. */
 const NAME = /(?<![.!?]\s+|^\s*)\b\p{Lu}[\p{Ll}\p{N}]+/gu;
+/** An acronym names a format, standard or product ("PDF", "SAML") wherever it stands, unless the whole question shouts. */
+const ACRONYM = /\b\p{Lu}{2,5}s?\b/gu;
 
 export function planQuery(
   question: string,
@@ -96,7 +98,8 @@ export function planQuery(
       expanded.add(term);
     }
   }
-  const unknownNames = (question.match(NAME) ?? []).filter((name) =>
+  const acronyms = /\p{Ll}/u.test(question) ? (question.match(ACRONYM) ?? []) : [];
+  const unknownNames = [...(question.match(NAME) ?? []), ...acronyms].filter((name) =>
     analyze(name).some((term) => !vocabulary.has(term)),
   );
   const wantsSteps = ASKS_STEPS.test(question);

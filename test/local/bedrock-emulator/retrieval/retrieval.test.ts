@@ -44,6 +44,11 @@ describe('retrieval', () => {
     expect(top('How do I archive a board?')).toMatch(/^archive-a-board\.md/);
   });
 
+  it('declines a question naming a format or product by an acronym the documents never use', () => {
+    expect(top('How do I restore an archived board from a CSV?')).toBe('declined');
+    expect(top('HOW DO I RESTORE AN ARCHIVED BOARD?')).toMatch(/^archive-a-board\.md/);
+  });
+
   it('declines when only a few everyday words of the question are scattered through a section', () => {
     expect(top('what should I cook for dinner at the end of a long day?')).toBe('declined');
   });
