@@ -9,6 +9,7 @@ import { normalizedSettingsJson } from '../../infra/lib/answer-profiles.ts';
 import { SettingsError } from '../../infra/lib/settings.ts';
 import { nonFilterableMetadataKeys } from '../../infra/lib/vector-metadata.ts';
 import { type BedrockEmulator, startBedrockEmulator } from '../../local/bedrock-emulator/index.ts';
+import { installLambdaStreamingGlobals, LambdaResponseStream } from '../../local/gateway/lambda-streaming.ts';
 import { startTestTable, type TestTable } from '../helpers/dynamodb.ts';
 import { SAMPLE_KB, tempDir } from '../helpers/local-stack.ts';
 import { grantsByAction, logicalIdOf, statementsOfRole, synthesizeLantern } from './support/lantern-app.ts';
@@ -347,6 +348,7 @@ describe('what the deployed chat function sends Bedrock for each profile', () =>
   let emulator: BedrockEmulator;
   let table: TestTable;
   let handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
+  let streamHandler: (event: unknown, stream: LambdaResponseStream, context: unknown) => Promise<void>;
 
   beforeAll(async () => {
     emulator = await startBedrockEmulator({
@@ -383,21 +385,60 @@ describe('what the deployed chat function sends Bedrock for each profile', () =>
     ({ handler } = (await import('../../functions/chat/handler.ts')) as unknown as {
       handler: typeof handler;
     });
+    // chat-stream's variables and bundled file are chat's (asserted above); the runtime's globals first.
+    installLambdaStreamingGlobals();
+    ({ handler: streamHandler } = (await import('../../functions/chat-stream/handler.ts')) as unknown as {
+      handler: typeof streamHandler;
+    });
   }, 120_000);
   afterAll(async () => {
     await emulator?.close();
     await table?.close();
   });
 
-  const ask = async (keyId: string, body: Record<string, unknown> = {}) => {
-    emulator.clearRequests();
+  /** What Bedrock must receive for northwind, on either path. */
+  const northwindConfiguration = {
+    type: 'KNOWLEDGE_BASE',
+    knowledgeBaseConfiguration: {
+      knowledgeBaseId: KNOWLEDGE_BASE,
+      modelArn: NOVA_PRO,
+      retrievalConfiguration: {
+        vectorSearchConfiguration: {
+          numberOfResults: 8,
+          filter: { equals: { key: 'tenant', value: 'northwind' } },
+          rerankingConfiguration: {
+            type: 'BEDROCK_RERANKING_MODEL',
+            bedrockRerankingConfiguration: {
+              modelConfiguration: { modelArn: COHERE_RERANK },
+              numberOfRerankedResults: 3,
+            },
+          },
+        },
+      },
+      generationConfiguration: {
+        promptTemplate: {
+          textPromptTemplate:
+            "You answer for Northwind's help desk, from these results only:\n$search_results$\n$output_format_instructions$",
+        },
+        inferenceConfig: {
+          textInferenceConfig: { temperature: 0.1, topP: 0.9, maxTokens: 600, stopSequences: ['END'] },
+        },
+      },
+    },
+  };
+
+  const chatEvent = (keyId: string, body: Record<string, unknown>) => {
     const event = JSON.parse(
       readFileSync(join(import.meta.dirname, '..', '..', 'events', 'api-gateway', 'chat-post.json'), 'utf8'),
     );
     event.requestContext.identity.apiKeyId = keyId;
     event.requestContext.identity.apiKey = `value-of-${keyId}`;
     event.body = JSON.stringify({ message: 'How do I reset my password?', ...body });
-    const response = await handler(event, {
+    return event;
+  };
+  const ask = async (keyId: string, body: Record<string, unknown> = {}) => {
+    emulator.clearRequests();
+    const response = await handler(chatEvent(keyId, body), {
       awsRequestId: `test-${keyId}`,
       getRemainingTimeInMillis: () => 28_000,
     });
@@ -409,35 +450,7 @@ describe('what the deployed chat function sends Bedrock for each profile', () =>
   it("sends northwind's model, filter, number of results, reranking, prompt and inference settings", async () => {
     const { response, sent } = await ask(TEST_KEY_IDS.northwind);
     expect(response.statusCode).toBe(200);
-    expect(sent.retrieveAndGenerateConfiguration).toEqual({
-      type: 'KNOWLEDGE_BASE',
-      knowledgeBaseConfiguration: {
-        knowledgeBaseId: KNOWLEDGE_BASE,
-        modelArn: NOVA_PRO,
-        retrievalConfiguration: {
-          vectorSearchConfiguration: {
-            numberOfResults: 8,
-            filter: { equals: { key: 'tenant', value: 'northwind' } },
-            rerankingConfiguration: {
-              type: 'BEDROCK_RERANKING_MODEL',
-              bedrockRerankingConfiguration: {
-                modelConfiguration: { modelArn: COHERE_RERANK },
-                numberOfRerankedResults: 3,
-              },
-            },
-          },
-        },
-        generationConfiguration: {
-          promptTemplate: {
-            textPromptTemplate:
-              "You answer for Northwind's help desk, from these results only:\n$search_results$\n$output_format_instructions$",
-          },
-          inferenceConfig: {
-            textInferenceConfig: { temperature: 0.1, topP: 0.9, maxTokens: 600, stopSequences: ['END'] },
-          },
-        },
-      },
-    });
+    expect(sent.retrieveAndGenerateConfiguration).toEqual(northwindConfiguration);
   });
 
   it("sends contoso-support's filter, number of results, query decomposition and orchestration prompt, with the defaults' model", async () => {
@@ -486,5 +499,29 @@ describe('what the deployed chat function sends Bedrock for each profile', () =>
     expect(chosen.sent.retrieveAndGenerateConfiguration).toMatchObject({
       knowledgeBaseConfiguration: { modelArn: NOVA_LITE_PROFILE },
     });
+  });
+
+  it("streams with the same settings: northwind's RetrieveAndGenerateStream request", async () => {
+    emulator.clearRequests();
+    const chunks: Buffer[] = [];
+    let status: number | undefined;
+    const stream = new LambdaResponseStream({
+      head: (statusCode) => {
+        status = statusCode;
+      },
+      write: (chunk) => chunks.push(chunk) > 0,
+      end: () => undefined,
+      onDrain: () => undefined,
+    });
+    await streamHandler(chatEvent(TEST_KEY_IDS.northwind, {}), stream, {
+      awsRequestId: 'test-stream',
+      getRemainingTimeInMillis: () => 300_000,
+    });
+    expect(status).toBe(200);
+    expect(Buffer.concat(chunks).toString('utf8')).toMatch(/event: done/);
+    const sent = emulator.requests().filter((request) => request.operation === 'RetrieveAndGenerateStream');
+    expect(sent).toHaveLength(1);
+    const body = sent[0]?.body as { retrieveAndGenerateConfiguration?: unknown } | undefined;
+    expect(body?.retrieveAndGenerateConfiguration).toEqual(northwindConfiguration);
   });
 });
