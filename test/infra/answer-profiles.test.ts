@@ -318,6 +318,33 @@ describe('cdk synth refuses a profiles file it cannot deploy, naming the problem
   });
 });
 
+describe('the knowledge base across attribute changes', () => {
+  const knowledgeBaseName = (profiles?: string) => {
+    const app = new App({
+      context: { 'aws:cdk:bundling-stacks': [], region: 'us-east-1', ...(profiles ? { profiles } : {}) },
+    });
+    const { stateful } = composeLanternApp(app);
+    const [kb] = Object.values(Template.fromStack(stateful).findResources('AWS::Bedrock::KnowledgeBase'));
+    return kb?.Properties.Name as string;
+  };
+
+  it('is renamed when the index must be replaced for other non-filterable keys, so CloudFormation can create the new one first', () => {
+    const plain = knowledgeBaseName();
+    // The fixture declares tags: the index leaves it filterable, so it is another index.
+    const withTags = knowledgeBaseName(FIXTURE);
+    expect(plain).toMatch(/^Lantern-Stateful-[0-9a-f]{8}$/);
+    expect(withTags).toMatch(/^Lantern-Stateful-[0-9a-f]{8}$/);
+    expect(withTags).not.toBe(plain);
+    // Other profile settings leave the index, and so the knowledge base, alone.
+    const dir = tempDir('kb-name');
+    const fixture = JSON.parse(readFileSync(FIXTURE, 'utf8'));
+    fixture.profiles.northwind.numberOfResults = 9;
+    const path = join(dir, 'more-results.json');
+    writeFileSync(path, JSON.stringify(fixture));
+    expect(knowledgeBaseName(path)).toBe(withTags);
+  });
+});
+
 describe('synth without profiles', () => {
   it('deploys the one default key and none of the answer variables, as before', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [], region: 'us-east-1' } });
