@@ -11,8 +11,10 @@
  *
  * Matching follows the API reference: a document without the key matches neither a comparison
  * nor a string operator, but does match `notEquals` and `notIn` ("the key is not present in the
- * document"). Types never convert: `"2024"` does not equal `2024`. `stringContains` also matches a
- * list holding a member that contains the text; `listContains` needs a list attribute.
+ * document"). Types never convert: `"2024"` does not equal `2024`. A list attribute `equals` (or is
+ * `in`) when one of its members does, as both stores behind Bedrock compare array fields (S3
+ * Vectors' `$eq`/`$in`, OpenSearch's term queries). `stringContains` also matches a list holding a
+ * member that contains the text; `listContains` needs a list attribute.
  */
 import { validationError } from '../errors.ts';
 import type { DocumentMetadata, MetadataValue } from '../ingestion/metadata.ts';
@@ -168,9 +170,9 @@ function compare(
     case 'lessThanOrEquals':
       return typeof attribute === 'number' && attribute <= (value as number);
     case 'in':
-      return typeof attribute === 'string' && (value as string[]).includes(attribute);
+      return isIn(attribute, value as string[]);
     case 'notIn':
-      return !(typeof attribute === 'string' && (value as string[]).includes(attribute));
+      return !isIn(attribute, value as string[]);
     case 'startsWith':
       return typeof attribute === 'string' && attribute.startsWith(value as string);
     case 'listContains':
@@ -182,5 +184,11 @@ function compare(
 }
 
 function sameScalar(attribute: MetadataValue | undefined, value: unknown): boolean {
-  return (typeof attribute !== 'object' || attribute === null) && attribute === value;
+  if (Array.isArray(attribute)) return typeof value === 'string' && attribute.includes(value);
+  return attribute === value;
+}
+
+function isIn(attribute: MetadataValue | undefined, values: readonly string[]): boolean {
+  if (typeof attribute === 'string') return values.includes(attribute);
+  return Array.isArray(attribute) && attribute.some((member) => values.includes(member));
 }

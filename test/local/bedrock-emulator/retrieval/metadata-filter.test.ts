@@ -93,11 +93,27 @@ describe('metadata filters on Retrieve and RetrieveAndGenerate', () => {
     expect(await retrievedFiles({ notIn: { key: 'region', value: ['eu'] } })).toEqual(ALL_FILES);
   });
 
-  it('never converts types: a string does not equal a number, a list does not equal its member', async () => {
+  it('never converts types: a string does not equal a number, a string is not a list', async () => {
     expect(await retrievedFiles({ equals: { key: 'year', value: '2024' } })).toEqual([]);
-    expect(await retrievedFiles({ equals: { key: 'tags', value: 'billing' } })).toEqual([]);
+    expect(await retrievedFiles({ equals: { key: 'year', value: true } })).toEqual([]);
     expect(await retrievedFiles({ listContains: { key: 'product', value: 'alpha' } })).toEqual([]);
     expect(await retrievedFiles({ greaterThan: { key: 'product', value: 1 } })).toEqual([]);
+  });
+
+  it('compares a list attribute member by member for equals and in, as the vector stores do', async () => {
+    expect(await retrievedFiles({ equals: { key: 'tags', value: 'billing' } })).toEqual([
+      'alpha-invoices.md',
+      'beta-invoices.md',
+    ]);
+    expect(await retrievedFiles({ in: { key: 'tags', value: ['invoices', 'export'] } })).toEqual([
+      'alpha-invoices.md',
+      'gamma-exports.md',
+    ]);
+    expect(await retrievedFiles({ notEquals: { key: 'tags', value: 'billing' } })).toEqual([
+      'gamma-exports.md',
+      'untagged-note.md',
+    ]);
+    expect(await retrievedFiles({ equals: { key: 'tags', value: 'bill' } })).toEqual([]);
   });
 
   it('combines filters with andAll and orAll, one level of nesting', async () => {
