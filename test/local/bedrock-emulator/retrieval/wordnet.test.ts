@@ -5,7 +5,7 @@ import { planQuery } from '../../../../local/bedrock-emulator/retrieval/query-pl
 import { onlyModifies, relatedWords } from '../../../../local/bedrock-emulator/retrieval/wordnet.ts';
 
 describe('WordNet', () => {
-  it("gives the other words of a word's commonest senses, from any inflected form", () => {
+  it("gives the other words of a word's commonest sense, from any inflected form", () => {
     expect(relatedWords('picture')).toContain('image');
     expect(relatedWords('pictures')).toContain('image');
     expect(relatedWords('printing', 'verb')).toContain('publish');
@@ -23,6 +23,7 @@ describe('WordNet', () => {
 
   it('leaves out the rare senses of a word', () => {
     expect(relatedWords('file', 'noun')).toContain('data file');
+    expect(relatedWords('file', 'noun')).not.toContain('single file');
     expect(relatedWords('file', 'noun')).not.toContain('filing cabinet');
   });
 
