@@ -345,6 +345,38 @@ describe('the knowledge base across attribute changes', () => {
   });
 });
 
+describe('visitor tokens with answer profiles', () => {
+  it("tell visitor-tokens each key's profile, so a token carries its minting key's profile", () => {
+    const app = new App({
+      context: {
+        'aws:cdk:bundling-stacks': [],
+        region: 'us-east-1',
+        profiles: FIXTURE,
+        auth: 'both',
+        visitorTokens: 'true',
+      },
+    });
+    const { stateless } = composeLanternApp(app);
+    const withTokens = Template.fromStack(stateless);
+    const all = withTokens.toJSON().Resources;
+    const visitorTokens = logicalIdOf(withTokens, 'AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('visitor-tokens'),
+    });
+    const keyRefs = Object.fromEntries(
+      ['northwind', 'contoso-support'].map((profile) => [
+        logicalIdOf(withTokens, 'AWS::ApiGateway::ApiKey', { Name: `lantern-${profile}` }),
+        `id-${profile}`,
+      ]),
+    );
+    const variables = all[visitorTokens].Properties.Environment.Variables;
+    expect(JSON.parse(resolveValue(variables.API_KEY_PROFILES, keyRefs))).toEqual({
+      'id-northwind': 'northwind',
+      'id-contoso-support': 'contoso-support',
+    });
+    expect(variables).not.toHaveProperty('MODEL_ARNS');
+  });
+});
+
 describe('synth without profiles', () => {
   it('deploys the one default key and none of the answer variables, as before', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [], region: 'us-east-1' } });
