@@ -14,6 +14,7 @@ import {
 import type { RerankingMetadataConfiguration, VectorSearchConfiguration } from '../schemas.ts';
 import { assertValidFilter, matchesFilter } from './metadata-filter.ts';
 import type { QueryPlan } from './query-plan.ts';
+import { isRelevant } from './relevance.ts';
 import { type RerankDocument, rerankScores } from './rerank.ts';
 import { assertRerankModel } from './rerank-models.ts';
 
@@ -76,14 +77,19 @@ export interface SearchOutcome {
   readonly answerable: boolean;
 }
 
-/** Runs the search: filtered ranking, then the rerank pass if configured. */
+/**
+ * Runs the search: filtered ranking, then the rerank pass if configured. Reranked chunks are worth
+ * answering from when they cover the question (the relevance test without the first stage's "ranks
+ * close to the best" clause: the reranker's order replaces the first stage's).
+ */
 export function runVectorSearch(
   kb: KnowledgeBase,
   query: RetrievalQuery | QueryPlan,
   questionText: string,
   search: VectorSearch,
 ): SearchOutcome {
-  const ranked = kb.retrieve(query, search.numberOfResults, search.accept);
+  const plan = 'terms' in query ? query : kb.plan(query);
+  const ranked = kb.retrieve(plan, search.numberOfResults, search.accept);
   const answerable = ranked[0]?.relevant === true;
   if (search.rerank === undefined) return { results: ranked, answerable };
   const { documentOf, numberOfRerankedResults } = search.rerank;
@@ -95,7 +101,7 @@ export function runVectorSearch(
     .map((result, i) => ({ result, score: scores[i] ?? 0, i }))
     .sort((a, b) => b.score - a.score || a.i - b.i)
     .slice(0, numberOfRerankedResults ?? ranked.length)
-    .map(({ result, score }) => ({ ...result, score }));
+    .map(({ result, score }) => ({ ...result, score, relevant: isRelevant(plan, result.judgement) }));
   return { results, answerable };
 }
 

@@ -2,6 +2,7 @@ import {
   type MetadataConfigurationForReranking,
   RerankCommand,
   type RerankCommandInput,
+  RetrieveAndGenerateCommand,
   RetrieveCommand,
   ValidationException,
   type VectorSearchRerankingConfiguration,
@@ -9,7 +10,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proximity, rerankScores } from '../../../../local/bedrock-emulator/retrieval/rerank.ts';
 import { rejection } from '../../../helpers/rejection.ts';
-import { DOCUMENTS, KB_ID, type MetadataFixture, startMetadataEmulator } from '../metadata-fixture.ts';
+import { DOCUMENTS, KB_ID, type MetadataFixture, startMetadataEmulator, uriOf } from '../metadata-fixture.ts';
 
 const AMAZON_RERANK_OREGON = 'arn:aws:bedrock:us-west-2::foundation-model/amazon.rerank-v1:0';
 const COHERE_RERANK_VIRGINIA = 'arn:aws:bedrock:us-east-1::foundation-model/cohere.rerank-v3-5:0';
@@ -112,6 +113,34 @@ describe('reranking retrieved chunks and the Rerank operation, over the SDK', ()
       reranking(AMAZON_RERANK_OREGON, { numberOfRerankedResults: 1 }),
     );
     expect(reranked.map((r) => r.file)).toEqual(['reset-email.md']);
+  });
+
+  it('answers RetrieveAndGenerate from the reranked chunks', async () => {
+    const answer = async (rerankingConfiguration?: VectorSearchRerankingConfiguration) => {
+      const response = await fixture.clientIn('us-west-2').send(
+        new RetrieveAndGenerateCommand({
+          input: { text: 'Where is the reset password link?' },
+          retrieveAndGenerateConfiguration: {
+            type: 'KNOWLEDGE_BASE',
+            knowledgeBaseConfiguration: {
+              knowledgeBaseId: KB_ID,
+              modelArn: 'arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-lite-v1:0',
+              retrievalConfiguration: {
+                vectorSearchConfiguration: {
+                  numberOfResults: 5,
+                  ...(rerankingConfiguration === undefined ? {} : { rerankingConfiguration }),
+                },
+              },
+            },
+          },
+        }),
+      );
+      return (response.citations ?? []).map((c) => c.retrievedReferences?.[0]?.location?.s3Location?.uri);
+    };
+    expect((await answer())[0]).toBe(uriOf('password-rules.md'));
+    expect(await answer(reranking(AMAZON_RERANK_OREGON, { numberOfRerankedResults: 1 }))).toEqual([
+      uriOf('reset-email.md'),
+    ]);
   });
 
   it('lets the reranker read the metadata chosen by metadataConfiguration', async () => {
