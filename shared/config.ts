@@ -5,7 +5,7 @@ import {
   type ContractShape,
   commaList,
   optionalSecretArn,
-  parseEnvironment,
+  parseVariables,
 } from './environment-schemas.ts';
 import * as z from './validation.ts';
 
@@ -19,7 +19,9 @@ import * as z from './validation.ts';
 /*
  * Each schema is built by a function, when its settings are parsed: a function that never reads
  * the Slack or CORS settings neither builds their schema at cold start nor bundles it (zod's
- * `.check()` is a method call, which a bundler must keep when it sits at module level).
+ * `.check()` is a method call, which a bundler must keep when it sits at module level). Variables
+ * are parsed one by one (`parseVariables`), with no object schema around them: every function
+ * parses its settings at cold start, where zod's object parsing would be built and run once.
  */
 
 const optionalUrl = () => z.optional(z.url({ error: 'must be a URL such as http://127.0.0.1:4567' }));
@@ -34,53 +36,43 @@ const tableFields = () =>
     DYNAMODB_ENDPOINT: optionalUrl(),
   }) satisfies ContractShape;
 
-const environmentSchema = () => {
+const lanternVariables = () => {
   const table = tableFields();
-  return z
-    .object({
-      TABLE_NAME: table.TABLE_NAME,
-      KNOWLEDGE_BASE_ID: z
-        .string({ error: 'is required (the Bedrock knowledge base id)' })
+  return {
+    TABLE_NAME: table.TABLE_NAME,
+    KNOWLEDGE_BASE_ID: z
+      .string({ error: 'is required (the Bedrock knowledge base id)' })
+      .check(
+        z.regex(/^[0-9a-zA-Z]{1,10}$/, 'must be 1-10 letters or digits, as Bedrock knowledge base ids are'),
+      ),
+    MODEL_ARN: z.string({ error: 'is required (the generation model id or ARN)' }).check(z.minLength(1)),
+    SESSION_TTL_DAYS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(365)), 30),
+    AWS_REGION: table.AWS_REGION,
+    DYNAMODB_ENDPOINT: table.DYNAMODB_ENDPOINT,
+    BEDROCK_AGENT_RUNTIME_ENDPOINT: optionalUrl(),
+    BEDROCK_RUNTIME_ENDPOINT: optionalUrl(),
+    BEDROCK_AGENT_ENDPOINT: optionalUrl(),
+    GUARDRAIL_ID: z.optional(
+      z
+        .string()
         .check(
-          z.regex(/^[0-9a-zA-Z]{1,10}$/, 'must be 1-10 letters or digits, as Bedrock knowledge base ids are'),
+          z.regex(/^[a-z0-9]{1,64}$/, 'must be a guardrail id (lower-case letters and digits), not an ARN'),
         ),
-      MODEL_ARN: z.string({ error: 'is required (the generation model id or ARN)' }).check(z.minLength(1)),
-      SESSION_TTL_DAYS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(365)), 30),
-      AWS_REGION: table.AWS_REGION,
-      DYNAMODB_ENDPOINT: table.DYNAMODB_ENDPOINT,
-      BEDROCK_AGENT_RUNTIME_ENDPOINT: optionalUrl(),
-      BEDROCK_RUNTIME_ENDPOINT: optionalUrl(),
-      BEDROCK_AGENT_ENDPOINT: optionalUrl(),
-      GUARDRAIL_ID: z.optional(
+    ),
+    GUARDRAIL_VERSION: z.optional(
+      z.string().check(z.regex(/^([1-9][0-9]{0,7}|DRAFT)$/, 'must be a version number or DRAFT')),
+    ),
+    KNOWLEDGE_BASE_DATA_SOURCE_IDS: z.pipe(
+      commaList(),
+      z.array(
         z
           .string()
           .check(
-            z.regex(/^[a-z0-9]{1,64}$/, 'must be a guardrail id (lower-case letters and digits), not an ARN'),
+            z.regex(/^[0-9a-zA-Z]{10}$/, 'must list data source ids (10 letters or digits), comma-separated'),
           ),
       ),
-      GUARDRAIL_VERSION: z.optional(
-        z.string().check(z.regex(/^([1-9][0-9]{0,7}|DRAFT)$/, 'must be a version number or DRAFT')),
-      ),
-      KNOWLEDGE_BASE_DATA_SOURCE_IDS: z.pipe(
-        commaList(),
-        z.array(
-          z
-            .string()
-            .check(
-              z.regex(
-                /^[0-9a-zA-Z]{10}$/,
-                'must list data source ids (10 letters or digits), comma-separated',
-              ),
-            ),
-        ),
-      ),
-    } satisfies ContractShape)
-    .check(
-      z.refine((e) => (e.GUARDRAIL_ID === undefined) === (e.GUARDRAIL_VERSION === undefined), {
-        error: 'GUARDRAIL_ID and GUARDRAIL_VERSION must be set together',
-        path: ['GUARDRAIL_VERSION'],
-      }),
-    );
+    ),
+  } satisfies ContractShape;
 };
 
 export interface LanternConfig {
@@ -107,7 +99,12 @@ export interface LanternConfig {
 export { ConfigError };
 
 export function parseConfig(env: Record<string, string | undefined>): LanternConfig {
-  const e = parseEnvironment(environmentSchema(), env, 'Lantern');
+  const e = parseVariables(lanternVariables(), env, 'Lantern');
+  if ((e.GUARDRAIL_ID === undefined) !== (e.GUARDRAIL_VERSION === undefined)) {
+    throw new ConfigError(
+      'Invalid Lantern configuration: GUARDRAIL_VERSION GUARDRAIL_ID and GUARDRAIL_VERSION must be set together',
+    );
+  }
   return {
     tableName: e.TABLE_NAME,
     knowledgeBaseId: e.KNOWLEDGE_BASE_ID,
@@ -155,8 +152,8 @@ const slackFields = {
   SLACK_SOURCE_BASE_URL: () => blankAsUnset(optionalUrl()),
 };
 
-const slackEnvironmentSchema = () =>
-  z.object({
+const slackVariables = () =>
+  ({
     SLACK_SIGNING_SECRET: slackFields.SLACK_SIGNING_SECRET(),
     SLACK_BOT_TOKEN: slackFields.SLACK_BOT_TOKEN(),
     SLACK_API_URL: slackFields.SLACK_API_URL(),
@@ -164,7 +161,7 @@ const slackEnvironmentSchema = () =>
     SLACK_SECRET_ARN: slackFields.SLACK_SECRET_ARN(),
     SLACK_SOURCE_BASE_URL: slackFields.SLACK_SOURCE_BASE_URL(),
     AWS_REGION: awsRegion(),
-  } satisfies ContractShape);
+  }) satisfies ContractShape;
 
 export interface SlackConfig {
   /** Local only; on AWS the secret named by `secretArn` holds it. Never log it. */
@@ -183,7 +180,7 @@ export interface SlackConfig {
 }
 
 export function parseSlackConfig(env: Record<string, string | undefined>): SlackConfig {
-  const e = parseEnvironment(slackEnvironmentSchema(), env, 'Slack');
+  const e = parseVariables(slackVariables(), env, 'Slack');
   return {
     ...(e.SLACK_SIGNING_SECRET ? { signingSecret: e.SLACK_SIGNING_SECRET } : {}),
     ...(e.SLACK_BOT_TOKEN ? { botToken: e.SLACK_BOT_TOKEN } : {}),
@@ -224,13 +221,13 @@ export interface SlackIntakeConfig {
  * `parseConfig` and `parseSlackConfig`.
  */
 export function parseSlackIntakeConfig(env: Record<string, string | undefined>): SlackIntakeConfig {
-  const e = parseEnvironment(
-    z.object({
+  const e = parseVariables(
+    {
       ...tableFields(),
       SLACK_SIGNING_SECRET: slackFields.SLACK_SIGNING_SECRET(),
       SLACK_QUEUE_URL: slackFields.SLACK_QUEUE_URL(),
       SLACK_SECRET_ARN: slackFields.SLACK_SECRET_ARN(),
-    } satisfies ContractShape),
+    } satisfies ContractShape,
     env,
     'Slack events',
   );
@@ -267,10 +264,10 @@ const corsOrigin = () =>
     }),
   );
 
-const corsEnvironmentSchema = () =>
-  z.object({
+const corsVariables = () =>
+  ({
     CORS_ALLOW_ORIGINS: z.pipe(commaList(), z.array(corsOrigin())),
-  } satisfies ContractShape);
+  }) satisfies ContractShape;
 
 function isSerializedOrigin(value: string): boolean {
   try {
@@ -287,7 +284,7 @@ export interface CorsConfig {
 }
 
 export function parseCorsConfig(env: Record<string, string | undefined>): CorsConfig {
-  const origins = parseEnvironment(corsEnvironmentSchema(), env, 'CORS').CORS_ALLOW_ORIGINS;
+  const origins = parseVariables(corsVariables(), env, 'CORS').CORS_ALLOW_ORIGINS;
   // API Gateway's CORS options refuse `*` beside named origins; here `*` simply wins.
   return { allowOrigins: origins.includes('*') ? ['*'] : origins };
 }

@@ -5,7 +5,8 @@ import {
   type ContractShape,
   commaList,
   optionalSecretArn,
-  parseEnvironment,
+  type ParsedVariables,
+  parseVariables,
 } from '../environment-schemas.ts';
 import * as z from '../validation.ts';
 
@@ -66,9 +67,6 @@ const visitorFields = () =>
     AWS_REGION: awsRegion(),
   }) satisfies ContractShape;
 
-const identityEnvironmentSchema = () => z.object({ ...userFields(), ...visitorFields() });
-const visitorEnvironmentSchema = () => z.object(visitorFields());
-
 /** Tokens of any OIDC issuer: its `iss`, where its keys are, whom its tokens are for. */
 export interface OidcIssuerConfig {
   readonly kind: 'oidc';
@@ -103,7 +101,7 @@ export interface IdentityConfig {
 }
 
 export function parseIdentityConfig(env: Record<string, string | undefined>): IdentityConfig {
-  const e = parseEnvironment(identityEnvironmentSchema(), env, 'identity');
+  const e = parseVariables({ ...userFields(), ...visitorFields() }, env, 'identity');
   if (e.USER_TOKEN_ISSUER && e.COGNITO_USER_POOL_ID) {
     throw new ConfigError('Set USER_TOKEN_ISSUER or COGNITO_USER_POOL_ID, not both');
   }
@@ -137,14 +135,12 @@ export function parseIdentityConfig(env: Record<string, string | undefined>): Id
  * issuer setting, which only the authorizer reads, does not stop the route from minting.
  */
 export function parseVisitorTokenConfig(env: Record<string, string | undefined>): IdentityConfig {
-  const e = parseEnvironment(visitorEnvironmentSchema(), env, 'identity');
+  const e = parseVariables(visitorFields(), env, 'identity');
   const visitors = visitorsOf(e);
   return { ...(visitors ? { visitors } : {}), region: e.AWS_REGION };
 }
 
-function visitorsOf(
-  e: z.output<ReturnType<typeof visitorEnvironmentSchema>>,
-): VisitorTokenConfig | undefined {
+function visitorsOf(e: ParsedVariables<ReturnType<typeof visitorFields>>): VisitorTokenConfig | undefined {
   if (!e.VISITOR_TOKEN_SECRET_ARN && !e.VISITOR_TOKEN_SECRET) return undefined;
   return {
     issuer: e.VISITOR_TOKEN_ISSUER,
