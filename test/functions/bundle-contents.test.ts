@@ -43,6 +43,11 @@ describe('function bundles', () => {
         ),
       ).toEqual([]);
     });
+
+    it(`${name} holds no middy (its core loads Node's web streams at import)`, async () => {
+      const inputs = await inputsOf(name, entry);
+      expect(inputs.filter((input) => /node_modules\/@middy\//.test(input))).toEqual([]);
+    });
   }
 
   it('slack-events holds neither a Slack Web API client nor the conversation engine', async () => {
