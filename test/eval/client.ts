@@ -13,6 +13,8 @@ export interface LanternTarget {
 export interface ApiReference {
   readonly sourceUri: string;
   readonly title?: string;
+  /** The document's public page, when it has one (kb:upload's `url` metadata, a Confluence page). */
+  readonly url?: string;
   readonly excerpt?: string;
   readonly score?: number;
 }
