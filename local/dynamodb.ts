@@ -10,6 +10,7 @@ import {
   DynamoDBClient,
   ResourceInUseException,
   ScanCommand,
+  waitUntilTableNotExists,
 } from '@aws-sdk/client-dynamodb';
 // dynalite ships no types; its default export builds an http.Server speaking DynamoDB's JSON protocol.
 // @ts-expect-error -- untyped CommonJS module
@@ -123,6 +124,11 @@ async function addOwnerIndex(client: DynamoDBClient, tableName: string): Promise
     if (!startKey) break;
   }
   await client.send(new DeleteTableCommand({ TableName: tableName }));
+  // dynalite drops the table on a timer even with deleteTableMs 0: a busy machine can still see it.
+  await waitUntilTableNotExists(
+    { client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
+    { TableName: tableName },
+  );
   await client.send(new CreateTableCommand(tableDefinition(tableName)));
   for (let i = 0; i < items.length; i += 25) {
     let pending = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
