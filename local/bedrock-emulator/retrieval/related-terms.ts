@@ -37,6 +37,11 @@ const BEFORE_VERB = new Set(
   'to i we you they can could would should will do does did dont cant wont please'.split(' '),
 );
 
+/** The lengths of the phrases looked up as one ("get rid of", "take out"). */
+const PHRASE_LENGTHS = [3, 2] as const;
+/** A phrasal verb ends with one of these: other runs of words are looked up word by word. */
+const PARTICLES = new Set('of out off up down in on over back away around through'.split(' '));
+
 /** The part of speech the word before says a word is, when it says. */
 function partOfSpeech(previous: string | undefined): 'noun' | 'verb' | undefined {
   const word = previous?.replace(/['’]/g, '') ?? '';
@@ -58,18 +63,29 @@ export function expandQuestion(
   const modifiers = new Set<string>();
   const tokens = tokenize(question);
   const own = new Set(tokens.flatMap((token) => normalizeTerm(token) ?? []));
-  tokens.forEach((token, i) => {
-    const term = normalizeTerm(token);
-    if (term === null || vocabulary.has(term)) return;
-    if (thesaurus.onlyModifies(token)) modifiers.add(term);
-    for (const phrase of thesaurus.related(token, partOfSpeech(tokens[i - 1]))) {
+  const relate = (term: string, lookedUp: string, pos: 'noun' | 'verb' | undefined) => {
+    for (const phrase of thesaurus.related(lookedUp, pos)) {
       const words = tokenize(phrase);
       const single = words.length === 1 ? normalizeTerm(words[0] ?? '') : null;
       if (single === null || own.has(single) || !vocabulary.has(single)) continue;
-      const set = related.get(term) ?? new Set<string>();
-      set.add(single);
-      related.set(term, set);
+      related.set(term, (related.get(term) ?? new Set<string>()).add(single));
     }
+  };
+  tokens.forEach((token, i) => {
+    const pos = partOfSpeech(tokens[i - 1]);
+    // A phrasal verb means what its words alone do not ("get rid of" is "remove"): it stands in
+    // for its first word that carries a term.
+    for (const length of PHRASE_LENGTHS) {
+      const words = tokens.slice(i, i + length);
+      const head = words.map((word) => normalizeTerm(word)).find((term) => term !== null);
+      if (words.length < length || !PARTICLES.has(words.at(-1) ?? '') || head === undefined || head === null)
+        continue;
+      relate(head, words.join(' '), 'verb');
+    }
+    const term = normalizeTerm(token);
+    if (term === null || vocabulary.has(term)) return;
+    if (thesaurus.onlyModifies(token)) modifiers.add(term);
+    relate(term, token, pos);
   });
   return { related, modifiers };
 }

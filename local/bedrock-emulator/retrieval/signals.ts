@@ -22,6 +22,9 @@ export function signalFactor(plan: QueryPlan, hit: IndexHit, vocabulary: Vocabul
     covered += weight * heldMass(plan, term, vocabulary, (t) => hit.has(t));
   }
   const coverage = total === 0 ? 0 : covered / total;
-  const repeats = plan.followUp && plan.own.size > 0 && ![...plan.own].some((term) => hit.has(term));
+  const repeats =
+    plan.followUp &&
+    plan.own.size > 0 &&
+    ![...plan.own].some((term) => heldMass(plan, term, vocabulary, (t) => hit.has(t)) > 0);
   return (COVERAGE_FLOOR + coverage) * (repeats ? REPEAT_PENALTY : 1);
 }
