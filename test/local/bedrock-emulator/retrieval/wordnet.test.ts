@@ -27,6 +27,11 @@ describe('WordNet', () => {
     expect(relatedWords('file', 'noun')).not.toContain('filing cabinet');
   });
 
+  it('reads a phrasal verb as one', () => {
+    expect(relatedWords('get rid of', 'verb')).toContain('remove');
+    expect(relatedWords('taking out', 'verb')).toContain('remove');
+  });
+
   it('knows nothing of a word it lacks', () => {
     expect(relatedWords('qwzxv')).toEqual([]);
     expect(onlyModifies('qwzxv')).toBe(false);
