@@ -161,8 +161,13 @@ function bundleSettings(settings: BundledAnswerSettings): BundlingOptions {
       beforeBundling: () => [],
       beforeInstall: () => [],
       afterBundling: (_inputDir: string, outputDir: string) => [
-        `cp ${JSON.stringify(settings.stagedFile)} ${JSON.stringify(`${outputDir}/${settings.bundledName}`)}`,
+        `cp ${shellQuoted(settings.stagedFile)} ${shellQuoted(`${outputDir}/${settings.bundledName}`)}`,
       ],
     },
   };
+}
+
+/** A POSIX shell word for `text`, whatever it holds (`$`, spaces, quotes). */
+function shellQuoted(text: string): string {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
 }
