@@ -10,6 +10,7 @@ import {
   DynamoDBClient,
   ResourceInUseException,
   ScanCommand,
+  waitUntilTableExists,
   waitUntilTableNotExists,
 } from '@aws-sdk/client-dynamodb';
 // dynalite ships no types; its default export builds an http.Server speaking DynamoDB's JSON protocol.
@@ -64,7 +65,7 @@ async function createSessionTable(endpoint: string, tableName: string): Promise<
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
   try {
-    await client.send(new CreateTableCommand(tableDefinition(tableName)));
+    await createTable(client, tableName);
   } catch (error) {
     // A data directory from an earlier run already holds the table, perhaps from before the index.
     if (!(error instanceof ResourceInUseException)) throw error;
@@ -72,6 +73,15 @@ async function createSessionTable(endpoint: string, tableName: string): Promise<
   } finally {
     client.destroy();
   }
+}
+
+/**
+ * Creates the table and waits until it is ACTIVE: dynalite flips the status on a timer even with
+ * createTableMs 0, and until then every write is refused with ResourceNotFoundException.
+ */
+async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  await client.send(new CreateTableCommand(tableDefinition(tableName)));
+  await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: tableName });
 }
 
 const { ownerIndex } = sessionTable;
