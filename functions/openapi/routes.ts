@@ -192,14 +192,14 @@ export const apiRoutes: readonly ApiRoute[] = [
     operationId: 'createVisitorToken',
     summary: 'A short-lived token for one anonymous visitor of a public widget',
     description:
-      "Served where visitor tokens are configured (always locally). The widget's backend asks with its API key and hands the token to the visitor's browser, which sends it as `Authorization: Bearer`; the visitor's sessions are theirs until it expires. The token carries the answer profile of the key that asked, which answers the visitor's questions; a key whose profile the token cannot carry is refused (403). No body.",
+      "Served where visitor tokens are configured (always locally). The widget's backend asks with its API key and hands the token to the visitor's browser, which sends it as `Authorization: Bearer`; the visitor's sessions are theirs until it expires. The token carries the answer profile of the key that asked, which answers the visitor's questions. No body.",
     tag: 'chat',
     security: API_KEY,
     servedOnlyWith: 'visitor tokens',
     success: [
       { status: 201, description: 'The token', body: { name: 'VisitorToken', schema: visitorTokenSchema } },
     ],
-    errors: [401, 403, ...GATEWAY_ERRORS, 503],
+    errors: [401, ...GATEWAY_ERRORS, 503],
   },
   {
     method: 'get',

@@ -6,7 +6,7 @@ import {
   foundationModelArn,
 } from '../../config/answer-settings-core.ts';
 import type { RagSettings } from '../chat/ports.ts';
-import { type ErrorCode, LanternError, ValidationError } from '../errors.ts';
+import { LanternError, ValidationError } from '../errors.ts';
 import type { AnswerEnvironment } from './answer-environment.ts';
 
 /** What a chat request may choose within its profile. */
@@ -19,8 +19,7 @@ export interface AnswerChoice {
 export class ModelNotAllowedError extends LanternError {
   override readonly name: string = 'ModelNotAllowedError';
   constructor(message: string, options?: ErrorOptions) {
-    // The code is not in ErrorCode's union yet (shared/errors.ts); the edge writes whatever code an error carries.
-    super(403, 'MODEL_NOT_ALLOWED' as ErrorCode, message, options);
+    super(403, 'MODEL_NOT_ALLOWED', message, options);
   }
 }
 

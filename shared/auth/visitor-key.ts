@@ -39,12 +39,21 @@ export class VisitorKey {
     this.jwk = { kty: 'OKP', crv: 'Ed25519', x, kid, alg: 'EdDSA', use: 'sig' };
   }
 
-  /** A signed visitor token for a new anonymous visitor, valid for `ttlSeconds` from `now`. */
-  mint(issuer: string, ttlSeconds: number, now: Date = new Date()): MintedVisitorToken {
+  /**
+   * A signed visitor token for a new anonymous visitor, valid for `ttlSeconds` from `now`. `extra`
+   * claims (the asking key's answer profile) come first, so they can never replace the standard ones.
+   */
+  mint(
+    issuer: string,
+    ttlSeconds: number,
+    now: Date = new Date(),
+    extra: Readonly<Record<string, string>> = {},
+  ): MintedVisitorToken {
     const iat = Math.floor(now.getTime() / 1000);
     const visitorId = `visitor-${randomUUID()}`;
     const header = { alg: 'EdDSA', typ: 'JWT', kid: this.jwk.kid };
     const claims = {
+      ...extra,
       iss: issuer,
       sub: visitorId,
       aud: VISITOR_AUDIENCE,
