@@ -299,6 +299,9 @@ export class ChatApi extends Construct {
           message: { type: JsonSchemaType.STRING, minLength: 1, maxLength: 1000 },
           sessionId: { type: JsonSchemaType.STRING, minLength: 1, maxLength: 128 },
           clientMessageId: { type: JsonSchemaType.STRING, minLength: 1, maxLength: 128 },
+          // Checked in full by the handler, against the declared attributes and the caller's profile.
+          filter: { type: JsonSchemaType.OBJECT },
+          model: { type: JsonSchemaType.STRING, minLength: 1, maxLength: 2048 },
         },
       },
     });
