@@ -18,6 +18,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { knowledgeBaseSettings } from './knowledge-base.ts';
+import { RERANK_MODEL_IDS, rerankModel } from './rerank-models.ts';
 
 export type AttributeType = 'string' | 'number' | 'boolean' | 'stringList';
 
@@ -136,8 +137,6 @@ export const FILTER_MAX_DEPTH = 2;
 export const FILTER_KEY_MAX = 100;
 /** `TextPromptTemplate`: at most 4,000 characters. */
 export const PROMPT_TEMPLATE_MAX = 4000;
-/** Bedrock's reranking models (`rerankingConfiguration` takes them by foundation-model ARN). */
-export const RERANK_MODEL_IDS = ['amazon.rerank-v1:0', 'cohere.rerank-v3-5:0'] as const;
 export const GENERATION_PLACEHOLDERS = ['$search_results$', '$output_format_instructions$'] as const;
 export const ORCHESTRATION_PLACEHOLDERS = ['$conversation_history$', '$output_format_instructions$'] as const;
 /** Metadata keys Bedrock writes itself: a document's own attributes may not use the prefix. */
@@ -517,7 +516,7 @@ function rerankingOf(value: Json, path: string): RerankingSettings {
   const object = record(value, path);
   onlyKeys(object, ['modelId', 'numberOfRerankedResults'], path);
   const modelId = string(object.modelId, `${path}.modelId`);
-  if (!(RERANK_MODEL_IDS as readonly string[]).includes(modelId)) {
+  if (!rerankModel(modelId)) {
     throw new Problem(
       `${path}.modelId`,
       `${modelId} is not a Bedrock rerank model (known: ${RERANK_MODEL_IDS.join(', ')})`,

@@ -1,5 +1,5 @@
 import { GetFoundationModelAvailabilityCommand } from '@aws-sdk/client-bedrock';
-import { RERANK_MODELS, RERANK_MODELS_SOURCE, rerankModelsIn } from '../lib/rerank-models.ts';
+import { RERANK_MODELS_SOURCE, rerankModel, rerankModelsIn } from '../../config/rerank-models.ts';
 import { type Check, type CheckResult, describeError, type PreflightContext } from './check.ts';
 import { foundationModelLifecycle } from './model-status.ts';
 
@@ -48,7 +48,7 @@ async function checkOne(
 ): Promise<{ readonly problem?: string; readonly fix?: string }> {
   const { region } = context;
   const elsewhere = `Rerank with ${rerankModelsIn(region).join(' or ') || 'no model (none is offered here)'} in ${region}, or deploy to a region AWS lists (${RERANK_MODELS_SOURCE.url}).`;
-  const facts = RERANK_MODELS[modelId];
+  const facts = rerankModel(modelId);
   if (facts && !facts.regions.includes(region)) {
     return { problem: `${modelId} is not offered for reranking in ${region}`, fix: elsewhere };
   }
