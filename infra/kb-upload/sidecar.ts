@@ -4,6 +4,7 @@
  * Pure: the planning and its tests need no files.
  */
 import type { FilterableAttribute } from '../../config/answer-settings.ts';
+import { DOCUMENT_KEYS } from '../lib/vector-metadata.ts';
 import { PublicUrlError, publicUrlOf, type UrlOptions } from './public-url.ts';
 
 export type AttributeValue = string | number | boolean | readonly string[];
@@ -15,6 +16,7 @@ export type AttributeValue = string | number | boolean | readonly string[];
 export const URL_ATTRIBUTE = 'url';
 /** S3 Vectors keeps at most 2 KB of filterable metadata per vector. */
 export const MAX_FILTERABLE_BYTES = 2048;
+const NON_FILTERABLE: ReadonlySet<string> = new Set(DOCUMENT_KEYS);
 /** Bedrock writes these keys itself; a document may not set them. */
 const RESERVED_PREFIX = 'x-amz-bedrock-kb-';
 
@@ -55,7 +57,11 @@ export function buildSidecar(input: SidecarInput): SidecarResult {
       throw new SkipReason(
         `its metadata file sets ${reserved}; Bedrock keeps ${RESERVED_PREFIX}* keys for itself`,
       );
-    const filterable = Object.fromEntries(Object.entries(attributes).filter(([key]) => declared.has(key)));
+    // Every key but the undeclared document keys (the index keeps those non-filterable) is filterable
+    // on S3 Vectors, a hand-written one the settings never declared included.
+    const filterable = Object.fromEntries(
+      Object.entries(attributes).filter(([key]) => declared.has(key) || !NON_FILTERABLE.has(key)),
+    );
     const bytes = Buffer.byteLength(JSON.stringify(filterable));
     if (bytes > MAX_FILTERABLE_BYTES) {
       throw new SkipReason(

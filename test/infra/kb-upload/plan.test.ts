@@ -146,8 +146,14 @@ describe('the metadata file of a document', () => {
       reason: `its filterable metadata (products) is ${bytes} bytes; S3 Vectors keeps at most 2048 per vector`,
     });
     expect(sidecarOf({ products: products.slice(0, 50) })).toMatchObject({ ok: true });
-    // Undeclared keys are not filterable: a long description does not count.
+    // The document keys the index keeps non-filterable do not count: a long description is fine.
     expect(sidecarOf({ description: 'x'.repeat(3000) })).toMatchObject({ ok: true });
+    // A hand-written key the settings never declared is filterable on S3 Vectors all the same.
+    const handWritten = JSON.stringify({ metadataAttributes: { notes: 'x'.repeat(3000) } });
+    expect(sidecarOf({}, handWritten)).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('its filterable metadata (notes)'),
+    });
   });
 
   it('writes no metadata file for a document with nothing to say', () => {
