@@ -6,8 +6,9 @@
 import { stemmer } from 'stemmer';
 
 /**
- * Function words, and the wrapping of a question ("how do I", "can you please"): no topic. Not
- * "sort": a customer sorts tables far more often than asking for a sort of something.
+ * Function words, and the wrapping of a question ("how do I", "can you please", "ASAP", a time's
+ * "PM"): no topic, and no unknown acronym to decline for. Not "sort": a customer sorts tables far
+ * more often than asking for a sort of something.
  */
 const STOP_WORDS = new Set(
   `a about above after again against all am an and any are as at be because been before being below
@@ -19,7 +20,7 @@ const STOP_WORDS = new Set(
   us via yet etc please thanks thank hi hello hey ok okay like want wanna need tell know anyone
   anything something someone thing things way really actually maybe even still ever much get got
   getting many lot lots now whole kind stuff basically exactly simply anyway somehow instead
-  let lets im ive id dont doesnt cant isnt wont didnt youre theres whats hows`
+  let lets im ive id dont doesnt cant isnt wont didnt youre theres whats hows pm asap fyi btw imo tbh`
     .split(/\s+/)
     .filter((word) => word.length > 0),
 );

@@ -49,6 +49,10 @@ describe('retrieval', () => {
     expect(top('HOW DO I RESTORE AN ARCHIVED BOARD?')).toMatch(/^archive-a-board\.md/);
   });
 
+  it('does not take an everyday abbreviation (ASAP, a time in PM) for the name of something else', () => {
+    expect(top('I need to restore an archived board ASAP, before 5 PM')).toMatch(/^archive-a-board\.md/);
+  });
+
   it('declines when only a few everyday words of the question are scattered through a section', () => {
     expect(top('what should I cook for dinner at the end of a long day?')).toBe('declined');
   });
