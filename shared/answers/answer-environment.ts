@@ -65,8 +65,8 @@ export function parseAnswerEnvironment(env: Env): AnswerEnvironment {
 let cached: AnswerEnvironment | undefined;
 
 /**
- * Reads `process.env` once. An exception to "only shared/config.ts reads process.env", kept to this
- * module until the answer variables are folded into shared/config.ts.
+ * Reads `process.env` once: one of the few configuration getters that may
+ * (test/shared/environment-readers.test.ts), kept apart so only the chat functions parse these.
  */
 export function getAnswerEnvironment(): AnswerEnvironment {
   cached ??= parseAnswerEnvironment(process.env);
