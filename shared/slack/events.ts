@@ -45,14 +45,14 @@ export const eventCallbackSchema = z.looseObject({
  * (`app_rate_limited`): their schemas are built the first time one comes, so neither the worker,
  * which never reads them, nor the events function's cold start builds them.
  */
-const urlVerification = once(() =>
+const urlVerification = /* @__PURE__ */ once(() =>
   z.looseObject({
     type: z.literal('url_verification'),
     challenge: z.string().check(z.minLength(1), z.maxLength(1_000)),
   }),
 );
 
-const appRateLimited = once(() =>
+const appRateLimited = /* @__PURE__ */ once(() =>
   z.looseObject({
     type: z.literal('app_rate_limited'),
     team_id: optionalString,

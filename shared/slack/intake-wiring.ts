@@ -41,10 +41,10 @@ export function createSlackCredentials(
   });
 }
 
-/** The ledger on `db` when the function already has a client for the table (the worker's engine does). */
+/** The event ledger in the session table, through `db` (the worker shares its engine's client). */
 export function createSlackEventLedger(
   config: SessionTableConfig,
-  db: DynamoDBDocumentClient = createTableClient(config),
+  db: DynamoDBDocumentClient,
 ): SlackEventLedger {
   return new SlackEventLedger(db, {
     tableName: config.tableName,
@@ -74,7 +74,7 @@ export function createSlackEventsDeps(
 ): SlackEventsDeps {
   return {
     credentials: createSlackCredentials(slack),
-    ledger: createSlackEventLedger(config),
+    ledger: createSlackEventLedger(config, createTableClient(config)),
     queue: queue ?? createSqsQueue(slack),
   };
 }
