@@ -36,7 +36,7 @@ const tableFields = () =>
     DYNAMODB_ENDPOINT: optionalUrl(),
   }) satisfies ContractShape;
 
-const lanternVariables = () => {
+const lanternVariables = (env: Record<string, string | undefined>) => {
   const table = tableFields();
   return {
     TABLE_NAME: table.TABLE_NAME,
@@ -62,18 +62,23 @@ const lanternVariables = () => {
     GUARDRAIL_VERSION: z.optional(
       z.string().check(z.regex(/^([1-9][0-9]{0,7}|DRAFT)$/, 'must be a version number or DRAFT')),
     ),
-    KNOWLEDGE_BASE_DATA_SOURCE_IDS: z.pipe(
-      commaList(),
-      z.array(
-        z
-          .string()
-          .check(
-            z.regex(/^[0-9a-zA-Z]{10}$/, 'must list data source ids (10 letters or digits), comma-separated'),
-          ),
-      ),
-    ),
+    // Only the knowledge base's reload functions are given data sources; elsewhere the variable is
+    // unset (an empty list), and its rule is neither built nor run at their cold start.
+    ...(env.KNOWLEDGE_BASE_DATA_SOURCE_IDS ? { KNOWLEDGE_BASE_DATA_SOURCE_IDS: dataSourceIds() } : {}),
   } satisfies ContractShape;
 };
+
+const dataSourceIds = () =>
+  z.pipe(
+    commaList(),
+    z.array(
+      z
+        .string()
+        .check(
+          z.regex(/^[0-9a-zA-Z]{10}$/, 'must list data source ids (10 letters or digits), comma-separated'),
+        ),
+    ),
+  );
 
 export interface LanternConfig {
   readonly tableName: string;
@@ -99,7 +104,7 @@ export interface LanternConfig {
 export { ConfigError };
 
 export function parseConfig(env: Record<string, string | undefined>): LanternConfig {
-  const e = parseVariables(lanternVariables(), env, 'Lantern');
+  const e = parseVariables(lanternVariables(env), env, 'Lantern');
   if ((e.GUARDRAIL_ID === undefined) !== (e.GUARDRAIL_VERSION === undefined)) {
     throw new ConfigError(
       'Invalid Lantern configuration: GUARDRAIL_VERSION GUARDRAIL_ID and GUARDRAIL_VERSION must be set together',
@@ -114,7 +119,7 @@ export function parseConfig(env: Record<string, string | undefined>): LanternCon
     ...(e.GUARDRAIL_ID && e.GUARDRAIL_VERSION
       ? { guardrail: { guardrailId: e.GUARDRAIL_ID, guardrailVersion: e.GUARDRAIL_VERSION } }
       : {}),
-    ...(e.KNOWLEDGE_BASE_DATA_SOURCE_IDS.length > 0
+    ...(e.KNOWLEDGE_BASE_DATA_SOURCE_IDS && e.KNOWLEDGE_BASE_DATA_SOURCE_IDS.length > 0
       ? { dataSourceIds: e.KNOWLEDGE_BASE_DATA_SOURCE_IDS }
       : {}),
     endpoints: {

@@ -58,7 +58,9 @@ export function parseEnvironment<T>(
 
 /** What `parseVariables` returns: each variable's parsed value under its name. */
 export type ParsedVariables<Shape extends ContractShape> = {
-  -readonly [Name in keyof Shape]: Shape[Name] extends z.core.$ZodType ? z.output<Shape[Name]> : never;
+  -readonly [Name in keyof Shape]: NonNullable<Shape[Name]> extends z.core.$ZodType
+    ? z.output<NonNullable<Shape[Name]>>
+    : never;
 };
 
 /**

@@ -39,6 +39,20 @@ describe('parseConfig', () => {
     }
   });
 
+  it('reads no data sources from an unset, empty or blank list, and checks every listed id', () => {
+    for (const ids of [undefined, '', ' , ,']) {
+      expect(parseConfig({ ...valid, KNOWLEDGE_BASE_DATA_SOURCE_IDS: ids })).not.toHaveProperty(
+        'dataSourceIds',
+      );
+    }
+    expect(
+      parseConfig({ ...valid, KNOWLEDGE_BASE_DATA_SOURCE_IDS: 'ABCDEFGHIJ, KLMNOPQRST' }).dataSourceIds,
+    ).toEqual(['ABCDEFGHIJ', 'KLMNOPQRST']);
+    expect(() => parseConfig({ ...valid, KNOWLEDGE_BASE_DATA_SOURCE_IDS: 'ABCDEFGHIJ,short' })).toThrowError(
+      'Invalid Lantern configuration: KNOWLEDGE_BASE_DATA_SOURCE_IDS.1 must list data source ids (10 letters or digits), comma-separated',
+    );
+  });
+
   it('rejects a session TTL outside 1..365 days', () => {
     expect(() => parseConfig({ ...valid, SESSION_TTL_DAYS: '0' })).toThrowError(/SESSION_TTL_DAYS/);
     expect(parseConfig({ ...valid, SESSION_TTL_DAYS: '7' }).sessionTtlDays).toBe(7);
