@@ -1,12 +1,10 @@
 import type { Writable } from 'node:stream';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { AnswerEnvironment } from '../../shared/answers/answer-environment.ts';
-import { answeringFor } from '../../shared/answers/chat-answering.ts';
-import { chatRequestSchema } from '../../shared/api-schemas.ts';
+import { chatTurnOf } from '../../shared/answers/chat-answering.ts';
 import type { ChatStreamEvent, ConversationEngine } from '../../shared/chat/engine.ts';
 import type { CorsConfig } from '../../shared/config.ts';
 import { LanternError } from '../../shared/errors.ts';
-import { callerOf, parseJsonBody } from '../../shared/http/request.ts';
 import { openResponseStream } from '../../shared/http/response-stream.ts';
 import { errorResponse } from '../../shared/http/responses.ts';
 import { formatSseEvent, SSE_HEADERS, writeChunk } from '../../shared/http/sse.ts';
@@ -25,21 +23,9 @@ export const makeChatStreamHandler =
     let events: AsyncGenerator<ChatStreamEvent> | undefined;
     let first: IteratorResult<ChatStreamEvent>;
     try {
-      const owner = callerOf(event);
-      const { message, sessionId, clientMessageId, filter, model } = parseJsonBody(event, chatRequestSchema);
-      const answering = answeringFor(event, { filter, model }, answers);
-      const leaseMs = context.getRemainingTimeInMillis();
-      events = engine.streamChat(
-        {
-          owner,
-          message,
-          ...(sessionId ? { sessionId } : {}),
-          ...(clientMessageId ? { clientMessageId } : {}),
-          ...answering,
-          leaseMs,
-        },
-        { signal: abort.signal },
-      );
+      events = engine.streamChat(chatTurnOf(event, context.getRemainingTimeInMillis(), answers), {
+        signal: abort.signal,
+      });
       first = await events.next();
     } catch (error) {
       const response = errorResponse(error);

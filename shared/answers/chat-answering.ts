@@ -1,5 +1,8 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { chatRequestSchema } from '../api-schemas.ts';
+import type { ChatTurn } from '../chat/engine.ts';
 import type { RagSettings } from '../chat/ports.ts';
+import { callerOf, parseJsonBody } from '../http/request.ts';
 import { type AnswerEnvironment, parseAnswerEnvironment } from './answer-environment.ts';
 import { answerProfileOf } from './answer-profile.ts';
 import { type AnswerChoice, turnAnswering } from './answer-request.ts';
@@ -22,6 +25,27 @@ export function answeringFor(
   builtIn ??= parseAnswerEnvironment({});
   turnAnswering(builtIn.settings.defaults, choice, builtIn);
   return {};
+}
+
+/**
+ * The turn a `POST /v1/chat` or `/v1/chat/stream` request asks for: its caller, its body, and what
+ * its answer profile lets it choose; `leaseMs` is the function's remaining time.
+ */
+export function chatTurnOf(
+  event: APIGatewayProxyEvent,
+  leaseMs: number,
+  answers: AnswerEnvironment | undefined,
+): ChatTurn {
+  const owner = callerOf(event);
+  const { message, sessionId, clientMessageId, filter, model } = parseJsonBody(event, chatRequestSchema);
+  return {
+    owner,
+    message,
+    ...(sessionId ? { sessionId } : {}),
+    ...(clientMessageId ? { clientMessageId } : {}),
+    ...answeringFor(event, { filter, model }, answers),
+    leaseMs,
+  };
 }
 
 /** The defaults' settings, for turns that come without a caller's (the Slack path). */
