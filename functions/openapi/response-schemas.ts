@@ -1,14 +1,14 @@
 import { z } from 'zod';
-import type { SessionListResponse } from '../../shared/api-schemas.ts';
 import type { ChatStreamEvent } from '../../shared/chat/engine.ts';
 import type { ChatAnswer, Citation, GuardrailOutcome } from '../../shared/chat/types.ts';
 import type { ErrorCode } from '../../shared/errors.ts';
 import type { JobView, SyncResponse } from '../../shared/ingestion/api.ts';
+import type { SessionListResponse } from '../../shared/session-api-schemas.ts';
 import { eventCallbackSchema } from '../../shared/slack/events.ts';
 
 /**
  * What the API answers, as zod schemas the OpenAPI document is generated from. The request schemas
- * are the handlers' own (`shared/api-schemas.ts`, `shared/ingestion/api.ts`); these describe what the
+ * are the handlers' own (`shared/api-schemas.ts`, `shared/session-api-schemas.ts`, `shared/ingestion/api.ts`); these describe what the
  * handlers write. The type checks at the bottom fail compilation when a schema and the type the
  * handler returns part ways, and `test/contract/` checks real responses against the document.
  */

@@ -1,11 +1,9 @@
 import type { z } from 'zod';
-import {
-  chatRequestDocumentSchema,
-  feedbackRequestSchema,
-  sessionListQuerySchema,
-} from '../../shared/api-schemas.ts';
+import { chatMembers } from '../../shared/api-schemas.ts';
 import { MAX_PATH_ID_LENGTH } from '../../shared/http/request.ts';
 import { JOB_ID_PATTERN, listJobsQuerySchema, syncRequestSchema } from '../../shared/ingestion/api.ts';
+import { feedbackRequestSchema, sessionListQuerySchema } from '../../shared/session-api-schemas.ts';
+import * as zm from '../../shared/validation.ts';
 import {
   chatAnswerSchema,
   healthSchema,
@@ -20,6 +18,15 @@ import {
   syncResponseSchema,
   visitorTokenSchema,
 } from './response-schemas.ts';
+
+/**
+ * The chat request as the document describes it: the same members, closed to others, with `filter`
+ * an object (Bedrock's RetrievalFilter, which the handler checks against the declared attributes).
+ */
+const chatRequestDocumentSchema = zm.strictObject({
+  ...chatMembers,
+  filter: zm.optional(zm.record(zm.string(), zm.unknown())),
+});
 
 /**
  * Every public route of the API, one entry each: what it takes, what it answers, and which error

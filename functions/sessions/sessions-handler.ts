@@ -1,10 +1,4 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import {
-  feedbackRequestSchema,
-  SESSION_PAGE_DEFAULT,
-  type SessionListResponse,
-  sessionListQuerySchema,
-} from '../../shared/api-schemas.ts';
 import type { ConversationEngine } from '../../shared/chat/engine.ts';
 import type { SessionHistory } from '../../shared/chat/ports.ts';
 import type { CorsConfig } from '../../shared/config.ts';
@@ -12,6 +6,12 @@ import { NotFoundError, ValidationError } from '../../shared/errors.ts';
 import { restHandler } from '../../shared/http/handler.ts';
 import { callerOf, parseJsonBody, pathParameter } from '../../shared/http/request.ts';
 import { emptyResponse, jsonResponse } from '../../shared/http/responses.ts';
+import {
+  feedbackRequestSchema,
+  SESSION_PAGE_DEFAULT,
+  type SessionListResponse,
+  sessionListQuerySchema,
+} from '../../shared/session-api-schemas.ts';
 import { decodeCursor, encodeCursor } from './session-cursor.ts';
 
 /**

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/stack.ts';
-import { chatRequestSchema, feedbackRequestSchema } from '../../shared/api-schemas.ts';
+import { chatRequestSchema } from '../../shared/api-schemas.ts';
+import { feedbackRequestSchema } from '../../shared/session-api-schemas.ts';
 import { API_KEY, apiClient, bootStack, OTHER_API_KEY } from '../helpers/local-stack.ts';
 import {
   describe as describeResponse,

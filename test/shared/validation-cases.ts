@@ -9,12 +9,13 @@
  */
 import { resolve } from 'node:path';
 import type { APIGatewayProxyEvent, SQSRecord } from 'aws-lambda';
-import { chatRequestSchema, feedbackRequestSchema } from '../../shared/api-schemas.ts';
+import { chatRequestSchema } from '../../shared/api-schemas.ts';
 import { parseConfig, parseCorsConfig, parseSlackConfig } from '../../shared/config.ts';
 import { LanternError } from '../../shared/errors.ts';
 import { parseJsonBody } from '../../shared/http/request.ts';
 import { listJobsQuerySchema, syncRequestSchema } from '../../shared/ingestion/api.ts';
 import { parseS3Change, parseScheduledEvent } from '../../shared/ingestion/events.ts';
+import { feedbackRequestSchema } from '../../shared/session-api-schemas.ts';
 import { SecretsManagerSlackCredentials } from '../../shared/slack/credentials.ts';
 import { parseSlackEnvelope } from '../../shared/slack/events.ts';
 import { parseSlackJob } from '../../shared/slack/job.ts';
