@@ -631,12 +631,7 @@ export function parseAnswerSettingsWith(
     const root = record(json, '$');
     onlyKeys(root, ['attributes', 'defaults', 'profiles'], '$');
     const attributes = attributesOf(root.attributes, 'attributes');
-    const builtIn: AnswerProfile = {
-      name: DEFAULT_PROFILE_NAME,
-      models: [context.defaultModel],
-      numberOfResults: knowledgeBaseSettings.numberOfResults,
-      queryDecomposition: false,
-    };
+    const builtIn = builtInAnswerSettings(context.defaultModel).defaults;
     const defaults =
       root.defaults === undefined
         ? builtIn
@@ -711,6 +706,82 @@ export function readAnswerSettingsWith(
     });
   }
   return parseAnswerSettingsWith(json, { ...context, source: path }, checkModel);
+}
+
+/**
+ * The settings as the functions read them: every profile spelled out (what it inherited from the
+ * defaults included), in the file format `readAnswerSettings` accepts, without the offline-only
+ * `localApiKey`s. The CDK app bundles this file and `npm start` writes it, both after checking the
+ * operator's file in full, so a function reads it with `functionAnswerSettings` alone.
+ */
+export function normalizedSettingsJson(settings: AnswerSettings): string {
+  const body = (profile: AnswerProfile) => {
+    const { name: _name, localApiKey: _localApiKey, ...rest } = profile;
+    return rest;
+  };
+  return `${JSON.stringify(
+    {
+      attributes: settings.attributes,
+      defaults: body(settings.defaults),
+      profiles: Object.fromEntries(settings.profiles.map((profile) => [profile.name, body(profile)])),
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/**
+ * Reads a file `normalizedSettingsJson` wrote, trusting what synth or start checked: only its outline
+ * is looked at, so a function neither re-runs nor bundles the whole check at cold start.
+ */
+export function functionAnswerSettings(text: string, source: string): AnswerSettings {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new AnswerSettingsError(`${source}: is not valid JSON (${(error as Error).message})`, source, '$', {
+      cause: error,
+    });
+  }
+  const profileOutline = (value: unknown): value is Omit<AnswerProfile, 'name'> =>
+    isRecord(value) &&
+    Array.isArray(value.models) &&
+    value.models.length > 0 &&
+    typeof value.numberOfResults === 'number';
+  if (
+    !isRecord(json) ||
+    !Array.isArray(json.attributes) ||
+    !profileOutline(json.defaults) ||
+    !isRecord(json.profiles) ||
+    !Object.values(json.profiles).every(profileOutline)
+  ) {
+    throw new AnswerSettingsError(
+      `${source}: is not an answer settings file as synth and npm start write it`,
+      source,
+      '$',
+    );
+  }
+  return {
+    attributes: json.attributes as FilterableAttribute[],
+    defaults: { ...json.defaults, name: DEFAULT_PROFILE_NAME },
+    profiles: Object.entries(json.profiles as Record<string, Omit<AnswerProfile, 'name'>>).map(
+      ([name, profile]) => ({ ...profile, name }),
+    ),
+  };
+}
+
+/** What a function without a settings file answers with: the deployment's model, as always. */
+export function builtInAnswerSettings(defaultModel: string): AnswerSettings {
+  return {
+    attributes: [],
+    defaults: {
+      name: DEFAULT_PROFILE_NAME,
+      models: [defaultModel],
+      numberOfResults: knowledgeBaseSettings.numberOfResults,
+      queryDecomposition: false,
+    },
+    profiles: [],
+  };
 }
 
 /**

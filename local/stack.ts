@@ -1,5 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { readAnswerSettings } from '../config/answer-settings.ts';
+import { normalizedSettingsJson, readAnswerSettings } from '../config/answer-settings.ts';
 import { type LanternEnvironment, toEnvironmentRecord } from '../config/environment.ts';
 import { localGuardrail } from '../config/guardrail.ts';
 import { makeChatHandler } from '../functions/chat/chat-handler.ts';
@@ -415,7 +417,7 @@ function chatRoutes(
 
 /**
  * The answer variables the CDK app sets on the chat functions, built for the local stack: the
- * settings file's path, each profile's local key id mapped to the profile (the ids the local
+ * settings checked and written out as synth bundles them (a temporary file), each profile's local key id mapped to the profile (the ids the local
  * gateway gives keys), and an ARN for every model a profile allows, as RetrieveAndGenerate takes it.
  */
 function localAnswerVariables(file: string | undefined): {
@@ -423,8 +425,9 @@ function localAnswerVariables(file: string | undefined): {
   readonly profiles: readonly LocalProfileKey[];
 } {
   if (!file) return { environment: {}, profiles: [] };
-  const path = resolve(file);
-  const settings = readAnswerSettings(path, { defaultModel: LOCAL_MODEL_ARN });
+  const settings = readAnswerSettings(resolve(file), { defaultModel: LOCAL_MODEL_ARN });
+  const path = join(mkdtempSync(join(tmpdir(), 'lantern-answer-settings-')), 'answer-settings.json');
+  writeFileSync(path, normalizedSettingsJson(settings));
   const profiles = settings.profiles.flatMap((profile) =>
     profile.localApiKey ? [{ profile: profile.name, apiKey: profile.localApiKey }] : [],
   );

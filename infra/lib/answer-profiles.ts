@@ -5,6 +5,7 @@ import {
   type AnswerProfile,
   type AnswerSettings,
   AnswerSettingsError,
+  normalizedSettingsJson,
   readAnswerSettings,
   type UsagePlanTier,
 } from '../../config/answer-settings.ts';
@@ -90,27 +91,6 @@ export function rerankModels(settings: AnswerSettings): string[] {
       allProfiles(settings).flatMap((profile) => (profile.reranking ? [profile.reranking.modelId] : [])),
     ),
   ];
-}
-
-/**
- * The settings as the deployed functions read them: every profile spelled out (what it inherited
- * from the defaults included), in the file format `readAnswerSettings` accepts, without the
- * offline-only `localApiKey`s, which are no business of a deployed function.
- */
-export function normalizedSettingsJson(settings: AnswerSettings): string {
-  const body = (profile: AnswerProfile) => {
-    const { name: _name, localApiKey: _localApiKey, ...rest } = profile;
-    return rest;
-  };
-  return `${JSON.stringify(
-    {
-      attributes: settings.attributes,
-      defaults: body(settings.defaults),
-      profiles: Object.fromEntries(settings.profiles.map((profile) => [profile.name, body(profile)])),
-    },
-    null,
-    2,
-  )}\n`;
 }
 
 /**

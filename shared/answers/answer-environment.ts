@@ -1,9 +1,9 @@
+import { readFileSync } from 'node:fs';
 import {
   type AnswerSettings,
   AnswerSettingsError,
-  parseAnswerSettingsWith,
-  readAnswerSettingsWith,
-  trustModels,
+  builtInAnswerSettings,
+  functionAnswerSettings,
 } from '../../config/answer-settings-core.ts';
 import { ConfigError } from '../environment-schemas.ts';
 import { parseStringMap } from './key-profiles.ts';
@@ -28,27 +28,23 @@ export interface AnswerEnvironment {
 type Env = Readonly<Record<string, string | undefined>>;
 
 /**
- * Parses the answer variables; a bad value is a ConfigError at cold start naming the variable (and,
- * for the settings file, the JSON path of the problem). The file was validated in full at synth or
- * start; here model lifecycles are not judged again, so a model reaching its end of life fails its
- * own requests rather than every cold start.
+ * Parses the answer variables; a bad value is a ConfigError at cold start naming the variable. The
+ * settings file is the one synth bundled or npm start wrote after checking the operator's in full,
+ * so it is read as such (`functionAnswerSettings`); model lifecycles are not judged again, so a
+ * model reaching its end of life fails its own requests rather than every cold start.
  */
 export function parseAnswerEnvironment(env: Env): AnswerEnvironment {
   const defaultModelArn = env.MODEL_ARN ?? '';
   const region = env.AWS_REGION || 'us-east-1';
-  const context = { defaultModel: defaultModelArn };
   let settings: AnswerSettings;
+  const file = env.ANSWER_SETTINGS_FILE;
   try {
-    settings = env.ANSWER_SETTINGS_FILE
-      ? readAnswerSettingsWith(env.ANSWER_SETTINGS_FILE, context, trustModels)
-      : parseAnswerSettingsWith({}, { ...context, source: 'built-in defaults' }, trustModels);
+    settings = file
+      ? functionAnswerSettings(readFileSync(file, 'utf8'), file)
+      : builtInAnswerSettings(defaultModelArn);
   } catch (error) {
-    if (error instanceof AnswerSettingsError) {
-      throw new ConfigError(`Invalid answer configuration: ANSWER_SETTINGS_FILE ${error.message}`, {
-        cause: error,
-      });
-    }
-    throw error;
+    const problem = error instanceof AnswerSettingsError ? error.message : `${file}: cannot be read`;
+    throw new ConfigError(`Invalid answer configuration: ANSWER_SETTINGS_FILE ${problem}`, { cause: error });
   }
   const keyProfiles = parseStringMap(env, 'API_KEY_PROFILES');
   const profileNames = new Set(settings.profiles.map((profile) => profile.name));

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { normalizedSettingsJson, parseAnswerSettings } from '../../../config/answer-settings.ts';
 import { parseAnswerEnvironment } from '../../../shared/answers/answer-environment.ts';
 import { answerProfileOf } from '../../../shared/answers/answer-profile.ts';
 import { ModelNotAllowedError, ragSettingsFor } from '../../../shared/answers/answer-request.ts';
@@ -125,7 +126,16 @@ describe('answeringFor without answer settings', () => {
 describe('parseAnswerEnvironment', () => {
   const dir = mkdtempSync(join(tmpdir(), 'answer-env-'));
   const file = join(dir, 'answers.json');
-  writeFileSync(file, JSON.stringify(settingsJson));
+  // As synth bundles it and npm start writes it: checked, then every profile spelled out.
+  writeFileSync(
+    file,
+    normalizedSettingsJson(
+      parseAnswerSettings(settingsJson, { source: 'test', defaultModel: DEFAULT_MODEL }),
+    ),
+  );
+
+  const outlineless = join(dir, 'raw.json');
+  writeFileSync(outlineless, JSON.stringify({ profiles: { acme: {} } }));
 
   it('reads the file, the key profiles and the model ARNs', () => {
     const environment = parseAnswerEnvironment({
@@ -143,6 +153,7 @@ describe('parseAnswerEnvironment', () => {
 
   it.each([
     [{ ANSWER_SETTINGS_FILE: join(dir, 'missing.json') }, 'ANSWER_SETTINGS_FILE'],
+    [{ ANSWER_SETTINGS_FILE: outlineless }, 'is not an answer settings file as synth and npm start write it'],
     [{ API_KEY_PROFILES: '[1]' }, 'API_KEY_PROFILES must be a JSON object'],
     [
       { API_KEY_PROFILES: '{"abc":"nobody"}' },
