@@ -12,6 +12,7 @@ import { makeOpenApiHandler } from '../functions/openapi/openapi-handler.ts';
 import { makeSessionsHandler } from '../functions/sessions/sessions-handler.ts';
 import { type AnswerEnvironment, parseAnswerEnvironment } from '../shared/answers/answer-environment.ts';
 import { defaultRetrieval } from '../shared/answers/chat-answering.ts';
+import { configureFromSettings } from '../shared/aws/bedrock-rag-settings.ts';
 import { createDocumentClient } from '../shared/aws/clients.ts';
 import { createConversationEngine, createSessionStore } from '../shared/chat/wiring.ts';
 import { type CorsConfig, type LanternConfig, parseConfig, parseCorsConfig } from '../shared/config.ts';
@@ -344,7 +345,10 @@ function chatRoutes(
   answers: AnswerEnvironment,
 ): GatewayRoute[] {
   const db = createDocumentClient(config);
-  const engine = createConversationEngine(config, db, defaultRetrieval(answers));
+  const engine = createConversationEngine(config, db, {
+    retrieval: defaultRetrieval(answers),
+    configure: configureFromSettings,
+  });
   const chatHandler = makeChatHandler(engine, cors, answers);
   const history = createSessionStore(config, db);
   const sessionsHandler = makeSessionsHandler(engine, cors, history);

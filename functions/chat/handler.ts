@@ -1,5 +1,6 @@
 import { getAnswerEnvironment } from '../../shared/answers/answer-environment.ts';
 import { defaultRetrieval } from '../../shared/answers/chat-answering.ts';
+import { configureFromSettings } from '../../shared/aws/bedrock-rag-settings.ts';
 import { createConversationEngine } from '../../shared/chat/wiring.ts';
 import { getConfig, getCorsConfig } from '../../shared/config.ts';
 import { makeChatHandler } from './chat-handler.ts';
@@ -8,7 +9,10 @@ const config = getConfig();
 const answers = getAnswerEnvironment();
 
 export const handler = makeChatHandler(
-  createConversationEngine(config, undefined, defaultRetrieval(answers)),
+  createConversationEngine(config, undefined, {
+    retrieval: defaultRetrieval(answers),
+    configure: configureFromSettings,
+  }),
   getCorsConfig(),
   answers,
 );

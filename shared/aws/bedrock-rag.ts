@@ -2,11 +2,8 @@ import {
   type BedrockAgentRuntimeClient,
   type Citation as BedrockCitation,
   type CitationEvent,
-  type GenerationConfiguration,
-  type KnowledgeBaseVectorSearchConfiguration,
-  type OrchestrationConfiguration,
+  type KnowledgeBaseRetrieveAndGenerateConfiguration,
   ResourceNotFoundException,
-  type RetrievalFilter,
   RetrieveAndGenerateCommand,
   type RetrieveAndGenerateCommandInput,
   RetrieveAndGenerateStreamCommand,
@@ -31,7 +28,19 @@ export interface BedrockRagOptions {
   readonly numberOfResults?: number;
   /** Rides along on every call, so Bedrock screens the generated answer too. */
   readonly guardrail?: { readonly guardrailId: string; readonly guardrailVersion: string };
+  /**
+   * Builds the knowledge-base configuration from a turn's answer settings (model, filter,
+   * reranking, prompts, inference): `configureFromSettings` in bedrock-rag-settings.ts, given by the
+   * functions that answer with answer profiles, so the others bundle none of it. Without it a
+   * turn's settings are not read, and every call sends the options above.
+   */
+  readonly configure?: KnowledgeBaseConfigurer;
 }
+
+export type KnowledgeBaseConfigurer = (
+  settings: RagSettings,
+  options: BedrockRagOptions,
+) => KnowledgeBaseRetrieveAndGenerateConfiguration;
 
 /** `RetrieveAndGenerate` against a Bedrock knowledge base, with errors translated for callers. */
 export class BedrockRag implements RagGenerator {
@@ -72,92 +81,29 @@ export class BedrockRag implements RagGenerator {
     }
   }
 
-  /**
-   * The request body, shared with the streaming variant: the caller's settings where it has them
-   * (model, filter, reranking, prompts, inference, query decomposition), this adapter's otherwise.
-   * Members stay out unless set, so a caller without settings sends what Lantern always sent.
-   */
+  /** The request body, shared with the streaming variant. */
   input(request: RagRequest): RetrieveAndGenerateCommandInput {
-    const settings = request.settings ?? {};
-    const generation = generationConfiguration(settings, this.options.guardrail);
-    const orchestration = orchestrationConfiguration(settings);
+    const { configure } = this.options;
     return {
       input: { text: request.text },
       ...(request.bedrockSessionId ? { sessionId: request.bedrockSessionId } : {}),
       retrieveAndGenerateConfiguration: {
         type: 'KNOWLEDGE_BASE',
-        knowledgeBaseConfiguration: {
-          knowledgeBaseId: this.options.knowledgeBaseId,
-          modelArn: settings.modelArn ?? this.options.modelArn,
-          retrievalConfiguration: { vectorSearchConfiguration: this.vectorSearch(settings) },
-          ...(generation ? { generationConfiguration: generation } : {}),
-          ...(orchestration ? { orchestrationConfiguration: orchestration } : {}),
-        },
+        knowledgeBaseConfiguration: configure
+          ? configure(request.settings ?? {}, this.options)
+          : {
+              knowledgeBaseId: this.options.knowledgeBaseId,
+              modelArn: this.options.modelArn,
+              retrievalConfiguration: {
+                vectorSearchConfiguration: { numberOfResults: this.options.numberOfResults ?? 5 },
+              },
+              ...(this.options.guardrail
+                ? { generationConfiguration: { guardrailConfiguration: this.options.guardrail } }
+                : {}),
+            },
       },
     };
   }
-
-  private vectorSearch(settings: RagSettings): KnowledgeBaseVectorSearchConfiguration {
-    const { filter, reranking } = settings;
-    return {
-      numberOfResults: settings.numberOfResults ?? this.options.numberOfResults ?? 5,
-      // The SDK types filter values as documents; ours are the JSON the grammar allows.
-      ...(filter ? { filter: filter as RetrievalFilter } : {}),
-      ...(reranking
-        ? {
-            rerankingConfiguration: {
-              type: 'BEDROCK_RERANKING_MODEL',
-              bedrockRerankingConfiguration: {
-                modelConfiguration: { modelArn: reranking.modelArn },
-                ...(reranking.numberOfRerankedResults === undefined
-                  ? {}
-                  : { numberOfRerankedResults: reranking.numberOfRerankedResults }),
-              },
-            },
-          }
-        : {}),
-    };
-  }
-}
-
-function generationConfiguration(
-  settings: RagSettings,
-  guardrail: BedrockRagOptions['guardrail'],
-): GenerationConfiguration | undefined {
-  const inference = settings.inference;
-  const configuration: GenerationConfiguration = {
-    ...(settings.generationPrompt
-      ? { promptTemplate: { textPromptTemplate: settings.generationPrompt } }
-      : {}),
-    ...(inference && Object.keys(inference).length > 0
-      ? {
-          inferenceConfig: {
-            textInferenceConfig: {
-              ...(inference.temperature === undefined ? {} : { temperature: inference.temperature }),
-              ...(inference.topP === undefined ? {} : { topP: inference.topP }),
-              ...(inference.maxTokens === undefined ? {} : { maxTokens: inference.maxTokens }),
-              ...(inference.stopSequences === undefined
-                ? {}
-                : { stopSequences: [...inference.stopSequences] }),
-            },
-          },
-        }
-      : {}),
-    ...(guardrail ? { guardrailConfiguration: guardrail } : {}),
-  };
-  return Object.keys(configuration).length > 0 ? configuration : undefined;
-}
-
-function orchestrationConfiguration(settings: RagSettings): OrchestrationConfiguration | undefined {
-  const configuration: OrchestrationConfiguration = {
-    ...(settings.orchestrationPrompt
-      ? { promptTemplate: { textPromptTemplate: settings.orchestrationPrompt } }
-      : {}),
-    ...(settings.queryDecomposition
-      ? { queryTransformationConfiguration: { type: 'QUERY_DECOMPOSITION' } }
-      : {}),
-  };
-  return Object.keys(configuration).length > 0 ? configuration : undefined;
 }
 
 /**

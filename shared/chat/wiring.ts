@@ -1,6 +1,6 @@
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
 import { BedrockGuardrail } from '../aws/bedrock-guardrail.ts';
-import { BedrockRag } from '../aws/bedrock-rag.ts';
+import { BedrockRag, type KnowledgeBaseConfigurer } from '../aws/bedrock-rag.ts';
 import { createAgentRuntimeClient, createDocumentClient, createRuntimeClient } from '../aws/clients.ts';
 import { DynamoDbSessionStore } from '../aws/dynamodb-session-store.ts';
 import { IdempotencyStore } from '../aws/idempotency-store.ts';
@@ -11,13 +11,14 @@ import type { RagSettings } from './ports.ts';
 /**
  * Wires the conversation engine to its real adapters; handlers call this once, at module scope. A
  * handler that also reads the table itself passes its DynamoDB client, so one cold start builds one.
- * `retrieval` answers turns that bring no settings of their own (the defaults' profile); taken as
- * plain settings so functions without answer settings bundle nothing of them.
+ * `answering` is given by the functions that answer with answer profiles: the defaults' settings
+ * for turns that bring none, and how settings become Bedrock's request (`configureFromSettings`);
+ * passed in, so functions without answer settings bundle nothing of them.
  */
 export function createConversationEngine(
   config: LanternConfig,
   db = createDocumentClient(config),
-  retrieval?: RagSettings,
+  answering?: { readonly retrieval: RagSettings; readonly configure: KnowledgeBaseConfigurer },
 ): ConversationEngine {
   const store = createSessionStore(config, db);
   const rag = new BedrockRag(createAgentRuntimeClient(config), {
@@ -25,6 +26,7 @@ export function createConversationEngine(
     modelArn: config.modelArn,
     numberOfResults: knowledgeBaseSettings.numberOfResults,
     ...(config.guardrail ? { guardrail: config.guardrail } : {}),
+    ...(answering ? { configure: answering.configure } : {}),
   });
   const guardrail = config.guardrail
     ? new BedrockGuardrail(createRuntimeClient(config), config.guardrail)
@@ -34,7 +36,7 @@ export function createConversationEngine(
     idempotency: createIdempotencyStore(config, db),
     rag,
     ...(guardrail ? { guardrail } : {}),
-    ...(retrieval ? { retrieval } : {}),
+    ...(answering ? { retrieval: answering.retrieval } : {}),
   });
 }
 

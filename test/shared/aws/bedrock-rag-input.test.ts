@@ -2,14 +2,16 @@ import type { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-ru
 import { describe, expect, it } from 'vitest';
 import { ragSettingsFor } from '../../../shared/answers/answer-request.ts';
 import { BedrockRag } from '../../../shared/aws/bedrock-rag.ts';
+import { configureFromSettings } from '../../../shared/aws/bedrock-rag-settings.ts';
 import { answers, PROMPT, profile } from '../answers/fixtures.ts';
 
-const rag = new BedrockRag({} as BedrockAgentRuntimeClient, {
+const options = {
   knowledgeBaseId: 'KB12345678',
   modelArn: 'default-model',
   numberOfResults: 5,
   guardrail: { guardrailId: 'gr1', guardrailVersion: '1' },
-});
+};
+const rag = new BedrockRag({} as BedrockAgentRuntimeClient, { ...options, configure: configureFromSettings });
 
 describe('BedrockRag.input', () => {
   it('sends what it always sent for a request without settings', () => {
@@ -26,6 +28,13 @@ describe('BedrockRag.input', () => {
         },
       },
     });
+  });
+
+  it('sends the same without a configurer, which functions without answer profiles use', () => {
+    const plain = new BedrockRag({} as BedrockAgentRuntimeClient, options);
+    expect(plain.input({ text: 'hi', bedrockSessionId: 'b-1' })).toEqual(
+      rag.input({ text: 'hi', bedrockSessionId: 'b-1' }),
+    );
   });
 
   it("carries a reranking profile's model, filter, reranking, prompt and inference settings", () => {
