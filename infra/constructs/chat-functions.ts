@@ -21,7 +21,7 @@ export interface BundledAnswerSettings {
 
 /**
  * Functions behind a buffered REST integration stop before its 29-second limit, so the handler's own
- * 503 with Retry-After (middy's early timeout response) reaches the client instead of the gateway's
+ * 503 with Retry-After (restHandler's early timeout response) reaches the client instead of the gateway's
  * 504: one second is left for the response to travel back.
  */
 export const REST_FUNCTION_TIMEOUT = Duration.seconds(28);
