@@ -409,7 +409,8 @@ const PROFILE_KEYS = [
   'usagePlan',
   'localApiKey',
 ] as const;
-const DEFAULTS_KEYS = PROFILE_KEYS.filter((key) => key !== 'localApiKey');
+// Pure: the chat functions, which only read the file synth wrote, bundle neither list.
+const DEFAULTS_KEYS = /* @__PURE__ */ PROFILE_KEYS.filter((key) => key !== 'localApiKey');
 
 export interface SettingsSource {
   /** Names the file in messages. */
