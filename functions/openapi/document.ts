@@ -54,7 +54,6 @@ const ERROR_RESPONSES: Record<
     name: 'Forbidden',
     description:
       "Authenticated, but not allowed here: a SigV4 signature that is invalid or expired, an IAM identity without `execute-api:Invoke` on the route (an API key is not enough), or a token the authorizer denies; or, where the deployment has a web ACL (`waf`), a request it blocked (a managed rule, the per-IP or the per-token rate limit); on the chat routes, a `model` outside the answer profile's allow-list (`MODEL_NOT_ALLOWED`, naming the allowed ones), or a visitor token sent with another profile's API key.",
-    // MODEL_NOT_ALLOWED is not in shared/errors.ts's union yet; the chat handlers answer with it.
     codes: ['FORBIDDEN', 'MODEL_NOT_ALLOWED'],
   },
   404: {
