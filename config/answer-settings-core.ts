@@ -6,7 +6,7 @@
  * Answer settings: the attributes a deployment lets requests filter on, the deployment's default
  * answer profile and one profile per tenant (API key). One JSON file, read by the CDK app (usage
  * plans, IAM, the file bundled next to the chat functions), by `npm start -- --profiles FILE` and by
- * the chat functions at cold start. Everything here is pure apart from {@link readAnswerSettings},
+ * the chat functions at cold start. Everything here is pure apart from {@link readAnswerSettingsWith},
  * and hand-written rather than a zod schema so the chat bundles stay small and every message can
  * name the JSON path of the problem.
  *
@@ -361,7 +361,7 @@ export function checkFilter(
 }
 
 /** Levels of `andAll`/`orAll` in a filter: 0 for a single condition. */
-export function filterDepth(filter: RetrievalFilter): number {
+function filterDepth(filter: RetrievalFilter): number {
   const members = 'andAll' in filter ? filter.andAll : 'orAll' in filter ? filter.orAll : undefined;
   return members === undefined ? 0 : 1 + Math.max(...members.map(filterDepth));
 }
@@ -421,9 +421,6 @@ export interface SettingsSource {
 
 /** What is wrong with a model a profile allows, or undefined when it may be used. */
 export type ModelCheck = (modelId: string) => string | undefined;
-
-/** For a file already checked against the model facts: any model id it names is taken as it is. */
-export const trustModels: ModelCheck = () => undefined;
 
 function attributesOf(value: Json, path: string): FilterableAttribute[] {
   if (value === undefined) return [];
@@ -698,15 +695,17 @@ export function readAnswerSettingsWith(
       cause: error,
     });
   }
-  let json: unknown;
+  return parseAnswerSettingsWith(parseJson(text, path), { ...context, source: path }, checkModel);
+}
+
+function parseJson(text: string, source: string): unknown {
   try {
-    json = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
-    throw new AnswerSettingsError(`${path}: is not valid JSON (${(error as Error).message})`, path, '$', {
+    throw new AnswerSettingsError(`${source}: is not valid JSON (${(error as Error).message})`, source, '$', {
       cause: error,
     });
   }
-  return parseAnswerSettingsWith(json, { ...context, source: path }, checkModel);
 }
 
 /**
@@ -736,14 +735,7 @@ export function normalizedSettingsJson(settings: AnswerSettings): string {
  * is looked at, so a function neither re-runs nor bundles the whole check at cold start.
  */
 export function functionAnswerSettings(text: string, source: string): AnswerSettings {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new AnswerSettingsError(`${source}: is not valid JSON (${(error as Error).message})`, source, '$', {
-      cause: error,
-    });
-  }
+  const json = parseJson(text, source);
   const profileOutline = (value: unknown): value is Omit<AnswerProfile, 'name'> =>
     isRecord(value) &&
     Array.isArray(value.models) &&
