@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { isLoopbackAuthority } from '../gateway/loopback-host.ts';
+import { sendJson } from '../json-response.ts';
 
 /** The audience of the local issuer's tokens, which the local stack's authorizer expects. */
 export const LOCAL_AUDIENCE = 'lantern-local';
@@ -48,7 +49,7 @@ export class LocalIssuer {
       if (!issuer) return res.destroy();
       issuer.handle(req, res).catch(() => {
         if (!res.headersSent)
-          send(res, 500, { error: { code: 'INTERNAL_ERROR', message: 'Internal error' } });
+          sendJson(res, 500, { error: { code: 'INTERNAL_ERROR', message: 'Internal error' } });
         else res.destroy();
       });
     });
@@ -138,7 +139,7 @@ export class LocalIssuer {
     // with the issuer and could mint tokens without any CORS check.
     if (!isLoopbackAuthority(req.headers.host)) {
       req.resume();
-      return send(res, 403, {
+      return sendJson(res, 403, {
         error: { code: 'FORBIDDEN', message: 'The local issuer answers on loopback only' },
       });
     }
@@ -146,7 +147,8 @@ export class LocalIssuer {
     const allowed = origin !== undefined && this.browserOrigins.includes(origin);
     if (path === '/token' && req.method === 'OPTIONS') {
       req.resume();
-      if (!allowed) return send(res, 403, { error: { code: 'FORBIDDEN', message: 'Origin not allowed' } });
+      if (!allowed)
+        return sendJson(res, 403, { error: { code: 'FORBIDDEN', message: 'Origin not allowed' } });
       res.writeHead(204, {
         ...corsHeaders(origin),
         'access-control-allow-methods': 'POST',
@@ -157,11 +159,11 @@ export class LocalIssuer {
     }
     if (req.method === 'GET' && path === '/.well-known/jwks.json') {
       if (!this.jwksAvailable)
-        return send(res, 503, { error: { code: 'UNAVAILABLE', message: 'JWKS is down' } });
-      return send(res, 200, { keys: this.keys.map((k) => k.publicJwk) });
+        return sendJson(res, 503, { error: { code: 'UNAVAILABLE', message: 'JWKS is down' } });
+      return sendJson(res, 200, { keys: this.keys.map((k) => k.publicJwk) });
     }
     if (req.method === 'GET' && path === '/.well-known/openid-configuration') {
-      return send(res, 200, {
+      return sendJson(res, 200, {
         issuer: this.url,
         jwks_uri: this.jwksUri,
         id_token_signing_alg_values_supported: ['RS256'],
@@ -170,14 +172,14 @@ export class LocalIssuer {
     if (req.method === 'POST' && path === '/token') {
       if (origin !== undefined && !allowed) {
         req.resume();
-        return send(res, 403, { error: { code: 'FORBIDDEN', message: 'Origin not allowed' } });
+        return sendJson(res, 403, { error: { code: 'FORBIDDEN', message: 'Origin not allowed' } });
       }
       const extra = allowed ? corsHeaders(origin) : {};
       const body = await readJson(req);
       const user = body?.user;
       const ttl = body?.ttlSeconds ?? DEFAULT_TTL_SECONDS;
       if (typeof user !== 'string' || !USER_NAME.test(user)) {
-        return send(
+        return sendJson(
           res,
           400,
           { error: { code: 'VALIDATION_ERROR', message: 'user: 1-64 letters, digits, or . _ @ -' } },
@@ -185,12 +187,17 @@ export class LocalIssuer {
         );
       }
       if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > 86_400) {
-        return send(res, 400, { error: { code: 'VALIDATION_ERROR', message: 'ttlSeconds: 1-86400' } }, extra);
+        return sendJson(
+          res,
+          400,
+          { error: { code: 'VALIDATION_ERROR', message: 'ttlSeconds: 1-86400' } },
+          extra,
+        );
       }
-      return send(res, 200, { token: this.mint(user, ttl), tokenType: 'Bearer', expiresIn: ttl }, extra);
+      return sendJson(res, 200, { token: this.mint(user, ttl), tokenType: 'Bearer', expiresIn: ttl }, extra);
     }
     req.resume();
-    send(res, 404, { error: { code: 'NOT_FOUND', message: `No route for ${req.method} ${path}` } });
+    sendJson(res, 404, { error: { code: 'NOT_FOUND', message: `No route for ${req.method} ${path}` } });
   }
 }
 
@@ -215,19 +222,4 @@ function encode(value: object): string {
 
 function corsHeaders(origin: string): Record<string, string> {
   return { 'access-control-allow-origin': origin, vary: 'Origin' };
-}
-
-function send(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    ...headers,
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': String(Buffer.byteLength(text)),
-  });
-  res.end(text);
 }

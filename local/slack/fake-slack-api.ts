@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sendJson } from '../json-response.ts';
 
 /**
  * A fake of the Slack Web API on loopback, for `npm run slack:simulate` and the tests: the methods
@@ -218,7 +219,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions): Promise<Fake
 
   const server = createServer((req, res) => {
     handle(req, res).catch(() => {
-      if (!res.headersSent) send(res, 500, { ok: false, error: 'fatal_error' });
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: 'fatal_error' });
     });
   });
 
@@ -229,13 +230,13 @@ export async function startFakeSlackApi(options: FakeSlackOptions): Promise<Fake
     const args = parseArgs(raw, String(req.headers['content-type'] ?? ''));
     const at = Date.now();
     if (req.method !== 'POST' && req.method !== 'GET')
-      return send(res, 405, { ok: false, error: 'method_not_allowed' });
+      return sendJson(res, 405, { ok: false, error: 'method_not_allowed' });
 
     const retryAfter = rateLimits.get(method);
     if (retryAfter !== undefined) {
       rateLimits.delete(method);
       calls.push({ method, args: redact(args), at, status: 429, ok: false, error: 'ratelimited' });
-      return send(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) });
+      return sendJson(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) });
     }
     const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1] ?? asString(args.token);
     let result: Record<string, unknown>;
@@ -254,7 +255,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions): Promise<Fake
       ok: result.ok === true,
       ...(error ? { error } : {}),
     });
-    send(res, 200, result);
+    sendJson(res, 200, result);
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -351,19 +352,4 @@ async function readBody(req: IncomingMessage): Promise<string> {
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
-}
-
-function send(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': String(Buffer.byteLength(text)),
-    ...headers,
-  });
-  res.end(text);
 }
