@@ -41,21 +41,6 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-/**
- * Parses the environment with `schema`, or throws a ConfigError listing each variable and its rule.
- * The issues never quote the value: a secret may be in it.
- */
-export function parseEnvironment<T>(
-  schema: z.core.$ZodType<T>,
-  env: Record<string, string | undefined>,
-  what: string,
-): T {
-  const result = z.safeParse(schema, env);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`);
-  throw new ConfigError(`Invalid ${what} configuration: ${problems.join('; ')}`);
-}
-
 /** What `parseVariables` returns: each variable's parsed value under its name. */
 export type ParsedVariables<Shape extends ContractShape> = {
   -readonly [Name in keyof Shape]: NonNullable<Shape[Name]> extends z.core.$ZodType
@@ -64,9 +49,9 @@ export type ParsedVariables<Shape extends ContractShape> = {
 };
 
 /**
- * Parses each variable with its own schema, as `parseEnvironment` would parse an object schema of
- * them, with the same ConfigError (variables in the order given, each with its rule). Cheaper at a
- * cold start, where every function parses its settings: no object schema is built around the
+ * Parses each variable with its own schema, or throws a ConfigError listing each variable in the
+ * order given with its rule (never its value: a secret may be in it). Cheaper at a cold start than
+ * an object schema around them, where every function parses its settings: no object schema is built around the
  * variables, and zod's object parsing, run once per process, is never warmed up for it.
  */
 export function parseVariables<Shape extends ContractShape>(

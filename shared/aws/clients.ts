@@ -39,7 +39,12 @@ const bedrockRetries = () => ({
  */
 export const keptAliveConnection = (): NodeHttpHandler => new NodeHttpHandler();
 
-export function createDocumentClient(config: LanternConfig): DynamoDBDocumentClient {
+/** The table's client; needs only the region and the DynamoDB endpoint (the Slack intake parses no more). */
+export function createDocumentClient(
+  config: Pick<LanternConfig, 'region'> & {
+    readonly endpoints: Pick<LanternConfig['endpoints'], 'dynamodb'>;
+  },
+): DynamoDBDocumentClient {
   const client = new DynamoDBClient({ region: config.region, endpoint: config.endpoints.dynamodb });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },

@@ -1,8 +1,8 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { slackSettings } from '../../config/slack.ts';
+import { createDocumentClient } from '../aws/clients.ts';
 import {
   ConfigError,
   type SessionTableConfig,
@@ -53,17 +53,6 @@ export function createSlackEventLedger(
 }
 
 /**
- * The ledger's DynamoDB client, configured as `createDocumentClient` (`shared/aws/clients.ts`)
- * configures it, from the table's settings alone: all that the intake parses.
- */
-function createTableClient(table: SessionTableConfig): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({ region: table.region, endpoint: table.endpoints.dynamodb });
-  return DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
-}
-
-/**
  * The intake's adapters: SQS from `SLACK_QUEUE_URL`, or the `queue` given (the local stack's
  * in-process one). Without either the function fails at cold start, not on Slack's first event.
  */
@@ -74,7 +63,7 @@ export function createSlackEventsDeps(
 ): SlackEventsDeps {
   return {
     credentials: createSlackCredentials(slack),
-    ledger: createSlackEventLedger(config, createTableClient(config)),
+    ledger: createSlackEventLedger(config, createDocumentClient(config)),
     queue: queue ?? createSqsQueue(slack),
   };
 }

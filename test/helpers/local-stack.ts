@@ -10,7 +10,6 @@ import type { LocalStack, LocalStackOptions } from '../../local/stack.ts';
 installLambdaRuntime('SILENT');
 
 export const SAMPLE_KB = join(import.meta.dirname, '..', '..', 'local', 'sample-kb');
-export const CODA_HELP = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpora', 'coda-help');
 
 export const API_KEY = 'test-key-alice-0001';
 export const OTHER_API_KEY = 'test-key-bob-00002';

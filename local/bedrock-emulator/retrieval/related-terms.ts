@@ -25,9 +25,6 @@ export interface Expansion {
   readonly modifiers: Set<string>;
 }
 
-/** No thesaurus: the question's words only. */
-export const noThesaurus: Thesaurus = { related: () => [], onlyModifies: () => false };
-
 /** Words after which the next word is a noun ("a picture", "my bookmarks"). */
 const BEFORE_NOUN = new Set(
   'a an the my our your their his her its this that these those each every any some no'.split(' '),
