@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { normalizedSettingsJson, readAnswerSettings } from '../config/answer-settings.ts';
 import { type LanternEnvironment, toEnvironmentRecord } from '../config/environment.ts';
 import { localGuardrail } from '../config/guardrail.ts';
+import { nonFilterableKeys } from '../config/vector-metadata.ts';
 import { makeChatHandler } from '../functions/chat/chat-handler.ts';
 import { makeChatStreamHandler } from '../functions/chat-stream/chat-stream-handler.ts';
 import { makeHealthHandler } from '../functions/health/health-handler.ts';
@@ -140,6 +141,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     knowledgeBases: [
       {
         knowledgeBaseId: LOCAL_KNOWLEDGE_BASE_ID,
+        // As the deployed S3 Vectors index: a document key no settings declare cannot be filtered on.
+        nonFilterableMetadataKeys: nonFilterableKeys(answerVariables.filterableAttributes),
         dataSources: [
           {
             dataSourceId: LOCAL_DATA_SOURCE_ID,
@@ -427,8 +430,10 @@ function chatRoutes(
 function localAnswerVariables(file: string | undefined): {
   readonly environment: LanternEnvironment;
   readonly profiles: readonly LocalProfileKey[];
+  /** The metadata keys filters may name, which the deployed vector index keeps filterable. */
+  readonly filterableAttributes: readonly string[];
 } {
-  if (!file) return { environment: {}, profiles: [] };
+  if (!file) return { environment: {}, profiles: [], filterableAttributes: [] };
   const settings = readAnswerSettings(resolve(file), { defaultModel: LOCAL_MODEL_ARN });
   const path = join(mkdtempSync(join(tmpdir(), 'lantern-answer-settings-')), 'answer-settings.json');
   writeFileSync(path, normalizedSettingsJson(settings));
@@ -447,6 +452,7 @@ function localAnswerVariables(file: string | undefined): {
       ),
     },
     profiles,
+    filterableAttributes: settings.attributes.map((attribute) => attribute.name),
   };
 }
 

@@ -11,9 +11,10 @@ import {
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { CfnVectorBucket, CfnIndex as CfnVectorIndex } from 'aws-cdk-lib/aws-s3vectors';
 import { Construct } from 'constructs';
+import { BEDROCK_NON_FILTERABLE_KEYS } from '../../config/vector-metadata.ts';
 import { foundationModelArn } from '../lib/bedrock-arns.ts';
 import type { ConfluenceSettings, EmbeddingSettings, VectorStoreKind } from '../lib/settings.ts';
-import { BEDROCK_NON_FILTERABLE_KEYS, nonFilterableMetadataKeys } from '../lib/vector-metadata.ts';
+import { nonFilterableMetadataKeys } from '../lib/vector-metadata.ts';
 
 /** Fixed-size chunking, as Bedrock's `FixedSizeChunkingConfiguration` takes it. */
 export interface FixedSizeChunking {

@@ -4,7 +4,7 @@
  * Pure: the planning and its tests need no files.
  */
 import type { FilterableAttribute } from '../../config/answer-settings.ts';
-import { DOCUMENT_KEYS } from '../lib/vector-metadata.ts';
+import { DOCUMENT_KEYS } from '../../config/vector-metadata.ts';
 import { PublicUrlError, publicUrlOf, type UrlOptions } from './public-url.ts';
 
 export type AttributeValue = string | number | boolean | readonly string[];

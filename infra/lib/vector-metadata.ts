@@ -1,20 +1,5 @@
+import { BEDROCK_NON_FILTERABLE_KEYS, nonFilterableKeys } from '../../config/vector-metadata.ts';
 import { SettingsError } from './settings.ts';
-
-/**
- * Metadata keys Bedrock writes into every vector: the chunk's text and Bedrock's own metadata. In an
- * S3 Vectors index they must be non-filterable: together they exceed the 2 KB of filterable
- * metadata a vector may carry.
- */
-export const BEDROCK_NON_FILTERABLE_KEYS = ['AMAZON_BEDROCK_TEXT', 'AMAZON_BEDROCK_METADATA'] as const;
-
-/**
- * Keys of the `<file>.metadata.json` sidecars `npm run kb:upload` writes for every document, besides
- * the declared attributes: what a citation shows (title, description, the public link) and the tags.
- * Filtering on them is only possible when the settings file declares them as attributes; otherwise
- * they are kept out of the 2 KB filterable budget, where a long description would make Bedrock skip
- * the document at ingestion.
- */
-export const DOCUMENT_KEYS = ['title', 'description', 'tags', 'url'] as const;
 
 /** Keys Bedrock adds as filterable metadata to each vector (source URI, chunk, data source, page). */
 const BEDROCK_FILTERABLE_KEY_COUNT = 4;
@@ -50,7 +35,7 @@ export function nonFilterableMetadataKeys(filterableAttributes: readonly string[
       );
     }
   }
-  const keys = [...BEDROCK_NON_FILTERABLE_KEYS, ...DOCUMENT_KEYS.filter((key) => !declared.has(key))];
+  const keys = nonFilterableKeys(declared);
   const perVector = keys.length + declared.size + BEDROCK_FILTERABLE_KEY_COUNT;
   if (perVector > S3_VECTORS_LIMITS.metadataKeysPerVector) {
     throw new SettingsError(

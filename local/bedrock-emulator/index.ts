@@ -47,6 +47,12 @@ export type EmulatorDataSource = DataSourceConfig;
 export interface EmulatorKnowledgeBase {
   knowledgeBaseId: string;
   dataSources: EmulatorDataSource[];
+  /**
+   * The metadata keys the vector store keeps non-filterable, as the deployed S3 Vectors index
+   * declares them (`config/vector-metadata.ts`): a filter naming one matches as if it were absent.
+   * Default: none (every key filterable, as on a store without such a list).
+   */
+  nonFilterableMetadataKeys?: readonly string[];
 }
 
 export interface StartEmulatorOptions {
@@ -110,7 +116,10 @@ export async function startBedrockEmulator(options: StartEmulatorOptions): Promi
     if (knowledgeBases.has(config.knowledgeBaseId)) {
       throw new Error(`Knowledge base ${config.knowledgeBaseId} is configured twice.`);
     }
-    knowledgeBases.set(config.knowledgeBaseId, new KnowledgeBase(config.knowledgeBaseId, config.dataSources));
+    knowledgeBases.set(
+      config.knowledgeBaseId,
+      new KnowledgeBase(config.knowledgeBaseId, config.dataSources, config.nonFilterableMetadataKeys),
+    );
   }
   const sessions = new RagSessions(
     options.sessionIdleMs === undefined ? {} : { idleMs: options.sessionIdleMs },

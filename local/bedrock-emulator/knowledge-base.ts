@@ -72,9 +72,17 @@ export class KnowledgeBase {
   /** Keyed by source URI, so re-ingestion can replace exactly a document's own chunks. */
   readonly #documents = new Map<string, IngestedDocument>();
 
-  constructor(id: string, dataSources: readonly DataSourceConfig[]) {
+  /** Keys the vector store keeps unfilterable (S3 Vectors' non-filterable metadata): no filter sees them. */
+  readonly #nonFilterable: ReadonlySet<string>;
+
+  constructor(
+    id: string,
+    dataSources: readonly DataSourceConfig[],
+    nonFilterableMetadataKeys: readonly string[] = [],
+  ) {
     this.id = id;
     this.dataSources = dataSources;
+    this.#nonFilterable = new Set(nonFilterableMetadataKeys);
   }
 
   get documentCount(): number {
@@ -148,21 +156,29 @@ export class KnowledgeBase {
   }
 
   /**
-   * Ranks chunks for a question (see retrieval/). With `accept` (a metadata filter), only accepted
-   * chunks are ranked at all, so the best `numberOfResults` of them come back, as a vector store
+   * Ranks chunks for a question (see retrieval/). With `accept` (a metadata filter, given what a
+   * filter may see of a chunk), only accepted chunks are ranked at all, so the best `numberOfResults` of them come back, as a vector store
    * filters before its nearest-neighbour search rather than after.
    */
   retrieve(
     query: RetrievalQuery | QueryPlan,
     numberOfResults: number,
-    accept?: (chunk: KnowledgeBaseChunk) => boolean,
+    accept?: (attributes: DocumentMetadata) => boolean,
   ): RetrievedChunk[] {
     const plan = 'terms' in query ? query : this.plan(query);
-    const index = accept === undefined ? this.#index : this.#acceptedOnly(accept);
+    const index =
+      accept === undefined ? this.#index : this.#acceptedOnly((chunk) => accept(this.#filterable(chunk)));
     return rankChunks(plan, index, numberOfResults).flatMap(({ id, ...ranked }) => {
       const chunk = this.#chunks.get(id);
       return chunk === undefined ? [] : [{ chunk, ...ranked }];
     });
+  }
+
+  /** What a metadata filter sees of a chunk: its attributes but the store's non-filterable ones. */
+  #filterable(chunk: KnowledgeBaseChunk): DocumentMetadata {
+    const attributes = chunkAttributes(chunk);
+    if (this.#nonFilterable.size === 0) return attributes;
+    return Object.fromEntries(Object.entries(attributes).filter(([key]) => !this.#nonFilterable.has(key)));
   }
 
   /**
@@ -193,10 +209,10 @@ export class KnowledgeBase {
 }
 
 /**
- * What a metadata filter sees of a chunk: its document's attributes and the two Bedrock adds to
- * every chunk that a filter may name (the source URI and the data source id).
+ * A chunk's metadata: its document's attributes and the two Bedrock adds to every chunk that a
+ * filter may name (the source URI and the data source id).
  */
-export function filterableAttributes(chunk: KnowledgeBaseChunk): DocumentMetadata {
+export function chunkAttributes(chunk: KnowledgeBaseChunk): DocumentMetadata {
   return {
     ...chunk.metadata,
     'x-amz-bedrock-kb-source-uri': chunk.sourceUri,

@@ -3,9 +3,11 @@
  * documents may answer (the metadata filter, applied before ranking), and an optional second pass
  * by a rerank model that reorders them and keeps `numberOfRerankedResults`.
  */
+
 import { validationError } from '../errors.ts';
+import type { DocumentMetadata } from '../ingestion/metadata.ts';
 import {
-  filterableAttributes,
+  chunkAttributes,
   type KnowledgeBase,
   type KnowledgeBaseChunk,
   type RetrievalQuery,
@@ -21,7 +23,7 @@ import { assertRerankModel } from './rerank-models.ts';
 export interface VectorSearch {
   readonly numberOfResults: number;
   /** Set when the request filters on metadata. */
-  readonly accept?: (chunk: KnowledgeBaseChunk) => boolean;
+  readonly accept?: (attributes: DocumentMetadata) => boolean;
   readonly rerank?: {
     readonly numberOfRerankedResults?: number;
     /** What the reranker reads of a chunk: its content and the metadata chosen for reranking. */
@@ -43,7 +45,7 @@ export function readVectorSearch(
   let accept: VectorSearch['accept'];
   if (filter !== undefined && filter !== null) {
     assertValidFilter(filter, `${path}.filter`);
-    accept = (chunk) => matchesFilter(filter, filterableAttributes(chunk));
+    accept = (attributes) => matchesFilter(filter, attributes);
   }
   const reranking = configuration?.rerankingConfiguration;
   let rerank: VectorSearch['rerank'];
@@ -119,7 +121,7 @@ function metadataFields(configuration: RerankingMetadataConfiguration | undefine
 }
 
 function rerankDocument(chunk: KnowledgeBaseChunk, fields: MetadataFields): RerankDocument {
-  const chosen = Object.entries(filterableAttributes(chunk)).filter(([name]) =>
+  const chosen = Object.entries(chunkAttributes(chunk)).filter(([name]) =>
     'include' in fields ? fields.include.has(name) : !fields.exclude.has(name),
   );
   if (chosen.length === 0) return chunk.text;

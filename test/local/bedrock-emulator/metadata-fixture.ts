@@ -64,7 +64,12 @@ export interface MetadataFixture {
 }
 
 export async function startMetadataEmulator(
-  options: Partial<StartEmulatorOptions> = {},
+  {
+    nonFilterableMetadataKeys,
+    ...options
+  }: Partial<StartEmulatorOptions> & {
+    readonly nonFilterableMetadataKeys?: readonly string[];
+  } = {},
   documents: Readonly<Record<string, string>> = DOCUMENTS,
 ): Promise<MetadataFixture> {
   const folder = await mkdtemp(join(tmpdir(), 'lantern-metadata-'));
@@ -76,6 +81,7 @@ export async function startMetadataEmulator(
       {
         knowledgeBaseId: KB_ID,
         dataSources: [{ dataSourceId: 'METADS0001', type: 'S3', folder, bucketName: BUCKET }],
+        ...(nonFilterableMetadataKeys ? { nonFilterableMetadataKeys } : {}),
       },
     ],
   });

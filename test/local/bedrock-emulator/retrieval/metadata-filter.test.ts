@@ -366,3 +366,46 @@ describe('matchesFilter', () => {
     ).toBe(true);
   });
 });
+
+describe('metadata filters on a store with non-filterable keys (S3 Vectors)', () => {
+  let fixture: MetadataFixture;
+
+  beforeAll(async () => {
+    fixture = await startMetadataEmulator({ nonFilterableMetadataKeys: ['title', 'tags'] });
+  });
+  afterAll(async () => {
+    await fixture?.close();
+  });
+
+  const retrieved = async (filter: RetrievalFilter) => {
+    const response = await fixture.client.send(
+      new RetrieveCommand({
+        knowledgeBaseId: KB_ID,
+        retrievalQuery: { text: 'invoice' },
+        retrievalConfiguration: { vectorSearchConfiguration: { numberOfResults: 10, filter } },
+      }),
+    );
+    return (response.retrievalResults ?? []).map((result) => result.location?.s3Location?.uri ?? '');
+  };
+
+  it('matches a non-filterable key as if the documents had none, and filters on the others', async () => {
+    expect(await retrieved({ equals: { key: 'title', value: 'Alpha invoices' } })).toEqual([]);
+    expect(await retrieved({ listContains: { key: 'tags', value: 'billing' } })).toEqual([]);
+    expect(await retrieved({ equals: { key: 'product', value: 'alpha' } })).toEqual([
+      uriOf('alpha-invoices.md'),
+    ]);
+  });
+
+  it('still returns the non-filterable keys as metadata', async () => {
+    const response = await fixture.client.send(
+      new RetrieveCommand({
+        knowledgeBaseId: KB_ID,
+        retrievalQuery: { text: 'invoice' },
+        retrievalConfiguration: {
+          vectorSearchConfiguration: { filter: { equals: { key: 'product', value: 'alpha' } } },
+        },
+      }),
+    );
+    expect(response.retrievalResults?.[0]?.metadata).toMatchObject({ title: 'Alpha invoices' });
+  });
+});
