@@ -3,8 +3,8 @@ import type {
   APIGatewayTokenAuthorizerEvent,
   APIGatewayTokenAuthorizerHandler,
 } from 'aws-lambda';
-import { bearerToken, TokenRejectedError, verifiedStringClaim } from '../../shared/auth/bearer-token.ts';
-import { AUTHORIZER_CONTEXT, VISITOR_PROFILE_CLAIM } from '../../shared/auth/owner.ts';
+import { bearerToken, TokenRejectedError } from '../../shared/auth/bearer-token.ts';
+import { AUTHORIZER_CONTEXT } from '../../shared/auth/owner.ts';
 import type { TokenVerifier } from '../../shared/auth/token-verifier.ts';
 import { countMetric, type LanternMetric, publishMetrics } from '../../shared/observability.ts';
 
@@ -26,11 +26,7 @@ export const makeAuthorizerHandler =
   ): APIGatewayTokenAuthorizerHandler =>
   async (event: APIGatewayTokenAuthorizerEvent): Promise<APIGatewayAuthorizerResult> => {
     try {
-      const token = bearerToken(event.authorizationToken);
-      const principal = await verifier.verify(token);
-      // Read only once verified: the signature covers the claim, so a visitor cannot pick a wider profile.
-      const profile =
-        principal.kind === 'visitor' ? verifiedStringClaim(token, VISITOR_PROFILE_CLAIM) : undefined;
+      const principal = await verifier.verify(bearerToken(event.authorizationToken));
       return {
         principalId: principal.subject,
         policyDocument: {
@@ -41,7 +37,7 @@ export const makeAuthorizerHandler =
           [AUTHORIZER_CONTEXT.issuer]: principal.issuer,
           [AUTHORIZER_CONTEXT.subject]: principal.subject,
           [AUTHORIZER_CONTEXT.kind]: principal.kind,
-          ...(profile ? { [AUTHORIZER_CONTEXT.profile]: profile } : {}),
+          ...(principal.profile ? { [AUTHORIZER_CONTEXT.profile]: principal.profile } : {}),
         },
       };
     } catch (error) {

@@ -43,20 +43,6 @@ export function bearerToken(header: string | undefined): string {
   return token;
 }
 
-/**
- * A string claim of a token, read from its payload without checking anything: only for a token
- * the verifier has accepted (its signature covers the payload). Undefined when absent or not a string.
- */
-export function verifiedStringClaim(token: string, name: string): string | undefined {
-  try {
-    const claims: unknown = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
-    const value = (claims as Record<string, unknown> | null)?.[name];
-    return typeof value === 'string' && value ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** The issuer a token claims, read without verifying anything, to pick the verifier for it. */
 export function claimedIssuer(token: string): string {
   const payload = token.split('.')[1] ?? '';

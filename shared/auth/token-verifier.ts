@@ -20,7 +20,7 @@ import { SimpleJwksCache } from 'aws-jwt-verify/jwk';
 import { claimedIssuer, type RejectionReason, TokenRejectedError } from './bearer-token.ts';
 import type { IdentityConfig } from './identity-config.ts';
 import { JwksFetcher } from './jwks-fetcher.ts';
-import type { TokenPrincipal } from './owner.ts';
+import { type TokenPrincipal, VISITOR_PROFILE_CLAIM } from './owner.ts';
 import { VISITOR_AUDIENCE, VisitorKey } from './visitor-key.ts';
 import { visitorSecretSource } from './visitor-secret.ts';
 
@@ -119,14 +119,21 @@ export function createTokenVerifier(
       const issuer = claimedIssuer(token);
       const entry = issuers.get(issuer);
       if (!entry) throw new TokenRejectedError('issuer');
-      let payload: { sub?: unknown };
+      let payload: { sub?: unknown; [VISITOR_PROFILE_CLAIM]?: unknown };
       try {
         payload = await (await entry.verifier()).verify(token);
       } catch (error) {
         throw new TokenRejectedError(reasonOf(error), { cause: error });
       }
       if (typeof payload.sub !== 'string' || !payload.sub) throw new TokenRejectedError('invalid');
-      return { issuer, subject: payload.sub, kind: entry.kind };
+      // Read from the verified payload: the signature covers it, so a visitor cannot pick a wider profile.
+      const profile = entry.kind === 'visitor' ? payload[VISITOR_PROFILE_CLAIM] : undefined;
+      return {
+        issuer,
+        subject: payload.sub,
+        kind: entry.kind,
+        ...(typeof profile === 'string' && profile ? { profile } : {}),
+      };
     },
   };
 }
