@@ -14,7 +14,7 @@ import { runTokenAuthorizer } from '../identity/gateway-authorizer.ts';
 import { gatewayResponseHeaders, preflightHeaders } from './cors.ts';
 import { isStreamingHandler, LambdaResponseStream } from './lambda-streaming.ts';
 import { isLoopbackAuthority } from './loopback-host.ts';
-import { lambdaContext, localMethodArn, toProxyEvent } from './proxy-event.ts';
+import { LOCAL_API, lambdaContext, localMethodArn, toProxyEvent } from './proxy-event.ts';
 import { type GatewayRoute, isResourcePath, matchRoute } from './routes.ts';
 import { type StaticSite, serveStatic } from './static-files.ts';
 
@@ -330,7 +330,7 @@ function adminIdentity(
   adminKeys: readonly string[] = [],
 ): string | undefined {
   if (typeof header !== 'string' || !adminKeys.includes(header)) return undefined;
-  return `arn:aws:iam::000000000000:user/lantern-local-admin-${apiKeyIdFor(header).slice(4, 12)}`;
+  return `arn:aws:iam::${LOCAL_API.accountId}:user/lantern-local-admin-${apiKeyIdFor(header).slice(4, 12)}`;
 }
 
 /** Reads the body up to API Gateway's limit; undefined when it is larger. */

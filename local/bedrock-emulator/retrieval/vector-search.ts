@@ -17,7 +17,7 @@ import type { RerankingMetadataConfiguration, VectorSearchConfiguration } from '
 import { assertValidFilter, matchesFilter } from './metadata-filter.ts';
 import type { QueryPlan } from './query-plan.ts';
 import { isRelevant } from './relevance.ts';
-import { type RerankDocument, rerankScores } from './rerank.ts';
+import { type RerankDocument, rerank } from './rerank.ts';
 import { assertRerankModel } from './rerank-models.ts';
 
 export interface VectorSearch {
@@ -95,15 +95,17 @@ export function runVectorSearch(
   const answerable = ranked[0]?.relevant === true;
   if (search.rerank === undefined) return { results: ranked, answerable };
   const { documentOf, numberOfRerankedResults } = search.rerank;
-  const scores = rerankScores(
+  const results = rerank(
     questionText,
     ranked.map((result) => documentOf(result.chunk)),
-  );
-  const results = ranked
-    .map((result, i) => ({ result, score: scores[i] ?? 0, i }))
-    .sort((a, b) => b.score - a.score || a.i - b.i)
+  )
     .slice(0, numberOfRerankedResults ?? ranked.length)
-    .map(({ result, score }) => ({ ...result, score, relevant: isRelevant(plan, result.judgement) }));
+    .flatMap(({ index, relevanceScore }) => {
+      const result = ranked[index];
+      return result
+        ? [{ ...result, score: relevanceScore, relevant: isRelevant(plan, result.judgement) }]
+        : [];
+    });
   return { results, answerable };
 }
 
