@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { normalizedSettingsJson, readAnswerSettings } from '../config/answer-settings.ts';
+import { foundationModelArn, normalizedSettingsJson, readAnswerSettings } from '../config/answer-settings.ts';
+import { parseModelReference } from '../config/bedrock-models.ts';
 import { type LanternEnvironment, toEnvironmentRecord } from '../config/environment.ts';
 import { localGuardrail } from '../config/guardrail.ts';
 import { nonFilterableKeys } from '../config/vector-metadata.ts';
@@ -459,7 +460,7 @@ function localAnswerVariables(file: string | undefined): {
 /** A model id as the ARN AWS would take for it in the local region; ARNs stay as they are. */
 function localModelArn(model: string): string {
   if (model.startsWith('arn:')) return model;
-  return /^(us-gov|us|eu|apac|jp|au|ca|global)\./.test(model)
+  return parseModelReference(model).kind === 'inference-profile'
     ? `arn:aws:bedrock:${LOCAL_REGION}:000000000000:inference-profile/${model}`
-    : `arn:aws:bedrock:${LOCAL_REGION}::foundation-model/${model}`;
+    : foundationModelArn(model, LOCAL_REGION);
 }

@@ -31,6 +31,10 @@ import type { LanternFunction } from './lantern-function.ts';
 import type { RouteAuth } from './user-authorizer.ts';
 
 /** Props of {@link ChatApi}: the functions behind the routes, and the API's settings. */
+
+/** The default usage plan's limits when the props give none. */
+export const DEFAULT_USAGE_PLAN: UsagePlanSettings = { rateLimit: 10, burstLimit: 20, monthlyQuota: 100_000 };
+
 export interface ChatApiProps {
   /** `POST /v1/chat`. */
   readonly chatFunction: LanternFunction;
@@ -421,7 +425,7 @@ export class ChatApi extends Construct {
     this.routedFunctions = [...routed];
     for (const fn of this.routedFunctions) fn.setVariable('CORS_ALLOW_ORIGINS', this.corsAllowOrigins);
 
-    const plan = props.usagePlan ?? { rateLimit: 10, burstLimit: 20, monthlyQuota: 100_000 };
+    const plan = props.usagePlan ?? DEFAULT_USAGE_PLAN;
     this.usagePlan = api.addUsagePlan('UsagePlan', {
       name: 'lantern-default',
       description: 'Default limits for each Lantern API key',

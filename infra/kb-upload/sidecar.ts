@@ -3,7 +3,7 @@
  * from its front matter, its public URL and a hand-written metadata file beside it, whose keys win.
  * Pure: the planning and its tests need no files.
  */
-import type { FilterableAttribute } from '../../config/answer-settings.ts';
+import { type FilterableAttribute, RESERVED_ATTRIBUTE_PREFIX } from '../../config/answer-settings.ts';
 import { DOCUMENT_KEYS } from '../../config/vector-metadata.ts';
 import { PublicUrlError, publicUrlOf, type UrlOptions } from './public-url.ts';
 
@@ -17,8 +17,6 @@ export const URL_ATTRIBUTE = 'url';
 /** S3 Vectors keeps at most 2 KB of filterable metadata per vector. */
 export const MAX_FILTERABLE_BYTES = 2048;
 const NON_FILTERABLE: ReadonlySet<string> = new Set(DOCUMENT_KEYS);
-/** Bedrock writes these keys itself; a document may not set them. */
-const RESERVED_PREFIX = 'x-amz-bedrock-kb-';
 
 export interface SidecarInput {
   readonly relativePath: string;
@@ -52,10 +50,12 @@ export function buildSidecar(input: SidecarInput): SidecarResult {
     for (const [key, value] of Object.entries(hand?.attributes ?? {})) {
       checkDeclaredType(key, value, declared, 'metadata file');
     }
-    const reserved = Object.keys(attributes).find((key) => key.startsWith(RESERVED_PREFIX));
+    const reserved = Object.keys(attributes).find((key) =>
+      key.toLowerCase().startsWith(RESERVED_ATTRIBUTE_PREFIX),
+    );
     if (reserved)
       throw new SkipReason(
-        `its metadata file sets ${reserved}; Bedrock keeps ${RESERVED_PREFIX}* keys for itself`,
+        `its metadata file sets ${reserved}; Bedrock keeps ${RESERVED_ATTRIBUTE_PREFIX}* keys for itself`,
       );
     // Every key but the undeclared document keys (the index keeps those non-filterable) is filterable
     // on S3 Vectors, a hand-written one the settings never declared included.

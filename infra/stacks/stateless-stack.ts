@@ -13,7 +13,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { LanternEnvironment } from '../../config/environment.ts';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
-import { ChatApi } from '../constructs/chat-api.ts';
+import { ChatApi, DEFAULT_USAGE_PLAN } from '../constructs/chat-api.ts';
 import { ChatFunctions } from '../constructs/chat-functions.ts';
 import { ConversationAccess } from '../constructs/conversation-access.ts';
 import type { LanternGuardrail } from '../constructs/guardrail.ts';
@@ -78,9 +78,6 @@ export interface StatelessStackProps extends StackProps {
    */
   readonly answers?: DeployedAnswerSettings;
 }
-
-/** The default usage plan's limits when the props give none. */
-const DEFAULT_USAGE_PLAN: UsagePlanSettings = { rateLimit: 10, burstLimit: 20, monthlyQuota: 100_000 };
 
 /**
  * The request path, composed of Lantern's constructs: {@link ConversationAccess} (what answering takes,
