@@ -157,8 +157,8 @@ export class KnowledgeBase {
 
   /**
    * Ranks chunks for a question (see retrieval/). With `accept` (a metadata filter, given what a
-   * filter may see of a chunk), only accepted chunks are ranked at all, so the best `numberOfResults` of them come back, as a vector store
-   * filters before its nearest-neighbour search rather than after.
+   * filter may see of a chunk), only accepted chunks are ranked at all, so the best
+   * `numberOfResults` of them come back.
    */
   retrieve(
     query: RetrievalQuery | QueryPlan,
@@ -166,9 +166,13 @@ export class KnowledgeBase {
     accept?: (attributes: DocumentMetadata) => boolean,
   ): RetrievedChunk[] {
     const plan = 'terms' in query ? query : this.plan(query);
-    const index =
-      accept === undefined ? this.#index : this.#acceptedOnly((chunk) => accept(this.#filterable(chunk)));
-    return rankChunks(plan, index, numberOfResults).flatMap(({ id, ...ranked }) => {
+    const accepted =
+      accept &&
+      ((id: string) => {
+        const chunk = this.#chunks.get(id);
+        return chunk !== undefined && accept(this.#filterable(chunk));
+      });
+    return rankChunks(plan, this.#index, numberOfResults, accepted).flatMap(({ id, ...ranked }) => {
       const chunk = this.#chunks.get(id);
       return chunk === undefined ? [] : [{ chunk, ...ranked }];
     });
@@ -179,32 +183,6 @@ export class KnowledgeBase {
     const attributes = chunkAttributes(chunk);
     if (this.#nonFilterable.size === 0) return attributes;
     return Object.fromEntries(Object.entries(attributes).filter(([key]) => !this.#nonFilterable.has(key)));
-  }
-
-  /**
-   * The index as the ranker sees it when a filter applies: its candidate search skips rejected
-   * chunks before taking its best hits, so filtered-out chunks never crowd out accepted ones; every
-   * other member (idf, vocabulary) is the whole index's, as a filter does not change the corpus.
-   * A view rather than a parameter of the ranker, which takes the index and nothing about metadata.
-   */
-  #acceptedOnly(accept: (chunk: KnowledgeBaseChunk) => boolean): ChunkIndex {
-    const index = this.#index;
-    const chunks = this.#chunks;
-    const search: ChunkIndex['search'] = (terms, limit) =>
-      index
-        .search(terms, Number.POSITIVE_INFINITY)
-        .filter((hit) => {
-          const chunk = chunks.get(hit.id);
-          return chunk !== undefined && accept(chunk);
-        })
-        .slice(0, limit);
-    return new Proxy(index, {
-      get(target, property) {
-        if (property === 'search') return search;
-        const member: unknown = Reflect.get(target, property, target);
-        return typeof member === 'function' ? member.bind(target) : member;
-      },
-    });
   }
 }
 

@@ -170,8 +170,10 @@ export class ChunkIndex {
   /**
    * BM25 hits for weighted terms, best first: per field, summed, then multiplied by how many of
    * the terms the chunk holds (a chunk with more of the question's words is worth that much more).
+   * With `accept` (a metadata filter), rejected chunks are dropped before the best `limit` are
+   * taken, as a vector store filters before its nearest-neighbour search rather than after.
    */
-  search(terms: ReadonlyMap<string, number>, limit: number): IndexHit[] {
+  search(terms: ReadonlyMap<string, number>, limit: number, accept?: (id: string) => boolean): IndexHit[] {
     const norms = this.#lengthNorms();
     const scores = new Float64Array(this.#ids.length);
     const matched = new Uint16Array(this.#ids.length);
@@ -196,10 +198,11 @@ export class ChunkIndex {
       }
     }
     for (const slot of touched) scores[slot] = (scores[slot] ?? 0) * (matched[slot] ?? 1);
+    const hits = accept ? touched.filter((slot) => accept(this.#ids[slot] ?? '')) : touched;
     // Only the best `limit` are sorted: the cut-off is found on a typed copy first.
-    const sorted = Float64Array.from(touched, (slot) => scores[slot] ?? 0).sort();
+    const sorted = Float64Array.from(hits, (slot) => scores[slot] ?? 0).sort();
     const cutoff = sorted[Math.max(0, sorted.length - limit)] ?? 0;
-    return touched
+    return hits
       .filter((slot) => (scores[slot] ?? 0) >= cutoff)
       .sort((a, b) => (scores[b] ?? 0) - (scores[a] ?? 0))
       .slice(0, limit)

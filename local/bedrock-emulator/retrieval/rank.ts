@@ -20,9 +20,15 @@ const CANDIDATES = 100;
 /** A hit below the best may be answered from only when it ranks at least this close to it. */
 const CLOSE_RANK = 0.3;
 
-export function rankChunks(plan: QueryPlan, index: ChunkIndex, limit: number): RankedChunk[] {
+/** `accept`: a metadata filter over chunk ids; only accepted chunks become candidates. */
+export function rankChunks(
+  plan: QueryPlan,
+  index: ChunkIndex,
+  limit: number,
+  accept?: (id: string) => boolean,
+): RankedChunk[] {
   const ranked = index
-    .search(plan.terms, CANDIDATES)
+    .search(plan.terms, CANDIDATES, accept)
     .map((hit) => ({ hit, rank: hit.score * signalFactor(plan, hit, index) }))
     .sort((a, b) => b.rank - a.rank)
     .slice(0, limit);
