@@ -1,11 +1,7 @@
-import {
-  GetFoundationModelAvailabilityCommand,
-  GetUseCaseForModelAccessCommand,
-} from '@aws-sdk/client-bedrock';
+import { GetUseCaseForModelAccessCommand } from '@aws-sdk/client-bedrock';
 import { lookupModel, parseModelReference } from '../../config/bedrock-models.ts';
 import { type Check, type CheckResult, describeError } from './check.ts';
-
-const MODEL_ACCESS_DOC = 'https://docs.aws.amazon.com/bedrock/latest/userguide/model-access.html';
+import { availabilityProblems } from './model-availability.ts';
 
 /**
  * The one-time steps before a third-party model answers: Anthropic's use-case form
@@ -50,26 +46,13 @@ export const modelAccessCheck: Check = async (context) => {
       );
     }
   }
-  try {
-    const availability = await context.bedrock.send(new GetFoundationModelAvailabilityCommand({ modelId }));
-    if (availability.regionAvailability !== 'AVAILABLE') problems.push(`not offered in ${region}`);
-    if (availability.authorizationStatus !== 'AUTHORIZED') {
-      problems.push('not authorized (an IAM or SCP policy denies it)');
-      fixes.push('Allow bedrock:InvokeModel on the model for this account (check SCPs).');
-    }
-    const agreement = availability.agreementAvailability?.status;
-    if (agreement !== 'AVAILABLE' || availability.entitlementAvailability !== 'AVAILABLE') {
-      problems.push(
-        `Marketplace subscription ${agreement === 'PENDING' ? 'pending' : 'missing'} (agreement ${agreement ?? 'unknown'}, entitlement ${availability.entitlementAvailability ?? 'unknown'})`,
-      );
-      fixes.push(
-        `Invoke the model once as an identity allowed aws-marketplace:Subscribe, Unsubscribe and ViewSubscriptions (e.g. in the Bedrock playground); the subscription completes within about 15 minutes. The Lambda roles are not granted Marketplace actions. ${MODEL_ACCESS_DOC}`,
-      );
-    }
-  } catch (error) {
-    const { name, message } = describeError(error);
-    problems.push(`availability: ${name}: ${message}`);
-    fixes.push(`Allow the checking identity bedrock:GetFoundationModelAvailability. ${MODEL_ACCESS_DOC}`);
+  for (const { problem, fix } of await availabilityProblems(context, modelId, {
+    marketplace: true,
+    actions: 'bedrock:InvokeModel',
+    firstCall: 'Invoke the model once (e.g. in the Bedrock playground)',
+  })) {
+    problems.push(problem);
+    if (fix) fixes.push(fix);
   }
   const result: CheckResult =
     problems.length === 0

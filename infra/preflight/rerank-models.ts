@@ -1,6 +1,6 @@
-import { GetFoundationModelAvailabilityCommand } from '@aws-sdk/client-bedrock';
 import { RERANK_MODELS_SOURCE, rerankModel, rerankModelsIn } from '../../config/rerank-models.ts';
-import { type Check, type CheckResult, describeError, type PreflightContext } from './check.ts';
+import type { Check, CheckResult, PreflightContext } from './check.ts';
+import { availabilityProblems } from './model-availability.ts';
 import { foundationModelLifecycle } from './model-status.ts';
 
 /**
@@ -59,30 +59,11 @@ async function checkOne(
   if (status !== 'ACTIVE') {
     return { problem: `${modelId} is ${status} in ${region}`, fix: elsewhere };
   }
-  try {
-    const availability = await context.bedrock.send(new GetFoundationModelAvailabilityCommand({ modelId }));
-    if (availability.authorizationStatus !== 'AUTHORIZED') {
-      return {
-        problem: `${modelId} is not authorized (an IAM or SCP policy denies it)`,
-        fix: 'Allow bedrock:InvokeModel and bedrock:Rerank on the rerank model for this account (check SCPs).',
-      };
-    }
-    const agreement = availability.agreementAvailability?.status;
-    if (
-      facts?.marketplace &&
-      (agreement !== 'AVAILABLE' || availability.entitlementAvailability !== 'AVAILABLE')
-    ) {
-      return {
-        problem: `${modelId}: Marketplace subscription ${agreement === 'PENDING' ? 'pending' : 'missing'} (agreement ${agreement ?? 'unknown'}, entitlement ${availability.entitlementAvailability ?? 'unknown'})`,
-        fix: 'Invoke the rerank model once as an identity allowed aws-marketplace:Subscribe, Unsubscribe and ViewSubscriptions (e.g. Rerank in the Bedrock console); the Lambda roles are not granted Marketplace actions.',
-      };
-    }
-  } catch (error) {
-    const { name, message } = describeError(error);
-    return {
-      problem: `${modelId} availability: ${name}: ${message}`,
-      fix: 'Allow the checking identity bedrock:GetFoundationModelAvailability.',
-    };
-  }
+  const [blocking] = await availabilityProblems(context, modelId, {
+    marketplace: facts?.marketplace ?? false,
+    actions: 'bedrock:InvokeModel and bedrock:Rerank',
+    firstCall: 'Call Rerank once with the model (e.g. in the Bedrock console)',
+  });
+  if (blocking) return { problem: `${modelId}: ${blocking.problem}`, fix: blocking.fix ?? elsewhere };
   return {};
 }

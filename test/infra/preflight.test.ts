@@ -64,6 +64,8 @@ interface Account {
   bootstrap?: Reply;
   /** GetFoundationModel of a rerank model. */
   rerank?: Reply;
+  /** GetFoundationModelAvailability's regionAvailability. */
+  regionAvailability?: string;
 }
 function account(overrides: Account = {}): Handler {
   return ({ method, path, body }) => {
@@ -112,7 +114,7 @@ function account(overrides: Account = {}): Handler {
           authorizationStatus: 'AUTHORIZED',
           entitlementAvailability:
             overrides.agreement && overrides.agreement !== 'AVAILABLE' ? 'NOT_AVAILABLE' : 'AVAILABLE',
-          regionAvailability: 'AVAILABLE',
+          regionAvailability: overrides.regionAvailability ?? 'AVAILABLE',
         },
       };
     }
@@ -337,6 +339,19 @@ describe('npm run preflight', () => {
       status: 'fail',
       summary: expect.stringMatching(/Marketplace subscription missing/),
       fix: expect.stringMatching(/aws-marketplace:Subscribe/),
+    });
+  });
+
+  it('fails a rerank model the account may not call in the region, as the model-access check does', async () => {
+    const { result } = await preflight(
+      { regionAvailability: 'NOT_AVAILABLE' },
+      { region: 'us-west-2', rerankModels: ['amazon.rerank-v1:0'] },
+      onlyRerank,
+    );
+    expect(result('rerank-models')).toMatchObject({
+      status: 'fail',
+      summary: 'Rerank models in us-west-2: amazon.rerank-v1:0: not offered in us-west-2',
+      fix: expect.stringMatching(/^Rerank with .* in us-west-2, or deploy to a region AWS lists/),
     });
   });
 
