@@ -4,7 +4,6 @@
  * compares the scanned folder with the target's listing by MD5 (an S3 ETag is the MD5 of an object
  * put in one part without SSE-KMS, as Lantern's documents bucket is).
  */
-import { createHash } from 'node:crypto';
 import type { FilterableAttribute } from '../../config/answer-settings.ts';
 import {
   contentTypeOf,
@@ -16,6 +15,7 @@ import {
   SUPPORTED_EXTENSIONS,
 } from './formats.ts';
 import { FrontMatterError, readFrontMatter } from './front-matter.ts';
+import { md5Hex } from './md5.ts';
 import type { UrlOptions } from './public-url.ts';
 import { buildSidecar } from './sidecar.ts';
 
@@ -75,10 +75,6 @@ export interface UploadPlan {
   readonly skipped: readonly Skip[];
   /** Each uploaded or unchanged document's metadata attributes, for the summary and tests. */
   readonly metadata: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
-}
-
-export function md5Hex(content: string | Uint8Array): string {
-  return createHash('md5').update(content).digest('hex');
 }
 
 export function normalisePrefix(prefix: string | undefined): string {

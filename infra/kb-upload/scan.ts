@@ -4,11 +4,10 @@
  * files. Hidden files and folders are left out, as a sync tool leaves out `.git`; symbolic links
  * are refused, so nothing outside the folder is ever published.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { hasFrontMatter, isSidecar, isSupported, MAX_FILE_BYTES } from './formats.ts';
+import { md5OfFile } from './md5.ts';
 import type { LocalFile, Skip } from './plan.ts';
 
 export interface ScannedFolder {
@@ -47,13 +46,7 @@ async function readLocalFile(folder: string, relativePath: string): Promise<Loca
   return {
     relativePath,
     size,
-    md5: await md5Of(path),
+    md5: await md5OfFile(path),
     ...(withText ? { text: await readFile(path, 'utf8') } : {}),
   };
-}
-
-async function md5Of(path: string): Promise<string> {
-  const md5 = createHash('md5');
-  for await (const chunk of createReadStream(path)) md5.update(chunk as Buffer);
-  return md5.digest('hex');
 }

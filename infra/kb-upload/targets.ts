@@ -3,9 +3,7 @@
  * or a local folder (what `npm start -- --docs DIR` ingests). Both are listed, written and pruned
  * the same way, so the plan and the summary are the same for the two.
  */
-import { createHash } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { createReadStream } from 'node:fs';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import {
@@ -14,6 +12,7 @@ import {
   paginateListObjectsV2,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { md5Base64, md5OfFile } from './md5.ts';
 import type { RemoteObject } from './plan.ts';
 
 export interface UploadTarget {
@@ -51,7 +50,7 @@ export function s3Target(client: S3Client, bucket: string, prefix: string): Uplo
           Body: body,
           ContentType: contentType,
           // S3 refuses the object if it arrived other than read, and the ETag it keeps is this MD5.
-          ContentMD5: createHash('md5').update(body).digest('base64'),
+          ContentMD5: md5Base64(body),
         }),
       );
     },
@@ -92,7 +91,7 @@ export function folderTarget(folder: string): UploadTarget {
         if (!entry.isFile()) continue;
         const key = relative(folder, join(entry.parentPath, entry.name)).split(sep).join('/');
         if (!key.startsWith(prefix) || key.split('/').some((part) => part.startsWith('.'))) continue;
-        objects.push({ key, etag: await md5Of(join(folder, key)) });
+        objects.push({ key, etag: await md5OfFile(join(folder, key)) });
       }
       return objects;
     },
@@ -105,10 +104,4 @@ export function folderTarget(folder: string): UploadTarget {
       for (const key of keys) await rm(join(folder, key), { force: true });
     },
   };
-}
-
-async function md5Of(path: string): Promise<string> {
-  const md5 = createHash('md5');
-  for await (const chunk of createReadStream(path)) md5.update(chunk as Buffer);
-  return md5.digest('hex');
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_FILE_BYTES } from '../../../infra/kb-upload/formats.ts';
+import { md5Hex } from '../../../infra/kb-upload/md5.ts';
 import {
   type LocalFile,
-  md5Hex,
   normalisePrefix,
   type PlanOptions,
   planUpload,
