@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diffReports, formatDelta, loadReport, verdictOf } from './baseline.ts';
+import { diffReports, formatDelta, loadBaseline, verdictOf } from './baseline.ts';
 import type { ApiCitation } from './client.ts';
 import type { EvalCase } from './dataset.ts';
 import { type CaseAnswer, type EvalReport, scoreCase, summarize } from './scoring.ts';
@@ -101,20 +101,20 @@ describe('diffReports', () => {
   });
 });
 
-describe('loadReport', () => {
+describe('loadBaseline', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lantern-baseline-'));
 
   it('reads a report.json back', () => {
     const path = join(dir, 'report.json');
     const original = report([scoreCase(c('a'), got('a', []), NO_ANSWER)]);
     writeFileSync(path, JSON.stringify(original));
-    expect(loadReport(path)).toEqual(original);
+    expect(loadBaseline(path)).toEqual(original);
   });
 
   it('refuses a file that is not a report', () => {
     const path = join(dir, 'other.json');
     writeFileSync(path, '{"results": []}');
-    expect(() => loadReport(path)).toThrow(/is not an eval report\.json/);
-    expect(() => loadReport(join(dir, 'missing.json'))).toThrow(/cannot read baseline/);
+    expect(() => loadBaseline(path)).toThrow(/is not an eval report\.json/);
+    expect(() => loadBaseline(join(dir, 'missing.json'))).toThrow(/cannot read baseline/);
   });
 });

@@ -151,17 +151,6 @@ export class ReportFileError extends Error {
   override readonly name = 'ReportFileError';
 }
 
-/** Reads an earlier `report.json` of a run without profiles, with a clear error when the file is not one. */
-export function loadReport(path: string): EvalReport {
-  const report = loadBaseline(path);
-  if ('profiles' in report) {
-    throw new ReportFileError(
-      `baseline ${path} is a report of several profiles; pass --profile to compare with it`,
-    );
-  }
-  return report;
-}
-
 /** Reads an earlier `report.json`, with or without profiles. */
 export function loadBaseline(path: string): EvalReport | ProfilesReport {
   let value: unknown;
