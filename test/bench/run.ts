@@ -27,11 +27,10 @@ type Section = (typeof SECTIONS)[number];
 const usage = `Usage: npm run bench -- [options]
 
   --only LIST           sections to run, comma-separated: ${SECTIONS.join(',')} (default: all)
-  --corpus NAME         shorthand for a shipped corpus and its questions: sample (the default,
-                        local/sample-kb and test/eval/datasets/sample-kb.jsonl; both in the repository)
   --docs DIR            documents for the chat, stream, dynamodb, slack and ingestion figures, any
                         folder, e.g. --docs ../shared/corpora/coda-help (outside the repository);
-                        needs --dataset
+                        needs --dataset (default: local/sample-kb with test/eval/datasets/sample-kb.jsonl,
+                        both in the repository)
   --dataset FILE        JSONL questions for those figures (eval format), e.g.
                         --dataset test/eval/datasets/coda-help.jsonl
   --levels LIST         POST /v1/chat concurrency levels (default: 1,8,32)
@@ -62,7 +61,6 @@ const args = parseCli(usage, () =>
   parseArgs({
     options: {
       only: { type: 'string' },
-      corpus: { type: 'string', default: 'sample' },
       docs: { type: 'string' },
       dataset: { type: 'string' },
       levels: { type: 'string', default: '1,8,32' },
@@ -97,7 +95,6 @@ const only = new Set<Section>(
         return name;
       }),
 );
-if (args.corpus !== 'sample') fail('--corpus must be sample (other documents: --docs and --dataset)');
 if ((args.docs === undefined) !== (args.dataset === undefined)) fail('--docs and --dataset go together');
 if (args.docs !== undefined && !existsSync(args.docs)) fail(`--docs: no folder ${args.docs}`);
 if (args.dataset !== undefined && !existsSync(args.dataset)) fail(`--dataset: no file ${args.dataset}`);
