@@ -20,20 +20,48 @@ import { validationError } from '../errors.ts';
 import type { DocumentMetadata, MetadataValue } from '../ingestion/metadata.ts';
 import { type Violation, validationMessage } from '../protocol/validate.ts';
 
-export const COMPARISON_OPERATORS = [
-  'equals',
-  'notEquals',
-  'greaterThan',
-  'greaterThanOrEquals',
-  'lessThan',
-  'lessThanOrEquals',
-  'in',
-  'notIn',
-  'startsWith',
-  'listContains',
-  'stringContains',
-] as const;
-export type ComparisonOperator = (typeof COMPARISON_OPERATORS)[number];
+type Scalar = string | number | boolean;
+const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isStringList = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.length > 0 && value.every(isString);
+const isScalar = (value: unknown): value is Scalar =>
+  isString(value) || isNumber(value) || typeof value === 'boolean';
+
+/** Each value type an operator takes: its test, and the constraint a wrong value breaks. */
+type Kind = { readonly test: (value: unknown) => boolean; readonly constraint: string };
+const SCALAR = { test: isScalar, constraint: 'Member must be a string, a number or a boolean' };
+const NUMBER = { test: isNumber, constraint: 'Member must be a number' };
+const STRING = { test: isString, constraint: 'Member must be a string' };
+const STRING_LIST = { test: isStringList, constraint: 'Member must be a non-empty list of strings' };
+
+type Attribute = MetadataValue | undefined;
+/** A list attribute equals (is in) when a member does, as both stores behind Bedrock compare arrays. */
+const same = (a: Attribute, value: unknown) =>
+  Array.isArray(a) ? isString(value) && a.includes(value) : a === value;
+const isIn = (a: Attribute, values: readonly string[]) =>
+  isString(a) ? values.includes(a) : Array.isArray(a) && a.some((member) => values.includes(member));
+const num = (a: Attribute, compare: (n: number) => boolean) => typeof a === 'number' && compare(a);
+
+/** Each comparison: the value it takes, and whether an attribute satisfies it (absent: undefined). */
+const OPERATORS = {
+  equals: { kind: SCALAR, matches: (a, v) => same(a, v) },
+  notEquals: { kind: SCALAR, matches: (a, v) => !same(a, v) },
+  greaterThan: { kind: NUMBER, matches: (a, v) => num(a, (n) => n > (v as number)) },
+  greaterThanOrEquals: { kind: NUMBER, matches: (a, v) => num(a, (n) => n >= (v as number)) },
+  lessThan: { kind: NUMBER, matches: (a, v) => num(a, (n) => n < (v as number)) },
+  lessThanOrEquals: { kind: NUMBER, matches: (a, v) => num(a, (n) => n <= (v as number)) },
+  in: { kind: STRING_LIST, matches: (a, v) => isIn(a, v as string[]) },
+  notIn: { kind: STRING_LIST, matches: (a, v) => !isIn(a, v as string[]) },
+  startsWith: { kind: STRING, matches: (a, v) => isString(a) && a.startsWith(v as string) },
+  listContains: { kind: STRING, matches: (a, v) => Array.isArray(a) && a.includes(v as string) },
+  stringContains: {
+    kind: STRING,
+    matches: (a, v) =>
+      isString(a) ? a.includes(v as string) : Array.isArray(a) && a.some((m) => m.includes(v as string)),
+  },
+} satisfies Record<string, { kind: Kind; matches: (a: Attribute, v: unknown) => boolean }>;
+export type ComparisonOperator = keyof typeof OPERATORS;
 export type LogicalOperator = 'andAll' | 'orAll';
 
 export interface FilterAttribute {
@@ -48,29 +76,6 @@ export type RetrievalFilter =
 /** "You can combine up to 5 filter groups … you can only create one level of embedding." */
 export const MAX_GROUP_SIZE = 5;
 export const MAX_NESTING = 1;
-
-type ValueKind = 'scalar' | 'number' | 'string' | 'stringList';
-
-const VALUE_KIND: Readonly<Record<ComparisonOperator, ValueKind>> = {
-  equals: 'scalar',
-  notEquals: 'scalar',
-  greaterThan: 'number',
-  greaterThanOrEquals: 'number',
-  lessThan: 'number',
-  lessThanOrEquals: 'number',
-  in: 'stringList',
-  notIn: 'stringList',
-  startsWith: 'string',
-  listContains: 'string',
-  stringContains: 'string',
-};
-
-const KIND_CONSTRAINT: Readonly<Record<ValueKind, string>> = {
-  scalar: 'Member must be a string, a number or a boolean',
-  number: 'Member must be a number',
-  string: 'Member must be a string',
-  stringList: 'Member must be a non-empty list of strings',
-};
 
 /**
  * Throws a ValidationException naming each member that breaks a rule the model cannot express,
@@ -88,107 +93,32 @@ function check(filter: unknown, path: string, depth: number, out: Violation[]): 
   for (const [operator, operand] of Object.entries(filter)) {
     if (operand === undefined || operand === null) continue;
     const at = `${path}.${operator}`;
+    const fail = (member: string, constraint: string) =>
+      out.push({ path: member, constraint, shown: undefined });
     if (operator === 'andAll' || operator === 'orAll') {
       if (!Array.isArray(operand)) continue;
-      if (operand.length > MAX_GROUP_SIZE) {
-        out.push({
-          path: at,
-          constraint: `Member must have length less than or equal to ${MAX_GROUP_SIZE}`,
-          shown: undefined,
-        });
-      }
-      if (depth > MAX_NESTING) {
-        out.push({
-          path: at,
-          constraint: `Member must not nest andAll or orAll more than ${MAX_NESTING} level deep`,
-          shown: undefined,
-        });
-        continue;
-      }
-      operand.forEach((item, i) => {
-        check(item, `${at}.${i + 1}.member`, depth + 1, out);
-      });
+      if (operand.length > MAX_GROUP_SIZE)
+        fail(at, `Member must have length less than or equal to ${MAX_GROUP_SIZE}`);
+      if (depth > MAX_NESTING)
+        fail(at, `Member must not nest andAll or orAll more than ${MAX_NESTING} level deep`);
+      else for (const [i, item] of operand.entries()) check(item, `${at}.${i + 1}.member`, depth + 1, out);
       continue;
     }
-    const kind = VALUE_KIND[operator as ComparisonOperator];
-    if (kind === undefined) continue;
+    const kind = OPERATORS[operator as ComparisonOperator]?.kind;
     const value = (operand as { value?: unknown }).value;
-    if (value !== undefined && value !== null && !isKind(value, kind)) {
-      out.push({ path: `${at}.value`, constraint: KIND_CONSTRAINT[kind], shown: undefined });
-    }
-  }
-}
-
-function isKind(value: unknown, kind: ValueKind): boolean {
-  switch (kind) {
-    case 'scalar':
-      return (
-        typeof value === 'string' ||
-        typeof value === 'boolean' ||
-        (typeof value === 'number' && Number.isFinite(value))
-      );
-    case 'number':
-      return typeof value === 'number' && Number.isFinite(value);
-    case 'string':
-      return typeof value === 'string';
-    case 'stringList':
-      return Array.isArray(value) && value.length > 0 && value.every((item) => typeof item === 'string');
+    if (kind !== undefined && value !== undefined && value !== null && !kind.test(value))
+      fail(`${at}.value`, kind.constraint);
   }
 }
 
 /** Whether a document's attributes satisfy a filter already checked by `assertValidFilter`. */
 export function matchesFilter(filter: RetrievalFilter, attributes: DocumentMetadata): boolean {
   const f = filter as Record<string, unknown>;
-  if (Array.isArray(f.andAll))
-    return (f.andAll as RetrievalFilter[]).every((item) => matchesFilter(item, attributes));
-  if (Array.isArray(f.orAll))
-    return (f.orAll as RetrievalFilter[]).some((item) => matchesFilter(item, attributes));
-  for (const operator of COMPARISON_OPERATORS) {
-    const operand = f[operator] as FilterAttribute | undefined;
-    if (operand !== undefined && operand !== null)
-      return compare(operator, attributes[operand.key], operand.value);
+  if (Array.isArray(f.andAll)) return f.andAll.every((item) => matchesFilter(item, attributes));
+  if (Array.isArray(f.orAll)) return f.orAll.some((item) => matchesFilter(item, attributes));
+  for (const [operator, { matches }] of Object.entries(OPERATORS)) {
+    const operand = f[operator] as FilterAttribute | undefined | null;
+    if (operand !== undefined && operand !== null) return matches(attributes[operand.key], operand.value);
   }
   return false;
-}
-
-function compare(
-  operator: ComparisonOperator,
-  attribute: MetadataValue | undefined,
-  value: unknown,
-): boolean {
-  switch (operator) {
-    case 'equals':
-      return sameScalar(attribute, value);
-    case 'notEquals':
-      return !sameScalar(attribute, value);
-    case 'greaterThan':
-      return typeof attribute === 'number' && attribute > (value as number);
-    case 'greaterThanOrEquals':
-      return typeof attribute === 'number' && attribute >= (value as number);
-    case 'lessThan':
-      return typeof attribute === 'number' && attribute < (value as number);
-    case 'lessThanOrEquals':
-      return typeof attribute === 'number' && attribute <= (value as number);
-    case 'in':
-      return isIn(attribute, value as string[]);
-    case 'notIn':
-      return !isIn(attribute, value as string[]);
-    case 'startsWith':
-      return typeof attribute === 'string' && attribute.startsWith(value as string);
-    case 'listContains':
-      return Array.isArray(attribute) && attribute.includes(value as string);
-    case 'stringContains':
-      if (typeof attribute === 'string') return attribute.includes(value as string);
-      return Array.isArray(attribute) && attribute.some((member) => member.includes(value as string));
-  }
-}
-
-function sameScalar(attribute: MetadataValue | undefined, value: unknown): boolean {
-  if (Array.isArray(attribute)) return typeof value === 'string' && attribute.includes(value);
-  return attribute === value;
-}
-
-function isIn(attribute: MetadataValue | undefined, values: readonly string[]): boolean {
-  if (typeof attribute === 'string') return values.includes(attribute);
-  return Array.isArray(attribute) && attribute.some((member) => values.includes(member));
 }
