@@ -34,15 +34,11 @@ import { formatDiff, formatMisses, formatProfiles, formatSummary } from './text-
 const DATASETS = join(import.meta.dirname, 'datasets');
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
 /** The dataset shipped with the documents it was written for, both in the repository. */
-const SHIPPED: Record<string, { dataset: string; docs: string }> = {
-  sample: { dataset: join(DATASETS, 'sample-kb.jsonl'), docs: SAMPLE_KB },
-};
+const SHIPPED = { dataset: join(DATASETS, 'sample-kb.jsonl'), docs: SAMPLE_KB };
 
 const usage = `Usage: npm run eval -- [options]
 
   --dataset FILE     JSONL dataset (default: test/eval/datasets/sample-kb.jsonl)
-  --corpus NAME      shorthand for a shipped dataset and its documents: sample (the default,
-                     local/sample-kb and its questions; both in the repository)
   --docs DIR         start a local stack on these documents, any folder, inside the repository or
                      outside it (default: the shipped dataset's documents; required with a --dataset
                      of your own), e.g. --docs ../shared/corpora/coda-help
@@ -69,7 +65,6 @@ const args = parseCli(usage, () =>
   parseArgs({
     options: {
       dataset: { type: 'string' },
-      corpus: { type: 'string' },
       docs: { type: 'string' },
       url: { type: 'string' },
       'api-key': { type: 'string' },
@@ -84,10 +79,7 @@ const args = parseCli(usage, () =>
   }),
 ).values;
 
-const corpus = args.corpus ?? 'sample';
-const shipped = SHIPPED[corpus];
-if (!shipped) fail(`--corpus must be one of ${Object.keys(SHIPPED).join(', ')}`);
-const datasetPath = resolve(args.dataset ?? shipped.dataset);
+const datasetPath = resolve(args.dataset ?? SHIPPED.dataset);
 const datasetName = basename(datasetPath);
 const concurrency = Number(args.concurrency);
 if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16)
@@ -127,7 +119,7 @@ if (args.url) {
 const profilesFile = args.profiles ? resolve(args.profiles) : undefined;
 const withProfiles = profileArgs.length > 0 || profilesFile !== undefined;
 // A dataset of our own without --docs or --url would be asked of the wrong documents.
-const shippedDocs = Object.values(SHIPPED).find((s) => s.dataset === datasetPath)?.docs;
+const shippedDocs = datasetPath === SHIPPED.dataset ? SHIPPED.docs : undefined;
 const docsDir = args.url
   ? undefined
   : resolve(args.docs ?? shippedDocs ?? fail('give --docs DIR or --url URL'));
