@@ -2,7 +2,7 @@
  * The question, analysed once: the terms to rank with and their weights, the terms relevance is
  * judged on, and what kind of answer it asks for. Ranking and generation read the same plan.
  */
-import { analyze } from './analyzer.ts';
+import { analyze, normalizeTerm, tokenize } from './analyzer.ts';
 import { expandQuestion, type Thesaurus } from './related-terms.ts';
 import { wordNet } from './wordnet.ts';
 
@@ -72,12 +72,18 @@ export function planQuery(
   thesaurus: Thesaurus = wordNet,
 ): QueryPlan {
   const own = new Set(analyze(question));
+  // A word the corpus writes as one ("backup") is asked as two ("back up"): it stands for them.
+  const parts = new Set<string>();
+  for (const [joined, split] of compounds(question, vocabulary)) {
+    own.add(joined);
+    for (const part of split) parts.add(part);
+  }
   const known = [...own].filter((term) => vocabulary.has(term));
   const followUp =
     history.length > 0 && (known.length <= FOLLOW_UP_MAX_TERMS || POINTS_BACK.test(question.trim()));
   const terms = new Map([...own].map((term) => [term, 1]));
   const { related, modifiers } = expandQuestion(question, vocabulary, thesaurus);
-  const judged = new Set([...own].filter((term) => !modifiers.has(term)));
+  const judged = new Set([...own].filter((term) => !modifiers.has(term) && !parts.has(term)));
   const recentFirst = [...history].reverse();
   (followUp ? HISTORY_WEIGHTS : FRESH_HISTORY_WEIGHTS).forEach((weight, i) => {
     for (const term of analyze(recentFirst[i] ?? '')) {
@@ -104,6 +110,25 @@ export function planQuery(
   );
   const wantsSteps = ASKS_STEPS.test(question);
   return { terms, own, judged, followUp, unknownNames, wantsSteps, related, expanded };
+}
+
+/**
+ * A content word and the next whose join is a corpus term ("log in" → "login"; not "a way"): the
+ * join → its words' terms.
+ */
+function compounds(question: string, vocabulary: Vocabulary): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  const tokens = tokenize(question);
+  tokens.forEach((token, i) => {
+    const next = tokens[i + 1];
+    const joined = next === undefined || normalizeTerm(token) === null ? null : normalizeTerm(token + next);
+    if (joined === null || !vocabulary.has(joined)) return;
+    found.set(
+      joined,
+      [token, next ?? ''].flatMap((word) => normalizeTerm(word) ?? []),
+    );
+  });
+  return found;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ingestAll, KnowledgeBase } from '../../../../local/bedrock-emulator/knowledge-base.ts';
+import { ChunkIndex } from '../../../../local/bedrock-emulator/retrieval/chunk-index.ts';
+import { planQuery } from '../../../../local/bedrock-emulator/retrieval/query-plan.ts';
 
 const helpCenter = join(import.meta.dirname, '..', 'fixtures', 'help-center');
 const kb = new KnowledgeBase('RETRIEVAL1', [
@@ -59,5 +61,19 @@ describe('retrieval', () => {
 
   it('reads a misspelt word as the word the documents have', () => {
     expect(top('how do I instal an extenson')).toMatch(/^install-an-extension\.md/);
+  });
+
+  it('meets a word the documents write as one when the question writes it as two', () => {
+    const index = new ChunkIndex();
+    const doc = (id: string, body: string) =>
+      index.add({ id, title: '', headings: '', description: '', body });
+    doc('backup', 'Make a backup of the server data every night.');
+    doc('migrate', 'Move the server data to a new server, then go back to the old one.');
+    doc('away', 'Set your status to away when you leave.');
+    const plan = planQuery("how do I back up my server's data?", [], index);
+    expect(index.search(plan.terms, 1)[0]?.id).toBe('backup');
+    expect(plan.judged.has('back')).toBe(false);
+    // Only a content word starts a join: "a way" is not "away".
+    expect(planQuery('is there a way to leave?', [], index).own.has('awai')).toBe(false);
   });
 });
