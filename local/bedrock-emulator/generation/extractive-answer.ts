@@ -47,22 +47,19 @@ export interface Span {
   readonly end: number;
 }
 
+interface Citation<R> {
+  readonly span: Span;
+  readonly text: string;
+  readonly references: readonly R[];
+}
+
 export type AnswerPart<R> =
   | { readonly type: 'text'; readonly text: string }
-  | {
-      readonly type: 'citation';
-      readonly span: Span;
-      readonly text: string;
-      readonly references: readonly R[];
-    };
+  | ({ readonly type: 'citation' } & Citation<R>);
 
 export interface Answer<R> {
   readonly text: string;
-  readonly citations: readonly {
-    readonly span: Span;
-    readonly text: string;
-    readonly references: readonly R[];
-  }[];
+  readonly citations: readonly Citation<R>[];
 }
 
 /** Enough for a help-center answer, short enough for a chat bubble. */
@@ -153,7 +150,7 @@ function hasSteps(passage: Passage<unknown>, weights: QueryWeights): boolean {
 /** Runs the generator to completion, the way the non-streaming endpoint needs it. */
 export function collectAnswer<R>(parts: Iterable<AnswerPart<R>>): Answer<R> {
   let text = '';
-  const citations: Answer<R>['citations'][number][] = [];
+  const citations: Citation<R>[] = [];
   for (const part of parts) {
     if (part.type === 'text') text += part.text;
     else citations.push({ span: part.span, text: part.text, references: part.references });
@@ -180,27 +177,25 @@ function scored(passage: Passage<unknown>, weights: QueryWeights): (Sentence & {
     .map((s) => ({ ...s, score: score(s.text, weights) }));
 }
 
+/** The first of the best scored items. */
+const best = <T extends { readonly score: number }>(items: readonly T[]): T | undefined =>
+  items.reduce<T | undefined>((a, b) => (a === undefined || b.score > a.score ? b : a), undefined);
+
 function bestSentence(passage: Passage<unknown>, weights: QueryWeights): Range | undefined {
-  const best = scored(passage, weights).reduce<(Sentence & { score: number }) | undefined>(
-    (a, b) => (a === undefined || b.score > a.score ? b : a),
-    undefined,
-  );
-  return best === undefined ? undefined : { start: best.start, end: best.end, score: best.score };
+  const sentence = best(scored(passage, weights));
+  return sentence && { start: sentence.start, end: sentence.end, score: sentence.score };
 }
 
 function answerRange(passage: Passage<unknown>, weights: QueryWeights): Range | undefined {
   const sentences = scored(passage, weights);
-  if (sentences.length === 0) return undefined;
-  const best = sentences.reduce((a, b) => (b.score > a.score ? b : a));
+  const top = best(sentences);
+  if (top === undefined) return undefined;
   const lines = lineSpans(passage.text);
   const lists = listBlocks(lines, weights);
-  const around = lists.find((list) => best.line >= list.leadLine && best.line <= list.lastLine);
-  const steps = weights.wantsSteps
-    ? lists.reduce<ListBlock | undefined>((a, b) => (a === undefined || b.score > a.score ? b : a), undefined)
-    : undefined;
-  const list =
-    around ?? (steps !== undefined && steps.score >= STEPS_PREFERENCE * best.score ? steps : undefined);
-  const range = list === undefined ? prose(sentences, best) : listRange(lines, list, best.score);
+  const around = lists.find((list) => top.line >= list.leadLine && top.line <= list.lastLine);
+  const steps = weights.wantsSteps ? best(lists) : undefined;
+  const list = around ?? (steps && steps.score >= STEPS_PREFERENCE * top.score ? steps : undefined);
+  const range = list === undefined ? prose(sentences, top) : listRange(lines, list, top.score);
   return withHeading(passage, lines, range);
 }
 

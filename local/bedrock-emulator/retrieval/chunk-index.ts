@@ -35,8 +35,6 @@ interface Term {
 
 const FIELDS = ['title', 'headings', 'description', 'body'] as const;
 
-/** Bounds `nearest`'s memory: questions bring new words without end. */
-const MAX_REMEMBERED_WORDS = 10_000;
 /**
  * A title names what the page is about; a section's headings and the page's description say it
  * less exactly (headings repeat a page's topic section after section); a body match may be a
@@ -64,14 +62,12 @@ export class ChunkIndex {
   readonly #slots = new Map<string, number>();
   readonly #free: number[] = [];
   /** Field lengths, four per slot. */
-  #lengths = new Float64Array(4 * 1024);
+  readonly #lengths: number[] = [];
   readonly #totalLength = [0, 0, 0, 0];
   /** Each slot's terms, so removing a chunk touches only its own postings. */
   readonly #termsOf = new Map<number, readonly string[]>();
   /** See #lengthNorms; undefined after a change. */
   #norms: Float64Array | undefined;
-  /** `nearest`'s answers until the vocabulary changes: each one scans every known term. */
-  readonly #nearest = new Map<string, string | undefined>();
 
   get size(): number {
     return this.#slots.size;
@@ -80,15 +76,9 @@ export class ChunkIndex {
   add(chunk: IndexedChunk): void {
     this.remove(chunk.id);
     this.#norms = undefined;
-    this.#nearest.clear();
     const slot = this.#free.pop() ?? this.#ids.length;
     this.#ids[slot] = chunk.id;
     this.#slots.set(chunk.id, slot);
-    if (4 * slot + 4 > this.#lengths.length) {
-      const grown = new Float64Array(2 * this.#lengths.length);
-      grown.set(this.#lengths);
-      this.#lengths = grown;
-    }
     const packed = new Map<string, number>();
     const distinct = new Set<string>();
     FIELDS.forEach((field, f) => {
@@ -106,11 +96,8 @@ export class ChunkIndex {
       this.#totalLength[f] = (this.#totalLength[f] ?? 0) + distinct.size;
     });
     for (const [word, value] of packed) {
-      let term = this.#terms.get(word);
-      if (term === undefined) {
-        term = { postings: new Map(), chunksPerField: new Int32Array(4) };
-        this.#terms.set(word, term);
-      }
+      const term = this.#terms.get(word) ?? { postings: new Map(), chunksPerField: new Int32Array(4) };
+      this.#terms.set(word, term);
       term.postings.set(slot, value);
       countFields(term, value, 1);
     }
@@ -121,7 +108,6 @@ export class ChunkIndex {
     const slot = this.#slots.get(id);
     if (slot === undefined) return;
     this.#norms = undefined;
-    this.#nearest.clear();
     for (const word of this.#termsOf.get(slot) ?? []) {
       const term = this.#terms.get(word);
       if (term === undefined) continue;
@@ -129,9 +115,8 @@ export class ChunkIndex {
       term.postings.delete(slot);
       if (term.postings.size === 0) this.#terms.delete(word);
     }
-    for (let f = 0; f < 4; f++) {
+    for (let f = 0; f < 4; f++)
       this.#totalLength[f] = (this.#totalLength[f] ?? 0) - (this.#lengths[4 * slot + f] ?? 0);
-    }
     this.#termsOf.delete(slot);
     this.#slots.delete(id);
     this.#ids[slot] = undefined;
@@ -145,26 +130,6 @@ export class ChunkIndex {
   /** BM25's inverse document frequency; a term the corpus lacks gets the rarest term's. */
   idf(term: string): number {
     return inverseFrequency(this.#terms.get(term)?.postings.size ?? 0.5, this.size);
-  }
-
-  /**
-   * The known term one edit away from `term` (a letter dropped, added, changed or two swapped),
-   * the most common if several are; undefined when none is.
-   */
-  nearest(word: string): string | undefined {
-    if (this.#nearest.has(word)) return this.#nearest.get(word);
-    let best: string | undefined;
-    let bestCount = 0;
-    for (const [known, term] of this.#terms) {
-      const count = term.postings.size;
-      if (count > bestCount && Math.abs(known.length - word.length) <= 1 && oneEdit(word, known)) {
-        best = known;
-        bestCount = count;
-      }
-    }
-    if (this.#nearest.size >= MAX_REMEMBERED_WORDS) this.#nearest.clear();
-    this.#nearest.set(word, best);
-    return best;
   }
 
   /**
@@ -236,18 +201,4 @@ function countFields(term: Term, packed: number, change: number): void {
   if (packed >= BODY) counts[3] = (counts[3] ?? 0) + change;
   const short = packed % BODY;
   for (let f = 0; short > 0 && f < 3; f++) if (tfOf(short, f) > 0) counts[f] = (counts[f] ?? 0) + change;
-}
-
-/** Whether `a` becomes `b` by one letter dropped, added or changed, or two neighbours swapped. */
-function oneEdit(a: string, b: string): boolean {
-  if (a === b) return false;
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  if (a.length === b.length) {
-    return (
-      a.slice(i + 1) === b.slice(i + 1) ||
-      (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2))
-    );
-  }
-  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }

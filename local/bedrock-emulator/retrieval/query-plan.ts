@@ -9,8 +9,6 @@ import { wordNet } from './wordnet.ts';
 export interface Vocabulary {
   has(term: string): boolean;
   idf(term: string): number;
-  /** The known term one edit away, if any. */
-  nearest(term: string): string | undefined;
 }
 
 export interface QueryPlan {
@@ -46,13 +44,6 @@ const POINTS_BACK =
 const ASKS_STEPS =
   /\b(?:how (?:do|can|could|would|should|to|does)|how'?s|steps?|where (?:do|can|is|are)|set ?up|way to)\b|^(?:can|could) (?:i|we|you)\b/i;
 
-/**
- * Words this long that the corpus lacks may be a one-letter misspelling of one it has: that word
- * is searched for too, weighing less (it may be another word), and relevance is still judged on
- * the word as written.
- */
-const MIN_CORRECTED_LENGTH = 5;
-const MISSPELT_WEIGHT = 0.6;
 /** Another word for a question's word may mean something else in this corpus: the question's own words lead. */
 const RELATED_WEIGHT = 0.3;
 /**
@@ -91,11 +82,6 @@ export function planQuery(
       if (i === 0 && followUp) judged.add(term);
     }
   });
-  for (const [term, weight] of [...terms]) {
-    const nearest =
-      term.length < MIN_CORRECTED_LENGTH || vocabulary.has(term) ? undefined : vocabulary.nearest(term);
-    if (nearest !== undefined && !terms.has(nearest)) terms.set(nearest, MISSPELT_WEIGHT * weight);
-  }
   const expanded = new Set<string>();
   for (const relatives of related.values()) {
     for (const term of relatives) {

@@ -1,10 +1,13 @@
 /**
- * Ranking: BM25 candidates from the index, re-ranked by the signals, then marked relevant or not.
+ * Ranking: BM25 candidates from the index, re-ranked by a short list of generic signals (each a
+ * factor on the BM25 score, with its constant and why), then marked relevant or not. Headings need
+ * no signal of their own: BM25 weighs them as a field (chunk-index.ts). Signals tried and dropped
+ * for making no difference on the question sets tuned on: a heading naming the question's words,
+ * a procedure for a how-to question.
  */
-import type { ChunkIndex } from './chunk-index.ts';
-import type { QueryPlan } from './query-plan.ts';
+import type { ChunkIndex, IndexHit } from './chunk-index.ts';
+import { heldMass, type QueryPlan, type Vocabulary } from './query-plan.ts';
 import { isRelevant, type Judgement, judge } from './relevance.ts';
-import { signalFactor } from './signals.ts';
 
 export interface RankedChunk {
   readonly id: string;
@@ -19,6 +22,10 @@ export interface RankedChunk {
 const CANDIDATES = 100;
 /** A hit below the best may be answered from only when it ranks at least this close to it. */
 const CLOSE_RANK = 0.3;
+/** BM25 sums per-term scores: a chunk repeating one rare word outranks one that has them all. */
+const COVERAGE_FLOOR = 0.25;
+/** A follow-up asks something new: a chunk with none of its own words answers the last question again. */
+const REPEAT_PENALTY = 0.5;
 
 /** `accept`: a metadata filter over chunk ids; only accepted chunks become candidates. */
 export function rankChunks(
@@ -42,4 +49,22 @@ export function rankChunks(
       judgement,
     };
   });
+}
+
+/** The idf-weighted share of the question a chunk covers, and the follow-up's repeat penalty. */
+function signalFactor(plan: QueryPlan, hit: IndexHit, vocabulary: Vocabulary): number {
+  let total = 0;
+  let covered = 0;
+  for (const [term, weight] of plan.terms) {
+    // A related word is counted with the word it stands in for, not as one more word to cover.
+    if (plan.expanded.has(term)) continue;
+    total += weight * vocabulary.idf(term);
+    covered += weight * heldMass(plan, term, vocabulary, (t) => hit.has(t));
+  }
+  const coverage = total === 0 ? 0 : covered / total;
+  const repeats =
+    plan.followUp &&
+    plan.own.size > 0 &&
+    ![...plan.own].some((term) => heldMass(plan, term, vocabulary, (t) => hit.has(t)) > 0);
+  return (COVERAGE_FLOOR + coverage) * (repeats ? REPEAT_PENALTY : 1);
 }

@@ -41,35 +41,30 @@ export function readVectorSearch(
   path: string,
   region: string,
 ): VectorSearch {
+  const search: { -readonly [K in keyof VectorSearch]: VectorSearch[K] } = {
+    numberOfResults: configuration?.numberOfResults ?? defaultNumberOfResults,
+  };
   const filter = configuration?.filter;
-  let accept: VectorSearch['accept'];
   if (filter !== undefined && filter !== null) {
     assertValidFilter(filter, `${path}.filter`);
-    accept = (attributes) => matchesFilter(filter, attributes);
+    search.accept = (attributes) => matchesFilter(filter, attributes);
   }
   const reranking = configuration?.rerankingConfiguration;
-  let rerank: VectorSearch['rerank'];
-  if (reranking !== undefined && reranking !== null) {
-    const bedrock = reranking.bedrockRerankingConfiguration;
-    if (bedrock === undefined || bedrock === null) {
-      throw validationError(
-        `1 validation error detected: Value at '${path}.rerankingConfiguration.bedrockRerankingConfiguration' failed to satisfy constraint: Member must not be null`,
-      );
-    }
-    assertRerankModel(bedrock.modelConfiguration.modelArn, region);
-    const fields = metadataFields(bedrock.metadataConfiguration);
-    rerank = {
-      ...(bedrock.numberOfRerankedResults === undefined
-        ? {}
-        : { numberOfRerankedResults: bedrock.numberOfRerankedResults }),
-      documentOf: (chunk) => rerankDocument(chunk, fields),
-    };
+  if (reranking === undefined || reranking === null) return search;
+  const bedrock = reranking.bedrockRerankingConfiguration;
+  if (bedrock === undefined || bedrock === null) {
+    throw validationError(
+      `1 validation error detected: Value at '${path}.rerankingConfiguration.bedrockRerankingConfiguration' failed to satisfy constraint: Member must not be null`,
+    );
   }
-  return {
-    numberOfResults: configuration?.numberOfResults ?? defaultNumberOfResults,
-    ...(accept === undefined ? {} : { accept }),
-    ...(rerank === undefined ? {} : { rerank }),
+  assertRerankModel(bedrock.modelConfiguration.modelArn, region);
+  const fields = metadataFields(bedrock.metadataConfiguration);
+  const { numberOfRerankedResults } = bedrock;
+  search.rerank = {
+    ...(numberOfRerankedResults === undefined ? {} : { numberOfRerankedResults }),
+    documentOf: (chunk) => rerankDocument(chunk, fields),
   };
+  return search;
 }
 
 export interface SearchOutcome {
@@ -95,17 +90,14 @@ export function runVectorSearch(
   const answerable = ranked[0]?.relevant === true;
   if (search.rerank === undefined) return { results: ranked, answerable };
   const { documentOf, numberOfRerankedResults } = search.rerank;
-  const results = rerank(
+  const order = rerank(
     questionText,
     ranked.map((result) => documentOf(result.chunk)),
-  )
-    .slice(0, numberOfRerankedResults ?? ranked.length)
-    .flatMap(({ index, relevanceScore }) => {
-      const result = ranked[index];
-      return result
-        ? [{ ...result, score: relevanceScore, relevant: isRelevant(plan, result.judgement) }]
-        : [];
-    });
+  ).slice(0, numberOfRerankedResults ?? ranked.length);
+  const results = order.flatMap(({ index, relevanceScore }) => {
+    const result = ranked[index];
+    return result ? [{ ...result, score: relevanceScore, relevant: isRelevant(plan, result.judgement) }] : [];
+  });
   return { results, answerable };
 }
 

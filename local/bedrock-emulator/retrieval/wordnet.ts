@@ -137,31 +137,27 @@ function findIndexLine(pos: PartOfSpeech, word: string): string | undefined {
 function senseWords(pos: PartOfSpeech, offset: number, lemma: string): string[] {
   // offset lex_filenum ss_type w_cnt (word lex_id)… p_cnt (symbol offset pos source/target)… | gloss
   const fields = readDataLine(pos, offset);
-  const count = Number.parseInt(fields[3] ?? '0', 16);
-  const words = Array.from({ length: count }, (_, i) =>
-    (fields[4 + 2 * i] ?? '').toLowerCase().replace(/\(.*\)$/, ''),
-  );
+  const words = lineWords(fields);
   const own = words.indexOf(lemma) + 1;
   const related = [...words];
-  const at = 5 + 2 * count;
+  const at = 5 + 2 * words.length;
   for (let i = 0; i < Number(fields[at - 1]); i++) {
     const [symbol = '', target = '', part = '', ends = '0000'] = fields.slice(at + 4 * i, at + 4 * i + 4);
     const [source, to] = [Number.parseInt(ends.slice(0, 2), 16), Number.parseInt(ends.slice(2), 16)];
     // A lexical pointer (a derivation) holds for one word of the sense only: it must be ours.
     if (!FOLLOWED[pos].split(' ').includes(symbol) || (source !== 0 && source !== own)) continue;
-    const targetPos = POS_OF[part] ?? 'noun';
-    const linked = readDataLine(targetPos, Number(target));
-    const linkedWords = Array.from(
-      { length: Number.parseInt(linked[3] ?? '0', 16) },
-      (_, j) => linked[4 + 2 * j] ?? '',
-    );
-    related.push(
-      ...(to === 0 ? linkedWords : linkedWords.slice(to - 1, to)).map((w) =>
-        w.toLowerCase().replace(/\(.*\)$/, ''),
-      ),
-    );
+    const linked = lineWords(readDataLine(POS_OF[part] ?? 'noun', Number(target)));
+    related.push(...(to === 0 ? linked : linked.slice(to - 1, to)));
   }
   return related.filter((w) => w.length > 0);
+}
+
+/** A data line's words, lower-cased, without an adjective's marker ("(a)"). */
+function lineWords(fields: readonly string[]): string[] {
+  const count = Number.parseInt(fields[3] ?? '0', 16);
+  return Array.from({ length: count }, (_, i) =>
+    (fields[4 + 2 * i] ?? '').toLowerCase().replace(/\(.*\)$/, ''),
+  );
 }
 
 /** The fields of the data line at `offset`, before its gloss; none when the offset is not a line's. */
