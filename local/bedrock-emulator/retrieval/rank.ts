@@ -26,6 +26,8 @@ const CLOSE_RANK = 0.3;
 const COVERAGE_FLOOR = 0.25;
 /** A follow-up asks something new: a chunk with none of its own words answers the last question again. */
 const REPEAT_PENALTY = 0.5;
+/** A follow-up continues the topic asked about before: a section headed by it, up to this much more. */
+const TOPIC_BONUS = 0.5;
 
 /** `accept`: a metadata filter over chunk ids; only accepted chunks become candidates. */
 export function rankChunks(
@@ -55,16 +57,22 @@ export function rankChunks(
 function signalFactor(plan: QueryPlan, hit: IndexHit, vocabulary: Vocabulary): number {
   let total = 0;
   let covered = 0;
+  let topic = 0;
+  let headed = 0;
   for (const [term, weight] of plan.terms) {
     // A related word is counted with the word it stands in for, not as one more word to cover.
     if (plan.expanded.has(term)) continue;
     total += weight * vocabulary.idf(term);
     covered += weight * heldMass(plan, term, vocabulary, (t) => hit.has(t));
+    if (plan.own.has(term)) continue;
+    topic += vocabulary.idf(term);
+    headed += hit.inHeading(term) ? vocabulary.idf(term) : 0;
   }
   const coverage = total === 0 ? 0 : covered / total;
   const repeats =
     plan.followUp &&
     plan.own.size > 0 &&
     ![...plan.own].some((term) => heldMass(plan, term, vocabulary, (t) => hit.has(t)) > 0);
-  return (COVERAGE_FLOOR + coverage) * (repeats ? REPEAT_PENALTY : 1);
+  const onTopic = plan.followUp && topic > 0 ? 1 + (TOPIC_BONUS * headed) / topic : 1;
+  return (COVERAGE_FLOOR + coverage) * (repeats ? REPEAT_PENALTY : 1) * onTopic;
 }

@@ -44,8 +44,7 @@ export function rerankScores(query: string, documents: readonly RerankDocument[]
       text,
       present.filter((term) => inText.has(term)),
     );
-    const score = coverage * (1 - PROXIMITY_SHARE + PROXIMITY_SHARE * near);
-    return Number(score.toFixed(6));
+    return Number((coverage * (1 - PROXIMITY_SHARE + PROXIMITY_SHARE * near)).toFixed(6));
   });
 }
 
@@ -88,11 +87,9 @@ export function proximity(terms: readonly string[], present: readonly string[]):
     while (inWindow.size === k) {
       best = Math.min(best, end - start + 1);
       const first = terms[start] as string;
-      const count = inWindow.get(first);
-      if (count !== undefined) {
-        if (count === 1) inWindow.delete(first);
-        else inWindow.set(first, count - 1);
-      }
+      const count = inWindow.get(first) ?? 0;
+      if (count === 1) inWindow.delete(first);
+      else if (count > 1) inWindow.set(first, count - 1);
       start++;
     }
   }

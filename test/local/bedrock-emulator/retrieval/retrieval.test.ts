@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ingestAll, KnowledgeBase } from '../../../../local/bedrock-emulator/knowledge-base.ts';
 import { ChunkIndex } from '../../../../local/bedrock-emulator/retrieval/chunk-index.ts';
 import { planQuery } from '../../../../local/bedrock-emulator/retrieval/query-plan.ts';
+import { rankChunks } from '../../../../local/bedrock-emulator/retrieval/rank.ts';
 
 const helpCenter = join(import.meta.dirname, '..', 'fixtures', 'help-center');
 const kb = new KnowledgeBase('RETRIEVAL1', [
@@ -71,5 +72,30 @@ describe('retrieval', () => {
     expect(plan.judged.has('back')).toBe(false);
     // Only a content word starts a join: "a way" is not "away".
     expect(planQuery('is there a way to leave?', [], index).own.has('awai')).toBe(false);
+  });
+
+  it('answers a follow-up from a section headed by the topic asked about before', () => {
+    const index = new ChunkIndex();
+    const add = (id: string, title: string, headings: string, body: string) =>
+      index.add({ id, title, headings, description: '', body });
+    add(
+      'folders',
+      'Folders',
+      'Delete a folder',
+      'Deleting a folder keeps the items inside it in your vault.',
+    );
+    add(
+      'import',
+      'Import from another tool',
+      'Clean up',
+      'Delete the items inside, then delete the items inside the imported folder, so the items go.',
+    );
+    add('share', 'Share a vault', 'Members', 'Invite members to share a vault with them.');
+    const plan = planQuery(
+      'and if I delete it, do the items inside go too?',
+      ['tell me about folders'],
+      index,
+    );
+    expect(rankChunks(plan, index, 3)[0]?.id).toBe('folders');
   });
 });
