@@ -110,10 +110,9 @@ export function* generateAnswer<R>(input: GeneratorInput<R>): Generator<AnswerPa
   }
   let offset = 0;
   for (const [n, { passage, range }] of pieces.entries()) {
-    if (n > 0) {
-      yield { type: 'text', text: '\n\n' };
-      offset += 2;
-    }
+    // Pieces from different documents stand in paragraphs of their own.
+    if (n > 0) yield { type: 'text', text: '\n\n' };
+    offset += n > 0 ? 2 : 0;
     const text = passage.text.slice(range.start, range.end);
     yield { type: 'text', text };
     yield {
@@ -206,13 +205,12 @@ interface LineSpan {
 }
 
 function lineSpans(text: string): LineSpan[] {
-  const spans: LineSpan[] = [];
   let start = 0;
-  for (const line of text.split('\n')) {
-    spans.push({ start, end: start + line.length, text: line });
-    start += line.length + 1;
-  }
-  return spans;
+  return text.split('\n').map((line) => {
+    const span = { start, end: start + line.length, text: line };
+    start = span.end + 1;
+    return span;
+  });
 }
 
 interface ListBlock {

@@ -127,6 +127,12 @@ export class ChunkIndex {
     return this.#terms.has(term);
   }
 
+  together(terms: readonly string[]): boolean {
+    const postings = terms.map((term) => this.#terms.get(term)?.postings ?? new Map<number, number>());
+    const [rarest, ...others] = postings.sort((a, b) => a.size - b.size);
+    return rarest === undefined || [...rarest.keys()].some((slot) => others.every((p) => p.has(slot)));
+  }
+
   /** BM25's inverse document frequency; a term the corpus lacks gets the rarest term's. */
   idf(term: string): number {
     return inverseFrequency(this.#terms.get(term)?.postings.size ?? 0.5, this.size);

@@ -34,17 +34,11 @@ export function interleave<T>(
   key: (item: T) => string,
   limit: number,
 ): T[] {
-  const seen = new Set<string>();
-  const merged: T[] = [];
   const longest = Math.max(0, ...lists.map((list) => list.length));
-  for (let i = 0; i < longest && merged.length < limit; i++) {
-    for (const list of lists) {
-      const item = list[i];
-      if (item === undefined || seen.has(key(item))) continue;
-      seen.add(key(item));
-      merged.push(item);
-      if (merged.length >= limit) break;
-    }
-  }
-  return merged;
+  const rounds = Array.from({ length: longest }, (_, i) => lists.flatMap((list) => list.slice(i, i + 1)));
+  const seen = new Set<string>();
+  return rounds
+    .flat()
+    .filter((item) => !seen.has(key(item)) && seen.add(key(item)))
+    .slice(0, limit);
 }

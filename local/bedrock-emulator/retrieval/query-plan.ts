@@ -9,6 +9,8 @@ import { wordNet } from './wordnet.ts';
 export interface Vocabulary {
   has(term: string): boolean;
   idf(term: string): number;
+  /** Whether one chunk holds all the terms (none: true). */
+  together(terms: readonly string[]): boolean;
 }
 
 export interface QueryPlan {
@@ -53,6 +55,8 @@ const RELATED_WEIGHT = 0.3;
 export const RELATED_CREDIT = 0.5;
 /** A capitalised word not opening a sentence: a name. */
 const NAME = /(?<![.!?]\s+|^\s*)\b\p{Lu}[\p{Ll}\p{N}]+/gu;
+/** Capitalised words in a row name one thing ("Apple Watch"): unknown unless a chunk holds them together. */
+const NAMES = /(?<![.!?]\s+|^\s*)\b\p{Lu}[\p{Ll}\p{N}]+(?:\s+\p{Lu}[\p{Ll}\p{N}]+)+/gu;
 /** An acronym names a format, standard or product ("PDF", "SAML") wherever it stands, unless the whole question shouts. */
 const ACRONYM = /\b\p{Lu}{2,5}s?\b/gu;
 
@@ -91,9 +95,8 @@ export function planQuery(
     }
   }
   const acronyms = /\p{Ll}/u.test(question) ? (question.match(ACRONYM) ?? []) : [];
-  const unknownNames = [...(question.match(NAME) ?? []), ...acronyms].filter((name) =>
-    analyze(name).some((term) => !vocabulary.has(term)),
-  );
+  const names = [...(question.match(NAME) ?? []), ...(question.match(NAMES) ?? []), ...acronyms];
+  const unknownNames = names.filter((name) => !vocabulary.together(analyze(name)));
   const wantsSteps = ASKS_STEPS.test(question);
   return { terms, own, judged, followUp, unknownNames, wantsSteps, related, expanded };
 }

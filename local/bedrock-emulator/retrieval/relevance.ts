@@ -34,9 +34,8 @@ export function judge(plan: QueryPlan, hit: IndexHit, vocabulary: Vocabulary): J
     matched += heldMass(plan, term, vocabulary, (t) => hit.has(t));
     headed += heldMass(plan, term, vocabulary, (t) => hit.inHeading(t));
   }
-  return total === 0
-    ? { share: 0, matched, headingShare: 0 }
-    : { share: matched / total, matched, headingShare: headed / total };
+  const of = (mass: number) => (total === 0 ? 0 : mass / total);
+  return { share: of(matched), matched, headingShare: of(headed) };
 }
 
 /**

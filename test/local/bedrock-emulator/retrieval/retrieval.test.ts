@@ -98,4 +98,17 @@ describe('retrieval', () => {
     );
     expect(rankChunks(plan, index, 3)[0]?.id).toBe('folders');
   });
+
+  it('takes capitalised words in a row for one name, unknown unless a section holds them together', () => {
+    const index = new ChunkIndex();
+    const doc = (id: string, body: string) =>
+      index.add({ id, title: '', headings: '', description: '', body });
+    doc('phone', 'Install the app on your phone from its store.');
+    doc('windows', 'On Windows, download the installer and run it.');
+    doc('calendar', 'Connect Google Calendar to see your events.');
+    expect(planQuery('does the app run on my Windows Phone?', [], index).unknownNames).toEqual([
+      'Windows Phone',
+    ]);
+    expect(planQuery('can I connect my Google Calendar?', [], index).unknownNames).toEqual([]);
+  });
 });
