@@ -55,7 +55,7 @@ const RELATED_WEIGHT = 0.3;
 export const RELATED_CREDIT = 0.5;
 /** A capitalised word not opening a sentence: a name. */
 const NAME = /(?<![.!?]\s+|^\s*)\b\p{Lu}[\p{Ll}\p{N}]+/gu;
-/** Capitalised words in a row name one thing ("Apple Watch"): unknown unless a chunk holds them together. */
+/** Capitalised words in a row name one thing ("Amazon Echo"): unknown unless a chunk holds them together. */
 const NAMES = /(?<![.!?]\s+|^\s*)\b\p{Lu}[\p{Ll}\p{N}]+(?:\s+\p{Lu}[\p{Ll}\p{N}]+)+/gu;
 /** An acronym names a format, standard or product ("PDF", "SAML") wherever it stands, unless the whole question shouts. */
 const ACRONYM = /\b\p{Lu}{2,5}s?\b/gu;
@@ -67,7 +67,7 @@ export function planQuery(
   thesaurus: Thesaurus = wordNet,
 ): QueryPlan {
   const own = new Set(analyze(question));
-  // A word the corpus writes as one ("backup") is asked as two ("back up"): it stands for them.
+  // A word the corpus writes as one ("login") is asked as two ("log in"): it stands for them.
   const parts = new Set<string>();
   for (const [joined, split] of compounds(question, vocabulary)) {
     own.add(joined);

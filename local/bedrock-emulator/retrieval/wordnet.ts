@@ -24,7 +24,7 @@ const SENSES = 1;
 /**
  * Pointers followed from a sense: derivation and adjective similarity. Hypernyms are not: a verb's
  * are too general ("print" → "make"), and a noun's broader word is another thing in a help center
- * ("calendar" → "system"), which let more off-topic questions through on both corpora tuned on.
+ * ("robot" → "mechanism"), which let more off-topic questions through on both corpora tuned on.
  */
 const FOLLOWED: Record<PartOfSpeech, string> = { noun: '+', verb: '+', adj: '& +', adv: '' };
 /** WordNet's own detachment rules ("morphy"), suffix → ending, without its exception lists. */
