@@ -4,6 +4,7 @@ import {
   DynamoDBClient,
   PutItemCommand,
   QueryCommand,
+  waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { sessionTable } from '../../config/table.ts';
@@ -36,6 +37,11 @@ describe('the owner index of the local sessions table', () => {
           { AttributeName: 'sk', AttributeType: 'S' },
         ],
       }),
+    );
+    // dynalite turns a new table ACTIVE on a timer; a write before then is ResourceNotFound.
+    await waitUntilTableExists(
+      { client: before, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
+      { TableName: 'sessions' },
     );
     await before.send(
       new PutItemCommand({
