@@ -41,14 +41,12 @@ export function readVectorSearch(
   path: string,
   region: string,
 ): VectorSearch {
-  const search: { -readonly [K in keyof VectorSearch]: VectorSearch[K] } = {
+  const filter = configuration?.filter ?? undefined;
+  if (filter !== undefined) assertValidFilter(filter, `${path}.filter`);
+  const search: VectorSearch = {
     numberOfResults: configuration?.numberOfResults ?? defaultNumberOfResults,
+    ...(filter && { accept: (attributes: DocumentMetadata) => matchesFilter(filter, attributes) }),
   };
-  const filter = configuration?.filter;
-  if (filter !== undefined && filter !== null) {
-    assertValidFilter(filter, `${path}.filter`);
-    search.accept = (attributes) => matchesFilter(filter, attributes);
-  }
   const reranking = configuration?.rerankingConfiguration;
   if (reranking === undefined || reranking === null) return search;
   const bedrock = reranking.bedrockRerankingConfiguration;
@@ -60,11 +58,11 @@ export function readVectorSearch(
   assertRerankModel(bedrock.modelConfiguration.modelArn, region);
   const fields = metadataFields(bedrock.metadataConfiguration);
   const { numberOfRerankedResults } = bedrock;
-  search.rerank = {
+  const rerank = {
     ...(numberOfRerankedResults === undefined ? {} : { numberOfRerankedResults }),
-    documentOf: (chunk) => rerankDocument(chunk, fields),
+    documentOf: (chunk: KnowledgeBaseChunk) => rerankDocument(chunk, fields),
   };
-  return search;
+  return { ...search, rerank };
 }
 
 export interface SearchOutcome {
