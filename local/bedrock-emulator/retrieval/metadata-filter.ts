@@ -61,21 +61,17 @@ const OPERATORS = {
       isString(a) ? a.includes(v as string) : Array.isArray(a) && a.some((m) => m.includes(v as string)),
   },
 } satisfies Record<string, { kind: Kind; matches: (a: Attribute, v: unknown) => boolean }>;
-export type ComparisonOperator = keyof typeof OPERATORS;
-export type LogicalOperator = 'andAll' | 'orAll';
-
-export interface FilterAttribute {
-  readonly key: string;
-  readonly value: unknown;
-}
+type ComparisonOperator = keyof typeof OPERATORS;
+type LogicalOperator = 'andAll' | 'orAll';
+type FilterAttribute = { readonly key: string; readonly value: unknown };
 
 export type RetrievalFilter =
   | { readonly [op in LogicalOperator]?: readonly RetrievalFilter[] }
   | { readonly [op in ComparisonOperator]?: FilterAttribute };
 
 /** "You can combine up to 5 filter groups … you can only create one level of embedding." */
-export const MAX_GROUP_SIZE = 5;
-export const MAX_NESTING = 1;
+const MAX_GROUP_SIZE = 5;
+const MAX_NESTING = 1;
 
 /**
  * Throws a ValidationException naming each member that breaks a rule the model cannot express,
@@ -104,7 +100,10 @@ function check(filter: unknown, path: string, depth: number, out: Violation[]): 
       else for (const [i, item] of operand.entries()) check(item, `${at}.${i + 1}.member`, depth + 1, out);
       continue;
     }
-    const kind = OPERATORS[operator as ComparisonOperator]?.kind;
+    // Own keys only: "constructor" or "toString" is no operator, whatever every object inherits.
+    const kind = Object.hasOwn(OPERATORS, operator)
+      ? OPERATORS[operator as ComparisonOperator].kind
+      : undefined;
     const value = (operand as { value?: unknown }).value;
     if (kind !== undefined && value !== undefined && value !== null && !kind.test(value))
       fail(`${at}.value`, kind.constraint);

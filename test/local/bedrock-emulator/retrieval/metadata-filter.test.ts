@@ -318,6 +318,30 @@ describe('metadata filters on Retrieve and RetrieveAndGenerate', () => {
       });
     }
 
+    it('ignores a member every object inherits ("constructor") like any unknown member', async () => {
+      const files = async (filter: unknown) => {
+        const response = await fetch(`${fixture.emulator.url}/knowledgebases/${KB_ID}/retrieve`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(retrieveBody(filter)),
+        });
+        const json = (await response.json()) as {
+          retrievalResults?: { location: { s3Location: { uri: string } } }[];
+        };
+        return [
+          response.status,
+          json.retrievalResults?.map((result) => result.location.s3Location.uri.split('/').pop()),
+        ];
+      };
+      const equals = { key: 'product', value: 'alpha' };
+      const expected = await files({ equals });
+      expect(expected).toEqual([200, ['alpha-invoices.md']]);
+      for (const member of ['constructor', 'toString', 'hasOwnProperty', 'notAnOperator']) {
+        const filter = { equals, [member]: { key: 'product', value: [] } };
+        expect([member, await files(filter)]).toEqual([member, expected]);
+      }
+    });
+
     it('through the SDK too, on RetrieveAndGenerate, naming the member where it sits there', async () => {
       const error = await rejection(
         fixture.client.send(
