@@ -1,9 +1,7 @@
 /**
  * Ranking: BM25 candidates from the index, re-ranked by a short list of generic signals (each a
  * factor on the BM25 score, with its constant and why), then marked relevant or not. Headings need
- * no signal of their own: BM25 weighs them as a field (chunk-index.ts). Signals tried and dropped
- * for making no difference on the question sets tuned on: a heading naming the question's words,
- * a procedure for a how-to question.
+ * no signal of their own: BM25 weighs them as a field (chunk-index.ts).
  */
 import type { ChunkIndex, IndexHit } from './chunk-index.ts';
 import { heldMass, type QueryPlan, type Vocabulary } from './query-plan.ts';
@@ -53,7 +51,7 @@ export function rankChunks(
   });
 }
 
-/** The idf-weighted share of the question a chunk covers, and the follow-up's repeat penalty. */
+/** The idf-weighted share of the question a chunk covers; a follow-up's repeat penalty and topic bonus. */
 function signalFactor(plan: QueryPlan, hit: IndexHit, vocabulary: Vocabulary): number {
   let total = 0;
   let covered = 0;

@@ -39,7 +39,7 @@ export function judge(plan: QueryPlan, hit: IndexHit, vocabulary: Vocabulary): J
 }
 
 /**
- * A name the documents never use ("Lisbon", "Premium") means the question is about something
+ * A name the documents never use ("Zanzibar", "Premium") means the question is about something
  * they do not cover, however many everyday words it shares with them.
  */
 export function isRelevant(plan: QueryPlan, judgement: Judgement): boolean {

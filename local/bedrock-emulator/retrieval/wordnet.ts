@@ -16,15 +16,13 @@ const PARTS: readonly PartOfSpeech[] = ['noun', 'verb', 'adj', 'adv'];
 
 /**
  * WordNet lists a word's senses commonest first, and the others drift from what a help question
- * means ("file" is also a line of people and a rasp): only this many per part of speech are
- * followed. A second sense answered no more paraphrases on the question sets tuned on, and let
- * more questions the articles do not cover through.
+ * means ("file" is also a line of people and a rasp): only this many per part of speech are followed.
  */
 const SENSES = 1;
 /**
  * Pointers followed from a sense: derivation and adjective similarity. Hypernyms are not: a verb's
  * are too general ("print" → "make"), and a noun's broader word is another thing in a help center
- * ("robot" → "mechanism"), which let more off-topic questions through on both corpora tuned on.
+ * ("violin" → "bowed stringed instrument"), which lets questions about something else through.
  */
 const FOLLOWED: Record<PartOfSpeech, string> = { noun: '+', verb: '+', adj: '& +', adv: '' };
 /** WordNet's own detachment rules ("morphy"), suffix → ending, without its exception lists. */

@@ -12,7 +12,7 @@ describe('WordNet', () => {
   });
 
   it('follows no word to its broader one, which names another thing in a help center', () => {
-    expect(relatedWords('robot', 'noun')).not.toContain('mechanism');
+    expect(relatedWords('violin', 'noun')).not.toContain('bowed stringed instrument');
     expect(relatedWords('print', 'verb')).not.toContain('make');
   });
 
