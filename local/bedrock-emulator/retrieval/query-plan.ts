@@ -2,7 +2,7 @@
  * The question, analysed once: the terms to rank with and their weights, the terms relevance is
  * judged on, and what kind of answer it asks for. Ranking and generation read the same plan.
  */
-import { analyze, normalizeTerm, tokenize } from './analyzer.ts';
+import { analyze, normalizeTerm } from './analyzer.ts';
 import { expandQuestion, type Thesaurus } from './related-terms.ts';
 import { wordNet } from './wordnet.ts';
 
@@ -16,8 +16,10 @@ export interface Vocabulary {
 export interface QueryPlan {
   /** Term → weight for ranking: the question's own at 1, earlier turns' (in a follow-up) lower. */
   readonly terms: ReadonlyMap<string, number>;
-  /** The question's own terms. */
+  /** The question's own terms, with the words the corpus writes as one of two of them. */
   readonly own: ReadonlySet<string>;
+  /** A question term → the corpus's one word for it and the next ("log" in "log in" → "login"). */
+  readonly joined: ReadonlyMap<string, string>;
   /**
    * The terms an answer must cover: the question's (but a modifier the corpus lacks), and in a
    * follow-up the question it follows.
@@ -57,6 +59,8 @@ export const RELATED_CREDIT = 0.5;
 const NAME = /(?<![.!?]\s+|^\s*)\b\p{Lu}[\p{Ll}\p{N}]+/gu;
 /** Capitalised words in a row name one thing ("Amazon Echo"): unknown unless a chunk holds them together. */
 const NAMES = /(?<![.!?]\s+|^\s*)\b\p{Lu}[\p{Ll}\p{N}]+(?:\s+\p{Lu}[\p{Ll}\p{N}]+)+/gu;
+/** Such words opening a sentence name a thing too, unless the first is a function word ("How Do"). */
+const OPENING_NAMES = /(?<=^\s*|[.!?]\s+)\p{Lu}[\p{Ll}\p{N}]+(?: \p{Lu}[\p{Ll}\p{N}]+)+/gu;
 /** An acronym names a format, standard or product ("PDF", "SAML") wherever it stands, unless the whole question shouts. */
 const ACRONYM = /\b\p{Lu}{2,5}s?\b/gu;
 
@@ -67,18 +71,15 @@ export function planQuery(
   thesaurus: Thesaurus = wordNet,
 ): QueryPlan {
   const own = new Set(analyze(question));
-  // A word the corpus writes as one ("login") is asked as two ("log in"): it stands for them.
-  const parts = new Set<string>();
-  for (const [joined, split] of compounds(question, vocabulary)) {
-    own.add(joined);
-    for (const part of split) parts.add(part);
-  }
   const known = [...own].filter((term) => vocabulary.has(term));
   const followUp =
     history.length > 0 && (known.length <= FOLLOW_UP_MAX_TERMS || POINTS_BACK.test(question.trim()));
-  const terms = new Map([...own].map((term) => [term, 1]));
   const { related, modifiers } = expandQuestion(question, vocabulary, thesaurus);
-  const judged = new Set([...own].filter((term) => !modifiers.has(term) && !parts.has(term)));
+  const judged = new Set([...own].filter((term) => !modifiers.has(term)));
+  // A word the corpus writes as one ("login") asked as two ("log in"): searched for too.
+  const joined = compounds(question, vocabulary);
+  for (const term of joined.values()) own.add(term);
+  const terms = new Map([...own].map((term) => [term, 1]));
   const recentFirst = [...history].reverse();
   (followUp ? HISTORY_WEIGHTS : FRESH_HISTORY_WEIGHTS).forEach((weight, i) => {
     for (const term of analyze(recentFirst[i] ?? '')) {
@@ -95,34 +96,39 @@ export function planQuery(
     }
   }
   const acronyms = /\p{Ll}/u.test(question) ? (question.match(ACRONYM) ?? []) : [];
-  const names = [...(question.match(NAME) ?? []), ...(question.match(NAMES) ?? []), ...acronyms];
+  const named = question.match(NAME) ?? [];
+  // A function word capitalised inside a sentence ("Do", "My"): Title Case, where capitals name nothing.
+  const titled = named.some((word) => normalizeTerm(word) === null);
+  const opening =
+    question.match(OPENING_NAMES)?.filter((name) => normalizeTerm(name.split(' ')[0] ?? '')) ?? [];
+  const names = titled ? acronyms : [...named, ...(question.match(NAMES) ?? []), ...opening, ...acronyms];
   const unknownNames = names.filter((name) => !vocabulary.together(analyze(name)));
   const wantsSteps = ASKS_STEPS.test(question);
-  return { terms, own, judged, followUp, unknownNames, wantsSteps, related, expanded };
+  return { terms, own, joined, judged, followUp, unknownNames, wantsSteps, related, expanded };
 }
 
 /**
- * A content word and the next whose join is a corpus term ("log in" → "login"; not "a way"): the
- * join → its words' terms.
+ * A content word and the next, with only spaces between, whose join is a corpus term ("log in" →
+ * "login"; not "a way", nor "log? In"): each word's term → the join.
  */
-function compounds(question: string, vocabulary: Vocabulary): Map<string, string[]> {
-  const found = new Map<string, string[]>();
-  const tokens = tokenize(question);
-  tokens.forEach((token, i) => {
-    const next = tokens[i + 1];
-    const joined = next === undefined || normalizeTerm(token) === null ? null : normalizeTerm(token + next);
+function compounds(question: string, vocabulary: Vocabulary): Map<string, string> {
+  const found = new Map<string, string>();
+  const words = [...question.matchAll(/[\p{L}\p{N}'’]+/gu)];
+  words.forEach((word, i) => {
+    const next = words[i + 1];
+    if (next === undefined || normalizeTerm(word[0]) === null) return;
+    if (!/^[ \t]+$/.test(question.slice(word.index + word[0].length, next.index))) return;
+    const joined = normalizeTerm(word[0] + next[0]);
     if (joined === null || !vocabulary.has(joined)) return;
-    found.set(
-      joined,
-      [token, next ?? ''].flatMap((word) => normalizeTerm(word) ?? []),
-    );
+    for (const part of [word[0], next[0]].flatMap((w) => normalizeTerm(w) ?? [])) found.set(part, joined);
   });
   return found;
 }
 
 /**
- * The idf mass of a term a passage holds: the term's own idf, or RELATED_CREDIT of it through a
- * related word, no more than that word's own idf (a common word says little); 0 when neither.
+ * The idf mass of a term a passage holds: the term's own idf (also when it holds the one word the
+ * term was joined into), or RELATED_CREDIT of it through a related word, no more than that word's
+ * own idf (a common word says little); 0 when neither.
  */
 export function heldMass(
   plan: QueryPlan,
@@ -131,7 +137,8 @@ export function heldMass(
   holds: (term: string) => boolean,
 ): number {
   const idf = vocabulary.idf(term);
-  if (holds(term)) return idf;
+  const joined = plan.joined.get(term);
+  if (holds(term) || (joined !== undefined && holds(joined))) return idf;
   let best = 0;
   for (const relative of plan.related.get(term) ?? []) {
     if (holds(relative)) best = Math.max(best, RELATED_CREDIT * Math.min(idf, vocabulary.idf(relative)));

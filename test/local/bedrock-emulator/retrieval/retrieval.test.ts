@@ -69,7 +69,7 @@ describe('retrieval', () => {
     doc('away', 'Set your status to away when you leave.');
     const plan = planQuery('where do I log in with my email?', [], index);
     expect(index.search(plan.terms, 1)[0]?.id).toBe('login');
-    expect(plan.judged.has('log')).toBe(false);
+    expect(plan.joined.get('log')).toBe('login');
     // Only a content word starts a join: "a way" is not "away".
     expect(planQuery('is there a way to leave?', [], index).own.has('awai')).toBe(false);
   });
@@ -108,5 +108,62 @@ describe('retrieval', () => {
     doc('inbox', 'Open the Team Inbox to see new messages.');
     expect(planQuery('does it work with my Amazon Echo?', [], index).unknownNames).toEqual(['Amazon Echo']);
     expect(planQuery('where is the Team Inbox?', [], index).unknownNames).toEqual([]);
+  });
+  it('answers a question typed in Title Case as it answers the same question in lower case', () => {
+    const index = new ChunkIndex();
+    index.add({
+      id: 'email',
+      title: 'Your email address',
+      headings: '',
+      description: '',
+      body: 'To update the email address of your account, open your profile.',
+    });
+    for (const question of ['how do I change my email address?', 'How Do I Change My Email Address']) {
+      const plan = planQuery(question, [], index);
+      expect([question, plan.unknownNames, rankChunks(plan, index, 1)[0]?.relevant]).toEqual([
+        question,
+        [],
+        true,
+      ]);
+    }
+  });
+
+  it('takes capitalised words opening a question for a name, unless the first is a function word', () => {
+    const index = new ChunkIndex();
+    index.add({ id: 'app', title: '', headings: '', description: '', body: 'The app shows a watch face.' });
+    expect(planQuery('Garmin Watch: is there an app?', [], index).unknownNames).toEqual(['Garmin Watch']);
+    expect(planQuery('What Apps are there?', [], index).unknownNames).toEqual([]);
+  });
+
+  it('joins two words into one only when nothing but spaces stands between them', () => {
+    const index = new ChunkIndex();
+    index.add({ id: 'login', title: '', headings: '', description: '', body: 'The login page, the log.' });
+    expect(planQuery('where do I download the log? In admin?', [], index).terms.has('login')).toBe(false);
+    expect(planQuery('where do I download the log in admin?', [], index).terms.has('login')).toBe(true);
+  });
+
+  it('still judges a word joined with its neighbour where the question uses it alone', () => {
+    const index = new ChunkIndex();
+    const doc = (id: string, body: string) =>
+      index.add({ id, title: '', headings: '', description: '', body });
+    doc('login', 'Open the login page.');
+    doc('audit', 'See every change in the audit log.');
+    const plan = planQuery('How do I log in and see the audit log?', [], index);
+    expect([...plan.judged].sort()).toEqual(['audit', 'log', 'see']);
+    expect(plan.terms.get('login')).toBe(1);
+  });
+
+  it('takes a follow-up written as two words the corpus joins for a follow-up, as with other words', () => {
+    const index = new ChunkIndex();
+    index.add({
+      id: 'mobile',
+      title: '',
+      headings: '',
+      description: '',
+      body: 'On your phone, the login screen lets you sign on; the log lists devices.',
+    });
+    const history = ['how do I reset my password?'];
+    expect(planQuery('can I sign on from my phone?', history, index).followUp).toBe(true);
+    expect(planQuery('can I log in from my phone?', history, index).followUp).toBe(true);
   });
 });
