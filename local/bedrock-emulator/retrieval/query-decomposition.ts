@@ -34,11 +34,12 @@ export function interleave<T>(
   key: (item: T) => string,
   limit: number,
 ): T[] {
-  const longest = Math.max(0, ...lists.map((list) => list.length));
-  const rounds = Array.from({ length: longest }, (_, i) => lists.flatMap((list) => list.slice(i, i + 1)));
   const seen = new Set<string>();
-  return rounds
-    .flat()
-    .filter((item) => !seen.has(key(item)) && seen.add(key(item)))
-    .slice(0, limit);
+  const picked: T[] = [];
+  for (let i = 0; picked.length < limit && lists.some((list) => i < list.length); i++) {
+    for (const item of lists.flatMap((list) => list.slice(i, i + 1))) {
+      if (picked.length < limit && !seen.has(key(item)) && seen.add(key(item))) picked.push(item);
+    }
+  }
+  return picked;
 }

@@ -36,4 +36,15 @@ describe('interleave', () => {
     ).toEqual(['a', 'b', 'd', 'c']);
     expect(interleave([['a', 'b', 'c'], ['d']], (x) => x, 2)).toEqual(['a', 'd']);
   });
+
+  it('stops reading the lists once it has the limit', () => {
+    const long = Array.from({ length: 1000 }, (_, i) => `item ${i}`);
+    let keyed = 0;
+    const key = (item: string) => {
+      keyed += 1;
+      return item;
+    };
+    expect(interleave([long, long], key, 3)).toEqual(['item 0', 'item 1', 'item 2']);
+    expect(keyed).toBeLessThan(20);
+  });
 });
