@@ -22,7 +22,7 @@ export interface QueryPlan {
   readonly joined: ReadonlyMap<string, string>;
   /**
    * The terms an answer must cover: the question's (but a modifier the corpus lacks), and in a
-   * follow-up the question it follows.
+   * follow-up those the corpus uses of the question it follows (its gaps were judged when asked).
    */
   readonly judged: ReadonlySet<string>;
   readonly followUp: boolean;
@@ -84,7 +84,7 @@ export function planQuery(
   (followUp ? HISTORY_WEIGHTS : FRESH_HISTORY_WEIGHTS).forEach((weight, i) => {
     for (const term of analyze(recentFirst[i] ?? '')) {
       if (!terms.has(term)) terms.set(term, weight);
-      if (i === 0 && followUp) judged.add(term);
+      if (i === 0 && followUp && vocabulary.has(term)) judged.add(term);
     }
   });
   const expanded = new Set<string>();

@@ -99,6 +99,18 @@ describe('retrieval', () => {
     expect(rankChunks(plan, index, 3)[0]?.id).toBe('folders');
   });
 
+  it('answers a follow-up whose earlier question used words the documents lack', () => {
+    const index = new ChunkIndex();
+    const add = (id: string, title: string, body: string) =>
+      index.add({ id, title, headings: '', description: '', body });
+    add('remove', 'Remove custom icons', 'Delete an icon from the workspace library.');
+    add('upload', 'Upload custom icons', 'Upload an image as an icon for your workspace.');
+    add('billing', 'Pay an invoice', 'Pay by card from the billing page.');
+    const plan = planQuery('and how do I delete it?', ['how do I upload my glyphs for the crew?'], index);
+    const [first] = rankChunks(plan, index, 3);
+    expect([first?.id, first?.relevant]).toEqual(['remove', true]);
+  });
+
   it('takes capitalised words in a row for one name, unknown unless a section holds them together', () => {
     const index = new ChunkIndex();
     const doc = (id: string, body: string) =>
