@@ -42,9 +42,9 @@ const HISTORY_WEIGHTS = [0.4, 0.2] as const;
 const FRESH_HISTORY_WEIGHTS = [0.2] as const;
 /** A question with this many known terms or fewer, after earlier turns, leans on them. */
 const FOLLOW_UP_MAX_TERMS = 2;
-/** Words that point back at what was said before. */
+/** Words that point back at what was said before, or ask what follows from it ("will it…"). */
 const POINTS_BACK =
-  /\b(?:it|its|this|that|these|those|them|they|there|one|ones|same|instead|also|too|again|else|undo)\b|^(?:and|but|so|also|what about|how about|then|ok|okay)\b/i;
+  /\b(?:it|its|this|that|these|those|them|they|there|one|ones|same|instead|also|too|again|else|undo)\b|^(?:and|but|so|also|what about|how about|then|ok|okay|will)\b/i;
 const ASKS_STEPS =
   /\b(?:how (?:do|can|could|would|should|to|does)|how'?s|steps?|where (?:do|can|is|are)|set ?up|way to)\b|^(?:can|could) (?:i|we|you)\b/i;
 

@@ -111,6 +111,23 @@ describe('retrieval', () => {
     expect([first?.id, first?.relevant]).toEqual(['remove', true]);
   });
 
+  it('reads a second question asking what will follow as a follow-up', () => {
+    const index = new ChunkIndex();
+    const add = (id: string, title: string, body: string) =>
+      index.add({ id, title, headings: '', description: '', body });
+    add(
+      'password',
+      'Change your master password',
+      'Changing your master password signs you out on every device.',
+    );
+    add('devices', 'Manage your devices', 'Devices you trust stay signed in for thirty days.');
+    add('billing', 'Pay an invoice', 'Pay by card from the billing page.');
+    const history = ['how do I change my master password?'];
+    const plan = planQuery('will my other devices stay signed in?', history, index);
+    expect(plan.followUp).toBe(true);
+    expect(rankChunks(plan, index, 3)[0]?.id).toBe('password');
+  });
+
   it('takes capitalised words in a row for one name, unknown unless a section holds them together', () => {
     const index = new ChunkIndex();
     const doc = (id: string, body: string) =>
