@@ -99,23 +99,18 @@ export function runVectorSearch(
   return { results, answerable };
 }
 
-type MetadataFields = { readonly include: ReadonlySet<string> } | { readonly exclude: ReadonlySet<string> };
-
 /** Which metadata the reranker reads: none unless configured (ALL, or SELECTIVE include/exclude). */
-function metadataFields(configuration: RerankingMetadataConfiguration | undefined): MetadataFields {
-  if (configuration === undefined) return { include: new Set() };
-  if (configuration.selectionMode === 'ALL') return { exclude: new Set() };
+function metadataFields(configuration?: RerankingMetadataConfiguration): (name: string) => boolean {
+  if (configuration === undefined) return () => false;
+  if (configuration.selectionMode === 'ALL') return () => true;
   const selective = configuration.selectiveModeConfiguration;
-  const names = (list: readonly { fieldName: string }[] | undefined) =>
-    new Set((list ?? []).map((field) => field.fieldName));
-  if (selective?.fieldsToInclude !== undefined) return { include: names(selective.fieldsToInclude) };
-  return { exclude: names(selective?.fieldsToExclude) };
+  const include = selective?.fieldsToInclude;
+  const listed = new Set((include ?? selective?.fieldsToExclude ?? []).map((field) => field.fieldName));
+  return (name) => listed.has(name) === (include !== undefined);
 }
 
-function rerankDocument(chunk: KnowledgeBaseChunk, fields: MetadataFields): RerankDocument {
-  const chosen = Object.entries(chunkAttributes(chunk)).filter(([name]) =>
-    'include' in fields ? fields.include.has(name) : !fields.exclude.has(name),
-  );
+function rerankDocument(chunk: KnowledgeBaseChunk, reads: (name: string) => boolean): RerankDocument {
+  const chosen = Object.entries(chunkAttributes(chunk)).filter(([name]) => reads(name));
   if (chosen.length === 0) return chunk.text;
   const lines = chosen.map(([name, value]) => `${name}: ${Array.isArray(value) ? value.join(', ') : value}`);
   return { text: chunk.text, metadata: lines.join('\n') };
