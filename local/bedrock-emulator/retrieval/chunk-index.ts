@@ -123,8 +123,10 @@ export class ChunkIndex {
     this.#free.push(slot);
   }
 
-  has(term: string): boolean {
-    return this.#terms.has(term);
+  /** Whether a chunk holds the term (`headed`: in its title or headings). */
+  has(term: string, headed = false): boolean {
+    const counts = this.#terms.get(term)?.chunksPerField;
+    return counts !== undefined && (!headed || (counts[0] ?? 0) + (counts[1] ?? 0) > 0);
   }
 
   together(terms: readonly string[]): boolean {

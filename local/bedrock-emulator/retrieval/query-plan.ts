@@ -3,11 +3,10 @@
  * judged on, and what kind of answer it asks for. Ranking and generation read the same plan.
  */
 import { analyze, normalizeTerm } from './analyzer.ts';
-import { expandQuestion, type Thesaurus } from './related-terms.ts';
+import { expandQuestion, type TermVocabulary, type Thesaurus } from './related-terms.ts';
 import { wordNet } from './wordnet.ts';
 
-export interface Vocabulary {
-  has(term: string): boolean;
+export interface Vocabulary extends TermVocabulary {
   idf(term: string): number;
   /** Whether one chunk holds all the terms (none: true). */
   together(terms: readonly string[]): boolean;

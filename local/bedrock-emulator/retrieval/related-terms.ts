@@ -1,7 +1,8 @@
 /**
  * A customer's words the articles lack: a customer asks to "uninstall" what the articles "remove".
- * A thesaurus gives other words for them; only those the corpus uses are kept, as index terms, so
- * they can be searched for (weighing less than the question's own words, which still win) and can
+ * A thesaurus gives other words for them; only those a title or heading uses are kept (there a help
+ * center names its features; a word met only in bodies is often another sense: "die" is not "exit"),
+ * as index terms, so they can be searched for (weighing less than the question's own words) and can
  * stand in, for part of the credit, for a question word a passage lacks. And a missing word that is
  * only ever a modifier ("anymore", "quickly") is how the customer asks, not what about.
  */
@@ -15,7 +16,7 @@ export interface Thesaurus {
 }
 
 export interface TermVocabulary {
-  has(term: string): boolean;
+  has(term: string, headed?: boolean): boolean;
 }
 
 export interface Expansion {
@@ -64,7 +65,7 @@ export function expandQuestion(
     for (const phrase of thesaurus.related(lookedUp, pos)) {
       const words = tokenize(phrase);
       const single = words.length === 1 ? normalizeTerm(words[0] ?? '') : null;
-      if (single === null || own.has(single) || !vocabulary.has(single)) continue;
+      if (single === null || own.has(single) || !vocabulary.has(single, true)) continue;
       related.set(term, (related.get(term) ?? new Set<string>()).add(single));
     }
   };

@@ -63,6 +63,12 @@ describe('related terms', () => {
     expect(phrases.size).toBe(0);
   });
 
+  it('keeps only related words a title or heading uses, not those met only in bodies', () => {
+    const { fake } = thesaurus({ press: ['click', 'invoice'] });
+    const { related } = expandQuestion('where do I press', index, fake);
+    expect(related.get(analyze('press')[0] ?? '')).toEqual(new Set(analyze('invoice')));
+  });
+
   it('asks for a noun after an article and a verb after "to" or a subject', () => {
     const { fake, asked } = thesaurus({});
     expandQuestion('I print a picture to frame', index, fake);
