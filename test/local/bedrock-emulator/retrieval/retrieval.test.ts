@@ -79,24 +79,24 @@ describe('retrieval', () => {
     const add = (id: string, title: string, headings: string, body: string) =>
       index.add({ id, title, headings, description: '', body });
     add(
-      'folders',
-      'Folders',
-      'Delete a folder',
-      'Deleting a folder keeps the items inside it in your vault.',
+      'boards',
+      'Boards',
+      'Delete a board',
+      'Deleting a board keeps the cards inside it in your workspace.',
     );
     add(
       'import',
       'Import from another tool',
       'Clean up',
-      'Delete the items inside, then delete the items inside the imported folder, so the items go.',
+      'Delete the cards inside, then delete the cards inside the imported board, so the cards go.',
     );
-    add('share', 'Share a vault', 'Members', 'Invite members to share a vault with them.');
+    add('share', 'Share a workspace', 'Members', 'Invite members to share a workspace with them.');
     const plan = planQuery(
-      'and if I delete it, do the items inside go too?',
-      ['tell me about folders'],
+      'and when I delete it, do the cards inside go as well?',
+      ['tell me about boards'],
       index,
     );
-    expect(rankChunks(plan, index, 3)[0]?.id).toBe('folders');
+    expect(rankChunks(plan, index, 3)[0]?.id).toBe('boards');
   });
 
   it('answers a follow-up whose earlier question used words the documents lack', () => {
@@ -115,14 +115,10 @@ describe('retrieval', () => {
     const index = new ChunkIndex();
     const add = (id: string, title: string, body: string) =>
       index.add({ id, title, headings: '', description: '', body });
-    add(
-      'password',
-      'Change your master password',
-      'Changing your master password signs you out on every device.',
-    );
+    add('password', 'Change your account password', 'Changing your password signs you out on every device.');
     add('devices', 'Manage your devices', 'Devices you trust stay signed in for thirty days.');
     add('billing', 'Pay an invoice', 'Pay by card from the billing page.');
-    const history = ['how do I change my master password?'];
+    const history = ['where can I set a new account password?'];
     const plan = planQuery('will my other devices stay signed in?', history, index);
     expect(plan.followUp).toBe(true);
     expect(rankChunks(plan, index, 3)[0]?.id).toBe('password');
