@@ -1,7 +1,7 @@
 /**
  * A customer's words the articles lack: a customer asks to "uninstall" what the articles "remove".
  * A thesaurus gives other words for them; only those a title or heading uses are kept (there a help
- * center names its features; a word met only in bodies is often another sense: "die" is not "exit"),
+ * center names its features; a word met only in bodies is often another sense: "bank" is not "shore"),
  * as index terms, so they can be searched for (weighing less than the question's own words) and can
  * stand in, for part of the credit, for a question word a passage lacks. And a missing word that is
  * only ever a modifier ("anymore", "quickly") is how the customer asks, not what about.
