@@ -284,7 +284,9 @@ describe('Bedrock emulator options', () => {
       await emulator.ingest();
       const first = await client.send(ragCommand('How do I archive a board?'));
       await new Promise((resolve) => setTimeout(resolve, 120));
-      const error = await rejection(client.send(ragCommand('and can I bring it back later?', first.sessionId)));
+      const error = await rejection(
+        client.send(ragCommand('and can I bring it back later?', first.sessionId)),
+      );
       expect(error).toBeInstanceOf(ValidationException);
       expect((error as Error).message).toMatch(/session/i);
     } finally {
