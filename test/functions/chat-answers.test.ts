@@ -2,10 +2,11 @@ import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { makeChatHandler } from '../../functions/chat/chat-handler.ts';
 import { makeChatStreamHandler } from '../../functions/chat-stream/chat-stream-handler.ts';
-import { installLambdaStreamingGlobals, LambdaResponseStream } from '../../local/gateway/lambda-streaming.ts';
+import { installLambdaStreamingGlobals } from '../../local/gateway/lambda-streaming.ts';
 import type { ChatStreamEvent, ChatTurn } from '../../shared/chat/engine.ts';
 import type { ChatAnswer } from '../../shared/chat/types.ts';
 import { parseCorsConfig } from '../../shared/config.ts';
+import { captureResponseStream } from '../helpers/response-stream.ts';
 import { answers, chatEvent } from '../shared/answers/fixtures.ts';
 
 installLambdaStreamingGlobals();
@@ -39,18 +40,10 @@ async function run(
   handler: ReturnType<typeof makeChatStreamHandler>,
   body: unknown,
 ): Promise<{ statusCode: number; body: string }> {
-  let statusCode = 0;
-  const chunks: Buffer[] = [];
-  const stream = new LambdaResponseStream({
-    head: (status) => {
-      statusCode = status;
-    },
-    write: (chunk) => chunks.push(chunk) > 0,
-    end: () => undefined,
-    onDrain: () => undefined,
-  });
+  const { stream, captured } = captureResponseStream();
   await handler(chatEvent({ apiKeyId: 'key-globex', body }), stream, context);
-  return { statusCode, body: Buffer.concat(chunks).toString('utf8') };
+  const response = captured();
+  return { statusCode: response.head?.statusCode ?? 0, body: response.body };
 }
 
 const nested = (depth: number): unknown =>

@@ -6,11 +6,12 @@ import { makeChatHandler as makeChat } from '../../functions/chat/chat-handler.t
 import { makeChatStreamHandler } from '../../functions/chat-stream/chat-stream-handler.ts';
 import { makeHealthHandler } from '../../functions/health/health-handler.ts';
 import { makeSessionsHandler as makeSessions } from '../../functions/sessions/sessions-handler.ts';
-import { installLambdaStreamingGlobals, LambdaResponseStream } from '../../local/gateway/lambda-streaming.ts';
+import { installLambdaStreamingGlobals } from '../../local/gateway/lambda-streaming.ts';
 import type { ChatStreamEvent, ChatTurn } from '../../shared/chat/engine.ts';
 import type { ChatAnswer } from '../../shared/chat/types.ts';
 import { parseCorsConfig } from '../../shared/config.ts';
 import { NotFoundError, ServiceUnavailableError, ValidationError } from '../../shared/errors.ts';
+import { captureResponseStream } from '../helpers/response-stream.ts';
 
 const ALLOWED_ORIGIN = 'https://app.example.com';
 const cors = parseCorsConfig({ CORS_ALLOW_ORIGINS: `${ALLOWED_ORIGIN},http://localhost:5173` });
@@ -114,19 +115,11 @@ async function runStream(
   events: () => AsyncGenerator<ChatStreamEvent>,
   request: APIGatewayProxyEvent,
 ): Promise<{ statusCode: number; headers: Record<string, string>; body: string }> {
-  let head: { statusCode: number; headers: Record<string, string> } | undefined;
-  const chunks: Buffer[] = [];
-  const stream = new LambdaResponseStream({
-    head: (statusCode, headers) => {
-      head = { statusCode, headers };
-    },
-    write: (chunk) => chunks.push(chunk) > 0,
-    end: () => undefined,
-    onDrain: () => undefined,
-  });
+  const { stream, captured } = captureResponseStream();
   await makeStreamHandler({ streamChat: events })(request, stream, context);
+  const { head, body } = captured();
   if (!head) throw new Error('the handler wrote no prelude');
-  return { ...head, body: Buffer.concat(chunks).toString('utf8') };
+  return { ...head, body };
 }
 
 describe('CORS on every Lambda response', () => {

@@ -8,9 +8,13 @@ import { composeLanternApp } from '../../infra/lantern-app.ts';
 import { SettingsError } from '../../infra/lib/settings.ts';
 import { nonFilterableMetadataKeys } from '../../infra/lib/vector-metadata.ts';
 import { type BedrockEmulator, startBedrockEmulator } from '../../local/bedrock-emulator/index.ts';
-import { installLambdaStreamingGlobals, LambdaResponseStream } from '../../local/gateway/lambda-streaming.ts';
+import {
+  installLambdaStreamingGlobals,
+  type LambdaResponseStream,
+} from '../../local/gateway/lambda-streaming.ts';
 import { startTestTable, type TestTable } from '../helpers/dynamodb.ts';
 import { SAMPLE_KB, tempDir } from '../helpers/local-stack.ts';
+import { captureResponseStream } from '../helpers/response-stream.ts';
 import { grantsByAction, logicalIdOf, statementsOfRole, synthesizeLantern } from './support/lantern-app.ts';
 
 /**
@@ -561,22 +565,14 @@ describe('what the deployed chat function sends Bedrock for each profile', () =>
 
   it("streams with the same settings: northwind's RetrieveAndGenerateStream request", async () => {
     emulator.clearRequests();
-    const chunks: Buffer[] = [];
-    let status: number | undefined;
-    const stream = new LambdaResponseStream({
-      head: (statusCode) => {
-        status = statusCode;
-      },
-      write: (chunk) => chunks.push(chunk) > 0,
-      end: () => undefined,
-      onDrain: () => undefined,
-    });
+    const { stream, captured } = captureResponseStream();
     await streamHandler(chatEvent(TEST_KEY_IDS.northwind, {}), stream, {
       awsRequestId: 'test-stream',
       getRemainingTimeInMillis: () => 300_000,
     });
-    expect(status).toBe(200);
-    expect(Buffer.concat(chunks).toString('utf8')).toMatch(/event: done/);
+    const { head, body: written } = captured();
+    expect(head?.statusCode).toBe(200);
+    expect(written).toMatch(/event: done/);
     const sent = emulator.requests().filter((request) => request.operation === 'RetrieveAndGenerateStream');
     expect(sent).toHaveLength(1);
     const body = sent[0]?.body as { retrieveAndGenerateConfiguration?: unknown } | undefined;
