@@ -69,6 +69,8 @@ export class KnowledgeBase {
   readonly dataSources: readonly DataSourceConfig[];
   readonly #index = new ChunkIndex();
   readonly #chunks = new Map<string, KnowledgeBaseChunk>();
+  /** What a metadata filter may see of each chunk (shared by a document's chunks). */
+  readonly #filterableOf = new Map<string, DocumentMetadata>();
   /** Keyed by source URI, so re-ingestion can replace exactly a document's own chunks. */
   readonly #documents = new Map<string, IngestedDocument>();
 
@@ -106,6 +108,7 @@ export class KnowledgeBase {
     const indexedTitle = document.titleFromFirstSentence ? '' : document.title;
     const metadata = document.metadata ?? {};
     const description = textValue(metadata, 'description') ?? '';
+    let filterable: DocumentMetadata | undefined;
     const chunkIds = pieces.map((piece, i) => {
       const chunk: KnowledgeBaseChunk = {
         id: `${idPrefix}:${i}`,
@@ -118,6 +121,9 @@ export class KnowledgeBase {
         ...(Object.keys(metadata).length > 0 ? { metadata } : {}),
       };
       this.#chunks.set(chunk.id, chunk);
+      // Every chunk of a document shows a filter the same attributes: computed once, not per query.
+      filterable ??= this.#filterable(chunk);
+      this.#filterableOf.set(chunk.id, filterable);
       const headings = piece.headings.join('\n');
       this.#index.add({ id: chunk.id, title: indexedTitle, headings, description, body: piece.text });
       return chunk.id;
@@ -137,6 +143,7 @@ export class KnowledgeBase {
     for (const id of previous.chunkIds) {
       this.#index.remove(id);
       this.#chunks.delete(id);
+      this.#filterableOf.delete(id);
     }
     this.#documents.delete(sourceUri);
   }
@@ -169,8 +176,8 @@ export class KnowledgeBase {
     const accepted =
       accept &&
       ((id: string) => {
-        const chunk = this.#chunks.get(id);
-        return chunk !== undefined && accept(this.#filterable(chunk));
+        const attributes = this.#filterableOf.get(id);
+        return attributes !== undefined && accept(attributes);
       });
     return rankChunks(plan, this.#index, numberOfResults, accepted).flatMap(({ id, ...ranked }) => {
       const chunk = this.#chunks.get(id);
