@@ -30,11 +30,10 @@ import { ApiFirewall } from './api-firewall.ts';
 import type { LanternFunction } from './lantern-function.ts';
 import type { RouteAuth } from './user-authorizer.ts';
 
-/** Props of {@link ChatApi}: the functions behind the routes, and the API's settings. */
-
 /** The default usage plan's limits when the props give none. */
 export const DEFAULT_USAGE_PLAN: UsagePlanSettings = { rateLimit: 10, burstLimit: 20, monthlyQuota: 100_000 };
 
+/** Props of {@link ChatApi}: the functions behind the routes, and the API's settings. */
 export interface ChatApiProps {
   /** `POST /v1/chat`. */
   readonly chatFunction: LanternFunction;

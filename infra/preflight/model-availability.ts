@@ -1,7 +1,7 @@
 import { GetFoundationModelAvailabilityCommand } from '@aws-sdk/client-bedrock';
 import { describeError, type PreflightContext } from './check.ts';
 
-export const MODEL_ACCESS_DOC = 'https://docs.aws.amazon.com/bedrock/latest/userguide/model-access.html';
+const MODEL_ACCESS_DOC = 'https://docs.aws.amazon.com/bedrock/latest/userguide/model-access.html';
 
 export interface AccessProblem {
   readonly problem: string;
