@@ -81,8 +81,11 @@ async function createSessionTable(endpoint: string, tableName: string): Promise<
  */
 async function createTable(client: DynamoDBClient, tableName: string): Promise<void> {
   await client.send(new CreateTableCommand(tableDefinition(tableName)));
-  await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: tableName });
+  await waitUntilTableExists(waitFor(client), { TableName: tableName });
 }
+
+/** dynalite changes a table's status on a timer: poll it every second, for half a minute at most. */
+const waitFor = (client: DynamoDBClient) => ({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 });
 
 const { ownerIndex } = sessionTable;
 
@@ -135,11 +138,8 @@ async function addOwnerIndex(client: DynamoDBClient, tableName: string): Promise
   }
   await client.send(new DeleteTableCommand({ TableName: tableName }));
   // dynalite drops the table on a timer even with deleteTableMs 0: a busy machine can still see it.
-  await waitUntilTableNotExists(
-    { client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
-    { TableName: tableName },
-  );
-  await client.send(new CreateTableCommand(tableDefinition(tableName)));
+  await waitUntilTableNotExists(waitFor(client), { TableName: tableName });
+  await createTable(client, tableName);
   for (let i = 0; i < items.length; i += 25) {
     let pending = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
     for (let attempt = 0; pending.length > 0 && attempt < 5; attempt++) {
