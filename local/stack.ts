@@ -27,6 +27,7 @@ import {
 } from './bedrock-emulator/index.ts';
 import { startLocalDynamoDb } from './dynamodb.ts';
 import { installLambdaRuntime, LOCAL_CREDENTIALS, type LocalLogLevel } from './gateway/lambda-runtime.ts';
+import { LOCAL_API } from './gateway/proxy-event.ts';
 import type { GatewayRoute } from './gateway/routes.ts';
 import { apiKeyIdFor, type LocalGateway, startLocalGateway } from './gateway/server.ts';
 import { type LocalIdentity, type LocalRouteAuth, startLocalIdentity } from './identity/local-identity.ts';
@@ -301,7 +302,7 @@ export interface LocalAwsEndpoints {
   readonly services: readonly LocalAwsService[];
 }
 
-const LOCAL_REGION = 'us-east-1';
+const LOCAL_REGION = LOCAL_API.region;
 
 function localAwsEndpoints(emulatorUrl: string, dynamoDbUrl: string, confluence: boolean): LocalAwsEndpoints {
   const on = (url: string) => `--endpoint-url ${url} --region ${LOCAL_REGION}`;
@@ -461,6 +462,6 @@ function localAnswerVariables(file: string | undefined): {
 function localModelArn(model: string): string {
   if (model.startsWith('arn:')) return model;
   return parseModelReference(model).kind === 'inference-profile'
-    ? `arn:aws:bedrock:${LOCAL_REGION}:000000000000:inference-profile/${model}`
+    ? `arn:aws:bedrock:${LOCAL_REGION}:${LOCAL_API.accountId}:inference-profile/${model}`
     : foundationModelArn(model, LOCAL_REGION);
 }

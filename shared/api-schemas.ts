@@ -56,5 +56,3 @@ export const chatRequestSchema = z.looseObject(chatMembers).check(
     }
   }),
 );
-
-export type ChatRequest = z.infer<typeof chatRequestSchema>;

@@ -15,10 +15,8 @@ export const feedbackRequestSchema = z.object({
   ),
 });
 
-export type FeedbackRequest = z.infer<typeof feedbackRequestSchema>;
-
 /** The most sessions one page of `GET /v1/sessions` holds, and how many unless `limit` says. */
-export const SESSION_PAGE_MAX = 50;
+const SESSION_PAGE_MAX = 50;
 export const SESSION_PAGE_DEFAULT = 20;
 
 /** `GET /v1/sessions?limit=&cursor=`: the query string, as API Gateway passes it (strings). */
@@ -34,8 +32,6 @@ export const sessionListQuerySchema = z.object({
       .check(z.minLength(1, 'must not be empty'), z.maxLength(512, 'must be at most 512 characters')),
   ),
 });
-
-export type SessionListQuery = z.infer<typeof sessionListQuerySchema>;
 
 /** `GET /v1/sessions`: the caller's own sessions, newest first; `nextCursor` fetches the next page. */
 export interface SessionListResponse {
