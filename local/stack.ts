@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { foundationModelArn, normalizedSettingsJson, readAnswerSettings } from '../config/answer-settings.ts';
@@ -259,6 +260,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       await slack.close();
       await emulator.close();
       await dynamo.close();
+      if (answerVariables.settingsDir)
+        await rm(answerVariables.settingsDir, { recursive: true, force: true });
     },
   };
 }
@@ -434,10 +437,13 @@ function localAnswerVariables(file: string | undefined): {
   readonly profiles: readonly LocalProfileKey[];
   /** The metadata keys filters may name, which the deployed vector index keeps filterable. */
   readonly filterableAttributes: readonly string[];
+  /** The temporary folder holding the normalized settings file, removed when the stack closes. */
+  readonly settingsDir?: string;
 } {
   if (!file) return { environment: {}, profiles: [], filterableAttributes: [] };
   const settings = readAnswerSettings(resolve(file), { defaultModel: LOCAL_MODEL_ARN });
-  const path = join(mkdtempSync(join(tmpdir(), 'lantern-answer-settings-')), 'answer-settings.json');
+  const settingsDir = mkdtempSync(join(tmpdir(), 'lantern-answer-settings-'));
+  const path = join(settingsDir, 'answer-settings.json');
   writeFileSync(path, normalizedSettingsJson(settings));
   const profiles = settings.profiles.flatMap((profile) =>
     profile.localApiKey ? [{ profile: profile.name, apiKey: profile.localApiKey }] : [],
@@ -455,6 +461,7 @@ function localAnswerVariables(file: string | undefined): {
     },
     profiles,
     filterableAttributes: settings.attributes.map((attribute) => attribute.name),
+    settingsDir,
   };
 }
 
