@@ -126,6 +126,13 @@ export const environmentContract = {
     scope: 'slack',
     setBy: 'cdk',
   },
+  SLACK_ANSWER_PRESET_FILE: {
+    meaning:
+      "Path of the answer settings' defaults as Bedrock's knowledge-base configuration (JSON, written by synth or the local stack from the answer settings file), read once at cold start by slack-worker, so Slack answers as an API key with the default profile does. Without it Slack sends Bedrock the built-in defaults.",
+    required: false,
+    scope: 'slack',
+    setBy: 'cdk',
+  },
   SLACK_SIGNING_SECRET: {
     meaning: 'Slack signing secret, when there is no SLACK_SECRET_ARN (local). Never logged.',
     required: false,

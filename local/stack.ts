@@ -14,6 +14,7 @@ import openApiDocument from '../functions/openapi/openapi.json' with { type: 'js
 import { makeOpenApiHandler } from '../functions/openapi/openapi-handler.ts';
 import { makeSessionsHandler } from '../functions/sessions/sessions-handler.ts';
 import { type AnswerEnvironment, parseAnswerEnvironment } from '../shared/answers/answer-environment.ts';
+import { defaultAnswerPreset } from '../shared/answers/answer-preset.ts';
 import { defaultRetrieval } from '../shared/answers/chat-answering.ts';
 import { configureFromSettings } from '../shared/aws/bedrock-rag-settings.ts';
 import { createDocumentClient } from '../shared/aws/clients.ts';
@@ -33,7 +34,12 @@ import type { GatewayRoute } from './gateway/routes.ts';
 import { apiKeyIdFor, type LocalGateway, startLocalGateway } from './gateway/server.ts';
 import { type LocalIdentity, type LocalRouteAuth, startLocalIdentity } from './identity/local-identity.ts';
 import { type LocalKnowledgeBase, startLocalKnowledgeBase } from './knowledge-base/local-knowledge-base.ts';
-import { type LocalSlack, type LocalSlackOptions, startLocalSlack } from './slack/local-slack.ts';
+import {
+  type LocalAnswerPreset,
+  type LocalSlack,
+  type LocalSlackOptions,
+  startLocalSlack,
+} from './slack/local-slack.ts';
 
 export const LOCAL_TABLE_NAME = 'lantern-sessions';
 export const LOCAL_KNOWLEDGE_BASE_ID = 'LOCALKB001';
@@ -199,7 +205,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const answers = parseAnswerEnvironment(variables);
   const identity = await startLocalIdentity(options.auth ?? {}, cors, { keyProfiles: answers.keyProfiles });
   const apiRoutes = [...chatRoutes(config, cors, identity, answers), identity.visitorTokensRoute];
-  const slack = startLocalSlack(config, cors, options.slack);
+  const slack = startLocalSlack(
+    config,
+    cors,
+    options.slack,
+    answerVariables.settingsDir ? writeSlackAnswerPreset(answers, answerVariables.settingsDir) : undefined,
+  );
   const knowledgeBase = startLocalKnowledgeBase(config, cors, {
     docsDir: options.docsDir,
     bucketName: LOCAL_DOCUMENTS_BUCKET,
@@ -463,6 +474,14 @@ function localAnswerVariables(file: string | undefined): {
     filterableAttributes: settings.attributes.map((attribute) => attribute.name),
     settingsDir,
   };
+}
+
+/** slack-worker's model and preset file, written beside the settings file as synth bundles them. */
+function writeSlackAnswerPreset(answers: AnswerEnvironment, settingsDir: string): LocalAnswerPreset {
+  const { modelArn, preset } = defaultAnswerPreset(answers);
+  const file = join(settingsDir, 'slack-answer-preset.json');
+  writeFileSync(file, JSON.stringify(preset));
+  return { modelArn, file };
 }
 
 /** A model id as the ARN AWS would take for it in the local region; ARNs stay as they are. */

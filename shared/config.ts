@@ -161,6 +161,7 @@ const slackFields = {
   SLACK_QUEUE_URL: () => blankAsUnset(optionalUrl()),
   SLACK_SECRET_ARN: () => blankAsUnset(optionalSecretArn()),
   SLACK_SOURCE_BASE_URL: () => blankAsUnset(optionalUrl()),
+  SLACK_ANSWER_PRESET_FILE: () => blankAsUnset(z.optional(nonEmpty())),
 };
 
 const slackVariables = () =>
@@ -171,6 +172,7 @@ const slackVariables = () =>
     SLACK_QUEUE_URL: slackFields.SLACK_QUEUE_URL(),
     SLACK_SECRET_ARN: slackFields.SLACK_SECRET_ARN(),
     SLACK_SOURCE_BASE_URL: slackFields.SLACK_SOURCE_BASE_URL(),
+    SLACK_ANSWER_PRESET_FILE: slackFields.SLACK_ANSWER_PRESET_FILE(),
     AWS_REGION: awsRegion(),
   }) satisfies ContractShape;
 
@@ -187,6 +189,8 @@ export interface SlackConfig {
   readonly secretArn?: string;
   /** Where `s3://bucket/key` sources are published (`<base>/key`), so Slack can link them. */
   readonly sourceBaseUrl?: string;
+  /** The answer settings' defaults as Bedrock's configuration, bundled by synth (`configuration-preset.ts`). */
+  readonly answerPresetFile?: string;
   readonly region: string;
 }
 
@@ -199,6 +203,7 @@ export function parseSlackConfig(env: Record<string, string | undefined>): Slack
     ...(e.SLACK_QUEUE_URL ? { queueUrl: e.SLACK_QUEUE_URL } : {}),
     ...(e.SLACK_SECRET_ARN ? { secretArn: e.SLACK_SECRET_ARN } : {}),
     ...(e.SLACK_SOURCE_BASE_URL ? { sourceBaseUrl: e.SLACK_SOURCE_BASE_URL } : {}),
+    ...(e.SLACK_ANSWER_PRESET_FILE ? { answerPresetFile: e.SLACK_ANSWER_PRESET_FILE } : {}),
     region: e.AWS_REGION,
   };
 }

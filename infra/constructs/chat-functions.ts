@@ -1,23 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { LanternEnvironment } from '../../config/environment.ts';
 import { sessionTable } from '../../config/table.ts';
+import { type BundledFile, bundleFile } from '../lib/bundled-file.ts';
 import type { ConversationAccess } from './conversation-access.ts';
 import { LanternFunction } from './lantern-function.ts';
-
-/** The answer settings file bundled next to the chat handlers. */
-export interface BundledAnswerSettings {
-  /** The normalized settings file on the synthesizing machine (`stageSettingsFile`). */
-  readonly stagedFile: string;
-  /** Its name in the bundle; the functions read it from the task root. */
-  readonly bundledName: string;
-  /** `ANSWER_SETTINGS_FILE`: where the function finds it (`/var/task/<bundledName>` on Lambda). */
-  readonly runtimePath: string;
-}
 
 /**
  * Functions behind a buffered REST integration stop before its 29-second limit, so the handler's own
@@ -41,7 +31,7 @@ export interface ChatFunctionsProps {
   /** Deploy `openapi`, which serves the API's OpenAPI description (`GET /v1/openapi.json`). @default false */
   readonly openApi?: boolean;
   /** The answer profiles' settings file, bundled into chat and chat-stream. @default none: built-in defaults */
-  readonly answerSettings?: BundledAnswerSettings;
+  readonly answerSettings?: BundledFile;
 }
 
 /**
@@ -70,7 +60,7 @@ export class ChatFunctions extends Construct {
       ...conversation.environment,
       ...(settings ? { ANSWER_SETTINGS_FILE: settings.runtimePath } : {}),
     };
-    const bundling = settings ? bundleSettings(settings) : undefined;
+    const bundling = settings ? bundleFile(settings) : undefined;
 
     this.chatFunction = new LanternFunction(this, 'Chat', {
       entry: 'functions/chat/handler.ts',
@@ -149,25 +139,4 @@ export class ChatFunctions extends Construct {
       }),
     );
   }
-}
-
-/**
- * Copies the settings file into the bundle after esbuild: the function reads it at cold start from
- * its own code, so a deployment's settings change with its code, atomically, and cost no extra call.
- */
-function bundleSettings(settings: BundledAnswerSettings): BundlingOptions {
-  return {
-    commandHooks: {
-      beforeBundling: () => [],
-      beforeInstall: () => [],
-      afterBundling: (_inputDir: string, outputDir: string) => [
-        `cp ${shellQuoted(settings.stagedFile)} ${shellQuoted(`${outputDir}/${settings.bundledName}`)}`,
-      ],
-    },
-  };
-}
-
-/** A POSIX shell word for `text`, whatever it holds (`$`, spaces, quotes). */
-function shellQuoted(text: string): string {
-  return `'${text.replaceAll("'", `'\\''`)}'`;
 }

@@ -8,6 +8,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { LanternEnvironment } from '../../config/environment.ts';
 import { slackSettings } from '../../config/slack.ts';
+import { type BundledFile, bundleFile } from '../lib/bundled-file.ts';
 import type { ConversationAccess } from './conversation-access.ts';
 import { LanternFunction } from './lantern-function.ts';
 
@@ -22,6 +23,11 @@ export interface SlackIntegrationProps {
   /** What the worker needs to answer: the conversation policy, the guardrail and its variables. */
   readonly conversation: ConversationAccess;
   readonly logRetention?: RetentionDays;
+  /**
+   * The answer settings' defaults (`defaultAnswerPreset`): the worker's model and its bundled
+   * preset, so Slack answers as an API key of the default profile does. @default the built-in defaults
+   */
+  readonly answerPreset?: { readonly modelArn: string; readonly file: BundledFile };
 }
 
 /** Questions from Slack answered at once: bounds the model calls (and cost) a busy workspace can cause. */
@@ -45,7 +51,7 @@ export class SlackIntegration extends Construct {
 
   constructor(scope: Construct, id: string, props: SlackIntegrationProps) {
     super(scope, id);
-    const { secret, table, conversation, logRetention } = props;
+    const { secret, table, conversation, logRetention, answerPreset } = props;
     const environment: LanternEnvironment = { ...props.environment, SLACK_SECRET_ARN: secret.secretArn };
 
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
@@ -84,7 +90,14 @@ export class SlackIntegration extends Construct {
       description: 'Answers queued Slack questions in their thread',
       timeout: Duration.seconds(slackSettings.workerTimeoutSeconds),
       logRetention,
-      environment: { ...environment, ...conversation.environment },
+      environment: {
+        ...environment,
+        ...conversation.environment,
+        ...(answerPreset
+          ? { MODEL_ARN: answerPreset.modelArn, SLACK_ANSWER_PRESET_FILE: answerPreset.file.runtimePath }
+          : {}),
+      },
+      ...(answerPreset ? { bundling: bundleFile(answerPreset.file) } : {}),
     });
     this.workerFunction.addEventSource(
       new SqsEventSource(this.queue, {

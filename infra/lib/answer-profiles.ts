@@ -17,6 +17,9 @@ import { SettingsError, type UsagePlanSettings } from './settings.ts';
 /** Where the chat functions find the settings file on Lambda: next to the handler, in the task root. */
 export const BUNDLED_SETTINGS_NAME = 'answer-settings.json';
 export const LAMBDA_SETTINGS_PATH = `/var/task/${BUNDLED_SETTINGS_NAME}`;
+/** slack-worker's preset: the defaults as Bedrock's configuration (`defaultAnswerPreset`). */
+export const BUNDLED_PRESET_NAME = 'slack-answer-preset.json';
+export const LAMBDA_PRESET_PATH = `/var/task/${BUNDLED_PRESET_NAME}`;
 
 /** The answer settings the app deploys, with what synth found worth a warning. */
 export interface DeployedAnswerSettings {

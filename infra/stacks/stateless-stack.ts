@@ -13,6 +13,8 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { LanternEnvironment } from '../../config/environment.ts';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
+// biome-ignore lint/style/noRestrictedImports: Slack's preset is built by the code the chat functions answer with, so the two cannot drift apart.
+import { defaultAnswerPreset } from '../../shared/answers/answer-preset.ts';
 import { ChatApi, DEFAULT_USAGE_PLAN } from '../constructs/chat-api.ts';
 import { ChatFunctions } from '../constructs/chat-functions.ts';
 import { ConversationAccess } from '../constructs/conversation-access.ts';
@@ -25,14 +27,17 @@ import { SlackIntegration } from '../constructs/slack-integration.ts';
 import { UserAuthorizer } from '../constructs/user-authorizer.ts';
 import {
   allowedModels,
+  BUNDLED_PRESET_NAME,
   BUNDLED_SETTINGS_NAME,
   type DeployedAnswerSettings,
+  LAMBDA_PRESET_PATH,
   LAMBDA_SETTINGS_PATH,
   profileTier,
   rerankModels,
   stageSettingsFile,
 } from '../lib/answer-profiles.ts';
 import { type GenerationModel, resolveGenerationModel } from '../lib/bedrock-arns.ts';
+import type { BundledFile } from '../lib/bundled-file.ts';
 import type { IdentitySettings, UsagePlanSettings } from '../lib/settings.ts';
 
 export { REST_FUNCTION_TIMEOUT } from '../constructs/chat-functions.ts';
@@ -150,6 +155,7 @@ export class StatelessStack extends Stack {
         ...shared,
         secret: slackSecret,
         conversation: this.conversation,
+        ...(answers ? { answerPreset: this.slackAnswerPreset(answers) } : {}),
       });
     }
     this.knowledgeBaseReload = new KnowledgeBaseReload(this, 'KnowledgeBaseReload', {
@@ -306,6 +312,32 @@ export class StatelessStack extends Stack {
       value: this.monitoring.alarmTopic.topicArn,
       description: 'Subscribe to be told when an alarm fires',
     });
+  }
+
+  /**
+   * The default profile as slack-worker answers with it: built by the chat functions' own code from
+   * the settings (the model's ARN may be a template value, so it goes in the worker's `MODEL_ARN`,
+   * the rest in a bundled file), so a Slack question is answered as an API question is.
+   */
+  private slackAnswerPreset(answers: DeployedAnswerSettings): {
+    readonly modelArn: string;
+    readonly file: BundledFile;
+  } {
+    const { modelArn, preset } = defaultAnswerPreset({
+      settings: answers.settings,
+      keyProfiles: new Map(),
+      modelArns: new Map([...this.answerModels].map(([id, model]) => [id, model.modelArn])),
+      defaultModelArn: this.model.modelArn,
+      region: this.region,
+    });
+    return {
+      modelArn,
+      file: {
+        stagedFile: stageSettingsFile(assemblyDirectory(this), `${JSON.stringify(preset, null, 2)}\n`),
+        bundledName: BUNDLED_PRESET_NAME,
+        runtimePath: LAMBDA_PRESET_PATH,
+      },
+    };
   }
 }
 

@@ -22,6 +22,13 @@ export interface LocalSlackOptions {
   readonly retryDelayMs?: number;
 }
 
+/** The answer settings' defaults as slack-worker is given them (`defaultAnswerPreset`). */
+export interface LocalAnswerPreset {
+  readonly modelArn: string;
+  /** The preset's JSON file (`SLACK_ANSWER_PRESET_FILE`). */
+  readonly file: string;
+}
+
 export interface LocalSlack {
   /** `POST /v1/slack/events`, without an API key (Slack signs its requests instead). */
   readonly route: GatewayRoute;
@@ -38,6 +45,7 @@ export function startLocalSlack(
   config: LanternConfig,
   cors: CorsConfig,
   options: LocalSlackOptions | undefined,
+  answerPreset?: LocalAnswerPreset,
 ): LocalSlack {
   const slack = options
     ? parseSlackConfig({
@@ -49,7 +57,15 @@ export function startLocalSlack(
       } satisfies LanternEnvironment)
     : getSlackConfig();
   const queue = new LocalSlackJobQueue({
-    handler: makeSlackWorkerHandler(createSlackWorkerDeps(config, slack)),
+    // The worker's own MODEL_ARN and preset file, as synth sets them on slack-worker.
+    handler: makeSlackWorkerHandler(
+      answerPreset
+        ? createSlackWorkerDeps(
+            { ...config, modelArn: answerPreset.modelArn },
+            { ...slack, answerPresetFile: answerPreset.file },
+          )
+        : createSlackWorkerDeps(config, slack),
+    ),
     ...(options?.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
   });
   return {

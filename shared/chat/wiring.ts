@@ -11,14 +11,14 @@ import type { RagSettings } from './ports.ts';
 /**
  * Wires the conversation engine to its real adapters; handlers call this once, at module scope. A
  * handler that also reads the table itself passes its DynamoDB client, so one cold start builds one.
- * `answering` is given by the functions that answer with answer profiles: the defaults' settings
- * for turns that bring none, and how settings become Bedrock's request (`configureFromSettings`);
- * passed in, so functions without answer settings bundle nothing of them.
+ * `answering` is given by the functions that answer with answer settings: the defaults' settings
+ * for turns that bring none, and how settings become Bedrock's request (`configureFromSettings`, or
+ * slack-worker's preset, `presetConfigurer`); passed in, so functions bundle only the one they use.
  */
 export function createConversationEngine(
   config: LanternConfig,
   db = createDocumentClient(config),
-  answering?: { readonly retrieval: RagSettings; readonly configure: KnowledgeBaseConfigurer },
+  answering?: { readonly retrieval?: RagSettings; readonly configure: KnowledgeBaseConfigurer },
 ): ConversationEngine {
   const store = createSessionStore(config, db);
   const rag = new BedrockRag(createAgentRuntimeClient(config), {
@@ -36,7 +36,7 @@ export function createConversationEngine(
     idempotency: createIdempotencyStore(config, db),
     rag,
     ...(guardrail ? { guardrail } : {}),
-    ...(answering ? { retrieval: answering.retrieval } : {}),
+    ...(answering?.retrieval ? { retrieval: answering.retrieval } : {}),
   });
 }
 

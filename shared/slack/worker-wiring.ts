@@ -1,5 +1,6 @@
 import { slackSettings } from '../../config/slack.ts';
 import { createDocumentClient } from '../aws/clients.ts';
+import { presetConfigurer, readConfigurationPreset } from '../aws/configuration-preset.ts';
 import { createConversationEngine } from '../chat/wiring.ts';
 import type { LanternConfig, SlackConfig } from '../config.ts';
 import { answerSourceFor, type SlackEngine } from './answer-stream.ts';
@@ -37,8 +38,12 @@ export function createSlackWorkerDeps(
   let botUserId: Promise<string | undefined> | undefined;
   // One DynamoDB client for the engine's sessions and the event ledger: one fewer to build at cold start.
   const db = createDocumentClient(config);
+  const preset = slack.answerPresetFile ? readConfigurationPreset(slack.answerPresetFile) : undefined;
+  const engine =
+    overrides.engine ??
+    createConversationEngine(config, db, preset ? { configure: presetConfigurer(preset) } : undefined);
   return {
-    answers: answerSourceFor(overrides.engine ?? createConversationEngine(config, db)),
+    answers: answerSourceFor(engine),
     ledger: createSlackEventLedger(config, db),
     responder: new SlackResponder(api, {
       streaming: true,
