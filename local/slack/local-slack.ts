@@ -59,12 +59,10 @@ export function startLocalSlack(
   const queue = new LocalSlackJobQueue({
     // The worker's own MODEL_ARN and preset file, as synth sets them on slack-worker.
     handler: makeSlackWorkerHandler(
-      answerPreset
-        ? createSlackWorkerDeps(
-            { ...config, modelArn: answerPreset.modelArn },
-            { ...slack, answerPresetFile: answerPreset.file },
-          )
-        : createSlackWorkerDeps(config, slack),
+      createSlackWorkerDeps(
+        answerPreset ? { ...config, modelArn: answerPreset.modelArn } : config,
+        answerPreset ? { ...slack, answerPresetFile: answerPreset.file } : slack,
+      ),
     ),
     ...(options?.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
   });
