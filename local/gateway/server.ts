@@ -196,12 +196,8 @@ async function handle(
   const keyValue = typeof presentedKey === 'string' ? presentedKey : undefined;
   const keyId = keyValue ? keyIds.get(keyValue) : undefined;
   if (match.route.apiKeyRequired && !keyId) {
-    // The deployed API's gateway responses answer the same 401 (infra/stacks/stateless-stack.ts).
-    return fail(
-      401,
-      'UNAUTHORIZED',
-      keyValue ? 'The API key is not valid' : 'An x-api-key header is required',
-    );
+    // The deployed API's INVALID_API_KEY gateway response (infra/constructs/chat-api.ts), word for word.
+    return fail(401, 'UNAUTHORIZED', 'Missing or invalid API key');
   }
 
   // SigV4 signs the payload, so API Gateway refuses an oversized one before it checks the signature.
@@ -214,7 +210,9 @@ async function handle(
       ? adminIdentity(req.headers['x-admin-key'], options.adminKeys)
       : undefined;
   if (match.route.authorization === 'IAM' && !admin) {
-    // What API Gateway answers for a missing or invalid SigV4 signature.
+    // API Gateway reports an unsigned request as a missing authentication token, which the deployed
+    // API answers as an unknown route (404); a bad signature is a 403.
+    if (req.headers['x-admin-key'] === undefined) return fail(404, 'NOT_FOUND', 'Not found');
     return fail(403, 'FORBIDDEN', 'This route needs operator credentials (x-admin-key locally)');
   }
 
@@ -231,7 +229,8 @@ async function handle(
     sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
     resource: match.route.resource,
     pathParameters: match.pathParameters,
-    ...(keyValue && keyId ? { apiKey: { value: keyValue, id: keyId } } : {}),
+    // API Gateway gives the key's id only to routes that require a key ($context.identity.apiKeyId).
+    ...(match.route.apiKeyRequired && keyValue && keyId ? { apiKey: { value: keyValue, id: keyId } } : {}),
     ...(admin ? { iamUserArn: admin } : {}),
     ...(authorizer ? { authorizer } : {}),
   });

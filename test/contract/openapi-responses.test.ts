@@ -96,6 +96,8 @@ async function observe(response: Response): Promise<ObservedResponse> {
 }
 
 const admin = { 'x-admin-key': ADMIN_KEY };
+/** A bad signature, as the local gateway stands it in. */
+const wrongAdmin = { 'x-admin-key': `${ADMIN_KEY}-wrong` };
 const eventNames = (body: unknown) => (body as Array<{ event: string }>).map((e) => e.event);
 
 describe('chat', () => {
@@ -465,10 +467,13 @@ describe('knowledge-base admin', () => {
   it.each([
     ['POST', '/v1/admin/knowledge-base/sync', undefined, { dataSourceIds: ['not an id'] }, admin, 400],
     ['POST', '/v1/admin/knowledge-base/sync', undefined, '{"dataSourceIds":', admin, 400],
-    ['POST', '/v1/admin/knowledge-base/sync', undefined, {}, {}, 403],
-    ['POST', '/v1/admin/knowledge-base/sync', undefined, {}, { 'x-api-key': API_KEY }, 403],
+    // Unsigned (offline: no x-admin-key) is API Gateway's missing authentication token: 404.
+    ['POST', '/v1/admin/knowledge-base/sync', undefined, {}, {}, 404],
+    ['POST', '/v1/admin/knowledge-base/sync', undefined, {}, { 'x-api-key': API_KEY }, 404],
+    ['POST', '/v1/admin/knowledge-base/sync', undefined, {}, wrongAdmin, 403],
     ['GET', '/v1/admin/knowledge-base/jobs', '/v1/admin/knowledge-base/jobs?limit=0', undefined, admin, 400],
-    ['GET', '/v1/admin/knowledge-base/jobs', undefined, undefined, {}, 403],
+    ['GET', '/v1/admin/knowledge-base/jobs', undefined, undefined, {}, 404],
+    ['GET', '/v1/admin/knowledge-base/jobs', undefined, undefined, wrongAdmin, 403],
     [
       'GET',
       '/v1/admin/knowledge-base/jobs/{jobId}',
@@ -482,7 +487,7 @@ describe('knowledge-base admin', () => {
       '/v1/admin/knowledge-base/jobs/{jobId}',
       '/v1/admin/knowledge-base/jobs/ZZZZZZZZZZ',
       undefined,
-      {},
+      wrongAdmin,
       403,
     ],
   ] as const)(
@@ -670,10 +675,12 @@ describe('coverage', () => {
         'POST /v1/admin/knowledge-base/sync 202',
         'POST /v1/admin/knowledge-base/sync 400',
         'POST /v1/admin/knowledge-base/sync 403',
+        'POST /v1/admin/knowledge-base/sync 404',
         'POST /v1/admin/knowledge-base/sync 409',
         'GET /v1/admin/knowledge-base/jobs 200',
         'GET /v1/admin/knowledge-base/jobs 400',
         'GET /v1/admin/knowledge-base/jobs 403',
+        'GET /v1/admin/knowledge-base/jobs 404',
         'GET /v1/admin/knowledge-base/jobs/{jobId} 200',
         'GET /v1/admin/knowledge-base/jobs/{jobId} 403',
         'GET /v1/admin/knowledge-base/jobs/{jobId} 404',

@@ -51,7 +51,26 @@ const routes: GatewayRoute[] = [
     functionName: 'sessions',
     handler: async () => ({ statusCode: 204, body: '' }),
   },
+  {
+    method: 'GET',
+    resource: '/v1/health',
+    apiKeyRequired: false,
+    functionName: 'keyless',
+    handler: async (event: APIGatewayProxyEvent) => {
+      handled.push(event);
+      return { statusCode: 200, body: '{}' };
+    },
+  },
+  {
+    method: 'GET',
+    resource: '/v1/admin/knowledge-base/jobs',
+    apiKeyRequired: false,
+    authorization: 'IAM',
+    functionName: 'admin',
+    handler: async () => ({ statusCode: 200, body: '{}' }),
+  },
 ];
+const ADMIN = 'gateway-test-admin-key';
 
 let gateway: LocalGateway;
 let port: number;
@@ -62,6 +81,7 @@ beforeAll(async () => {
   gateway = await startLocalGateway({
     routes,
     apiKeys: [KEY],
+    adminKeys: [ADMIN],
     port: 0,
     site: { dir: site, config: { apiKey: KEY } },
     corsAllowOrigins: [LISTED, ALSO_LISTED],
@@ -230,5 +250,42 @@ describe('local gateway: CORS as API Gateway answers it', () => {
     const missing = await fetch(url('/v1/nothing'), { headers: { origin: LISTED } });
     expect(missing.status).toBe(404);
     expect(missing.headers.get('access-control-allow-origin')).toBe(LISTED);
+  });
+});
+
+describe('local gateway: API keys and operator credentials as the deployed API answers them', () => {
+  const url = (path: string) => `${gateway.url}${path}`;
+
+  it("gives a handler the key's id only on a route that requires a key", async () => {
+    handled.length = 0;
+    expect((await fetch(url('/v1/health'), { headers: { 'x-api-key': KEY } })).status).toBe(200);
+    expect((await fetch(url('/v1/chat'), { method: 'POST', headers: { 'x-api-key': KEY } })).status).toBe(
+      200,
+    );
+    const [keyless, keyed] = handled;
+    expect(keyless?.requestContext.identity).toMatchObject({ apiKey: null, apiKeyId: null });
+    expect(keyed?.requestContext.identity.apiKeyId).toEqual(expect.any(String));
+  });
+
+  it('refuses a missing or unknown key with the deployed 401 body', async () => {
+    for (const headers of [{}, { 'x-api-key': 'not-a-key' }] as Record<string, string>[]) {
+      const res = await fetch(url('/v1/chat'), { method: 'POST', headers, body: '{}' });
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({
+        error: { code: 'UNAUTHORIZED', message: 'Missing or invalid API key' },
+      });
+    }
+  });
+
+  it('answers an admin route without credentials as an unknown route (404) and a wrong key with 403', async () => {
+    const unsigned = await fetch(url('/v1/admin/knowledge-base/jobs'), { headers: { 'x-api-key': KEY } });
+    expect(unsigned.status).toBe(404);
+    expect(await unsigned.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'Not found' } });
+    const wrong = await fetch(url('/v1/admin/knowledge-base/jobs'), { headers: { 'x-admin-key': KEY } });
+    expect(wrong.status).toBe(403);
+    expect(((await wrong.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
+    expect(
+      (await fetch(url('/v1/admin/knowledge-base/jobs'), { headers: { 'x-admin-key': ADMIN } })).status,
+    ).toBe(200);
   });
 });
