@@ -107,15 +107,14 @@ export class BedrockRag implements RagGenerator {
 }
 
 /**
- * Bedrock documents no error for an unknown or expired session; in practice it answers with a
- * validation or not-found error that names the session. Such errors mean "start a new session".
+ * A session lasts 24 hours and cannot be extended (AWS re:Post, "reuse a knowledge base session"),
+ * but Bedrock documents neither the error nor its wording for one that expired or is unknown. So a
+ * validation or not-found error on a call that carried a session means "start a new session",
+ * whatever its message: the engine asks once more without it, and an error that had nothing to do
+ * with the session comes back from that second call as it is.
  */
 export function translateBedrockError(error: unknown, hadSession: boolean): Error {
-  if (
-    hadSession &&
-    (error instanceof ValidationException || error instanceof ResourceNotFoundException) &&
-    /session/i.test(error.message)
-  ) {
+  if (hadSession && (error instanceof ValidationException || error instanceof ResourceNotFoundException)) {
     return new SessionRejectedError(error.message, { cause: error });
   }
   return toServiceError(error, 'The knowledge base');
