@@ -173,6 +173,58 @@ const OPERATOR_TYPES: Readonly<Record<ConditionOperator, readonly AttributeType[
   stringContains: ['string', 'stringList'],
 };
 
+/** Where the knowledge base keeps its vectors (`-c vectorStore`): what its filters can hold differs. */
+export type VectorStore = 's3-vectors' | 'opensearch-serverless';
+
+/**
+ * Conditions a vector store cannot evaluate. Bedrock documents `startsWith` for OpenSearch
+ * Serverless only (RetrievalFilter in its API model), and S3 Vectors filters by equality, ranges,
+ * lists and existence, with no prefix or substring match (S3 Vectors "Metadata filtering").
+ */
+const UNSUPPORTED_CONDITIONS: Readonly<Record<VectorStore, readonly ConditionOperator[]>> = {
+  's3-vectors': ['startsWith', 'stringContains'],
+  'opensearch-serverless': [],
+};
+
+/** A filter condition the vector store cannot evaluate: where it is, and why. */
+export interface UnsupportedCondition {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** The first condition of a checked filter that the knowledge base's vector store cannot evaluate. */
+export function unsupportedCondition(
+  filter: RetrievalFilter,
+  store: VectorStore,
+  path = 'filter',
+): UnsupportedCondition | undefined {
+  const [operator, operand] = Object.entries(filter)[0] ?? [];
+  if (operator === 'andAll' || operator === 'orAll') {
+    return (operand as readonly RetrievalFilter[])
+      .map((item, index) => unsupportedCondition(item, store, `${path}.${operator}[${index}]`))
+      .find((found) => found !== undefined);
+  }
+  if (!UNSUPPORTED_CONDITIONS[store].includes(operator as ConditionOperator)) return undefined;
+  const at = `${path}.${operator}`;
+  return {
+    path: at,
+    message: `${at}: this knowledge base keeps its vectors in S3 Vectors, which filters by equality, ranges and lists, not by prefix or substring (use equals or in)`,
+  };
+}
+
+/** The first profile filter with a condition the vector store cannot evaluate. */
+export function unsupportedProfileCondition(
+  settings: AnswerSettings,
+  store: VectorStore,
+): UnsupportedCondition | undefined {
+  for (const profile of [settings.defaults, ...settings.profiles]) {
+    const at = profile === settings.defaults ? 'defaults' : member('profiles', profile.name);
+    const found = profile.filter && unsupportedCondition(profile.filter, store, `${at}.filter`);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** Letters, digits, `_`, `-` and `.`, starting with a letter or digit: safe as a metadata key everywhere. */
 const ATTRIBUTE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 const PROFILE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;

@@ -93,6 +93,13 @@ export const environmentContract = {
     scope: 'http',
     setBy: 'cdk',
   },
+  VECTOR_STORE: {
+    meaning:
+      'Where the knowledge base keeps its vectors: s3-vectors or opensearch-serverless (-c vectorStore). A request filter with a condition the store cannot evaluate (startsWith, stringContains on S3 Vectors) is a 400. Without it no store-specific check is made.',
+    required: false,
+    scope: 'http',
+    setBy: 'cdk',
+  },
   API_KEY_PROFILES: {
     meaning:
       'JSON object {"<API Gateway API key id>": "<profile name>"}: which answer profile each API key (and the visitor tokens it mints) gets. Keys not listed get the defaults.',

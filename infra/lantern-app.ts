@@ -71,6 +71,7 @@ export function composeLanternApp(app: App, today: Date = new Date()): LanternSt
         defaultModel: generation.reference,
         region: settings.region,
         today,
+        vectorStore: settings.vectorStore,
       })
     : undefined;
   const usagePlan = answers

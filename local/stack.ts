@@ -2,7 +2,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { foundationModelArn, normalizedSettingsJson, readAnswerSettings } from '../config/answer-settings.ts';
+import {
+  AnswerSettingsError,
+  foundationModelArn,
+  normalizedSettingsJson,
+  readAnswerSettings,
+  unsupportedProfileCondition,
+  type VectorStore,
+} from '../config/answer-settings.ts';
 import { parseModelReference } from '../config/bedrock-models.ts';
 import { type LanternEnvironment, toEnvironmentRecord } from '../config/environment.ts';
 import { localGuardrail } from '../config/guardrail.ts';
@@ -48,6 +55,8 @@ export const LOCAL_DATA_SOURCE_ID = 'LOCALDS001';
 export const LOCAL_CONFLUENCE_DATA_SOURCE_ID = 'LOCALCF001';
 export const LOCAL_DOCUMENTS_BUCKET = 'lantern-documents';
 export const LOCAL_MODEL_ARN = 'arn:aws:bedrock:us-east-1::foundation-model/lantern.extractive-emulator-v1';
+/** The deployed default (`-c vectorStore`), which the local knowledge base stands in for. */
+export const LOCAL_VECTOR_STORE: VectorStore = 's3-vectors';
 
 export interface LocalStackOptions {
   readonly docsDir: string;
@@ -453,6 +462,10 @@ function localAnswerVariables(file: string | undefined): {
 } {
   if (!file) return { environment: {}, profiles: [], filterableAttributes: [] };
   const settings = readAnswerSettings(resolve(file), { defaultModel: LOCAL_MODEL_ARN });
+  const unsupported = unsupportedProfileCondition(settings, LOCAL_VECTOR_STORE);
+  if (unsupported) {
+    throw new AnswerSettingsError(`${file}: ${unsupported.message}`, file, unsupported.path);
+  }
   const settingsDir = mkdtempSync(join(tmpdir(), 'lantern-answer-settings-'));
   const path = join(settingsDir, 'answer-settings.json');
   writeFileSync(path, normalizedSettingsJson(settings));
@@ -466,6 +479,7 @@ function localAnswerVariables(file: string | undefined): {
       API_KEY_PROFILES: JSON.stringify(
         Object.fromEntries(profiles.map(({ profile, apiKey }) => [apiKeyIdFor(apiKey), profile])),
       ),
+      VECTOR_STORE: LOCAL_VECTOR_STORE,
       MODEL_ARNS: JSON.stringify(
         Object.fromEntries([...models].map((model) => [model, localModelArn(model)])),
       ),

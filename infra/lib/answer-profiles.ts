@@ -8,6 +8,8 @@ import {
   normalizedSettingsJson,
   readAnswerSettings,
   type UsagePlanTier,
+  unsupportedProfileCondition,
+  type VectorStore,
 } from '../../config/answer-settings.ts';
 import { checkModel } from './model-check.ts';
 import { fromRepoRoot } from './paths.ts';
@@ -27,6 +29,8 @@ export interface DeployedAnswerSettings {
   /** The file as the functions read it (see {@link normalizedSettingsJson}). */
   readonly json: string;
   readonly warnings: readonly string[];
+  /** `-c vectorStore`, which the chat functions get as `VECTOR_STORE` to judge request filters. */
+  readonly vectorStore: VectorStore;
 }
 
 export interface AnswerSettingsOptions {
@@ -34,6 +38,8 @@ export interface AnswerSettingsOptions {
   readonly defaultModel: string;
   readonly region: string;
   readonly today: Date;
+  /** Where the knowledge base keeps its vectors: a profile's filter must hold only conditions it can evaluate. */
+  readonly vectorStore: VectorStore;
 }
 
 /**
@@ -56,6 +62,12 @@ export function readDeployedAnswerSettings(
     }
     throw error;
   }
+  const unsupported = unsupportedProfileCondition(settings, options.vectorStore);
+  if (unsupported) {
+    throw new SettingsError(
+      `Context "profiles": ${path}: ${unsupported.message}; or deploy with -c vectorStore=opensearch-serverless`,
+    );
+  }
   const warnings = new Set<string>();
   for (const profile of allProfiles(settings)) {
     for (const model of profile.models) {
@@ -74,7 +86,12 @@ export function readDeployedAnswerSettings(
       }
     }
   }
-  return { settings, json: normalizedSettingsJson(settings), warnings: [...warnings] };
+  return {
+    settings,
+    json: normalizedSettingsJson(settings),
+    warnings: [...warnings],
+    vectorStore: options.vectorStore,
+  };
 }
 
 /** The defaults, then each profile. */

@@ -216,7 +216,9 @@ export class StatelessStack extends Stack {
         Object.fromEntries([...this.answerModels].map(([id, model]) => [id, model.modelArn])),
       );
       for (const fn of [this.chat.chatFunction, this.chat.chatStreamFunction]) {
-        fn.setVariable('API_KEY_PROFILES', keyProfiles).setVariable('MODEL_ARNS', modelArns);
+        fn.setVariable('API_KEY_PROFILES', keyProfiles)
+          .setVariable('MODEL_ARNS', modelArns)
+          .setVariable('VECTOR_STORE', answers.vectorStore);
       }
       // A visitor token carries the profile of the key that minted it, so a tenant's visitors stay in it.
       this.userAuthorizer?.visitorTokensFunction?.setVariable('API_KEY_PROFILES', keyProfiles);

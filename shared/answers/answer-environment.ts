@@ -4,13 +4,14 @@ import {
   AnswerSettingsError,
   builtInAnswerSettings,
   functionAnswerSettings,
+  type VectorStore,
 } from '../../config/answer-settings-core.ts';
 import { ConfigError } from '../environment-schemas.ts';
 import { parseStringMap } from './key-profiles.ts';
 
 /**
- * The chat functions' answer settings, from `ANSWER_SETTINGS_FILE`, `API_KEY_PROFILES` and
- * `MODEL_ARNS` (config/environment.ts). All three are optional: without them every caller gets the
+ * The chat functions' answer settings, from `ANSWER_SETTINGS_FILE`, `API_KEY_PROFILES`, `MODEL_ARNS`
+ * and `VECTOR_STORE` (config/environment.ts). All are optional: without them every caller gets the
  * defaults, which send Bedrock what Lantern always sent.
  */
 export interface AnswerEnvironment {
@@ -23,6 +24,8 @@ export interface AnswerEnvironment {
   readonly defaultModelArn: string;
   /** `AWS_REGION`, for the rerank model's ARN. */
   readonly region: string;
+  /** `VECTOR_STORE`: where the knowledge base keeps its vectors, which bounds what a filter may hold. */
+  readonly vectorStore?: VectorStore;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -55,7 +58,20 @@ export function parseAnswerEnvironment(env: Env): AnswerEnvironment {
       );
     }
   }
-  return { settings, keyProfiles, modelArns: parseStringMap(env, 'MODEL_ARNS'), defaultModelArn, region };
+  const vectorStore = env.VECTOR_STORE || undefined;
+  if (vectorStore !== undefined && vectorStore !== 's3-vectors' && vectorStore !== 'opensearch-serverless') {
+    throw new ConfigError(
+      `Invalid answer configuration: VECTOR_STORE must be s3-vectors or opensearch-serverless, not ${vectorStore}`,
+    );
+  }
+  return {
+    settings,
+    keyProfiles,
+    modelArns: parseStringMap(env, 'MODEL_ARNS'),
+    defaultModelArn,
+    region,
+    ...(vectorStore ? { vectorStore } : {}),
+  };
 }
 
 let cached: AnswerEnvironment | undefined;

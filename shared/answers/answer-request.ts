@@ -4,6 +4,7 @@ import {
   combineFilters,
   FilterLimitError,
   foundationModelArn,
+  unsupportedCondition,
 } from '../../config/answer-settings-core.ts';
 import type { RagSettings } from '../chat/ports.ts';
 import { LanternError, ValidationError } from '../errors.ts';
@@ -25,8 +26,9 @@ export class ModelNotAllowedError extends LanternError {
 
 /**
  * The settings a turn is answered with: the profile's, the request's model if the profile allows
- * it (403 otherwise), and the request's filter checked against the declared attributes (400
- * naming the problem) and ANDed with the profile's, so no request widens its profile's search.
+ * it (403 otherwise), and the request's filter checked against the declared attributes and what
+ * the vector store can evaluate (400 naming the problem) and ANDed with the profile's, so no
+ * request widens its profile's search.
  */
 export function ragSettingsFor(
   profile: AnswerProfile,
@@ -43,6 +45,9 @@ export function ragSettingsFor(
   if (choice.filter !== undefined) {
     requestFilter = checkFilter(choice.filter, answers.settings.attributes);
     if (!requestFilter.ok) throw new ValidationError(requestFilter.message);
+    const unsupported =
+      answers.vectorStore && unsupportedCondition(requestFilter.filter, answers.vectorStore);
+    if (unsupported) throw new ValidationError(unsupported.message);
   }
   let filter: RagSettings['filter'];
   try {

@@ -126,6 +126,7 @@ describe('cdk synth -c profiles=FILE', () => {
     for (const id of [chatId, chatStreamId]) {
       const variables = variablesOf(id);
       expect(variables.ANSWER_SETTINGS_FILE).toBe('/var/task/answer-settings.json');
+      expect(variables.VECTOR_STORE).toBe('s3-vectors');
       expect(JSON.parse(resolveValue(variables.API_KEY_PROFILES, refs))).toEqual({
         [TEST_KEY_IDS.northwind]: 'northwind',
         [TEST_KEY_IDS['contoso-support']]: 'contoso-support',
@@ -144,6 +145,7 @@ describe('cdk synth -c profiles=FILE', () => {
       const variables = resources[id].Properties.Environment?.Variables ?? {};
       expect(Object.keys(variables)).not.toContain('ANSWER_SETTINGS_FILE');
       expect(Object.keys(variables)).not.toContain('MODEL_ARNS');
+      expect(Object.keys(variables)).not.toContain('VECTOR_STORE');
     }
   });
 
@@ -302,6 +304,35 @@ describe('cdk synth refuses a profiles file it cannot deploy, naming the problem
     );
   });
 
+  it('a profile filter the vector store cannot evaluate, unless the knowledge base is on OpenSearch Serverless', () => {
+    const prefix = variant('prefix', (json) => {
+      json.profiles['contoso-support'].filter = {
+        andAll: [
+          { equals: { key: 'tenant', value: 'contoso' } },
+          { startsWith: { key: 'tenant', value: 'con' } },
+        ],
+      };
+    });
+    expect(compose(prefix)).toThrow(SettingsError);
+    expect(compose(prefix)).toThrow(
+      /Context "profiles": .*prefix\.json: profiles\.contoso-support\.filter\.andAll\[1\]\.startsWith: this knowledge base keeps its vectors in S3 Vectors.*; or deploy with -c vectorStore=opensearch-serverless/,
+    );
+    const onOpenSearch = () =>
+      composeLanternApp(
+        new App({
+          context: {
+            'aws:cdk:bundling-stacks': [],
+            region: 'us-east-1',
+            profiles: prefix,
+            slack: 'false',
+            vectorStore: 'opensearch-serverless',
+          },
+        }),
+        new Date('2026-12-07T00:00:00Z'),
+      );
+    expect(onOpenSearch).not.toThrow();
+  });
+
   it('a default usage plan set both in the file and on the command line', () => {
     const withDefaultTier = variant('tier', (json) => {
       json.defaults.usagePlan = { rateLimit: 5, burstLimit: 10 };
@@ -389,7 +420,7 @@ describe('synth without profiles', () => {
     plain.resourceCountIs('AWS::ApiGateway::UsagePlan', 1);
     for (const fn of Object.values(plain.findResources('AWS::Lambda::Function'))) {
       const names = Object.keys(fn.Properties.Environment?.Variables ?? {});
-      for (const name of ['ANSWER_SETTINGS_FILE', 'API_KEY_PROFILES', 'MODEL_ARNS']) {
+      for (const name of ['ANSWER_SETTINGS_FILE', 'API_KEY_PROFILES', 'MODEL_ARNS', 'VECTOR_STORE']) {
         expect(names).not.toContain(name);
       }
     }

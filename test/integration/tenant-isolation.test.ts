@@ -311,4 +311,21 @@ describe('a bad answer settings file', () => {
       `${file}: profiles.acme.generationPrompt: is missing the placeholder(s) $search_results$, $output_format_instructions$`,
     );
   });
+
+  it('stops it too for a profile filter S3 Vectors, which the local knowledge base stands in for, cannot evaluate', async () => {
+    const file = join(tempDir('bad-settings'), 'answer-settings.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        attributes: [{ name: 'tenant', type: 'string' }],
+        profiles: { acme: { filter: { stringContains: { key: 'tenant', value: 'ac' } } } },
+      }),
+    );
+    const { startLocalStack } = await import('../../local/stack.ts');
+    await expect(
+      startLocalStack({ docsDir: tempDir('unused'), apiKeys: [API_KEY], port: 0, answerSettingsFile: file }),
+    ).rejects.toThrow(
+      `${file}: profiles.acme.filter.stringContains: this knowledge base keeps its vectors in S3 Vectors`,
+    );
+  });
 });

@@ -98,6 +98,37 @@ describe('ragSettingsFor', () => {
     );
   });
 
+  it('refuses with 400 a condition the vector store cannot evaluate, wherever it sits in the filter', () => {
+    const onS3Vectors = { ...answers, vectorStore: 's3-vectors' as const };
+    const nested = {
+      andAll: [
+        { equals: { key: 'tenant', value: 'acme' } },
+        {
+          orAll: [{ in: { key: 'year', value: [2025] } }, { stringContains: { key: 'tags', value: 'bill' } }],
+        },
+      ],
+    };
+    expect(() => ragSettingsFor(profile('acme'), { filter: nested }, onS3Vectors)).toThrow(
+      new ValidationError(
+        'filter.andAll[1].orAll[1].stringContains: this knowledge base keeps its vectors in S3 Vectors, which filters by equality, ranges and lists, not by prefix or substring (use equals or in)',
+      ),
+    );
+    const prefix = { startsWith: { key: 'tenant', value: 'ac' } };
+    expect(() => ragSettingsFor(profile('acme'), { filter: prefix }, onS3Vectors)).toThrow(
+      /filter\.startsWith: /,
+    );
+    // OpenSearch Serverless evaluates both, and so does a deployment that does not say.
+    for (const store of [{ vectorStore: 'opensearch-serverless' as const }, {}]) {
+      expect(
+        ragSettingsFor(profile('acme'), { filter: nested }, { ...answers, ...store }).filter,
+      ).toBeDefined();
+    }
+    expect(
+      ragSettingsFor(profile('acme'), { filter: { listContains: { key: 'tags', value: 'x' } } }, onS3Vectors)
+        .filter,
+    ).toBeDefined();
+  });
+
   it('refuses, rather than drops the profile filter, when the two cannot be combined within limits', () => {
     const a = { equals: { key: 'tenant', value: 'a' } };
     const wide = { andAll: [a, a, a, a, { orAll: [a, a] }] };
@@ -149,6 +180,10 @@ describe('parseAnswerEnvironment', () => {
     expect(environment.settings.profiles.map((profile) => profile.name)).toEqual(['acme', 'globex']);
     expect([...environment.keyProfiles]).toEqual([['abc123', 'acme']]);
     expect(environment.region).toBe('eu-west-1');
+    expect(environment.vectorStore).toBeUndefined();
+    expect(parseAnswerEnvironment({ MODEL_ARN: DEFAULT_MODEL, VECTOR_STORE: 's3-vectors' }).vectorStore).toBe(
+      's3-vectors',
+    );
   });
 
   it.each([
@@ -161,6 +196,7 @@ describe('parseAnswerEnvironment', () => {
     ],
     [{ MODEL_ARNS: '{"m": 3}' }, 'MODEL_ARNS must map non-empty strings'],
     [{ MODEL_ARNS: 'not json' }, 'MODEL_ARNS must be a JSON object'],
+    [{ VECTOR_STORE: 'pinecone' }, 'VECTOR_STORE must be s3-vectors or opensearch-serverless, not pinecone'],
   ])('fails at cold start with a ConfigError naming the variable (%j)', (env, message) => {
     expect(() => parseAnswerEnvironment({ MODEL_ARN: DEFAULT_MODEL, ...env })).toThrow(message);
   });
