@@ -13,6 +13,7 @@ import {
 import { parseModelReference } from '../config/bedrock-models.ts';
 import { type LanternEnvironment, toEnvironmentRecord } from '../config/environment.ts';
 import { localGuardrail } from '../config/guardrail.ts';
+import { chatRequestModel, feedbackRequestModel } from '../config/request-models.ts';
 import { nonFilterableKeys } from '../config/vector-metadata.ts';
 import { makeChatHandler } from '../functions/chat/chat-handler.ts';
 import { makeChatStreamHandler } from '../functions/chat-stream/chat-stream-handler.ts';
@@ -388,6 +389,7 @@ function chatRoutes(
       resource: '/v1/chat',
       handler: chatHandler,
       ...chat,
+      requestModel: chatRequestModel,
       functionName: 'lantern-chat',
     },
     {
@@ -395,6 +397,7 @@ function chatRoutes(
       resource: '/v1/chat/stream',
       handler: awslambda.streamifyResponse(makeChatStreamHandler(engine, cors, answers)),
       ...chat,
+      requestModel: chatRequestModel,
       functionName: 'lantern-chat-stream',
     },
     // Per-person history: only where sessions belong to people (a token), not to a backend's shared key.
@@ -428,6 +431,7 @@ function chatRoutes(
       resource: '/v1/sessions/{id}/feedback',
       handler: sessionsHandler,
       ...sessions,
+      requestModel: feedbackRequestModel,
       functionName: 'lantern-sessions',
     },
     {

@@ -42,7 +42,7 @@ const ERROR_RESPONSES: Record<
   400: {
     name: 'BadRequest',
     description:
-      'The body is missing, is not JSON, or does not match the schema; the message says what is wrong.',
+      "The body is missing, is not JSON, or does not match the schema. A chat or feedback body that breaks the gateway's request model (a member missing, of the wrong type, empty or too long) is refused by API Gateway with the message `Invalid request body`; otherwise the message says what is wrong.",
     codes: ['BAD_REQUEST', 'VALIDATION_ERROR'],
   },
   401: {

@@ -9,7 +9,7 @@ import {
   EndpointType,
   type IApiKey,
   type IAuthorizer,
-  JsonSchemaType,
+  type JsonSchema,
   JsonSchemaVersion,
   LambdaIntegration,
   type LambdaIntegrationOptions,
@@ -25,6 +25,7 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { chatRequestModel, feedbackRequestModel, type RequestModel } from '../../config/request-models.ts';
 import type { UsagePlanSettings } from '../lib/settings.ts';
 import { ApiFirewall } from './api-firewall.ts';
 import type { LanternFunction } from './lantern-function.ts';
@@ -290,39 +291,15 @@ export class ChatApi extends Construct {
       validateRequestBody: true,
       validateRequestParameters: true,
     });
-    const chatRequest = api.addModel('ChatRequest', {
-      modelName: 'ChatRequest',
-      contentType: 'application/json',
-      schema: {
-        schema: JsonSchemaVersion.DRAFT4,
-        title: 'ChatRequest',
-        type: JsonSchemaType.OBJECT,
-        required: ['message'],
-        properties: {
-          message: { type: JsonSchemaType.STRING, minLength: 1, maxLength: 1000 },
-          sessionId: { type: JsonSchemaType.STRING, minLength: 1, maxLength: 128 },
-          clientMessageId: { type: JsonSchemaType.STRING, minLength: 1, maxLength: 128 },
-          // Checked in full by the handler, against the declared attributes and the caller's profile.
-          filter: { type: JsonSchemaType.OBJECT },
-          model: { type: JsonSchemaType.STRING, minLength: 1, maxLength: 2048 },
-        },
-      },
-    });
-    const feedbackRequest = api.addModel('FeedbackRequest', {
-      modelName: 'FeedbackRequest',
-      contentType: 'application/json',
-      schema: {
-        schema: JsonSchemaVersion.DRAFT4,
-        title: 'FeedbackRequest',
-        type: JsonSchemaType.OBJECT,
-        required: ['messageId', 'rating'],
-        properties: {
-          messageId: { type: JsonSchemaType.STRING, minLength: 1, maxLength: 128 },
-          rating: { type: JsonSchemaType.STRING, enum: ['up', 'down'] },
-          comment: { type: JsonSchemaType.STRING, maxLength: 1000 },
-        },
-      },
-    });
+    // The config's plain JSON Schema, as CDK's types spell it (the same strings, typed as enums).
+    const model = (id: string, schema: RequestModel) =>
+      api.addModel(id, {
+        modelName: schema.title,
+        contentType: 'application/json',
+        schema: { schema: JsonSchemaVersion.DRAFT4, ...(schema as unknown as JsonSchema) },
+      });
+    const chatRequest = model('ChatRequest', chatRequestModel);
+    const feedbackRequest = model('FeedbackRequest', feedbackRequestModel);
     const withBody = (model: Model, extra: MethodOptions = {}): MethodOptions => ({
       apiKeyRequired: true,
       requestValidator: validator,

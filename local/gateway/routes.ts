@@ -1,3 +1,4 @@
+import type { RequestModel } from '../../config/request-models.ts';
 import type { ApiHandler } from '../../shared/http/handler.ts';
 import type { GatewayTokenAuthorizer } from '../identity/gateway-authorizer.ts';
 
@@ -20,6 +21,8 @@ export interface GatewayRoute {
   readonly functionName: string;
   /** The method's Lambda authorizer (TOKEN type), run before the API key is checked, as API Gateway does. */
   readonly authorizer?: GatewayTokenAuthorizer;
+  /** The body's request model (`config/request-models.ts`), checked before the handler runs, as `ChatApi` deploys it. */
+  readonly requestModel?: RequestModel;
 }
 
 export interface RouteMatch {

@@ -15,6 +15,7 @@ import { gatewayResponseHeaders, preflightHeaders } from './cors.ts';
 import { isStreamingHandler, LambdaResponseStream } from './lambda-streaming.ts';
 import { isLoopbackAuthority } from './loopback-host.ts';
 import { LOCAL_API, lambdaContext, localMethodArn, toProxyEvent } from './proxy-event.ts';
+import { passesRequestModel } from './request-models.ts';
 import { type GatewayRoute, isResourcePath, matchRoute } from './routes.ts';
 import { type StaticSite, serveStatic } from './static-files.ts';
 
@@ -219,6 +220,11 @@ async function handle(
   const body = await readBody(req);
   if (body === undefined)
     return fail(413, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${MAX_PAYLOAD_BYTES} bytes`);
+  const { requestModel } = match.route;
+  if (requestModel && !passesRequestModel(requestModel, body, req.headers['content-type'])) {
+    // The deployed BAD_REQUEST_BODY gateway response (infra/constructs/chat-api.ts), word for word.
+    return fail(400, 'VALIDATION_ERROR', 'Invalid request body');
+  }
 
   const event = toProxyEvent({
     method,
