@@ -135,13 +135,9 @@ export class ChunkIndex {
     return rarest === undefined || [...rarest.keys()].some((slot) => others.every((p) => p.has(slot)));
   }
 
-  chunksWith(term: string): number {
-    return this.#terms.get(term)?.postings.size ?? 0;
-  }
-
   /** BM25's inverse document frequency; a term the corpus lacks gets the rarest term's. */
   idf(term: string): number {
-    return inverseFrequency(this.chunksWith(term) || 0.5, this.size);
+    return inverseFrequency(this.#terms.get(term)?.postings.size ?? 0.5, this.size);
   }
 
   /**

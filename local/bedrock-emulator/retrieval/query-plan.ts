@@ -3,14 +3,13 @@
  * judged on, and what kind of answer it asks for. Ranking and generation read the same plan.
  */
 import { analyze, normalizeTerm } from './analyzer.ts';
-import { expandQuestion, PARTICLES, type TermVocabulary, type Thesaurus } from './related-terms.ts';
+import { expandQuestion, type TermVocabulary, type Thesaurus } from './related-terms.ts';
 import { wordNet } from './wordnet.ts';
 
 export interface Vocabulary extends TermVocabulary {
   idf(term: string): number;
   /** Whether one chunk holds all the terms (none: true). */
   together(terms: readonly string[]): boolean;
-  chunksWith(term: string): number;
 }
 
 export interface QueryPlan {
@@ -34,8 +33,6 @@ export interface QueryPlan {
   readonly related: ReadonlyMap<string, ReadonlySet<string>>;
   /** The terms searched for only as another word for one of the question's, at RELATED_WEIGHT. */
   readonly expanded: ReadonlySet<string>;
-  /** The verb of a how-to question ("export" in "how do I export…"), if MIN_ACTION_CHUNKS chunks use it. */
-  readonly action: string | undefined;
 }
 
 /** What the turns before a follow-up weigh, most recent first: it takes its topic from them, its own words still lead. */
@@ -47,10 +44,6 @@ const FOLLOW_UP_MAX_TERMS = 2;
 /** Words that point back at what was said before, or ask what follows from it ("will it…"). */
 const POINTS_BACK =
   /\b(?:it|its|this|that|these|those|them|they|there|one|ones|same|instead|also|too|again|else|undo)\b|^(?:and|but|so|also|what about|how about|then|ok|okay|will)\b/i;
-/** The verb of "how do I …" or "how to …", unless a particle follows: "turn on" means what "on" says. */
-const ASKED_ACTION = /\bhow (?:(?:do|can|could|would|should) (?:i|we|you)|to) (\p{L}+)(?: (\p{L}+))?/iu;
-/** A verb this many chunks use is the help center's own word for the action: an answer names it. */
-const MIN_ACTION_CHUNKS = 3;
 const ASKS_STEPS =
   /\b(?:how (?:do|can|could|would|should|to|does)|how'?s|steps?|where (?:do|can|is|are)|set ?up|way to)\b|^(?:can|could) (?:i|we|you)\b/i;
 
@@ -110,10 +103,7 @@ export function planQuery(
   const names = titled ? acronyms : [...named, ...(question.match(NAMES) ?? []), ...opening, ...acronyms];
   const unknownNames = names.filter((name) => !vocabulary.together(analyze(name)));
   const wantsSteps = ASKS_STEPS.test(question);
-  const [, asked = '', next = ''] = ASKED_ACTION.exec(question) ?? [];
-  const verb = PARTICLES.has(next.toLowerCase()) ? null : normalizeTerm(asked);
-  const action = verb !== null && vocabulary.chunksWith(verb) >= MIN_ACTION_CHUNKS ? verb : undefined;
-  return { terms, own, joined, judged, followUp, unknownNames, wantsSteps, related, expanded, action };
+  return { terms, own, joined, judged, followUp, unknownNames, wantsSteps, related, expanded };
 }
 
 /**

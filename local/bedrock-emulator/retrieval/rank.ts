@@ -40,7 +40,7 @@ export function rankChunks(
     .sort((a, b) => b.rank - a.rank)
     .slice(0, limit);
   const best = ranked[0]?.rank || 1;
-  const results = ranked.map(({ hit, rank }, i) => {
+  return ranked.map(({ hit, rank }, i) => {
     const judgement = judge(plan, hit, index);
     return {
       id: hit.id,
@@ -49,9 +49,6 @@ export function rankChunks(
       judgement,
     };
   });
-  // A how-to question whose action no passage worth answering from names asks about something else.
-  if (results.some(({ relevant, judgement }) => relevant && judgement.namesAction)) return results;
-  return results.map((result) => ({ ...result, relevant: false }));
 }
 
 /** The idf-weighted share of the question a chunk covers; a follow-up's repeat penalty and topic bonus. */

@@ -38,7 +38,7 @@ const BEFORE_VERB = new Set(
 /** The lengths of the phrases looked up as one ("get rid of", "take out"). */
 const PHRASE_LENGTHS = [3, 2] as const;
 /** A phrasal verb ends with one of these: other runs of words are looked up word by word. */
-export const PARTICLES = new Set('of out off up down in on over back away around through'.split(' '));
+const PARTICLES = new Set('of out off up down in on over back away around through'.split(' '));
 
 /** The part of speech the word before says a word is, when it says. */
 function partOfSpeech(previous: string | undefined): 'noun' | 'verb' | undefined {

@@ -12,8 +12,8 @@ export interface Judgement {
   readonly headingShare: number;
   /** The idf-weighted share of the judged terms the chunk holds, 0..1. */
   readonly share: number;
-  /** It names the action the question asks for (itself, joined or a related word), or none is asked. */
-  readonly namesAction: boolean;
+  /** The summed idf of the judged terms it holds. */
+  readonly matched: number;
 }
 
 /** Below this share of the question covered, the chunk is about something else. */
@@ -35,9 +35,7 @@ export function judge(plan: QueryPlan, hit: IndexHit, vocabulary: Vocabulary): J
     headed += heldMass(plan, term, vocabulary, (t) => hit.inHeading(t));
   }
   const of = (mass: number) => (total === 0 ? 0 : mass / total);
-  const { action } = plan;
-  const namesAction = action === undefined || heldMass(plan, action, vocabulary, (t) => hit.has(t)) > 0;
-  return { share: of(matched), headingShare: of(headed), namesAction };
+  return { share: of(matched), matched, headingShare: of(headed) };
 }
 
 /**

@@ -42,7 +42,7 @@ for (const c of loadDataset(values.dataset)) {
   if (values.dump) {
     const j = results[0]?.judgement;
     console.log(
-      `${c.expectNoAnswer ? 'NO ' : pass ? 'OK ' : 'BAD'} ${j?.share.toFixed(2)} ${j?.headingShare.toFixed(2)} ${c.id}`,
+      `${c.expectNoAnswer ? 'NO ' : pass ? 'OK ' : 'BAD'} ${j?.share.toFixed(2)} ${j?.matched.toFixed(1)} ${c.id}`,
     );
   }
   if (values.verbose && !pass)
