@@ -160,8 +160,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     knowledgeBases: [
       {
         knowledgeBaseId: LOCAL_KNOWLEDGE_BASE_ID,
-        // As the deployed S3 Vectors index: a document key no settings declare cannot be filtered on.
+        // As the deployed S3 Vectors index: a document key no settings declare cannot be filtered on,
+        // and prefix or substring conditions are refused.
         nonFilterableMetadataKeys: nonFilterableKeys(answerVariables.filterableAttributes),
+        vectorStore: LOCAL_VECTOR_STORE,
         dataSources: [
           {
             dataSourceId: LOCAL_DATA_SOURCE_ID,

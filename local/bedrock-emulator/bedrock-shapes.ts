@@ -9,7 +9,12 @@ export interface ChunkShape {
   readonly location:
     | { readonly type: 'S3'; readonly s3Location: { readonly uri: string } }
     | { readonly type: 'CONFLUENCE'; readonly confluenceLocation: { readonly url: string } };
-  /** Bedrock's own keys, then the document's metadata attributes (front matter, sidecar). */
+  /**
+   * Bedrock's own keys and the document's metadata attributes (front matter, sidecar), and a
+   * Confluence page's title. An S3 object gets no title its metadata does not give (the captured S3
+   * results without a sidecar carry only `x-amz-bedrock-kb-*` keys), so callers fall back to the
+   * object's name, as on AWS.
+   */
   readonly metadata: Readonly<Record<string, unknown>>;
 }
 
@@ -25,7 +30,8 @@ export function chunkShape(chunk: KnowledgeBaseChunk): ChunkShape {
       'x-amz-bedrock-kb-source-uri': chunk.sourceUri,
       'x-amz-bedrock-kb-chunk-id': chunk.id,
       'x-amz-bedrock-kb-data-source-id': chunk.dataSourceId,
-      title: chunk.title,
+      // The Confluence connector knows each page's title; an S3 object has none of its own.
+      ...(chunk.locationType === 'CONFLUENCE' ? { title: chunk.title } : {}),
     },
   };
 }

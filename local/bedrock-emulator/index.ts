@@ -21,6 +21,7 @@ import { agentRuntimeRoutes } from './operations.ts';
 import { controlPlaneRoutes } from './protocol/control-plane-operations.ts';
 import { RequestLog } from './request-log.ts';
 import { rerankRoutes } from './rerank-operation.ts';
+import type { VectorStore } from './retrieval/metadata-filter.ts';
 import { createRouter } from './router.ts';
 import { RagSessions } from './sessions.ts';
 import { type StreamFaults, type StreamPacing, streamRoutes } from './stream-operation.ts';
@@ -53,6 +54,12 @@ export interface EmulatorKnowledgeBase {
    * Default: none (every key filterable, as on a store without such a list).
    */
   nonFilterableMetadataKeys?: readonly string[];
+  /**
+   * Where the knowledge base keeps its vectors, which bounds the filters it evaluates: on S3 Vectors,
+   * `startsWith` and `stringContains` are refused (see retrieval/metadata-filter.ts). Default: a store
+   * that evaluates every operator (OpenSearch Serverless).
+   */
+  vectorStore?: VectorStore;
 }
 
 export interface StartEmulatorOptions {
@@ -118,7 +125,12 @@ export async function startBedrockEmulator(options: StartEmulatorOptions): Promi
     }
     knowledgeBases.set(
       config.knowledgeBaseId,
-      new KnowledgeBase(config.knowledgeBaseId, config.dataSources, config.nonFilterableMetadataKeys),
+      new KnowledgeBase(config.knowledgeBaseId, config.dataSources, {
+        ...(config.nonFilterableMetadataKeys
+          ? { nonFilterableMetadataKeys: config.nonFilterableMetadataKeys }
+          : {}),
+        ...(config.vectorStore ? { vectorStore: config.vectorStore } : {}),
+      }),
     );
   }
   const sessions = new RagSessions(

@@ -9,6 +9,7 @@ import type { DataSourceConfig, LocationType, PreparedDocument } from './ingesti
 import { type DocumentMetadata, textValue } from './ingestion/metadata.ts';
 import { chunkSections } from './ingestion/sections.ts';
 import { ChunkIndex } from './retrieval/chunk-index.ts';
+import type { VectorStore } from './retrieval/metadata-filter.ts';
 import { planQuery, type QueryPlan } from './retrieval/query-plan.ts';
 import { rankChunks } from './retrieval/rank.ts';
 import type { Judgement } from './retrieval/relevance.ts';
@@ -77,14 +78,21 @@ export class KnowledgeBase {
   /** Keys the vector store keeps unfilterable (S3 Vectors' non-filterable metadata): no filter sees them. */
   readonly #nonFilterable: ReadonlySet<string>;
 
+  /** Where the vectors are kept: bounds the filter operators a request may use. */
+  readonly vectorStore: VectorStore;
+
   constructor(
     id: string,
     dataSources: readonly DataSourceConfig[],
-    nonFilterableMetadataKeys: readonly string[] = [],
+    store: {
+      readonly nonFilterableMetadataKeys?: readonly string[];
+      readonly vectorStore?: VectorStore;
+    } = {},
   ) {
     this.id = id;
     this.dataSources = dataSources;
-    this.#nonFilterable = new Set(nonFilterableMetadataKeys);
+    this.#nonFilterable = new Set(store.nonFilterableMetadataKeys ?? []);
+    this.vectorStore = store.vectorStore ?? 'opensearch-serverless';
   }
 
   get documentCount(): number {

@@ -77,6 +77,7 @@ function retrieve(context: OperationContext, request: RetrieveRequest, wire: Emu
     knowledgeBaseSettings.numberOfResults,
     'retrievalConfiguration.vectorSearchConfiguration',
     signedRegion(wire.headers),
+    kb.vectorStore,
   );
   // Like a vector store, Retrieve always returns its nearest chunks; relevance is the caller's call.
   const text = request.retrievalQuery.text;
@@ -155,6 +156,7 @@ export function startAnswer(context: OperationContext, body: unknown, wire: Emul
     knowledgeBaseSettings.numberOfResults,
     `${kbPath}.retrievalConfiguration.vectorSearchConfiguration`,
     region,
+    kb.vectorStore,
   );
   const settings = readAnswerSettings(
     kbConfiguration.generationConfiguration,

@@ -95,19 +95,11 @@ export function* generateAnswer<R>(input: GeneratorInput<R>): Generator<AnswerPa
   const pieces: { passage: Passage<R>; range: Range }[] = [{ passage: first, range: main }];
   // Only the next document down is considered: one further down supports the answer less.
   const other = others.find((p) => p.document === undefined || p.document !== first.document);
-  const extra = other === undefined ? undefined : bestSentence(other, input.queryWeights);
-  if (
-    other !== undefined &&
-    extra !== undefined &&
-    extra.score >= SECOND_SOURCE_MIN * main.score &&
-    addsToAnswer(
-      other.text.slice(extra.start, extra.end),
-      first.text.slice(main.start, main.end),
-      input.queryWeights,
-    )
-  ) {
+  const extra = other && best(scored(other, input.queryWeights));
+  const answered = first.text.slice(main.start, main.end);
+  const supports = extra !== undefined && extra.score >= SECOND_SOURCE_MIN * main.score;
+  if (other && extra && supports && addsToAnswer(extra.text, answered, input.queryWeights))
     pieces.push({ passage: other, range: extra });
-  }
   let offset = 0;
   for (const [n, { passage, range }] of pieces.entries()) {
     // Pieces from different documents stand in paragraphs of their own.
@@ -179,11 +171,6 @@ function scored(passage: Passage<unknown>, weights: QueryWeights): (Sentence & {
 /** The first of the best scored items. */
 const best = <T extends { readonly score: number }>(items: readonly T[]): T | undefined =>
   items.reduce<T | undefined>((a, b) => (a === undefined || b.score > a.score ? b : a), undefined);
-
-function bestSentence(passage: Passage<unknown>, weights: QueryWeights): Range | undefined {
-  const sentence = best(scored(passage, weights));
-  return sentence && { start: sentence.start, end: sentence.end, score: sentence.score };
-}
 
 function answerRange(passage: Passage<unknown>, weights: QueryWeights): Range | undefined {
   const sentences = scored(passage, weights);
@@ -271,11 +258,8 @@ function prose(
     (sentences[to + 1]?.end ?? 0) - (sentences[from]?.start ?? 0) <= MAX_CHARS
   )
     to += 1;
-  return {
-    start: sentences[from]?.start ?? best.start,
-    end: sentences[to]?.end ?? best.end,
-    score: best.score,
-  };
+  const [start, end] = [sentences[from]?.start ?? best.start, sentences[to]?.end ?? best.end];
+  return { start, end, score: best.score };
 }
 
 /** When nothing but the section's headings stands before the slice, they open it, for context. */

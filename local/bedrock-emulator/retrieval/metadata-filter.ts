@@ -69,6 +69,14 @@ export type RetrievalFilter =
   | { readonly [op in LogicalOperator]?: readonly RetrievalFilter[] }
   | { readonly [op in ComparisonOperator]?: FilterAttribute };
 
+/**
+ * Where a knowledge base keeps its vectors. S3 Vectors filters with no prefix or substring match (S3
+ * Vectors "Metadata filtering"; the API model documents `startsWith` for OpenSearch Serverless
+ * only), so it refuses `startsWith` and `stringContains`; Bedrock's wording for that is on no record.
+ */
+export type VectorStore = 's3-vectors' | 'opensearch-serverless';
+const PREFIX_OR_SUBSTRING = ['startsWith', 'stringContains'];
+
 /** "You can combine up to 5 filter groups … you can only create one level of embedding." */
 const MAX_GROUP_SIZE = 5;
 const MAX_NESTING = 1;
@@ -78,13 +86,18 @@ const MAX_NESTING = 1;
  * worded like the model-driven ones (`path` is where the filter sits in the request). The filter
  * is sensitive in the model, so values are never echoed.
  */
-export function assertValidFilter(filter: unknown, path: string): asserts filter is RetrievalFilter {
+export function assertValidFilter(
+  filter: unknown,
+  path: string,
+  store: VectorStore,
+): asserts filter is RetrievalFilter {
   const violations: Violation[] = [];
-  check(filter, path, 0, violations);
+  check(filter, path, 0, store === 's3-vectors' ? PREFIX_OR_SUBSTRING : [], violations);
   if (violations.length > 0) throw validationError(validationMessage(violations));
 }
 
-function check(filter: unknown, path: string, depth: number, out: Violation[]): void {
+/** `refused`: the operators the knowledge base's store cannot evaluate. */
+function check(filter: unknown, path: string, depth: number, refused: readonly string[], out: Violation[]) {
   if (filter === null || typeof filter !== 'object') return;
   for (const [operator, operand] of Object.entries(filter)) {
     if (operand === undefined || operand === null) continue;
@@ -97,9 +110,13 @@ function check(filter: unknown, path: string, depth: number, out: Violation[]): 
         fail(at, `Member must have length less than or equal to ${MAX_GROUP_SIZE}`);
       if (depth > MAX_NESTING)
         fail(at, `Member must not nest andAll or orAll more than ${MAX_NESTING} level deep`);
-      else for (const [i, item] of operand.entries()) check(item, `${at}.${i + 1}.member`, depth + 1, out);
+      else
+        for (const [i, item] of operand.entries())
+          check(item, `${at}.${i + 1}.member`, depth + 1, refused, out);
       continue;
     }
+    if (refused.includes(operator))
+      fail(at, "Member is not supported by this knowledge base's vector store (S3 Vectors)");
     // Own keys only: "constructor" or "toString" is no operator, whatever every object inherits.
     const kind = Object.hasOwn(OPERATORS, operator)
       ? OPERATORS[operator as ComparisonOperator].kind

@@ -14,7 +14,7 @@ import {
   type RetrievedChunk,
 } from '../knowledge-base.ts';
 import type { RerankingMetadataConfiguration, VectorSearchConfiguration } from '../schemas.ts';
-import { assertValidFilter, matchesFilter } from './metadata-filter.ts';
+import { assertValidFilter, matchesFilter, type VectorStore } from './metadata-filter.ts';
 import type { QueryPlan } from './query-plan.ts';
 import { isRelevant } from './relevance.ts';
 import { type RerankDocument, rerank } from './rerank.ts';
@@ -33,16 +33,17 @@ export interface VectorSearch {
 
 /**
  * Reads and checks the configuration (`path`: where it sits in the request, for error messages;
- * `region`: where the request was signed, for the rerank model).
+ * `region`: where the request was signed, for the rerank model; `store`: for the filter's operators).
  */
 export function readVectorSearch(
   configuration: VectorSearchConfiguration | undefined,
   defaultNumberOfResults: number,
   path: string,
   region: string,
+  store: VectorStore,
 ): VectorSearch {
   const filter = configuration?.filter ?? undefined;
-  if (filter !== undefined) assertValidFilter(filter, `${path}.filter`);
+  if (filter !== undefined) assertValidFilter(filter, `${path}.filter`, store);
   const search: VectorSearch = {
     numberOfResults: configuration?.numberOfResults ?? defaultNumberOfResults,
     ...(filter && { accept: (attributes: DocumentMetadata) => matchesFilter(filter, attributes) }),

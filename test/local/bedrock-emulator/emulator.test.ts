@@ -227,6 +227,24 @@ describe('Bedrock emulator over the real SDK client', () => {
     });
   });
 
+  it("returns no title an S3 object's metadata does not give, as Bedrock does (only its own keys)", async () => {
+    const response = await client.send(
+      new RetrieveCommand({
+        knowledgeBaseId: KB_ID,
+        retrievalQuery: { text: 'How do I upgrade or downgrade the workspace plan?' },
+        retrievalConfiguration: { vectorSearchConfiguration: { numberOfResults: 5 } },
+      }),
+    );
+    const plan = response.retrievalResults?.find(
+      (result) => result.location?.s3Location?.uri === 's3://help-center/billing/change-plan.md',
+    );
+    expect(Object.keys(plan?.metadata ?? {}).sort()).toEqual([
+      'x-amz-bedrock-kb-chunk-id',
+      'x-amz-bedrock-kb-data-source-id',
+      'x-amz-bedrock-kb-source-uri',
+    ]);
+  });
+
   it('serves HTTP/1.1 on the same port with the same error framing', async () => {
     const unknown = await fetch(`${emulator.url}/no/such/route`, { method: 'POST', body: '{}' });
     expect(unknown.status).toBe(404);

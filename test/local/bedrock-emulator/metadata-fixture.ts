@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { BedrockAgentRuntimeClient } from '@aws-sdk/client-bedrock-agent-runtime';
 import {
   type BedrockEmulator,
+  type EmulatorKnowledgeBase,
   type StartEmulatorOptions,
   startBedrockEmulator,
 } from '../../../local/bedrock-emulator/index.ts';
@@ -66,10 +67,10 @@ export interface MetadataFixture {
 export async function startMetadataEmulator(
   {
     nonFilterableMetadataKeys,
+    vectorStore,
     ...options
-  }: Partial<StartEmulatorOptions> & {
-    readonly nonFilterableMetadataKeys?: readonly string[];
-  } = {},
+  }: Partial<StartEmulatorOptions> &
+    Pick<EmulatorKnowledgeBase, 'nonFilterableMetadataKeys' | 'vectorStore'> = {},
   documents: Readonly<Record<string, string>> = DOCUMENTS,
 ): Promise<MetadataFixture> {
   const folder = await mkdtemp(join(tmpdir(), 'lantern-metadata-'));
@@ -82,6 +83,7 @@ export async function startMetadataEmulator(
         knowledgeBaseId: KB_ID,
         dataSources: [{ dataSourceId: 'METADS0001', type: 'S3', folder, bucketName: BUCKET }],
         ...(nonFilterableMetadataKeys ? { nonFilterableMetadataKeys } : {}),
+        ...(vectorStore ? { vectorStore } : {}),
       },
     ],
   });

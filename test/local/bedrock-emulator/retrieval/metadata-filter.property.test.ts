@@ -66,14 +66,18 @@ describe('metadata filter semantics, for any attributes', () => {
 
   it('refuses any malformed value with a ValidationException, never another error', () => {
     fc.assert(
-      fc.property(fc.jsonValue({ maxDepth: 5 }), (filter) => {
-        try {
-          assertValidFilter(filter, 'filter');
-        } catch (error) {
-          expect(error).toBeInstanceOf(AwsServiceError);
-          expect((error as AwsServiceError).shape).toBe('ValidationException');
-        }
-      }),
+      fc.property(
+        fc.jsonValue({ maxDepth: 5 }),
+        fc.constantFrom('s3-vectors', 'opensearch-serverless' as const),
+        (filter, store) => {
+          try {
+            assertValidFilter(filter, 'filter', store);
+          } catch (error) {
+            expect(error).toBeInstanceOf(AwsServiceError);
+            expect((error as AwsServiceError).shape).toBe('ValidationException');
+          }
+        },
+      ),
     );
   });
 });

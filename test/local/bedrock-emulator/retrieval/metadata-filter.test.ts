@@ -395,7 +395,10 @@ describe('metadata filters on a store with non-filterable keys (S3 Vectors)', ()
   let fixture: MetadataFixture;
 
   beforeAll(async () => {
-    fixture = await startMetadataEmulator({ nonFilterableMetadataKeys: ['title', 'tags'] });
+    fixture = await startMetadataEmulator({
+      nonFilterableMetadataKeys: ['title', 'tags'],
+      vectorStore: 's3-vectors',
+    });
   });
   afterAll(async () => {
     await fixture?.close();
@@ -418,6 +421,24 @@ describe('metadata filters on a store with non-filterable keys (S3 Vectors)', ()
     expect(await retrieved({ equals: { key: 'product', value: 'alpha' } })).toEqual([
       uriOf('alpha-invoices.md'),
     ]);
+  });
+
+  it('refuses the prefix and substring operators S3 Vectors cannot evaluate, wherever they sit', async () => {
+    for (const filter of [
+      { startsWith: { key: 'product', value: 'al' } },
+      {
+        andAll: [
+          { equals: { key: 'product', value: 'alpha' } },
+          { stringContains: { key: 'product', value: 'lph' } },
+        ],
+      },
+    ] as RetrievalFilter[]) {
+      const error = await rejection(retrieved(filter));
+      expect(error).toBeInstanceOf(ValidationException);
+      expect((error as Error).message).toMatch(
+        /(startsWith|stringContains)' failed to satisfy constraint: Member is not supported by this knowledge base's vector store \(S3 Vectors\)/,
+      );
+    }
   });
 
   it('still returns the non-filterable keys as metadata', async () => {
