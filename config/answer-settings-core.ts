@@ -174,7 +174,8 @@ const OPERATOR_TYPES: Readonly<Record<ConditionOperator, readonly AttributeType[
 };
 
 /** Where the knowledge base keeps its vectors (`-c vectorStore`): what its filters can hold differs. */
-export type VectorStore = 's3-vectors' | 'opensearch-serverless';
+export const VECTOR_STORES = ['s3-vectors', 'opensearch-serverless'] as const;
+export type VectorStore = (typeof VECTOR_STORES)[number];
 
 /**
  * Conditions a vector store cannot evaluate. Bedrock documents `startsWith` for OpenSearch

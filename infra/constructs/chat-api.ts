@@ -25,6 +25,7 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { GATEWAY_ERRORS, type GatewayErrorResponse } from '../../config/gateway-responses.ts';
 import { chatRequestModel, feedbackRequestModel, type RequestModel } from '../../config/request-models.ts';
 import type { UsagePlanSettings } from '../lib/settings.ts';
 import { ApiFirewall } from './api-firewall.ts';
@@ -93,58 +94,6 @@ export interface ProfileKeySettings {
     readonly monthlyQuota?: number;
   };
 }
-
-/** Gateway-generated errors, rewritten to Lantern's `{"error": {"code", "message"}}` contract. */
-const GATEWAY_ERRORS: ReadonlyArray<{
-  readonly type: ResponseType;
-  readonly statusCode?: string;
-  readonly code: string;
-  readonly message?: string;
-}> = [
-  { type: ResponseType.BAD_REQUEST_BODY, code: 'VALIDATION_ERROR', message: 'Invalid request body' },
-  { type: ResponseType.BAD_REQUEST_PARAMETERS, code: 'VALIDATION_ERROR' },
-  // Same status and code as the handlers' UnauthorizedError, so local and deployed callers see one answer.
-  {
-    type: ResponseType.INVALID_API_KEY,
-    statusCode: '401',
-    code: 'UNAUTHORIZED',
-    message: 'Missing or invalid API key',
-  },
-  // The Lambda authorizer refused the token, or the Authorization header is missing (the local gateway says the same).
-  {
-    type: ResponseType.UNAUTHORIZED,
-    statusCode: '401',
-    code: 'UNAUTHORIZED',
-    message: 'Missing or invalid token',
-  },
-  // API Gateway answers an unknown route with "Missing Authentication Token"; it is a 404.
-  {
-    type: ResponseType.MISSING_AUTHENTICATION_TOKEN,
-    statusCode: '404',
-    code: 'NOT_FOUND',
-    message: 'Not found',
-  },
-  // IAM-authorized (admin) routes: a valid signature without execute-api:Invoke, a bad signature, an
-  // expired session. (An unsigned request is MISSING_AUTHENTICATION_TOKEN, indistinguishable from an
-  // unknown route: 404 above.)
-  { type: ResponseType.ACCESS_DENIED, code: 'FORBIDDEN' },
-  { type: ResponseType.INVALID_SIGNATURE, code: 'FORBIDDEN' },
-  { type: ResponseType.EXPIRED_TOKEN, code: 'FORBIDDEN' },
-  // The web ACL (waf) blocked the request: a managed rule, or the per-IP or per-token rate limit.
-  { type: ResponseType.WAF_FILTERED, statusCode: '403', code: 'FORBIDDEN', message: 'Request blocked' },
-  { type: ResponseType.REQUEST_TOO_LARGE, code: 'PAYLOAD_TOO_LARGE', message: 'Request body too large' },
-  { type: ResponseType.THROTTLED, code: 'THROTTLED', message: 'Too many requests' },
-  { type: ResponseType.QUOTA_EXCEEDED, code: 'THROTTLED', message: 'API key quota exceeded' },
-  { type: ResponseType.INTEGRATION_FAILURE, statusCode: '502', code: 'UPSTREAM_ERROR' },
-  {
-    type: ResponseType.INTEGRATION_TIMEOUT,
-    statusCode: '503',
-    code: 'SERVICE_UNAVAILABLE',
-    message: 'Timed out',
-  },
-  { type: ResponseType.DEFAULT_4XX, code: 'BAD_REQUEST' },
-  { type: ResponseType.DEFAULT_5XX, code: 'INTERNAL_ERROR', message: 'Internal error' },
-];
 
 /** Stage throttling of the routes callers reach without an API key (so no usage plan limits them). */
 const KEYLESS_ROUTE_THROTTLE = {
@@ -272,9 +221,9 @@ export class ChatApi extends Construct {
     const corsHeaders: Record<string, string> = origins
       ? { 'Access-Control-Allow-Origin': `'${origins[0]}'`, Vary: "'Origin'" }
       : { 'Access-Control-Allow-Origin': `'${ALL_ORIGINS}'` };
-    for (const error of GATEWAY_ERRORS) {
-      api.addGatewayResponse(`Error${error.type.responseType}`, {
-        type: error.type,
+    for (const [type, error] of Object.entries(GATEWAY_ERRORS) as [string, GatewayErrorResponse][]) {
+      api.addGatewayResponse(`Error${type}`, {
+        type: ResponseType.of(type),
         statusCode: error.statusCode,
         responseHeaders: corsHeaders,
         templates: {
@@ -292,14 +241,14 @@ export class ChatApi extends Construct {
       validateRequestParameters: true,
     });
     // The config's plain JSON Schema, as CDK's types spell it (the same strings, typed as enums).
-    const model = (id: string, schema: RequestModel) =>
-      api.addModel(id, {
+    const model = (schema: RequestModel) =>
+      api.addModel(schema.title, {
         modelName: schema.title,
         contentType: 'application/json',
         schema: { schema: JsonSchemaVersion.DRAFT4, ...(schema as unknown as JsonSchema) },
       });
-    const chatRequest = model('ChatRequest', chatRequestModel);
-    const feedbackRequest = model('FeedbackRequest', feedbackRequestModel);
+    const chatRequest = model(chatRequestModel);
+    const feedbackRequest = model(feedbackRequestModel);
     const withBody = (model: Model, extra: MethodOptions = {}): MethodOptions => ({
       apiKeyRequired: true,
       requestValidator: validator,

@@ -1,12 +1,11 @@
 import type { Node } from 'constructs';
-import type { VectorStore } from '../../config/answer-settings-core.ts';
+import { VECTOR_STORES, type VectorStore } from '../../config/answer-settings-core.ts';
 import { ingestionSettings } from '../../config/ingestion.ts';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
 import type { RouteAuth, UserIdentitySource } from '../constructs/user-authorizer.ts';
 
 /** Where the knowledge base keeps its vectors. */
 export type VectorStoreKind = VectorStore;
-export const VECTOR_STORES: readonly VectorStoreKind[] = ['s3-vectors', 'opensearch-serverless'];
 
 /** How Bedrock signs in to Confluence Cloud (the secret's keys depend on it). */
 export type ConfluenceAuthType = 'BASIC' | 'OAUTH2_CLIENT_CREDENTIALS';

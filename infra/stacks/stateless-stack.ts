@@ -212,9 +212,7 @@ export class StatelessStack extends Stack {
       const keyProfiles = this.toJsonString(
         Object.fromEntries([...this.chatApi.profileApiKeys].map(([profile, key]) => [key.keyId, profile])),
       );
-      const modelArns = this.toJsonString(
-        Object.fromEntries([...this.answerModels].map(([id, model]) => [id, model.modelArn])),
-      );
+      const modelArns = this.toJsonString(Object.fromEntries(this.answerModelArns()));
       for (const fn of [this.chat.chatFunction, this.chat.chatStreamFunction]) {
         fn.setVariable('API_KEY_PROFILES', keyProfiles)
           .setVariable('MODEL_ARNS', modelArns)
@@ -316,6 +314,11 @@ export class StatelessStack extends Stack {
     });
   }
 
+  /** Model id → the ARN the functions send for it (`MODEL_ARNS`). */
+  private answerModelArns(): Map<string, string> {
+    return new Map([...this.answerModels].map(([id, model]) => [id, model.modelArn]));
+  }
+
   /**
    * The default profile as slack-worker answers with it: built by the chat functions' own code from
    * the settings (the model's ARN may be a template value, so it goes in the worker's `MODEL_ARN`,
@@ -328,7 +331,7 @@ export class StatelessStack extends Stack {
     const { modelArn, preset } = defaultAnswerPreset({
       settings: answers.settings,
       keyProfiles: new Map(),
-      modelArns: new Map([...this.answerModels].map(([id, model]) => [id, model.modelArn])),
+      modelArns: this.answerModelArns(),
       defaultModelArn: this.model.modelArn,
       region: this.region,
     });

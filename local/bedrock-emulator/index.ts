@@ -6,6 +6,7 @@
  * settings in `config/`, which the deployed knowledge base uses too.
  */
 
+import type { VectorStore } from '../../config/answer-settings-core.ts';
 import { agentRoutes } from './agent-operations.ts';
 import { createFaultPolicy, type FaultPolicy, type FaultSettings } from './fault-policy.ts';
 import type { FaultHook } from './faults.ts';
@@ -21,7 +22,6 @@ import { agentRuntimeRoutes } from './operations.ts';
 import { controlPlaneRoutes } from './protocol/control-plane-operations.ts';
 import { RequestLog } from './request-log.ts';
 import { rerankRoutes } from './rerank-operation.ts';
-import type { VectorStore } from './retrieval/metadata-filter.ts';
 import { createRouter } from './router.ts';
 import { RagSessions } from './sessions.ts';
 import { type StreamFaults, type StreamPacing, streamRoutes } from './stream-operation.ts';
@@ -125,12 +125,7 @@ export async function startBedrockEmulator(options: StartEmulatorOptions): Promi
     }
     knowledgeBases.set(
       config.knowledgeBaseId,
-      new KnowledgeBase(config.knowledgeBaseId, config.dataSources, {
-        ...(config.nonFilterableMetadataKeys
-          ? { nonFilterableMetadataKeys: config.nonFilterableMetadataKeys }
-          : {}),
-        ...(config.vectorStore ? { vectorStore: config.vectorStore } : {}),
-      }),
+      new KnowledgeBase(config.knowledgeBaseId, config.dataSources, config),
     );
   }
   const sessions = new RagSessions(

@@ -4,12 +4,12 @@
  * them; retrieval (retrieval/) ranks them for a question.
  */
 import { createHash } from 'node:crypto';
+import type { VectorStore } from '../../config/answer-settings-core.ts';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
 import type { DataSourceConfig, LocationType, PreparedDocument } from './ingestion/data-sources.ts';
 import { type DocumentMetadata, textValue } from './ingestion/metadata.ts';
 import { chunkSections } from './ingestion/sections.ts';
 import { ChunkIndex } from './retrieval/chunk-index.ts';
-import type { VectorStore } from './retrieval/metadata-filter.ts';
 import { planQuery, type QueryPlan } from './retrieval/query-plan.ts';
 import { rankChunks } from './retrieval/rank.ts';
 import type { Judgement } from './retrieval/relevance.ts';

@@ -31,26 +31,21 @@ export interface RouteMatch {
 }
 
 /**
- * Finds the route for a path, the way API Gateway matches resources: literal segments match
- * exactly, `{name}` matches one non-empty segment. `methodAllowed` is false when the path exists
- * but not for this method.
+ * Finds the route for a method and path, the way API Gateway matches resources: literal segments
+ * match exactly, `{name}` matches one non-empty segment. Undefined when none does.
  */
 export function matchRoute(
   routes: readonly GatewayRoute[],
   method: string,
   path: string,
-): { match?: RouteMatch; pathExists: boolean } {
+): RouteMatch | undefined {
   const segments = path.split('/').filter(Boolean);
-  let pathExists = false;
   for (const route of routes) {
+    if (route.method !== method) continue;
     const params = matchSegments(route.resource.split('/').filter(Boolean), segments);
-    if (!params) continue;
-    pathExists = true;
-    if (route.method === method) {
-      return { match: { route, pathParameters: Object.keys(params).length ? params : null }, pathExists };
-    }
+    if (params) return { route, pathParameters: Object.keys(params).length ? params : null };
   }
-  return { pathExists };
+  return undefined;
 }
 
 function matchSegments(template: string[], segments: string[]): Record<string, string> | undefined {

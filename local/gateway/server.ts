@@ -9,6 +9,7 @@ import {
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { GATEWAY_ERRORS, type GatewayErrorResponse } from '../../config/gateway-responses.ts';
 import type { ApiHandler } from '../../shared/http/handler.ts';
 import { runTokenAuthorizer } from '../identity/gateway-authorizer.ts';
 import { gatewayResponseHeaders, preflightHeaders } from './cors.ts';
@@ -133,6 +134,10 @@ async function handle(
   const method = (req.method ?? 'GET').toUpperCase();
   const fail = (status: number, code: string, message: string, headers: Record<string, string> = {}) =>
     gatewayError(res, options, status, code, message, headers);
+  // As the deployed API's gateway response of that type answers (config/gateway-responses.ts);
+  // `status` and `message` stand in for API Gateway's own where the response keeps them.
+  const answerAs = (error: GatewayErrorResponse, status: number, message?: string) =>
+    fail(Number(error.statusCode ?? status), error.code, error.message ?? message ?? '');
   // Before anything else, so a request addressed to another name reaches no handler and no page.
   if (!isLoopbackAuthority(authorityOf(req))) {
     req.resume();
@@ -160,11 +165,9 @@ async function handle(
   }
   if (options.site && method === 'GET' && (await serveStatic(options.site, path, res))) return;
 
-  const { match, pathExists } = matchRoute(options.routes, method === 'HEAD' ? 'GET' : method, path);
-  if (!match) {
-    const message = pathExists ? `${method} is not supported on ${path}` : `No route for ${method} ${path}`;
-    return fail(404, 'NOT_FOUND', message);
-  }
+  const match = matchRoute(options.routes, method === 'HEAD' ? 'GET' : method, path);
+  // An unknown route or method is API Gateway's missing authentication token.
+  if (!match) return answerAs(GATEWAY_ERRORS.MISSING_AUTHENTICATION_TOKEN, 404);
   if (match.route.resource === '/v1/health' && options.isReady && !options.isReady()) {
     return fail(503, 'SERVICE_UNAVAILABLE', options.notReadyReason?.() ?? 'Starting up', {
       'retry-after': '1',
@@ -179,32 +182,29 @@ async function handle(
       req.headers.authorization,
       localMethodArn(method, path),
     );
-    // The deployed API's gateway responses answer the same (infra/constructs/chat-api.ts).
-    if (outcome.effect === 'unauthorized') return fail(401, 'UNAUTHORIZED', 'Missing or invalid token');
+    if (outcome.effect === 'unauthorized') return answerAs(GATEWAY_ERRORS.UNAUTHORIZED, 401);
     if (outcome.effect === 'denied')
-      return fail(
+      return answerAs(
+        GATEWAY_ERRORS.ACCESS_DENIED,
         403,
-        'FORBIDDEN',
         outcome.explicit
           ? 'User is not authorized to access this resource with an explicit deny'
           : 'User is not authorized to access this resource',
       );
-    if (outcome.effect === 'failed') return fail(500, 'INTERNAL_ERROR', 'Internal error');
+    // AUTHORIZER_FAILURE has no response of its own: the default 5XX answers.
+    if (outcome.effect === 'failed') return answerAs(GATEWAY_ERRORS.DEFAULT_5XX, 500);
     authorizer = outcome.context;
   }
 
   const presentedKey = req.headers['x-api-key'];
   const keyValue = typeof presentedKey === 'string' ? presentedKey : undefined;
   const keyId = keyValue ? keyIds.get(keyValue) : undefined;
-  if (match.route.apiKeyRequired && !keyId) {
-    // The deployed API's INVALID_API_KEY gateway response (infra/constructs/chat-api.ts), word for word.
-    return fail(401, 'UNAUTHORIZED', 'Missing or invalid API key');
-  }
+  if (match.route.apiKeyRequired && !keyId) return answerAs(GATEWAY_ERRORS.INVALID_API_KEY, 401);
 
   // SigV4 signs the payload, so API Gateway refuses an oversized one before it checks the signature.
   if (match.route.authorization === 'IAM' && Number(req.headers['content-length'] ?? 0) > MAX_PAYLOAD_BYTES) {
     req.resume();
-    return fail(413, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${MAX_PAYLOAD_BYTES} bytes`);
+    return answerAs(GATEWAY_ERRORS.REQUEST_TOO_LARGE, 413);
   }
   const admin =
     match.route.authorization === 'IAM'
@@ -213,18 +213,20 @@ async function handle(
   if (match.route.authorization === 'IAM' && !admin) {
     // API Gateway reports an unsigned request as a missing authentication token, which the deployed
     // API answers as an unknown route (404); a bad signature is a 403.
-    if (req.headers['x-admin-key'] === undefined) return fail(404, 'NOT_FOUND', 'Not found');
-    return fail(403, 'FORBIDDEN', 'This route needs operator credentials (x-admin-key locally)');
+    if (req.headers['x-admin-key'] === undefined)
+      return answerAs(GATEWAY_ERRORS.MISSING_AUTHENTICATION_TOKEN, 404);
+    return answerAs(
+      GATEWAY_ERRORS.INVALID_SIGNATURE,
+      403,
+      'This route needs operator credentials (x-admin-key locally)',
+    );
   }
 
   const body = await readBody(req);
-  if (body === undefined)
-    return fail(413, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${MAX_PAYLOAD_BYTES} bytes`);
+  if (body === undefined) return answerAs(GATEWAY_ERRORS.REQUEST_TOO_LARGE, 413);
   const { requestModel } = match.route;
-  if (requestModel && !passesRequestModel(requestModel, body, req.headers['content-type'])) {
-    // The deployed BAD_REQUEST_BODY gateway response (infra/constructs/chat-api.ts), word for word.
-    return fail(400, 'VALIDATION_ERROR', 'Invalid request body');
-  }
+  if (requestModel && !passesRequestModel(requestModel, body, req.headers['content-type']))
+    return answerAs(GATEWAY_ERRORS.BAD_REQUEST_BODY, 400);
 
   const event = toProxyEvent({
     method,

@@ -4,6 +4,7 @@ import {
   AnswerSettingsError,
   builtInAnswerSettings,
   functionAnswerSettings,
+  VECTOR_STORES,
   type VectorStore,
 } from '../../config/answer-settings-core.ts';
 import { ConfigError } from '../environment-schemas.ts';
@@ -59,9 +60,9 @@ export function parseAnswerEnvironment(env: Env): AnswerEnvironment {
     }
   }
   const vectorStore = env.VECTOR_STORE || undefined;
-  if (vectorStore !== undefined && vectorStore !== 's3-vectors' && vectorStore !== 'opensearch-serverless') {
+  if (vectorStore !== undefined && !(VECTOR_STORES as readonly string[]).includes(vectorStore)) {
     throw new ConfigError(
-      `Invalid answer configuration: VECTOR_STORE must be s3-vectors or opensearch-serverless, not ${vectorStore}`,
+      `Invalid answer configuration: VECTOR_STORE must be ${VECTOR_STORES.join(' or ')}, not ${vectorStore}`,
     );
   }
   return {
@@ -70,7 +71,7 @@ export function parseAnswerEnvironment(env: Env): AnswerEnvironment {
     modelArns: parseStringMap(env, 'MODEL_ARNS'),
     defaultModelArn,
     region,
-    ...(vectorStore ? { vectorStore } : {}),
+    ...(vectorStore ? { vectorStore: vectorStore as VectorStore } : {}),
   };
 }
 

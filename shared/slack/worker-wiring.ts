@@ -38,10 +38,8 @@ export function createSlackWorkerDeps(
   let botUserId: Promise<string | undefined> | undefined;
   // One DynamoDB client for the engine's sessions and the event ledger: one fewer to build at cold start.
   const db = createDocumentClient(config);
-  const preset = slack.answerPresetFile ? readConfigurationPreset(slack.answerPresetFile) : undefined;
   const engine =
-    overrides.engine ??
-    createConversationEngine(config, db, preset ? { configure: presetConfigurer(preset) } : undefined);
+    overrides.engine ?? createConversationEngine(config, db, presetAnswering(slack.answerPresetFile));
   return {
     answers: answerSourceFor(engine),
     ledger: createSlackEventLedger(config, db),
@@ -64,4 +62,9 @@ export function createSlackWorkerDeps(
     },
     maxAttempts: slackSettings.maxReceiveCount,
   };
+}
+
+/** How the worker's turns become Bedrock's request: the preset synth bundled, if there is one. */
+function presetAnswering(file: string | undefined) {
+  return file ? { configure: presetConfigurer(readConfigurationPreset(file)) } : undefined;
 }

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
@@ -15,7 +15,14 @@ import {
 import { startTestTable, type TestTable } from '../helpers/dynamodb.ts';
 import { SAMPLE_KB, tempDir } from '../helpers/local-stack.ts';
 import { captureResponseStream } from '../helpers/response-stream.ts';
-import { grantsByAction, logicalIdOf, statementsOfRole, synthesizeLantern } from './support/lantern-app.ts';
+import {
+  bundledFilePath,
+  grantsByAction,
+  logicalIdOf,
+  resolveValue,
+  statementsOfRole,
+  synthesizeLantern,
+} from './support/lantern-app.ts';
 
 /**
  * Issue 20's acceptance, infra part: `cdk synth -c profiles=FILE` with two profiles, reranking and
@@ -52,22 +59,6 @@ const chatId = functionId('POST /v1/chat:');
 const chatStreamId = functionId('POST /v1/chat/stream:');
 const variablesOf = (id: string): Record<string, unknown> =>
   resources[id].Properties.Environment.Variables as Record<string, unknown>;
-
-/** Resolves `Ref` and `Fn::Join` as CloudFormation would, from the values given for each reference. */
-function resolveValue(value: unknown, refs: Readonly<Record<string, string>>): string {
-  if (typeof value === 'string') return value;
-  const object = value as { Ref?: string; 'Fn::Join'?: [string, unknown[]] };
-  if (object.Ref !== undefined) {
-    const resolved = refs[object.Ref];
-    if (resolved === undefined) throw new Error(`No value for Ref ${object.Ref}`);
-    return resolved;
-  }
-  if (object['Fn::Join']) {
-    const [separator, parts] = object['Fn::Join'];
-    return parts.map((part) => resolveValue(part, refs)).join(separator);
-  }
-  throw new Error(`Cannot resolve ${JSON.stringify(value)}`);
-}
 
 const TEST_KEY_IDS = { northwind: 'k1northwind', 'contoso-support': 'k2contoso', default: 'k0default' };
 const refs = {
@@ -428,12 +419,8 @@ describe('synth without profiles', () => {
 });
 
 /** The bundled settings file of a function, in the cloud assembly's copy of its asset. */
-function bundledSettingsPath(functionLogicalId: string): string {
-  const hash = String(resources[functionLogicalId].Properties.Code.S3Key).replace(/\.zip$/, '');
-  const path = join(lantern.assembly.directory, `asset.${hash}`, 'answer-settings.json');
-  expect(existsSync(path), path).toBe(true);
-  return path;
-}
+const bundledSettingsPath = (functionLogicalId: string) =>
+  bundledFilePath(lantern, functionLogicalId, 'answer-settings.json');
 
 describe('what the deployed chat function sends Bedrock for each profile', () => {
   const TABLE = 'lantern-profiles-test';

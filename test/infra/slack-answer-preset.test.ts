@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { parseConfig, parseSlackConfig } from '../../shared/config.ts';
 import { createSlackWorkerDeps } from '../../shared/slack/worker-wiring.ts';
 import { startTestTable, type TestTable } from '../helpers/dynamodb.ts';
 import { SAMPLE_KB, tempDir } from '../helpers/local-stack.ts';
-import { logicalIdOf, synthesizeLantern } from './support/lantern-app.ts';
+import { bundledFilePath, logicalIdOf, resolveValue, synthesizeLantern } from './support/lantern-app.ts';
 
 /**
  * Slack answers as an API key of the default profile does: with answer profiles, synth gives
@@ -45,26 +45,15 @@ const workerId = logicalIdOf(template, 'AWS::Lambda::Function', {
   Description: Match.stringLikeRegexp('^Answers queued Slack questions'),
 });
 const workerVariables = resources[workerId].Properties.Environment.Variables as Record<string, unknown>;
-/** A template value as CloudFormation resolves it in account ACCOUNT of us-east-1 (`Ref` and `Fn::Join`). */
-function resolved(value: unknown): string {
-  if (typeof value === 'string') return value;
-  const { Ref, 'Fn::Join': join } = value as { Ref?: string; 'Fn::Join'?: [string, unknown[]] };
-  if (Ref)
-    return { 'AWS::Partition': 'aws', 'AWS::AccountId': ACCOUNT, 'AWS::Region': 'us-east-1' }[Ref] ?? Ref;
-  if (join) return join[1].map(resolved).join(join[0]);
-  throw new Error(`Cannot resolve ${JSON.stringify(value)}`);
-}
-const bundledPreset = join(
-  lantern.assembly.directory,
-  `asset.${String(resources[workerId].Properties.Code.S3Key).replace(/\.zip$/, '')}`,
-  'slack-answer-preset.json',
-);
+/** A template value as CloudFormation resolves it in account ACCOUNT of us-east-1. */
+const resolved = (value: unknown) =>
+  resolveValue(value, { 'AWS::Partition': 'aws', 'AWS::AccountId': ACCOUNT, 'AWS::Region': 'us-east-1' });
+const bundledPreset = bundledFilePath(lantern, workerId, 'slack-answer-preset.json');
 
 describe('slack-worker with answer profiles', () => {
   it("is given the defaults' model and their preset, bundled beside its handler", () => {
     expect(resolved(workerVariables.MODEL_ARN)).toBe(NOVA_PRO);
     expect(workerVariables.SLACK_ANSWER_PRESET_FILE).toBe('/var/task/slack-answer-preset.json');
-    expect(existsSync(bundledPreset), bundledPreset).toBe(true);
     // The worker answers every turn with the defaults: it needs neither the settings nor the key map.
     expect(workerVariables).not.toHaveProperty('ANSWER_SETTINGS_FILE');
     expect(workerVariables).not.toHaveProperty('API_KEY_PROFILES');

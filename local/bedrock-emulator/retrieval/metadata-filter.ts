@@ -16,6 +16,7 @@
  * Vectors' `$eq`/`$in`, OpenSearch's term queries). `stringContains` also matches a list holding a
  * member that contains the text; `listContains` needs a list attribute.
  */
+import type { VectorStore } from '../../../config/answer-settings-core.ts';
 import { validationError } from '../errors.ts';
 import type { DocumentMetadata, MetadataValue } from '../ingestion/metadata.ts';
 import { type Violation, validationMessage } from '../protocol/validate.ts';
@@ -70,11 +71,10 @@ export type RetrievalFilter =
   | { readonly [op in ComparisonOperator]?: FilterAttribute };
 
 /**
- * Where a knowledge base keeps its vectors. S3 Vectors filters with no prefix or substring match (S3
- * Vectors "Metadata filtering"; the API model documents `startsWith` for OpenSearch Serverless
- * only), so it refuses `startsWith` and `stringContains`; Bedrock's wording for that is on no record.
+ * S3 Vectors filters with no prefix or substring match (S3 Vectors "Metadata filtering"; the API
+ * model documents `startsWith` for OpenSearch Serverless only), so a knowledge base there refuses
+ * these; Bedrock's wording for that is on no record.
  */
-export type VectorStore = 's3-vectors' | 'opensearch-serverless';
 const PREFIX_OR_SUBSTRING = ['startsWith', 'stringContains'];
 
 /** "You can combine up to 5 filter groups … you can only create one level of embedding." */

@@ -4,6 +4,7 @@
  * by a rerank model that reorders them and keeps `numberOfRerankedResults`.
  */
 
+import type { VectorStore } from '../../../config/answer-settings-core.ts';
 import { validationError } from '../errors.ts';
 import type { DocumentMetadata } from '../ingestion/metadata.ts';
 import {
@@ -14,7 +15,7 @@ import {
   type RetrievedChunk,
 } from '../knowledge-base.ts';
 import type { RerankingMetadataConfiguration, VectorSearchConfiguration } from '../schemas.ts';
-import { assertValidFilter, matchesFilter, type VectorStore } from './metadata-filter.ts';
+import { assertValidFilter, matchesFilter } from './metadata-filter.ts';
 import type { QueryPlan } from './query-plan.ts';
 import { isRelevant } from './relevance.ts';
 import { type RerankDocument, rerank } from './rerank.ts';

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -146,4 +146,33 @@ export const MINIMAL_CONTEXT = { slack: 'false', guardrail: 'false' } as const;
 /** The template of each stack of a synthesized app. */
 export function templatesOf(lantern: SynthesizedLantern): Template[] {
   return [lantern.statefulTemplate, lantern.statelessTemplate];
+}
+
+/** Resolves `Ref` and `Fn::Join` as CloudFormation would, from the values given for each reference. */
+export function resolveValue(value: unknown, refs: Readonly<Record<string, string>>): string {
+  if (typeof value === 'string') return value;
+  const object = value as { Ref?: string; 'Fn::Join'?: [string, unknown[]] };
+  if (object.Ref !== undefined) {
+    const resolved = refs[object.Ref];
+    if (resolved === undefined) throw new Error(`No value for Ref ${object.Ref}`);
+    return resolved;
+  }
+  if (object['Fn::Join']) {
+    const [separator, parts] = object['Fn::Join'];
+    return parts.map((part) => resolveValue(part, refs)).join(separator);
+  }
+  throw new Error(`Cannot resolve ${JSON.stringify(value)}`);
+}
+
+/** A file bundled beside a function's handler, in the cloud assembly's copy of its asset (it must exist). */
+export function bundledFilePath(
+  lantern: SynthesizedLantern,
+  functionLogicalId: string,
+  name: string,
+): string {
+  const resources = lantern.statelessTemplate.toJSON().Resources;
+  const hash = String(resources[functionLogicalId].Properties.Code.S3Key).replace(/\.zip$/, '');
+  const path = join(lantern.assembly.directory, `asset.${hash}`, name);
+  if (!existsSync(path)) throw new Error(`${path} was not bundled`);
+  return path;
 }
