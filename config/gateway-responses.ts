@@ -19,8 +19,10 @@ export const GATEWAY_ERRORS = {
   INVALID_API_KEY: { statusCode: '401', code: 'UNAUTHORIZED', message: 'Missing or invalid API key' },
   // The Lambda authorizer refused the token, or the Authorization header is missing.
   UNAUTHORIZED: { statusCode: '401', code: 'UNAUTHORIZED', message: 'Missing or invalid token' },
-  // An unknown route, and an unsigned request to an IAM route ("Missing Authentication Token"): a 404.
-  MISSING_AUTHENTICATION_TOKEN: { statusCode: '404', code: 'NOT_FOUND', message: 'Not found' },
+  // An unsigned request to an IAM route, and any request to a route or method the API lacks: API
+  // Gateway cannot tell them apart, and a chat key on an admin route must be a 403 (the contract), so
+  // both keep API Gateway's 403 and its message ("Missing Authentication Token").
+  MISSING_AUTHENTICATION_TOKEN: { code: 'FORBIDDEN' },
   // IAM-authorized (admin) routes: a valid signature without execute-api:Invoke, a bad signature, an
   // expired session.
   ACCESS_DENIED: { code: 'FORBIDDEN' },

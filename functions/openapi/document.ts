@@ -53,13 +53,12 @@ const ERROR_RESPONSES: Record<
   403: {
     name: 'Forbidden',
     description:
-      "Authenticated, but not allowed here: a SigV4 signature that is invalid or expired, an IAM identity without `execute-api:Invoke` on the route (an API key is not enough), or a token the authorizer denies; or, where the deployment has a web ACL (`waf`), a request it blocked (a managed rule, the per-IP or the per-token rate limit); on the chat routes, a `model` outside the answer profile's allow-list (`MODEL_NOT_ALLOWED`, naming the allowed ones), or a visitor token sent with another profile's API key.",
+      "Not allowed here: a request API Gateway finds no method for, which it answers `Missing Authentication Token` (an unsigned request to an IAM route, an API key alone included, and any route or method the API lacks); a SigV4 signature that is invalid or expired, an IAM identity without `execute-api:Invoke` on the route (an API key is not enough), or a token the authorizer denies; or, where the deployment has a web ACL (`waf`), a request it blocked (a managed rule, the per-IP or the per-token rate limit); on the chat routes, a `model` outside the answer profile's allow-list (`MODEL_NOT_ALLOWED`, naming the allowed ones), or a visitor token sent with another profile's API key.",
     codes: ['FORBIDDEN', 'MODEL_NOT_ALLOWED'],
   },
   404: {
     name: 'NotFound',
-    description:
-      "No such resource for this caller (another caller's session is not found either). API Gateway also answers an unknown route, a method a route lacks, and an unsigned request to an IAM route with 404.",
+    description: "No such resource for this caller (another caller's session is not found either).",
     codes: ['NOT_FOUND'],
   },
   409: {

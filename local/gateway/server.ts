@@ -20,6 +20,8 @@ import { passesRequestModel } from './request-models.ts';
 import { type GatewayRoute, isResourcePath, matchRoute } from './routes.ts';
 import { type StaticSite, serveStatic } from './static-files.ts';
 
+/** API Gateway's own message for a request it finds no authorized method for. */
+const MISSING_TOKEN = 'Missing Authentication Token';
 /** API Gateway's payload limit for REST APIs. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
@@ -167,7 +169,7 @@ async function handle(
 
   const match = matchRoute(options.routes, method === 'HEAD' ? 'GET' : method, path);
   // An unknown route or method is API Gateway's missing authentication token.
-  if (!match) return answerAs(GATEWAY_ERRORS.MISSING_AUTHENTICATION_TOKEN, 404);
+  if (!match) return answerAs(GATEWAY_ERRORS.MISSING_AUTHENTICATION_TOKEN, 403, MISSING_TOKEN);
   if (match.route.resource === '/v1/health' && options.isReady && !options.isReady()) {
     return fail(503, 'SERVICE_UNAVAILABLE', options.notReadyReason?.() ?? 'Starting up', {
       'retry-after': '1',
@@ -211,10 +213,10 @@ async function handle(
       ? adminIdentity(req.headers['x-admin-key'], options.adminKeys)
       : undefined;
   if (match.route.authorization === 'IAM' && !admin) {
-    // API Gateway reports an unsigned request as a missing authentication token, which the deployed
-    // API answers as an unknown route (404); a bad signature is a 403.
+    // API Gateway reports an unsigned request as a missing authentication token; a bad signature is
+    // its own 403.
     if (req.headers['x-admin-key'] === undefined)
-      return answerAs(GATEWAY_ERRORS.MISSING_AUTHENTICATION_TOKEN, 404);
+      return answerAs(GATEWAY_ERRORS.MISSING_AUTHENTICATION_TOKEN, 403, MISSING_TOKEN);
     return answerAs(
       GATEWAY_ERRORS.INVALID_SIGNATURE,
       403,

@@ -390,7 +390,7 @@ describe('service routes', () => {
     expect(res.problems).toEqual([]);
   });
 
-  it('answers an unknown route and a method a route lacks with the described NotFound', async () => {
+  it('answers an unknown route and a method a route lacks as API Gateway does: the described Forbidden', async () => {
     for (const [method, path] of [
       ['GET', '/v1/nothing-here'],
       ['PUT', '/v1/chat'],
@@ -398,8 +398,8 @@ describe('service routes', () => {
     ]) {
       const response = await fetch(`${stack.url}${path}`, { method, headers: { 'x-api-key': API_KEY } });
       const observed = await observe(response);
-      expect(observed.status, `${method} ${path}`).toBe(404);
-      expect(checker.checkComponentResponse('NotFound', observed)).toEqual([]);
+      expect(observed.status, `${method} ${path}`).toBe(403);
+      expect(checker.checkComponentResponse('Forbidden', observed)).toEqual([]);
     }
   });
 });
@@ -468,12 +468,12 @@ describe('knowledge-base admin', () => {
   it.each([
     ['POST', '/v1/admin/knowledge-base/sync', undefined, { dataSourceIds: ['not an id'] }, admin, 400],
     ['POST', '/v1/admin/knowledge-base/sync', undefined, '{"dataSourceIds":', admin, 400],
-    // Unsigned (offline: no x-admin-key) is API Gateway's missing authentication token: 404.
-    ['POST', '/v1/admin/knowledge-base/sync', undefined, {}, {}, 404],
-    ['POST', '/v1/admin/knowledge-base/sync', undefined, {}, { 'x-api-key': API_KEY }, 404],
+    // Unsigned (offline: no x-admin-key) is API Gateway's missing authentication token, a 403.
+    ['POST', '/v1/admin/knowledge-base/sync', undefined, {}, {}, 403],
+    ['POST', '/v1/admin/knowledge-base/sync', undefined, {}, { 'x-api-key': API_KEY }, 403],
     ['POST', '/v1/admin/knowledge-base/sync', undefined, {}, wrongAdmin, 403],
     ['GET', '/v1/admin/knowledge-base/jobs', '/v1/admin/knowledge-base/jobs?limit=0', undefined, admin, 400],
-    ['GET', '/v1/admin/knowledge-base/jobs', undefined, undefined, {}, 404],
+    ['GET', '/v1/admin/knowledge-base/jobs', undefined, undefined, {}, 403],
     ['GET', '/v1/admin/knowledge-base/jobs', undefined, undefined, wrongAdmin, 403],
     [
       'GET',
@@ -676,12 +676,10 @@ describe('coverage', () => {
         'POST /v1/admin/knowledge-base/sync 202',
         'POST /v1/admin/knowledge-base/sync 400',
         'POST /v1/admin/knowledge-base/sync 403',
-        'POST /v1/admin/knowledge-base/sync 404',
         'POST /v1/admin/knowledge-base/sync 409',
         'GET /v1/admin/knowledge-base/jobs 200',
         'GET /v1/admin/knowledge-base/jobs 400',
         'GET /v1/admin/knowledge-base/jobs 403',
-        'GET /v1/admin/knowledge-base/jobs 404',
         'GET /v1/admin/knowledge-base/jobs/{jobId} 200',
         'GET /v1/admin/knowledge-base/jobs/{jobId} 403',
         'GET /v1/admin/knowledge-base/jobs/{jobId} 404',

@@ -150,7 +150,7 @@ describe('bad input gets a JSON error, never a stack trace', () => {
     }
   });
 
-  it('answers unknown routes and methods with a JSON 404', async () => {
+  it("answers unknown routes and methods as API Gateway does, with its JSON 403 'Missing Authentication Token'", async () => {
     for (const [method, path] of [
       ['GET', '/v1/nope'],
       ['PUT', '/v1/chat'],
@@ -158,8 +158,8 @@ describe('bad input gets a JSON error, never a stack trace', () => {
       ['GET', '/v1/sessions/a/b/c'],
     ] as const) {
       const res = await alice.request(method, path);
-      expect(res.status).toBe(404);
-      expect(res.body.error.code).toBe('NOT_FOUND');
+      expect(res.status).toBe(403);
+      expect(res.body.error).toEqual({ code: 'FORBIDDEN', message: 'Missing Authentication Token' });
     }
   });
 });

@@ -75,10 +75,10 @@ async function waitUntilDone(jobId: string, timeoutMs = 15_000) {
 }
 
 describe('admin API: who may call it', () => {
-  it('answers a request without credentials as an unknown route, 404, as the deployed API does', async () => {
+  it("refuses a request without credentials as API Gateway refuses an unsigned one: 403 'Missing Authentication Token'", async () => {
     const res = await admin.request('POST', '/v1/admin/knowledge-base/sync', {});
-    expect(res.status).toBe(404);
-    expect(res.body).toEqual({ error: { code: 'NOT_FOUND', message: 'Not found' } });
+    expect(res.status).toBe(403);
+    expect(res.body).toEqual({ error: { code: 'FORBIDDEN', message: 'Missing Authentication Token' } });
   });
 
   it('refuses the chat API key on every admin route', async () => {
@@ -90,8 +90,8 @@ describe('admin API: who may call it', () => {
     ] as const) {
       const res = await chat.request(method, path, method === 'POST' ? {} : undefined);
       // An x-api-key is no signature: unsigned, as API Gateway sees it.
-      expect(res.status).toBe(404);
-      expect(res.body.error.code).toBe('NOT_FOUND');
+      expect(res.status).toBe(403);
+      expect(res.body.error).toEqual({ code: 'FORBIDDEN', message: 'Missing Authentication Token' });
     }
   });
 

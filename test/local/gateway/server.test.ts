@@ -235,7 +235,8 @@ describe('local gateway: CORS as API Gateway answers it', () => {
     // Every resource has the mock, including the ones above a route.
     expect((await preflight(LISTED, '/v1/sessions')).status).toBe(204);
     expect((await preflight(LISTED, '/v1/sessions/abc')).status).toBe(204);
-    expect((await preflight(LISTED, '/v2/nothing')).status).toBe(404);
+    // No resource, no mock: API Gateway's missing authentication token.
+    expect((await preflight(LISTED, '/v2/nothing')).status).toBe(403);
   });
 
   it("gives the gateway's own errors the first listed origin, never an echo", async () => {
@@ -248,7 +249,7 @@ describe('local gateway: CORS as API Gateway answers it', () => {
     expect(unauthorized.headers.get('access-control-allow-origin')).toBe(LISTED);
     expect(unauthorized.headers.get('vary')).toBe('Origin');
     const missing = await fetch(url('/v1/nothing'), { headers: { origin: LISTED } });
-    expect(missing.status).toBe(404);
+    expect(missing.status).toBe(403);
     expect(missing.headers.get('access-control-allow-origin')).toBe(LISTED);
   });
 });
@@ -277,10 +278,14 @@ describe('local gateway: API keys and operator credentials as the deployed API a
     }
   });
 
-  it('answers an admin route without credentials as an unknown route (404) and a wrong key with 403', async () => {
-    const unsigned = await fetch(url('/v1/admin/knowledge-base/jobs'), { headers: { 'x-api-key': KEY } });
-    expect(unsigned.status).toBe(404);
-    expect(await unsigned.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'Not found' } });
+  it('answers an admin route without credentials, and an unknown route, as a missing authentication token; a wrong key with 403', async () => {
+    for (const path of ['/v1/admin/knowledge-base/jobs', '/v1/nothing-here']) {
+      const unsigned = await fetch(url(path), { headers: { 'x-api-key': KEY } });
+      expect(unsigned.status).toBe(403);
+      expect(await unsigned.json()).toEqual({
+        error: { code: 'FORBIDDEN', message: 'Missing Authentication Token' },
+      });
+    }
     const wrong = await fetch(url('/v1/admin/knowledge-base/jobs'), { headers: { 'x-admin-key': KEY } });
     expect(wrong.status).toBe(403);
     expect(((await wrong.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
