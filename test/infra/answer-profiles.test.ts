@@ -7,19 +7,20 @@ import { normalizedSettingsJson, readAnswerSettings } from '../../config/answer-
 import { composeLanternApp } from '../../infra/lantern-app.ts';
 import { SettingsError } from '../../infra/lib/settings.ts';
 import { nonFilterableMetadataKeys } from '../../infra/lib/vector-metadata.ts';
-import { type BedrockEmulator, startBedrockEmulator } from '../../local/bedrock-emulator/index.ts';
+import type { BedrockEmulator } from '../../local/bedrock-emulator/index.ts';
 import {
   installLambdaStreamingGlobals,
   type LambdaResponseStream,
 } from '../../local/gateway/lambda-streaming.ts';
-import { startTestTable, type TestTable } from '../helpers/dynamodb.ts';
-import { SAMPLE_KB, tempDir } from '../helpers/local-stack.ts';
+import { tempDir } from '../helpers/local-stack.ts';
 import { captureResponseStream } from '../helpers/response-stream.ts';
 import {
   bundledFilePath,
+  type DeployedBackends,
   grantsByAction,
   logicalIdOf,
   resolveValue,
+  startDeployedBackends,
   statementsOfRole,
   synthesizeLantern,
 } from './support/lantern-app.ts';
@@ -425,34 +426,20 @@ const bundledSettingsPath = (functionLogicalId: string) =>
 describe('what the deployed chat function sends Bedrock for each profile', () => {
   const TABLE = 'lantern-profiles-test';
   const KNOWLEDGE_BASE = 'KBPROFILE1';
+  let backends: DeployedBackends;
   let emulator: BedrockEmulator;
-  let table: TestTable;
   let handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
   let streamHandler: (event: unknown, stream: LambdaResponseStream, context: unknown) => Promise<void>;
 
   beforeAll(async () => {
-    emulator = await startBedrockEmulator({
-      knowledgeBases: [
-        {
-          knowledgeBaseId: KNOWLEDGE_BASE,
-          dataSources: [{ dataSourceId: 'DSPROFILE1', type: 'S3', folder: SAMPLE_KB, bucketName: 'docs' }],
-        },
-      ],
-      now: () => new Date('2026-12-07T00:00:00Z'),
-    });
-    await emulator.ingest();
-    table = await startTestTable(TABLE);
+    backends = await startDeployedBackends(KNOWLEDGE_BASE, TABLE);
+    ({ emulator } = backends);
     // The chat function's variables as the template sets them, with what only AWS would fill in:
     // the imported table and knowledge base, the key ids, the account.
     const deployed = variablesOf(chatId);
     const local: Record<string, string> = {
-      TABLE_NAME: TABLE,
-      KNOWLEDGE_BASE_ID: KNOWLEDGE_BASE,
+      ...backends.environment,
       ANSWER_SETTINGS_FILE: bundledSettingsPath(chatId),
-      AWS_REGION: 'us-east-1',
-      DYNAMODB_ENDPOINT: table.endpoint,
-      BEDROCK_AGENT_RUNTIME_ENDPOINT: emulator.url,
-      BEDROCK_RUNTIME_ENDPOINT: emulator.url,
     };
     for (const [name, value] of Object.entries(deployed)) {
       process.env[name] = local[name] ?? resolveValue(value, refs);
@@ -472,8 +459,7 @@ describe('what the deployed chat function sends Bedrock for each profile', () =>
     });
   }, 120_000);
   afterAll(async () => {
-    await emulator?.close();
-    await table?.close();
+    await backends?.close();
   });
 
   /** What Bedrock must receive for northwind, on either path. */

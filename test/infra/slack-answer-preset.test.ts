@@ -2,12 +2,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BedrockEmulator, startBedrockEmulator } from '../../local/bedrock-emulator/index.ts';
 import { parseConfig, parseSlackConfig } from '../../shared/config.ts';
 import { createSlackWorkerDeps } from '../../shared/slack/worker-wiring.ts';
-import { startTestTable, type TestTable } from '../helpers/dynamodb.ts';
-import { SAMPLE_KB, tempDir } from '../helpers/local-stack.ts';
-import { bundledFilePath, logicalIdOf, resolveValue, synthesizeLantern } from './support/lantern-app.ts';
+import { tempDir } from '../helpers/local-stack.ts';
+import {
+  bundledFilePath,
+  type DeployedBackends,
+  logicalIdOf,
+  resolveValue,
+  startDeployedBackends,
+  synthesizeLantern,
+} from './support/lantern-app.ts';
 
 /**
  * Slack answers as an API key of the default profile does: with answer profiles, synth gives
@@ -62,38 +67,22 @@ describe('slack-worker with answer profiles', () => {
   describe('run with the environment and file the template gives it', () => {
     const TABLE = 'lantern-slack-preset-test';
     const KNOWLEDGE_BASE = 'KBSLACK001';
-    let emulator: BedrockEmulator;
-    let table: TestTable;
+    let backends: DeployedBackends;
 
     beforeAll(async () => {
-      emulator = await startBedrockEmulator({
-        knowledgeBases: [
-          {
-            knowledgeBaseId: KNOWLEDGE_BASE,
-            dataSources: [{ dataSourceId: 'DSSLACK001', type: 'S3', folder: SAMPLE_KB, bucketName: 'docs' }],
-          },
-        ],
-        now: () => new Date('2026-12-07T00:00:00Z'),
-      });
-      await emulator.ingest();
-      table = await startTestTable(TABLE);
+      backends = await startDeployedBackends(KNOWLEDGE_BASE, TABLE);
     }, 120_000);
     afterAll(async () => {
-      await emulator?.close();
-      await table?.close();
+      await backends?.close();
     });
 
     it('sends Bedrock the default profile: its model, filter, number of results, reranking, prompt and inference', async () => {
+      const { emulator } = backends;
       const env = {
-        TABLE_NAME: TABLE,
-        KNOWLEDGE_BASE_ID: KNOWLEDGE_BASE,
+        ...backends.environment,
         MODEL_ARN: resolved(workerVariables.MODEL_ARN),
         SLACK_ANSWER_PRESET_FILE: bundledPreset,
         SLACK_BOT_TOKEN: 'xoxb-test',
-        AWS_REGION: 'us-east-1',
-        DYNAMODB_ENDPOINT: table.endpoint,
-        BEDROCK_AGENT_RUNTIME_ENDPOINT: emulator.url,
-        BEDROCK_RUNTIME_ENDPOINT: emulator.url,
       };
       const deps = createSlackWorkerDeps(parseConfig(env), parseSlackConfig(env));
       emulator.clearRequests();

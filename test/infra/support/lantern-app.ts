@@ -6,6 +6,9 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { afterAll } from 'vitest';
 import { composeLanternApp, type LanternStacks } from '../../../infra/lantern-app.ts';
+import { type BedrockEmulator, startBedrockEmulator } from '../../../local/bedrock-emulator/index.ts';
+import { startTestTable, type TestTable } from '../../helpers/dynamodb.ts';
+import { SAMPLE_KB } from '../../helpers/local-stack.ts';
 
 /** A synthesized Lantern app: its stacks, their templates and the cloud assembly. */
 export interface SynthesizedLantern extends LanternStacks {
@@ -175,4 +178,46 @@ export function bundledFilePath(
   const path = join(lantern.assembly.directory, `asset.${hash}`, name);
   if (!existsSync(path)) throw new Error(`${path} was not bundled`);
   return path;
+}
+
+/** What a deployed function reaches, offline: the sample knowledge base in the Bedrock emulator, and a table. */
+export interface DeployedBackends {
+  readonly emulator: BedrockEmulator;
+  readonly table: TestTable;
+  /** The variables that point a function at them, as AWS would fill in the imported table and knowledge base. */
+  readonly environment: Readonly<Record<string, string>>;
+  close(): Promise<void>;
+}
+
+export async function startDeployedBackends(
+  knowledgeBaseId: string,
+  tableName: string,
+): Promise<DeployedBackends> {
+  const emulator = await startBedrockEmulator({
+    knowledgeBases: [
+      {
+        knowledgeBaseId,
+        dataSources: [{ dataSourceId: 'DSSAMPLE01', type: 'S3', folder: SAMPLE_KB, bucketName: 'docs' }],
+      },
+    ],
+    now: () => new Date('2026-12-07T00:00:00Z'),
+  });
+  await emulator.ingest();
+  const table = await startTestTable(tableName);
+  return {
+    emulator,
+    table,
+    environment: {
+      TABLE_NAME: tableName,
+      KNOWLEDGE_BASE_ID: knowledgeBaseId,
+      AWS_REGION: 'us-east-1',
+      DYNAMODB_ENDPOINT: table.endpoint,
+      BEDROCK_AGENT_RUNTIME_ENDPOINT: emulator.url,
+      BEDROCK_RUNTIME_ENDPOINT: emulator.url,
+    },
+    close: async () => {
+      await emulator.close();
+      await table.close();
+    },
+  };
 }
