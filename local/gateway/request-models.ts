@@ -7,7 +7,9 @@ const validators = new WeakMap<RequestModel, ValidateFunction>();
 /**
  * Whether a body passes its method's request model, as API Gateway's `body-and-parameters`
  * validator judges it. The model is the one mapped to `application/json`, which is also assumed
- * when no content type is sent; a body of another type has no model, so it is not checked.
+ * when no content type is sent; a body of another type has no model, so it is not checked ("If no
+ * matching content type is found, request validation is not performed": the developer guide's
+ * "Request validation for REST APIs").
  */
 export function passesRequestModel(
   model: RequestModel,
