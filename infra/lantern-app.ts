@@ -55,6 +55,7 @@ export function composeLanternApp(app: App, today: Date = new Date()): LanternSt
   const generation = checkModel({
     reference: settings.model,
     contextKey: 'model',
+    role: 'generation',
     isDefault: settings.modelIsDefault,
     region: settings.region,
     today,
@@ -62,6 +63,7 @@ export function composeLanternApp(app: App, today: Date = new Date()): LanternSt
   const embedding = checkModel({
     reference: settings.embedding.modelId,
     contextKey: 'embeddingModel',
+    role: 'embedding',
     isDefault: false,
     region: settings.region,
     today,

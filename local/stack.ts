@@ -13,6 +13,7 @@ import {
 import { parseModelReference } from '../config/bedrock-models.ts';
 import { type LanternEnvironment, toEnvironmentRecord } from '../config/environment.ts';
 import { localGuardrail } from '../config/guardrail.ts';
+import { knowledgeBaseSettings } from '../config/knowledge-base.ts';
 import { chatRequestModel, feedbackRequestModel } from '../config/request-models.ts';
 import { nonFilterableKeys } from '../config/vector-metadata.ts';
 import { makeChatHandler } from '../functions/chat/chat-handler.ts';
@@ -55,7 +56,12 @@ export const LOCAL_DATA_SOURCE_ID = 'LOCALDS001';
 /** The Confluence data source, present when `confluenceDir` is given. */
 export const LOCAL_CONFLUENCE_DATA_SOURCE_ID = 'LOCALCF001';
 export const LOCAL_DOCUMENTS_BUCKET = 'lantern-documents';
-export const LOCAL_MODEL_ARN = 'arn:aws:bedrock:us-east-1::foundation-model/lantern.extractive-emulator-v1';
+const LOCAL_REGION = LOCAL_API.region;
+/**
+ * The model the deployed stack generates with by default, as its ARN in the local region: offline
+ * runs name a model AWS serves, so a default AWS retires fails here first.
+ */
+export const LOCAL_MODEL_ARN = localModelArn(knowledgeBaseSettings.generationModelId);
 /** The deployed default (`-c vectorStore`), which the local knowledge base stands in for. */
 export const LOCAL_VECTOR_STORE: VectorStore = 's3-vectors';
 
@@ -328,8 +334,6 @@ export interface LocalAwsEndpoints {
   readonly services: readonly LocalAwsService[];
 }
 
-const LOCAL_REGION = LOCAL_API.region;
-
 function localAwsEndpoints(emulatorUrl: string, dynamoDbUrl: string, confluence: boolean): LocalAwsEndpoints {
   const on = (url: string) => `--endpoint-url ${url} --region ${LOCAL_REGION}`;
   return {
@@ -354,7 +358,7 @@ function localAwsEndpoints(emulatorUrl: string, dynamoDbUrl: string, confluence:
       {
         service: 'bedrock',
         url: emulatorUrl,
-        example: `aws bedrock get-foundation-model ${on(emulatorUrl)} --model-identifier ${LOCAL_MODEL_ARN.slice(LOCAL_MODEL_ARN.lastIndexOf('/') + 1)}`,
+        example: modelExample(on(emulatorUrl)),
       },
       {
         service: 'dynamodb',
@@ -502,6 +506,14 @@ function writeSlackAnswerPreset(answers: AnswerEnvironment, settingsDir: string)
   const file = join(settingsDir, 'slack-answer-preset.json');
   writeFileSync(file, JSON.stringify(preset));
   return { modelArn, file };
+}
+
+/** The control-plane read that describes the default model: its inference profile, or the model. */
+function modelExample(endpoint: string): string {
+  const model = knowledgeBaseSettings.generationModelId;
+  return parseModelReference(model).kind === 'inference-profile'
+    ? `aws bedrock get-inference-profile ${endpoint} --inference-profile-identifier ${model}`
+    : `aws bedrock get-foundation-model ${endpoint} --model-identifier ${model}`;
 }
 
 /** A model id as the ARN AWS would take for it in the local region; ARNs stay as they are. */

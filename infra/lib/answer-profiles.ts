@@ -74,6 +74,7 @@ export function readDeployedAnswerSettings(
       const verdict = checkModel({
         reference: model,
         contextKey: 'profiles',
+        role: 'generation',
         isDefault: false,
         region: options.region,
         today: options.today,

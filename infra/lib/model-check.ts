@@ -23,6 +23,8 @@ export interface ModelCheckOptions {
   readonly reference: string;
   /** Which setting it came from, for messages (`model`, `embeddingModel`). */
   readonly contextKey: string;
+  /** What the knowledge base does with the model: generate answers, or embed documents. */
+  readonly role: 'generation' | 'embedding';
   /** The setting was not given: the app may pick the default's profile for the region. */
   readonly isDefault: boolean;
   readonly region: string;
@@ -44,7 +46,8 @@ const CHECKED_GEOGRAPHIES: readonly ProfileGeography[] = ['us', 'eu', 'apac', 'u
 
 /**
  * Judges a model setting against the dated model file: fails synth (SettingsError) for a model past
- * its end of life in this region, or a geographic inference profile the region cannot call, and
+ * its end of life in this region, a generation model knowledge bases do not generate with, or a
+ * geographic inference profile the region cannot call, and
  * returns warnings for a Legacy model, one the file has no facts about, or a first-use step. The
  * default model's profile is swapped for the region's geography when the file lists one.
  */
@@ -92,6 +95,11 @@ export function checkModel(options: ModelCheckOptions): ModelVerdict {
       `Context "${contextKey}": ${facts.name} (${facts.modelId}) reached its end of life${
         facts.endOfLifeDate ? ` on ${facts.endOfLifeDate}` : ''
       }; Bedrock refuses requests to it, so every call would fail. Choose an Active model (config/bedrock-models.json lists them; source: ${facts.source}).`,
+    );
+  }
+  if (options.role === 'generation' && facts.knowledgeBaseGeneration === false) {
+    throw new SettingsError(
+      `Context "${contextKey}": ${facts.name} (${facts.modelId}) is not a model knowledge bases generate answers with; RetrieveAndGenerate refuses it. Choose one config/bedrock-models.json marks for knowledge-base generation (source: ${facts.source}).`,
     );
   }
   if (status === 'LEGACY') {

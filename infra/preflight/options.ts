@@ -121,6 +121,7 @@ function defaultModel(region: string): string {
     return checkModel({
       reference: knowledgeBaseSettings.generationModelId,
       contextKey: 'model',
+      role: 'generation',
       isDefault: true,
       region,
       today: new Date(),

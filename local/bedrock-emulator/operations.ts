@@ -28,7 +28,7 @@ import {
 } from './guardrail/rag-screening.ts';
 import type { ServedGuardrail } from './guardrail/served-guardrail.ts';
 import type { KnowledgeBase, KnowledgeBaseChunk, RetrievedChunk } from './knowledge-base.ts';
-import { assertModelServed, signedRegion } from './protocol/model-lifecycle.ts';
+import { assertGenerationModel, signedRegion } from './protocol/model-lifecycle.ts';
 import { decomposeQuestion, interleave } from './retrieval/query-decomposition.ts';
 import type { QueryPlan } from './retrieval/query-plan.ts';
 import { readVectorSearch, runVectorSearch, type VectorSearch } from './retrieval/vector-search.ts';
@@ -149,7 +149,7 @@ export function startAnswer(context: OperationContext, body: unknown, wire: Emul
   }
   const kb = findKnowledgeBase(context, kbConfiguration.knowledgeBaseId);
   const region = signedRegion(wire.headers);
-  assertModelServed(kbConfiguration.modelArn, context.now(), region);
+  assertGenerationModel(kbConfiguration.modelArn, context.now(), region);
   const kbPath = 'retrieveAndGenerateConfiguration.knowledgeBaseConfiguration';
   const search = readVectorSearch(
     kbConfiguration.retrievalConfiguration?.vectorSearchConfiguration,

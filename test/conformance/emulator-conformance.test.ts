@@ -324,6 +324,28 @@ describe('the emulator against AWS service models', () => {
     }
   });
 
+  it('refuses to generate with a model knowledge bases do not generate with, as AWS does', async () => {
+    const input = ragInput('How do I reset my password?', false);
+    const embedding = 'arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0';
+    const request = {
+      ...input,
+      retrieveAndGenerateConfiguration: {
+        type: 'KNOWLEDGE_BASE' as const,
+        knowledgeBaseConfiguration: { knowledgeBaseId: KB, modelArn: embedding },
+      },
+    };
+    for (const command of [
+      new RetrieveAndGenerateCommand(request),
+      new RetrieveAndGenerateStreamCommand(request),
+    ]) {
+      const error = await rejection(runtime.send(command as RetrieveAndGenerateCommand));
+      expect(error).toBeInstanceOf(ValidationException);
+      expect(error.message).toBe(
+        'The model arn provided is not supported. Please check your configuration and retry the request.',
+      );
+    }
+  });
+
   it('refuses a generation model past its end of life with the error AWS gives', async () => {
     const input = ragInput('How do I reset my password?', false);
     const eol = 'arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-5-haiku-20241022-v1:0';

@@ -32,6 +32,12 @@ describe('models that exist', () => {
     ).toThrow(/end of life/);
   });
 
+  it('fails synthesis for a generation model that knowledge bases do not generate with', () => {
+    expect(() => compose({ region: 'us-east-1', model: 'amazon.titan-embed-text-v2:0' })).toThrow(
+      /Titan Text Embeddings V2 .*is not a model knowledge bases generate answers with/,
+    );
+  });
+
   it('still deploys a model past its end of life where AWS documents it is served', () => {
     expect(() =>
       compose({ region: 'ca-central-1', model: 'anthropic.claude-3-haiku-20240307-v1:0' }),

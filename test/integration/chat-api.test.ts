@@ -1,4 +1,6 @@
+import { BedrockClient, GetInferenceProfileCommand } from '@aws-sdk/client-bedrock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseModelReference } from '../../config/bedrock-models.ts';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
 import type { LocalStack } from '../../local/stack.ts';
 import { API_KEY, apiClient, bootStack, OTHER_API_KEY } from '../helpers/local-stack.ts';
@@ -40,6 +42,30 @@ describe('POST /v1/chat', () => {
       }
     }
     expect(citedUris(res.body)[0]).toMatch(/account\/reset-your-password\.md$/);
+  });
+
+  it('generates with the model the deployed stack uses by default, which the local Bedrock serves as AWS does', async () => {
+    const res = await alice.chat('How do I reset my password?');
+    expect(res.status).toBe(200);
+    const sent = stack.emulator.requests().filter((request) => request.operation === 'RetrieveAndGenerate');
+    type Sent = { retrieveAndGenerateConfiguration: { knowledgeBaseConfiguration: { modelArn: string } } };
+    const modelArn = String(
+      (sent.at(-1)?.body as Sent | undefined)?.retrieveAndGenerateConfiguration.knowledgeBaseConfiguration
+        .modelArn,
+    );
+    const model = parseModelReference(modelArn);
+    expect([model.profileId, model.modelId]).toContain(knowledgeBaseSettings.generationModelId);
+    if (model.kind === 'inference-profile') {
+      const bedrock = new BedrockClient({
+        endpoint: stack.aws.services.find((service) => service.service === 'bedrock')?.url,
+        region: stack.aws.region,
+        credentials: stack.aws.credentials,
+      });
+      const profile = await bedrock.send(
+        new GetInferenceProfileCommand({ inferenceProfileIdentifier: modelArn }),
+      );
+      expect(profile.status).toBe('ACTIVE');
+    }
   });
 
   it('declines off-topic questions with the no-answer reply and no citations', async () => {

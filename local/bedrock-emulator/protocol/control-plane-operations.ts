@@ -12,19 +12,6 @@ import { resourceNotFoundError } from '../errors.ts';
 import { awsJsonResponse, type EmulatorRoute } from '../router.ts';
 import { END_OF_LIFE_MESSAGE, modelLifecycle, signedRegion } from './model-lifecycle.ts';
 
-/** The emulator's own generation model, always ACTIVE: offline runs name it instead of a real one. */
-export const EMULATOR_MODEL_ID = 'lantern.extractive-emulator-v1';
-const emulatorModel: BedrockModelFacts = {
-  modelId: EMULATOR_MODEL_ID,
-  name: 'Extractive emulator',
-  provider: 'Lantern',
-  lifecycle: 'ACTIVE',
-  inferenceProfiles: [],
-  firstUseForm: false,
-  marketplace: false,
-  source: 'local/bedrock-emulator',
-};
-
 /** The account an ARN names; otherwise the one account the emulator answers as (AWS: the caller's). */
 const accountOf = (identifier: string): string =>
   /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(identifier)?.[1] ?? '000000000000';
@@ -89,9 +76,6 @@ function servedModel(
   now: Date,
   region: string,
 ): { facts: BedrockModelFacts; status: 'ACTIVE' | 'LEGACY' } {
-  if (parseModelReference(identifier).modelId === EMULATOR_MODEL_ID) {
-    return { facts: emulatorModel, status: 'ACTIVE' };
-  }
   const lifecycle = modelLifecycle(identifier, now, region);
   if (lifecycle === undefined) {
     // AWS does not document this message; the exception is the one the model lists.

@@ -1,8 +1,8 @@
 /**
  * What the dated model file (`config/bedrock-models.json`) says about a model a request names, so
- * the emulator refuses a model past its end of life as AWS does, and serves the control-plane
- * reads from the same facts. A model the file does not list (such as the emulator's own extractive
- * model) is accepted: the file records what Lantern relies on, not every model AWS has.
+ * the emulator refuses what AWS would (a model past its end of life, one that does not generate
+ * knowledge-base answers), and serves the control-plane reads from the same facts. A model the file
+ * does not list is accepted: the file records what Lantern relies on, not every model AWS has.
  */
 import {
   type BedrockModelFacts,
@@ -10,7 +10,7 @@ import {
   lookupModel,
   parseModelReference,
 } from '../../../config/bedrock-models.ts';
-import { resourceNotFoundError } from '../errors.ts';
+import { resourceNotFoundError, validationError } from '../errors.ts';
 
 /**
  * AWS's answer to a model past its end of life, as reported from live calls to InvokeModel and
@@ -44,8 +44,20 @@ export function modelLifecycle(idOrArn: string, now: Date, region: string): Life
   return { facts, status: lifecycleOn(facts, now, arnRegion ?? region) };
 }
 
-/** Throws AWS's end-of-life error when the model a request names is past its end of life. */
-export function assertModelServed(idOrArn: string, now: Date, region: string): void {
-  if (modelLifecycle(idOrArn, now, region)?.status === 'EOL')
-    throw resourceNotFoundError(END_OF_LIFE_MESSAGE);
+/**
+ * AWS's answer to RetrieveAndGenerate naming a model knowledge bases do not generate with, as
+ * reported from a live call (build-on-aws/gen-ai-workshop#3, 2024: ValidationException).
+ */
+export const UNSUPPORTED_GENERATION_MODEL_MESSAGE =
+  'The model arn provided is not supported. Please check your configuration and retry the request.';
+
+/**
+ * Throws what AWS answers when a knowledge base is asked to generate with a model past its end of
+ * life, or one the file says knowledge bases do not generate with (an embedding model, say).
+ */
+export function assertGenerationModel(idOrArn: string, now: Date, region: string): void {
+  const lifecycle = modelLifecycle(idOrArn, now, region);
+  if (lifecycle?.status === 'EOL') throw resourceNotFoundError(END_OF_LIFE_MESSAGE);
+  if (lifecycle?.facts.knowledgeBaseGeneration === false)
+    throw validationError(UNSUPPORTED_GENERATION_MODEL_MESSAGE);
 }
