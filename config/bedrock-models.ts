@@ -103,6 +103,33 @@ function profile(profileId: string): ModelReference {
   };
 }
 
+/** The inference-profile geography a region's callers use, where it is unambiguous. */
+export function regionGeography(region: string): ProfileGeography | undefined {
+  if (region.startsWith('us-gov-')) return 'us-gov';
+  if (region.startsWith('us-')) return 'us';
+  if (region.startsWith('eu-')) return 'eu';
+  if (region.startsWith('ap-')) return 'apac';
+  return undefined;
+}
+
+/** Profile geographies judged against the caller's region (jp, au, ca and global are not). */
+const CHECKED_GEOGRAPHIES: readonly ProfileGeography[] = ['us', 'eu', 'apac', 'us-gov'];
+
+/**
+ * False for a geographic inference profile callers in `region` cannot use: AWS offers a `us.`
+ * profile only in US regions, an `eu.` one only in Europe, and so on.
+ */
+export function callableFrom(reference: ModelReference, region: string): boolean {
+  const geography = regionGeography(region);
+  return (
+    reference.kind !== 'inference-profile' ||
+    reference.geography === undefined ||
+    geography === undefined ||
+    !CHECKED_GEOGRAPHIES.includes(reference.geography) ||
+    reference.geography === geography
+  );
+}
+
 /**
  * The facts about the model a reference names: a bare id (`amazon.nova-lite-v1:0`), an inference
  * profile id (`us.`/`eu.`/`global.`…), or a foundation-model / inference-profile ARN. Undefined when

@@ -1,10 +1,11 @@
 import {
   type BedrockModelFacts,
   bedrockModels,
+  callableFrom,
   lifecycleOn,
   lookupModel,
-  type ProfileGeography,
   parseModelReference,
+  regionGeography,
 } from '../../config/bedrock-models.ts';
 import { SettingsError } from './settings.ts';
 
@@ -32,23 +33,10 @@ export interface ModelCheckOptions {
   readonly today: Date | string;
 }
 
-/** The inference-profile geography a region's callers use, where it is unambiguous. */
-export function regionGeography(region: string): ProfileGeography | undefined {
-  if (region.startsWith('us-gov-')) return 'us-gov';
-  if (region.startsWith('us-')) return 'us';
-  if (region.startsWith('eu-')) return 'eu';
-  if (region.startsWith('ap-')) return 'apac';
-  return undefined;
-}
-
-/** Profile geographies that are checked against the region (jp, au, ca and global are not). */
-const CHECKED_GEOGRAPHIES: readonly ProfileGeography[] = ['us', 'eu', 'apac', 'us-gov'];
-
 /**
  * Judges a model setting against the dated model file: fails synth (SettingsError) for a model past
  * its end of life in this region, a generation model knowledge bases do not generate with, or a
- * geographic inference profile the region cannot call, and
- * returns warnings for a Legacy model, one the file has no facts about, or a first-use step. The
+ * geographic inference profile the region cannot call, and returns warnings for a Legacy model, one the file has no facts about, or a first-use step. The
  * default model's profile is swapped for the region's geography when the file lists one.
  */
 export function checkModel(options: ModelCheckOptions): ModelVerdict {
@@ -59,19 +47,13 @@ export function checkModel(options: ModelCheckOptions): ModelVerdict {
   const warnings: string[] = [];
   const facts = lookupModel(reference);
 
-  if (
-    parsed.kind === 'inference-profile' &&
-    parsed.geography &&
-    geography &&
-    CHECKED_GEOGRAPHIES.includes(parsed.geography) &&
-    parsed.geography !== geography
-  ) {
+  if (!callableFrom(parsed, region)) {
     const local = facts?.inferenceProfiles.find((id) => id.startsWith(`${geography}.`));
     if (options.isDefault && local) {
       reference = local;
     } else {
       throw new SettingsError(
-        `Context "${contextKey}": ${reference} is a ${parsed.geography.toUpperCase()} inference profile, which callers in ${region} cannot use. ${
+        `Context "${contextKey}": ${reference} is a ${parsed.geography?.toUpperCase()} inference profile, which callers in ${region} cannot use. ${
           local
             ? `Use -c ${contextKey}=${local}.`
             : `Pick a model with a ${geography} or global profile in ${region} (config/bedrock-models.json lists the known ones).`

@@ -260,24 +260,25 @@ describe('the emulator against AWS service models', () => {
 
   it('GetInferenceProfile describes a system-defined profile of a listed model', async () => {
     const profile = await controlPlane.send(
-      new GetInferenceProfileCommand({ inferenceProfileIdentifier: 'us.amazon.nova-lite-v1:0' }),
+      new GetInferenceProfileCommand({ inferenceProfileIdentifier: 'eu.amazon.nova-lite-v1:0' }),
     );
     expect(profile).toMatchObject({
-      inferenceProfileId: 'us.amazon.nova-lite-v1:0',
+      inferenceProfileId: 'eu.amazon.nova-lite-v1:0',
       inferenceProfileArn:
-        'arn:aws:bedrock:eu-west-1:000000000000:inference-profile/us.amazon.nova-lite-v1:0',
+        'arn:aws:bedrock:eu-west-1:000000000000:inference-profile/eu.amazon.nova-lite-v1:0',
       status: 'ACTIVE',
       type: 'SYSTEM_DEFINED',
       models: [{ modelArn: 'arn:aws:bedrock:eu-west-1::foundation-model/amazon.nova-lite-v1:0' }],
     });
     expect((await judge('bedrock', 'GetInferenceProfile', recorder.last())).divergences).toEqual([]);
-    const unknown = await rejection(
-      controlPlane.send(
-        new GetInferenceProfileCommand({ inferenceProfileIdentifier: 'us.no.such-model-v1:0' }),
-      ),
-    );
-    expect(unknown).toBeInstanceOf(ControlPlaneNotFound);
-    expect((await judge('bedrock', 'GetInferenceProfile', recorder.last())).divergences).toEqual([]);
+    for (const missing of ['eu.no.such-model-v1:0', 'us.amazon.nova-lite-v1:0']) {
+      // An unknown profile, and a US one, which Europe's regions do not offer.
+      const unknown = await rejection(
+        controlPlane.send(new GetInferenceProfileCommand({ inferenceProfileIdentifier: missing })),
+      );
+      expect(unknown, missing).toBeInstanceOf(ControlPlaneNotFound);
+      expect((await judge('bedrock', 'GetInferenceProfile', recorder.last())).divergences).toEqual([]);
+    }
   });
 
   it('refuses an out-of-range numberOfResults with a ValidationException naming the member', async () => {
@@ -324,25 +325,34 @@ describe('the emulator against AWS service models', () => {
     }
   });
 
-  it('refuses to generate with a model knowledge bases do not generate with, as AWS does', async () => {
+  it("refuses to generate with an embedding model or another geography's profile, as AWS does", async () => {
     const input = ragInput('How do I reset my password?', false);
-    const embedding = 'arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0';
-    const request = {
-      ...input,
-      retrieveAndGenerateConfiguration: {
-        type: 'KNOWLEDGE_BASE' as const,
-        knowledgeBaseConfiguration: { knowledgeBaseId: KB, modelArn: embedding },
-      },
-    };
-    for (const command of [
-      new RetrieveAndGenerateCommand(request),
-      new RetrieveAndGenerateStreamCommand(request),
-    ]) {
-      const error = await rejection(runtime.send(command as RetrieveAndGenerateCommand));
-      expect(error).toBeInstanceOf(ValidationException);
-      expect(error.message).toBe(
+    const refusals = [
+      [
+        'arn:aws:bedrock:eu-west-1::foundation-model/amazon.titan-embed-text-v2:0',
         'The model arn provided is not supported. Please check your configuration and retry the request.',
-      );
+      ],
+      [
+        'arn:aws:bedrock:eu-west-1:000000000000:inference-profile/us.amazon.nova-lite-v1:0',
+        'The provided model identifier is invalid.',
+      ],
+    ];
+    for (const [modelArn, message] of refusals) {
+      const request = {
+        ...input,
+        retrieveAndGenerateConfiguration: {
+          type: 'KNOWLEDGE_BASE' as const,
+          knowledgeBaseConfiguration: { knowledgeBaseId: KB, modelArn },
+        },
+      };
+      for (const command of [
+        new RetrieveAndGenerateCommand(request),
+        new RetrieveAndGenerateStreamCommand(request),
+      ]) {
+        const error = await rejection(runtime.send(command as RetrieveAndGenerateCommand));
+        expect(error, modelArn).toBeInstanceOf(ValidationException);
+        expect(error.message).toBe(message);
+      }
     }
   });
 

@@ -6,6 +6,7 @@
 import {
   type BedrockModelFacts,
   bedrockModels,
+  callableFrom,
   parseModelReference,
 } from '../../../config/bedrock-models.ts';
 import { resourceNotFoundError } from '../errors.ts';
@@ -51,7 +52,8 @@ export function controlPlaneRoutes(options: ControlPlaneOptions = {}): EmulatorR
           profileId === undefined
             ? undefined
             : bedrockModels.models.find((model) => model.inferenceProfiles.includes(profileId));
-        if (facts === undefined || profileId === undefined) {
+        // A geographic profile exists only in its own geography's regions.
+        if (facts === undefined || profileId === undefined || !callableFrom(reference, region)) {
           // AWS does not document this message; the exception is the one the model lists.
           throw resourceNotFoundError(`Inference profile ${identifier} does not exist.`);
         }

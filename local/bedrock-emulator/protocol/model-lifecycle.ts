@@ -6,6 +6,7 @@
  */
 import {
   type BedrockModelFacts,
+  callableFrom,
   lifecycleOn,
   lookupModel,
   parseModelReference,
@@ -52,10 +53,22 @@ export const UNSUPPORTED_GENERATION_MODEL_MESSAGE =
   'The model arn provided is not supported. Please check your configuration and retry the request.';
 
 /**
- * Throws what AWS answers when a knowledge base is asked to generate with a model past its end of
- * life, or one the file says knowledge bases do not generate with (an embedding model, say).
+ * AWS's answer to a model reference that names nothing in the caller's region, such as a `us.`
+ * inference profile called from Europe, as reported from live Converse calls
+ * (opensearch-project/agent-health#298, 2026: ValidationException). Knowledge-base generation invokes
+ * the model the same way.
+ */
+export const INVALID_MODEL_IDENTIFIER_MESSAGE = 'The provided model identifier is invalid.';
+
+/**
+ * Throws what AWS answers when a knowledge base is asked to generate with a profile of another
+ * geography, a model past its end of life, or one the file says knowledge bases do not generate
+ * with (an embedding model, say).
  */
 export function assertGenerationModel(idOrArn: string, now: Date, region: string): void {
+  const reference = parseModelReference(idOrArn);
+  if (!callableFrom(reference, region) || !callableFrom(reference, reference.region ?? region))
+    throw validationError(INVALID_MODEL_IDENTIFIER_MESSAGE);
   const lifecycle = modelLifecycle(idOrArn, now, region);
   if (lifecycle?.status === 'EOL') throw resourceNotFoundError(END_OF_LIFE_MESSAGE);
   if (lifecycle?.facts.knowledgeBaseGeneration === false)
