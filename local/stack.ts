@@ -12,6 +12,7 @@ import {
 } from '../config/answer-settings.ts';
 import { parseModelReference } from '../config/bedrock-models.ts';
 import { type LanternEnvironment, toEnvironmentRecord } from '../config/environment.ts';
+import { functionTimeoutSeconds } from '../config/function-timeouts.ts';
 import { localGuardrail } from '../config/guardrail.ts';
 import { knowledgeBaseSettings } from '../config/knowledge-base.ts';
 import { chatRequestModel, feedbackRequestModel } from '../config/request-models.ts';
@@ -397,6 +398,7 @@ function chatRoutes(
       ...chat,
       requestModel: chatRequestModel,
       functionName: 'lantern-chat',
+      timeoutSeconds: functionTimeoutSeconds.chat,
     },
     {
       method: 'POST',
@@ -405,6 +407,7 @@ function chatRoutes(
       ...chat,
       requestModel: chatRequestModel,
       functionName: 'lantern-chat-stream',
+      timeoutSeconds: functionTimeoutSeconds.chatStream,
     },
     // Per-person history: only where sessions belong to people (a token), not to a backend's shared key.
     ...(sessions.authorizer
@@ -415,6 +418,7 @@ function chatRoutes(
             handler: sessionsHandler,
             ...sessions,
             functionName: 'lantern-sessions',
+            timeoutSeconds: functionTimeoutSeconds.sessions,
           } satisfies GatewayRoute,
         ]
       : []),
@@ -424,6 +428,7 @@ function chatRoutes(
       handler: sessionsHandler,
       ...sessions,
       functionName: 'lantern-sessions',
+      timeoutSeconds: functionTimeoutSeconds.sessions,
     },
     {
       method: 'DELETE',
@@ -431,6 +436,7 @@ function chatRoutes(
       handler: sessionsHandler,
       ...sessions,
       functionName: 'lantern-sessions',
+      timeoutSeconds: functionTimeoutSeconds.sessions,
     },
     {
       method: 'POST',
@@ -439,6 +445,7 @@ function chatRoutes(
       ...sessions,
       requestModel: feedbackRequestModel,
       functionName: 'lantern-sessions',
+      timeoutSeconds: functionTimeoutSeconds.sessions,
     },
     {
       method: 'GET',
@@ -446,6 +453,7 @@ function chatRoutes(
       handler: makeHealthHandler(cors),
       apiKeyRequired: false,
       functionName: 'lantern-health',
+      timeoutSeconds: functionTimeoutSeconds.health,
     },
     {
       method: 'GET',
@@ -453,6 +461,7 @@ function chatRoutes(
       handler: makeOpenApiHandler(openApiDocument, cors),
       apiKeyRequired: false,
       functionName: 'lantern-openapi',
+      timeoutSeconds: functionTimeoutSeconds.openApi,
     },
   ];
 }

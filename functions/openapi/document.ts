@@ -90,7 +90,8 @@ const ERROR_RESPONSES: Record<
   },
   502: {
     name: 'BadGateway',
-    description: 'An upstream service (Bedrock) or the function answered with something unusable.',
+    description:
+      'An upstream service (Bedrock) refused the request (`UPSTREAM_ERROR`), or the function failed or outran its timeout (`INTERNAL_ERROR`).',
     codes: ['UPSTREAM_ERROR', 'INTERNAL_ERROR'],
   },
   503: {

@@ -25,6 +25,7 @@ import {
 } from 'aws-cdk-lib/aws-apigateway';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { STREAM_INTEGRATION_TIMEOUT_SECONDS } from '../../config/function-timeouts.ts';
 import { GATEWAY_ERRORS, type GatewayErrorResponse } from '../../config/gateway-responses.ts';
 import { chatRequestModel, feedbackRequestModel, type RequestModel } from '../../config/request-models.ts';
 import type { UsagePlanSettings } from '../lib/settings.ts';
@@ -109,9 +110,6 @@ const KEYLESS_ROUTE_THROTTLE = {
 
 /** Where the admin routes live, under the API's base URL. */
 export const ADMIN_PATH = 'v1/admin/knowledge-base';
-
-/** API Gateway allows STREAM integrations up to 15 minutes. */
-const STREAM_INTEGRATION_TIMEOUT = Duration.minutes(15);
 
 /** `CORS_ALLOW_ORIGINS` for every origin, as `shared/config.ts` reads it. */
 const ALL_ORIGINS = '*';
@@ -273,7 +271,7 @@ export class ChatApi extends Construct {
       'POST',
       integration(props.chatStreamFunction, {
         responseTransferMode: ResponseTransferMode.STREAM,
-        timeout: STREAM_INTEGRATION_TIMEOUT,
+        timeout: Duration.seconds(STREAM_INTEGRATION_TIMEOUT_SECONDS),
       }),
       withBody(chatRequest, chatAccess),
     );

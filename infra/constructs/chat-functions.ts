@@ -4,20 +4,14 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { LanternEnvironment } from '../../config/environment.ts';
+import { functionTimeoutSeconds } from '../../config/function-timeouts.ts';
 import { sessionTable } from '../../config/table.ts';
 import { type BundledFile, bundleFile } from '../lib/bundled-file.ts';
 import type { ConversationAccess } from './conversation-access.ts';
 import { LanternFunction } from './lantern-function.ts';
 
-/**
- * Functions behind a buffered REST integration stop before its 29-second limit, so the handler's own
- * 503 with Retry-After (restHandler's early timeout response) reaches the client instead of the gateway's
- * 504: one second is left for the response to travel back.
- */
-export const REST_FUNCTION_TIMEOUT = Duration.seconds(28);
-
-/** The streamed answer may run for minutes; the STREAM integration allows up to 15 (see `ChatApi`). */
-const STREAM_FUNCTION_TIMEOUT = Duration.minutes(5);
+/** Stops before the buffered integration's limit (`config/function-timeouts.ts`). */
+export const REST_FUNCTION_TIMEOUT = Duration.seconds(functionTimeoutSeconds.chat);
 
 /** Props of {@link ChatFunctions}. */
 export interface ChatFunctionsProps {
@@ -73,7 +67,7 @@ export class ChatFunctions extends Construct {
     this.chatStreamFunction = new LanternFunction(this, 'ChatStream', {
       entry: 'functions/chat-stream/handler.ts',
       description: 'POST /v1/chat/stream: the answer as Server-Sent Events (Lambda response streaming)',
-      timeout: STREAM_FUNCTION_TIMEOUT,
+      timeout: Duration.seconds(functionTimeoutSeconds.chatStream),
       logRetention,
       environment: answering,
       ...(bundling ? { bundling } : {}),
@@ -84,7 +78,7 @@ export class ChatFunctions extends Construct {
     this.sessionsFunction = new LanternFunction(this, 'Sessions', {
       entry: 'functions/sessions/handler.ts',
       description: 'GET and DELETE /v1/sessions/{id}, POST /v1/sessions/{id}/feedback',
-      timeout: Duration.seconds(15),
+      timeout: Duration.seconds(functionTimeoutSeconds.sessions),
       logRetention,
       environment,
     });
@@ -107,7 +101,7 @@ export class ChatFunctions extends Construct {
       entry: 'functions/health/handler.ts',
       description: 'GET /v1/health',
       memorySize: 512,
-      timeout: Duration.seconds(10),
+      timeout: Duration.seconds(functionTimeoutSeconds.health),
       logRetention,
       environment,
     });
@@ -117,7 +111,7 @@ export class ChatFunctions extends Construct {
         entry: 'functions/openapi/handler.ts',
         description: 'GET /v1/openapi.json: the OpenAPI 3.1 description of the API',
         memorySize: 512,
-        timeout: Duration.seconds(10),
+        timeout: Duration.seconds(functionTimeoutSeconds.openApi),
         logRetention,
         environment,
       });

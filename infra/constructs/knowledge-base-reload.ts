@@ -8,6 +8,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { LanternEnvironment } from '../../config/environment.ts';
+import { functionTimeoutSeconds } from '../../config/function-timeouts.ts';
 import { ingestionSettings } from '../../config/ingestion.ts';
 import { LanternFunction } from './lantern-function.ts';
 
@@ -33,11 +34,6 @@ export interface KnowledgeBaseReloadProps {
  */
 const JOB_PARTITIONS = ['INGESTIONJOB', 'INGESTIONJOB#*'];
 
-/**
- * The admin API answers within API Gateway's 29-second integration timeout, with a second to spare
- * so its own timeout response, not the gateway's 504, reaches the caller.
- */
-const ADMIN_TIMEOUT = Duration.seconds(28);
 /** kb-sync invocations at once: ingestion jobs run one at a time per data source anyway. */
 const SYNC_MAX_CONCURRENCY = 2;
 /** EventBridge retries of the scheduled invocation (Lambda then retries it asynchronously too). */
@@ -72,7 +68,7 @@ export class KnowledgeBaseReload extends Construct {
       entry: 'functions/kb-admin/handler.ts',
       description: 'POST /v1/admin/knowledge-base/sync, GET /v1/admin/knowledge-base/jobs[/{jobId}] (IAM)',
       memorySize: 512,
-      timeout: ADMIN_TIMEOUT,
+      timeout: Duration.seconds(functionTimeoutSeconds.kbAdmin),
       logRetention,
       environment,
     });

@@ -5,6 +5,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { LanternEnvironment } from '../../config/environment.ts';
+import { functionTimeoutSeconds } from '../../config/function-timeouts.ts';
 import { AUTHORIZER_RESULT_CACHE_SECONDS } from '../../config/identity.ts';
 import { LanternFunction } from './lantern-function.ts';
 
@@ -154,7 +155,7 @@ export class UserAuthorizer extends Construct {
       entry: 'functions/authorizer/handler.ts',
       description: 'API Gateway Lambda authorizer: verifies user and visitor tokens',
       memorySize: 512,
-      timeout: Duration.seconds(10),
+      timeout: Duration.seconds(functionTimeoutSeconds.authorizer),
       logRetention: props.logRetention,
       environment: this.environment,
     });
@@ -164,7 +165,7 @@ export class UserAuthorizer extends Construct {
         entry: 'functions/visitor-tokens/handler.ts',
         description: 'POST /v1/visitor-tokens: a short-lived signed token for an anonymous visitor',
         memorySize: 512,
-        timeout: Duration.seconds(10),
+        timeout: Duration.seconds(functionTimeoutSeconds.visitorTokens),
         logRetention: props.logRetention,
         environment: this.environment,
       });

@@ -19,6 +19,8 @@ export interface GatewayRoute {
   readonly authorization?: 'IAM';
   /** Lambda function name, for the context object and log lines. */
   readonly functionName: string;
+  /** The function's timeout as deployed (`config/function-timeouts.ts`): the invocation's deadline. */
+  readonly timeoutSeconds: number;
   /** The method's Lambda authorizer (TOKEN type), run before the API key is checked, as API Gateway does. */
   readonly authorizer?: GatewayTokenAuthorizer;
   /** The body's request model (`config/request-models.ts`), checked before the handler runs, as `ChatApi` deploys it. */

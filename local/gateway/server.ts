@@ -9,10 +9,15 @@ import {
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import {
+  INTEGRATION_TIMEOUT_SECONDS,
+  STREAM_INTEGRATION_TIMEOUT_SECONDS,
+} from '../../config/function-timeouts.ts';
 import { GATEWAY_ERRORS, type GatewayErrorResponse } from '../../config/gateway-responses.ts';
 import type { ApiHandler } from '../../shared/http/handler.ts';
 import { runTokenAuthorizer } from '../identity/gateway-authorizer.ts';
 import { gatewayResponseHeaders, preflightHeaders } from './cors.ts';
+import { withinDeadlines } from './deadline.ts';
 import { isStreamingHandler, LambdaResponseStream } from './lambda-streaming.ts';
 import { isLoopbackAuthority } from './loopback-host.ts';
 import { LOCAL_API, lambdaContext, localMethodArn, toProxyEvent } from './proxy-event.ts';
@@ -35,7 +40,11 @@ export interface GatewayOptions {
   /** Until this says yes, `/v1/health` answers 503 with `notReadyReason()`. */
   readonly isReady?: () => boolean;
   readonly notReadyReason?: () => string;
-  readonly functionTimeoutMs?: number;
+  /**
+   * How long the gateway waits for a buffered integration: API Gateway's 29 seconds unless a test
+   * asks for less. STREAM integrations get their 15 minutes.
+   */
+  readonly integrationTimeoutSeconds?: number;
   /** The playground page, served at `/` (local only; API Gateway serves no pages). */
   readonly site?: StaticSite;
   readonly onRequest?: (line: { method: string; path: string; status: number; ms: number }) => void;
@@ -73,7 +82,8 @@ export async function startLocalGateway(options: GatewayOptions): Promise<LocalG
     handle(req, res, options, keyIds)
       .catch((error: unknown) => {
         console.error('local gateway: unexpected failure', error);
-        if (!res.headersSent) gatewayError(res, options, 502, 'INTERNAL_ERROR', 'Internal server error');
+        // A function error: API Gateway answers 502 through the default 5XX response.
+        if (!res.headersSent) gatewayError(res, options, ...gatewayAnswer(GATEWAY_ERRORS.DEFAULT_5XX, 502));
         else res.destroy();
       })
       .finally(() => {
@@ -136,10 +146,8 @@ async function handle(
   const method = (req.method ?? 'GET').toUpperCase();
   const fail = (status: number, code: string, message: string, headers: Record<string, string> = {}) =>
     gatewayError(res, options, status, code, message, headers);
-  // As the deployed API's gateway response of that type answers (config/gateway-responses.ts);
-  // `status` and `message` stand in for API Gateway's own where the response keeps them.
   const answerAs = (error: GatewayErrorResponse, status: number, message?: string) =>
-    fail(Number(error.statusCode ?? status), error.code, error.message ?? message ?? '');
+    fail(...gatewayAnswer(error, status, message));
   // Before anything else, so a request addressed to another name reaches no handler and no page.
   if (!isLoopbackAuthority(authorityOf(req))) {
     req.resume();
@@ -244,18 +252,28 @@ async function handle(
     ...(admin ? { iamUserArn: admin } : {}),
     ...(authorizer ? { authorizer } : {}),
   });
-  const context = lambdaContext(
-    match.route.functionName,
-    options.functionTimeoutMs ?? 30_000,
-    event.requestContext.requestId,
-  );
-  const { handler } = match.route;
-  if (isStreamingHandler(handler)) {
-    await invokeStreaming(handler as awslambda.StreamingHandler, event, context, res, fail);
+  const { handler, functionName, timeoutSeconds } = match.route;
+  const context = lambdaContext(functionName, timeoutSeconds * 1000, event.requestContext.requestId);
+  const streaming = isStreamingHandler(handler);
+  const deadlines = {
+    functionMs: timeoutSeconds * 1000,
+    integrationMs:
+      (streaming
+        ? STREAM_INTEGRATION_TIMEOUT_SECONDS
+        : (options.integrationTimeoutSeconds ?? INTEGRATION_TIMEOUT_SECONDS)) * 1000,
+  };
+  if (streaming) {
+    await invokeStreaming(handler as awslambda.StreamingHandler, event, context, deadlines, res, fail);
     return;
   }
-  const result = await (handler as ApiHandler)(event, context);
-  writeProxyResult(res, result, method === 'HEAD', fail);
+  const outcome = await withinDeadlines((handler as ApiHandler)(event, context), deadlines);
+  if ('overrun' in outcome) {
+    // A function that times out is a function error to API Gateway: 502 through the default 5XX response.
+    return outcome.overrun === 'integration-timeout'
+      ? answerAs(GATEWAY_ERRORS.INTEGRATION_TIMEOUT, 504)
+      : answerAs(GATEWAY_ERRORS.DEFAULT_5XX, 502);
+  }
+  writeProxyResult(res, outcome.value, method === 'HEAD', fail);
 }
 
 /**
@@ -266,6 +284,7 @@ async function invokeStreaming(
   handler: awslambda.StreamingHandler,
   event: APIGatewayProxyEvent,
   context: Context,
+  deadlines: Parameters<typeof withinDeadlines>[1],
   res: ServerResponse,
   fail: GatewayFailure,
 ): Promise<void> {
@@ -291,11 +310,22 @@ async function invokeStreaming(
     if (!res.writableFinished) stream.destroy();
   });
   try {
-    await handler(event, stream, context);
+    const outcome = await withinDeadlines(Promise.resolve(handler(event, stream, context)), deadlines);
+    if ('overrun' in outcome) {
+      // The invocation ended mid-answer: before the prelude the caller gets the gateway's error,
+      // after it the connection is cut, as when Lambda stops a streaming function.
+      if (!stream.headersSent && !res.headersSent) {
+        if (outcome.overrun === 'integration-timeout')
+          fail(...gatewayAnswer(GATEWAY_ERRORS.INTEGRATION_TIMEOUT, 504));
+        else fail(...gatewayAnswer(GATEWAY_ERRORS.DEFAULT_5XX, 502));
+      } else res.destroy();
+      stream.destroy();
+      return;
+    }
   } catch (error) {
     console.error('local gateway: streaming handler failed', error);
     if (!stream.headersSent && !res.headersSent) {
-      fail(502, 'INTERNAL_ERROR', 'Internal server error');
+      fail(...gatewayAnswer(GATEWAY_ERRORS.DEFAULT_5XX, 502));
       return;
     }
   }
@@ -316,7 +346,7 @@ function writeProxyResult(
 ): void {
   if (!result || typeof result.statusCode !== 'number') {
     // What API Gateway does with a malformed Lambda proxy response.
-    fail(502, 'INTERNAL_ERROR', 'Internal server error');
+    fail(...gatewayAnswer(GATEWAY_ERRORS.DEFAULT_5XX, 502));
     return;
   }
   // Passed through as the function wrote them: API Gateway adds no CORS headers to a proxy response.
@@ -389,6 +419,18 @@ function writeRawError(
 
 function errorBody(code: string, message: string): string {
   return JSON.stringify({ error: { code, message } });
+}
+
+/**
+ * Status, code and message of the deployed API's gateway response of a type (config/gateway-responses.ts);
+ * `status` and `message` stand in for API Gateway's own where the response keeps them.
+ */
+function gatewayAnswer(
+  error: GatewayErrorResponse,
+  status: number,
+  message?: string,
+): [status: number, code: string, message: string] {
+  return [Number(error.statusCode ?? status), error.code, error.message ?? message ?? ''];
 }
 
 type GatewayFailure = (

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayAuthorizerResult, APIGatewayTokenAuthorizerHandler } from 'aws-lambda';
+import { functionTimeoutSeconds } from '../../config/function-timeouts.ts';
 import { AUTHORIZER_RESULT_CACHE_SECONDS } from '../../config/identity.ts';
 import { lambdaContext } from '../gateway/proxy-event.ts';
 
@@ -38,7 +39,7 @@ export async function runTokenAuthorizer(
     try {
       answer = (await authorizer.handler(
         { type: 'TOKEN', authorizationToken: token, methodArn },
-        lambdaContext(authorizer.functionName, 10_000, randomUUID()),
+        lambdaContext(authorizer.functionName, functionTimeoutSeconds.authorizer * 1000, randomUUID()),
         () => undefined,
       )) as APIGatewayAuthorizerResult | undefined;
     } catch (error) {

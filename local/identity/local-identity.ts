@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type LanternEnvironment, toEnvironmentRecord } from '../../config/environment.ts';
+import { functionTimeoutSeconds } from '../../config/function-timeouts.ts';
 import { makeAuthorizerHandler } from '../../functions/authorizer/authorizer-handler.ts';
 import { makeVisitorTokensHandler } from '../../functions/visitor-tokens/visitor-tokens-handler.ts';
 import { parseIdentityConfig } from '../../shared/auth/identity-config.ts';
@@ -86,6 +87,7 @@ export async function startLocalIdentity(
       handler: makeVisitorTokensHandler(createVisitorTokenIssuer(config), cors, options.keyProfiles),
       apiKeyRequired: true,
       functionName: 'lantern-visitor-tokens',
+      timeoutSeconds: functionTimeoutSeconds.visitorTokens,
     },
     tokenCommand: (user) => `npm run token -- --user ${user} --issuer ${issuer.url}`,
     close: () => issuer.close(),

@@ -1,4 +1,5 @@
 import type { Context, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { functionTimeoutSeconds } from '../../config/function-timeouts.ts';
 import { ingestionSettings } from '../../config/ingestion.ts';
 import { makeKbAdminHandler } from '../../functions/kb-admin/kb-admin-handler.ts';
 import { makeKbSyncHandler } from '../../functions/kb-sync/kb-sync-handler.ts';
@@ -75,6 +76,7 @@ export function startLocalKnowledgeBase(
     apiKeyRequired: false,
     authorization: 'IAM',
     functionName: 'lantern-kb-admin',
+    timeoutSeconds: functionTimeoutSeconds.kbAdmin,
   });
 
   const watcher =

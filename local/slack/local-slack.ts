@@ -1,4 +1,5 @@
 import type { LanternEnvironment } from '../../config/environment.ts';
+import { slackSettings } from '../../config/slack.ts';
 import { makeSlackEventsHandler } from '../../functions/slack-events/slack-events-handler.ts';
 import { makeSlackWorkerHandler } from '../../functions/slack-worker/slack-worker-handler.ts';
 import {
@@ -73,6 +74,7 @@ export function startLocalSlack(
       handler: makeSlackEventsHandler(createSlackEventsDeps(config, slack, queue), cors),
       apiKeyRequired: false,
       functionName: 'lantern-slack-events',
+      timeoutSeconds: slackSettings.eventsTimeoutSeconds,
     },
     queue,
     close: () => queue.close(),

@@ -61,6 +61,7 @@ describe('the local gateway running a TOKEN authorizer as API Gateway does', () 
     handler: echo as GatewayRoute['handler'],
     apiKeyRequired,
     functionName: 'echo',
+    timeoutSeconds: 10,
     authorizer: { handler: authorizer, functionName: 'authorizer' },
   });
 

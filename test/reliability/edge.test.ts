@@ -17,6 +17,25 @@ beforeAll(async () => {
         handler: restHandler(() => new Promise(() => undefined)),
         apiKeyRequired: true,
         functionName: 'slow',
+        timeoutSeconds: 0.3,
+      },
+      {
+        // Past its function timeout with no answer of its own: Lambda ends the invocation.
+        method: 'GET',
+        resource: '/stuck',
+        handler: () => new Promise<never>(() => undefined),
+        apiKeyRequired: true,
+        functionName: 'stuck',
+        timeoutSeconds: 0.2,
+      },
+      {
+        // A function allowed longer than the integration: API Gateway stops waiting first.
+        method: 'GET',
+        resource: '/outlives-integration',
+        handler: () => new Promise<never>(() => undefined),
+        apiKeyRequired: true,
+        functionName: 'outlives-integration',
+        timeoutSeconds: 60,
       },
       {
         method: 'GET',
@@ -24,10 +43,11 @@ beforeAll(async () => {
         handler: restHandler(async () => jsonResponse(200, { status: 'ok' })),
         apiKeyRequired: false,
         functionName: 'health',
+        timeoutSeconds: 10,
       },
     ],
     apiKeys: [API_KEY],
-    functionTimeoutMs: 300,
+    integrationTimeoutSeconds: 0.4,
   });
 });
 afterAll(() => gateway?.close());
@@ -42,6 +62,28 @@ describe('the handler edge', () => {
     expect(res.status).toBe(503);
     expect(res.headers['retry-after']).toBe('2');
     expect(res.json).toEqual({ error: { code: 'SERVICE_UNAVAILABLE', message: expect.any(String) } });
+  });
+});
+
+describe('the deadlines of API Gateway and Lambda', () => {
+  it('answers a function that outran its timeout as the deployed API answers a function error: 502, its default 5XX response', async () => {
+    const res = await rawRequest(gateway.url, {
+      method: 'GET',
+      path: '/stuck',
+      headers: { 'x-api-key': API_KEY },
+    });
+    expect(res.status).toBe(502);
+    expect(res.json).toEqual({ error: { code: 'INTERNAL_ERROR', message: 'Internal error' } });
+  });
+
+  it("answers a function still running at the integration's limit with the deployed integration-timeout response", async () => {
+    const res = await rawRequest(gateway.url, {
+      method: 'GET',
+      path: '/outlives-integration',
+      headers: { 'x-api-key': API_KEY },
+    });
+    expect(res.status).toBe(503);
+    expect(res.json).toEqual({ error: { code: 'SERVICE_UNAVAILABLE', message: 'Timed out' } });
   });
 });
 

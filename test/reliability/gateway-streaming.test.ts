@@ -26,14 +26,41 @@ beforeAll(async () => {
       stream.end();
     },
   );
+  const stopsAfterItsPrelude = awslambda.streamifyResponse(
+    async (_event: unknown, responseStream: Writable) => {
+      awslambda.HttpResponseStream.from(responseStream, {
+        statusCode: 200,
+        headers: { 'content-type': 'text/event-stream' },
+      }).write('event: text\ndata: {"text":"first"}\n\n');
+      await new Promise(() => undefined);
+    },
+  );
+  const neverStarts = awslambda.streamifyResponse(async () => new Promise(() => undefined));
   gateway = await startLocalGateway({
     routes: [
+      {
+        method: 'POST',
+        resource: '/cut-stream',
+        handler: stopsAfterItsPrelude,
+        apiKeyRequired: true,
+        functionName: 'cut-stream',
+        timeoutSeconds: 0.3,
+      },
+      {
+        method: 'POST',
+        resource: '/silent-stream',
+        handler: neverStarts,
+        apiKeyRequired: true,
+        functionName: 'silent-stream',
+        timeoutSeconds: 0.3,
+      },
       {
         method: 'POST',
         resource: '/slow-stream',
         handler: waitsBeforeItsFirstEvent,
         apiKeyRequired: true,
         functionName: 'slow-stream',
+        timeoutSeconds: 10,
       },
     ],
     apiKeys: [API_KEY],
@@ -53,5 +80,28 @@ describe('streaming through the local gateway', () => {
     expect(response.headers.get('content-type')).toBe('text/event-stream');
     release();
     expect(await response.text()).toBe('event: text\ndata: {"text":"late"}\n\n');
+  });
+
+  it('cuts the connection when the function times out mid-answer, after what it had sent', async () => {
+    const response = await fetch(`${gateway.url}/cut-stream`, {
+      method: 'POST',
+      headers: { 'x-api-key': API_KEY },
+      body: '{}',
+    });
+    expect(response.status).toBe(200);
+    const reader = response.body?.getReader();
+    const first = await reader?.read();
+    expect(new TextDecoder().decode(first?.value)).toBe('event: text\ndata: {"text":"first"}\n\n');
+    await expect(reader?.read()).rejects.toThrow();
+  });
+
+  it('answers 502 when the function times out before its prelude, as for any function error', async () => {
+    const response = await fetch(`${gateway.url}/silent-stream`, {
+      method: 'POST',
+      headers: { 'x-api-key': API_KEY },
+      body: '{}',
+    });
+    expect(response.status).toBe(502);
+    expect(await response.json()).toEqual({ error: { code: 'INTERNAL_ERROR', message: 'Internal error' } });
   });
 });

@@ -21,6 +21,7 @@ const routes: GatewayRoute[] = [
     resource: '/v1/chat',
     apiKeyRequired: true,
     functionName: 'echo',
+    timeoutSeconds: 10,
     handler: async (event: APIGatewayProxyEvent) => {
       handled.push(event);
       return {
@@ -35,6 +36,7 @@ const routes: GatewayRoute[] = [
     resource: '/v1/chat/stream',
     apiKeyRequired: true,
     functionName: 'stream',
+    timeoutSeconds: 10,
     handler: awslambda.streamifyResponse(async (event, responseStream) => {
       handled.push(event);
       const stream = awslambda.HttpResponseStream.from(responseStream, {
@@ -49,6 +51,7 @@ const routes: GatewayRoute[] = [
     resource: '/v1/sessions/{id}',
     apiKeyRequired: true,
     functionName: 'sessions',
+    timeoutSeconds: 10,
     handler: async () => ({ statusCode: 204, body: '' }),
   },
   {
@@ -56,6 +59,7 @@ const routes: GatewayRoute[] = [
     resource: '/v1/health',
     apiKeyRequired: false,
     functionName: 'keyless',
+    timeoutSeconds: 10,
     handler: async (event: APIGatewayProxyEvent) => {
       handled.push(event);
       return { statusCode: 200, body: '{}' };
@@ -67,6 +71,7 @@ const routes: GatewayRoute[] = [
     apiKeyRequired: false,
     authorization: 'IAM',
     functionName: 'admin',
+    timeoutSeconds: 10,
     handler: async () => ({ statusCode: 200, body: '{}' }),
   },
 ];
