@@ -17,7 +17,7 @@ import { GATEWAY_ERRORS, type GatewayErrorResponse } from '../../config/gateway-
 import type { ApiHandler } from '../../shared/http/handler.ts';
 import { runTokenAuthorizer } from '../identity/gateway-authorizer.ts';
 import { gatewayResponseHeaders, preflightHeaders } from './cors.ts';
-import { withinDeadlines } from './deadline.ts';
+import { type Overrun, withinDeadlines } from './deadline.ts';
 import { isStreamingHandler, LambdaResponseStream } from './lambda-streaming.ts';
 import { isLoopbackAuthority } from './loopback-host.ts';
 import { LOCAL_API, lambdaContext, localMethodArn, toProxyEvent } from './proxy-event.ts';
@@ -267,12 +267,7 @@ async function handle(
     return;
   }
   const outcome = await withinDeadlines((handler as ApiHandler)(event, context), deadlines);
-  if ('overrun' in outcome) {
-    // A function that times out is a function error to API Gateway: 502 through the default 5XX response.
-    return outcome.overrun === 'integration-timeout'
-      ? answerAs(GATEWAY_ERRORS.INTEGRATION_TIMEOUT, 504)
-      : answerAs(GATEWAY_ERRORS.DEFAULT_5XX, 502);
-  }
+  if ('overrun' in outcome) return fail(...overrunAnswer(outcome.overrun));
   writeProxyResult(res, outcome.value, method === 'HEAD', fail);
 }
 
@@ -314,11 +309,8 @@ async function invokeStreaming(
     if ('overrun' in outcome) {
       // The invocation ended mid-answer: before the prelude the caller gets the gateway's error,
       // after it the connection is cut, as when Lambda stops a streaming function.
-      if (!stream.headersSent && !res.headersSent) {
-        if (outcome.overrun === 'integration-timeout')
-          fail(...gatewayAnswer(GATEWAY_ERRORS.INTEGRATION_TIMEOUT, 504));
-        else fail(...gatewayAnswer(GATEWAY_ERRORS.DEFAULT_5XX, 502));
-      } else res.destroy();
+      if (!stream.headersSent && !res.headersSent) fail(...overrunAnswer(outcome.overrun));
+      else res.destroy();
       stream.destroy();
       return;
     }
@@ -431,6 +423,13 @@ function gatewayAnswer(
   message?: string,
 ): [status: number, code: string, message: string] {
   return [Number(error.statusCode ?? status), error.code, error.message ?? message ?? ''];
+}
+
+/** A function that times out is a function error to API Gateway: 502 through the default 5XX response. */
+function overrunAnswer(overrun: Overrun): [status: number, code: string, message: string] {
+  return overrun === 'integration-timeout'
+    ? gatewayAnswer(GATEWAY_ERRORS.INTEGRATION_TIMEOUT, 504)
+    : gatewayAnswer(GATEWAY_ERRORS.DEFAULT_5XX, 502);
 }
 
 type GatewayFailure = (
