@@ -66,8 +66,8 @@ export interface StartEmulatorOptions {
   /** 0 (the default) picks any free port. */
   port?: number;
   knowledgeBases: EmulatorKnowledgeBase[];
-  /** How long a RetrieveAndGenerate session may sit idle before it expires. Default 24 h. */
-  sessionIdleMs?: number;
+  /** How long a RetrieveAndGenerate session lasts from its creation. Default 24 h, as on AWS. */
+  sessionLifetimeMs?: number;
   /** How `RetrieveAndGenerateStream` paces its `output` events (default: a few words every 12 ms). */
   streamPacing?: StreamPacing;
   /** Faults to inject from the start (`npm start -- --faults …`); see `fault-policy.ts`. */
@@ -129,7 +129,7 @@ export async function startBedrockEmulator(options: StartEmulatorOptions): Promi
     );
   }
   const sessions = new RagSessions(
-    options.sessionIdleMs === undefined ? {} : { idleMs: options.sessionIdleMs },
+    options.sessionLifetimeMs === undefined ? {} : { lifetimeMs: options.sessionLifetimeMs },
   );
   const guardrail = serveGuardrail(options.guardrail);
   const now = options.now ?? (() => new Date());

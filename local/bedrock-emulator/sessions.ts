@@ -3,8 +3,10 @@
  * context server-side behind that id; so does the emulator, in memory: each session remembers
  * its earlier questions so a follow-up ("and how do I remove it?") is retrieved in context.
  *
- * Bounded two ways, so a long-running `npm start` cannot grow without limit: a session idle for
- * longer than `idleMs` expires, and past `maxSessions` the least recently used one is evicted.
+ * A session lasts `lifetimeMs` from its creation, however often it is used: AWS's knowledge-base
+ * sessions last 24 hours and cannot be extended (re:Post knowledge center,
+ * bedrock-reuse-knowledge-base-session), so a long conversation outlives its session there too.
+ * Past `maxSessions` the least recently used one is evicted, so a long-running `npm start` stays bounded.
  */
 import { randomUUID } from 'node:crypto';
 
@@ -21,8 +23,8 @@ export interface Session {
 }
 
 export interface RagSessionsOptions {
-  /** Default 24 hours. */
-  readonly idleMs?: number;
+  /** Default 24 hours, as on AWS. */
+  readonly lifetimeMs?: number;
   /** Default 10 000. */
   readonly maxSessions?: number;
   /** Injectable for tests; defaults to `Date.now`. */
@@ -34,18 +36,17 @@ const MAX_TURNS = 20;
 
 interface Entry {
   session: Session;
-  lastUsedAt: number;
 }
 
 export class RagSessions {
-  readonly #idleMs: number;
+  readonly #lifetimeMs: number;
   readonly #maxSessions: number;
   readonly #now: () => number;
   /** Map iteration order is insertion order: re-inserting on use keeps it least-recent first. */
   readonly #entries = new Map<string, Entry>();
 
   constructor(options: RagSessionsOptions = {}) {
-    this.#idleMs = options.idleMs ?? 24 * 60 * 60 * 1000;
+    this.#lifetimeMs = options.lifetimeMs ?? 24 * 60 * 60 * 1000;
     this.#maxSessions = options.maxSessions ?? 10_000;
     this.#now = options.now ?? Date.now;
   }
@@ -57,7 +58,7 @@ export class RagSessions {
   create(knowledgeBaseId: string): Session {
     const now = this.#now();
     const session: Session = { sessionId: randomUUID(), knowledgeBaseId, createdAt: now, turns: [] };
-    this.#entries.set(session.sessionId, { session, lastUsedAt: now });
+    this.#entries.set(session.sessionId, { session });
     while (this.#entries.size > this.#maxSessions) {
       const oldest = this.#entries.keys().next().value;
       if (oldest === undefined) break;
@@ -70,10 +71,8 @@ export class RagSessions {
   get(sessionId: string): Session | undefined {
     const entry = this.#entries.get(sessionId);
     if (entry === undefined) return undefined;
-    const now = this.#now();
     this.#entries.delete(sessionId);
-    if (now - entry.lastUsedAt > this.#idleMs) return undefined;
-    entry.lastUsedAt = now;
+    if (this.#now() - entry.session.createdAt > this.#lifetimeMs) return undefined;
     this.#entries.set(sessionId, entry);
     return entry.session;
   }
@@ -82,6 +81,5 @@ export class RagSessions {
     const entry = this.#entries.get(sessionId);
     if (entry === undefined) return;
     entry.session = { ...entry.session, turns: [...entry.session.turns, turn].slice(-MAX_TURNS) };
-    entry.lastUsedAt = this.#now();
   }
 }

@@ -295,8 +295,8 @@ describe('Bedrock emulator over the real SDK client', () => {
 });
 
 describe('Bedrock emulator options', () => {
-  it('expires idle sessions after sessionIdleMs', async () => {
-    const emulator = await startBedrockEmulator({ knowledgeBases, sessionIdleMs: 50 });
+  it('ends sessions sessionLifetimeMs after their creation', async () => {
+    const emulator = await startBedrockEmulator({ knowledgeBases, sessionLifetimeMs: 50 });
     const client = clientFor(emulator);
     try {
       await emulator.ingest();

@@ -17,16 +17,18 @@ describe('RagSessions', () => {
     expect(store.get(sessionId)?.turns.map((t) => t.question)).toEqual(['q1', 'q2']);
   });
 
-  it('expires sessions idle for longer than idleMs, and keeps used ones alive', () => {
+  it('ends a session its lifetime after creation, however often it was used', () => {
     let now = 0;
-    const store = new RagSessions({ idleMs: 1000, now: () => now });
-    const kept = store.create('KB1').sessionId;
-    const dropped = store.create('KB1').sessionId;
+    const store = new RagSessions({ lifetimeMs: 1000, now: () => now });
+    const used = store.create('KB1').sessionId;
+    now = 500;
+    const younger = store.create('KB1').sessionId;
     now = 900;
-    expect(store.get(kept)).toBeDefined();
-    now = 1800;
-    expect(store.get(kept)).toBeDefined();
-    expect(store.get(dropped)).toBeUndefined();
+    expect(store.get(used)).toBeDefined();
+    store.addTurn(used, { question: 'q', answer: 'a' });
+    now = 1200;
+    expect(store.get(used)).toBeUndefined();
+    expect(store.get(younger)).toBeDefined();
     expect(store.get('never-existed')).toBeUndefined();
   });
 
