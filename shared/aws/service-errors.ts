@@ -31,9 +31,10 @@ function isTemporary(error: unknown): boolean {
   ) {
     return true;
   }
-  // No service response at all: the connection failed, reset or timed out.
+  // No service response at all: the connection failed, reset, timed out or closed mid-stream. Not any
+  // message that says "stream": AWS's AccessDenied names the action (InvokeModelWithResponseStream).
   return (
     aws.$metadata === undefined ||
-    /ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up|stream/i.test(error.message)
+    /ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up|premature close/i.test(error.message)
   );
 }
