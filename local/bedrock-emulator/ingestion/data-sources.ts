@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { lstat, open, readFile, realpath, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { z } from 'zod';
 import {
   documentFromText,
@@ -99,6 +99,11 @@ export interface DataSourceScan {
   readonly rejected: readonly SetAside[];
   /** Files with nothing to ingest (empty): counted as skipped; an earlier version leaves the index. */
   readonly skipped: readonly SetAside[];
+  /**
+   * The URIs of S3 objects of a type Bedrock does not ingest: scanned, then ignored, and named in
+   * the job's `failureReasons` (see sync.ts).
+   */
+  readonly ignored: readonly string[];
 }
 
 /** The data source cannot be read at all: the whole ingestion job fails. */
@@ -127,12 +132,13 @@ export async function scanDataSource(source: DataSourceConfig): Promise<DataSour
 }
 
 async function scanS3(source: S3DataSourceConfig, root: string): Promise<DataSourceScan> {
-  const { files, refused } = await listDocuments(source.folder);
+  const { files, refused, unsupported, unreadable } = await listDocuments(source.folder);
+  const uriOf = (relativePath: string) => `s3://${source.bucketName}/${relativePath}`;
   const scan = await scanFiles(source, root, files, (relativePath) => ({
-    sourceUri: `s3://${source.bucketName}/${relativePath}`,
+    sourceUri: uriOf(relativePath),
     hashSuffix: '',
     prepare: (document) => ({
-      sourceUri: `s3://${source.bucketName}/${relativePath}`,
+      sourceUri: uriOf(relativePath),
       locationType: 'S3',
       title: document.title,
       ...(document.titleFromFirstSentence ? { titleFromFirstSentence: true } : {}),
@@ -141,7 +147,16 @@ async function scanS3(source: S3DataSourceConfig, root: string): Promise<DataSou
       metadata: document.metadata,
     }),
   }));
-  return { ...scan, rejected: [...refusedFolders(refused), ...scan.rejected] };
+  const cannotRead = unreadable.map((relativePath) => ({
+    relativePath,
+    sourceUri: uriOf(relativePath),
+    reason: `${relativePath}: the emulator cannot read ${extname(relativePath).toLowerCase()} files (Bedrock ingests them); it is not indexed locally.`,
+  }));
+  return {
+    ...scan,
+    rejected: [...refusedFolders(refused), ...scan.rejected, ...cannotRead],
+    ignored: unsupported.map(uriOf),
+  };
 }
 
 function refusedFolders(refused: readonly { relativePath: string; reason: string }[]): SetAside[] {
@@ -203,7 +218,8 @@ async function scanConfluence(source: ConfluenceDataSourceConfig, root: string):
       }),
     };
   });
-  return { ...scan, rejected: [...rejected, ...scan.rejected] };
+  // A Confluence export holds pages only: its other files are no content of the site.
+  return { ...scan, rejected: [...rejected, ...scan.rejected], ignored: [] };
 }
 
 /** How many files are read at once while scanning. */
@@ -298,7 +314,7 @@ async function scanFiles(
     else if ('skipped' in result) skipped.push(result.skipped);
     else documents.push(result);
   }
-  return { documents, rejected, skipped };
+  return { documents, rejected, skipped, ignored: [] };
 }
 
 /** A document's `.metadata.json` sidecar: absent (empty), read, or unreadable (the document fails). */

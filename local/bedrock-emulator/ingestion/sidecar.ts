@@ -5,7 +5,7 @@
  */
 import { type DocumentMetadata, toMetadata } from './metadata.ts';
 
-export const SIDECAR_SUFFIX = '.metadata.json';
+export { SIDECAR_SUFFIX } from '../../../config/document-formats.ts';
 
 export class InvalidSidecarError extends Error {
   override readonly name = 'InvalidSidecarError';

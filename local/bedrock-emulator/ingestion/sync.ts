@@ -12,7 +12,10 @@
  * Bad files never fail the job: an empty file (or one with no text) is skipped, counted in
  * `numberOfDocumentsSkipped`, and an earlier version of it leaves the index; an unreadable, binary
  * or oversized file counts in `numberOfDocumentsFailed` and keeps what it had indexed before (as on
- * Bedrock). Either way its reason goes to the job's `failureReasons`.
+ * Bedrock). Either way its reason goes to the job's `failureReasons`. An object of a type Bedrock
+ * does not ingest is scanned and ignored: counted in no other statistic, and named in
+ * `failureReasons` with Bedrock's words ("Ignored 1 files as their file format was not supported."),
+ * the way a real job reports the files it ignores while it still completes.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { IngestProgress, IngestResult, KnowledgeBase } from '../knowledge-base.ts';
@@ -86,6 +89,8 @@ export async function applyScan(
     // A file that cannot be read keeps whatever it had indexed before, as on Bedrock.
     if (sourceUri !== undefined) present.add(sourceUri);
   }
+  statistics.numberOfDocumentsScanned += scan.ignored.length;
+  failures.push(...ignoredReasons(scan.ignored));
   for (const { reason } of scan.skipped) {
     statistics.numberOfDocumentsScanned += 1;
     statistics.numberOfDocumentsSkipped += 1;
@@ -125,6 +130,29 @@ export async function applyScan(
     statistics.numberOfDocumentsDeleted += 1;
   }
   return outcome(false);
+}
+
+/** Bedrock's limit on one line of `failureReasons` (IngestionJob in its API model). */
+const MAX_REASON_LENGTH = 2048;
+
+/**
+ * Bedrock's lines for objects it ignored as of an unsupported type, as many to a line as fit in
+ * one `failureReasons` entry.
+ */
+export function ignoredReasons(uris: readonly string[]): string[] {
+  const line = (group: readonly string[]) =>
+    `Ignored ${group.length} files as their file format was not supported. [Files: ${group.join(', ')}]`;
+  const lines: string[] = [];
+  let group: string[] = [];
+  for (const uri of uris) {
+    if (group.length > 0 && line([...group, uri]).length > MAX_REASON_LENGTH) {
+      lines.push(line(group));
+      group = [];
+    }
+    group.push(uri);
+  }
+  if (group.length > 0) lines.push(line(group));
+  return lines;
 }
 
 /**

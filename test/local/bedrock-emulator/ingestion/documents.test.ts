@@ -32,7 +32,7 @@ describe('ingestion', () => {
 
   it('reduces template tags, MDX modules, macros and callouts to the text a reader sees', () => {
     const doc = documentFromText(
-      'a.mdx',
+      'a.md',
       [
         "import Tabs from '@theme/Tabs';",
         '{% include "note.html" %}Open **Settings**{{ site.name }}.',
