@@ -22,7 +22,14 @@ export const slackSettings = {
   maxRetryAfterSeconds: 20,
   /** Slack 429s honoured per Web API call before giving up. */
   rateLimitRetries: 3,
-  /** Streamed answers are appended to Slack at most this often (characters, milliseconds). */
-  streamFlushChars: 200,
-  streamFlushIntervalMs: 750,
+  /**
+   * A streamed answer is appended once this much text waits and this long has passed since the
+   * last append. `chat.appendStream` is Tier 4, 100+ a minute per workspace and app
+   * (https://docs.slack.dev/reference/methods/chat.appendStream); Slack's own streamer buffers 256
+   * characters by default "to avoid rate limits" (@slack/web-api ChatStreamerOptions.buffer_size).
+   * A second between appends keeps one answer within 60 a minute; answers at once in one workspace
+   * can still meet a 429, which delays the next append and never the answer.
+   */
+  streamFlushChars: 256,
+  streamFlushIntervalMs: 1_000,
 } as const;

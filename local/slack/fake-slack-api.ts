@@ -63,6 +63,11 @@ export interface FakeSlackApi {
   readonly reactions: readonly FakeSlackReaction[];
   /** The next call to `method` answers 429 with `Retry-After: seconds`, once. */
   rateLimitOnce(method: string, retryAfterSeconds: number): void;
+  /**
+   * The next `calls` calls to `method` answer 429 with `Retry-After: seconds`, as Slack does to an
+   * app past a method's limit in a workspace (https://docs.slack.dev/apis/web-api/rate-limits).
+   */
+  rateLimit(method: string, retryAfterSeconds: number, calls: number): void;
   /** The next call to `method` answers `{ok:false, error}`, once. */
   failOnce(method: string, error: string): void;
   /** `true`: streaming works; a Slack error code: `chat.startStream` fails with it. */
@@ -81,6 +86,9 @@ export interface FakeSlackApi {
 
 type Handler = (args: Record<string, unknown>) => Record<string, unknown>;
 
+/** Characters a Block Kit text object may hold. */
+const MAX_TEXT_OBJECT = 3_000;
+
 /** Argument names whose values Slack's clients send JSON-encoded inside form bodies. */
 const JSON_ARGS = new Set(['blocks', 'chunks', 'attachments', 'metadata']);
 
@@ -92,7 +100,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions): Promise<Fake
   const calls: FakeSlackCall[] = [];
   const messages: FakeSlackMessage[] = [];
   const reactions: FakeSlackReaction[] = [];
-  const rateLimits = new Map<string, number>();
+  const rateLimits = new Map<string, { retryAfter: number; calls: number }>();
   const failures = new Map<string, string>();
   let sequence = 0;
 
@@ -232,11 +240,16 @@ export async function startFakeSlackApi(options: FakeSlackOptions): Promise<Fake
     if (req.method !== 'POST' && req.method !== 'GET')
       return sendJson(res, 405, { ok: false, error: 'method_not_allowed' });
 
-    const retryAfter = rateLimits.get(method);
-    if (retryAfter !== undefined) {
-      rateLimits.delete(method);
+    const limit = rateLimits.get(method);
+    if (limit) {
+      if (--limit.calls <= 0) rateLimits.delete(method);
       calls.push({ method, args: redact(args), at, status: 429, ok: false, error: 'ratelimited' });
-      return sendJson(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) });
+      return sendJson(
+        res,
+        429,
+        { ok: false, error: 'ratelimited' },
+        { 'retry-after': String(limit.retryAfter) },
+      );
     }
     const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1] ?? asString(args.token);
     let result: Record<string, unknown>;
@@ -245,7 +258,8 @@ export async function startFakeSlackApi(options: FakeSlackOptions): Promise<Fake
     else if (failures.has(method)) {
       result = fail(failures.get(method) ?? 'fatal_error');
       failures.delete(method);
-    } else result = methods[method]?.(args) ?? fail('unknown_method');
+    } else if (oversizedText(args.blocks)) result = fail('invalid_blocks');
+    else result = methods[method]?.(args) ?? fail('unknown_method');
     const error = typeof result.error === 'string' ? result.error : undefined;
     calls.push({
       method,
@@ -277,7 +291,10 @@ export async function startFakeSlackApi(options: FakeSlackOptions): Promise<Fake
     messages,
     reactions,
     rateLimitOnce: (method, seconds) => {
-      rateLimits.set(method, seconds);
+      rateLimits.set(method, { retryAfter: seconds, calls: 1 });
+    },
+    rateLimit: (method, seconds, count) => {
+      if (count > 0) rateLimits.set(method, { retryAfter: seconds, calls: count });
     },
     failOnce: (method, error) => {
       failures.set(method, error);
@@ -335,6 +352,25 @@ function parseArgs(raw: string, contentType: string): Record<string, unknown> {
     args[name] = value;
   }
   return args;
+}
+
+/**
+ * Slack refuses blocks holding a text object over 3,000 characters with `invalid_blocks`
+ * (https://api.slack.com/reference/block-kit/composition-objects#text): true when `value`, blocks or
+ * anything inside them, holds one.
+ */
+function oversizedText(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(oversizedText);
+  if (!value || typeof value !== 'object') return false;
+  const { type, text } = value as { type?: unknown; text?: unknown };
+  if (
+    (type === 'mrkdwn' || type === 'plain_text') &&
+    typeof text === 'string' &&
+    text.length > MAX_TEXT_OBJECT
+  ) {
+    return true;
+  }
+  return Object.values(value).some(oversizedText);
 }
 
 /** Calls are kept for assertions; the token never is. */

@@ -64,10 +64,25 @@ export function formatSourceLink(source: SourceLink): string {
   return `<${escapeMrkdwn(source.url).replace(/\|/g, '%7C')}|${escapeMrkdwn(source.title)}>`;
 }
 
-/** The sources section: a heading and one bullet per source, or undefined when nothing was cited. */
+/**
+ * A Block Kit text object holds at most 3,000 characters and Slack refuses a longer one with
+ * `invalid_blocks` (https://api.slack.com/reference/block-kit/composition-objects#text).
+ */
+export const MAX_BLOCK_TEXT = 3_000;
+
+/**
+ * The sources section: a heading and one bullet per source, or undefined when nothing was cited.
+ * It fits in one Block Kit text object: the last sources that do not fit are left out, saying how many.
+ */
 export function formatSources(sources: readonly SourceLink[]): string | undefined {
   if (sources.length === 0) return undefined;
-  return ['*Sources*', ...sources.map((source) => `• ${formatSourceLink(source)}`)].join('\n');
+  const lines = ['*Sources*', ...sources.map((source) => `• ${formatSourceLink(source)}`)];
+  let text = lines.join('\n');
+  // Bounded: with every source left out, the heading and the note are far below the limit.
+  for (let left = 1; text.length > MAX_BLOCK_TEXT; left++) {
+    text = [...lines.slice(0, -left), `_…and ${left} more_`].join('\n');
+  }
+  return text;
 }
 
 export interface SlackAnswer {

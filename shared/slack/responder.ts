@@ -2,7 +2,7 @@ import type { ChatAnswer } from '../chat/types.ts';
 import { logger } from '../observability.ts';
 import type { AnswerEvent } from './answer-stream.ts';
 import { escapeMrkdwn, formatSlackAnswer, sourcesBlock } from './format.ts';
-import { type PostedMessage, type SlackApi, SlackPlatformError } from './slack-api.ts';
+import { type PostedMessage, type SlackApi, SlackPlatformError, SlackRateLimitedError } from './slack-api.ts';
 
 /** Where a reply goes: the thread of the question, on behalf of the user who asked. */
 export interface ReplyTarget {
@@ -27,7 +27,9 @@ export interface SlackResponderOptions {
   /** Try Slack's streaming methods (`chat.startStream`/`appendStream`/`stopStream`). */
   readonly streaming: boolean;
   readonly workingReaction: string;
+  /** Text that must wait before an append (the stream's first words go out at once). */
   readonly flushChars: number;
+  /** Least time between appends. */
   readonly flushIntervalMs: number;
   readonly sourceBaseUrl?: string;
   readonly now?: () => number;
@@ -101,20 +103,24 @@ export class SlackResponder {
     });
   }
 
-  /** Delivers an answer from its event stream; returns how it was delivered. */
+  /**
+   * Delivers an answer from its event stream; returns how it was delivered. A 429 on starting or
+   * appending to the stream never holds up the answer: the text keeps accumulating and goes out
+   * once `Retry-After` has passed (or with `chat.stopStream`, or in one post if no stream started).
+   */
   async deliver(target: ReplyTarget, events: AsyncIterable<AnswerEvent>): Promise<DeliveredAnswer> {
-    const tryStreaming = this.options.streaming && !this.streamingUnavailable.has(target.teamId);
+    // Set when Slack refused the stream (before it started: post instead; after: replace it).
+    let failed = !this.options.streaming || this.streamingUnavailable.has(target.teamId);
     let stream: PostedMessage | undefined;
-    let streamRefused = false;
-    let streamBroken = false;
     let shown = '';
     let pending = '';
-    let lastFlush = this.now();
+    let notBefore = 0;
 
     const flush = async () => {
-      if (!pending) return;
-      if (!stream) {
-        try {
+      try {
+        if (stream)
+          await this.slack.appendStream({ channel: target.channel, ts: stream.ts, markdownText: pending });
+        else
           stream = await this.slack.startStream({
             channel: target.channel,
             threadTs: target.threadTs,
@@ -122,30 +128,26 @@ export class SlackResponder {
             recipientUserId: target.userId,
             recipientTeamId: target.teamId,
           });
-        } catch (error) {
-          if (!(error instanceof SlackPlatformError)) throw error;
-          streamRefused = true;
-          if (STREAMING_UNAVAILABLE.has(error.slackError)) this.streamingUnavailable.add(target.teamId);
-          logger.info('Slack refused to stream; posting the answer in one message', {
-            slackError: error.slackError,
-          });
+      } catch (error) {
+        if (error instanceof SlackRateLimitedError) {
+          notBefore = this.now() + error.retryAfterSeconds * 1000;
           return;
         }
-      } else {
-        try {
-          await this.slack.appendStream({ channel: target.channel, ts: stream.ts, markdownText: pending });
-        } catch (error) {
-          if (!(error instanceof SlackPlatformError)) throw error;
-          streamBroken = true;
-          logger.warn('Slack stopped accepting the stream; replacing it with the full answer', {
+        if (!(error instanceof SlackPlatformError)) throw error;
+        failed = true;
+        if (!stream && STREAMING_UNAVAILABLE.has(error.slackError))
+          this.streamingUnavailable.add(target.teamId);
+        logger.info(
+          stream ? 'Slack stopped accepting the stream; replacing it' : 'Slack refused to stream; posting',
+          {
             slackError: error.slackError,
-          });
-          return;
-        }
+          },
+        );
+        return;
       }
       shown += pending;
       pending = '';
-      lastFlush = this.now();
+      notBefore = this.now() + this.options.flushIntervalMs;
     };
 
     let final: ChatAnswer | undefined;
@@ -154,53 +156,53 @@ export class SlackResponder {
         if (event.type === 'done') final = event.answer;
         if (event.type !== 'text') continue;
         pending += escapeMrkdwn(event.text);
-        if (!tryStreaming || streamRefused || streamBroken) continue;
         // The first words go out at once; after that, text is batched to stay within Slack's rate limits.
-        const due =
-          !stream ||
-          pending.length >= this.options.flushChars ||
-          this.now() - lastFlush >= this.options.flushIntervalMs;
-        if (due) await flush();
+        if (
+          !failed &&
+          pending &&
+          this.now() >= notBefore &&
+          (!stream || pending.length >= this.options.flushChars)
+        )
+          await flush();
       }
       if (!final) throw new Error('The answer stream ended without its final event');
     } catch (error) {
       // The answer broke off: do not leave half an answer streaming in the thread while the queue retries.
-      if (stream) await this.closeInterrupted(target, stream.ts, streamBroken);
+      if (stream) await this.closeInterrupted(target, stream.ts, failed);
       throw error;
     }
     const formatted = formatSlackAnswer(final, {
       ...(this.options.sourceBaseUrl ? { sourceBaseUrl: this.options.sourceBaseUrl } : {}),
     });
-    const blocks = formatted.sources ? [sourcesBlock(formatted.sources)] : undefined;
 
-    if (stream && !streamBroken) {
-      if ((shown + pending).trim() === formatted.body) {
-        await this.slack.stopStream({
-          channel: target.channel,
-          ts: stream.ts,
-          ...(pending ? { markdownText: pending } : {}),
-          ...(blocks ? { blocks } : {}),
-        });
-        return { mode: 'streamed', ts: stream.ts, answer: final };
-      }
-      // What was streamed is not the final answer (the guardrail answered instead): replace it.
-      await this.slack.stopStream({ channel: target.channel, ts: stream.ts });
-      await this.slack.updateMessage({ channel: target.channel, ts: stream.ts, text: formatted.text });
-      return { mode: 'streamed', ts: stream.ts, answer: final, replaced: true };
-    }
     if (stream) {
-      const streamTs = stream.ts;
+      const ts = stream.ts;
+      if (!failed && (shown + pending).trim() === formatted.body) {
+        try {
+          await this.slack.stopStream({
+            channel: target.channel,
+            ts,
+            ...(pending ? { markdownText: pending } : {}),
+            ...(formatted.sources ? { blocks: [sourcesBlock(formatted.sources)] } : {}),
+          });
+          return { mode: 'streamed', ts, answer: final };
+        } catch (error) {
+          // Failing here would have the queue answer again, in a second message: replace it instead.
+          logSlackProblem('could not finish a stream; replacing it', error);
+        }
+      }
+      // Slack stopped accepting the stream, refused to finish it, or the final answer differs (the
+      // guardrail answered instead): the message becomes the whole answer.
       await this.slack
-        .stopStream({ channel: target.channel, ts: streamTs })
-        .catch((error: unknown) => logSlackProblem('could not stop a broken stream', error));
+        .stopStream({ channel: target.channel, ts })
+        .catch((error: unknown) => logSlackProblem('could not stop a stream', error));
       const replaced = await this.slack
-        .updateMessage({ channel: target.channel, ts: streamTs, text: formatted.text })
-        .then(() => true)
-        .catch((error: unknown) => {
-          logSlackProblem('could not replace a broken stream; posting the answer', error);
-          return false;
-        });
-      if (replaced) return { mode: 'streamed', ts: streamTs, answer: final, replaced: true };
+        .updateMessage({ channel: target.channel, ts, text: formatted.text })
+        .then(
+          () => true,
+          (error: unknown) => logSlackProblem('could not replace a stream; posting the answer', error),
+        );
+      if (replaced) return { mode: 'streamed', ts, answer: final, replaced };
     }
     const posted = await this.slack.postMessage({
       channel: target.channel,

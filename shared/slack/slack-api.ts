@@ -133,22 +133,27 @@ export class SlackApi {
     recipientUserId: string;
     recipientTeamId: string;
   }): Promise<PostedMessage> {
-    const result = await this.call('chat.startStream', {
-      channel: args.channel,
-      thread_ts: args.threadTs,
-      markdown_text: args.markdownText,
-      recipient_user_id: args.recipientUserId,
-      recipient_team_id: args.recipientTeamId,
-    });
+    const result = await this.call(
+      'chat.startStream',
+      {
+        channel: args.channel,
+        thread_ts: args.threadTs,
+        markdown_text: args.markdownText,
+        recipient_user_id: args.recipientUserId,
+        recipient_team_id: args.recipientTeamId,
+      },
+      0,
+    );
     return posted('chat.startStream', result, args.channel);
   }
 
+  /** Never waits out a 429 (it throws {@link SlackRateLimitedError} at once), as `startStream`. */
   async appendStream(args: { channel: string; ts: string; markdownText: string }): Promise<void> {
-    await this.call('chat.appendStream', {
-      channel: args.channel,
-      ts: args.ts,
-      markdown_text: args.markdownText,
-    });
+    await this.call(
+      'chat.appendStream',
+      { channel: args.channel, ts: args.ts, markdown_text: args.markdownText },
+      0,
+    );
   }
 
   async stopStream(args: {
@@ -165,7 +170,15 @@ export class SlackApi {
     });
   }
 
-  private async call(method: string, args: Record<string, unknown>): Promise<SlackResult> {
+  /**
+   * `retries`: 429s waited out; the streaming calls pass 0, since the responder keeps the text
+   * and sends it once `Retry-After` has passed instead of holding up the answer.
+   */
+  private async call(
+    method: string,
+    args: Record<string, unknown>,
+    retries = this.options.rateLimitRetries,
+  ): Promise<SlackResult> {
     const token = await this.botToken();
     for (let attempt = 0; ; attempt++) {
       const answer = await this.post(method, token, args);
@@ -176,7 +189,7 @@ export class SlackApi {
         return answer.result;
       }
       const wait = answer.retryAfterSeconds;
-      if (attempt >= this.options.rateLimitRetries || wait > this.options.maxRetryAfterSeconds) {
+      if (attempt >= retries || wait > this.options.maxRetryAfterSeconds) {
         throw new SlackRateLimitedError(method, wait);
       }
       logger.warn('Slack rate limited a call; waiting as Retry-After asks', {

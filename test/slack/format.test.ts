@@ -4,7 +4,9 @@ import {
   escapeMrkdwn,
   formatSlackAnswer,
   formatSourceLink,
+  formatSources,
   linkFor,
+  MAX_BLOCK_TEXT,
   sourcesBlock,
   sourcesOf,
 } from '../../shared/slack/format.ts';
@@ -64,6 +66,28 @@ describe('sources', () => {
       'HTTPS://help.example/x?a=1&b=2',
     );
     expect(linkFor('confluence-page-123')).toBeUndefined();
+  });
+
+  it('leaves out the sources that do not fit in one Block Kit text, saying how many', () => {
+    const sources = Array.from({ length: 80 }, (_, i) => ({
+      title: `Article ${i}`,
+      url: `https://help.example/${String(i).padStart(3, '0')}/${'x'.repeat(40)}`,
+    }));
+    const text = formatSources(sources) ?? '';
+    expect(text.length).toBeLessThanOrEqual(MAX_BLOCK_TEXT);
+    const lines = text.split('\n');
+    const listed = lines.filter((line) => line.startsWith('• '));
+    expect(lines[0]).toBe('*Sources*');
+    expect(listed).toEqual(sources.slice(0, listed.length).map((s) => `• ${formatSourceLink(s)}`));
+    expect(lines.at(-1)).toBe(`_…and ${80 - listed.length} more_`);
+    // As many as fit: one more source and the note would not.
+    expect(
+      text.length + formatSourceLink(sources[listed.length] as (typeof sources)[0]).length + 3,
+    ).toBeGreaterThan(MAX_BLOCK_TEXT);
+    // A list that fits is whole, without a note.
+    const few = formatSources(sources.slice(0, 5)) ?? '';
+    expect(few.split('\n')).toHaveLength(6);
+    expect(few).not.toContain('more_');
   });
 
   it('writes <url|title> links with the URL and the title escaped', () => {

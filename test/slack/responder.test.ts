@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { slackSettings } from '../../config/slack.ts';
 import { type FakeSlackApi, startFakeSlackApi } from '../../local/slack/fake-slack-api.ts';
 import { replayAnswer } from '../../shared/chat/engine.ts';
 import type { ChatAnswer } from '../../shared/chat/types.ts';
 import type { AnswerEvent } from '../../shared/slack/answer-stream.ts';
+import { MAX_BLOCK_TEXT } from '../../shared/slack/format.ts';
 import {
   INTERRUPTED_NOTICE,
   type ReplyTarget,
@@ -14,6 +16,8 @@ import { SlackApi } from '../../shared/slack/slack-api.ts';
 const TOKEN = 'xoxb-responder';
 let slack: FakeSlackApi;
 let team = 0;
+/** What the Slack client slept: a 429 on the stream must never hold up the answer. */
+let sleeps: number[] = [];
 
 beforeAll(async () => {
   slack = await startFakeSlackApi({ token: TOKEN });
@@ -22,6 +26,7 @@ afterAll(() => slack?.close());
 beforeEach(() => {
   slack.reset();
   slack.setStreaming(true);
+  sleeps = [];
 });
 
 /** A new workspace per test, since the responder remembers workspaces that cannot stream. */
@@ -40,8 +45,15 @@ const responder = (options: Partial<SlackResponderOptions> = {}) =>
       apiUrl: slack.url,
       rateLimitRetries: 3,
       maxRetryAfterSeconds: 20,
+      sleep: async (ms) => void sleeps.push(ms),
     }),
-    { streaming: true, workingReaction: 'eyes', flushChars: 200, flushIntervalMs: 750, ...options },
+    {
+      streaming: true,
+      workingReaction: 'eyes',
+      flushChars: slackSettings.streamFlushChars,
+      flushIntervalMs: slackSettings.streamFlushIntervalMs,
+      ...options,
+    },
   );
 
 const ANSWER: ChatAnswer = {
@@ -74,7 +86,7 @@ const pieces = (answer: ChatAnswer, parts: string[]): AnswerEvent[] => [
 
 describe('SlackResponder.deliver', () => {
   it('streams the answer (start, append, stop) and finishes with the sources as <url|title> links', async () => {
-    const result = await responder({ flushChars: 1 }).deliver(
+    const result = await responder({ flushChars: 1, flushIntervalMs: 0 }).deliver(
       target(),
       events(pieces(ANSWER, ['Go to Settings > Security ', '& turn on 2FA.', ' Keep your recovery codes.'])),
     );
@@ -104,25 +116,206 @@ describe('SlackResponder.deliver', () => {
     ]);
   });
 
-  it('sends the first words at once, then batches text to spare the rate limits', async () => {
+  it('sends the first words at once, then appends only when enough text waits and enough time has passed', async () => {
     let now = 0;
     const parts = Array.from({ length: 10 }, (_, i) => `w${i} `);
     const answer = { ...ANSWER, answer: parts.join(''), citations: [] };
-    async function* slow(): AsyncGenerator<AnswerEvent> {
+    async function* paced(step: number): AsyncGenerator<AnswerEvent> {
       for (const text of parts) {
-        now += 100;
+        now += step;
         yield { type: 'text', text };
       }
       yield { type: 'done', answer };
     }
-    await responder({ flushChars: 1_000, flushIntervalMs: 450, now: () => now }).deliver(target(), slow());
-    // w0 opens the stream; then a flush whenever 450 ms passed since the last one; the rest on stop.
-    expect(slack.calls.map((c) => [c.method, c.args.markdown_text])).toEqual([
+    const streamed = (step: number) =>
+      responder({ flushChars: 6, flushIntervalMs: 450, now: () => now })
+        .deliver(target(), paced(step))
+        .then(() => slack.calls.map((c) => [c.method, c.args.markdown_text]));
+
+    // Quick text: w0 opens the stream; then an append once 450 ms have passed; the rest on stop.
+    expect(await streamed(100)).toEqual([
       ['chat.startStream', 'w0 '],
       ['chat.appendStream', 'w1 w2 w3 w4 w5 '],
       ['chat.stopStream', 'w6 w7 w8 w9 '],
     ]);
+    slack.reset();
+    // Slow text: however long it has been, fewer than 6 characters waiting are not worth a call.
+    expect(await streamed(1_000)).toEqual([
+      ['chat.startStream', 'w0 '],
+      ['chat.appendStream', 'w1 w2 '],
+      ['chat.appendStream', 'w3 w4 '],
+      ['chat.appendStream', 'w5 w6 '],
+      ['chat.appendStream', 'w7 w8 '],
+      ['chat.stopStream', 'w9 '],
+    ]);
     expect(slack.messages[0]?.text).toBe(answer.answer);
+  });
+
+  it("buffers no less text than Slack's own streamer between appends, and appends at most once a second", () => {
+    // @slack/web-api's ChatStreamer buffers 256 characters by default, "useful to avoid rate limits".
+    expect(slackSettings.streamFlushChars).toBeGreaterThanOrEqual(256);
+    expect(slackSettings.streamFlushIntervalMs).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('keeps streaming through a 429 on chat.appendStream: the text waits out Retry-After, nothing sleeps', async () => {
+    let now = 0;
+    const parts = ['p0 ', 'p1 ', 'p2 ', 'p3 ', 'p4 ', 'p5 '];
+    const answer = { ...ANSWER, answer: parts.join('') };
+    async function* paced(): AsyncGenerator<AnswerEvent> {
+      for (const text of parts) {
+        now += 1_000;
+        yield { type: 'text', text };
+      }
+      yield { type: 'done', answer };
+    }
+    const reply = responder({ flushChars: 1, flushIntervalMs: 0, now: () => now });
+    slack.rateLimit('chat.appendStream', 3, 1);
+    const result = await reply.deliver(target(), paced());
+
+    expect(result).toMatchObject({ mode: 'streamed', answer });
+    expect(result.replaced).toBeUndefined();
+    // p1 is refused at 2 s with Retry-After: 3; nothing is sent before 5 s, then all that waited.
+    expect(slack.calls.map((c) => [c.method, c.status, c.args.markdown_text])).toEqual([
+      ['chat.startStream', 200, 'p0 '],
+      ['chat.appendStream', 429, 'p1 '],
+      ['chat.appendStream', 200, 'p1 p2 p3 p4 '],
+      ['chat.appendStream', 200, 'p5 '],
+      ['chat.stopStream', 200, undefined],
+    ]);
+    expect(sleeps).toEqual([]);
+    expect(slack.messages).toEqual([
+      expect.objectContaining({ text: 'p0 p1 p2 p3 p4 p5 ', streaming: false, blocks: [expect.anything()] }),
+    ]);
+  });
+
+  it('sends what a rate-limited stream could not append with chat.stopStream when the answer ends first', async () => {
+    slack.rateLimit('chat.appendStream', 30, 1);
+    const result = await responder({ flushChars: 1, flushIntervalMs: 0 }).deliver(
+      target(),
+      events(pieces(ANSWER, ['Go to Settings > Security ', '& turn on 2FA.', ' Keep your recovery codes.'])),
+    );
+    expect(result).toMatchObject({ mode: 'streamed', answer: ANSWER });
+    expect(result.replaced).toBeUndefined();
+    expect(slack.calls.map((c) => [c.method, c.status, c.args.markdown_text])).toEqual([
+      ['chat.startStream', 200, 'Go to Settings &gt; Security '],
+      ['chat.appendStream', 429, '&amp; turn on 2FA.'],
+      ['chat.stopStream', 200, '&amp; turn on 2FA. Keep your recovery codes.'],
+    ]);
+    expect(sleeps).toEqual([]);
+    expect(slack.messages).toEqual([
+      expect.objectContaining({
+        text: FORMATTED_BODY,
+        blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: SOURCES }] }],
+        streaming: false,
+      }),
+    ]);
+  });
+
+  it('starts a stream Slack rate-limited once Retry-After has passed, with all the text that waited', async () => {
+    let now = 0;
+    const parts = ['p0 ', 'p1 ', 'p2 ', 'p3 '];
+    const answer = { ...ANSWER, answer: parts.join(''), citations: [] };
+    async function* paced(): AsyncGenerator<AnswerEvent> {
+      for (const text of parts) {
+        now += 1_000;
+        yield { type: 'text', text };
+      }
+      yield { type: 'done', answer };
+    }
+    slack.rateLimit('chat.startStream', 2, 1);
+    const result = await responder({ flushChars: 1, flushIntervalMs: 0, now: () => now }).deliver(
+      target(),
+      paced(),
+    );
+    expect(result).toMatchObject({ mode: 'streamed', answer });
+    expect(slack.calls.map((c) => [c.method, c.status, c.args.markdown_text])).toEqual([
+      ['chat.startStream', 429, 'p0 '],
+      ['chat.startStream', 200, 'p0 p1 p2 '],
+      ['chat.appendStream', 200, 'p3 '],
+      ['chat.stopStream', 200, undefined],
+    ]);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('posts the answer in one message when a rate-limited stream could not start before the answer ended', async () => {
+    slack.rateLimit('chat.startStream', 30, 1);
+    const result = await responder().deliver(target(), replayAnswer(ANSWER));
+    expect(result).toMatchObject({ mode: 'posted', answer: ANSWER });
+    expect(slack.calls.map((c) => `${c.method}:${c.status}`)).toEqual([
+      'chat.startStream:429',
+      'chat.postMessage:200',
+    ]);
+    expect(sleeps).toEqual([]);
+    expect(slack.messages).toEqual([
+      expect.objectContaining({ text: `${FORMATTED_BODY}\n\n${SOURCES}`, via: 'chat.postMessage' }),
+    ]);
+  });
+
+  it("finishes a streamed answer citing many sources within Slack's 3,000-character block text", async () => {
+    const many: ChatAnswer = {
+      ...ANSWER,
+      citations: Array.from({ length: 60 }, (_, i) => ({
+        start: 0,
+        end: 5,
+        text: 'Go to',
+        references: [
+          {
+            sourceUri: `https://help.example/articles/${String(i).padStart(2, '0')}-${'a-rather-long-article-slug-'.repeat(2)}`,
+            title: `Article number ${i} about a topic`,
+            excerpt: '…',
+          },
+        ],
+      })),
+    };
+    const result = await responder().deliver(target(), replayAnswer(many));
+    expect(result).toMatchObject({ mode: 'streamed', answer: many });
+    expect(result.replaced).toBeUndefined();
+    const [message] = slack.messages;
+    expect(slack.messages).toHaveLength(1);
+    const sources =
+      (message?.blocks as { elements: { text: string }[] }[] | undefined)?.[0]?.elements[0]?.text ?? '';
+    expect(sources.length).toBeLessThanOrEqual(MAX_BLOCK_TEXT);
+    const listed = sources.split('\n').filter((line) => line.startsWith('• ')).length;
+    expect(listed).toBeGreaterThan(0);
+    expect(sources.split('\n').at(-1)).toBe(`_…and ${60 - listed} more_`);
+  });
+
+  it('replaces a stream Slack refused to finish with the whole answer, rather than failing into a second answer', async () => {
+    slack.failOnce('chat.stopStream', 'invalid_blocks');
+    const result = await responder().deliver(target(), replayAnswer(ANSWER));
+    expect(result).toMatchObject({ mode: 'streamed', replaced: true, answer: ANSWER });
+    expect(slack.calls.map((c) => `${c.method}:${c.error ?? 'ok'}`)).toEqual([
+      'chat.startStream:ok',
+      'chat.stopStream:invalid_blocks',
+      'chat.stopStream:ok',
+      'chat.update:ok',
+    ]);
+    expect(slack.messages).toEqual([
+      expect.objectContaining({ text: `${FORMATTED_BODY}\n\n${SOURCES}`, streaming: false, updates: 1 }),
+    ]);
+  });
+
+  it("posts the guardrail's message when Slack refuses to replace the streamed text, rather than failing", async () => {
+    slack.failOnce('chat.update', 'msg_too_long');
+    const blocked: ChatAnswer = {
+      ...ANSWER,
+      answer: 'Sorry, I cannot help with that request.',
+      guardrail: { action: 'INTERVENED' },
+    };
+    const result = await responder().deliver(
+      target(),
+      events([
+        { type: 'text', text: 'Here is how to bypass' },
+        { type: 'done', answer: blocked },
+      ]),
+    );
+    expect(result).toMatchObject({ mode: 'posted' });
+    expect(slack.calls.map((c) => `${c.method}:${c.error ?? 'ok'}`)).toEqual([
+      'chat.startStream:ok',
+      'chat.stopStream:ok',
+      'chat.update:msg_too_long',
+      'chat.postMessage:ok',
+    ]);
   });
 
   it('falls back to one chat.postMessage in mrkdwn when the workspace cannot stream, and remembers it', async () => {
@@ -199,7 +392,7 @@ describe('SlackResponder.deliver', () => {
 
   it('replaces a stream Slack stopped accepting with the full answer', async () => {
     slack.failOnce('chat.appendStream', 'message_not_in_streaming_state');
-    const result = await responder({ flushChars: 1 }).deliver(
+    const result = await responder({ flushChars: 1, flushIntervalMs: 0 }).deliver(
       target(),
       events(pieces(ANSWER, ['Go to Settings > Security ', '& turn on 2FA.', ' Keep your recovery codes.'])),
     );

@@ -89,6 +89,55 @@ describe('SlackApi', () => {
     expect(waits).toEqual([]);
   });
 
+  it('never waits out a 429 on starting or appending to a stream: it reports Retry-After at once', async () => {
+    const waits: number[] = [];
+    const client = api({ sleep: async (ms) => void waits.push(ms) });
+    slack.rateLimit('chat.startStream', 3, 1);
+    const start = {
+      channel: 'C1',
+      threadTs: '1.000001',
+      markdownText: 'Hello',
+      recipientUserId: 'U1',
+      recipientTeamId: 'T1',
+    };
+    expect(await client.startStream(start).catch((e: unknown) => e)).toMatchObject({
+      name: 'SlackRateLimitedError',
+      method: 'chat.startStream',
+      retryAfterSeconds: 3,
+    });
+    const stream = await client.startStream(start);
+    slack.rateLimit('chat.appendStream', 2, 1);
+    expect(
+      await client
+        .appendStream({ channel: 'C1', ts: stream.ts, markdownText: ', world' })
+        .catch((e: unknown) => e),
+    ).toMatchObject({ name: 'SlackRateLimitedError', method: 'chat.appendStream', retryAfterSeconds: 2 });
+    expect(waits).toEqual([]);
+    expect(slack.calls.map((c) => `${c.method}:${c.status}`)).toEqual([
+      'chat.startStream:429',
+      'chat.startStream:200',
+      'chat.appendStream:429',
+    ]);
+  });
+
+  it('meets Slack refusing a block text over 3,000 characters with invalid_blocks', async () => {
+    const client = api();
+    const stream = await client.startStream({
+      channel: 'C1',
+      threadTs: '1.000001',
+      markdownText: 'Hello',
+      recipientUserId: 'U1',
+      recipientTeamId: 'T1',
+    });
+    const block = (text: string) => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
+    const error = await client
+      .stopStream({ channel: 'C1', ts: stream.ts, blocks: [block('x'.repeat(3_001))] })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'SlackPlatformError', slackError: 'invalid_blocks' });
+    await client.stopStream({ channel: 'C1', ts: stream.ts, blocks: [block('x'.repeat(3_000))] });
+    expect(slack.messages[0]).toMatchObject({ streaming: false, blocks: [block('x'.repeat(3_000))] });
+  });
+
   it("turns Slack's {ok:false} into SlackPlatformError naming the method and Slack's code", async () => {
     const error = await api({ token: async () => 'xoxb-wrong' })
       .postMessage({ channel: 'C1', threadTs: '1.000001', text: 'x' })

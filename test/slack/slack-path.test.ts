@@ -209,11 +209,12 @@ describe('Slack path on the local stack', () => {
     const retry = (retryNum: number) =>
       sendSignedEvent(eventsUrl, SECRET, envelope, { retryNum, retryReason: 'http_timeout' });
     const finished = () => slack.thread(thread).filter((m) => !m.streaming);
-    // Slack's 429 holds the worker mid-answer for a second: the window for a retry "while working".
-    slack.rateLimitOnce('chat.startStream', 1);
+    // Slack's 429 on the working reaction holds the worker for a second after it claimed the
+    // event: the window for a retry "while working".
+    slack.rateLimitOnce('reactions.add', 1);
 
     const acks = [await sendSignedEvent(eventsUrl, SECRET, envelope)];
-    await until(() => callsIn('C0SCHEDULE', ['chat.startStream']).some((c) => c.status === 429));
+    await until(() => callsIn('C0SCHEDULE', ['reactions.add']).some((c) => c.status === 429));
     acks.push(await retry(1));
     expect(finished()).toEqual([]); // retry 1 arrived while the first delivery was being answered
     acks.push(await retry(2));
@@ -320,16 +321,34 @@ describe('Slack path on the local stack', () => {
   });
 
   it("honours Slack's 429 Retry-After and still answers once", async () => {
-    slack.rateLimitOnce('chat.startStream', 1);
+    slack.rateLimitOnce('reactions.add', 1);
     const envelope = appMentionEnvelope(workspace(), {
       text: 'How do I change my plan?',
       channel: 'C0LIMIT',
     });
     await askAndWait(envelope);
-    const starts = callsIn('C0LIMIT', ['chat.startStream']);
-    expect(starts.map((c) => c.status)).toEqual([429, 200]);
-    expect((starts[1]?.at ?? 0) - (starts[0]?.at ?? 0)).toBeGreaterThanOrEqual(950);
+    const reactions = callsIn('C0LIMIT', ['reactions.add']);
+    expect(reactions.map((c) => c.status)).toEqual([429, 200]);
+    expect((reactions[1]?.at ?? 0) - (reactions[0]?.at ?? 0)).toBeGreaterThanOrEqual(950);
     expect(slack.thread(envelope.event.ts)).toHaveLength(1);
+  });
+
+  it('answers in one post, in the same delivery, when Slack rate-limits starting the stream for longer than the answer takes', async () => {
+    // Retry-After: 30 is more than one invocation may wait, and more than the answer takes.
+    slack.rateLimit('chat.startStream', 30, 1);
+    const envelope = appMentionEnvelope(workspace(), {
+      text: 'How do I change my plan?',
+      channel: 'C0LIMITSTART',
+    });
+    const [reply] = await askAndWait(envelope);
+    expect(reply).toMatchObject({ via: 'chat.postMessage', threadTs: envelope.event.ts });
+    expect(reply?.text).toMatch(/\n\n\*Sources\*\n• </);
+    expect(slack.thread(envelope.event.ts)).toHaveLength(1);
+    expect(
+      callsIn('C0LIMITSTART', ['chat.startStream', 'chat.postMessage']).map((c) => `${c.method}:${c.status}`),
+    ).toEqual(['chat.startStream:429', 'chat.postMessage:200']);
+    // Answered by the first delivery: the working reaction went on once.
+    expect(callsIn('C0LIMITSTART', ['reactions.add']).map((c) => c.status)).toEqual([200]);
   });
 
   it('falls back to one chat.postMessage where the workspace cannot stream', async () => {
