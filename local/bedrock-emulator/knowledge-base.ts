@@ -63,6 +63,8 @@ interface IngestedDocument {
   readonly chunkIds: readonly string[];
   /** The content hash it was ingested with: a sync skips the document while it is unchanged. */
   readonly contentHash?: string;
+  /** The hash of the `.metadata.json` it was ingested with, if it had one. */
+  readonly sidecarHash?: string;
 }
 
 export class KnowledgeBase {
@@ -105,9 +107,14 @@ export class KnowledgeBase {
 
   /**
    * Indexes one document, replacing any chunks it had before (so a shorter new version leaves no
-   * stale chunk). `contentHash` lets a later sync skip the document while it is unchanged.
+   * stale chunk). `contentHash` lets a later sync skip the document while it is unchanged;
+   * `sidecarHash` tells it whether the document's metadata file changed.
    */
-  ingestDocument(dataSourceId: string, document: PreparedDocument, contentHash?: string): number {
+  ingestDocument(
+    dataSourceId: string,
+    document: PreparedDocument,
+    hashes: { readonly contentHash?: string; readonly sidecarHash?: string } = {},
+  ): number {
     const { sourceUri } = document;
     this.removeDocument(sourceUri);
     const pieces = chunkSections(document.text, document.headingLines ?? [], knowledgeBaseSettings.chunking);
@@ -136,13 +143,24 @@ export class KnowledgeBase {
       this.#index.add({ id: chunk.id, title: indexedTitle, headings, description, body: piece.text });
       return chunk.id;
     });
-    this.#documents.set(sourceUri, { dataSourceId, chunkIds, ...(contentHash ? { contentHash } : {}) });
+    const { contentHash, sidecarHash } = hashes;
+    this.#documents.set(sourceUri, {
+      dataSourceId,
+      chunkIds,
+      ...(contentHash ? { contentHash } : {}),
+      ...(sidecarHash ? { sidecarHash } : {}),
+    });
     return chunkIds.length;
   }
 
   /** The content hash a document was last ingested with, if any. */
   contentHashOf(sourceUri: string): string | undefined {
     return this.#documents.get(sourceUri)?.contentHash;
+  }
+
+  /** The hash of the metadata file a document was last ingested with, if it had one. */
+  sidecarHashOf(sourceUri: string): string | undefined {
+    return this.#documents.get(sourceUri)?.sidecarHash;
   }
 
   removeDocument(sourceUri: string): void {

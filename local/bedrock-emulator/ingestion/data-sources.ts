@@ -78,6 +78,8 @@ export interface ScannedDocument {
   readonly sourceUri: string;
   /** SHA-256 of the raw bytes (and, for Confluence, the page's URL and title). */
   readonly contentHash: string;
+  /** SHA-256 of its `.metadata.json`, when it has one. */
+  readonly sidecarHash?: string;
   load(): Promise<PreparedDocument>;
 }
 
@@ -104,6 +106,8 @@ export interface DataSourceScan {
    * the job's `failureReasons` (see sync.ts).
    */
   readonly ignored: readonly string[];
+  /** How many `.metadata.json` files beside the listed documents were read (valid or not). */
+  readonly metadataScanned: number;
 }
 
 /** The data source cannot be read at all: the whole ingestion job fails. */
@@ -252,6 +256,7 @@ async function scanFiles(
   const maxBytes = source.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
   const results: (ScannedDocument | { rejected: SetAside } | { skipped: SetAside } | undefined)[] = [];
   let retained = 0;
+  let metadataScanned = 0;
   let next = 0;
   const worker = async () => {
     while (next < files.length) {
@@ -265,6 +270,7 @@ async function scanFiles(
         continue;
       }
       const sidecar = await readSidecar(root, source.folder, relativePath, maxBytes);
+      if (sidecar.kind === 'failed' || sidecar.present) metadataScanned += 1;
       if (sidecar.kind === 'failed') {
         results[index] = {
           rejected: { relativePath, sourceUri, reason: `${relativePath}: ${sidecar.reason}` },
@@ -287,6 +293,7 @@ async function scanFiles(
         relativePath,
         sourceUri,
         contentHash,
+        ...(sidecar.present ? { sidecarHash: sha256(sidecar.raw) } : {}),
         load: async () => {
           let content = text;
           text = undefined;
@@ -314,7 +321,7 @@ async function scanFiles(
     else if ('skipped' in result) skipped.push(result.skipped);
     else documents.push(result);
   }
-  return { documents, rejected, skipped, ignored: [] };
+  return { documents, rejected, skipped, ignored: [], metadataScanned };
 }
 
 /** A document's `.metadata.json` sidecar: absent (empty), read, or unreadable (the document fails). */
@@ -323,14 +330,18 @@ async function readSidecar(
   folder: string,
   relativePath: string,
   maxBytes: number,
-): Promise<{ kind: 'read'; raw: Buffer; metadata: DocumentMetadata } | { kind: 'failed'; reason: string }> {
+): Promise<
+  | { kind: 'read'; present: boolean; raw: Buffer; metadata: DocumentMetadata }
+  | { kind: 'failed'; present: true; reason: string }
+> {
   const read = await readDocumentFile(root, folder, `${relativePath}${SIDECAR_SUFFIX}`, maxBytes);
-  if (read.kind === 'gone') return { kind: 'read', raw: Buffer.alloc(0), metadata: {} };
-  if (read.kind === 'failed') return { kind: 'failed', reason: `its metadata file ${read.reason}` };
+  if (read.kind === 'gone') return { kind: 'read', present: false, raw: Buffer.alloc(0), metadata: {} };
+  if (read.kind === 'failed')
+    return { kind: 'failed', present: true, reason: `its metadata file ${read.reason}` };
   try {
-    return { kind: 'read', raw: read.raw, metadata: parseSidecar(read.text) };
+    return { kind: 'read', present: true, raw: read.raw, metadata: parseSidecar(read.text) };
   } catch (error) {
-    return { kind: 'failed', reason: (error as Error).message };
+    return { kind: 'failed', present: true, reason: (error as Error).message };
   }
 }
 

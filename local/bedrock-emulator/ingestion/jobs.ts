@@ -22,11 +22,8 @@ export type IngestionJobStatus = 'STARTING' | 'IN_PROGRESS' | 'COMPLETE' | 'FAIL
 
 const TERMINAL: ReadonlySet<IngestionJobStatus> = new Set(['COMPLETE', 'FAILED', 'STOPPED']);
 
-/** The model's `IngestionJobStatistics` (the metadata counters stay 0 locally). */
-export interface IngestionJobStatistics extends SyncStatistics {
-  numberOfMetadataDocumentsScanned: number;
-  numberOfMetadataDocumentsModified: number;
-}
+/** The model's `IngestionJobStatistics`. */
+export type IngestionJobStatistics = SyncStatistics;
 
 /** An `IngestionJob` as it goes on the wire (timestamps are ISO 8601 strings). */
 export interface IngestionJobShape {
@@ -294,7 +291,7 @@ export class IngestionJobs {
       ...(options.description === undefined ? {} : { description: options.description }),
       ...(options.clientToken === undefined ? {} : { clientToken: options.clientToken }),
       status: 'STARTING',
-      statistics: { ...emptyStatistics(), ...EXTRA_COUNTERS },
+      statistics: emptyStatistics(),
       failureReasons: [],
       startedAt: now,
       updatedAt: now,
@@ -360,11 +357,6 @@ export class IngestionJobs {
     }
   }
 }
-
-const EXTRA_COUNTERS = {
-  numberOfMetadataDocumentsScanned: 0,
-  numberOfMetadataDocumentsModified: 0,
-} as const;
 
 /** At most MAX_FAILURE_REASONS lines, the last saying how many more there were. */
 function bounded(reasons: readonly string[]): string[] {

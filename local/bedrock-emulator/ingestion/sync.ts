@@ -21,11 +21,15 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { IngestProgress, IngestResult, KnowledgeBase } from '../knowledge-base.ts';
 import { type DataSourceConfig, type DataSourceScan, scanDataSource } from './data-sources.ts';
 
-/** Bedrock's document counters for one job (the metadata counters are always 0 here). */
+/** Bedrock's counters for one job: the model's `IngestionJobStatistics`. */
 export interface SyncStatistics {
   numberOfDocumentsScanned: number;
+  /** `.metadata.json` files read beside the documents: new, changed and unchanged. */
+  numberOfMetadataDocumentsScanned: number;
   numberOfNewDocumentsIndexed: number;
   numberOfModifiedDocumentsIndexed: number;
+  /** Metadata files changed, or gone, since the document was last indexed with them (new ones are not). */
+  numberOfMetadataDocumentsModified: number;
   numberOfDocumentsDeleted: number;
   numberOfDocumentsFailed: number;
   /** Files with nothing to ingest (empty, or no text once markup is removed). */
@@ -34,8 +38,10 @@ export interface SyncStatistics {
 
 export const emptyStatistics = (): SyncStatistics => ({
   numberOfDocumentsScanned: 0,
+  numberOfMetadataDocumentsScanned: 0,
   numberOfNewDocumentsIndexed: 0,
   numberOfModifiedDocumentsIndexed: 0,
+  numberOfMetadataDocumentsModified: 0,
   numberOfDocumentsDeleted: 0,
   numberOfDocumentsFailed: 0,
   numberOfDocumentsSkipped: 0,
@@ -90,6 +96,7 @@ export async function applyScan(
     if (sourceUri !== undefined) present.add(sourceUri);
   }
   statistics.numberOfDocumentsScanned += scan.ignored.length;
+  statistics.numberOfMetadataDocumentsScanned += scan.metadataScanned;
   failures.push(...ignoredReasons(scan.ignored));
   for (const { reason } of scan.skipped) {
     statistics.numberOfDocumentsScanned += 1;
@@ -101,6 +108,10 @@ export async function applyScan(
     statistics.numberOfDocumentsScanned += 1;
     present.add(document.sourceUri);
     const known = before.has(document.sourceUri);
+    const previousSidecar = known ? kb.sidecarHashOf(document.sourceUri) : undefined;
+    if (previousSidecar !== undefined && previousSidecar !== document.sidecarHash) {
+      statistics.numberOfMetadataDocumentsModified += 1;
+    }
     if (!known || kb.contentHashOf(document.sourceUri) !== document.contentHash) {
       try {
         const prepared = await document.load();
@@ -109,7 +120,10 @@ export async function applyScan(
           skips.push(`${document.relativePath}: it has no text to index.`);
           present.delete(document.sourceUri);
         } else {
-          kb.ingestDocument(source.dataSourceId, prepared, document.contentHash);
+          kb.ingestDocument(source.dataSourceId, prepared, {
+            contentHash: document.contentHash,
+            ...(document.sidecarHash === undefined ? {} : { sidecarHash: document.sidecarHash }),
+          });
           if (known) statistics.numberOfModifiedDocumentsIndexed += 1;
           else statistics.numberOfNewDocumentsIndexed += 1;
         }
@@ -126,6 +140,8 @@ export async function applyScan(
   if (hooks.shouldStop?.()) return outcome(true);
   for (const uri of before) {
     if (present.has(uri)) continue;
+    // A document gone from the source takes its metadata file with it.
+    if (kb.sidecarHashOf(uri) !== undefined) statistics.numberOfMetadataDocumentsModified += 1;
     kb.removeDocument(uri);
     statistics.numberOfDocumentsDeleted += 1;
   }
