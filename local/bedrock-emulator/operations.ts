@@ -34,6 +34,7 @@ import type { QueryPlan } from './retrieval/query-plan.ts';
 import { readVectorSearch, runVectorSearch, type VectorSearch } from './retrieval/vector-search.ts';
 import { awsJsonResponse, type EmulatorRoute } from './router.ts';
 import type { RetrieveAndGenerateRequest, RetrieveRequest } from './schemas.ts';
+import { assertSearchType } from './search-type.ts';
 import type { RagSessions } from './sessions.ts';
 import type { EmulatorRequest } from './transport.ts';
 
@@ -72,6 +73,7 @@ export function agentRuntimeRoutes(context: OperationContext): EmulatorRoute[] {
 
 function retrieve(context: OperationContext, request: RetrieveRequest, wire: EmulatorRequest) {
   const kb = findKnowledgeBase(context, request.knowledgeBaseId);
+  assertSearchType(request.retrievalConfiguration?.vectorSearchConfiguration, kb);
   const search = readVectorSearch(
     request.retrievalConfiguration?.vectorSearchConfiguration,
     knowledgeBaseSettings.numberOfResults,
@@ -151,6 +153,7 @@ export function startAnswer(context: OperationContext, body: unknown, wire: Emul
   const region = signedRegion(wire.headers);
   assertGenerationModel(kbConfiguration.modelArn, context.now(), region);
   const kbPath = 'retrieveAndGenerateConfiguration.knowledgeBaseConfiguration';
+  assertSearchType(kbConfiguration.retrievalConfiguration?.vectorSearchConfiguration, kb);
   const search = readVectorSearch(
     kbConfiguration.retrievalConfiguration?.vectorSearchConfiguration,
     knowledgeBaseSettings.numberOfResults,

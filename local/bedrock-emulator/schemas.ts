@@ -15,6 +15,8 @@ export interface RerankingMetadataConfiguration {
 
 export interface VectorSearchConfiguration {
   readonly numberOfResults?: number;
+  /** Checked against the knowledge base's vector store by search-type.ts; the search is lexical either way. */
+  readonly overrideSearchType?: 'HYBRID' | 'SEMANTIC';
   /** `RetrievalFilter`: checked further and applied by retrieval/metadata-filter.ts. */
   readonly filter?: RetrievalFilter;
   readonly rerankingConfiguration?: {
