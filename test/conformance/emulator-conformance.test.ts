@@ -197,6 +197,19 @@ describe('the emulator against AWS service models', () => {
     expect((await judge('bedrock-runtime', 'ApplyGuardrail', recorder.last())).divergences).toEqual([]);
   });
 
+  it('ApplyGuardrail with outputScope FULL (every filter, topic and PII type listed) answers in its shape', async () => {
+    await guardrails.send(
+      new ApplyGuardrailCommand({
+        guardrailIdentifier: localGuardrail.id,
+        guardrailVersion: localGuardrail.version,
+        source: 'INPUT',
+        content: [{ text: { text: 'My email is jane.doe@example.com, can you reset my password?' } }],
+        outputScope: 'FULL',
+      }),
+    );
+    expect((await judge('bedrock-runtime', 'ApplyGuardrail', recorder.last())).divergences).toEqual([]);
+  });
+
   it('the ingestion-job operations and GetDataSource answer in their shapes and statuses', async () => {
     const ids = { knowledgeBaseId: KB, dataSourceId: S3_DS };
     const started = await agent.send(new StartIngestionJobCommand(ids));

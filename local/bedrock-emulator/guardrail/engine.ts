@@ -13,7 +13,7 @@
  * - Detections whose action is NONE are still reported in `assessments`, with `action: "NONE"`.
  * - Blocks qualified `grounding_source` or `query` are references for the contextual grounding
  *   check, not screened themselves; unqualified and `guard_content` blocks are screened.
- * - `outputScope: "FULL"` also lists the content filters and topics that found nothing.
+ * - `outputScope: "FULL"` also lists the content filters, topics and PII types that found nothing.
  */
 import { performance } from 'node:perf_hooks';
 import type {
@@ -378,6 +378,13 @@ export function evaluateGuardrail(
       replacements,
     };
   });
+  if (full) {
+    // FULL lists every configured PII type; one found nowhere comes as AWS writes it: no match.
+    const found = new Set(piiEntities.map((entity) => entity.type));
+    for (const { type } of piiConfigs) {
+      if (!found.has(type)) piiEntities.push({ match: '', type, action: 'NONE', detected: false });
+    }
+  }
   for (const entity of [...piiEntities, ...regexResults]) actions.push(entity.action);
   if (piiEntities.length + regexResults.length > 0) {
     assessment.sensitiveInformationPolicy = { piiEntities, regexes: regexResults };

@@ -3,7 +3,9 @@
  * `config/guardrail.ts`), how requests name it, and the bedrock-runtime ApplyGuardrail operation.
  */
 import { type GuardrailPolicy, guardrailPolicy, localGuardrail } from '../../../config/guardrail.ts';
+import { EMULATOR_ACCOUNT_ID } from '../account.ts';
 import { resourceNotFoundError, validationError } from '../errors.ts';
+import { signedRegion } from '../protocol/model-lifecycle.ts';
 import { awsJsonResponse, type EmulatorRoute } from '../router.ts';
 import { type CompiledGuardrail, compileGuardrail, evaluateGuardrail } from './engine.ts';
 
@@ -70,7 +72,7 @@ export function guardrailRuntimeRoutes(served: ServedGuardrail | undefined): Emu
       operation: 'ApplyGuardrail',
       method: 'POST',
       path: '/guardrail/{guardrailIdentifier}/version/{guardrailVersion}/apply',
-      handler: ({ params, body }) => {
+      handler: ({ params, body, request: wire }) => {
         const path = {
           guardrailIdentifier: String(params.guardrailIdentifier),
           guardrailVersion: String(params.guardrailVersion),
@@ -97,9 +99,10 @@ export function guardrailRuntimeRoutes(served: ServedGuardrail | undefined): Emu
           applied: {
             guardrailId: guardrail.id,
             guardrailVersion: path.guardrailVersion,
-            ...(path.guardrailIdentifier.startsWith('arn:')
-              ? { guardrailArn: path.guardrailIdentifier }
-              : {}),
+            // Every recorded response carries the ARN, called by id or by ARN alike.
+            guardrailArn: path.guardrailIdentifier.startsWith('arn:')
+              ? path.guardrailIdentifier
+              : `arn:aws:bedrock:${signedRegion(wire.headers)}:${EMULATOR_ACCOUNT_ID}:guardrail/${guardrail.id}`,
           },
         });
         return awsJsonResponse(result);

@@ -9,13 +9,14 @@ import {
   callableFrom,
   parseModelReference,
 } from '../../../config/bedrock-models.ts';
+import { EMULATOR_ACCOUNT_ID } from '../account.ts';
 import { resourceNotFoundError } from '../errors.ts';
 import { awsJsonResponse, type EmulatorRoute } from '../router.ts';
 import { END_OF_LIFE_MESSAGE, modelLifecycle, signedRegion } from './model-lifecycle.ts';
 
 /** The account an ARN names; otherwise the one account the emulator answers as (AWS: the caller's). */
 const accountOf = (identifier: string): string =>
-  /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(identifier)?.[1] ?? '000000000000';
+  /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(identifier)?.[1] ?? EMULATOR_ACCOUNT_ID;
 
 /** `BrandedName` is capped at 20 characters by the model (AWS's own longer names exceed it). */
 const BRANDED_NAME_MAX = 20;

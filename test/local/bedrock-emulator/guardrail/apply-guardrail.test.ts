@@ -1,14 +1,19 @@
 import {
   ApplyGuardrailCommand,
   type ApplyGuardrailCommandInput,
-  type BedrockRuntimeClient,
+  BedrockRuntimeClient,
   ResourceNotFoundException,
   ValidationException,
 } from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guardrailPolicy, withContextualGrounding } from '../../../../config/guardrail.ts';
 import { rejection } from '../../../helpers/rejection.ts';
-import { type GuardrailFixture, runtimeClient, startGuardrailEmulator } from './emulator-fixture.ts';
+import {
+  credentials,
+  type GuardrailFixture,
+  runtimeClient,
+  startGuardrailEmulator,
+} from './emulator-fixture.ts';
 
 describe('ApplyGuardrail over the real SDK client', () => {
   let fixture: GuardrailFixture;
@@ -65,6 +70,7 @@ describe('ApplyGuardrail over the real SDK client', () => {
           appliedGuardrailDetails: {
             guardrailId: 'lanternlocal',
             guardrailVersion: '1',
+            guardrailArn: 'arn:aws:bedrock:us-east-1:000000000000:guardrail/lanternlocal',
             guardrailOrigin: ['REQUEST'],
             guardrailOwnership: 'SELF',
           },
@@ -93,6 +99,53 @@ describe('ApplyGuardrail over the real SDK client', () => {
       guardrailArn: arn,
       guardrailVersion: 'DRAFT',
     });
+  });
+
+  it("names the guardrail's ARN when called by id, in the region the request was signed for", async () => {
+    const europe = new BedrockRuntimeClient({
+      endpoint: fixture.emulator.url,
+      region: 'eu-west-1',
+      credentials,
+      maxAttempts: 1,
+    });
+    try {
+      const response = await europe.send(
+        new ApplyGuardrailCommand({
+          guardrailIdentifier: 'lanternlocal',
+          guardrailVersion: 'DRAFT',
+          source: 'INPUT',
+          content: [{ text: { text: 'hello' } }],
+        }),
+      );
+      expect(response.assessments?.[0]?.appliedGuardrailDetails).toEqual({
+        guardrailId: 'lanternlocal',
+        guardrailVersion: 'DRAFT',
+        guardrailArn: 'arn:aws:bedrock:eu-west-1:000000000000:guardrail/lanternlocal',
+        guardrailOrigin: ['REQUEST'],
+        guardrailOwnership: 'SELF',
+      });
+    } finally {
+      europe.destroy();
+    }
+  });
+
+  it('lists every configured PII type with outputScope FULL, those found nowhere with no match and action NONE', async () => {
+    const response = await apply({
+      content: [{ text: { text: 'Reach me at jane@example.com' } }],
+      outputScope: 'FULL',
+    });
+    const configured = guardrailPolicy.sensitiveInformationPolicyConfig.piiEntitiesConfig.map((e) => e.type);
+    expect(response.assessments?.[0]?.sensitiveInformationPolicy?.piiEntities).toEqual([
+      { match: 'jane@example.com', type: 'EMAIL', action: 'ANONYMIZED', detected: true },
+      ...configured
+        .filter((type) => type !== 'EMAIL')
+        .map((type) => ({ match: '', type, action: 'NONE', detected: false })),
+    ]);
+    // The default scope still lists only what was found.
+    const interventions = await apply({ content: [{ text: { text: 'Reach me at jane@example.com' } }] });
+    expect(interventions.assessments?.[0]?.sensitiveInformationPolicy?.piiEntities).toEqual([
+      { match: 'jane@example.com', type: 'EMAIL', action: 'ANONYMIZED', detected: true },
+    ]);
   });
 
   it('checks no grounding under the default policy, which leaves contextual grounding out', async () => {
