@@ -37,6 +37,8 @@ const knowledgeBases = [
   },
 ];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A chunk id URL-encoded, as recorded references carry it (`1%3A0%3A…`): no raw `:` left. */
+const ENCODED_CHUNK_ID = /^[0-9a-f]{24}%3A\d+$/;
 
 function clientFor(emulator: BedrockEmulator): BedrockAgentRuntimeClient {
   return new BedrockAgentRuntimeClient({
@@ -104,7 +106,8 @@ describe('Bedrock emulator over the real SDK client', () => {
           },
           metadata: {
             'x-amz-bedrock-kb-source-uri': reference.location?.s3Location?.uri,
-            'x-amz-bedrock-kb-chunk-id': expect.any(String),
+            'x-amz-bedrock-kb-source-file-modality': 'TEXT',
+            'x-amz-bedrock-kb-chunk-id': expect.stringMatching(ENCODED_CHUNK_ID),
             'x-amz-bedrock-kb-data-source-id': 'HELPDS',
             title: 'Install an extension',
             description: 'Add extensions to a board to connect it with other tools.',
@@ -218,7 +221,8 @@ describe('Bedrock emulator over the real SDK client', () => {
       location: { type: 'S3', s3Location: { uri: 's3://help-center/billing/refunds.txt' } },
       metadata: {
         'x-amz-bedrock-kb-source-uri': 's3://help-center/billing/refunds.txt',
-        'x-amz-bedrock-kb-chunk-id': expect.any(String),
+        'x-amz-bedrock-kb-source-file-modality': 'TEXT',
+        'x-amz-bedrock-kb-chunk-id': expect.stringMatching(ENCODED_CHUNK_ID),
         'x-amz-bedrock-kb-data-source-id': 'HELPDS',
         title: 'Refund policy',
         audience: 'billing-admins',
@@ -241,6 +245,7 @@ describe('Bedrock emulator over the real SDK client', () => {
     expect(Object.keys(plan?.metadata ?? {}).sort()).toEqual([
       'x-amz-bedrock-kb-chunk-id',
       'x-amz-bedrock-kb-data-source-id',
+      'x-amz-bedrock-kb-source-file-modality',
       'x-amz-bedrock-kb-source-uri',
     ]);
   });
