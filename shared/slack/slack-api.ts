@@ -76,8 +76,9 @@ interface SlackResult {
  * request queue, retry policies, file uploads and a binding per method around it: 63 KB of the
  * worker's bundle, more than its whole cold-start budget allowed (docs/benchmarks.md), for calls
  * this class already had to wrap to bound their retries. 429s are honoured here: `Retry-After`, a
- * bounded number of times, for a bounded wait, so a Lambda invocation never sleeps past its timeout. Errors become {@link SlackApiError}s that name the
- * method and Slack's error code, never the token or the text.
+ * bounded number of times, for a bounded wait, so a Lambda invocation never sleeps past its timeout;
+ * the two streaming calls wait none, their caller holds the text instead. Errors become
+ * {@link SlackApiError}s that name the method and Slack's error code, never the token or the text.
  */
 export class SlackApi {
   private token: Promise<string> | undefined;
