@@ -43,6 +43,9 @@ export interface LanternMonitoringProps {
   readonly authorizerFailureThreshold?: number;
 }
 
+/** Metrics one alarm's metric math may use (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-limits.html). */
+const MAX_ALARM_METRICS = 10;
+
 /** The metric functions/authorizer counts each refused token in (`AUTHORIZER_FAILURE_METRIC`). */
 export const AUTHORIZER_FAILURE_METRIC_NAME = 'AuthorizerFailure';
 
@@ -131,23 +134,27 @@ export class LanternMonitoring extends Construct {
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 3,
     });
-    alarm('FunctionThrottles', {
-      alarmDescription: 'A Lantern function was throttled (account or reserved concurrency exhausted).',
-      metric: new MathExpression({
-        expression: functions.map((_, index) => `t${index}`).join(' + '),
-        usingMetrics: Object.fromEntries(
-          functions.map(([, fn], index) => [
-            `t${index}`,
-            fn.metricThrottles({ statistic: 'Sum', period: five }),
-          ]),
-        ),
-        label: 'throttled invocations',
-        period: five,
-      }),
-      threshold: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-    });
+    // An alarm's metric math may use at most 10 metrics (a hard CloudWatch limit): one alarm per ten functions.
+    for (let first = 0; first < functions.length; first += MAX_ALARM_METRICS) {
+      const group = functions.slice(first, first + MAX_ALARM_METRICS);
+      alarm(first === 0 ? 'FunctionThrottles' : `FunctionThrottles${first / MAX_ALARM_METRICS + 1}`, {
+        alarmDescription: 'A Lantern function was throttled (account or reserved concurrency exhausted).',
+        metric: new MathExpression({
+          expression: group.map((_, index) => `t${index}`).join(' + '),
+          usingMetrics: Object.fromEntries(
+            group.map(([, fn], index) => [
+              `t${index}`,
+              fn.metricThrottles({ statistic: 'Sum', period: five }),
+            ]),
+          ),
+          label: 'throttled invocations',
+          period: five,
+        }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+      });
+    }
     alarm('IngestionFailures', {
       alarmDescription: 'A knowledge-base ingestion job failed (metric IngestionJobFailed).',
       metric: lantern('IngestionJobFailed', 'failed ingestion jobs'),

@@ -49,6 +49,29 @@ describe('LanternMonitoring', () => {
     template.resourceCountIs('AWS::SNS::Subscription', 0);
   });
 
+  it('keeps each throttle alarm within the ten metrics CloudWatch allows an alarm, however many functions there are', () => {
+    const stack = constructStack();
+    const api = new RestApi(stack, 'Api', { restApiName: 'lantern-api' });
+    api.root.addMethod('GET');
+    const chat = lanternFunction(stack, 'Chat');
+    const others = Array.from({ length: 11 }, (_, index) => [
+      `fn${index}`,
+      lanternFunction(stack, `Fn${index}`),
+    ]);
+    new LanternMonitoring(stack, 'Monitoring', {
+      api,
+      chatFunction: chat,
+      functions: { chat, ...Object.fromEntries(others) },
+    });
+    const throttles = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm')).filter(
+      (alarm) => String(alarm.Properties.AlarmDescription).includes('throttled'),
+    );
+    const metricsPerAlarm = throttles.map(
+      (alarm) => (alarm.Properties.Metrics as { MetricStat?: unknown }[]).filter((m) => m.MetricStat).length,
+    );
+    expect(metricsPerAlarm).toEqual([10, 2]);
+  });
+
   it('subscribes the alarm address when there is one', () => {
     build('ops@example.com').template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
