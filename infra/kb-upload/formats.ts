@@ -1,19 +1,9 @@
 /**
- * What Bedrock knowledge bases ingest from an S3 data source lives in `config/document-formats.ts`
- * (the emulator ingests the same types); a file outside them would only fail the ingestion job,
- * so `kb:upload` skips it with the reason instead. The content types objects are uploaded with are
- * `kb:upload`'s own.
+ * The content types `kb:upload` puts objects with. What Bedrock ingests at all lives in
+ * `config/document-formats.ts` (the emulator ingests the same types); a file outside them would only
+ * fail the ingestion job, so `kb:upload` skips it with the reason instead.
  */
 import { extname } from 'node:path';
-
-export {
-  hasFrontMatter,
-  isSidecar,
-  isSupported,
-  MAX_FILE_BYTES,
-  SIDECAR_SUFFIX,
-  SUPPORTED_EXTENSIONS,
-} from '../../config/document-formats.ts';
 
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.txt': 'text/plain; charset=utf-8',

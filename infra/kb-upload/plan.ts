@@ -6,14 +6,14 @@
  */
 import type { FilterableAttribute } from '../../config/answer-settings.ts';
 import {
-  contentTypeOf,
   hasFrontMatter,
   isSidecar,
   isSupported,
   MAX_FILE_BYTES,
   SIDECAR_SUFFIX,
   SUPPORTED_EXTENSIONS,
-} from './formats.ts';
+} from '../../config/document-formats.ts';
+import { contentTypeOf } from './formats.ts';
 import { FrontMatterError, readFrontMatter } from './front-matter.ts';
 import { md5Hex } from './md5.ts';
 import type { UrlOptions } from './public-url.ts';

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FilterableAttribute } from '../../config/answer-settings.ts';
-import { isSidecar } from './formats.ts';
+import { isSidecar } from '../../config/document-formats.ts';
 import { normalisePrefix, planUpload, type UploadPlan } from './plan.ts';
 import type { UrlOptions } from './public-url.ts';
 import { scanFolder } from './scan.ts';

@@ -6,7 +6,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { hasFrontMatter, isSidecar, isSupported, MAX_FILE_BYTES } from './formats.ts';
+import { hasFrontMatter, isSidecar, isSupported, MAX_FILE_BYTES } from '../../config/document-formats.ts';
 import { md5OfFile } from './md5.ts';
 import type { LocalFile, Skip } from './plan.ts';
 

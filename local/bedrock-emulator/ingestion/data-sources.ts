@@ -10,6 +10,7 @@ import { constants } from 'node:fs';
 import { lstat, open, readFile, realpath, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { z } from 'zod';
+import { SIDECAR_SUFFIX } from '../../../config/document-formats.ts';
 import {
   documentFromText,
   isInside,
@@ -19,7 +20,7 @@ import {
   type SourceDocument,
 } from './documents.ts';
 import type { DocumentMetadata } from './metadata.ts';
-import { parseSidecar, SIDECAR_SUFFIX } from './sidecar.ts';
+import { parseSidecar } from './sidecar.ts';
 
 /** Bedrock's limit on one file of a data source: 50 MB. */
 export const DEFAULT_MAX_DOCUMENT_BYTES = 50 * 1024 * 1024;

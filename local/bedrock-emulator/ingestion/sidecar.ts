@@ -5,8 +5,6 @@
  */
 import { type DocumentMetadata, toMetadata } from './metadata.ts';
 
-export { SIDECAR_SUFFIX } from '../../../config/document-formats.ts';
-
 export class InvalidSidecarError extends Error {
   override readonly name = 'InvalidSidecarError';
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_FILE_BYTES } from '../../../infra/kb-upload/formats.ts';
+import { MAX_FILE_BYTES } from '../../../config/document-formats.ts';
 import { md5Hex } from '../../../infra/kb-upload/md5.ts';
 import {
   type LocalFile,
