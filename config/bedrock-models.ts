@@ -120,14 +120,10 @@ const CHECKED_GEOGRAPHIES: readonly ProfileGeography[] = ['us', 'eu', 'apac', 'u
  * profile only in US regions, an `eu.` one only in Europe, and so on.
  */
 export function callableFrom(reference: ModelReference, region: string): boolean {
-  const geography = regionGeography(region);
-  return (
-    reference.kind !== 'inference-profile' ||
-    reference.geography === undefined ||
-    geography === undefined ||
-    !CHECKED_GEOGRAPHIES.includes(reference.geography) ||
-    reference.geography === geography
-  );
+  const { geography } = reference;
+  if (reference.kind !== 'inference-profile' || !geography || !CHECKED_GEOGRAPHIES.includes(geography))
+    return true;
+  return geography === regionGeography(region);
 }
 
 /**

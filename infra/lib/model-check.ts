@@ -48,7 +48,7 @@ export function checkModel(options: ModelCheckOptions): ModelVerdict {
   const facts = lookupModel(reference);
 
   if (!callableFrom(parsed, region)) {
-    const local = facts?.inferenceProfiles.find((id) => id.startsWith(`${geography}.`));
+    const local = geography && facts?.inferenceProfiles.find((id) => id.startsWith(`${geography}.`));
     if (options.isDefault && local) {
       reference = local;
     } else {
@@ -56,7 +56,7 @@ export function checkModel(options: ModelCheckOptions): ModelVerdict {
         `Context "${contextKey}": ${reference} is a ${parsed.geography?.toUpperCase()} inference profile, which callers in ${region} cannot use. ${
           local
             ? `Use -c ${contextKey}=${local}.`
-            : `Pick a model with a ${geography} or global profile in ${region} (config/bedrock-models.json lists the known ones).`
+            : `Pick a model with a ${geography ? `${geography} or ` : ''}global profile, or one offered in ${region} itself (config/bedrock-models.json lists the known ones).`
         }`,
       );
     }

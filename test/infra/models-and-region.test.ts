@@ -103,6 +103,11 @@ describe('region', () => {
     expect(() => compose({ region: 'eu-west-1', model: 'us.amazon.nova-lite-v1:0' })).toThrow(
       /US inference profile, which callers in eu-west-1 cannot use\. Use -c model=eu\.amazon\.nova-lite-v1:0/,
     );
+    // A region outside the US, Europe and Asia Pacific calls none of their profiles, the default's included.
+    expect(() => compose({ region: 'ca-central-1', model: 'us.amazon.nova-lite-v1:0' })).toThrow(
+      /US inference profile, which callers in ca-central-1 cannot use\. Pick a model with a global profile, or one offered in ca-central-1 itself/,
+    );
+    expect(() => compose({ region: 'sa-east-1' })).toThrow(/callers in sa-east-1 cannot use/);
   });
 });
 
