@@ -109,9 +109,6 @@ export async function applyScan(
     present.add(document.sourceUri);
     const known = before.has(document.sourceUri);
     const previousSidecar = known ? kb.sidecarHashOf(document.sourceUri) : undefined;
-    if (previousSidecar !== undefined && previousSidecar !== document.sidecarHash) {
-      statistics.numberOfMetadataDocumentsModified += 1;
-    }
     if (!known || kb.contentHashOf(document.sourceUri) !== document.contentHash) {
       try {
         const prepared = await document.load();
@@ -135,6 +132,13 @@ export async function applyScan(
       // Let queries (and GetIngestionJob) in between documents, as a background job would.
       await nextTurn();
     }
+    // A document left with no text is removed below, which counts its metadata file then.
+    if (
+      previousSidecar !== undefined &&
+      previousSidecar !== document.sidecarHash &&
+      present.has(document.sourceUri)
+    )
+      statistics.numberOfMetadataDocumentsModified += 1;
     await hooks.onDocument?.(document.relativePath, statistics);
   }
   if (hooks.shouldStop?.()) return outcome(true);

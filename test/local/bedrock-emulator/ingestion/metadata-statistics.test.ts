@@ -62,6 +62,18 @@ describe('ingestion statistics count metadata files as the model documents them'
     });
   });
 
+  it('counts a changed metadata file once when its document is left with no text to index', async () => {
+    fixture = await startJobEmulator({ 'alpha.md': page('Alpha'), 'alpha.md.metadata.json': sidecar('alpha') });
+    await fixture.sync();
+    await fixture.write({ 'alpha.md': '# \n', 'alpha.md.metadata.json': sidecar('alpha-2') });
+    const job = await fixture.sync();
+    expect(job.statistics).toMatchObject({
+      numberOfMetadataDocumentsScanned: 1,
+      numberOfMetadataDocumentsModified: 1,
+      numberOfDocumentsDeleted: 1,
+    });
+  });
+
   it('counts a metadata file that cannot be read as scanned, and fails its document', async () => {
     fixture = await startJobEmulator({ 'alpha.md': page('Alpha'), 'alpha.md.metadata.json': '{not json' });
     const job = await fixture.sync();
