@@ -390,6 +390,12 @@ function chatRoutes(
   const sessionsHandler = makeSessionsHandler(engine, cors, history);
   const chat = identity.access('chat');
   const sessions = identity.access('sessions');
+  const sessionsFunction = {
+    handler: sessionsHandler,
+    ...sessions,
+    functionName: 'lantern-sessions',
+    timeoutSeconds: functionTimeoutSeconds.sessions,
+  } as const;
   return [
     {
       method: 'POST',
@@ -415,37 +421,25 @@ function chatRoutes(
           {
             method: 'GET',
             resource: '/v1/sessions',
-            handler: sessionsHandler,
-            ...sessions,
-            functionName: 'lantern-sessions',
-            timeoutSeconds: functionTimeoutSeconds.sessions,
+            ...sessionsFunction,
           } satisfies GatewayRoute,
         ]
       : []),
     {
       method: 'GET',
       resource: '/v1/sessions/{id}',
-      handler: sessionsHandler,
-      ...sessions,
-      functionName: 'lantern-sessions',
-      timeoutSeconds: functionTimeoutSeconds.sessions,
+      ...sessionsFunction,
     },
     {
       method: 'DELETE',
       resource: '/v1/sessions/{id}',
-      handler: sessionsHandler,
-      ...sessions,
-      functionName: 'lantern-sessions',
-      timeoutSeconds: functionTimeoutSeconds.sessions,
+      ...sessionsFunction,
     },
     {
       method: 'POST',
       resource: '/v1/sessions/{id}/feedback',
-      handler: sessionsHandler,
-      ...sessions,
+      ...sessionsFunction,
       requestModel: feedbackRequestModel,
-      functionName: 'lantern-sessions',
-      timeoutSeconds: functionTimeoutSeconds.sessions,
     },
     {
       method: 'GET',

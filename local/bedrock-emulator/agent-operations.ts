@@ -4,6 +4,7 @@
  * shapes and statuses (see docs/aws-reference.md §3); the router checks requests against the model.
  */
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
+import { EMULATOR_ACCOUNT_ID } from './account.ts';
 import { confluenceHostUrl, type DataSourceConfig } from './ingestion/data-sources.ts';
 import type { IngestionJobs, ListIngestionJobsRequest } from './ingestion/jobs.ts';
 import { awsJsonResponse, type EmulatorRoute } from './router.ts';
@@ -123,7 +124,7 @@ async function dataSourceConfiguration(source: DataSourceConfig) {
         hostUrl: await confluenceHostUrl(source),
         hostType: 'SAAS',
         authType: 'BASIC',
-        credentialsSecretArn: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:lantern-local-confluence',
+        credentialsSecretArn: `arn:aws:secretsmanager:us-east-1:${EMULATOR_ACCOUNT_ID}:secret:lantern-local-confluence`,
       },
     },
   };

@@ -34,16 +34,12 @@ export interface RagSessionsOptions {
 /** Bedrock keeps this much conversation; older turns stop influencing retrieval anyway. */
 const MAX_TURNS = 20;
 
-interface Entry {
-  session: Session;
-}
-
 export class RagSessions {
   readonly #lifetimeMs: number;
   readonly #maxSessions: number;
   readonly #now: () => number;
   /** Map iteration order is insertion order: re-inserting on use keeps it least-recent first. */
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries = new Map<string, Session>();
 
   constructor(options: RagSessionsOptions = {}) {
     this.#lifetimeMs = options.lifetimeMs ?? 24 * 60 * 60 * 1000;
@@ -58,7 +54,7 @@ export class RagSessions {
   create(knowledgeBaseId: string): Session {
     const now = this.#now();
     const session: Session = { sessionId: randomUUID(), knowledgeBaseId, createdAt: now, turns: [] };
-    this.#entries.set(session.sessionId, { session });
+    this.#entries.set(session.sessionId, session);
     while (this.#entries.size > this.#maxSessions) {
       const oldest = this.#entries.keys().next().value;
       if (oldest === undefined) break;
@@ -69,17 +65,18 @@ export class RagSessions {
 
   /** The live session with this id, or undefined when it never existed or has expired. */
   get(sessionId: string): Session | undefined {
-    const entry = this.#entries.get(sessionId);
-    if (entry === undefined) return undefined;
+    const session = this.#entries.get(sessionId);
+    if (session === undefined) return undefined;
     this.#entries.delete(sessionId);
-    if (this.#now() - entry.session.createdAt > this.#lifetimeMs) return undefined;
-    this.#entries.set(sessionId, entry);
-    return entry.session;
+    if (this.#now() - session.createdAt > this.#lifetimeMs) return undefined;
+    this.#entries.set(sessionId, session);
+    return session;
   }
 
   addTurn(sessionId: string, turn: SessionTurn): void {
-    const entry = this.#entries.get(sessionId);
-    if (entry === undefined) return;
-    entry.session = { ...entry.session, turns: [...entry.session.turns, turn].slice(-MAX_TURNS) };
+    const session = this.#entries.get(sessionId);
+    // Setting an existing key keeps its place in the least-recently-used order.
+    if (session)
+      this.#entries.set(sessionId, { ...session, turns: [...session.turns, turn].slice(-MAX_TURNS) });
   }
 }

@@ -10,7 +10,7 @@ import { constants } from 'node:fs';
 import { lstat, open, readFile, realpath, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { z } from 'zod';
-import { SIDECAR_SUFFIX } from '../../../config/document-formats.ts';
+import { MAX_FILE_BYTES, SIDECAR_SUFFIX } from '../../../config/document-formats.ts';
 import {
   documentFromText,
   isInside,
@@ -23,7 +23,7 @@ import type { DocumentMetadata } from './metadata.ts';
 import { parseSidecar } from './sidecar.ts';
 
 /** Bedrock's limit on one file of a data source: 50 MB. */
-export const DEFAULT_MAX_DOCUMENT_BYTES = 50 * 1024 * 1024;
+export const DEFAULT_MAX_DOCUMENT_BYTES = MAX_FILE_BYTES;
 
 interface DataSourceBase {
   readonly dataSourceId: string;
@@ -224,7 +224,7 @@ async function scanConfluence(source: ConfluenceDataSourceConfig, root: string):
     };
   });
   // A Confluence export holds pages only: its other files are no content of the site.
-  return { ...scan, rejected: [...rejected, ...scan.rejected], ignored: [] };
+  return { ...scan, rejected: [...rejected, ...scan.rejected] };
 }
 
 /** How many files are read at once while scanning. */
@@ -271,7 +271,7 @@ async function scanFiles(
         continue;
       }
       const sidecar = await readSidecar(root, source.folder, relativePath, maxBytes);
-      if (sidecar.kind === 'failed' || sidecar.present) metadataScanned += 1;
+      if (sidecar.kind !== 'absent') metadataScanned += 1;
       if (sidecar.kind === 'failed') {
         results[index] = {
           rejected: { relativePath, sourceUri, reason: `${relativePath}: ${sidecar.reason}` },
@@ -286,7 +286,8 @@ async function scanFiles(
       }
       let text: string | undefined = read.text;
       // A changed sidecar changes the document's metadata: it is re-ingested as modified.
-      const contentHash = sha256(Buffer.concat([read.raw, Buffer.from(hashSuffix), sidecar.raw]));
+      const sidecarRaw = sidecar.kind === 'read' ? sidecar.raw : Buffer.alloc(0);
+      const contentHash = sha256(Buffer.concat([read.raw, Buffer.from(hashSuffix), sidecarRaw]));
       const keep = retained + read.raw.length <= RETAINED_BYTES;
       if (keep) retained += read.raw.length;
       else text = undefined;
@@ -294,7 +295,7 @@ async function scanFiles(
         relativePath,
         sourceUri,
         contentHash,
-        ...(sidecar.present ? { sidecarHash: sha256(sidecar.raw) } : {}),
+        ...(sidecar.kind === 'read' ? { sidecarHash: sha256(sidecar.raw) } : {}),
         load: async () => {
           let content = text;
           text = undefined;
@@ -307,7 +308,9 @@ async function scanFiles(
             }
             content = again.text;
           }
-          return prepare(documentFromText(relativePath, content, sidecar.metadata));
+          return prepare(
+            documentFromText(relativePath, content, sidecar.kind === 'read' ? sidecar.metadata : {}),
+          );
         },
       };
     }
@@ -325,24 +328,24 @@ async function scanFiles(
   return { documents, rejected, skipped, ignored: [], metadataScanned };
 }
 
-/** A document's `.metadata.json` sidecar: absent (empty), read, or unreadable (the document fails). */
+/** A document's `.metadata.json` sidecar: absent, read, or unreadable (the document fails). */
 async function readSidecar(
   root: string,
   folder: string,
   relativePath: string,
   maxBytes: number,
 ): Promise<
-  | { kind: 'read'; present: boolean; raw: Buffer; metadata: DocumentMetadata }
-  | { kind: 'failed'; present: true; reason: string }
+  | { kind: 'absent' }
+  | { kind: 'read'; raw: Buffer; metadata: DocumentMetadata }
+  | { kind: 'failed'; reason: string }
 > {
   const read = await readDocumentFile(root, folder, `${relativePath}${SIDECAR_SUFFIX}`, maxBytes);
-  if (read.kind === 'gone') return { kind: 'read', present: false, raw: Buffer.alloc(0), metadata: {} };
-  if (read.kind === 'failed')
-    return { kind: 'failed', present: true, reason: `its metadata file ${read.reason}` };
+  if (read.kind === 'gone') return { kind: 'absent' };
+  if (read.kind === 'failed') return { kind: 'failed', reason: `its metadata file ${read.reason}` };
   try {
-    return { kind: 'read', present: true, raw: read.raw, metadata: parseSidecar(read.text) };
+    return { kind: 'read', raw: read.raw, metadata: parseSidecar(read.text) };
   } catch (error) {
-    return { kind: 'failed', present: true, reason: (error as Error).message };
+    return { kind: 'failed', reason: (error as Error).message };
   }
 }
 
