@@ -63,7 +63,10 @@ describe('ingestion statistics count metadata files as the model documents them'
   });
 
   it('counts a changed metadata file once when its document is left with no text to index', async () => {
-    fixture = await startJobEmulator({ 'alpha.md': page('Alpha'), 'alpha.md.metadata.json': sidecar('alpha') });
+    fixture = await startJobEmulator({
+      'alpha.md': page('Alpha'),
+      'alpha.md.metadata.json': sidecar('alpha'),
+    });
     await fixture.sync();
     await fixture.write({ 'alpha.md': '# \n', 'alpha.md.metadata.json': sidecar('alpha-2') });
     const job = await fixture.sync();
