@@ -157,10 +157,20 @@ async function scanS3(source: S3DataSourceConfig, root: string): Promise<DataSou
     sourceUri: uriOf(relativePath),
     reason: `${relativePath}: the emulator cannot read ${extname(relativePath).toLowerCase()} files (Bedrock ingests them); it is not indexed locally.`,
   }));
+  // Bedrock scans the metadata file of a document the emulator cannot read as well.
+  const sidecarsBesideUnread = await Promise.all(
+    unreadable.map((path) =>
+      stat(join(source.folder, `${path}${SIDECAR_SUFFIX}`)).then(
+        (found) => found.isFile(),
+        () => false,
+      ),
+    ),
+  );
   return {
     ...scan,
     rejected: [...refusedFolders(refused), ...scan.rejected, ...cannotRead],
     ignored: unsupported.map(uriOf),
+    metadataScanned: scan.metadataScanned + sidecarsBesideUnread.filter(Boolean).length,
   };
 }
 

@@ -77,6 +77,16 @@ describe('ingestion statistics count metadata files as the model documents them'
     });
   });
 
+  it('counts the metadata file of a document the emulator cannot read (Bedrock reads both)', async () => {
+    fixture = await startJobEmulator({
+      'alpha.md': page('Alpha'),
+      'report.pdf': '%PDF-1.4',
+      'report.pdf.metadata.json': sidecar('report'),
+    });
+    const job = await fixture.sync();
+    expect(job.statistics).toMatchObject({ numberOfMetadataDocumentsScanned: 1, numberOfDocumentsFailed: 1 });
+  });
+
   it('counts a metadata file that cannot be read as scanned, and fails its document', async () => {
     fixture = await startJobEmulator({ 'alpha.md': page('Alpha'), 'alpha.md.metadata.json': '{not json' });
     const job = await fixture.sync();
