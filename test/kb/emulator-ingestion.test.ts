@@ -25,11 +25,7 @@ import {
   StopIngestionJobCommand,
   ValidationException,
 } from '@aws-sdk/client-bedrock-agent';
-import {
-  BedrockAgentRuntimeClient,
-  RetrieveAndGenerateCommand,
-  RetrieveCommand,
-} from '@aws-sdk/client-bedrock-agent-runtime';
+import { BedrockAgentRuntimeClient, RetrieveAndGenerateCommand } from '@aws-sdk/client-bedrock-agent-runtime';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
 import {
@@ -41,6 +37,7 @@ import {
 import { syncDataSource } from '../../local/bedrock-emulator/ingestion/sync.ts';
 import { KnowledgeBase } from '../../local/bedrock-emulator/knowledge-base.ts';
 import { rejection } from '../helpers/rejection.ts';
+import { retrieve, waitForJob } from '../local/bedrock-emulator/ingestion/job-fixture.ts';
 
 const KB = 'KBINGEST01';
 const DS = 'DSDOCS0001';
@@ -160,48 +157,8 @@ async function start(
   return response.ingestionJob;
 }
 
-/** Polls GetIngestionJob until the job is terminal (bounded); returns every status seen. */
-async function waitForJob(
-  agent: BedrockAgentClient,
-  job: IngestionJob,
-  timeoutMs = 10_000,
-): Promise<{ job: IngestionJob; seen: string[] }> {
-  const seen: string[] = [job.status ?? ''];
-  const deadline = Date.now() + timeoutMs;
-  let current = job;
-  while (!['COMPLETE', 'FAILED', 'STOPPED'].includes(current.status ?? '')) {
-    if (Date.now() > deadline) throw new Error(`job ${job.ingestionJobId} still ${current.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-    const response = await agent.send(
-      new GetIngestionJobCommand({
-        knowledgeBaseId: KB,
-        dataSourceId: current.dataSourceId ?? DS,
-        ingestionJobId: job.ingestionJobId ?? '',
-      }),
-    );
-    current = response.ingestionJob ?? current;
-    if (seen.at(-1) !== current.status) seen.push(current.status ?? '');
-  }
-  return { job: current, seen };
-}
-
 async function sync(agent: BedrockAgentClient, dataSourceId = DS) {
   return (await waitForJob(agent, await start(agent, dataSourceId))).job;
-}
-
-/** Every retrieved chunk (up to 50) as its source URI and text. */
-async function retrieve(runtime: BedrockAgentRuntimeClient, text: string) {
-  const response = await runtime.send(
-    new RetrieveCommand({
-      knowledgeBaseId: KB,
-      retrievalQuery: { text },
-      retrievalConfiguration: { vectorSearchConfiguration: { numberOfResults: 50 } },
-    }),
-  );
-  return (response.retrievalResults ?? []).map((r) => ({
-    uri: r.location?.s3Location?.uri ?? '',
-    text: r.content?.text ?? '',
-  }));
 }
 
 async function answer(runtime: BedrockAgentRuntimeClient, text: string) {
@@ -484,7 +441,7 @@ describe('incremental ingestion: statistics and no stale or orphan chunks', () =
   it('replaces a modified document: its old text is gone from Retrieve and RetrieveAndGenerate', async () => {
     // A shorter new version: fewer chunks than before must leave no chunk of the old one behind.
     const SSO = 's3://docs/account/single-sign-on.md';
-    const before = (await retrieve(runtime, 'single sign-on SAML identity provider')).filter(
+    const before = (await retrieve(runtime, KB, 'single sign-on SAML identity provider')).filter(
       (r) => r.uri === SSO,
     );
     expect(before.some((r) => /SAML/.test(r.text))).toBe(true);
@@ -501,7 +458,7 @@ describe('incremental ingestion: statistics and no stale or orphan chunks', () =
     });
     // Whatever the query, the document has exactly one chunk now: its new text.
     for (const query of ['single sign-on SAML identity provider Okta', 'passkey broker single sign-on']) {
-      const chunks = (await retrieve(runtime, query)).filter((r) => r.uri === SSO);
+      const chunks = (await retrieve(runtime, KB, query)).filter((r) => r.uri === SSO);
       expect(chunks.map((r) => r.text)).toEqual([
         'Single sign-on\nSingle sign-on now works only through the Brambledesk passkey broker.',
       ]);
@@ -522,9 +479,9 @@ describe('incremental ingestion: statistics and no stale or orphan chunks', () =
       numberOfDocumentsDeleted: 2,
     });
     expect(
-      (await retrieve(runtime, 'quokka exporter archive')).filter((r) => /quokka/i.test(r.text)),
+      (await retrieve(runtime, KB, 'quokka exporter archive')).filter((r) => /quokka/i.test(r.text)),
     ).toEqual([]);
-    const uris = (await retrieve(runtime, 'refund policy refunded money back')).map((r) => r.uri);
+    const uris = (await retrieve(runtime, KB, 'refund policy refunded money back')).map((r) => r.uri);
     expect(uris.length).toBeGreaterThan(0);
     expect(uris).not.toContain('s3://docs/billing/refund-policy.md');
     const rag = await answer(runtime, 'How often does the quokka exporter run?');
@@ -608,7 +565,7 @@ describe('bad files never crash a job', () => {
     );
     expect(reasons).toHaveLength(7);
     // The good documents (one of them inside the folder named like a document) answer.
-    const uris = (await retrieve(runtime, 'webhook delivery retries refunded annual plans')).map(
+    const uris = (await retrieve(runtime, KB, 'webhook delivery retries refunded annual plans')).map(
       (r) => r.uri,
     );
     expect(new Set(uris)).toEqual(new Set(['s3://docs/refunds.md', 's3://docs/folder.md/webhooks.md']));
@@ -643,10 +600,10 @@ describe('bad files never crash a job', () => {
       numberOfDocumentsSkipped: 1,
       numberOfDocumentsDeleted: 1,
     });
-    expect((await retrieve(runtime, 'refunded annual plans')).map((r) => r.uri)).toContain(
+    expect((await retrieve(runtime, KB, 'refunded annual plans')).map((r) => r.uri)).toContain(
       's3://docs/refunds.md',
     );
-    expect((await retrieve(runtime, 'webhook delivery retries')).map((r) => r.uri)).not.toContain(
+    expect((await retrieve(runtime, KB, 'webhook delivery retries')).map((r) => r.uri)).not.toContain(
       's3://docs/webhooks.md',
     );
   });
@@ -699,7 +656,7 @@ describe('links out of the data source folder', () => {
       'pelican console lever reboots',
       'root bin bash nologin',
     ])
-      found.push(...(await retrieve(runtime, text)));
+      found.push(...(await retrieve(runtime, KB, text)));
     return found;
   }
 
@@ -721,7 +678,7 @@ describe('links out of the data source folder', () => {
     });
     expect(leaked(await everything(runtime))).toEqual([]);
     // Links that stay inside are fine; a linked folder's documents come once, from where they are.
-    const uris = (await retrieve(runtime, 'webhook delivery retries refunded annual monthly plans')).map(
+    const uris = (await retrieve(runtime, KB, 'webhook delivery retries refunded annual monthly plans')).map(
       (r) => r.uri,
     );
     expect(new Set(uris)).toEqual(
@@ -739,9 +696,9 @@ describe('links out of the data source folder', () => {
     expect(job.failureReasons).toEqual([
       'webhooks.md: is a link to a file outside the data source folder; it is not read.',
     ]);
-    expect((await retrieve(runtime, 'narwhal vault code walrus')).map((r) => r.text).join('\n')).not.toMatch(
-      /walrus/,
-    );
+    expect(
+      (await retrieve(runtime, KB, 'narwhal vault code walrus')).map((r) => r.text).join('\n'),
+    ).not.toMatch(/walrus/);
   });
 
   it('refuses, in a Confluence export, a page and a pages.json that are links outside', async () => {
@@ -783,7 +740,7 @@ describe('links out of the data source folder', () => {
     const job = await sync(agent);
     expect(job.status).toBe('COMPLETE');
     expect(job.failureReasons).toBeUndefined();
-    expect(new Set((await retrieve(runtime, 'refunded annual plans')).map((r) => r.uri))).toEqual(
+    expect(new Set((await retrieve(runtime, KB, 'refunded annual plans')).map((r) => r.uri))).toEqual(
       new Set(['s3://docs/refunds.md', 's3://docs/alias.md']),
     );
   });

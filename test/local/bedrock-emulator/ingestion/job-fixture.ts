@@ -66,32 +66,10 @@ export async function startJobEmulator(files: Readonly<Record<string, string>>):
       const started = await agent.send(
         new StartIngestionJobCommand({ knowledgeBaseId: KB, dataSourceId: DS }),
       );
-      let job = started.ingestionJob;
-      for (let polls = 0; polls < 500; polls++) {
-        if (job === undefined) throw new Error('no ingestion job');
-        if (['COMPLETE', 'FAILED', 'STOPPED'].includes(job.status ?? '')) return job;
-        await new Promise((resolve) => setTimeout(resolve, 10));
-        const response = await agent.send(
-          new GetIngestionJobCommand({
-            knowledgeBaseId: KB,
-            dataSourceId: DS,
-            ingestionJobId: job.ingestionJobId,
-          }),
-        );
-        job = response.ingestionJob;
-      }
-      throw new Error(`ingestion job ${job?.ingestionJobId} did not end`);
+      if (!started.ingestionJob) throw new Error('no ingestion job');
+      return (await waitForJob(agent, started.ingestionJob)).job;
     },
-    retrievedUris: async (text) => {
-      const response = await runtime.send(
-        new RetrieveCommand({
-          knowledgeBaseId: KB,
-          retrievalQuery: { text },
-          retrievalConfiguration: { vectorSearchConfiguration: { numberOfResults: 50 } },
-        }),
-      );
-      return (response.retrievalResults ?? []).map((result) => result.location?.s3Location?.uri ?? '');
-    },
+    retrievedUris: async (text) => (await retrieve(runtime, KB, text)).map((chunk) => chunk.uri),
     close: async () => {
       agent.destroy();
       runtime.destroy();
@@ -99,4 +77,44 @@ export async function startJobEmulator(files: Readonly<Record<string, string>>):
       await rm(folder, { recursive: true, force: true });
     },
   };
+}
+
+/** Polls GetIngestionJob until the job is terminal (bounded); returns every status seen. */
+export async function waitForJob(
+  agent: BedrockAgentClient,
+  job: IngestionJob,
+  timeoutMs = 10_000,
+): Promise<{ job: IngestionJob; seen: string[] }> {
+  const seen: string[] = [job.status ?? ''];
+  const deadline = Date.now() + timeoutMs;
+  let current = job;
+  while (!['COMPLETE', 'FAILED', 'STOPPED'].includes(current.status ?? '')) {
+    if (Date.now() > deadline) throw new Error(`job ${job.ingestionJobId} still ${current.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const response = await agent.send(
+      new GetIngestionJobCommand({
+        knowledgeBaseId: job.knowledgeBaseId ?? '',
+        dataSourceId: job.dataSourceId ?? '',
+        ingestionJobId: job.ingestionJobId ?? '',
+      }),
+    );
+    current = response.ingestionJob ?? current;
+    if (seen.at(-1) !== current.status) seen.push(current.status ?? '');
+  }
+  return { job: current, seen };
+}
+
+/** Every retrieved chunk (up to 50) as its source URI and text. */
+export async function retrieve(runtime: BedrockAgentRuntimeClient, knowledgeBaseId: string, text: string) {
+  const response = await runtime.send(
+    new RetrieveCommand({
+      knowledgeBaseId,
+      retrievalQuery: { text },
+      retrievalConfiguration: { vectorSearchConfiguration: { numberOfResults: 50 } },
+    }),
+  );
+  return (response.retrievalResults ?? []).map((r) => ({
+    uri: r.location?.s3Location?.uri ?? '',
+    text: r.content?.text ?? '',
+  }));
 }
