@@ -3,6 +3,7 @@
  * request like AWS, resolves the knowledge base (and session), and answers in the model's shapes.
  */
 import { knowledgeBaseSettings } from '../../config/knowledge-base.ts';
+import { signedRegion } from './account.ts';
 import {
   type AnswerSettings,
   readAnswerSettings,
@@ -28,12 +29,12 @@ import {
 } from './guardrail/rag-screening.ts';
 import type { ServedGuardrail } from './guardrail/served-guardrail.ts';
 import type { KnowledgeBase, KnowledgeBaseChunk, RetrievedChunk } from './knowledge-base.ts';
-import { assertGenerationModel, signedRegion } from './protocol/model-lifecycle.ts';
+import { assertGenerationModel } from './protocol/model-lifecycle.ts';
 import { decomposeQuestion, interleave } from './retrieval/query-decomposition.ts';
 import type { QueryPlan } from './retrieval/query-plan.ts';
 import { readVectorSearch, runVectorSearch, type VectorSearch } from './retrieval/vector-search.ts';
 import { awsJsonResponse, type EmulatorRoute } from './router.ts';
-import type { RetrieveAndGenerateRequest, RetrieveRequest } from './schemas.ts';
+import type { RetrieveAndGenerateRequest, RetrieveRequest, VectorSearchConfiguration } from './schemas.ts';
 import { assertSearchType } from './search-type.ts';
 import type { RagSessions } from './sessions.ts';
 import type { EmulatorRequest } from './transport.ts';
@@ -71,15 +72,24 @@ export function agentRuntimeRoutes(context: OperationContext): EmulatorRoute[] {
   ];
 }
 
+/** A request's search settings, checked against what the knowledge base's vector store supports. */
+function searchSettings(
+  kb: KnowledgeBase,
+  configuration: VectorSearchConfiguration | undefined,
+  path: string,
+  region: string,
+): VectorSearch {
+  assertSearchType(configuration, kb);
+  return readVectorSearch(configuration, knowledgeBaseSettings.numberOfResults, path, region, kb.vectorStore);
+}
+
 function retrieve(context: OperationContext, request: RetrieveRequest, wire: EmulatorRequest) {
   const kb = findKnowledgeBase(context, request.knowledgeBaseId);
-  assertSearchType(request.retrievalConfiguration?.vectorSearchConfiguration, kb);
-  const search = readVectorSearch(
+  const search = searchSettings(
+    kb,
     request.retrievalConfiguration?.vectorSearchConfiguration,
-    knowledgeBaseSettings.numberOfResults,
     'retrievalConfiguration.vectorSearchConfiguration',
     signedRegion(wire.headers),
-    kb.vectorStore,
   );
   // Like a vector store, Retrieve always returns its nearest chunks; relevance is the caller's call.
   const text = request.retrievalQuery.text;
@@ -153,13 +163,11 @@ export function startAnswer(context: OperationContext, body: unknown, wire: Emul
   const region = signedRegion(wire.headers);
   assertGenerationModel(kbConfiguration.modelArn, context.now(), region);
   const kbPath = 'retrieveAndGenerateConfiguration.knowledgeBaseConfiguration';
-  assertSearchType(kbConfiguration.retrievalConfiguration?.vectorSearchConfiguration, kb);
-  const search = readVectorSearch(
+  const search = searchSettings(
+    kb,
     kbConfiguration.retrievalConfiguration?.vectorSearchConfiguration,
-    knowledgeBaseSettings.numberOfResults,
     `${kbPath}.retrievalConfiguration.vectorSearchConfiguration`,
     region,
-    kb.vectorStore,
   );
   const settings = readAnswerSettings(
     kbConfiguration.generationConfiguration,

@@ -3,8 +3,9 @@
  * reranker (retrieval/rerank.ts), the same scorer as reranked retrieval, and answers the best
  * `numberOfResults` (all by default) as `{index, relevanceScore}`, best first.
  */
+
+import { signedRegion } from './account.ts';
 import { validationError } from './errors.ts';
-import { signedRegion } from './protocol/model-lifecycle.ts';
 import { rerank } from './retrieval/rerank.ts';
 import { assertRerankModel } from './retrieval/rerank-models.ts';
 import { awsJsonResponse, type EmulatorRoute } from './router.ts';

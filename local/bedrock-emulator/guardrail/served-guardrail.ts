@@ -3,9 +3,8 @@
  * `config/guardrail.ts`), how requests name it, and the bedrock-runtime ApplyGuardrail operation.
  */
 import { type GuardrailPolicy, guardrailPolicy, localGuardrail } from '../../../config/guardrail.ts';
-import { EMULATOR_ACCOUNT_ID } from '../account.ts';
+import { EMULATOR_ACCOUNT_ID, signedRegion } from '../account.ts';
 import { resourceNotFoundError, validationError } from '../errors.ts';
-import { signedRegion } from '../protocol/model-lifecycle.ts';
 import { awsJsonResponse, type EmulatorRoute } from '../router.ts';
 import { type CompiledGuardrail, compileGuardrail, evaluateGuardrail } from './engine.ts';
 

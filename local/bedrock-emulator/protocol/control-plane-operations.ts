@@ -9,10 +9,10 @@ import {
   callableFrom,
   parseModelReference,
 } from '../../../config/bedrock-models.ts';
-import { EMULATOR_ACCOUNT_ID } from '../account.ts';
+import { EMULATOR_ACCOUNT_ID, signedRegion } from '../account.ts';
 import { resourceNotFoundError } from '../errors.ts';
 import { awsJsonResponse, type EmulatorRoute } from '../router.ts';
-import { END_OF_LIFE_MESSAGE, modelLifecycle, signedRegion } from './model-lifecycle.ts';
+import { END_OF_LIFE_MESSAGE, modelLifecycle } from './model-lifecycle.ts';
 
 /** The account an ARN names; otherwise the one account the emulator answers as (AWS: the caller's). */
 const accountOf = (identifier: string): string =>

@@ -23,15 +23,6 @@ import { resourceNotFoundError, validationError } from '../errors.ts';
 export const END_OF_LIFE_MESSAGE =
   'This model version has reached the end of its life. Please refer to the AWS documentation for more details.';
 
-export const DEFAULT_REGION = 'us-east-1';
-
-/** The region a request was signed for (SigV4 credential scope), which is where AWS would serve it. */
-export function signedRegion(headers: Readonly<Record<string, string | string[] | undefined>>): string {
-  const authorization = headers.authorization;
-  const text = Array.isArray(authorization) ? authorization[0] : authorization;
-  return /Credential=[^/]+\/\d{8}\/([a-z0-9-]+)\//.exec(text ?? '')?.[1] ?? DEFAULT_REGION;
-}
-
 export interface LifecycleLookup {
   readonly facts: BedrockModelFacts;
   readonly status: 'ACTIVE' | 'LEGACY' | 'EOL';
