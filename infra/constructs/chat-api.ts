@@ -194,7 +194,8 @@ export class ChatApi extends Construct {
             integrationLatencyMs: AccessLogField.contextIntegrationLatency(),
             responseLength: AccessLogField.contextResponseLength(),
             errorType: AccessLogField.contextErrorResponseType(),
-            validationError: AccessLogField.contextErrorValidationErrorString(),
+            // Not $context.error.validationErrorString: the validator quotes the refused value, and a
+            // question too long for the model is refused before the guardrail could mask it.
             wafStatus: AccessLogField.contextWafResponseCode(),
             xrayTraceId: AccessLogField.contextXrayTraceId(),
           }),

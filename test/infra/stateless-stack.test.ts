@@ -546,6 +546,14 @@ describe('REST API', () => {
     });
   });
 
+  it('keeps request text out of the access log: no validator message, which quotes the refused value', () => {
+    const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0];
+    const format = String(stage?.Properties?.AccessLogSetting?.Format);
+    expect(format).toContain('$context.error.responseType');
+    expect(format).not.toContain('validationErrorString');
+    expect(format).not.toMatch(/\$(context\.)?(input|requestOverride|context\.error\.message)/);
+  });
+
   it('meters API keys with a usage plan: throttle and a monthly quota on stage prod', () => {
     template.hasResourceProperties('AWS::ApiGateway::UsagePlan', {
       Throttle: { RateLimit: 10, BurstLimit: 20 },
