@@ -31,8 +31,9 @@ export function parseJsonBody<T>(event: APIGatewayProxyEvent, schema: z.core.$Zo
   if (!raw.trim()) throw new BadRequestError('Request body is required and must be a JSON object');
   let data: unknown;
   try {
-    data = JSON.parse(raw);
-  } catch {
+    data = JSON.parse(raw, refuseUnsafeText);
+  } catch (error) {
+    if (error instanceof ValidationError) throw error;
     throw new BadRequestError('Request body is not valid JSON');
   }
   const result = z.safeParse(schema, data);
@@ -47,6 +48,17 @@ export const MAX_PATH_ID_LENGTH = 128;
 export function pathParameter(event: APIGatewayProxyEvent, name: string): string | undefined {
   const value = event.pathParameters?.[name];
   return value && value.length <= MAX_PATH_ID_LENGTH ? value : undefined;
+}
+
+/**
+ * A JSON `__proto__` member is an own property the schemas never see (it would pass as known), and
+ * an unpaired surrogate (`"\ud800"` in JSON) is no Unicode text DynamoDB or Bedrock can be trusted to take.
+ */
+function refuseUnsafeText(key: string, value: unknown): unknown {
+  if (key === '__proto__') throw new ValidationError('Unknown member(s): __proto__');
+  if (/\p{Cs}/u.test(key) || (typeof value === 'string' && /\p{Cs}/u.test(value)))
+    throw new ValidationError('Text must be valid Unicode (it holds an unpaired surrogate)');
+  return value;
 }
 
 function describeIssues(error: z.core.$ZodError): string {

@@ -191,9 +191,12 @@ const oddText = (maxLength: number) =>
   );
 
 /** What `message` must be for the API to accept it: 1 to 1,000 characters once trimmed. */
+/** Text with an unpaired surrogate, which the API refuses wherever it appears in a body. */
+const unpaired = (text: string) => /\p{Cs}/u.test(text);
+
 const validMessage = (message: string) => {
   const trimmed = message.trim();
-  return trimmed.length >= 1 && trimmed.length <= 1_000;
+  return trimmed.length >= 1 && trimmed.length <= 1_000 && !unpaired(message);
 };
 
 const wrongType = fc.oneof(
@@ -262,6 +265,37 @@ describe('bad bodies get a JSON 4xx and change nothing', () => {
     );
   });
 
+  it('refuse a __proto__ member and unpaired surrogates by name, where the schemas would not see them', async () => {
+    const refused: [string, string, string][] = [
+      [
+        '/v1/chat',
+        '{"message":"How do I reset my password?","__proto__":{"x":1}}',
+        'Unknown member(s): __proto__',
+      ],
+      ['/v1/chat/stream', '{"message":"reset \\ud800 password"}', 'unpaired surrogate'],
+      [
+        '/v1/chat',
+        '{"message":"How do I reset my password?","clientMessageId":"\\udc00"}',
+        'unpaired surrogate',
+      ],
+      [
+        `/v1/sessions/${alice[0]}/feedback`,
+        '{"messageId":"m","rating":"up","comment":"\\udfffx"}',
+        'unpaired surrogate',
+      ],
+    ];
+    for (const [path, body, message] of refused) {
+      const res = await post(path, body);
+      expect(res.status, `${path} ${body}`).toBe(400);
+      expect(res.json.error).toMatchObject({ code: 'VALIDATION_ERROR' });
+      expect(res.json.error.message).toContain(message);
+    }
+    // A pair of surrogates is one character (an emoji), and welcome.
+    const emoji = await post('/v1/chat', '{"message":"How do I reset my password? \\ud83d\\ude00"}');
+    expect(emoji.status, describeResponse(emoji)).toBe(200);
+    createdOnPurpose.add(emoji.json.sessionId);
+  });
+
   it('odd unicode messages of 0 to 5,000 characters: 400 when invalid, else the unknown session’s 404', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -274,7 +308,9 @@ describe('bad bodies get a JSON 4xx and change nothing', () => {
           const res = await post(path, JSON.stringify({ message, sessionId }));
           const context = `POST ${path} message ${JSON.stringify(message.slice(0, 80))} (${message.length})`;
           expectJsonClientError(res, context);
-          expect(res.json.error.code, context).toBe(validMessage(message) ? 'NOT_FOUND' : 'VALIDATION_ERROR');
+          expect(res.json.error.code, context).toBe(
+            validMessage(message) && !unpaired(sessionId) ? 'NOT_FOUND' : 'VALIDATION_ERROR',
+          );
         },
       ),
       { numRuns: 250 },
