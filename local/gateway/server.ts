@@ -175,8 +175,9 @@ async function handle(
   }
   if (options.site && method === 'GET' && (await serveStatic(options.site, path, res))) return;
 
-  const match = matchRoute(options.routes, method === 'HEAD' ? 'GET' : method, path);
-  // An unknown route or method is API Gateway's missing authentication token.
+  const match = matchRoute(options.routes, method, path);
+  // An unknown route or method is API Gateway's missing authentication token. HEAD too: a REST API
+  // answers only the methods it declares, and Lantern declares no HEAD.
   if (!match) return answerAs(GATEWAY_ERRORS.MISSING_AUTHENTICATION_TOKEN, 403, MISSING_TOKEN);
   if (match.route.resource === '/v1/health' && options.isReady && !options.isReady()) {
     return fail(503, 'SERVICE_UNAVAILABLE', options.notReadyReason?.() ?? 'Starting up', {
@@ -268,7 +269,7 @@ async function handle(
   }
   const outcome = await withinDeadlines((handler as ApiHandler)(event, context), deadlines);
   if ('overrun' in outcome) return fail(...overrunAnswer(outcome.overrun));
-  writeProxyResult(res, outcome.value, method === 'HEAD', fail);
+  writeProxyResult(res, outcome.value, fail);
 }
 
 /**
@@ -330,12 +331,7 @@ function lowerCaseKeys(headers: Record<string, string>): Record<string, string> 
   );
 }
 
-function writeProxyResult(
-  res: ServerResponse,
-  result: APIGatewayProxyResult,
-  headOnly: boolean,
-  fail: GatewayFailure,
-): void {
+function writeProxyResult(res: ServerResponse, result: APIGatewayProxyResult, fail: GatewayFailure): void {
   if (!result || typeof result.statusCode !== 'number') {
     // What API Gateway does with a malformed Lambda proxy response.
     fail(...gatewayAnswer(GATEWAY_ERRORS.DEFAULT_5XX, 502));
@@ -352,7 +348,7 @@ function writeProxyResult(
     ? Buffer.from(result.body ?? '', 'base64')
     : Buffer.from(result.body ?? '', 'utf8');
   res.writeHead(result.statusCode, { ...headers, 'content-length': String(body.length) });
-  res.end(headOnly ? undefined : body);
+  res.end(body);
 }
 
 /** The IAM identity an operator request carries on AWS; locally, a valid `x-admin-key` maps to one. */

@@ -415,21 +415,17 @@ function resolvedPath(raw: string): string | undefined {
 /** The few successes a request with Alice's key may legitimately get; anything else must be a JSON 4xx. */
 function legitimateSuccess(method: string, rawPath: string, res: RawResponse, withKey: boolean): boolean {
   if (method === 'OPTIONS') return res.status === 204 && res.text === '';
-  if (res.status !== 200 || (method !== 'GET' && method !== 'HEAD')) return false;
+  if (res.status !== 200 || method !== 'GET') return false;
   const path = resolvedPath(rawPath);
   if (path === undefined) return false;
   const segments = path.split('/').filter(Boolean);
-  if (segments.join('/') === 'v1/health') return method === 'HEAD' || res.json?.status === 'ok';
+  if (segments.join('/') === 'v1/health') return res.json?.status === 'ok';
   if (path === '/' || path.startsWith('/playground/')) {
     // Only the playground's own files (and its config): never anything outside its folder.
-    return method === 'HEAD' || staticBodies.has(res.text) || res.json?.apiKey !== undefined;
+    return staticBodies.has(res.text) || res.json?.apiKey !== undefined;
   }
   if (segments.length === 3 && segments[0] === 'v1' && segments[1] === 'sessions') {
-    return (
-      withKey &&
-      alice.includes(segments[2] ?? '') &&
-      (method === 'HEAD' || res.json?.sessionId === segments[2])
-    );
+    return withKey && alice.includes(segments[2] ?? '') && res.json?.sessionId === segments[2];
   }
   return false;
 }

@@ -291,6 +291,10 @@ describe('local gateway: API keys and operator credentials as the deployed API a
         error: { code: 'FORBIDDEN', message: 'Missing Authentication Token' },
       });
     }
+    // No route declares HEAD, so API Gateway does not answer it as a GET.
+    const head = await fetch(url('/v1/health'), { method: 'HEAD', headers: { 'x-api-key': KEY } });
+    expect(head.status).toBe(403);
+    expect(head.headers.get('content-type')).toContain('application/json');
     const wrong = await fetch(url('/v1/admin/knowledge-base/jobs'), { headers: { 'x-admin-key': KEY } });
     expect(wrong.status).toBe(403);
     expect(((await wrong.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
