@@ -78,7 +78,7 @@ export class SlackIntegration extends Construct {
     this.eventsFunction.addToRolePolicy(
       new PolicyStatement({
         sid: 'RecordSlackEvents',
-        actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
         resources: [table.tableArn],
         // Only the event ledger's items, never a session's.
         conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SLACKEVENT#*'] } },

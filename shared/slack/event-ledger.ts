@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { sessionTable } from '../../config/table.ts';
 import { IdempotencyStore } from '../aws/idempotency-store.ts';
 
@@ -24,8 +24,9 @@ export interface SlackEventLedgerOptions {
  * table, expiring by TTL. Every write is a single-item conditional write (dynalite has no
  * transactions, and none is needed):
  *
- * - the events function records each delivery; Slack's retries of the same event find it and are
- *   acknowledged without being queued again;
+ * - the events function records each delivery (`received`) and marks it `queued` once the queue
+ *   took it; Slack's retries of a queued event are acknowledged without being queued again, while a
+ *   retry that finds it only `received` (the function died or failed before queueing it) queues it;
  * - the worker claims the event before answering, through the same `IdempotencyStore` as chat turns
  *   (a lease, so a crashed worker's claim runs out), and marks it answered afterwards, so a queue
  *   redelivery never posts a second answer. The answer itself is stored once per event because the
@@ -43,7 +44,11 @@ export class SlackEventLedger {
     this.work = new IdempotencyStore(db, options);
   }
 
-  /** Records the first delivery of an event: true if it is new, false for a retry or duplicate. */
+  /**
+   * Records a delivery of an event: true if it must be queued (it is new, or no earlier delivery
+   * got as far as queueing it), false once it is queued. Two deliveries racing before either is
+   * queued may both be queued; the worker's claim answers the event once.
+   */
   async recordDelivery(eventId: string, details: { teamId: string; retryNum?: number }): Promise<boolean> {
     try {
       await this.db.send(
@@ -56,13 +61,13 @@ export class SlackEventLedger {
             status: 'received',
             teamId: details.teamId,
             receivedAt: this.now().toISOString(),
-            ...(details.retryNum !== undefined ? { firstRetryNum: details.retryNum } : {}),
+            ...(details.retryNum !== undefined ? { retryNum: details.retryNum } : {}),
             [TTL]: this.epochSeconds() + this.options.ttlSeconds,
           },
           // An expired item may linger (TTL deletes late); its event is long past Slack's retries.
-          ConditionExpression: 'attribute_not_exists(#pk) OR #ttl <= :now',
-          ExpressionAttributeNames: { '#pk': PK, '#ttl': TTL },
-          ExpressionAttributeValues: { ':now': this.epochSeconds() },
+          ConditionExpression: 'attribute_not_exists(#pk) OR #ttl <= :now OR #status = :received',
+          ExpressionAttributeNames: { '#pk': PK, '#ttl': TTL, '#status': 'status' },
+          ExpressionAttributeValues: { ':now': this.epochSeconds(), ':received': 'received' },
         }),
       );
       return true;
@@ -72,21 +77,17 @@ export class SlackEventLedger {
     }
   }
 
-  /** Undoes `recordDelivery` when the event could not be queued, so Slack's retry is let through. */
-  async forgetDelivery(eventId: string): Promise<void> {
-    try {
-      await this.db.send(
-        new DeleteCommand({
-          TableName: this.options.tableName,
-          Key: { [PK]: eventPk(eventId), [SK]: EVENT_SK },
-          ConditionExpression: '#status = :received',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':received': 'received' },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+  /** Marks a recorded delivery queued: from now on Slack's retries of it are only acknowledged. */
+  async markQueued(eventId: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.options.tableName,
+        Key: { [PK]: eventPk(eventId), [SK]: EVENT_SK },
+        UpdateExpression: 'SET #status = :queued',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':queued': 'queued' },
+      }),
+    );
   }
 
   /**
@@ -110,7 +111,7 @@ export class SlackEventLedger {
     await this.work.release(workKey(eventId));
   }
 
-  /** The event's status (`received`, `working`, `answered`, `failed`), for tests and diagnostics. */
+  /** The event's status (`received`, `queued`, `working`, `answered`, `failed`), for tests and diagnostics. */
   async status(eventId: string): Promise<string | undefined> {
     const work = await this.work.status(workKey(eventId));
     if (work) return WORK_STATUS[work];

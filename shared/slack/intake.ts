@@ -10,7 +10,7 @@ import { verifySlackSignature } from './signature.ts';
 /** What the intake needs: the secrets, the event ledger and the queue to the worker. */
 export interface SlackEventsDeps {
   readonly credentials: SlackCredentialsProvider;
-  readonly ledger: Pick<SlackEventLedger, 'recordDelivery' | 'forgetDelivery'>;
+  readonly ledger: Pick<SlackEventLedger, 'recordDelivery' | 'markQueued'>;
   readonly queue: SlackJobQueue;
   readonly now?: () => Date;
 }
@@ -35,8 +35,9 @@ export type SlackIntakeReply =
   | { readonly type: 'unreadable'; readonly message: string };
 
 /**
- * Verifies Slack's signature on the raw body and accepts each event at once: records its `event_id`
- * (a retry of it is acknowledged and dropped) and queues it for the worker. No answer is computed
+ * Verifies Slack's signature on the raw body and accepts each event at once: records its `event_id`,
+ * queues it for the worker and marks it queued (a retry of a queued event is acknowledged and
+ * dropped; one of an event never queued is queued). No answer is computed
  * here, so the acknowledgement goes back well within Slack's 3 seconds. Throws `UnauthorizedError`
  * for an unsigned or wrongly signed request.
  */
@@ -107,29 +108,27 @@ export async function acceptSlackRequest(
     logger.info('Slack event ignored', { ...log, reason: decision.reason });
     return ACKNOWLEDGED;
   }
-  const first = await deps.ledger.recordDelivery(callback.event_id, {
+  const toQueue = await deps.ledger.recordDelivery(callback.event_id, {
     teamId: callback.team_id,
     ...(retryNum !== undefined ? { retryNum } : {}),
   });
-  if (!first) {
+  if (!toQueue) {
     countSlackEvent('duplicate');
-    logger.info('Slack event already received; acknowledged without queueing it again', {
+    logger.info('Slack event already queued; acknowledged without queueing it again', {
       ...log,
       retryReason: request.retryReason,
     });
     return ACKNOWLEDGED;
   }
-  try {
-    await deps.queue.enqueue({ version: 1, receivedAt: now.toISOString(), envelope: callback });
-  } catch (error) {
-    // Let Slack's retry through: it is the only other copy of this event.
-    await deps.ledger
-      .forgetDelivery(callback.event_id)
-      .catch((forgetError: unknown) =>
-        logger.error('could not forget a Slack event', { ...log, error: String(forgetError) }),
-      );
-    throw error;
-  }
+  // Marked queued only once the queue has it: if this invocation fails or dies first, Slack's retry
+  // finds the event unqueued and queues it.
+  await deps.queue.enqueue({ version: 1, receivedAt: now.toISOString(), envelope: callback });
+  await deps.ledger
+    .markQueued(callback.event_id)
+    // The event is queued: a retry would only queue it once more, which the worker's claim absorbs.
+    .catch((error: unknown) =>
+      logger.warn('could not mark a Slack event queued', { ...log, error: String(error) }),
+    );
   countSlackEvent('queued');
   logger.info('Slack event queued', log);
   return ACKNOWLEDGED;

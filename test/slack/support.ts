@@ -11,19 +11,20 @@ import type { ReplyTarget, SlackResponder } from '../../shared/slack/responder.t
 
 type Ledger = Pick<
   SlackEventLedger,
-  'recordDelivery' | 'forgetDelivery' | 'beginWork' | 'finishWork' | 'abandonWork' | 'status'
+  'recordDelivery' | 'markQueued' | 'beginWork' | 'finishWork' | 'abandonWork' | 'status'
 >;
 
 /** The ledger's contract in memory, for handler tests (the DynamoDB adapter has its own tests). */
 export class InMemoryLedger implements Ledger {
   readonly items = new Map<string, { status: string; leaseUntil?: number }>();
   async recordDelivery(eventId: string): Promise<boolean> {
-    if (this.items.has(eventId)) return false;
+    const status = this.items.get(eventId)?.status;
+    if (status !== undefined && status !== 'received') return false;
     this.items.set(eventId, { status: 'received' });
     return true;
   }
-  async forgetDelivery(eventId: string): Promise<void> {
-    if (this.items.get(eventId)?.status === 'received') this.items.delete(eventId);
+  async markQueued(eventId: string): Promise<void> {
+    this.items.set(eventId, { status: 'queued' });
   }
   async beginWork(eventId: string, leaseMs: number): Promise<WorkClaim> {
     const item = this.items.get(eventId);

@@ -62,7 +62,7 @@ describe('SlackIntegration', () => {
   it('lets slack-events write ledger items only, send to the queue and read the secret, and nothing else', () => {
     const statements = grantsOf(slack.eventsFunction);
     expect(statements.find((s) => s.Sid === 'RecordSlackEvents')).toMatchObject({
-      Action: ['dynamodb:PutItem', 'dynamodb:DeleteItem'],
+      Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
       Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SLACKEVENT#*'] } },
     });
     const grants = grantsByAction(statements);
