@@ -12,6 +12,7 @@ import { parseCorsConfig } from '../shared/config.ts';
 import { type FaultSettings, parseFaults } from './bedrock-emulator/index.ts';
 import { cliFail, parseCli } from './cli.ts';
 import { installLambdaRuntime } from './gateway/lambda-runtime.ts';
+import { tryItLines } from './try-it.ts';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const usage = `Usage: npm start -- [options]
@@ -185,7 +186,7 @@ try {
 const awsLines = stack.aws.services
   .map((s) => `  ${s.service.padEnd(22)} ${s.url}\n    ${s.example}`)
   .join('\n');
-const curl = `curl -s ${stack.url}/v1/chat -H 'content-type: application/json' -H 'x-api-key: ${apiKey}' -d '{"message":"How do I reset my password?"}'`;
+const tryIt = tryItLines({ url: stack.url, apiKey, auth, issuerUrl: stack.identity.issuer.url });
 console.log(`
 Lantern is running offline at ${stack.url}
   API key (x-api-key):     ${apiKey}
@@ -195,8 +196,8 @@ Lantern is running offline at ${stack.url}
   Sign in as a user:       ${stack.identity.tokenCommand('alice')}${auth === 'api-key' ? '' : '\n                           (or in the playground: "Sign in as" at the top of the page)'}
   Token for a visitor:     curl -s -X POST ${stack.url}/v1/visitor-tokens -H 'x-api-key: ${apiKey}'${describeProfiles(stack.profiles)}
 
-Try it:
-  ${curl}
+Try it${auth === 'api-key' ? '' : ' (from this repository, where npm run token works)'}:
+  ${tryIt.join('\n  ')}
 
 Cross-origin pages allowed to call it: ${describeOrigins(stack.corsAllowOrigins)}
 
