@@ -28,16 +28,23 @@ import type {
   StoredMessage,
   StoredSession,
 } from '../chat/types.ts';
+import { ServiceUnavailableError } from '../errors.ts';
+import { toServiceError } from './service-errors.ts';
 
 const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = sessionTable;
 const SESSION_SK = 'SESSION';
 const MESSAGE_PREFIX = 'MSG#';
 /** BatchWriteItem's limit. */
 const BATCH_SIZE = 25;
+/** Tries per BatchWriteItem chunk while DynamoDB hands items back unprocessed. */
+const BATCH_TRIES = 5;
+/** How errors name this store to the caller. */
+const STORE = 'The session store';
 
 const sessionPk = (sessionId: string) => `SESSION#${sessionId}`;
 /** A message's place in its session: see `NewMessage.sortKey`. */
 const messageSk = (sortKey: string) => `${MESSAGE_PREFIX}${sortKey}`;
+const sessionKey = (sessionId: string) => ({ [PK]: sessionPk(sessionId), [SK]: SESSION_SK });
 
 export interface DynamoDbSessionStoreOptions {
   readonly tableName: string;
@@ -53,12 +60,14 @@ export interface DynamoDbSessionStoreOptions {
  */
 export class DynamoDbSessionStore implements SessionStore, SessionHistory {
   private readonly now: () => Date;
+  private readonly table: string;
 
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly options: DynamoDbSessionStoreOptions,
   ) {
     this.now = options.now ?? (() => new Date());
+    this.table = options.tableName;
   }
 
   async createSession(sessionId: string, owner: string, bedrockSessionId?: string): Promise<StoredSession> {
@@ -72,10 +81,9 @@ export class DynamoDbSessionStore implements SessionStore, SessionHistory {
     await this.db
       .send(
         new PutCommand({
-          TableName: this.options.tableName,
+          TableName: this.table,
           Item: {
-            [PK]: sessionPk(sessionId),
-            [SK]: SESSION_SK,
+            ...sessionKey(sessionId),
             type: 'session',
             ...sessionAttributes(session),
           },
@@ -97,15 +105,15 @@ export class DynamoDbSessionStore implements SessionStore, SessionHistory {
   async getSession(sessionId: string, owner: string): Promise<StoredSession | undefined> {
     const { Item } = await this.db.send(
       new GetCommand({
-        TableName: this.options.tableName,
-        Key: { [PK]: sessionPk(sessionId), [SK]: SESSION_SK },
+        TableName: this.table,
+        Key: sessionKey(sessionId),
         ConsistentRead: true,
       }),
     );
     if (!Item || Item.owner !== owner || !this.isLive(Item[TTL])) return undefined;
     return {
       sessionId,
-      owner: String(Item.owner),
+      owner,
       createdAt: String(Item.createdAt),
       ...(typeof Item.bedrockSessionId === 'string' ? { bedrockSessionId: Item.bedrockSessionId } : {}),
       expiresAt: Number(Item[TTL]),
@@ -120,11 +128,12 @@ export class DynamoDbSessionStore implements SessionStore, SessionHistory {
     await this.db
       .send(
         new UpdateCommand({
-          TableName: this.options.tableName,
-          Key: { [PK]: sessionPk(sessionId), [SK]: SESSION_SK },
+          TableName: this.table,
+          Key: sessionKey(sessionId),
           UpdateExpression: bedrockSessionId ? 'SET #ttl = :ttl, bedrockSessionId = :bid' : 'SET #ttl = :ttl',
-          ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': PK, '#ttl': TTL },
+          // Not a session being deleted: its owner has moved to `deleting`.
+          ConditionExpression: 'attribute_exists(#owner)',
+          ExpressionAttributeNames: { '#owner': 'owner', '#ttl': TTL },
           ExpressionAttributeValues: {
             ':ttl': this.expiry(),
             ...(bedrockSessionId ? { ':bid': bedrockSessionId } : {}),
@@ -149,7 +158,7 @@ export class DynamoDbSessionStore implements SessionStore, SessionHistory {
     try {
       await this.db.send(
         new PutCommand({
-          TableName: this.options.tableName,
+          TableName: this.table,
           Item: { ...Key, type: 'message', ...stored, [TTL]: this.expiry() },
           ConditionExpression: 'attribute_not_exists(#pk) OR #status = :incomplete',
           ExpressionAttributeNames: { '#pk': PK, '#status': 'status' },
@@ -160,9 +169,7 @@ export class DynamoDbSessionStore implements SessionStore, SessionHistory {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
-    const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.options.tableName, Key, ConsistentRead: true }),
-    );
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.table, Key, ConsistentRead: true }));
     return Item ? toMessage(Item) : stored;
   }
 
@@ -181,7 +188,7 @@ export class DynamoDbSessionStore implements SessionStore, SessionHistory {
     try {
       await this.db.send(
         new UpdateCommand({
-          TableName: this.options.tableName,
+          TableName: this.table,
           Key: { [PK]: item[PK], [SK]: item[SK] },
           UpdateExpression: 'SET feedback = :feedback',
           ConditionExpression: 'attribute_exists(#pk)',
@@ -208,7 +215,7 @@ export class DynamoDbSessionStore implements SessionStore, SessionHistory {
     for (let page = 0; page < 100; page++) {
       const result = await this.db.send(
         new QueryCommand({
-          TableName: this.options.tableName,
+          TableName: this.table,
           KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
           FilterExpression: '#ttl > :now',
           ExpressionAttributeNames: { '#pk': PK, '#sk': SK, '#ttl': TTL },
@@ -251,7 +258,7 @@ export class DynamoDbSessionStore implements SessionStore, SessionHistory {
     for (let query = 0; query < 5 && sessions.length < page.limit; query++) {
       const result = await this.db.send(
         new QueryCommand({
-          TableName: this.options.tableName,
+          TableName: this.table,
           IndexName: ownerIndex.name,
           KeyConditionExpression: '#owner = :owner',
           FilterExpression: '#ttl > :now',
@@ -283,16 +290,21 @@ export class DynamoDbSessionStore implements SessionStore, SessionHistory {
   }
 
   /**
-   * Deletes a session owned by `owner`. The session item goes first, under a condition on its
-   * owner, so a half-finished delete leaves an unreachable session rather than a foreign one.
+   * Deletes a session owned by `owner`: marks it, then deletes its messages (expired ones too), then
+   * the session item. Marking moves `owner` to `deleting`, so from then on the session is gone for
+   * reads, listings (the owner index drops it) and turns: a turn racing the delete fails to touch it,
+   * or finds it gone after writing and removes its own messages. A delete that fails partway leaves
+   * the mark, and the owner's retry carries on where it stopped.
    */
   async deleteSession(sessionId: string, owner: string): Promise<DeletedSession | undefined> {
+    const Key = sessionKey(sessionId);
     try {
       await this.db.send(
-        new DeleteCommand({
-          TableName: this.options.tableName,
-          Key: { [PK]: sessionPk(sessionId), [SK]: SESSION_SK },
-          ConditionExpression: '#owner = :owner AND #ttl > :now',
+        new UpdateCommand({
+          TableName: this.table,
+          Key,
+          UpdateExpression: 'SET deleting = :owner REMOVE #owner',
+          ConditionExpression: '(#owner = :owner AND #ttl > :now) OR deleting = :owner',
           ExpressionAttributeNames: { '#owner': 'owner', '#ttl': TTL },
           ExpressionAttributeValues: { ':owner': owner, ':now': this.epochSeconds() },
         }),
@@ -303,25 +315,31 @@ export class DynamoDbSessionStore implements SessionStore, SessionHistory {
     }
     const items = await this.messageItems(sessionId);
     await this.deleteBatch(items.map((item) => ({ [PK]: item[PK], [SK]: item[SK] })));
+    await this.db.send(new DeleteCommand({ TableName: this.table, Key }));
     const clientMessageIds = items.flatMap((item) =>
       typeof item.clientMessageId === 'string' ? [item.clientMessageId] : [],
     );
     return { clientMessageIds };
   }
 
+  /**
+   * BatchWriteItem may hand back unprocessed items under load: those are retried a bounded number of
+   * times, then the delete fails as temporary (503) rather than report items gone that are not.
+   */
   private async deleteBatch(keys: Record<string, unknown>[]): Promise<void> {
-    for (let i = 0; i < keys.length; i += BATCH_SIZE) await this.deleteChunk(keys.slice(i, i + BATCH_SIZE));
-  }
-
-  /** BatchWriteItem may hand back unprocessed items under load; retry those a bounded number of times. */
-  private async deleteChunk(keys: Record<string, unknown>[]): Promise<void> {
-    let pending = keys.map((Key) => ({ DeleteRequest: { Key } }));
-    for (let attempt = 0; pending.length > 0 && attempt < 5; attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-      const result = await this.db.send(
-        new BatchWriteCommand({ RequestItems: { [this.options.tableName]: pending } }),
-      );
-      pending = (result.UnprocessedItems?.[this.options.tableName] ?? []) as typeof pending;
+    for (let i = 0; i < keys.length; i += BATCH_SIZE) {
+      let pending = keys.slice(i, i + BATCH_SIZE).map((Key) => ({ DeleteRequest: { Key } }));
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt === BATCH_TRIES)
+          throw new ServiceUnavailableError(`${STORE} is busy; please retry shortly.`);
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+        const result = await this.db
+          .send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }))
+          .catch((error: unknown) => {
+            throw toServiceError(error, STORE);
+          });
+        pending = (result.UnprocessedItems?.[this.table] ?? []) as typeof pending;
+      }
     }
   }
 

@@ -1,6 +1,9 @@
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbSessionStore } from '../../../shared/aws/dynamodb-session-store.ts';
-import { SessionGoneError } from '../../../shared/chat/ports.ts';
+import { SessionExistsError, SessionGoneError } from '../../../shared/chat/ports.ts';
+import { ServiceUnavailableError } from '../../../shared/errors.ts';
 import { startTestTable, type TestTable } from '../../helpers/dynamodb.ts';
 
 let table: TestTable;
@@ -126,5 +129,111 @@ describe('DynamoDbSessionStore on dynalite', () => {
     expect(await store.deleteSession('s-del', 'alice')).toEqual({ clientMessageIds: ['c-1'] });
     expect(await store.getSession('s-del', 'alice')).toBeUndefined();
     expect(await store.listMessages('s-del')).toEqual([]);
+  });
+});
+
+/** Every item under a session's partition key, expired or not: what is really left in the table. */
+async function itemsOf(sessionId: string): Promise<string[]> {
+  const { Items = [] } = await table.db.send(
+    new QueryCommand({
+      TableName: 'store-test',
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `SESSION#${sessionId}` },
+      ConsistentRead: true,
+    }),
+  );
+  return Items.map((item) => String(item.sk));
+}
+
+/**
+ * The real document client, except that BatchWriteItem behaves as DynamoDB does under throttling:
+ * it writes only the first `processed` requests of each call and hands the rest back as
+ * UnprocessedItems, or (`processed: 'throw'`) fails as a throttled request that outlasted the SDK's retries.
+ */
+function throttledBatchWrites(processed: number | 'throw'): DynamoDBDocumentClient {
+  const send = async (command: unknown) => {
+    if (!(command instanceof BatchWriteCommand)) return table.db.send(command as never);
+    if (processed === 'throw')
+      throw new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} });
+    const requests = command.input.RequestItems?.['store-test'] ?? [];
+    const now = requests.slice(0, processed);
+    if (now.length > 0) await table.db.send(new BatchWriteCommand({ RequestItems: { 'store-test': now } }));
+    const rest = requests.slice(processed);
+    return { UnprocessedItems: rest.length > 0 ? { 'store-test': rest } : {} };
+  };
+  return new Proxy(table.db, {
+    get: (target, property, receiver) =>
+      property === 'send' ? send : Reflect.get(target, property, receiver),
+  });
+}
+
+/** A session of `turns` turns, each question with a clientMessageId. */
+async function sessionWithTurns(target: DynamoDbSessionStore, sessionId: string, turns: number) {
+  await target.createSession(sessionId, 'alice');
+  for (let turn = 0; turn < turns; turn++) {
+    const at = `2026-11-22T10:00:${String(turn).padStart(2, '0')}.000Z`;
+    await target.saveMessage(sessionId, { ...message(`q${turn}`, at), clientMessageId: `c-${turn}` });
+    await target.saveMessage(sessionId, {
+      ...message(`a${turn}`, at, 'assistant'),
+      sortKey: `${at}#a${turn}`,
+    });
+  }
+}
+
+describe('deleting a session while DynamoDB leaves batch writes unprocessed', () => {
+  it('fails as temporary (503) while messages remain, and the owner’s retry deletes the rest', async () => {
+    await sessionWithTurns(store, 's-unprocessed', 6);
+    const throttled = new DynamoDbSessionStore(throttledBatchWrites(1), {
+      tableName: 'store-test',
+      ttlDays: 1,
+      now: () => clock,
+    });
+    const failure = await throttled.deleteSession('s-unprocessed', 'alice').catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ServiceUnavailableError);
+    expect(failure).toMatchObject({ status: 503, retryAfterSeconds: 2 });
+    // Five tries of one item each; seven messages and the session item are still there.
+    expect(await itemsOf('s-unprocessed')).toHaveLength(8);
+
+    // Half-deleted, the session is gone for every reader and turn, and for anyone else's DELETE.
+    expect(await store.getSession('s-unprocessed', 'alice')).toBeUndefined();
+    expect(
+      (await store.listSessions('alice', { limit: 100 })).sessions.map((s) => s.sessionId),
+    ).not.toContain('s-unprocessed');
+    await expect(store.touchSession('s-unprocessed', 'bedrock-x')).rejects.toThrow(SessionGoneError);
+    await expect(store.createSession('s-unprocessed', 'alice')).rejects.toThrow(SessionExistsError);
+    expect(await store.deleteSession('s-unprocessed', 'bob')).toBeUndefined();
+    expect(await itemsOf('s-unprocessed')).toHaveLength(8);
+
+    const retried = await store.deleteSession('s-unprocessed', 'alice');
+    expect(retried?.clientMessageIds).toEqual(['c-2', 'c-3', 'c-4', 'c-5']);
+    expect(await itemsOf('s-unprocessed')).toEqual([]);
+    expect(await store.deleteSession('s-unprocessed', 'alice')).toBeUndefined();
+  });
+
+  it('answers a throttled BatchWriteItem as temporary (503) and leaves the session for the retry to finish', async () => {
+    await sessionWithTurns(store, 's-batch-error', 2);
+    const failing = new DynamoDbSessionStore(throttledBatchWrites('throw'), {
+      tableName: 'store-test',
+      ttlDays: 1,
+      now: () => clock,
+    });
+    const failure = await failing.deleteSession('s-batch-error', 'alice').catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ServiceUnavailableError);
+    expect(failure).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 1 });
+    expect(await store.getSession('s-batch-error', 'alice')).toBeUndefined();
+    expect(await store.deleteSession('s-batch-error', 'alice')).toEqual({ clientMessageIds: ['c-0', 'c-1'] });
+    expect(await itemsOf('s-batch-error')).toEqual([]);
+  });
+
+  it('fails a turn’s clean-up as temporary (503) rather than report messages removed that are not', async () => {
+    await sessionWithTurns(store, 's-remove', 1);
+    const throttled = new DynamoDbSessionStore(throttledBatchWrites(0), {
+      tableName: 'store-test',
+      ttlDays: 1,
+      now: () => clock,
+    });
+    const turn = [message('q0', '2026-11-22T10:00:00.000Z'), message('a0', '2026-11-22T10:00:00.000Z')];
+    await expect(throttled.removeMessages('s-remove', turn)).rejects.toThrow(ServiceUnavailableError);
+    expect(await store.listMessages('s-remove')).toHaveLength(2);
   });
 });
