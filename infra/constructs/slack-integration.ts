@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -11,6 +12,7 @@ import { slackSettings } from '../../config/slack.ts';
 import { type BundledFile, bundleFile } from '../lib/bundled-file.ts';
 import type { ConversationAccess } from './conversation-access.ts';
 import { LanternFunction } from './lantern-function.ts';
+import { LANTERN_METRICS } from './monitoring.ts';
 
 /** Props of {@link SlackIntegration}. */
 export interface SlackIntegrationProps {
@@ -34,20 +36,40 @@ export interface SlackIntegrationProps {
 const WORKER_MAX_CONCURRENCY = 10;
 
 /**
+ * How long a message that still dead-letters (the worker crashed or timed out on every attempt) is
+ * kept: it holds the question's raw, unscreened text, so only as long as an operator needs to look
+ * and redrive it (SQS's default), not SQS's maximum of 14 days.
+ */
+const DEAD_LETTER_RETENTION = Duration.days(4);
+
+/**
  * The Slack path: `slack-events` verifies Slack's signature, records the event id in the table's
  * ledger (its only items there) and queues the event, within Slack's 3-second answer window; an
  * encrypted SQS queue, with a dead-letter queue after `maxReceiveCount` attempts (`config/slack.ts`),
  * feeds `slack-worker` one message at a time, which answers in the thread through
  * {@link ConversationAccess}. Both may read the Slack secret. The route to `slack-events` is
  * `ChatApi`'s.
+ *
+ * A question the worker gives up on (its last attempt failed) is apologized for in the thread and
+ * deleted from the queue, not dead-lettered, so its unscreened text is not kept; {@link alarms}
+ * holds the alarm on those give-ups. Only messages whose worker crashed or timed out on every
+ * attempt reach the dead-letter queue.
  */
 export class SlackIntegration extends Construct {
   public readonly eventsFunction: LanternFunction;
   public readonly workerFunction: LanternFunction;
   /** Queued Slack events waiting for the worker. */
   public readonly queue: Queue;
-  /** Events the worker failed `maxReceiveCount` times. */
+  /**
+   * Events whose worker crashed or timed out on each of `maxReceiveCount` attempts, with their raw
+   * text, kept {@link DEAD_LETTER_RETENTION}.
+   */
   public readonly deadLetterQueue: Queue;
+  /**
+   * The Slack path's own alarms (the worker gave up on a question), without actions: the stack
+   * points them at its alarm topic.
+   */
+  public readonly alarms: readonly Alarm[];
 
   constructor(scope: Construct, id: string, props: SlackIntegrationProps) {
     super(scope, id);
@@ -57,7 +79,7 @@ export class SlackIntegration extends Construct {
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: DEAD_LETTER_RETENTION,
     });
     this.queue = new Queue(this, 'Queue', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -117,5 +139,24 @@ export class SlackIntegration extends Construct {
         }),
       );
     }
+
+    this.alarms = [
+      new Alarm(this, 'GaveUp', {
+        alarmDescription:
+          'The Slack worker gave up on a question after its last attempt and apologized in the thread (metric SlackEvent, outcome gave_up). The worker log line "Giving up on a Slack event" names the event, thread and error.',
+        metric: new Metric({
+          namespace: LANTERN_METRICS.namespace,
+          metricName: 'SlackEvent',
+          dimensionsMap: { service: LANTERN_METRICS.service, outcome: 'gave_up' },
+          statistic: 'Sum',
+          period: Duration.minutes(5),
+          label: 'Slack questions given up',
+        }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+    ];
   }
 }

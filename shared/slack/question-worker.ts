@@ -39,7 +39,8 @@ export interface JobAttempt {
  * Answers one queued Slack event: decides whether it is a question, claims it (so it is answered
  * once however often it is delivered), shows that the bot is working, and answers in the thread
  * through the conversation engine, one Lantern session per thread. Throws to have the job delivered
- * again; on the last delivery it apologizes in the thread instead.
+ * again; on the last delivery it apologizes in the thread instead and returns `gave_up`, so the
+ * job is deleted rather than dead-lettered.
  */
 export async function answerSlackJob(
   deps: SlackWorkerDeps,
@@ -80,9 +81,13 @@ export async function answerSlackJob(
         );
       throw error;
     }
-    // The last attempt: say so in the thread rather than leave the question hanging.
+    // The last attempt: say so in the thread rather than leave the question hanging. The job ends
+    // here, not in the dead-letter queue, which would keep its unscreened text; an alarm counts
+    // gave_up, and this line tells the operator which thread.
     logger.error('Giving up on a Slack event', {
       ...log,
+      channel: target.channel,
+      threadTs: target.threadTs,
       attempt: delivery.attempt,
       error: error instanceof Error ? error.name : 'unknown',
     });

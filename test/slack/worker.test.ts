@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { appMentionEnvelope, directMessageEnvelope } from '../../local/slack/signed-event.ts';
 import { UpstreamError } from '../../shared/errors.ts';
+import { metricsInUse } from '../../shared/observability.ts';
 import type { SlackJob } from '../../shared/slack/job.ts';
 import { EMPTY_QUESTION_REPLY, FAILED_REPLY, tooLongReply } from '../../shared/slack/question-worker.ts';
 import { threadSessionId } from '../../shared/slack/thread-session.ts';
@@ -59,6 +60,29 @@ function setup(reply?: Parameters<typeof fakeAnswers>[0], overrides: { botUserId
   });
   return { handler, answers, ledger, responder, whoAmICalls: () => whoAmICalls };
 }
+
+/** The metrics counted with dimensions from now on (as `countMetric` adds them: one single metric each). */
+function countedMetrics(): Record<string, string>[] {
+  const counted: Record<string, string>[] = [];
+  vi.spyOn(metricsInUse(), 'singleMetric').mockImplementation(() => {
+    const dimensions: Record<string, string> = {};
+    const single = {
+      addDimension: (name: string, value: string) => {
+        dimensions[name] = value;
+      },
+      addMetric: (metric: string) => {
+        counted.push({ metric, ...dimensions });
+      },
+    };
+    return single as unknown as ReturnType<ReturnType<typeof metricsInUse>['singleMetric']>;
+  });
+  return counted;
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  metricsInUse().clearMetrics();
+});
 
 describe('slack-worker', () => {
   it('answers an app_mention in its thread through the engine, one session per thread, owned by the workspace', async () => {
@@ -177,14 +201,31 @@ describe('slack-worker', () => {
     expect(responder.log.filter((l) => l.startsWith('doneWorking'))).toHaveLength(2);
   });
 
-  it('apologizes in the thread on the last attempt instead of failing silently into the DLQ', async () => {
+  it('apologizes in the thread on the last attempt and ends the job there, counted as gave_up, not dead-lettered with its text', async () => {
     const { handler, ledger, responder } = setup(() => {
       throw new UpstreamError('down');
     });
+    const counted = countedMetrics();
     const envelope = appMentionEnvelope(workspace, { text: 'anyone?' });
+    // No batch item failure: SQS deletes the message instead of moving it to the dead-letter queue.
     expect(await handler(sqs(record(job(envelope), 3)), context())).toEqual({ batchItemFailures: [] });
     expect(responder.notices).toEqual([FAILED_REPLY]);
     expect(await ledger.status(envelope.event_id)).toBe('answered');
+    // The metric and dimension the SlackGaveUp alarm watches (infra/constructs/slack-integration.ts).
+    expect(counted).toEqual([{ metric: 'SlackEvent', outcome: 'gave_up' }]);
+  });
+
+  it('fails an attempt before the last one back to the queue, counted as a retry and not as gave_up', async () => {
+    const { handler, responder } = setup(() => {
+      throw new UpstreamError('down');
+    });
+    const counted = countedMetrics();
+    const envelope = appMentionEnvelope(workspace, { text: 'anyone there?' });
+    expect(await handler(sqs(record(job(envelope), 2, 'second')), context())).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'second' }],
+    });
+    expect(responder.notices).toEqual([]);
+    expect(counted).toEqual([{ metric: 'SlackEvent', outcome: 'retry' }]);
   });
 
   it('never answers an event twice: a redelivery after the answer is dropped', async () => {

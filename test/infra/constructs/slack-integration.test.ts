@@ -1,3 +1,4 @@
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { describe, expect, it } from 'vitest';
 import { slackSettings } from '../../../config/slack.ts';
@@ -41,9 +42,10 @@ describe('SlackIntegration', () => {
         maxReceiveCount: slackSettings.maxReceiveCount,
       },
     });
+    // It holds raw, unscreened question text: kept as long as an operator needs to redrive it, no longer.
     expect(resources[deadLetterId].Properties).toMatchObject({
       SqsManagedSseEnabled: true,
-      MessageRetentionPeriod: 14 * 24 * 3600,
+      MessageRetentionPeriod: 4 * 24 * 3600,
     });
     expect(slackSettings.queueVisibilityTimeoutSeconds).toBeGreaterThan(slackSettings.workerTimeoutSeconds);
   });
@@ -85,5 +87,34 @@ describe('SlackIntegration', () => {
     expect(grants.has('sqs:SendMessage')).toBe(false);
     const policyId = idOf(conversation.policy);
     expect(resources[policyId].Properties.Roles).toEqual([{ Ref: idOf(slack.workerFunction.executionRole) }]);
+  });
+
+  it('alarms on a question the worker gave up on: the SlackEvent metric with outcome gave_up, from the first one', () => {
+    expect(slack.alarms).toHaveLength(1);
+    const alarm = resources[idOf(slack.alarms[0] as Alarm)].Properties;
+    expect(alarm).toMatchObject({
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
+    expect(alarm.Metrics).toEqual([
+      expect.objectContaining({
+        MetricStat: {
+          Metric: {
+            Namespace: 'Lantern',
+            MetricName: 'SlackEvent',
+            Dimensions: [
+              { Name: 'outcome', Value: 'gave_up' },
+              { Name: 'service', Value: 'lantern' },
+            ],
+          },
+          Period: 300,
+          Stat: 'Sum',
+        },
+      }),
+    ]);
+    // The stack points it at its alarm topic, as it does the dead-letter alarm.
+    expect(alarm.AlarmActions).toBeUndefined();
   });
 });
