@@ -56,6 +56,8 @@ export interface DynamoDbSessionStoreOptions {
  * Sessions and their messages in one DynamoDB table: a session item (`SESSION#id` / `SESSION`) and
  * one item per message (`SESSION#id` / `MSG#createdAt#messageId`). Every write is a single-item
  * conditional write, so there is no TransactWriteItems (dynalite lacks it) and no lost update.
+ * Retention: a session lives `ttlDays` after its last turn, each message `ttlDays` after it was
+ * written (a turn costs the same however long the session, and nobody's words outlive the period).
  * Expired items are filtered on read, since DynamoDB's TTL deletes them up to days late.
  */
 export class DynamoDbSessionStore implements SessionStore, SessionHistory {
@@ -183,7 +185,9 @@ export class DynamoDbSessionStore implements SessionStore, SessionHistory {
    * the session has no such assistant message.
    */
   async setFeedback(sessionId: string, messageId: string, feedback: Feedback): Promise<boolean> {
-    const item = (await this.messageItems(sessionId)).find((i) => i.messageId === messageId);
+    const item = (await this.messageItems(sessionId)).find(
+      (i) => i.messageId === messageId && this.isLive(i[TTL]),
+    );
     if (item?.role !== 'assistant') return false;
     try {
       await this.db.send(
@@ -205,9 +209,10 @@ export class DynamoDbSessionStore implements SessionStore, SessionHistory {
 
   /** The live messages of a session, oldest first. */
   async listMessages(sessionId: string): Promise<StoredMessage[]> {
-    return (await this.messageItems(sessionId)).map(toMessage);
+    return (await this.messageItems(sessionId)).filter((item) => this.isLive(item[TTL])).map(toMessage);
   }
 
+  /** Every message item of a session, expired ones DynamoDB has not deleted yet included. */
   private async messageItems(sessionId: string): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
@@ -217,13 +222,8 @@ export class DynamoDbSessionStore implements SessionStore, SessionHistory {
         new QueryCommand({
           TableName: this.table,
           KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-          FilterExpression: '#ttl > :now',
-          ExpressionAttributeNames: { '#pk': PK, '#sk': SK, '#ttl': TTL },
-          ExpressionAttributeValues: {
-            ':pk': sessionPk(sessionId),
-            ':prefix': MESSAGE_PREFIX,
-            ':now': this.epochSeconds(),
-          },
+          ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+          ExpressionAttributeValues: { ':pk': sessionPk(sessionId), ':prefix': MESSAGE_PREFIX },
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
         }),

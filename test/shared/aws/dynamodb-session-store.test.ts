@@ -237,3 +237,47 @@ describe('deleting a session while DynamoDB leaves batch writes unprocessed', ()
     expect(await store.listMessages('s-remove')).toHaveLength(2);
   });
 });
+
+describe('message retention', () => {
+  const day = 86_400_000;
+  const start = new Date('2026-11-22T10:00:00Z').getTime();
+  let now = new Date(start);
+  let timed: DynamoDbSessionStore;
+  beforeAll(() => {
+    timed = new DynamoDbSessionStore(table.db, { tableName: 'store-test', ttlDays: 30, now: () => now });
+  });
+  const turn = async (sessionId: string, name: string, dayOfSession: number) => {
+    now = new Date(start + dayOfSession * day);
+    await timed.touchSession(sessionId, undefined);
+    const at = now.toISOString();
+    await timed.saveMessage(sessionId, { ...message(name, at), clientMessageId: `c-${name}` });
+  };
+
+  it('keeps each message ttlDays after it was written, while its session lives ttlDays after its last turn', async () => {
+    now = new Date(start);
+    await timed.createSession('s-retention', 'alice');
+    await turn('s-retention', 'day0', 0);
+    await turn('s-retention', 'day20', 20);
+    now = new Date(start + 33 * day);
+    expect(await timed.getSession('s-retention', 'alice')).toMatchObject({
+      expiresAt: (start + 50 * day) / 1000,
+    });
+    expect((await timed.listMessages('s-retention')).map((m) => m.messageId)).toEqual(['day20']);
+    now = new Date(start + 50 * day + 1000);
+    expect(await timed.getSession('s-retention', 'alice')).toBeUndefined();
+    expect(await timed.listMessages('s-retention')).toEqual([]);
+  });
+
+  it('deletes a session’s expired messages that DynamoDB has not swept yet along with it', async () => {
+    now = new Date(start);
+    await timed.createSession('s-expired-delete', 'alice');
+    await turn('s-expired-delete', 'day0', 0);
+    await turn('s-expired-delete', 'day20', 20);
+    now = new Date(start + 33 * day);
+    expect(await itemsOf('s-expired-delete')).toHaveLength(3);
+    expect(await timed.deleteSession('s-expired-delete', 'alice')).toEqual({
+      clientMessageIds: ['c-day0', 'c-day20'],
+    });
+    expect(await itemsOf('s-expired-delete')).toEqual([]);
+  });
+});
