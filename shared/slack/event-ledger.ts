@@ -20,6 +20,44 @@ export interface SlackEventLedgerOptions {
 }
 
 /**
+ * The worker's side of the {@link SlackEventLedger}: its claims on answering events. The worker's
+ * bundle holds this class alone, not the intake's delivery records.
+ */
+export class SlackEventClaims {
+  protected readonly now: () => Date;
+  protected readonly work: IdempotencyStore;
+
+  constructor(
+    protected readonly db: DynamoDBDocumentClient,
+    protected readonly options: SlackEventLedgerOptions,
+  ) {
+    this.now = options.now ?? (() => new Date());
+    this.work = new IdempotencyStore(db, options);
+  }
+
+  /**
+   * Claims an event for answering until `leaseMs` from now. `answered`: someone already answered it;
+   * `busy`: another worker holds a live claim. A missing item (expired, or a job queued by other
+   * means) is claimed too.
+   */
+  async beginWork(eventId: string, leaseMs: number): Promise<WorkClaim> {
+    const claim = await this.work.begin(workKey(eventId), { fingerprint: eventId, leaseMs, data: {} });
+    if (claim.status === 'claimed') return 'claimed';
+    return claim.status === 'completed' ? 'answered' : 'busy';
+  }
+
+  /** Marks the event answered: redeliveries of its job are dropped from now on. */
+  async finishWork(eventId: string): Promise<void> {
+    await this.work.complete(workKey(eventId), { answeredAt: this.now().toISOString() });
+  }
+
+  /** Releases a claim after a failure, so the queue's next delivery can start at once. */
+  async abandonWork(eventId: string): Promise<void> {
+    await this.work.release(workKey(eventId));
+  }
+}
+
+/**
  * Remembers Slack events by `event_id`, one item each (`SLACKEVENT#id` / `EVENT`) in the session
  * table, expiring by TTL. Every write is a single-item conditional write (dynalite has no
  * transactions, and none is needed):
@@ -32,18 +70,7 @@ export interface SlackEventLedgerOptions {
  *   redelivery never posts a second answer. The answer itself is stored once per event because the
  *   worker asks the engine with the event id as the turn's `clientMessageId`.
  */
-export class SlackEventLedger {
-  private readonly now: () => Date;
-  private readonly work: IdempotencyStore;
-
-  constructor(
-    private readonly db: DynamoDBDocumentClient,
-    private readonly options: SlackEventLedgerOptions,
-  ) {
-    this.now = options.now ?? (() => new Date());
-    this.work = new IdempotencyStore(db, options);
-  }
-
+export class SlackEventLedger extends SlackEventClaims {
   /**
    * Records a delivery of an event: true if it must be queued (it is new, or no earlier delivery
    * got as far as queueing it), false once it is queued. Two deliveries racing before either is
@@ -88,27 +115,6 @@ export class SlackEventLedger {
         ExpressionAttributeValues: { ':queued': 'queued' },
       }),
     );
-  }
-
-  /**
-   * Claims an event for answering until `leaseMs` from now. `answered`: someone already answered it;
-   * `busy`: another worker holds a live claim. A missing item (expired, or a job queued by other
-   * means) is claimed too.
-   */
-  async beginWork(eventId: string, leaseMs: number): Promise<WorkClaim> {
-    const claim = await this.work.begin(workKey(eventId), { fingerprint: eventId, leaseMs, data: {} });
-    if (claim.status === 'claimed') return 'claimed';
-    return claim.status === 'completed' ? 'answered' : 'busy';
-  }
-
-  /** Marks the event answered: redeliveries of its job are dropped from now on. */
-  async finishWork(eventId: string): Promise<void> {
-    await this.work.complete(workKey(eventId), { answeredAt: this.now().toISOString() });
-  }
-
-  /** Releases a claim after a failure, so the queue's next delivery can start at once. */
-  async abandonWork(eventId: string): Promise<void> {
-    await this.work.release(workKey(eventId));
   }
 
   /** The event's status (`received`, `queued`, `working`, `answered`, `failed`), for tests and diagnostics. */

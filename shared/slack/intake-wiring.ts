@@ -14,7 +14,7 @@ import {
   type SlackCredentialsProvider,
   StaticSlackCredentials,
 } from './credentials.ts';
-import { SlackEventLedger } from './event-ledger.ts';
+import { SlackEventClaims, SlackEventLedger } from './event-ledger.ts';
 import type { SlackEventsDeps } from './intake.ts';
 import type { SlackJobQueue } from './job.ts';
 import { SqsSlackJobQueue } from './sqs-queue.ts';
@@ -41,16 +41,18 @@ export function createSlackCredentials(
   });
 }
 
-/** The event ledger in the session table, through `db` (the worker shares its engine's client). */
-export function createSlackEventLedger(
+/** The worker's claims in the same ledger, through `db` (the worker shares its engine's client). */
+export function createSlackEventClaims(
   config: SessionTableConfig,
   db: DynamoDBDocumentClient,
-): SlackEventLedger {
-  return new SlackEventLedger(db, {
-    tableName: config.tableName,
-    ttlSeconds: slackSettings.eventDedupeTtlSeconds,
-  });
+): SlackEventClaims {
+  return new SlackEventClaims(db, ledgerOptions(config));
 }
+
+const ledgerOptions = (config: SessionTableConfig) => ({
+  tableName: config.tableName,
+  ttlSeconds: slackSettings.eventDedupeTtlSeconds,
+});
 
 /**
  * The intake's adapters: SQS from `SLACK_QUEUE_URL`, or the `queue` given (the local stack's
@@ -63,7 +65,7 @@ export function createSlackEventsDeps(
 ): SlackEventsDeps {
   return {
     credentials: createSlackCredentials(slack),
-    ledger: createSlackEventLedger(config, createDocumentClient(config)),
+    ledger: new SlackEventLedger(createDocumentClient(config), ledgerOptions(config)),
     queue: queue ?? createSqsQueue(slack),
   };
 }

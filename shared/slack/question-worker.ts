@@ -1,7 +1,7 @@
 import { RAG_INPUT_LIMIT } from '../chat/history.ts';
 import { logger } from '../observability.ts';
 import type { AnswerSource } from './answer-stream.ts';
-import type { SlackEventLedger } from './event-ledger.ts';
+import type { SlackEventClaims } from './event-ledger.ts';
 import { classifySlackEvent, type SlackQuestion, slackTextToQuestion } from './events.ts';
 import type { SlackJob } from './job.ts';
 import type { SlackEventOutcome } from './metrics.ts';
@@ -17,7 +17,7 @@ export const tooLongReply = (length: number) =>
 /** What `functions/slack-worker` needs: answers, the event ledger and a way to reply in Slack. */
 export interface SlackWorkerDeps {
   readonly answers: AnswerSource;
-  readonly ledger: Pick<SlackEventLedger, 'beginWork' | 'finishWork' | 'abandonWork'>;
+  readonly ledger: Pick<SlackEventClaims, 'beginWork' | 'finishWork' | 'abandonWork'>;
   readonly responder: Pick<SlackResponder, 'showWorking' | 'doneWorking' | 'postNotice' | 'deliver'>;
   /** The bot's own user id, for events that do not name it (from `auth.test`, cached). */
   readonly botUserId: () => Promise<string | undefined>;

@@ -5,7 +5,7 @@ import { createConversationEngine } from '../chat/wiring.ts';
 import type { LanternConfig, SlackConfig } from '../config.ts';
 import { answerSourceFor, type SlackEngine } from './answer-stream.ts';
 import { SlackCredentialsError } from './credentials.ts';
-import { createSlackCredentials, createSlackEventLedger } from './intake-wiring.ts';
+import { createSlackCredentials, createSlackEventClaims } from './intake-wiring.ts';
 import type { SlackWorkerDeps } from './question-worker.ts';
 import { SlackResponder } from './responder.ts';
 import { SlackApi } from './slack-api.ts';
@@ -42,7 +42,7 @@ export function createSlackWorkerDeps(
     overrides.engine ?? createConversationEngine(config, db, presetAnswering(slack.answerPresetFile));
   return {
     answers: answerSourceFor(engine),
-    ledger: createSlackEventLedger(config, db),
+    ledger: createSlackEventClaims(config, db),
     responder: new SlackResponder(api, {
       streaming: true,
       workingReaction: slackSettings.workingReaction,
