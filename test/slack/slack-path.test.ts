@@ -408,6 +408,10 @@ describe('Slack path on the local stack', () => {
       // Every delivery is cut; the last one apologizes in the thread.
       await until(() => slack.thread(envelope.event.ts).some((m) => /try again/i.test(m.text)), 20_000);
       await stack.slack.queue.idle(10_000);
+      // Given up after the apology, not dead-lettered with the question's text.
+      expect(stack.slack.queue.deadLetters.map((job) => job.envelope.event_id)).not.toContain(
+        envelope.event_id,
+      );
       const messages = await sessionStore().listMessages(
         threadSessionId(ws.teamId, 'C0CUT', envelope.event.ts),
       );
