@@ -47,14 +47,21 @@ async function checkOne(
   modelId: string,
 ): Promise<{ readonly problem?: string; readonly fix?: string }> {
   const { region } = context;
-  const elsewhere = `Rerank with ${rerankModelsIn(region).join(' or ') || 'no model (none is offered here)'} in ${region}, or deploy to a region AWS lists (${RERANK_MODELS_SOURCE.url}).`;
   const facts = rerankModel(modelId);
+  // The other models worth naming: telling an operator to use the very model that failed helps nobody.
+  const others = rerankModelsIn(region).filter((other) => other !== modelId);
+  const source = `${RERANK_MODELS_SOURCE.url}, read ${RERANK_MODELS_SOURCE.checkedOn}`;
+  const listed = facts ? `AWS lists ${modelId} in ${facts.regions.join(', ')} (${source})` : undefined;
+  const elsewhere = `${others.length > 0 ? `Rerank with ${others.join(' or ')} in ${region}, or deploy` : 'Deploy'} to a region AWS lists for ${modelId} (${facts ? `${facts.regions.join(', ')}; ` : ''}${source}).`;
   if (facts && !facts.regions.includes(region)) {
     return { problem: `${modelId} is not offered for reranking in ${region}`, fix: elsewhere };
   }
   const { status, error } = await foundationModelLifecycle(context, modelId);
   if (error) {
-    return { problem: `${modelId}: ${error.name}: ${error.message}`, fix: elsewhere };
+    const fix = listed
+      ? `${listed}, so check that --region and the endpoint are the account's (the Bedrock emulator serves no rerank model: skip rerank-models against it).`
+      : elsewhere;
+    return { problem: `${modelId}: ${error.name}: ${error.message}`, fix };
   }
   if (status !== 'ACTIVE') {
     return { problem: `${modelId} is ${status} in ${region}`, fix: elsewhere };

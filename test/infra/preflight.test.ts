@@ -314,7 +314,7 @@ describe('npm run preflight', () => {
       status: 'fail',
       summary: 'Rerank models in us-east-1: amazon.rerank-v1:0 is not offered for reranking in us-east-1',
       fix: expect.stringMatching(
-        /^Rerank with cohere\.rerank-v3-5:0 in us-east-1, or deploy to a region AWS lists/,
+        /^Rerank with cohere\.rerank-v3-5:0 in us-east-1, or deploy to a region AWS lists for amazon\.rerank-v1:0 \(ap-northeast-1, ca-central-1, eu-central-1, us-west-2;/,
       ),
     });
     expect(seen).toEqual([]);
@@ -329,7 +329,12 @@ describe('npm run preflight', () => {
     expect(missing.result('rerank-models')).toMatchObject({
       status: 'fail',
       summary: expect.stringMatching(/cohere\.rerank-v3-5:0: ResourceNotFoundException: Could not resolve/),
+      // AWS lists it in us-east-1: the fix points at the region and endpoint, not at the same model.
+      fix: expect.stringMatching(
+        /^AWS lists cohere\.rerank-v3-5:0 in .*us-east-1.*, so check that --region and the endpoint are the account's/,
+      ),
     });
+    expect(missing.result('rerank-models')?.fix).not.toMatch(/Rerank with cohere\.rerank-v3-5:0/);
     const unsubscribed = await preflight(
       { agreement: 'NOT_AVAILABLE' },
       { rerankModels: ['cohere.rerank-v3-5:0'] },
@@ -351,7 +356,9 @@ describe('npm run preflight', () => {
     expect(result('rerank-models')).toMatchObject({
       status: 'fail',
       summary: 'Rerank models in us-west-2: amazon.rerank-v1:0: not offered in us-west-2',
-      fix: expect.stringMatching(/^Rerank with .* in us-west-2, or deploy to a region AWS lists/),
+      fix: expect.stringMatching(
+        /^Rerank with cohere\.rerank-v3-5:0 in us-west-2, or deploy to a region AWS lists for amazon\.rerank-v1:0/,
+      ),
     });
   });
 
@@ -480,6 +487,35 @@ describe('preflight offline, against the Bedrock emulator', () => {
     expect(run.stdout).toMatch(/^Preflight failed: generation-model$/m);
     expect(run.status).toBe(1);
   });
+
+  it('passes the documented offline recipe with the example profiles, which skips what the emulator cannot answer', async () => {
+    const recipe = [
+      '--import',
+      'tsx',
+      'infra/preflight/cli.ts',
+      '--region',
+      'us-east-1',
+      '--profiles',
+      'config/answer-settings.example.json',
+      '--endpoint',
+      emulator.url,
+      '--skip',
+    ];
+    const run = await runCli([...recipe, 'knowledge-bases,s3-vectors,model-access,rerank-models,bootstrap']);
+    expect(run.stdout).toMatch(/^PASS {2}Generation model us\.amazon\.nova-lite-v1:0/m);
+    expect(run.stdout).toMatch(/^SKIP {2}rerank-models: skipped \(--skip\)$/m);
+    expect(run.stdout).not.toMatch(/^FAIL/m);
+    expect(run.status).toBe(0);
+    // Asked of the emulator, the example's Cohere model is unknown; the fix says why, not "use it".
+    const asked = await runCli([...recipe, 'knowledge-bases,s3-vectors,model-access,bootstrap']);
+    expect(asked.stdout).toMatch(
+      /^FAIL {2}Rerank models in us-east-1: cohere\.rerank-v3-5:0: ResourceNotFoundException/m,
+    );
+    expect(asked.stdout).toMatch(
+      /fix: AWS lists cohere\.rerank-v3-5:0 in .*us-east-1.*skip rerank-models against it/,
+    );
+    expect(asked.status).toBe(1);
+  }, 120_000);
 
   it('refuses to guess a region', () => {
     expect(() => parseOptions([], {})).toThrow(/No region: pass --region or set AWS_REGION/);
