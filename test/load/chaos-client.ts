@@ -2,7 +2,9 @@
  * One chat turn as a flaky client sends it: `POST /v1/chat` or `/v1/chat/stream`, sometimes
  * hanging up mid-answer, and retrying the very same body (same `clientMessageId`) until it is
  * answered or refused for good, honouring `Retry-After`. Every attempt is bounded in time; the
- * number of attempts is bounded too.
+ * number of attempts is bounded too. A 409 (an earlier attempt still holds the turn) is waited out
+ * apart from the other failures: a killed attempt holds it until its function's timeout would have
+ * ended it, minutes for a stream, and that wait has a bound of its own.
  */
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 
@@ -53,7 +55,13 @@ export interface ClientTally {
 export interface ClientOptions {
   readonly baseUrl: () => string;
   readonly apiKey: string;
+  /** Attempts per turn, not counting those answered 409 while another attempt holds the turn. */
   readonly maxAttempts: number;
+  /**
+   * How long a turn keeps retrying while answered 409, from the first 409; past it, a 409 counts
+   * against `maxAttempts` like any other failure.
+   */
+  readonly claimWaitMs: number;
   /** Longest wait honoured from a `Retry-After` header. */
   readonly maxRetryAfterMs: number;
   readonly attemptTimeoutMs: number;
@@ -77,8 +85,14 @@ export async function sendTurn(plan: TurnPlan, options: ClientOptions): Promise<
   let announcedSessionId: string | undefined;
   let reason = 'no attempt made';
   let attempt = 0;
-  while (attempt < options.maxAttempts && !options.deadline.aborted) {
+  /** Attempts that count against `maxAttempts`: all but the 409s within the claim wait. */
+  let counted = 0;
+  let firstConflictAt: number | undefined;
+  // Every 409 pauses at least CLAIM_RETRY_FLOOR_MS, so the claim wait holds at most this many.
+  const limit = options.maxAttempts + Math.ceil(options.claimWaitMs / CLAIM_RETRY_FLOOR_MS) + 1;
+  while (counted < options.maxAttempts && attempt < limit && !options.deadline.aborted) {
     attempt++;
+    counted++;
     const hangUp = plan.hangUpOn.has(attempt);
     const result = await attemptOnce(plan, options, hangUp, (id) => {
       announcedSessionId ??= id;
@@ -107,7 +121,16 @@ export async function sendTurn(plan: TurnPlan, options: ClientOptions): Promise<
           const seconds = Number(result.retryAfter);
           const usable = result.retryAfter !== null && Number.isFinite(seconds) && seconds >= 0;
           if (!usable) tally.missingRetryAfter++;
-          await pause(Math.min(usable ? seconds * 1000 : 1_000, options.maxRetryAfterMs), options.deadline);
+          let waitMs = Math.min(usable ? seconds * 1000 : 1_000, options.maxRetryAfterMs);
+          if (result.status === 409) {
+            firstConflictAt ??= performance.now();
+            if (performance.now() - firstConflictAt <= options.claimWaitMs) {
+              counted--;
+              waitMs = Math.max(waitMs, CLAIM_RETRY_FLOOR_MS);
+              reason = `HTTP 409 for ${Math.round((performance.now() - firstConflictAt) / 1000)} s`;
+            }
+          }
+          await pause(waitMs, options.deadline);
           continue;
         }
         if (result.status >= 500) {
@@ -231,6 +254,9 @@ function errorCode(text: string): string | undefined {
     return undefined;
   }
 }
+
+/** The shortest pause after a 409 within the claim wait (Lantern's Retry-After is at least 1 s). */
+const CLAIM_RETRY_FLOOR_MS = 1_000;
 
 /** Jittered exponential backoff, 200 ms doubling to at most 3 s. */
 function backoff(attempt: number): number {

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { rmSync } from 'node:fs';
+import { functionTimeoutSeconds } from '../../config/function-timeouts.ts';
 import { API_KEY, tempDir } from '../helpers/local-stack.ts';
 import {
   type ClientTally,
@@ -40,11 +41,23 @@ export interface ChaosOptions {
   readonly kill: boolean;
   /** How long the stack stays down before it is started again. */
   readonly downMs: number;
+  /** Attempts per turn, besides the 409s of the claim wait. */
   readonly maxAttempts: number;
+  /** How long a turn keeps retrying 409s (another attempt holds it); see `longestTurnClaimMs`. */
+  readonly claimWaitMs: number;
   readonly maxRetryAfterMs: number;
   /** Wall-clock budget of the turns; the checks have their own. */
   readonly timeoutMs: number;
 }
+
+/**
+ * The longest a killed attempt keeps its turn's `clientMessageId`: its claim is leased for its
+ * function's whole timeout (the stream's is minutes), and nothing ends it sooner after a kill -9.
+ */
+export const longestTurnClaimMs =
+  Math.max(functionTimeoutSeconds.chat, functionTimeoutSeconds.chatStream) * 1000;
+
+const claimWaitMs = longestTurnClaimMs + 30_000;
 
 export const defaultChaosOptions: ChaosOptions = {
   turns: 200,
@@ -58,8 +71,10 @@ export const defaultChaosOptions: ChaosOptions = {
   kill: true,
   downMs: 500,
   maxAttempts: 60,
+  claimWaitMs,
   maxRetryAfterMs: 35_000,
-  timeoutMs: 240_000,
+  // The claims a kill -9 leaves, waited out, and the turns' own time after them.
+  timeoutMs: claimWaitMs + 240_000,
 };
 
 export interface ChaosReport {
@@ -148,6 +163,7 @@ async function drive(stack: ChaosStack, options: ChaosOptions, started: number):
     baseUrl: () => stack.url,
     apiKey: API_KEY,
     maxAttempts: options.maxAttempts,
+    claimWaitMs: options.claimWaitMs,
     maxRetryAfterMs: options.maxRetryAfterMs,
     attemptTimeoutMs: 45_000,
     deadline,
@@ -467,7 +483,8 @@ export function formatChaosReport(report: ChaosReport, options: ChaosOptions): s
       'setup',
       `${options.sessions} sessions, then ${options.turns} concurrent turns; ${Math.round(options.streamShare * 100)} % streamed; ` +
         `throttle ${options.throttle}, ${Math.round(options.streamCutShare * 100)} % of streams cut after ${options.streamCutAfter} events, ` +
-        `${Math.round(options.hangUpShare * 100)} % hang-ups; ${options.deletes} deletes; kill -9: ${options.kill ? 'yes' : 'no'}`,
+        `${Math.round(options.hangUpShare * 100)} % hang-ups; ${options.deletes} deletes; kill -9: ${options.kill ? 'yes' : 'no'}; ` +
+        `${options.maxAttempts} attempts per turn besides 409s, retried for up to ${Math.round(options.claimWaitMs / 1000)} s`,
     ],
     ['turns sent (session openers included)', report.turnsSent],
     ['answered', report.answered],

@@ -8,8 +8,10 @@
  *
  * `--chaos` runs the chaos run instead (test/load/chaos-run.ts): the stack in a child process,
  * streams cut, clients hanging up, a kill -9 and restart, deletes racing turns; only its report is
- * printed to stdout. There `--chats` is the number of concurrent turns and `--max-attempts` defaults
- * to 60 (409s ask for short waits while a crashed attempt's lease runs out).
+ * printed to stdout. There `--chats` is the number of concurrent turns, `--max-attempts` (default
+ * 60) does not count 409s, and `--claim-wait` (default: the longest turn function's timeout + 30 s,
+ * from config/function-timeouts.ts) bounds how long a turn retries 409s: a turn killed mid-answer
+ * keeps its claim until its function's timeout would have ended it.
  */
 import { parseArgs } from 'node:util';
 import type { FaultContext } from '../../local/bedrock-emulator/index.ts';
@@ -21,7 +23,8 @@ import { formatLoadReport, runLoad } from './load-run.ts';
 const usage =
   'Usage: npm run load -- [--chats 200] [--sessions 50] [--throttle 0.2] [--max-attempts 6] [--timeout 180]\n' +
   '       npm run load -- --chaos [--chats 200] [--sessions 50] [--throttle 0.2] [--stream-cut 0.25]\n' +
-  '                       [--hang-up 0.15] [--deletes 4] [--no-kill] [--max-attempts 60] [--timeout 240]';
+  `                       [--hang-up 0.15] [--deletes 4] [--no-kill] [--max-attempts 60] [--claim-wait ${defaultChaosOptions.claimWaitMs / 1000}]\n` +
+  `                       [--timeout ${defaultChaosOptions.timeoutMs / 1000}]`;
 
 function fail(message: string): never {
   return cliFail(usage, message);
@@ -40,6 +43,7 @@ const values: Record<string, string | boolean | undefined> = parseCli(usage, () 
       'hang-up': { type: 'string', default: '0.15' },
       deletes: { type: 'string', default: '4' },
       'no-kill': { type: 'boolean', default: false },
+      'claim-wait': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -75,6 +79,7 @@ if (chaos) {
     deletes: whole('deletes', 0, 1_000),
     kill: values['no-kill'] !== true,
     maxAttempts,
+    claimWaitMs: whole('claim-wait', 0, 3_600, defaultChaosOptions.claimWaitMs / 1000) * 1000,
     timeoutMs: timeoutSeconds * 1000,
   };
   const report = await runChaos(options);

@@ -112,7 +112,13 @@ export function auditItems(items: readonly Record<string, unknown>[]): TableAudi
     const missing = [...sessionIdsIn(item)].filter((id) => !sessions.has(id));
     if (missing.length > 0) {
       referencesToMissingSessions++;
-      example(`${String(item[PK])} / ${String(item[SK])} names missing session ${missing[0]}`);
+      const state = ['status', 'attempt', 'leaseUntil']
+        .filter((name) => item[name] !== undefined)
+        .map((name) => `${name} ${String(item[name])}`)
+        .join(', ');
+      example(
+        `${String(item[PK])} / ${String(item[SK])} names missing session ${missing[0]}${state ? ` (${state})` : ''}`,
+      );
     }
     if (isPending(item)) pendingClaims++;
   }
