@@ -82,43 +82,33 @@ export class IdempotencyStore implements TurnIdempotency {
   }
 
   /** Saves the result: repeats of the request get it back until the key expires. */
-  async complete<Result>(key: string, result: Result): Promise<void> {
-    await this.db
-      .send(
-        new UpdateCommand({
-          TableName: this.options.tableName,
-          Key: { [PK]: recordPk(key), [SK]: RECORD_SK },
-          UpdateExpression: 'SET #status = :completed, #result = :result, #ttl = :ttl REMOVE leaseUntil',
-          // A key forgotten meanwhile (its session was deleted) stays forgotten.
-          ConditionExpression: 'attribute_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': PK, '#status': 'status', '#result': 'result', '#ttl': TTL },
-          ExpressionAttributeValues: { ':completed': 'completed', ':result': result, ':ttl': this.expiry() },
-        }),
-      )
-      .catch(ignoreConditionFailure);
+  async complete<Result>(key: string, result: Result, attempt?: number): Promise<void> {
+    await this.write(
+      key,
+      attempt,
+      // A key forgotten meanwhile (its session was deleted) stays forgotten.
+      'attribute_exists(#pk)',
+      { ':completed': 'completed', ':result': result, ':ttl': this.expiry() },
+      'SET #status = :completed, #result = :result, #ttl = :ttl REMOVE leaseUntil',
+      { '#pk': PK, '#result': 'result', '#ttl': TTL },
+    );
   }
 
   /** Ends this attempt's lease at once, keeping the saved data, so a retry can take over now. */
-  async release(key: string): Promise<void> {
-    await this.db
-      .send(
-        new UpdateCommand({
-          TableName: this.options.tableName,
-          Key: { [PK]: recordPk(key), [SK]: RECORD_SK },
-          UpdateExpression: 'SET leaseUntil = :zero',
-          ConditionExpression: '#status = :inProgress',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':zero': 0, ':inProgress': 'in_progress' },
-        }),
-      )
-      .catch(ignoreConditionFailure);
+  async release(key: string, attempt?: number): Promise<void> {
+    await this.write(
+      key,
+      attempt,
+      IN_PROGRESS,
+      { ':zero': 0, ...IN_PROGRESS_VALUE },
+      'SET leaseUntil = :zero',
+    );
   }
 
-  /** Forgets the key: the next request with it starts afresh. */
-  async forget(key: string): Promise<void> {
-    await this.db.send(
-      new DeleteCommand({ TableName: this.options.tableName, Key: { [PK]: recordPk(key), [SK]: RECORD_SK } }),
-    );
+  /** Forgets the key: the next request with it starts afresh. Without `attempt`, whoever holds it. */
+  async forget(key: string, attempt?: number): Promise<void> {
+    if (attempt === undefined) await this.db.send(new DeleteCommand(this.target(key)));
+    else await this.write(key, attempt, IN_PROGRESS, IN_PROGRESS_VALUE);
   }
 
   /** The key's state, for diagnostics: `released` is in progress with no live lease (a retry may take it). */
@@ -138,8 +128,7 @@ export class IdempotencyStore implements TurnIdempotency {
     try {
       await this.db.send(
         new UpdateCommand({
-          TableName: this.options.tableName,
-          Key: { [PK]: recordPk(key), [SK]: RECORD_SK },
+          ...this.target(key),
           UpdateExpression: 'SET leaseUntil = :lease, attempt = :attempt, #ttl = :ttl',
           // Only if nobody took it over since we read it.
           ConditionExpression: '#status = :inProgress AND leaseUntil = :seen',
@@ -161,15 +150,40 @@ export class IdempotencyStore implements TurnIdempotency {
   }
 
   private async read(key: string): Promise<Record<string, unknown> | undefined> {
-    const { Item } = await this.db.send(
-      new GetCommand({
-        TableName: this.options.tableName,
-        Key: { [PK]: recordPk(key), [SK]: RECORD_SK },
-        ConsistentRead: true,
-      }),
-    );
+    const { Item } = await this.db.send(new GetCommand({ ...this.target(key), ConsistentRead: true }));
     if (!Item || Number(Item[TTL]) <= this.epochSeconds()) return undefined;
     return Item;
+  }
+
+  private target(key: string) {
+    return { TableName: this.options.tableName, Key: { [PK]: recordPk(key), [SK]: RECORD_SK } };
+  }
+
+  /**
+   * An update (or, without `update`, a delete) under `condition`, and with `attempt` also only
+   * while that attempt holds the key: one that outlived its lease and was taken over changes nothing.
+   */
+  private async write(
+    key: string,
+    attempt: number | undefined,
+    condition: string,
+    values: Record<string, unknown>,
+    update?: string,
+    names?: Record<string, string>,
+  ): Promise<void> {
+    const input = {
+      ...this.target(key),
+      ConditionExpression: attempt === undefined ? condition : `${condition} AND attempt = :attempt`,
+      ExpressionAttributeNames: { ...names, '#status': 'status' },
+      ExpressionAttributeValues: attempt === undefined ? values : { ...values, ':attempt': attempt },
+    };
+    try {
+      await this.db.send(
+        update ? new UpdateCommand({ ...input, UpdateExpression: update }) : new DeleteCommand(input),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
   }
 
   private epochSeconds(): number {
@@ -181,6 +195,5 @@ export class IdempotencyStore implements TurnIdempotency {
   }
 }
 
-function ignoreConditionFailure(error: unknown): void {
-  if (!(error instanceof ConditionalCheckFailedException)) throw error;
-}
+const IN_PROGRESS = '#status = :inProgress';
+const IN_PROGRESS_VALUE = { ':inProgress': 'in_progress' };

@@ -127,10 +127,10 @@ export class ConversationEngine {
     const progress = { stored: false };
     try {
       const answer = await this.answer(turn, start.anchor, progress);
-      await this.claims.finish(turn, answer);
+      await this.claims.finish(turn, answer, start.attempt);
       return answer;
     } catch (error) {
-      await this.claims.abandon(turn, progress.stored);
+      await this.claims.abandon(turn, progress.stored, start.attempt);
       throw error;
     }
   }
@@ -174,8 +174,8 @@ export class ConversationEngine {
         yield event;
       }
     } finally {
-      if (answer) await this.claims.finish(turn, answer);
-      else await this.claims.abandon(turn, progress.stored);
+      if (answer) await this.claims.finish(turn, answer, start.attempt);
+      else await this.claims.abandon(turn, progress.stored, start.attempt);
     }
   }
 

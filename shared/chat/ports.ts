@@ -109,15 +109,22 @@ export interface BeginOptions<Data> {
   readonly data: Data;
 }
 
-/** Claims on idempotency keys, so a retried request completes the work its first attempt began. */
+/**
+ * Claims on idempotency keys, so a retried request completes the work its first attempt began.
+ *
+ * `attempt` is the one `begin` claimed with. Given, a write happens only while that attempt still
+ * holds the key (and, for `release` and `forget`, while the work is in progress): an attempt that
+ * outlived its lease (a frozen function resumed, a call answered late) must not undo the claim of
+ * the retry that took over, nor hand it to a third one. Such a write changes nothing, silently.
+ */
 export interface TurnIdempotency {
   begin<Result, Data>(key: string, options: BeginOptions<Data>): Promise<IdempotencyClaim<Result, Data>>;
   /** Saves the result: repeats of the request get it back until the key expires. */
-  complete<Result>(key: string, result: Result): Promise<void>;
+  complete<Result>(key: string, result: Result, attempt?: number): Promise<void>;
   /** Ends this attempt's lease at once, keeping the saved data, so a retry can take over now. */
-  release(key: string): Promise<void>;
-  /** Forgets the key: the next request with it starts afresh. */
-  forget(key: string): Promise<void>;
+  release(key: string, attempt?: number): Promise<void>;
+  /** Forgets the key: the next request with it starts afresh. Without `attempt`, whatever holds it. */
+  forget(key: string, attempt?: number): Promise<void>;
 }
 
 // ── Answers ─────────────────────────────────────────────────────────────────

@@ -12,20 +12,25 @@ export interface TurnAnchor {
   readonly askedAt: string;
 }
 
-/** The parts of a turn that name it. */
-interface TurnRequest {
+/** Whose key a turn's `clientMessageId` is. */
+interface TurnKey {
   readonly owner: string;
+  readonly clientMessageId?: string;
+}
+
+/** The parts of a turn that name it. */
+interface TurnRequest extends TurnKey {
   readonly message: string;
   readonly sessionId?: string;
-  readonly clientMessageId?: string;
   readonly leaseMs?: number;
   /** The request's own filter and model, when it chose any. */
   readonly choice?: string;
 }
 
+/** `attempt` is the claim's (none without a `clientMessageId`), for `finish` and `abandon`. */
 export type TurnStart =
   | { readonly replay: ChatAnswer; readonly anchor?: undefined }
-  | { readonly replay?: undefined; readonly anchor: TurnAnchor };
+  | { readonly replay?: undefined; readonly anchor: TurnAnchor; readonly attempt?: number };
 
 /**
  * When no lease is given: just under the REST integration's 29 s, the longest a synchronous turn
@@ -58,38 +63,43 @@ export class TurnClaims {
       case 'claimed':
         if (claim.attempt > 1)
           logger.info('retrying an unfinished turn', { sessionId: claim.data.sessionId });
-        return { anchor: claim.data };
+        return { anchor: claim.data, attempt: claim.attempt };
       case 'completed':
         return { replay: claim.result };
       case 'in_progress': {
         // A live request usually finishes within seconds; a dead one's claim lasts at most this long.
         const heldSeconds = Math.max(1, Math.ceil(claim.retryAfterMs / 1000));
         throw new ConflictError(
-          `A request with this clientMessageId is still being answered (for at most ${heldSeconds} more seconds); retry after the time in Retry-After.`,
+          `A request with this clientMessageId is still being answered (at most ${heldSeconds} s more); retry after Retry-After.`,
           Math.min(heldSeconds, RETRY_HINT_SECONDS),
         );
       }
       case 'mismatch':
         throw new IdempotencyKeyReusedError(
-          'This clientMessageId was already used for a different message or session; use a new clientMessageId for a new question.',
+          'This clientMessageId was used for a different message or session; use a new one for a new question.',
         );
     }
   }
 
-  /** Keeps the answer for repeats of the request. */
-  async finish(turn: TurnRequest, answer: ChatAnswer): Promise<void> {
+  /** Keeps the answer for repeats of the request, unless a retry took the key over meanwhile. */
+  async finish(turn: TurnKey, answer: ChatAnswer, attempt?: number): Promise<void> {
     if (!turn.clientMessageId) return;
-    await this.settle(() => this.store.complete(keyOf(turn.owner, turn.clientMessageId as string), answer));
+    await this.settle(() =>
+      this.store.complete(keyOf(turn.owner, turn.clientMessageId as string), answer, attempt),
+    );
   }
 
   /**
-   * Frees the key for the client's retry: keeping the anchor when part of the turn was stored (the
-   * retry replaces it), forgetting it when nothing was.
+   * Frees the key for the client's retry, unless a retry took it over meanwhile: forgetting it when
+   * no attempt stored anything (only a first attempt knows that), else keeping the anchor (the
+   * retry replaces what was stored).
    */
-  async abandon(turn: TurnRequest, stored: boolean): Promise<void> {
+  async abandon(turn: TurnKey, stored: boolean, attempt?: number): Promise<void> {
     if (!turn.clientMessageId) return;
     const key = keyOf(turn.owner, turn.clientMessageId);
-    await this.settle(() => (stored ? this.store.release(key) : this.store.forget(key)));
+    await this.settle(() =>
+      stored || attempt !== 1 ? this.store.release(key, attempt) : this.store.forget(key, attempt),
+    );
   }
 
   /** Forgets the keys of a deleted session's turns. */

@@ -136,18 +136,25 @@ export class InMemoryIdempotency implements TurnIdempotency {
     return { status: 'claimed', data: record.data as Data, attempt: record.attempt };
   }
 
-  async complete<Result>(key: string, result: Result): Promise<void> {
-    const record = this.records.get(key);
+  async complete<Result>(key: string, result: Result, attempt?: number): Promise<void> {
+    const record = this.held(key, attempt, false);
     if (record) Object.assign(record, { status: 'completed', result });
   }
 
-  async release(key: string): Promise<void> {
-    const record = this.records.get(key);
+  async release(key: string, attempt?: number): Promise<void> {
+    const record = this.held(key, attempt, true);
     if (record) record.leaseUntil = 0;
   }
 
-  async forget(key: string): Promise<void> {
-    this.records.delete(key);
+  async forget(key: string, attempt?: number): Promise<void> {
+    if (attempt === undefined || this.held(key, attempt, true)) this.records.delete(key);
+  }
+
+  /** The record, if `attempt` (when given) still holds it, as the DynamoDB store's conditions check. */
+  private held(key: string, attempt: number | undefined, inProgress: boolean) {
+    const record = this.records.get(key);
+    if (!record || (inProgress && record.status !== 'in_progress')) return undefined;
+    return attempt === undefined || record.attempt === attempt ? record : undefined;
   }
 }
 
