@@ -87,7 +87,9 @@ export class DynamoDbSessionStore implements SessionStore, SessionHistory {
           Item: {
             ...sessionKey(sessionId),
             type: 'session',
-            ...sessionAttributes(session),
+            // The TTL attribute is `expiresAt` itself today; should it be renamed, the item carries both.
+            ...session,
+            [TTL]: session.expiresAt,
           },
           // An expired session item may still be there (TTL deletes late); its id is free again.
           ConditionExpression: 'attribute_not_exists(#pk) OR #ttl <= :now',
@@ -314,7 +316,7 @@ export class DynamoDbSessionStore implements SessionStore, SessionHistory {
       throw error;
     }
     const items = await this.messageItems(sessionId);
-    await this.deleteBatch(items.map((item) => ({ [PK]: item[PK], [SK]: item[SK] })));
+    await this.deleteBatch(items);
     await this.db.send(new DeleteCommand({ TableName: this.table, Key }));
     const clientMessageIds = items.flatMap((item) =>
       typeof item.clientMessageId === 'string' ? [item.clientMessageId] : [],
@@ -323,12 +325,15 @@ export class DynamoDbSessionStore implements SessionStore, SessionHistory {
   }
 
   /**
-   * BatchWriteItem may hand back unprocessed items under load: those are retried a bounded number of
-   * times, then the delete fails as temporary (503) rather than report items gone that are not.
+   * Deletes the items by their keys. BatchWriteItem may hand back unprocessed items under load: those
+   * are retried a bounded number of times, then the delete fails as temporary (503) rather than
+   * report items gone that are not.
    */
-  private async deleteBatch(keys: Record<string, unknown>[]): Promise<void> {
-    for (let i = 0; i < keys.length; i += BATCH_SIZE) {
-      let pending = keys.slice(i, i + BATCH_SIZE).map((Key) => ({ DeleteRequest: { Key } }));
+  private async deleteBatch(items: Record<string, unknown>[]): Promise<void> {
+    for (let i = 0; i < items.length; i += BATCH_SIZE) {
+      let pending = items
+        .slice(i, i + BATCH_SIZE)
+        .map((item) => ({ DeleteRequest: { Key: { [PK]: item[PK], [SK]: item[SK] } } }));
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt === BATCH_TRIES)
           throw new ServiceUnavailableError(`${STORE} is busy; please retry shortly.`);
@@ -354,11 +359,6 @@ export class DynamoDbSessionStore implements SessionStore, SessionHistory {
   private expiry(): number {
     return this.epochSeconds() + this.options.ttlDays * 86_400;
   }
-}
-
-function sessionAttributes(session: StoredSession): Record<string, unknown> {
-  const { expiresAt, ...rest } = session;
-  return { ...rest, [TTL]: expiresAt };
 }
 
 function toMessage(item: Record<string, unknown>): StoredMessage {
