@@ -318,9 +318,9 @@ export class DynamoDbSessionStore implements SessionStore, SessionHistory {
     const items = await this.messageItems(sessionId);
     await this.deleteBatch(items);
     await this.db.send(new DeleteCommand({ TableName: this.table, Key }));
-    const clientMessageIds = items.flatMap((item) =>
-      typeof item.clientMessageId === 'string' ? [item.clientMessageId] : [],
-    );
+    const clientMessageIds = items
+      .map((item) => item.clientMessageId)
+      .filter((id): id is string => typeof id === 'string');
     return { clientMessageIds };
   }
 
@@ -335,8 +335,7 @@ export class DynamoDbSessionStore implements SessionStore, SessionHistory {
         .slice(i, i + BATCH_SIZE)
         .map((item) => ({ DeleteRequest: { Key: { [PK]: item[PK], [SK]: item[SK] } } }));
       for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt === BATCH_TRIES)
-          throw new ServiceUnavailableError(`${STORE} is busy; please retry shortly.`);
+        if (attempt === BATCH_TRIES) throw new ServiceUnavailableError(`${STORE} is busy; please retry.`);
         if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
         const result = await this.db
           .send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }))
@@ -348,8 +347,9 @@ export class DynamoDbSessionStore implements SessionStore, SessionHistory {
     }
   }
 
+  /** A missing or malformed expiry is not live: `Number` makes it NaN, which is greater than nothing. */
   private isLive(expiresAt: unknown): boolean {
-    return typeof expiresAt === 'number' && expiresAt > this.epochSeconds();
+    return Number(expiresAt) > this.epochSeconds();
   }
 
   private epochSeconds(): number {
