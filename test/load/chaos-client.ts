@@ -124,7 +124,7 @@ export async function sendTurn(plan: TurnPlan, options: ClientOptions): Promise<
           let waitMs = Math.min(usable ? seconds * 1000 : 1_000, options.maxRetryAfterMs);
           if (result.status === 409) {
             firstConflictAt ??= performance.now();
-            if (performance.now() - firstConflictAt <= options.claimWaitMs) {
+            if (performance.now() - firstConflictAt < options.claimWaitMs) {
               counted--;
               waitMs = Math.max(waitMs, CLAIM_RETRY_FLOOR_MS);
               reason = `HTTP 409 for ${Math.round((performance.now() - firstConflictAt) / 1000)} s`;
