@@ -10,7 +10,15 @@ const eventPk = (eventId: string) => `SLACKEVENT#${eventId}`;
 const workKey = (eventId: string) => `slack-event#${eventId}`;
 const WORK_STATUS = { in_progress: 'working', released: 'failed', completed: 'answered' } as const;
 
-export type WorkClaim = 'claimed' | 'answered' | 'busy';
+/**
+ * A worker's claim on answering an event: `claimed` with the claim's `attempt` (its finish or
+ * release names it, so a worker whose lease ran out cannot settle a newer worker's claim),
+ * `answered`: someone already answered it; `busy`: another worker holds a live claim.
+ */
+export type WorkClaim =
+  | { readonly status: 'claimed'; readonly attempt: number }
+  | { readonly status: 'answered' }
+  | { readonly status: 'busy' };
 
 export interface SlackEventLedgerOptions {
   readonly tableName: string;
@@ -36,24 +44,23 @@ export class SlackEventClaims {
   }
 
   /**
-   * Claims an event for answering until `leaseMs` from now. `answered`: someone already answered it;
-   * `busy`: another worker holds a live claim. A missing item (expired, or a job queued by other
-   * means) is claimed too.
+   * Claims an event for answering until `leaseMs` from now. A missing item (expired, or a job queued
+   * by other means) is claimed too.
    */
   async beginWork(eventId: string, leaseMs: number): Promise<WorkClaim> {
     const claim = await this.work.begin(workKey(eventId), { fingerprint: eventId, leaseMs, data: {} });
-    if (claim.status === 'claimed') return 'claimed';
-    return claim.status === 'completed' ? 'answered' : 'busy';
+    if (claim.status === 'claimed') return { status: 'claimed', attempt: claim.attempt };
+    return claim.status === 'completed' ? { status: 'answered' } : { status: 'busy' };
   }
 
-  /** Marks the event answered: redeliveries of its job are dropped from now on. */
-  async finishWork(eventId: string): Promise<void> {
-    await this.work.complete(workKey(eventId), { answeredAt: this.now().toISOString() });
+  /** Marks the event answered, if `attempt` still holds it: redeliveries are dropped from now on. */
+  async finishWork(eventId: string, attempt: number): Promise<void> {
+    await this.work.complete(workKey(eventId), { answeredAt: this.now().toISOString() }, attempt);
   }
 
-  /** Releases a claim after a failure, so the queue's next delivery can start at once. */
-  async abandonWork(eventId: string): Promise<void> {
-    await this.work.release(workKey(eventId));
+  /** Releases `attempt`'s claim after a failure, so the queue's next delivery can start at once. */
+  async abandonWork(eventId: string, attempt: number): Promise<void> {
+    await this.work.release(workKey(eventId), attempt);
   }
 }
 

@@ -56,26 +56,27 @@ export async function answerSlackJob(
   const log = { eventId: question.eventId, teamId: question.teamId, kind: question.kind };
   const lastAttempt = delivery.attempt >= deps.maxAttempts;
   const claim = await deps.ledger.beginWork(question.eventId, delivery.leaseMs);
-  if (claim === 'answered') {
+  if (claim.status === 'answered') {
     logger.info('Slack event already answered; dropping the redelivery', log);
     return 'duplicate';
   }
-  if (claim === 'busy') {
+  if (claim.status === 'busy') {
     if (!lastAttempt) throw new Error('Another worker is answering this event');
     logger.warn('Slack event still held by another worker', log);
     return 'duplicate';
   }
+  const { attempt } = claim;
 
   const target = replyTarget(question);
   try {
     await deps.responder.showWorking(target);
     await answer(deps, question, target, delivery, log);
-    await deps.ledger.finishWork(question.eventId);
+    await deps.ledger.finishWork(question.eventId, attempt);
     return 'answered';
   } catch (error) {
     if (!lastAttempt) {
       await deps.ledger
-        .abandonWork(question.eventId)
+        .abandonWork(question.eventId, attempt)
         .catch((abandonError: unknown) =>
           logger.warn('could not release a Slack event', { ...log, error: String(abandonError) }),
         );
@@ -92,7 +93,7 @@ export async function answerSlackJob(
       error: error instanceof Error ? error.name : 'unknown',
     });
     await deps.responder.postNotice(target, FAILED_REPLY).catch(() => undefined);
-    await deps.ledger.finishWork(question.eventId).catch(() => undefined);
+    await deps.ledger.finishWork(question.eventId, attempt).catch(() => undefined);
     return 'gave_up';
   } finally {
     await deps.responder.doneWorking(target);

@@ -57,32 +57,55 @@ describe('SlackEventLedger: deliveries (the events function)', () => {
 });
 
 describe('SlackEventLedger: work (the worker)', () => {
+  const claimOf = async (id: string, leaseMs = 60_000) => (await ledger.beginWork(id, leaseMs)).status;
+  const claim = async (id: string, leaseMs = 60_000) => {
+    const result = await ledger.beginWork(id, leaseMs);
+    if (result.status !== 'claimed') throw new Error(`expected a claim, got ${result.status}`);
+    return result.attempt;
+  };
+
   it('lets one worker claim an event, others see it busy, and everyone sees it answered afterwards', async () => {
     const id = eventId();
     await ledger.recordDelivery(id, { teamId: 'T1' });
-    expect(await ledger.beginWork(id, 60_000)).toBe('claimed');
-    expect(await ledger.beginWork(id, 60_000)).toBe('busy');
-    await ledger.finishWork(id);
+    const attempt = await claim(id);
+    expect(await claimOf(id)).toBe('busy');
+    await ledger.finishWork(id, attempt);
     expect(await ledger.status(id)).toBe('answered');
-    expect(await ledger.beginWork(id, 60_000)).toBe('answered');
+    expect(await claimOf(id)).toBe('answered');
   });
 
   it('lets the next delivery take over once a claim is released or its lease ran out', async () => {
     const released = eventId();
-    expect(await ledger.beginWork(released, 60_000)).toBe('claimed');
-    await ledger.abandonWork(released);
+    await ledger.abandonWork(released, await claim(released));
     expect(await ledger.status(released)).toBe('failed');
-    expect(await ledger.beginWork(released, 60_000)).toBe('claimed');
+    expect(await claimOf(released)).toBe('claimed');
 
     const crashed = eventId();
-    expect(await ledger.beginWork(crashed, 60_000)).toBe('claimed');
+    await claim(crashed);
     clock = new Date(clock.getTime() + 60_001);
-    expect(await ledger.beginWork(crashed, 60_000)).toBe('claimed');
+    expect(await claimOf(crashed)).toBe('claimed');
+  });
+
+  it('lets a worker whose lease ran out neither mark the event answered nor release the claim another worker took over', async () => {
+    const id = eventId();
+    const stale = await claim(id);
+    clock = new Date(clock.getTime() + 60_001);
+    const current = await claim(id);
+    expect(current).toBeGreaterThan(stale);
+
+    await ledger.abandonWork(id, stale);
+    expect(await ledger.status(id)).toBe('working');
+    await ledger.finishWork(id, stale);
+    expect(await ledger.status(id)).toBe('working');
+    expect(await claimOf(id)).toBe('busy');
+
+    await ledger.finishWork(id, current);
+    expect(await ledger.status(id)).toBe('answered');
   });
 
   it('claims an event it never saw delivered (a job queued by other means)', async () => {
     const id = eventId();
-    expect(await ledger.beginWork(id, 1_000)).toBe('claimed');
+    expect(await claimOf(id, 1_000)).toBe('claimed');
     expect(await ledger.status(id)).toBe('working');
   });
 });

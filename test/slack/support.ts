@@ -16,7 +16,7 @@ type Ledger = Pick<
 
 /** The ledger's contract in memory, for handler tests (the DynamoDB adapter has its own tests). */
 export class InMemoryLedger implements Ledger {
-  readonly items = new Map<string, { status: string; leaseUntil?: number }>();
+  readonly items = new Map<string, { status: string; leaseUntil?: number; attempt?: number }>();
   async recordDelivery(eventId: string): Promise<boolean> {
     const status = this.items.get(eventId)?.status;
     if (status !== undefined && status !== 'received') return false;
@@ -28,16 +28,19 @@ export class InMemoryLedger implements Ledger {
   }
   async beginWork(eventId: string, leaseMs: number): Promise<WorkClaim> {
     const item = this.items.get(eventId);
-    if (item?.status === 'answered') return 'answered';
-    if (item?.leaseUntil && item.leaseUntil > Date.now()) return 'busy';
-    this.items.set(eventId, { status: 'working', leaseUntil: Date.now() + leaseMs });
-    return 'claimed';
+    if (item?.status === 'answered') return { status: 'answered' };
+    if (item?.leaseUntil && item.leaseUntil > Date.now()) return { status: 'busy' };
+    const attempt = (item?.attempt ?? 0) + 1;
+    this.items.set(eventId, { status: 'working', leaseUntil: Date.now() + leaseMs, attempt });
+    return { status: 'claimed', attempt };
   }
-  async finishWork(eventId: string): Promise<void> {
-    this.items.set(eventId, { status: 'answered' });
+  async finishWork(eventId: string, attempt: number): Promise<void> {
+    if (this.items.get(eventId)?.attempt === attempt) this.items.set(eventId, { status: 'answered' });
   }
-  async abandonWork(eventId: string): Promise<void> {
-    if (this.items.get(eventId)?.status === 'working') this.items.set(eventId, { status: 'failed' });
+  async abandonWork(eventId: string, attempt: number): Promise<void> {
+    const item = this.items.get(eventId);
+    if (item?.status === 'working' && item.attempt === attempt)
+      this.items.set(eventId, { status: 'failed', attempt });
   }
   async status(eventId: string): Promise<string | undefined> {
     return this.items.get(eventId)?.status;
