@@ -118,15 +118,16 @@ export class ConversationEngine {
 
   /**
    * One turn. With a `clientMessageId`, a repeat of the request returns the stored answer (same
-   * message id) without asking Bedrock again, and a retry of one that failed or was cut short
-   * completes the same turn: one question and one answer per `clientMessageId`, however often sent.
+   * message id) without asking the knowledge base again, and a retry of one that failed or was cut
+   * short completes the same turn: one question and one answer per `clientMessageId`, however often
+   * sent.
    */
   async chat(turn: ChatTurn): Promise<ChatAnswer> {
-    const start = await this.claims.start(turn, this.freshAnchor(turn));
+    const { verdict, start } = await this.open(turn);
     if (start.replay) return start.replay;
     const progress = { stored: false };
     try {
-      const answer = await this.answer(turn, start.anchor, progress);
+      const answer = await this.answer(turn, verdict, start.anchor, progress);
       await this.claims.finish(turn, answer, start.attempt);
       return answer;
     } catch (error) {
@@ -135,8 +136,13 @@ export class ConversationEngine {
     }
   }
 
-  private async answer(turn: ChatTurn, anchor: TurnAnchor, progress: TurnProgress): Promise<ChatAnswer> {
-    const { session, verdict } = await this.beginTurn(turn, anchor);
+  private async answer(
+    turn: ChatTurn,
+    verdict: GuardrailVerdict,
+    anchor: TurnAnchor,
+    progress: TurnProgress,
+  ): Promise<ChatAnswer> {
+    const session = await this.loadSession(turn, anchor);
     const base = { turn, session, anchor };
     if (verdict.blocked) return this.recordTurn({ ...base, ...blockedTurn(verdict, session) }, progress);
     const rag = await this.withSessionRecovery(turn, session, verdict.text, (request) =>
@@ -164,12 +170,12 @@ export class ConversationEngine {
    * the same `clientMessageId` replaces it.
    */
   async *streamChat(turn: ChatTurn, options: { signal?: AbortSignal } = {}): AsyncGenerator<ChatStreamEvent> {
-    const start = await this.claims.start(turn, this.freshAnchor(turn));
+    const { verdict, start } = await this.open(turn);
     if (start.replay) return yield* replayAnswer(start.replay);
     const progress = { stored: false };
     let answer: ChatAnswer | undefined;
     try {
-      for await (const event of this.streamAnswer(turn, start.anchor, progress, options)) {
+      for await (const event of this.streamAnswer(turn, verdict, start.anchor, progress, options)) {
         if (event.type === 'done') answer = event.answer;
         yield event;
       }
@@ -181,11 +187,12 @@ export class ConversationEngine {
 
   private async *streamAnswer(
     turn: ChatTurn,
+    verdict: GuardrailVerdict,
     anchor: TurnAnchor,
     progress: TurnProgress,
     options: { signal?: AbortSignal },
   ): AsyncGenerator<ChatStreamEvent> {
-    const { session, verdict } = await this.beginTurn(turn, anchor);
+    const session = await this.loadSession(turn, anchor);
     const base = { turn, session, anchor };
     const opening = { type: 'session', sessionId: anchor.sessionId, messageId: anchor.messageId } as const;
     if (verdict.blocked) {
@@ -324,10 +331,15 @@ export class ConversationEngine {
     };
   }
 
-  /** Loads the session and screens the question at once. */
-  private async beginTurn(turn: ChatTurn, anchor: TurnAnchor) {
-    const [session, verdict] = await Promise.all([this.loadSession(turn, anchor), this.screen(turn.message)]);
-    return { session, verdict };
+  /**
+   * Screens the question, then claims its `clientMessageId` with the question as it will be stored:
+   * the claim's digest must not be one of text the guardrail masked. So a repeat is screened again
+   * before it is replayed or refused.
+   */
+  private async open(turn: ChatTurn) {
+    const verdict = await this.screen(turn.message);
+    const question = verdict.blocked ? WITHHELD_QUESTION : verdict.text;
+    return { verdict, start: await this.claims.start({ ...turn, question }, this.freshAnchor(turn)) };
   }
 
   /** Screens a question; every intervening policy is counted, never the text logged. */

@@ -20,7 +20,11 @@ interface TurnKey {
 
 /** The parts of a turn that name it. */
 interface TurnRequest extends TurnKey {
-  readonly message: string;
+  /**
+   * The question as it may be stored (screened: masked, or withheld when blocked), never as sent:
+   * the claim keeps a digest of it, and a digest of a masked-away number gives the number back.
+   */
+  readonly question: string;
   readonly sessionId?: string;
   readonly leaseMs?: number;
   /** The request's own filter and model, when it chose any. */
@@ -54,7 +58,7 @@ export class TurnClaims {
     const claim = await this.store.begin<ChatAnswer, TurnAnchor>(keyOf(turn.owner, turn.clientMessageId), {
       // A turn that chose nothing keeps the fingerprint turns had before requests could choose.
       fingerprint: fingerprintOf(
-        turn.choice ? [turn.message, turn.sessionId, turn.choice] : [turn.message, turn.sessionId],
+        turn.choice ? [turn.question, turn.sessionId, turn.choice] : [turn.question, turn.sessionId],
       ),
       leaseMs: Math.max(1_000, turn.leaseMs ?? DEFAULT_LEASE_MS),
       data: fresh,

@@ -16,7 +16,7 @@ import { type ObservedResponse, openApiChecker } from './openapi-validator.ts';
 
 const SIGNING_SECRET = 'contract-signing-secret';
 const ORIGIN = 'https://app.example.com';
-/** Questions whose Bedrock calls wait at a gate until the test opens it. */
+/** Questions whose knowledge-base calls wait at a gate until the test opens it. */
 const GATED = 'gated-question';
 
 let stack: LocalStack;
@@ -693,8 +693,9 @@ describe('coverage', () => {
 });
 
 /**
- * A fault hook that holds every Bedrock request mentioning `marker` until `open()`: a request is
- * then provably still being answered, without racing a timer.
+ * A fault hook that holds every knowledge-base request (RetrieveAndGenerate[Stream]) mentioning
+ * `marker` until `open()`: a request is then provably still being answered, without racing a timer.
+ * The guardrail is let through: a turn claims its clientMessageId only after it screened the question.
  */
 function gateOn(marker: string) {
   let arrive: () => void = () => undefined;
@@ -708,8 +709,9 @@ function gateOn(marker: string) {
   return {
     arrived,
     open: () => release(),
-    hook: async ({ body }: { body: unknown }) => {
-      if (!JSON.stringify(body ?? '').includes(marker)) return;
+    hook: async ({ operation, body }: { operation: string; body: unknown }) => {
+      if (!operation.startsWith('RetrieveAndGenerate') || !JSON.stringify(body ?? '').includes(marker))
+        return;
       arrive();
       await released;
     },

@@ -14,13 +14,35 @@ import {
 const bedrock = new BedrockRecorder();
 let stack: LocalStack;
 
+/** While set, Bedrock holds back the knowledge-base requests that name `text` until `release()`. */
+let held: { readonly text: string; readonly released: Promise<void>; release(): void } | undefined;
+
 beforeAll(async () => {
-  stack = await bootStack({ faults: bedrock.hook });
+  stack = await bootStack({
+    faults: async (context) => {
+      bedrock.hook(context);
+      const hold = held;
+      if (hold && RAG_OPERATIONS.some((operation) => operation === context.operation)) {
+        if (JSON.stringify(context.body).includes(hold.text)) await hold.released;
+      }
+    },
+  });
 });
 afterEach(() => {
   stack.emulator.faults.set({});
   bedrock.failMarker = undefined;
+  held?.release();
+  held = undefined;
 });
+
+function hold(text: string): NonNullable<typeof held> {
+  let release = () => {};
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  held = { text, released, release };
+  return held;
+}
 afterAll(() => stack?.close());
 
 const alice = () => apiClient(stack.url, API_KEY);
@@ -47,7 +69,8 @@ describe('POST /v1/chat with a clientMessageId is idempotent', () => {
       expect(repeat.body).toEqual(first.body);
     }
     expect(bedrock.count(RAG_OPERATIONS, message)).toBe(1);
-    expect(bedrock.count('ApplyGuardrail', message)).toBe(1);
+    // Each repeat is screened again: the claim knows the question only as it may be stored.
+    expect(bedrock.count('ApplyGuardrail', message)).toBe(3);
     expect((await transcript(first.body.sessionId)).map((m) => [m.role, m.text])).toEqual([
       ['user', message],
       ['assistant', first.body.answer],
@@ -70,15 +93,16 @@ describe('POST /v1/chat with a clientMessageId is idempotent', () => {
   });
 
   it('answers 409 while the first request is still running, then the stored answer', async () => {
-    stack.emulator.faults.set({ latencyMs: 400 });
     const message = unique('How do I cancel my subscription?');
     const body = { message, clientMessageId: `cmid-${asked}` };
+    const knowledgeBase = hold(message);
     const first = chat(body);
-    // The id is claimed before the guardrail is asked: once Bedrock sees the question, it is taken.
-    await waitFor(() => (bedrock.count('ApplyGuardrail', message) > 0 ? true : undefined));
+    // The id is claimed after the guardrail and before the knowledge base is asked.
+    await waitFor(() => (bedrock.count(RAG_OPERATIONS, message) > 0 ? true : undefined));
     const during = await chat(body);
     expect(during.status).toBe(409);
     expect(during.body).toEqual({ error: { code: 'CONFLICT', message: expect.any(String) } });
+    knowledgeBase.release();
     const answered = await first;
     expect(answered.status).toBe(200);
     const after = await chat(body);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ChatStreamEvent, ConversationEngine, WITHHELD_QUESTION } from '../../../shared/chat/engine.ts';
+import { fingerprintOf } from '../../../shared/chat/turn-claims.ts';
 import { ConflictError, IdempotencyKeyReusedError, NotFoundError } from '../../../shared/errors.ts';
 import {
   FakeGuardrail,
@@ -162,6 +163,43 @@ describe('ConversationEngine with an input guardrail', () => {
     expect(rag.requests).toEqual([{ text: masked }]);
     expect(answer.guardrail).toEqual({ action: 'INTERVENED', policies: ['sensitiveInformationPolicy'] });
     expect((await store.listMessages(answer.sessionId))[0]?.text).toBe(masked);
+  });
+
+  it('claims a clientMessageId with the masked question, never the one sent, and screens a repeat before replaying it', async () => {
+    const screen = guardrail();
+    const { engine, rag, idempotency } = engineWith({ guardrail: screen });
+    const turn = {
+      owner: 'alice',
+      message: 'My card 4111 1111 1111 1111 was charged twice',
+      clientMessageId: 'c-1',
+    };
+
+    const first = await engine.chat(turn);
+    const repeat = await engine.chat(turn);
+
+    const masked = 'My card {CREDIT_DEBIT_CARD_NUMBER}was charged twice';
+    expect(repeat).toEqual(first);
+    expect(screen.screened).toEqual([turn.message, turn.message]);
+    expect(rag.requests).toEqual([{ text: masked }]);
+    expect([...idempotency.records.values()].map((r) => r.fingerprint)).toEqual([
+      fingerprintOf([masked, undefined]),
+    ]);
+    await expect(engine.chat({ ...turn, message: 'How do I change my plan?' })).rejects.toThrow(
+      IdempotencyKeyReusedError,
+    );
+  });
+
+  it('claims a blocked question with the withheld placeholder', async () => {
+    const { engine, rag, idempotency } = engineWith({ guardrail: guardrail() });
+
+    const first = await engine.chat({ owner: 'alice', message: 'Plan an attack', clientMessageId: 'c-1' });
+    const other = await engine.chat({ owner: 'alice', message: 'Another attack', clientMessageId: 'c-1' });
+
+    expect(other).toEqual(first);
+    expect(rag.requests).toEqual([]);
+    expect([...idempotency.records.values()].map((r) => r.fingerprint)).toEqual([
+      fingerprintOf([WITHHELD_QUESTION, undefined]),
+    ]);
   });
 
   it('screens the question with full-width digits made plain, but asks it as written when nothing is found', async () => {
