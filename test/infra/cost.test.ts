@@ -30,11 +30,11 @@ describe('npm run cost', () => {
     expect(defaults.warnings).toEqual([]);
   });
 
-  it('prices what the templates hold: one secret, one dashboard, 13 alarm metrics, two polled queues', () => {
+  it('prices what the templates hold: one secret, one dashboard, 14 alarm metrics, two polled queues', () => {
     expect(line(defaults.idle, 'Secrets Manager')?.usd).toBeCloseTo(0.4);
     expect(line(defaults.idle, 'CloudWatch dashboard')).toMatchObject({ usd: 3, alwaysFreeUsd: 3 });
-    // 5xx, latency, ingestion failures, two dead-letter queues, and throttles summed over eight functions.
-    expect(line(defaults.idle, 'CloudWatch alarms')?.basis).toMatch(/^13 alarm metrics/);
+    // 5xx, latency, ingestion failures, two dead-letter queues, Slack give-ups, and throttles summed over eight functions.
+    expect(line(defaults.idle, 'CloudWatch alarms')?.basis).toMatch(/^14 alarm metrics/);
     expect(line(defaults.idleRequests, 'SQS long polling')?.basis).toMatch(/^2 × 5 pollers/);
     expect(defaults.idle.some((l) => l.item.startsWith('OpenSearch'))).toBe(false);
   });

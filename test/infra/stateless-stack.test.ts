@@ -333,7 +333,7 @@ describe('least-privilege IAM', () => {
       sorted([
         ...logsAndTracing,
         'dynamodb:PutItem',
-        'dynamodb:DeleteItem',
+        'dynamodb:UpdateItem',
         'sqs:SendMessage',
         'sqs:GetQueueAttributes',
         'sqs:GetQueueUrl',
@@ -700,8 +700,11 @@ describe('dashboard and alarms', () => {
     expect(dashboard).toContain('{Lantern,service,policy,source}');
   });
 
-  it('alarms on 5xx, latency, throttles, failed ingestion jobs and dead letters, notifying one topic', () => {
-    expect(Object.keys(alarms)).toHaveLength(6);
+  it('alarms on 5xx, latency, throttles, failed ingestion jobs, dead letters and Slack give-ups, notifying one topic', () => {
+    expect(Object.keys(alarms)).toHaveLength(7);
+    for (const properties of Object.values(alarms))
+      expect(properties.Properties.OKActions).toEqual([{ Ref: topicId }]);
+    expect(Object.keys(alarms).filter((id) => id.startsWith('SlackGaveUp'))).toHaveLength(1);
     for (const properties of Object.values(alarms)) {
       expect(properties.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
       expect(properties.Properties.TreatMissingData).toBe('notBreaching');
