@@ -10,7 +10,6 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { sessionTable } from '../../config/table.ts';
 import {
-  type DeletedSession,
   type NewMessage,
   type SessionCursor,
   SessionExistsError,
@@ -298,7 +297,11 @@ export class DynamoDbSessionStore implements SessionStore, SessionHistory {
    * or finds it gone after writing and removes its own messages. A delete that fails partway leaves
    * the mark, and the owner's retry carries on where it stopped.
    */
-  async deleteSession(sessionId: string, owner: string): Promise<DeletedSession | undefined> {
+  async deleteSession(
+    sessionId: string,
+    owner: string,
+    forget: (clientMessageIds: readonly string[]) => Promise<void>,
+  ): Promise<boolean> {
     const Key = sessionKey(sessionId);
     try {
       await this.db.send(
@@ -312,16 +315,16 @@ export class DynamoDbSessionStore implements SessionStore, SessionHistory {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
+      if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
     const items = await this.messageItems(sessionId);
+    await forget(
+      items.flatMap((item) => (typeof item.clientMessageId === 'string' ? [item.clientMessageId] : [])),
+    );
     await this.deleteBatch(items);
     await this.db.send(new DeleteCommand({ TableName: this.table, Key }));
-    const clientMessageIds = items
-      .map((item) => item.clientMessageId)
-      .filter((id): id is string => typeof id === 'string');
-    return { clientMessageIds };
+    return true;
   }
 
   /**

@@ -290,9 +290,8 @@ export class ConversationEngine {
 
   /** Deletes the session and everything of it, the `clientMessageId`s of its turns included. */
   async deleteSession(sessionId: string, owner: string): Promise<void> {
-    const deleted = await this.deps.store.deleteSession(sessionId, owner);
-    if (!deleted) throw sessionNotFound(sessionId);
-    await this.claims.forget(owner, deleted.clientMessageIds);
+    const forget = (ids: readonly string[]) => this.claims.forget(owner, ids);
+    if (!(await this.deps.store.deleteSession(sessionId, owner, forget))) throw sessionNotFound(sessionId);
   }
 
   /**
@@ -390,6 +389,8 @@ export class ConversationEngine {
     const [, stored] = await Promise.all(messages.map((m) => this.deps.store.saveMessage(sessionId, m)));
     if (!(await this.deps.store.getSession(sessionId, turn.owner))) {
       await this.deps.store.removeMessages(sessionId, messages);
+      // Nothing of the turn is left: its key is forgotten, not kept for a retry.
+      progress.stored = false;
       throw sessionNotFound(sessionId);
     }
     countMetric('ChatTurn');

@@ -32,11 +32,6 @@ export class SessionGoneError extends Error {
  */
 export type NewMessage = Omit<StoredMessage, 'sessionId' | 'feedback'> & { readonly sortKey: string };
 
-/** What deleting a session removed: the client message ids of its turns, so they can be forgotten. */
-export interface DeletedSession {
-  readonly clientMessageIds: readonly string[];
-}
-
 /** Sessions and their transcripts, each session belonging to one owner. */
 export interface SessionStore {
   /** Throws `SessionExistsError` when a live session already holds `sessionId`. */
@@ -53,8 +48,15 @@ export interface SessionStore {
   listMessages(sessionId: string): Promise<StoredMessage[]>;
   /** Rates an assistant message (a later rating replaces an earlier one); false when there is none. */
   setFeedback(sessionId: string, messageId: string, feedback: Feedback): Promise<boolean>;
-  /** Deletes a session `owner` owns; undefined when there was none. */
-  deleteSession(sessionId: string, owner: string): Promise<DeletedSession | undefined>;
+  /**
+   * Deletes a session `owner` owns; false when there was none. `forget` gets the client message ids
+   * of its turns before their messages go, so a delete cut short cannot lose them.
+   */
+  deleteSession(
+    sessionId: string,
+    owner: string,
+    forget: (clientMessageIds: readonly string[]) => Promise<void>,
+  ): Promise<boolean>;
 }
 
 /** One page of a caller's sessions, newest first; `next` continues after its last one. */

@@ -25,6 +25,14 @@ const message = (messageId: string, createdAt: string, role: 'user' | 'assistant
   sortKey: `${createdAt}#${messageId}`,
 });
 
+/** Collects the client message ids a delete forgets. */
+function recorder() {
+  const ids: string[] = [];
+  return { ids, forget: async (forgotten: readonly string[]) => void ids.push(...forgotten) };
+}
+/** For deletes whose forgotten ids the test does not look at. */
+const ignoreIds = async () => {};
+
 describe('DynamoDbSessionStore on dynalite', () => {
   it('creates a session once: a second create with the same id is refused, not overwritten', async () => {
     await store.createSession('s-dup', 'alice', 'bedrock-1');
@@ -97,7 +105,7 @@ describe('DynamoDbSessionStore on dynalite', () => {
     clock = new Date('2026-11-23T10:00:01Z'); // one day and a second later
     expect(await store.getSession('s-ttl', 'alice')).toBeUndefined();
     expect(await store.listMessages('s-ttl')).toEqual([]);
-    expect(await store.deleteSession('s-ttl', 'alice')).toBeUndefined();
+    expect(await store.deleteSession('s-ttl', 'alice', ignoreIds)).toBe(false);
     clock = new Date('2026-11-22T10:00:00Z');
   });
 
@@ -124,9 +132,11 @@ describe('DynamoDbSessionStore on dynalite', () => {
       clientMessageId: 'c-1',
     });
     await store.saveMessage('s-del', message('m2', '2026-11-22T10:00:01.001Z', 'assistant'));
-    expect(await store.deleteSession('s-del', 'bob')).toBeUndefined();
+    expect(await store.deleteSession('s-del', 'bob', ignoreIds)).toBe(false);
     expect(await store.listMessages('s-del')).toHaveLength(2);
-    expect(await store.deleteSession('s-del', 'alice')).toEqual({ clientMessageIds: ['c-1'] });
+    const forgotten = recorder();
+    expect(await store.deleteSession('s-del', 'alice', forgotten.forget)).toBe(true);
+    expect(forgotten.ids).toEqual(['c-1']);
     expect(await store.getSession('s-del', 'alice')).toBeUndefined();
     expect(await store.listMessages('s-del')).toEqual([]);
   });
@@ -188,11 +198,16 @@ describe('deleting a session while DynamoDB leaves batch writes unprocessed', ()
       ttlDays: 1,
       now: () => clock,
     });
-    const failure = await throttled.deleteSession('s-unprocessed', 'alice').catch((error: unknown) => error);
+    const firstTry = recorder();
+    const failure = await throttled
+      .deleteSession('s-unprocessed', 'alice', firstTry.forget)
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ServiceUnavailableError);
     expect(failure).toMatchObject({ status: 503, retryAfterSeconds: 2 });
-    // Five tries of one item each; seven messages and the session item are still there.
+    // Five tries of one item each; seven messages and the session item are still there, and the
+    // turns' client message ids were forgotten before any message went.
     expect(await itemsOf('s-unprocessed')).toHaveLength(8);
+    expect(firstTry.ids).toEqual(['c-0', 'c-1', 'c-2', 'c-3', 'c-4', 'c-5']);
 
     // Half-deleted, the session is gone for every reader and turn, and for anyone else's DELETE.
     expect(await store.getSession('s-unprocessed', 'alice')).toBeUndefined();
@@ -201,13 +216,14 @@ describe('deleting a session while DynamoDB leaves batch writes unprocessed', ()
     ).not.toContain('s-unprocessed');
     await expect(store.touchSession('s-unprocessed', 'bedrock-x')).rejects.toThrow(SessionGoneError);
     await expect(store.createSession('s-unprocessed', 'alice')).rejects.toThrow(SessionExistsError);
-    expect(await store.deleteSession('s-unprocessed', 'bob')).toBeUndefined();
+    expect(await store.deleteSession('s-unprocessed', 'bob', ignoreIds)).toBe(false);
     expect(await itemsOf('s-unprocessed')).toHaveLength(8);
 
-    const retried = await store.deleteSession('s-unprocessed', 'alice');
-    expect(retried?.clientMessageIds).toEqual(['c-2', 'c-3', 'c-4', 'c-5']);
+    const retried = recorder();
+    expect(await store.deleteSession('s-unprocessed', 'alice', retried.forget)).toBe(true);
+    expect(retried.ids).toEqual(['c-2', 'c-3', 'c-4', 'c-5']);
     expect(await itemsOf('s-unprocessed')).toEqual([]);
-    expect(await store.deleteSession('s-unprocessed', 'alice')).toBeUndefined();
+    expect(await store.deleteSession('s-unprocessed', 'alice', ignoreIds)).toBe(false);
   });
 
   it('answers a throttled BatchWriteItem as temporary (503) and leaves the session for the retry to finish', async () => {
@@ -217,11 +233,15 @@ describe('deleting a session while DynamoDB leaves batch writes unprocessed', ()
       ttlDays: 1,
       now: () => clock,
     });
-    const failure = await failing.deleteSession('s-batch-error', 'alice').catch((error: unknown) => error);
+    const failure = await failing
+      .deleteSession('s-batch-error', 'alice', ignoreIds)
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(ServiceUnavailableError);
     expect(failure).toMatchObject({ status: 503, code: 'SERVICE_UNAVAILABLE', retryAfterSeconds: 1 });
     expect(await store.getSession('s-batch-error', 'alice')).toBeUndefined();
-    expect(await store.deleteSession('s-batch-error', 'alice')).toEqual({ clientMessageIds: ['c-0', 'c-1'] });
+    const retried = recorder();
+    expect(await store.deleteSession('s-batch-error', 'alice', retried.forget)).toBe(true);
+    expect(retried.ids).toEqual(['c-0', 'c-1']);
     expect(await itemsOf('s-batch-error')).toEqual([]);
   });
 
@@ -275,9 +295,9 @@ describe('message retention', () => {
     await turn('s-expired-delete', 'day20', 20);
     now = new Date(start + 33 * day);
     expect(await itemsOf('s-expired-delete')).toHaveLength(3);
-    expect(await timed.deleteSession('s-expired-delete', 'alice')).toEqual({
-      clientMessageIds: ['c-day0', 'c-day20'],
-    });
+    const forgotten = recorder();
+    expect(await timed.deleteSession('s-expired-delete', 'alice', forgotten.forget)).toBe(true);
+    expect(forgotten.ids).toEqual(['c-day0', 'c-day20']);
     expect(await itemsOf('s-expired-delete')).toEqual([]);
   });
 });

@@ -1,7 +1,6 @@
 import type { Citation as BedrockCitation } from '@aws-sdk/client-bedrock-agent-runtime';
 import {
   type BeginOptions,
-  type DeletedSession,
   type GuardrailVerdict,
   type IdempotencyClaim,
   type InputGuardrail,
@@ -87,14 +86,17 @@ export class InMemorySessionStore implements SessionStore {
     return false;
   }
 
-  async deleteSession(sessionId: string, owner: string): Promise<DeletedSession | undefined> {
-    if (this.sessions.get(sessionId)?.owner !== owner) return undefined;
+  async deleteSession(
+    sessionId: string,
+    owner: string,
+    forget: (clientMessageIds: readonly string[]) => Promise<void>,
+  ): Promise<boolean> {
+    if (this.sessions.get(sessionId)?.owner !== owner) return false;
     const transcript = await this.listMessages(sessionId);
+    await forget(transcript.flatMap((m) => (m.clientMessageId ? [m.clientMessageId] : [])));
     this.sessions.delete(sessionId);
     this.messages.delete(sessionId);
-    return {
-      clientMessageIds: transcript.flatMap((m) => (m.clientMessageId ? [m.clientMessageId] : [])),
-    };
+    return true;
   }
 }
 
