@@ -131,7 +131,7 @@ export class ConversationEngine {
       await this.claims.finish(turn, answer, start.attempt);
       return answer;
     } catch (error) {
-      await this.claims.abandon(turn, progress.stored, start.attempt);
+      await this.claims.abandon(turn, progress.stored, start.attempt, error instanceof NotFoundError);
       throw error;
     }
   }
@@ -174,14 +174,18 @@ export class ConversationEngine {
     if (start.replay) return yield* replayAnswer(start.replay);
     const progress = { stored: false };
     let answer: ChatAnswer | undefined;
+    let gone = false;
     try {
       for await (const event of this.streamAnswer(turn, verdict, start.anchor, progress, options)) {
         if (event.type === 'done') answer = event.answer;
         yield event;
       }
+    } catch (error) {
+      gone = error instanceof NotFoundError;
+      throw error;
     } finally {
       if (answer) await this.claims.finish(turn, answer, start.attempt);
-      else await this.claims.abandon(turn, progress.stored, start.attempt);
+      else await this.claims.abandon(turn, progress.stored, start.attempt, gone);
     }
   }
 

@@ -95,14 +95,14 @@ export class TurnClaims {
 
   /**
    * Frees the key for the client's retry, unless a retry took it over meanwhile: forgetting it when
-   * no attempt stored anything (only a first attempt knows that), else keeping the anchor (the
-   * retry replaces what was stored).
+   * no attempt stored anything (only a first attempt knows that) or the session is gone (no attempt
+   * can store anything there), else keeping the anchor (the retry replaces what was stored).
    */
-  async abandon(turn: TurnKey, stored: boolean, attempt?: number): Promise<void> {
+  async abandon(turn: TurnKey, stored: boolean, attempt?: number, gone?: boolean): Promise<void> {
     if (!turn.clientMessageId) return;
     const key = keyOf(turn.owner, turn.clientMessageId);
     await this.settle(() =>
-      stored || attempt !== 1 ? this.store.release(key, attempt) : this.store.forget(key, attempt),
+      stored || (attempt !== 1 && !gone) ? this.store.release(key, attempt) : this.store.forget(key, attempt),
     );
   }
 

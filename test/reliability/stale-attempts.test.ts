@@ -162,3 +162,26 @@ describe('an attempt that settles after a retry took its turn over', () => {
     ]);
   });
 });
+
+describe('a retry that finds its session deleted', () => {
+  it('forgets the key, so no claim naming the deleted session is left behind', async () => {
+    const asked = rag.calls.length;
+    const opened = engine.chat({
+      owner: 'alice',
+      message: `Where are invoices kept? (stale case ${++turns})`,
+    });
+    (await waitFor(() => rag.calls[asked])).answer('In Billing.');
+    const { sessionId } = await opened;
+    const turn: ChatTurn = { ...nextTurn(), sessionId };
+    // The first attempt dies waiting on Bedrock (it never settles); then the session is deleted.
+    engine.chat(turn).catch(() => undefined);
+    const firstCall = await waitFor(() => rag.calls[asked + 1]);
+    await engine.deleteSession(sessionId, 'alice');
+    clock.ms += LEASE_MS + 1;
+    await expect(engine.chat(turn)).rejects.toMatchObject({ status: 404 });
+
+    const { Items = [] } = await table.db.send(new ScanCommand({ TableName: TABLE, ConsistentRead: true }));
+    expect(Items.filter((item) => JSON.stringify(item).includes(sessionId))).toEqual([]);
+    firstCall.fail(new ServiceUnavailableError('Bedrock is busy.', 1));
+  });
+});
