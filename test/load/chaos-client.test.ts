@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClientOptions, type ClientTally, sendTurn, type TurnPlan } from './chaos-client.ts';
+import { type ClientOptions, emptyTally, sendTurn, type TurnPlan } from './chaos-client.ts';
 
 let server: Server;
 let url: string;
@@ -43,14 +43,7 @@ function plan(clientMessageId: string, conflicts: number): TurnPlan {
 }
 
 function options(claimWaitMs: number): ClientOptions {
-  const tally: ClientTally = {
-    statuses: {},
-    streamErrors: {},
-    missingRetryAfter: 0,
-    hangUps: 0,
-    networkErrors: 0,
-    truncatedStreams: 0,
-  };
+  const tally = emptyTally();
   return {
     baseUrl: () => url,
     apiKey: 'test-key',

@@ -52,6 +52,18 @@ export interface ClientTally {
   truncatedStreams: number;
 }
 
+/** Tallies before any response. */
+export function emptyTally(): ClientTally {
+  return {
+    statuses: {},
+    streamErrors: {},
+    missingRetryAfter: 0,
+    hangUps: 0,
+    networkErrors: 0,
+    truncatedStreams: 0,
+  };
+}
+
 export interface ClientOptions {
   readonly baseUrl: () => string;
   readonly apiKey: string;

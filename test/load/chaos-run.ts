@@ -12,8 +12,8 @@ import { rmSync } from 'node:fs';
 import { functionTimeoutSeconds } from '../../config/function-timeouts.ts';
 import { API_KEY, tempDir } from '../helpers/local-stack.ts';
 import {
-  type ClientTally,
   type Endpoint,
+  emptyTally,
   pause,
   sendTurn,
   type TurnOutcome,
@@ -151,14 +151,7 @@ async function drive(stack: ChaosStack, options: ChaosOptions, started: number):
   const problem = (text: string) => {
     if (problems.length < 40) problems.push(text);
   };
-  const tally: ClientTally = {
-    statuses: {},
-    streamErrors: {},
-    missingRetryAfter: 0,
-    hangUps: 0,
-    networkErrors: 0,
-    truncatedStreams: 0,
-  };
+  const tally = emptyTally();
   const clientOptions = {
     baseUrl: () => stack.url,
     apiKey: API_KEY,
