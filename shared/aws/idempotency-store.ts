@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { sessionTable } from '../../config/table.ts';
 import type { BeginOptions, IdempotencyClaim, TurnIdempotency } from '../chat/ports.ts';
+import { toServiceError } from './service-errors.ts';
 
 const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = sessionTable;
 const RECORD_SK = 'IDEMPOTENCY';
@@ -182,7 +183,7 @@ export class IdempotencyStore implements TurnIdempotency {
         update ? new UpdateCommand({ ...input, UpdateExpression: update }) : new DeleteCommand(input),
       );
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw toServiceError(error, 'Storage');
     }
   }
 

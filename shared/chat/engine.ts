@@ -17,7 +17,7 @@ import {
   type TurnIdempotency,
 } from './ports.ts';
 import { normalizeForScreening } from './text-normalization.ts';
-import { type TurnAnchor, TurnClaims } from './turn-claims.ts';
+import { type TurnAnchor, TurnClaims, type TurnProgress } from './turn-claims.ts';
 import type {
   ChatAnswer,
   Citation,
@@ -125,13 +125,14 @@ export class ConversationEngine {
   async chat(turn: ChatTurn): Promise<ChatAnswer> {
     const { verdict, start } = await this.open(turn);
     if (start.replay) return start.replay;
-    const progress = { stored: false };
+    const progress: TurnProgress = { stored: false };
     try {
       const answer = await this.answer(turn, verdict, start.anchor, progress);
       await this.claims.finish(turn, answer, start.attempt);
       return answer;
     } catch (error) {
-      await this.claims.abandon(turn, progress.stored, start.attempt, error instanceof NotFoundError);
+      progress.gone ||= error instanceof NotFoundError;
+      await this.claims.abandon(turn, progress, start.attempt);
       throw error;
     }
   }
@@ -172,20 +173,19 @@ export class ConversationEngine {
   async *streamChat(turn: ChatTurn, options: { signal?: AbortSignal } = {}): AsyncGenerator<ChatStreamEvent> {
     const { verdict, start } = await this.open(turn);
     if (start.replay) return yield* replayAnswer(start.replay);
-    const progress = { stored: false };
+    const progress: TurnProgress = { stored: false };
     let answer: ChatAnswer | undefined;
-    let gone = false;
     try {
       for await (const event of this.streamAnswer(turn, verdict, start.anchor, progress, options)) {
         if (event.type === 'done') answer = event.answer;
         yield event;
       }
     } catch (error) {
-      gone = error instanceof NotFoundError;
+      progress.gone ||= error instanceof NotFoundError;
       throw error;
     } finally {
       if (answer) await this.claims.finish(turn, answer, start.attempt);
-      else await this.claims.abandon(turn, progress.stored, start.attempt, gone);
+      else await this.claims.abandon(turn, progress, start.attempt);
     }
   }
 
@@ -253,13 +253,15 @@ export class ConversationEngine {
     } finally {
       // Runs when the upstream stream breaks and when the consumer walks away mid-answer.
       if (!finished) {
-        await record('incomplete').catch((error: unknown) =>
+        await record('incomplete').catch((error: unknown) => {
+          // A 404 here (the session was deleted) is swallowed, but its key must still be forgotten.
+          progress.gone ||= error instanceof NotFoundError;
           logger.error('could not store an incomplete turn', {
             sessionId: anchor.sessionId,
             messageId: anchor.messageId,
             error: String(error),
-          }),
-        );
+          });
+        });
       }
     }
     if (finished) yield { type: 'done', answer: await record('complete') };
@@ -393,8 +395,6 @@ export class ConversationEngine {
     const [, stored] = await Promise.all(messages.map((m) => this.deps.store.saveMessage(sessionId, m)));
     if (!(await this.deps.store.getSession(sessionId, turn.owner))) {
       await this.deps.store.removeMessages(sessionId, messages);
-      // Nothing of the turn is left: its key is forgotten, not kept for a retry.
-      progress.stored = false;
       throw sessionNotFound(sessionId);
     }
     countMetric('ChatTurn');
@@ -461,10 +461,6 @@ export class ConversationEngine {
 }
 
 /** Whether a turn has begun writing, so a failed attempt knows whether a retry has anything to finish. */
-interface TurnProgress {
-  stored: boolean;
-}
-
 /** Stored instead of a feedback comment the guardrail blocked. */
 export const WITHHELD_COMMENT = '[withheld: blocked by the guardrail]';
 

@@ -65,8 +65,7 @@ export class TurnClaims {
     });
     switch (claim.status) {
       case 'claimed':
-        if (claim.attempt > 1)
-          logger.info('retrying an unfinished turn', { sessionId: claim.data.sessionId });
+        if (claim.attempt > 1) logger.info('turn retried', { sessionId: claim.data.sessionId });
         return { anchor: claim.data, attempt: claim.attempt };
       case 'completed':
         return { replay: claim.result };
@@ -98,17 +97,22 @@ export class TurnClaims {
    * no attempt stored anything (only a first attempt knows that) or the session is gone (no attempt
    * can store anything there), else keeping the anchor (the retry replaces what was stored).
    */
-  async abandon(turn: TurnKey, stored: boolean, attempt?: number, gone?: boolean): Promise<void> {
+  async abandon(turn: TurnKey, progress: TurnProgress, attempt?: number): Promise<void> {
     if (!turn.clientMessageId) return;
     const key = keyOf(turn.owner, turn.clientMessageId);
     await this.settle(() =>
-      stored || (attempt !== 1 && !gone) ? this.store.release(key, attempt) : this.store.forget(key, attempt),
+      !progress.gone && (progress.stored || attempt !== 1)
+        ? this.store.release(key, attempt)
+        : this.store.forget(key, attempt),
     );
   }
 
-  /** Forgets the keys of a deleted session's turns. */
+  /**
+   * Forgets the keys of a deleted session's turns. A failure stops the delete (the caller answers
+   * 503 and the owner's retried DELETE forgets them again), so no key outlives its session.
+   */
   async forget(owner: string, clientMessageIds: readonly string[]): Promise<void> {
-    await Promise.all(clientMessageIds.map((id) => this.settle(() => this.store.forget(keyOf(owner, id)))));
+    await Promise.all(clientMessageIds.map((id) => this.store.forget(keyOf(owner, id))));
   }
 
   private async settle(write: () => Promise<void>): Promise<void> {
@@ -119,6 +123,12 @@ export class TurnClaims {
       logger.error('could not settle a client message id', { error: String(error) });
     }
   }
+}
+
+/** How far a turn got: whether it stored anything, and whether it found its session gone. */
+export interface TurnProgress {
+  stored: boolean;
+  gone?: boolean;
 }
 
 const keyOf = (owner: string, clientMessageId: string) => `turn#${owner}#${clientMessageId}`;

@@ -259,6 +259,47 @@ describe('ConversationEngine with a clientMessageId', () => {
     expect(idempotency.records.size).toBe(0);
     await expect(engine.getSession(answer.sessionId, 'alice')).rejects.toThrow(NotFoundError);
   });
+
+  it('fails a delete whose keys cannot be forgotten, and finishes it when the delete is sent again', async () => {
+    const { engine, idempotency } = engineWith();
+    const turn = { owner: 'alice', message: 'How do I reset my password?', clientMessageId: 'c-1' };
+    const answer = await engine.chat(turn);
+    const forget = idempotency.forget.bind(idempotency);
+    idempotency.forget = async () => {
+      throw new Error('ProvisionedThroughputExceededException');
+    };
+
+    await expect(engine.deleteSession(answer.sessionId, 'alice')).rejects.toThrow();
+    idempotency.forget = forget;
+    // The messages are still there for the retried delete to find; the claim too, until then.
+    expect(idempotency.records.size).toBe(1);
+    await engine.deleteSession(answer.sessionId, 'alice');
+
+    expect(idempotency.records.size).toBe(0);
+    await expect(engine.chat(turn)).resolves.not.toMatchObject({ sessionId: answer.sessionId });
+  });
+
+  it('forgets the key of a later attempt whose stream is cut after its session was deleted', async () => {
+    const { engine, idempotency, clock } = engineWith();
+    const first = await engine.chat({ owner: 'alice', message: 'How do I reset my password?' });
+    const turn = {
+      owner: 'alice',
+      message: 'and if the link expired?',
+      sessionId: first.sessionId,
+      clientMessageId: 'c-9',
+      leaseMs: 1_000,
+    };
+    // The first attempt claims the key and dies; the second takes it over once the lease ran out.
+    await engine.streamChat(turn).next();
+    clock.now = new Date(clock.now.getTime() + 5_000);
+    const second = engine.streamChat(turn);
+    await second.next();
+    await second.next();
+    await engine.deleteSession(first.sessionId, 'alice');
+    await second.return(undefined);
+
+    expect([...idempotency.records.keys()]).toEqual([]);
+  });
 });
 
 describe('ConversationEngine.streamChat', () => {
