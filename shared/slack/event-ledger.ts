@@ -111,17 +111,25 @@ export class SlackEventLedger extends SlackEventClaims {
     }
   }
 
-  /** Marks a recorded delivery queued: from now on Slack's retries of it are only acknowledged. */
+  /**
+   * Marks a recorded delivery queued: from now on Slack's retries of it are only acknowledged. Only
+   * a record that exists: an update would otherwise create one without its expiry, kept for ever.
+   */
   async markQueued(eventId: string): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.options.tableName,
-        Key: { [PK]: eventPk(eventId), [SK]: EVENT_SK },
-        UpdateExpression: 'SET #status = :queued',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':queued': 'queued' },
-      }),
-    );
+    await this.db
+      .send(
+        new UpdateCommand({
+          TableName: this.options.tableName,
+          Key: { [PK]: eventPk(eventId), [SK]: EVENT_SK },
+          UpdateExpression: 'SET #status = :queued',
+          ConditionExpression: 'attribute_exists(#pk)',
+          ExpressionAttributeNames: { '#status': 'status', '#pk': PK },
+          ExpressionAttributeValues: { ':queued': 'queued' },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
   }
 
   /** The event's status (`received`, `queued`, `working`, `answered`, `failed`), for tests and diagnostics. */

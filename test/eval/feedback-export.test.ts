@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_TABLE_NAME, type LocalStack } from '../../local/stack.ts';
 import type { StoredMessage } from '../../shared/chat/types.ts';
@@ -121,6 +121,30 @@ describe('feedback export against the local stack', () => {
   it('leaves out sessions that have expired', async () => {
     const later = new Date(Date.now() + 31 * 86_400_000);
     expect(await exportFeedback({ db, tableName: LOCAL_TABLE_NAME, now: () => later })).toEqual([]);
+  });
+
+  it('leaves out a session a DELETE has marked but not finished (the owner asked for it gone)', async () => {
+    const carol = apiClient(stack.url);
+    const asked = await carol.chat('How do I export my data?');
+    await carol.request('POST', `/v1/sessions/${asked.body.sessionId}/feedback`, {
+      messageId: asked.body.messageId,
+      rating: 'down',
+      comment: 'private',
+    });
+    const before = await exportFeedback({ db, tableName: LOCAL_TABLE_NAME });
+    expect(before.map((l) => l.sessionId)).toContain(asked.body.sessionId);
+    // What a DELETE cut short after its first write leaves: the mark, the messages still there.
+    await db.send(
+      new UpdateCommand({
+        TableName: LOCAL_TABLE_NAME,
+        Key: { pk: `SESSION#${asked.body.sessionId}`, sk: 'SESSION' },
+        UpdateExpression: 'SET deleting = #owner REMOVE #owner',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+      }),
+    );
+    const after = await exportFeedback({ db, tableName: LOCAL_TABLE_NAME });
+    expect(after.map((l) => l.sessionId)).not.toContain(asked.body.sessionId);
+    expect(after).toHaveLength(before.length - 1);
   });
 
   it('prints JSONL from `npm run feedback:export -- --endpoint`', async () => {

@@ -56,21 +56,32 @@ export async function exportFeedback(options: ExportFeedbackOptions): Promise<Fe
   const nowSeconds = Math.floor(now().getTime() / 1000);
   const maxPages = options.maxPages ?? 10_000;
   const rated = new Map<string, Set<string>>();
+  /** Sessions with an owner: one a DELETE has marked (and may not have finished) has none. */
+  const live = new Set<string>();
   let startKey: Record<string, unknown> | undefined;
   for (let page = 0; page < maxPages; page++) {
     const result = await options.db.send(
       new ScanCommand({
         TableName: options.tableName,
         FilterExpression:
-          '#type = :message AND #role = :assistant AND attribute_exists(feedback) AND #ttl > :now',
-        ProjectionExpression: 'sessionId, messageId',
-        ExpressionAttributeNames: { '#type': 'type', '#role': 'role', '#ttl': TTL },
-        ExpressionAttributeValues: { ':message': 'message', ':assistant': 'assistant', ':now': nowSeconds },
+          '#ttl > :now AND ((#type = :message AND #role = :assistant AND attribute_exists(feedback)) OR (#type = :session AND attribute_exists(#owner)))',
+        ProjectionExpression: 'sessionId, messageId, #type',
+        ExpressionAttributeNames: { '#type': 'type', '#role': 'role', '#ttl': TTL, '#owner': 'owner' },
+        ExpressionAttributeValues: {
+          ':message': 'message',
+          ':assistant': 'assistant',
+          ':session': 'session',
+          ':now': nowSeconds,
+        },
         ExclusiveStartKey: startKey,
       }),
     );
     for (const item of result.Items ?? []) {
       const sessionId = String(item.sessionId);
+      if (item.type === 'session') {
+        live.add(sessionId);
+        continue;
+      }
       const ids = rated.get(sessionId) ?? new Set<string>();
       ids.add(String(item.messageId));
       rated.set(sessionId, ids);
@@ -85,6 +96,7 @@ export async function exportFeedback(options: ExportFeedbackOptions): Promise<Fe
   const store = new SessionStore(options.db, { tableName: options.tableName, ttlDays: 1, now });
   const lines: FeedbackLine[] = [];
   for (const [sessionId, messageIds] of rated) {
+    if (!live.has(sessionId)) continue;
     const messages = await store.listMessages(sessionId);
     for (const messageId of messageIds) {
       const pair = pairWithQuestion(messages, messageId);

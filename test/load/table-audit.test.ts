@@ -37,6 +37,13 @@ describe('the table audit after a chaos run', () => {
     expect(audit.examples).toEqual([]);
   });
 
+  it('counts what a DELETE cut short left (the session marked, owner gone) as belonging to no session', () => {
+    const { owner: _, ...marked } = { ...session('d'), deleting: 'o' };
+    const audit = auditItems([marked, message('d', 1, 'user'), message('d', 2, 'assistant')]);
+    expect(audit).toMatchObject({ messagesWithoutSession: 2, emptySessions: 0 });
+    expect(audit.sessions.has('d')).toBe(false);
+  });
+
   it('counts messages of a deleted session, claims naming it at any depth, empty sessions and lone questions', () => {
     const audit = auditItems([
       message('gone', 1, 'user'),

@@ -87,8 +87,10 @@ export function auditItems(items: readonly Record<string, unknown>[]): TableAudi
       continue;
     }
     const sessionId = pk.slice(SESSION_PREFIX.length);
-    if (sk === SESSION_SK) sessions.add(sessionId);
-    else if (sk.startsWith(MESSAGE_PREFIX))
+    // A session a DELETE has marked (no owner) is gone for the API: left over, it is an orphan.
+    if (sk === SESSION_SK) {
+      if (item.owner !== undefined) sessions.add(sessionId);
+    } else if (sk.startsWith(MESSAGE_PREFIX))
       messages.push({
         sessionId,
         messageId: String(item.messageId),

@@ -48,6 +48,12 @@ describe('SlackEventLedger: deliveries (the events function)', () => {
     expect(await ledger.recordDelivery(id, { teamId: 'T1', retryNum: 2 })).toBe(false);
   });
 
+  it('does not create a record without an expiry when the delivery record is gone', async () => {
+    const id = eventId();
+    await ledger.markQueued(id);
+    expect(await ledger.status(id)).toBeUndefined();
+  });
+
   it('treats an expired record (not yet deleted by TTL) as a new event', async () => {
     const id = eventId();
     await ledger.recordDelivery(id, { teamId: 'T1' });
