@@ -186,7 +186,12 @@ try {
 const awsLines = stack.aws.services
   .map((s) => `  ${s.service.padEnd(22)} ${s.url}\n    ${s.example}`)
   .join('\n');
-const tryIt = tryItLines({ url: stack.url, apiKey, auth, issuerUrl: stack.identity.issuer.url });
+const tryIt = tryItLines({
+  url: stack.url,
+  apiKey,
+  auth,
+  tokenCommand: stack.identity.tokenCommand('alice'),
+});
 console.log(`
 Lantern is running offline at ${stack.url}
   API key (x-api-key):     ${apiKey}

@@ -89,7 +89,8 @@ export async function startLocalIdentity(
       functionName: 'lantern-visitor-tokens',
       timeoutSeconds: functionTimeoutSeconds.visitorTokens,
     },
-    tokenCommand: (user) => `npm run token -- --user ${user} --issuer ${issuer.url}`,
+    // `-s` keeps npm's own header lines out of a captured token (`TOKEN=$(…)`).
+    tokenCommand: (user) => `npm run -s token -- --user ${user} --issuer ${issuer.url}`,
     close: () => issuer.close(),
   };
 }

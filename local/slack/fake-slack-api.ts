@@ -63,11 +63,6 @@ export interface FakeSlackApi {
   readonly reactions: readonly FakeSlackReaction[];
   /** The next call to `method` answers 429 with `Retry-After: seconds`, once. */
   rateLimitOnce(method: string, retryAfterSeconds: number): void;
-  /**
-   * The next `calls` calls to `method` answer 429 with `Retry-After: seconds`, as Slack does to an
-   * app past a method's limit in a workspace (https://docs.slack.dev/apis/web-api/rate-limits).
-   */
-  rateLimit(method: string, retryAfterSeconds: number, calls: number): void;
   /** The next call to `method` answers `{ok:false, error}`, once. */
   failOnce(method: string, error: string): void;
   /** `true`: streaming works; a Slack error code: `chat.startStream` fails with it. */
@@ -100,7 +95,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions): Promise<Fake
   const calls: FakeSlackCall[] = [];
   const messages: FakeSlackMessage[] = [];
   const reactions: FakeSlackReaction[] = [];
-  const rateLimits = new Map<string, { retryAfter: number; calls: number }>();
+  const rateLimits = new Map<string, number>();
   const failures = new Map<string, string>();
   let sequence = 0;
 
@@ -240,16 +235,11 @@ export async function startFakeSlackApi(options: FakeSlackOptions): Promise<Fake
     if (req.method !== 'POST' && req.method !== 'GET')
       return sendJson(res, 405, { ok: false, error: 'method_not_allowed' });
 
-    const limit = rateLimits.get(method);
-    if (limit) {
-      if (--limit.calls <= 0) rateLimits.delete(method);
+    const retryAfter = rateLimits.get(method);
+    if (retryAfter !== undefined) {
+      rateLimits.delete(method);
       calls.push({ method, args: redact(args), at, status: 429, ok: false, error: 'ratelimited' });
-      return sendJson(
-        res,
-        429,
-        { ok: false, error: 'ratelimited' },
-        { 'retry-after': String(limit.retryAfter) },
-      );
+      return sendJson(res, 429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(retryAfter) });
     }
     const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1] ?? asString(args.token);
     let result: Record<string, unknown>;
@@ -291,10 +281,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions): Promise<Fake
     messages,
     reactions,
     rateLimitOnce: (method, seconds) => {
-      rateLimits.set(method, { retryAfter: seconds, calls: 1 });
-    },
-    rateLimit: (method, seconds, count) => {
-      if (count > 0) rateLimits.set(method, { retryAfter: seconds, calls: count });
+      rateLimits.set(method, seconds);
     },
     failOnce: (method, error) => {
       failures.set(method, error);

@@ -6,8 +6,9 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RouteAuth } from '../../local/identity/local-identity.ts';
 import type { LocalStack } from '../../local/stack.ts';
-import { type StartAuth, tryItLines } from '../../local/try-it.ts';
+import { tryItLines } from '../../local/try-it.ts';
 import { API_KEY, bootStack } from '../helpers/local-stack.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -26,7 +27,7 @@ async function paste(lines: readonly string[]): Promise<{ status: number; body: 
   return { status: Number(stdout.slice(lastBreak + 1)), body: text ? JSON.parse(text) : {} };
 }
 
-describe.each<StartAuth>(['api-key', 'jwt', 'both'])(
+describe.each<RouteAuth>(['api-key', 'jwt', 'both'])(
   'npm start --auth %s: the printed Try it lines',
   (auth) => {
     let stack: LocalStack;
@@ -38,7 +39,12 @@ describe.each<StartAuth>(['api-key', 'jwt', 'both'])(
     });
 
     const linesFor = () =>
-      tryItLines({ url: stack.url, apiKey: API_KEY, auth, issuerUrl: stack.identity.issuer.url });
+      tryItLines({
+        url: stack.url,
+        apiKey: API_KEY,
+        auth,
+        tokenCommand: stack.identity.tokenCommand('alice'),
+      });
 
     it('get an answer to the sample question', async () => {
       const { status, body } = await paste(linesFor());
@@ -77,7 +83,7 @@ describe('the API-key line alone', () => {
       url: stack.url,
       apiKey: API_KEY,
       auth: 'api-key',
-      issuerUrl: stack.identity.issuer.url,
+      tokenCommand: stack.identity.tokenCommand('alice'),
     });
     const { status } = await paste(lines);
     expect(status).toBe(401);

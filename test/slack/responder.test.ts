@@ -169,7 +169,7 @@ describe('SlackResponder.deliver', () => {
       yield { type: 'done', answer };
     }
     const reply = responder({ flushChars: 1, flushIntervalMs: 0, now: () => now });
-    slack.rateLimit('chat.appendStream', 3, 1);
+    slack.rateLimitOnce('chat.appendStream', 3);
     const result = await reply.deliver(target(), paced());
 
     expect(result).toMatchObject({ mode: 'streamed', answer });
@@ -189,7 +189,7 @@ describe('SlackResponder.deliver', () => {
   });
 
   it('sends what a rate-limited stream could not append with chat.stopStream when the answer ends first', async () => {
-    slack.rateLimit('chat.appendStream', 30, 1);
+    slack.rateLimitOnce('chat.appendStream', 30);
     const result = await responder({ flushChars: 1, flushIntervalMs: 0 }).deliver(
       target(),
       events(pieces(ANSWER, ['Go to Settings > Security ', '& turn on 2FA.', ' Keep your recovery codes.'])),
@@ -222,7 +222,7 @@ describe('SlackResponder.deliver', () => {
       }
       yield { type: 'done', answer };
     }
-    slack.rateLimit('chat.startStream', 2, 1);
+    slack.rateLimitOnce('chat.startStream', 2);
     const result = await responder({ flushChars: 1, flushIntervalMs: 0, now: () => now }).deliver(
       target(),
       paced(),
@@ -238,7 +238,7 @@ describe('SlackResponder.deliver', () => {
   });
 
   it('posts the answer in one message when a rate-limited stream could not start before the answer ended', async () => {
-    slack.rateLimit('chat.startStream', 30, 1);
+    slack.rateLimitOnce('chat.startStream', 30);
     const result = await responder().deliver(target(), replayAnswer(ANSWER));
     expect(result).toMatchObject({ mode: 'posted', answer: ANSWER });
     expect(slack.calls.map((c) => `${c.method}:${c.status}`)).toEqual([

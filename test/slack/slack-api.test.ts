@@ -92,7 +92,7 @@ describe('SlackApi', () => {
   it('never waits out a 429 on starting or appending to a stream: it reports Retry-After at once', async () => {
     const waits: number[] = [];
     const client = api({ sleep: async (ms) => void waits.push(ms) });
-    slack.rateLimit('chat.startStream', 3, 1);
+    slack.rateLimitOnce('chat.startStream', 3);
     const start = {
       channel: 'C1',
       threadTs: '1.000001',
@@ -106,7 +106,7 @@ describe('SlackApi', () => {
       retryAfterSeconds: 3,
     });
     const stream = await client.startStream(start);
-    slack.rateLimit('chat.appendStream', 2, 1);
+    slack.rateLimitOnce('chat.appendStream', 2);
     expect(
       await client
         .appendStream({ channel: 'C1', ts: stream.ts, markdownText: ', world' })

@@ -335,7 +335,7 @@ describe('Slack path on the local stack', () => {
 
   it('answers in one post, in the same delivery, when Slack rate-limits starting the stream for longer than the answer takes', async () => {
     // Retry-After: 30 is more than one invocation may wait, and more than the answer takes.
-    slack.rateLimit('chat.startStream', 30, 1);
+    slack.rateLimitOnce('chat.startStream', 30);
     const envelope = appMentionEnvelope(workspace(), {
       text: 'How do I change my plan?',
       channel: 'C0LIMITSTART',
