@@ -6,7 +6,7 @@
  */
 export type Overrun = 'function-timeout' | 'integration-timeout';
 
-export type Outcome<T> = { readonly value: T } | { readonly overrun: Overrun };
+type Outcome<T> = { readonly value: T } | { readonly overrun: Overrun };
 
 /** The invocation's result, or which deadline passed first; a rejection passes through. */
 export async function withinDeadlines<T>(

@@ -54,8 +54,7 @@ export interface ChaosOptions {
  * The longest a killed attempt keeps its turn's `clientMessageId`: its claim is leased for its
  * function's whole timeout (the stream's is minutes), and nothing ends it sooner after a kill -9.
  */
-export const longestTurnClaimMs =
-  Math.max(functionTimeoutSeconds.chat, functionTimeoutSeconds.chatStream) * 1000;
+const longestTurnClaimMs = Math.max(functionTimeoutSeconds.chat, functionTimeoutSeconds.chatStream) * 1000;
 
 const claimWaitMs = longestTurnClaimMs + 30_000;
 

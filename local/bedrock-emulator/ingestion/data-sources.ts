@@ -22,14 +22,11 @@ import {
 import type { DocumentMetadata } from './metadata.ts';
 import { parseSidecar } from './sidecar.ts';
 
-/** Bedrock's limit on one file of a data source: 50 MB. */
-export const DEFAULT_MAX_DOCUMENT_BYTES = MAX_FILE_BYTES;
-
 interface DataSourceBase {
   readonly dataSourceId: string;
   /**
    * Files larger than this fail (with the reason) without being read.
-   * @default DEFAULT_MAX_DOCUMENT_BYTES (50 MB, Bedrock's limit)
+   * @default MAX_FILE_BYTES (50 MB, Bedrock's limit)
    */
   readonly maxDocumentBytes?: number;
 }
@@ -264,7 +261,7 @@ async function scanFiles(
   files: readonly string[],
   target: (relativePath: string) => FileTarget,
 ): Promise<DataSourceScan> {
-  const maxBytes = source.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
+  const maxBytes = source.maxDocumentBytes ?? MAX_FILE_BYTES;
   const results: (ScannedDocument | { rejected: SetAside } | { skipped: SetAside } | undefined)[] = [];
   let retained = 0;
   let metadataScanned = 0;

@@ -22,9 +22,6 @@ export type IngestionJobStatus = 'STARTING' | 'IN_PROGRESS' | 'COMPLETE' | 'FAIL
 
 const TERMINAL: ReadonlySet<IngestionJobStatus> = new Set(['COMPLETE', 'FAILED', 'STOPPED']);
 
-/** The model's `IngestionJobStatistics`. */
-export type IngestionJobStatistics = SyncStatistics;
-
 /** An `IngestionJob` as it goes on the wire (timestamps are ISO 8601 strings). */
 export interface IngestionJobShape {
   knowledgeBaseId: string;
@@ -32,7 +29,7 @@ export interface IngestionJobShape {
   ingestionJobId: string;
   description?: string;
   status: IngestionJobStatus;
-  statistics: IngestionJobStatistics;
+  statistics: SyncStatistics;
   failureReasons?: string[];
   startedAt: string;
   updatedAt: string;
@@ -66,7 +63,7 @@ interface Job {
   readonly description?: string;
   readonly clientToken?: string;
   status: IngestionJobStatus;
-  statistics: IngestionJobStatistics;
+  statistics: SyncStatistics;
   failureReasons: string[];
   readonly startedAt: Date;
   updatedAt: Date;

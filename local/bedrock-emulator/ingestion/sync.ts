@@ -159,7 +159,7 @@ const MAX_REASON_LENGTH = 2048;
  * Bedrock's lines for objects it ignored as of an unsupported type, as many to a line as fit in
  * one `failureReasons` entry.
  */
-export function ignoredReasons(uris: readonly string[]): string[] {
+function ignoredReasons(uris: readonly string[]): string[] {
   const line = (group: readonly string[]) =>
     `Ignored ${group.length} files as their file format was not supported. [Files: ${group.join(', ')}]`;
   const lines: string[] = [];

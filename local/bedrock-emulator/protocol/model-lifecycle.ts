@@ -49,7 +49,7 @@ export const UNSUPPORTED_GENERATION_MODEL_MESSAGE =
  * (opensearch-project/agent-health#298, 2026: ValidationException). Knowledge-base generation invokes
  * the model the same way.
  */
-export const INVALID_MODEL_IDENTIFIER_MESSAGE = 'The provided model identifier is invalid.';
+const INVALID_MODEL_IDENTIFIER_MESSAGE = 'The provided model identifier is invalid.';
 
 /**
  * Throws what AWS answers when a knowledge base is asked to generate with a profile of another
