@@ -34,6 +34,8 @@ export interface LanternMonitoringProps {
   readonly deadLetterQueues?: Readonly<Record<string, IQueue>>;
   /** Subscribed to the alarm topic. @default no subscription */
   readonly alarmEmail?: string;
+  /** Alarms other constructs keep (the Slack path's), to notify the same topic. @default none */
+  readonly otherAlarms?: readonly Alarm[];
   /** Alarm when the chat function's p95 duration stays above this. @default 20 seconds */
   readonly chatLatencyThreshold?: Duration;
   /**
@@ -106,6 +108,10 @@ export class LanternMonitoring extends Construct {
     });
     if (props.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
     const notify = new SnsAction(this.alarmTopic);
+    for (const other of props.otherAlarms ?? []) {
+      other.addAlarmAction(notify);
+      other.addOkAction(notify);
+    }
 
     const alarms: Alarm[] = [];
     const alarm = (alarmId: string, options: ConstructorParameters<typeof Alarm>[2]) => {

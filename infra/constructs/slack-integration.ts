@@ -67,7 +67,7 @@ export class SlackIntegration extends Construct {
   public readonly deadLetterQueue: Queue;
   /**
    * The Slack path's own alarms (the worker gave up on a question), without actions: the stack
-   * points them at its alarm topic.
+   * passes them to LanternMonitoring, which points them at its alarm topic.
    */
   public readonly alarms: readonly Alarm[];
 

@@ -7,7 +7,6 @@ import {
   type StackProps,
   Stage,
 } from 'aws-cdk-lib';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -257,13 +256,9 @@ export class StatelessStack extends Stack {
         KbSync: this.knowledgeBaseReload.deadLetterQueue,
       },
       alarmEmail: props.alarmEmail,
+      // The Slack path's own alarm (a question given up).
+      otherAlarms: this.slack?.alarms ?? [],
     });
-    // The Slack path's own alarm (a question given up) notifies the same topic as Lantern's others.
-    const notify = new SnsAction(this.monitoring.alarmTopic);
-    for (const alarm of this.slack?.alarms ?? []) {
-      alarm.addAlarmAction(notify);
-      alarm.addOkAction(notify);
-    }
 
     // The outputs belong to the stack: operators and scripts read them by these names.
     new CfnOutput(this, 'ApiUrl', {

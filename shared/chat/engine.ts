@@ -460,7 +460,6 @@ export class ConversationEngine {
   }
 }
 
-/** Whether a turn has begun writing, so a failed attempt knows whether a retry has anything to finish. */
 /** Stored instead of a feedback comment the guardrail blocked. */
 export const WITHHELD_COMMENT = '[withheld: blocked by the guardrail]';
 
