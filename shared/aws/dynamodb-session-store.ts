@@ -28,7 +28,7 @@ import type {
   StoredSession,
 } from '../chat/types.ts';
 import { ServiceUnavailableError } from '../errors.ts';
-import { toServiceError } from './service-errors.ts';
+import { withTemporaryAs503 } from './service-errors.ts';
 
 const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = sessionTable;
 const SESSION_SK = 'SESSION';
@@ -38,7 +38,7 @@ const BATCH_SIZE = 25;
 /** Tries per BatchWriteItem chunk while DynamoDB hands items back unprocessed. */
 const BATCH_TRIES = 5;
 /** How errors name this store to the caller. */
-const STORE = 'The session store';
+const STORE = 'Storage';
 
 const sessionPk = (sessionId: string) => `SESSION#${sessionId}`;
 /** A message's place in its session: see `NewMessage.sortKey`. */
@@ -63,10 +63,13 @@ export class DynamoDbSessionStore implements SessionStore, SessionHistory {
   private readonly now: () => Date;
   private readonly table: string;
 
+  private readonly db: DynamoDBDocumentClient;
+
   constructor(
-    private readonly db: DynamoDBDocumentClient,
+    db: DynamoDBDocumentClient,
     private readonly options: DynamoDbSessionStoreOptions,
   ) {
+    this.db = withTemporaryAs503(db, STORE);
     this.now = options.now ?? (() => new Date());
     this.table = options.tableName;
   }
@@ -340,11 +343,7 @@ export class DynamoDbSessionStore implements SessionStore, SessionHistory {
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt === BATCH_TRIES) throw new ServiceUnavailableError(`${STORE} is busy; please retry.`);
         if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-        const result = await this.db
-          .send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }))
-          .catch((error: unknown) => {
-            throw toServiceError(error, STORE);
-          });
+        const result = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
         pending = (result.UnprocessedItems?.[this.table] ?? []) as typeof pending;
       }
     }

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { sessionTable } from '../../config/table.ts';
 import type { BeginOptions, IdempotencyClaim, TurnIdempotency } from '../chat/ports.ts';
-import { toServiceError } from './service-errors.ts';
+import { withTemporaryAs503 } from './service-errors.ts';
 
 const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = sessionTable;
 const RECORD_SK = 'IDEMPOTENCY';
@@ -34,10 +34,13 @@ export interface IdempotencyStoreOptions {
 export class IdempotencyStore implements TurnIdempotency {
   private readonly now: () => Date;
 
+  private readonly db: DynamoDBDocumentClient;
+
   constructor(
-    private readonly db: DynamoDBDocumentClient,
+    db: DynamoDBDocumentClient,
     private readonly options: IdempotencyStoreOptions,
   ) {
+    this.db = withTemporaryAs503(db, 'Storage');
     this.now = options.now ?? (() => new Date());
   }
 
@@ -183,7 +186,7 @@ export class IdempotencyStore implements TurnIdempotency {
         update ? new UpdateCommand({ ...input, UpdateExpression: update }) : new DeleteCommand(input),
       );
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw toServiceError(error, 'Storage');
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 

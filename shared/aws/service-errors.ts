@@ -1,3 +1,4 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ServiceUnavailableError, UpstreamError } from '../errors.ts';
 
 /**
@@ -18,6 +19,19 @@ export function toServiceError(error: unknown, what: string): Error {
     );
   }
   return new UpstreamError(`${what} failed.`, { cause: error });
+}
+
+/**
+ * A DynamoDB document client whose temporary failures (past the SDK's retries) reach callers as 503,
+ * whichever call failed; anything else, a failed condition included, stays as it was thrown.
+ */
+export function withTemporaryAs503(db: DynamoDBDocumentClient, what: string): DynamoDBDocumentClient {
+  return {
+    send: (command: never) =>
+      db.send(command).catch((error: unknown) => {
+        throw isTemporary(error) ? toServiceError(error, what) : error;
+      }),
+  } as unknown as DynamoDBDocumentClient;
 }
 
 function isTemporary(error: unknown): boolean {

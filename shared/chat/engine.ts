@@ -256,7 +256,7 @@ export class ConversationEngine {
         await record('incomplete').catch((error: unknown) => {
           // A 404 here (the session was deleted) is swallowed, but its key must still be forgotten.
           progress.gone ||= error instanceof NotFoundError;
-          logger.error('could not store an incomplete turn', {
+          logger.error('incomplete turn not stored', {
             sessionId: anchor.sessionId,
             messageId: anchor.messageId,
             error: String(error),
@@ -318,7 +318,7 @@ export class ConversationEngine {
       return await ask({ text, ...(bedrockSessionId ? { bedrockSessionId } : {}), ...settings });
     } catch (error) {
       if (!(error instanceof SessionRejectedError) || !session) throw error;
-      logger.warn('Bedrock rejected the stored session; retrying in a new one', {
+      logger.warn('Bedrock session rejected; retrying', {
         sessionId: session.sessionId,
       });
       const history = await this.deps.store.listMessages(session.sessionId);

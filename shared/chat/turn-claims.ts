@@ -120,7 +120,7 @@ export class TurnClaims {
       await write();
     } catch (error) {
       // The key's lease runs out by itself; the client's retry then proceeds.
-      logger.error('could not settle a client message id', { error: String(error) });
+      logger.error('client message id not settled', { error: String(error) });
     }
   }
 }

@@ -20,7 +20,7 @@ export function emptyResponse(statusCode = 204): APIGatewayProxyResult {
 export function errorResponse(error: unknown): APIGatewayProxyResult {
   if (error instanceof LanternError) {
     if (error.status >= 500)
-      logger.warn('request failed upstream', { code: error.code, cause: describeCause(error) });
+      logger.warn('upstream failure', { code: error.code, cause: describeCause(error) });
     // A 409 means the same request is still being answered: worth retrying shortly too.
     const retryAfter =
       error instanceof ServiceUnavailableError

@@ -301,3 +301,22 @@ describe('message retention', () => {
     expect(await itemsOf('s-expired-delete')).toEqual([]);
   });
 });
+
+describe('DynamoDB failing past the SDK retries', () => {
+  it('answers as temporary (503) whichever call failed: reads, writes and each step of a delete', async () => {
+    const throttled = new DynamoDbSessionStore(
+      {
+        send: async () => {
+          throw new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} });
+        },
+      } as never,
+      { tableName: 'store-test', ttlDays: 1 },
+    );
+    for (const call of [
+      () => throttled.getSession('s', 'alice'),
+      () => throttled.listMessages('s'),
+      () => throttled.deleteSession('s', 'alice', ignoreIds),
+    ])
+      await expect(call()).rejects.toBeInstanceOf(ServiceUnavailableError);
+  });
+});

@@ -2,10 +2,12 @@
  * The idempotency store on dynalite, through the real document client: which writes an attempt may
  * still make once its lease ran out and a retry took the key over.
  */
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessionTable } from '../../../config/table.ts';
 import { IdempotencyStore } from '../../../shared/aws/idempotency-store.ts';
+import { ServiceUnavailableError } from '../../../shared/errors.ts';
 import { startTestTable, type TestTable } from '../../helpers/dynamodb.ts';
 
 const TABLE = 'idempotency-test';
@@ -101,5 +103,25 @@ describe('IdempotencyStore: a stale attempt cannot undo the attempt that took ov
     await store.forget(key);
     expect(await itemOf(key)).toBeUndefined();
     expect(await begin(key, 'another request')).toMatchObject({ status: 'claimed', attempt: 1 });
+  });
+});
+
+describe('IdempotencyStore: DynamoDB failing past the SDK retries', () => {
+  it('answers as temporary (503) on every call, a failed condition still quietly ignored', async () => {
+    const throttled = new IdempotencyStore(
+      {
+        send: async () => {
+          throw new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} });
+        },
+      } as never,
+      { tableName: TABLE, ttlSeconds: 600 },
+    );
+    for (const call of [
+      () => throttled.forget('any'),
+      () => throttled.forget('any', 1),
+      () => throttled.release('any', 1),
+      () => throttled.status('any'),
+    ])
+      await expect(call()).rejects.toBeInstanceOf(ServiceUnavailableError);
   });
 });
